@@ -1,0 +1,126 @@
+/** Why a credential failed, as far as cooldowns care. */
+export type CooldownReason = "auth" | "billing" | "rate_limit" | "incompatible";
+
+/** One cooldown: profile-wide (`model` absent) or for one model only (rate limits). */
+export interface CooldownEntry {
+  readonly credentialId: string;
+  readonly model?: string;
+  readonly reason: CooldownReason;
+  /** Epoch ms until which the credential is not tried. */
+  readonly until: number;
+  /** Consecutive failures of this kind; drives the back-off. */
+  readonly errorCount: number;
+  readonly lastFailureAt: number;
+}
+
+/** What the resolver needs to know about a credential beyond the secret file. */
+export interface CredentialState {
+  readonly cooldowns: readonly CooldownEntry[];
+  readonly lastUsedAt?: number;
+}
+
+/**
+ * Cooldown and last-use state, shared by every instance through the session store backend.
+ * Reads are synchronous (served from memory, kept fresh by the backend) because the resolver runs
+ * on every message; writes are asynchronous.
+ */
+export interface CooldownStore {
+  /** The credential's state, or undefined when it never failed and was never used. */
+  get(credentialId: string): CredentialState | undefined;
+  /** Records a failure and returns the cooldown it started (computed by {@link nextCooldown}). */
+  recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry>;
+  /** Records a successful call: clears that credential's cooldowns for the model and marks it used. */
+  recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void>;
+  /** Drops every cooldown of a credential (operator action). */
+  clear(credentialId: string): Promise<void>;
+  /** Every credential with state, for status views. */
+  entries(): ReadonlyMap<string, CredentialState>;
+}
+
+/** A failure to record. */
+export interface FailureInput {
+  readonly reason: CooldownReason;
+  readonly model?: string;
+  readonly retryAfterMs?: number;
+  readonly now: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const RATE_LIMIT_STEPS = [30 * SECOND, MINUTE, 5 * MINUTE] as const;
+const AUTH_BASE = 10 * MINUTE;
+const AUTH_MAX = 24 * HOUR;
+/** After this long without a failure, back-off counters start again. */
+export const QUIET_RESET_MS = 24 * HOUR;
+
+/**
+ * DESIGN section 3's back-off. Rate limits cool one profile+model: `retry-after` when given, else
+ * 30 s, 1 min, then 5 min. Auth, billing and incompatible cool the whole profile: 10 min, doubling
+ * up to 24 h while it keeps failing.
+ */
+export function nextCooldown(prev: CooldownEntry | undefined, credentialId: string, f: FailureInput): CooldownEntry {
+  const fresh = !prev || f.now - prev.lastFailureAt > QUIET_RESET_MS;
+  const errorCount = fresh ? 1 : prev.errorCount + 1;
+  let duration: number;
+  if (f.reason === "rate_limit") {
+    duration = f.retryAfterMs ?? RATE_LIMIT_STEPS[Math.min(errorCount, RATE_LIMIT_STEPS.length) - 1] ?? 5 * MINUTE;
+  } else {
+    duration = Math.min(AUTH_BASE * 2 ** (errorCount - 1), AUTH_MAX);
+  }
+  const entry: CooldownEntry = { credentialId, reason: f.reason, until: f.now + duration, errorCount, lastFailureAt: f.now };
+  return f.reason === "rate_limit" && f.model !== undefined ? { ...entry, model: f.model } : entry;
+}
+
+/** The cooldown that blocks `model` at `now`, if any: a profile-wide one or one for that model. */
+export function activeCooldown(state: CredentialState | undefined, model: string | undefined, now: number): CooldownEntry | undefined {
+  if (!state) return undefined;
+  let found: CooldownEntry | undefined;
+  for (const c of state.cooldowns) {
+    if (c.until <= now) continue;
+    if (c.model !== undefined && c.model !== model) continue;
+    if (!found || c.until > found.until) found = c;
+  }
+  return found;
+}
+
+/** Merges a new failure into a state: the entry with the same scope (profile-wide or model) is replaced. */
+export function applyFailure(state: CredentialState | undefined, credentialId: string, f: FailureInput): { state: CredentialState; entry: CooldownEntry } {
+  const scopeModel = f.reason === "rate_limit" ? f.model : undefined;
+  const cooldowns = state?.cooldowns ?? [];
+  const prev = cooldowns.find((c) => c.model === scopeModel && c.reason === f.reason);
+  const entry = nextCooldown(prev, credentialId, f);
+  const rest = cooldowns.filter((c) => c !== prev);
+  const next: CredentialState = { ...state, cooldowns: [...rest, entry] };
+  return { state: next, entry };
+}
+
+/** Clears what a success proves healthy: the profile-wide entries and the entry for that model. */
+export function applySuccess(state: CredentialState | undefined, model: string | undefined, now: number): CredentialState {
+  const cooldowns = (state?.cooldowns ?? []).filter((c) => c.model !== undefined && c.model !== model);
+  return { cooldowns, lastUsedAt: now };
+}
+
+/** An in-process {@link CooldownStore}, for the CLI and single-process tests. */
+export class MemoryCooldownStore implements CooldownStore {
+  private readonly states = new Map<string, CredentialState>();
+
+  get(credentialId: string): CredentialState | undefined {
+    return this.states.get(credentialId);
+  }
+  async recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry> {
+    const { state, entry } = applyFailure(this.states.get(credentialId), credentialId, failure);
+    this.states.set(credentialId, state);
+    return entry;
+  }
+  async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
+    this.states.set(credentialId, applySuccess(this.states.get(credentialId), model, now));
+  }
+  async clear(credentialId: string): Promise<void> {
+    const s = this.states.get(credentialId);
+    if (s) this.states.set(credentialId, { ...s, cooldowns: [] });
+  }
+  entries(): ReadonlyMap<string, CredentialState> {
+    return this.states;
+  }
+}

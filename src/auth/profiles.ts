@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** Credential kinds, strongest first when nothing else orders them. */
+export const CREDENTIAL_TYPES = ["oauth", "token", "api_key"] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+// OpenClaw's files say `mode` where we say `type`, and `apiKey` where we say `key`; unknown fields
+// (lastGood, usageStats, labels…) are kept so a write never loses what another tool stored.
+const rawProfile = z.looseObject({
+  type: z.enum(CREDENTIAL_TYPES).optional(),
+  mode: z.enum(CREDENTIAL_TYPES).optional(),
+  provider: z.string().min(1),
+  key: z.string().optional(),
+  apiKey: z.string().optional(),
+  token: z.string().optional(),
+  access: z.string().optional(),
+  refresh: z.string().optional(),
+  expires: z.number().optional(),
+  email: z.string().optional(),
+});
+
+/** The on-disk shape of `auth-profiles.json`. */
+export const authProfilesFileSchema = z.looseObject({
+  version: z.number().int().optional(),
+  profiles: z.record(z.string(), rawProfile).default({}),
+  order: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+export type AuthProfilesFile = z.infer<typeof authProfilesFileSchema>;
+export type RawAuthProfile = z.infer<typeof rawProfile>;
+
+/** A stored credential, normalised: one `type`, one `secret`, whatever the file called them. */
+export interface AuthProfile {
+  readonly id: string;
+  readonly provider: string;
+  readonly type: CredentialType;
+  /** The key, token or OAuth access token. Never print it; use `maskSecret`. */
+  readonly secret: string;
+  /** Epoch ms. */
+  readonly expires?: number;
+  readonly email?: string;
+}
+
+/** Normalises one raw profile. The type is inferred from the fields present when not stated. */
+export function normalizeProfile(id: string, raw: RawAuthProfile): AuthProfile {
+  const type: CredentialType =
+    raw.type ?? raw.mode ?? (raw.access !== undefined ? "oauth" : raw.token !== undefined ? "token" : "api_key");
+  const secret = (type === "oauth" ? raw.access : type === "token" ? raw.token : (raw.key ?? raw.apiKey)) ?? "";
+  return {
+    id,
+    provider: raw.provider,
+    type,
+    secret: secret.trim(),
+    ...(raw.expires !== undefined ? { expires: raw.expires } : {}),
+    ...(raw.email !== undefined ? { email: raw.email } : {}),
+  };
+}
+
+/** All profiles of a file, normalised, in file order. */
+export function listProfiles(file: AuthProfilesFile): AuthProfile[] {
+  return Object.entries(file.profiles).map(([id, raw]) => normalizeProfile(id, raw));
+}

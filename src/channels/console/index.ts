@@ -1,0 +1,42 @@
+import readline from "node:readline";
+import type { PluginHost } from "../../gateway/host.js";
+import type { ChannelCapabilities, CommandInvocation, Reply } from "../../gateway/types.js";
+import { parseCommandText } from "../../gateway/command-text.js";
+
+/** The console is a private chat with its operator: no buttons, Telegram-sized messages. */
+export const CONSOLE_CAPABILITIES: ChannelCapabilities = { maxLength: 4096, buttons: false, ephemeral: false };
+
+const SENDER = { id: "local", displayName: "console" };
+
+function render(reply: Reply): string {
+  return reply.text;
+}
+
+/**
+ * Handles one console line: a known command goes to its plugin, anything else (plain text or an
+ * unknown `/word`) to the model path. Returns what to print.
+ */
+export async function handleConsoleLine(host: PluginHost, line: string): Promise<string[]> {
+  const text = line.trim();
+  if (text === "") return [];
+  const base = { channel: "console", chatId: "local", sender: SENDER, isGroup: false } as const;
+  const parsed = parseCommandText(text);
+  if (parsed) {
+    const inv: CommandInvocation = { ...base, command: parsed.command, args: parsed.args, via: "text" };
+    const reply = await host.handleCommand(inv, CONSOLE_CAPABILITIES);
+    if (reply) return [render(reply)];
+  }
+  const inv: CommandInvocation = { ...base, command: "", args: "", via: "text" };
+  return (await host.handleMessage(inv, text, CONSOLE_CAPABILITIES)).map(render);
+}
+
+/**
+ * Reads lines from `input` and writes replies to `output`, one line at a time and in order, so a
+ * piped script (`printf '/model list\n' | openclaw gateway`) gets every reply before EOF ends it.
+ */
+export async function runConsole(host: PluginHost, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+  const rl = readline.createInterface({ input, terminal: false, crlfDelay: Infinity });
+  for await (const line of rl) {
+    for (const out of await handleConsoleLine(host, line)) output.write(out.endsWith("\n") ? out : `${out}\n`);
+  }
+}

@@ -1,0 +1,61 @@
+import { parse } from "dotenv";
+import path from "node:path";
+import type { OpenClawConfig } from "./schema.js";
+import { readIfExists } from "../util/secure-fs.js";
+import { stateEnvFile } from "./paths.js";
+
+/** Where an environment value came from, most authoritative first. */
+export type EnvSource = "process" | "cwd-dotenv" | "state-dotenv" | "config";
+
+/** A resolved environment: the values and, per key, where each came from. */
+export interface LoadedEnv {
+  readonly values: Readonly<Record<string, string>>;
+  readonly sources: Readonly<Record<string, EnvSource>>;
+  /** Keys the working directory's `.env` tried to set but may not (provider keys, `OPENCLAW_*`). */
+  readonly refusedFromCwd: readonly string[];
+}
+
+/** Provider keys and our own settings must not come from whatever repo the gateway was started in. */
+export function isProtectedEnvKey(key: string): boolean {
+  return key.startsWith("OPENCLAW_") || /_(API_KEYS?|API_KEY_.+|OAUTH_TOKEN|BOT_TOKEN|TOKEN)$/.test(key);
+}
+
+function configEnv(config: OpenClawConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  const block = config.env;
+  if (!block) return out;
+  for (const [k, v] of Object.entries(block)) if (typeof v === "string") out[k] = v;
+  for (const [k, v] of Object.entries(block.vars ?? {})) out[k] ??= v;
+  return out;
+}
+
+/**
+ * Merges the environment in OpenClaw's order: process env > `./.env` > `<state>/.env` > config
+ * `env` block. A value that is already set is never overridden. Does not touch `process.env`.
+ */
+export function loadEnv(opts: {
+  processEnv: NodeJS.ProcessEnv;
+  cwd: string;
+  stateDir: string;
+  config: OpenClawConfig;
+}): LoadedEnv {
+  const values: Record<string, string> = {};
+  const sources: Record<string, EnvSource> = {};
+  const refusedFromCwd: string[] = [];
+  const add = (entries: Record<string, string | undefined>, source: EnvSource) => {
+    for (const [k, v] of Object.entries(entries)) {
+      if (v === undefined || k in values) continue;
+      if (source === "cwd-dotenv" && isProtectedEnvKey(k)) {
+        refusedFromCwd.push(k);
+        continue;
+      }
+      values[k] = v;
+      sources[k] = source;
+    }
+  };
+  add(opts.processEnv, "process");
+  add(parse(readIfExists(path.join(opts.cwd, ".env")) ?? ""), "cwd-dotenv");
+  add(parse(readIfExists(stateEnvFile(opts.stateDir)) ?? ""), "state-dotenv");
+  add(configEnv(opts.config), "config");
+  return { values, sources, refusedFromCwd };
+}

@@ -1,0 +1,127 @@
+import { accessFor, type Access } from "./access.js";
+import { errorMessage, type Log } from "./log.js";
+import type {
+  ChannelCapabilities,
+  CommandContext,
+  CommandDefinition,
+  CommandInvocation,
+  GatewayServices,
+  PluginDefinition,
+  Reply,
+} from "./types.js";
+import { sessionKeys } from "../sessions/keys.js";
+import { defaultAgentId } from "../config/agents.js";
+import { UserFacingError } from "../util/user-error.js";
+
+const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
+const FAILURE: Reply = { text: "Something went wrong on our side; it has been logged. Please try again.", private: true };
+
+/**
+ * Routes channel-neutral invocations to plugins. Access control is decided here, once, for every
+ * plugin and channel; handlers get `isOwner`, the session key and the agent already worked out.
+ * Nothing a plugin throws reaches a channel: expected failures become their message, bugs a
+ * generic reply and a log line.
+ */
+export class PluginHost {
+  constructor(
+    readonly services: GatewayServices,
+    private readonly plugins: readonly PluginDefinition[],
+    private readonly log: Log,
+  ) {}
+
+  /** Every command currently offered, first plugin wins on a name clash. For native registration. */
+  commands(): CommandDefinition[] {
+    const seen = new Map<string, CommandDefinition>();
+    for (const p of this.plugins) for (const c of p.commands(this.services)) if (!seen.has(c.name)) seen.set(c.name, c);
+    return [...seen.values()];
+  }
+
+  /** Whether `name` is one of our commands (adapters pass unknown `/words` on as plain text). */
+  hasCommand(name: string): boolean {
+    return this.commands().some((c) => c.name === name);
+  }
+
+  /** The sender's rights on a channel under the current config. */
+  access(channel: string, senderId: string): Access {
+    return accessFor(this.services.config().config, channel, senderId);
+  }
+
+  /** Builds the context a handler receives. */
+  context(inv: CommandInvocation, capabilities: ChannelCapabilities, access: Access): CommandContext {
+    const config = this.services.config().config;
+    const agentId = defaultAgentId(config);
+    const keys = sessionKeys(
+      { agentId, channel: inv.channel, chatId: inv.chatId, senderId: inv.sender.id, isGroup: inv.isGroup, ...(inv.threadId !== undefined ? { threadId: inv.threadId } : {}) },
+      config.session?.dmScope ?? "main",
+    );
+    return {
+      invocation: inv,
+      capabilities,
+      sessionKey: keys.key,
+      ...(keys.parentKey !== undefined ? { parentSessionKey: keys.parentKey } : {}),
+      agentId,
+      isOwner: access.isOwner,
+      services: this.services,
+    };
+  }
+
+  /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
+  async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
+    const command = this.commands().find((c) => c.name === inv.command);
+    if (!command) return undefined;
+    const access = this.access(inv.channel, inv.sender.id);
+    if (!access.allowed) return REFUSAL;
+    return this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
+  }
+
+  /** Runs a button/select press. The adapter has already checked the press came from the picker's opener. */
+  async handleChoice(inv: CommandInvocation, payload: string, capabilities: ChannelCapabilities): Promise<Reply> {
+    const access = this.access(inv.channel, inv.sender.id);
+    if (!access.allowed) return REFUSAL;
+    // One plugin offers pickers today; a second one would need a payload prefix to route by.
+    const plugin = this.plugins.find((p) => p.onChoice);
+    if (!plugin?.onChoice) return { text: "This button is no longer active.", replace: true };
+    const onChoice = plugin.onChoice.bind(plugin);
+    return this.guard("choice", () => onChoice(this.context(inv, capabilities, access), payload));
+  }
+
+  /**
+   * Answers a plain message: a leading directive (`/model opus explain…`) is applied first for
+   * senders allowed to use commands, then the rest goes to the model.
+   */
+  async handleMessage(inv: CommandInvocation, text: string, capabilities: ChannelCapabilities): Promise<Reply[]> {
+    const access = this.access(inv.channel, inv.sender.id);
+    if (!access.allowed) return [REFUSAL];
+    const ctx = this.context(inv, capabilities, access);
+    const replies: Reply[] = [];
+    let body = text;
+    for (const p of this.plugins) {
+      if (!p.onMessage) continue;
+      const onMessage = p.onMessage.bind(p);
+      const out = await this.guard("directive", async () => {
+        const r = await onMessage(ctx, body);
+        if (r) {
+          body = r.text;
+          if (r.notice) replies.push({ text: r.notice });
+        }
+        return undefined;
+      });
+      if (out) return [out];
+    }
+    if (body.trim() === "") return replies;
+    const chat = this.services.chat;
+    if (!chat) return [...replies, { text: "Model calls are not set up in this gateway." }];
+    const answer = await this.guard("chat", () => chat.respond(ctx, body));
+    return [...replies, answer];
+  }
+
+  private async guard<T extends Reply | undefined>(what: string, fn: () => Promise<T> | T): Promise<T | Reply> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UserFacingError) return { text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true };
+      this.log("error", `${what} failed: ${errorMessage(err)}`);
+      return FAILURE;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { buildCatalog, type Catalog } from "../models/catalog.js";
+import type { Clock } from "../util/clock.js";
+
+/**
+ * The config of a running gateway, re-read when `openclaw.json` changes on disk (another instance
+ * or `/model x -g` wrote it), checked at most every `checkEveryMs`. A broken edit keeps the last
+ * good config and reports the error once, so a typo never takes the gateway down.
+ */
+export class LiveConfig {
+  private current: LoadedConfig;
+  private catalogCache: Catalog;
+  private stamp: string;
+  private checkedAt = 0;
+  private generation = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly clock: Clock,
+    private readonly onError: (message: string) => void,
+    private readonly checkEveryMs = 250,
+  ) {
+    this.current = loadConfig(file);
+    this.catalogCache = buildCatalog(this.current.config);
+    this.stamp = this.stampOf();
+  }
+
+  /** The current config, refreshed if the file changed. */
+  get(): LoadedConfig {
+    this.refresh();
+    return this.current;
+  }
+
+  /** The catalog for the current config. */
+  catalog(): Catalog {
+    this.refresh();
+    return this.catalogCache;
+  }
+
+  /** Increases whenever a new config was loaded; lets dependents rebuild lazily. */
+  version(): number {
+    this.refresh();
+    return this.generation;
+  }
+
+  private stampOf(): string {
+    try {
+      const st = fs.statSync(this.file);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return "missing";
+    }
+  }
+
+  private refresh(): void {
+    const now = this.clock();
+    if (now - this.checkedAt < this.checkEveryMs) return;
+    this.checkedAt = now;
+    const stamp = this.stampOf();
+    if (stamp === this.stamp) return;
+    this.stamp = stamp;
+    try {
+      this.current = loadConfig(this.file);
+      this.catalogCache = buildCatalog(this.current.config);
+      this.generation++;
+    } catch (err) {
+      this.onError(err instanceof Error ? err.message : String(err));
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import type { LoadedConfig } from "../config/load.js";
+import type { Catalog } from "../models/catalog.js";
+import type { CredentialResolver } from "../auth/resolver.js";
+import type { AuthProfileStore } from "../auth/store.js";
+import type { SessionStore } from "../sessions/types.js";
+import type { Clock } from "../util/clock.js";
+
+/** Who sent a command, as the channel knows them. */
+export interface Sender {
+  /** Channel-native user id as a string (`12345` on Telegram, a snowflake on Discord, `local` on the console). */
+  readonly id: string;
+  readonly displayName?: string;
+  readonly username?: string;
+}
+
+/**
+ * The one channel-neutral shape of a command, built by every channel adapter and consumed by the
+ * host and plugins. Adapters never interpret commands; plugins never see channel objects.
+ */
+export interface CommandInvocation {
+  /** `telegram`, `discord`, `console`. */
+  readonly channel: string;
+  /** Chat / channel / DM id in the channel's own terms. */
+  readonly chatId: string;
+  /** Forum topic or thread id, when the message is in one. */
+  readonly threadId?: string;
+  readonly sender: Sender;
+  /** True for groups, supergroups and guild channels; false for DMs and the console. */
+  readonly isGroup: boolean;
+  /** Command name without slash or `@bot` suffix, lower-cased: `model`, `models`, `opus`. */
+  readonly command: string;
+  /** Raw argument text after the command, untrimmed as typed. */
+  readonly args: string;
+  /** How it arrived: typed text, a native slash command, or a button/select press. */
+  readonly via: "text" | "native" | "button";
+}
+
+/** What a channel can render; plugins shape replies to fit. */
+export interface ChannelCapabilities {
+  /** Longest message the channel accepts (Telegram 4096, Discord 2000). */
+  readonly maxLength: number;
+  /** Inline buttons / selects exist. */
+  readonly buttons: boolean;
+  /** Replies can be private to the caller inside a group (Discord ephemeral). */
+  readonly ephemeral: boolean;
+}
+
+/** One pickable item or action. `payload` is opaque to channels, at most 40 bytes of ASCII. */
+export interface Choice {
+  readonly label: string;
+  readonly payload: string;
+  /** Marks the current selection (rendered as ✓). */
+  readonly selected?: boolean;
+}
+
+/**
+ * The one channel-neutral reply. Channels with buttons render `choices` (Telegram: inline
+ * keyboard rows of `columns`; Discord: a select menu) and `actions` (a row of buttons); others show
+ * `text` alone, so the text must make sense without them.
+ */
+export interface Reply {
+  readonly text: string;
+  readonly choices?: readonly Choice[];
+  readonly columns?: number;
+  /** Navigation and actions: ◀ Prev, Next ▶, Back, Reset, Cancel. */
+  readonly actions?: readonly Choice[];
+  /** Current page and page count, when the reply is one page of many. */
+  readonly page?: { readonly index: number; readonly count: number };
+  /** Show only to the caller where the channel can (Discord ephemeral). */
+  readonly private?: boolean;
+  /** For button presses: replace the message that carried the buttons instead of sending a new one. */
+  readonly replace?: boolean;
+}
+
+/** Shared services a plugin may use. Read-only views are refreshed by the gateway on config change. */
+export interface GatewayServices {
+  /** The current config (re-read when `openclaw.json` changes on disk). */
+  config(): LoadedConfig;
+  /** The catalog built from the current config. */
+  catalog(): Catalog;
+  /** The one credential resolver. */
+  resolver(): CredentialResolver;
+  readonly profiles: AuthProfileStore;
+  readonly sessions: SessionStore;
+  readonly clock: Clock;
+  readonly stateDir: string;
+  /** Model calls for plain messages; attached after creation (it needs the services), absent in command-only tests. */
+  chat?: ChatResponder;
+}
+
+/** Everything a command handler gets. */
+export interface CommandContext {
+  readonly invocation: CommandInvocation;
+  readonly capabilities: ChannelCapabilities;
+  /** The session this invocation belongs to (DESIGN section 5). */
+  readonly sessionKey: string;
+  /** The parent session a thread/topic inherits from, when there is one. */
+  readonly parentSessionKey?: string;
+  readonly agentId: string;
+  /** Decided by the host from `commands.ownerAllowFrom`; the console user is always an owner. */
+  readonly isOwner: boolean;
+  readonly services: GatewayServices;
+}
+
+/** A command a plugin offers. */
+export interface CommandDefinition {
+  /** Lower-case name without slash. */
+  readonly name: string;
+  /** One line, shown in Telegram's menu and Discord's command list (Discord: at most 100 chars). */
+  readonly description: string;
+  /** e.g. `[list|status|default|<model>[@profile]]`. */
+  readonly argsHint?: string;
+  readonly handler: (ctx: CommandContext) => Promise<Reply> | Reply;
+}
+
+/** A plugin: plain data and handlers, no side effects at import time. */
+export interface PluginDefinition {
+  readonly name: string;
+  /** Commands, evaluated per call so a plugin can offer commands that follow the config (alias commands). */
+  commands(services: GatewayServices): readonly CommandDefinition[];
+  /** Handles a press of one of this plugin's choices or actions. */
+  onChoice?(ctx: CommandContext, payload: string): Promise<Reply> | Reply;
+  /**
+   * Handles a plain (non-command) message before it goes to the model: may consume a leading
+   * directive (`/model opus explain this`) and return the text to send on, or undefined to leave it.
+   */
+  onMessage?(ctx: CommandContext, text: string): Promise<{ text: string; notice?: string } | undefined>;
+}
+
+/** Identity helper that keeps plugin definitions typed. */
+export function definePlugin(plugin: PluginDefinition): PluginDefinition {
+  return plugin;
+}
+
+/**
+ * Answers plain (non-command) messages with a model call: session → model + resolver → provider
+ * client → reply. Implemented in `src/providers/`; the host only routes to it.
+ */
+export interface ChatResponder {
+  /** Answers `text` in the context's session. Failures come back as a readable reply, never a throw. */
+  respond(ctx: CommandContext, text: string): Promise<Reply>;
+  /** Forgets the conversation history of a session (`/new`, `/reset`). */
+  reset(sessionKey: string): Promise<void>;
+}

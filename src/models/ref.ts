@@ -1,0 +1,91 @@
+import type { Catalog, CatalogModel } from "./catalog.js";
+import { closestMatches } from "../util/closest.js";
+import { userError, type Result } from "../util/user-error.js";
+
+// A tail like `@2024-10-22`, `@20240620`, `@v1.2` or `@latest` is part of the model id, not a profile.
+const VERSION_TAIL = /^(v?\d+([.\-_]\d+)*|latest)$/i;
+
+/** A model selection as typed: the model part and, when given, the profile to pin. */
+export interface ModelSelection {
+  readonly ref: string;
+  readonly profile?: string;
+}
+
+/**
+ * Splits `ref@profile` by DESIGN section 4's rule: the first `@` after the last `/`, unless what
+ * follows looks like a version. `x@` gives an empty profile, which callers reject.
+ */
+export function splitProfile(text: string): ModelSelection {
+  const slash = text.lastIndexOf("/");
+  const at = text.indexOf("@", slash + 1);
+  if (at < 0) return { ref: text };
+  const tail = text.slice(at + 1);
+  if (VERSION_TAIL.test(tail)) return { ref: text };
+  return { ref: text.slice(0, at), profile: tail };
+}
+
+/** A model the user asked for, resolved against the catalog. */
+export interface ResolvedModel {
+  readonly provider: string;
+  readonly ref: string;
+  /** The catalog entry, absent for a model of a known provider that the catalog lacks. */
+  readonly model?: CatalogModel;
+  /** The alias the user typed, when they typed one. */
+  readonly viaAlias?: string;
+}
+
+/**
+ * Resolves an alias (case-insensitive), a `provider/model` ref, or a bare model id that exactly one
+ * provider serves. Unknown input gets the closest matches and the command that lists models.
+ */
+export function resolveModelRef(catalog: Catalog, input: string): Result<ResolvedModel> {
+  const text = input.trim();
+  if (text === "") return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
+  const aliased = catalog.aliases.get(text.toLowerCase());
+  if (aliased) return { ok: true, value: withModel(catalog, aliased, text) };
+  const exact = catalog.models.get(text);
+  if (exact) return { ok: true, value: { provider: exact.provider, ref: exact.ref, model: exact } };
+  const slash = text.indexOf("/");
+  if (slash > 0) {
+    const provider = text.slice(0, slash);
+    const id = text.slice(slash + 1);
+    const known = catalog.providers.get(provider) ?? catalog.providers.get(provider.toLowerCase());
+    if (known && id !== "") {
+      const ci = known.models.find((m) => m.id.toLowerCase() === id.toLowerCase());
+      if (ci) return { ok: true, value: { provider: known.id, ref: ci.ref, model: ci } };
+      // New models ship faster than catalogs: accept, the caller notes it is not in the catalog.
+      return { ok: true, value: { provider: known.id, ref: `${known.id}/${id}` } };
+    }
+  } else {
+    const byId = [...catalog.models.values()].filter((m) => m.id.toLowerCase() === text.toLowerCase());
+    if (byId.length === 1 && byId[0]) return { ok: true, value: { provider: byId[0].provider, ref: byId[0].ref, model: byId[0] } };
+  }
+  const suggestions = closestMatches(text, [...catalog.aliases.keys(), ...catalog.models.keys()]);
+  const hint = suggestions.length
+    ? `Did you mean ${suggestions.map((s) => `\`${s}\``).join(", ")}? Use /model list to see every model.`
+    : "Use /model list to see every model.";
+  return { ok: false, error: userError("unknown_model", `Unknown model "${text}".`, hint) };
+}
+
+function withModel(catalog: Catalog, ref: string, alias: string): ResolvedModel {
+  const model = catalog.models.get(ref);
+  const provider = ref.slice(0, ref.indexOf("/"));
+  return model ? { provider, ref, model, viaAlias: alias } : { provider, ref, viaAlias: alias };
+}
+
+/** The provider part of a `provider/model` ref. */
+export function providerOf(ref: string): string {
+  const slash = ref.indexOf("/");
+  return slash < 0 ? ref : ref.slice(0, slash);
+}
+
+/** True when `ref` is allowed by an allowlist of exact refs, aliases and `provider/*` entries. */
+export function isModelAllowed(catalog: Catalog, allow: readonly string[], ref: string): boolean {
+  if (allow.length === 0) return true;
+  for (const entry of allow) {
+    if (entry === ref) return true;
+    if (entry.endsWith("/*") && ref.startsWith(entry.slice(0, -1))) return true;
+    if (catalog.aliases.get(entry.toLowerCase()) === ref) return true;
+  }
+  return false;
+}

@@ -1,0 +1,37 @@
+/** How DMs map to sessions: one shared `main` session, or one per peer (per channel or across channels). */
+export type DmScope = "main" | "per-peer" | "per-channel-peer";
+
+/** The parts of a chat that decide its session. */
+export interface SessionTarget {
+  readonly agentId: string;
+  readonly channel: string;
+  readonly chatId: string;
+  readonly threadId?: string;
+  readonly senderId: string;
+  readonly isGroup: boolean;
+}
+
+/** A session key and, for threads and topics, the key of the chat they belong to. */
+export interface SessionKeys {
+  readonly key: string;
+  readonly parentKey?: string;
+}
+
+/**
+ * Session keys as OpenClaw writes them (DESIGN section 5): DMs `agent:<id>:main` or
+ * `agent:<id>:<channel>:direct:<user>`; Telegram groups `agent:<id>:telegram:group:<chat>[:topic:<t>]`;
+ * Discord `agent:<id>:discord:channel:<channel>[:thread:<t>]`. A topic/thread key names its parent.
+ */
+export function sessionKeys(t: SessionTarget, dmScope: DmScope = "main"): SessionKeys {
+  const agent = `agent:${t.agentId}`;
+  if (!t.isGroup) {
+    if (dmScope === "per-channel-peer") return { key: `${agent}:${t.channel}:direct:${t.senderId}` };
+    if (dmScope === "per-peer") return { key: `${agent}:direct:${t.senderId}` };
+    return { key: `${agent}:main` };
+  }
+  const kind = t.channel === "discord" ? "channel" : "group";
+  const sub = t.channel === "discord" ? "thread" : "topic";
+  const parent = `${agent}:${t.channel}:${kind}:${t.chatId}`;
+  if (t.threadId === undefined) return { key: parent };
+  return { key: `${parent}:${sub}:${t.threadId}`, parentKey: parent };
+}

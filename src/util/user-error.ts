@@ -1,0 +1,28 @@
+/**
+ * An expected failure a person can act on: unknown model, profile of another provider, expired pin.
+ * `code` is stable (tests and logic key on it); `message` is for people; `hint` says what to do next.
+ * Never put a secret in any of the three.
+ */
+export interface UserError {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** Builds a {@link UserError} value. */
+export function userError(code: string, message: string, hint?: string): UserError {
+  return hint === undefined ? { code, message } : { code, message, hint };
+}
+
+/** A thrown wrapper for a {@link UserError}, for edges (CLI, file loading) that unwind the stack. */
+export class UserFacingError extends Error {
+  readonly detail: UserError;
+  constructor(detail: UserError) {
+    super(detail.hint ? `${detail.message}\n${detail.hint}` : detail.message);
+    this.name = "UserFacingError";
+    this.detail = detail;
+  }
+}
+
+/** Either a value or a {@link UserError}. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: UserError };

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { isModelAllowed, resolveModelRef, splitProfile } from "../../src/models/ref.js";
+import { buildCatalog } from "../../src/models/catalog.js";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+// The SDK does not export its deprecation table; load the installed file by path so the catalog
+// test fails as soon as an SDK upgrade retires another model.
+const { DEPRECATED_MODELS } = createRequire(import.meta.url)(
+  path.resolve("node_modules/@anthropic-ai/sdk/internal/data/deprecated-models.js"),
+) as { DEPRECATED_MODELS: Record<string, string> };
+
+const catalog = buildCatalog({});
+
+describe("splitProfile", () => {
+  it.each([
+    ["opus", { ref: "opus" }],
+    ["opus@work", { ref: "opus", profile: "work" }],
+    ["anthropic/claude-opus-5-5@anthropic:work", { ref: "anthropic/claude-opus-5-5", profile: "anthropic:work" }],
+    ["openrouter/anthropic/claude-sonnet-4.5@or:team", { ref: "openrouter/anthropic/claude-sonnet-4.5", profile: "or:team" }],
+    ["vertex/claude-3-5@2024-10-22", { ref: "vertex/claude-3-5@2024-10-22" }],
+    ["x/model@v1.2", { ref: "x/model@v1.2" }],
+    ["x/model@latest", { ref: "x/model@latest" }],
+    ["x@", { ref: "x", profile: "" }],
+    ["a@b/c@d", { ref: "a@b/c", profile: "d" }],
+  ])("%s", (input, expected) => {
+    expect(splitProfile(input)).toEqual(expected);
+  });
+});
+
+describe("resolveModelRef", () => {
+  it("resolves aliases case-insensitively to the newest model of the family", () => {
+    const r = resolveModelRef(catalog, "OPUS");
+    expect(r.ok && r.value.ref).toBe("anthropic/claude-opus-5-5");
+  });
+  it("accepts a bare id served by one provider", () => {
+    const r = resolveModelRef(catalog, "claude-haiku-4-5");
+    expect(r.ok && r.value.ref).toBe("anthropic/claude-haiku-4-5");
+  });
+  it("accepts an uncatalogued model of a known provider without a catalog entry", () => {
+    const r = resolveModelRef(catalog, "openai/gpt-9-preview");
+    expect(r.ok && r.value).toEqual({ provider: "openai", ref: "openai/gpt-9-preview" });
+  });
+  it("suggests the closest matches for unknown input", () => {
+    const r = resolveModelRef(catalog, "sonet");
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe("unknown_model");
+      expect(r.error.hint).toContain("`sonnet`");
+      expect(r.error.hint).toContain("/model list");
+    }
+  });
+  it("lets a user alias win over a built-in one", () => {
+    const c = buildCatalog({ agents: { defaults: { models: { "openai/gpt-5.4": { alias: "opus" } } } } });
+    const r = resolveModelRef(c, "opus");
+    expect(r.ok && r.value.ref).toBe("openai/gpt-5.4");
+  });
+});
+
+describe("catalog", () => {
+  it("lists every Anthropic model the SDK marks deprecated with its retirement date", () => {
+    for (const [id, when] of Object.entries(DEPRECATED_MODELS)) {
+      if (/-\d{8}$/.test(id)) continue;
+      const m = catalog.models.get(`anthropic/${id}`);
+      expect(m, id).toBeDefined();
+      expect(new Date(m!.deprecated! + "T00:00:00Z").toDateString()).toBe(new Date(when.replace(/(\d+)(st|nd|rd|th)/, "$1") + " UTC").toDateString());
+    }
+  });
+  it("keeps built-in models when a user gives only a baseUrl, and adds user models", () => {
+    const c = buildCatalog({ models: { providers: { anthropic: { baseUrl: "http://127.0.0.1:9/", models: [{ id: "claude-test", contextWindow: 1000 }] } } } });
+    const p = c.providers.get("anthropic")!;
+    expect(p.baseUrl).toBe("http://127.0.0.1:9");
+    expect(c.models.get("anthropic/claude-opus-5-5")).toBeDefined();
+    expect(c.models.get("anthropic/claude-test")?.origin).toBe("config");
+  });
+});
+
+describe("isModelAllowed", () => {
+  it("matches exact refs, aliases and provider wildcards; empty allows all", () => {
+    expect(isModelAllowed(catalog, [], "openai/gpt-5")).toBe(true);
+    expect(isModelAllowed(catalog, ["openai/*"], "openai/gpt-5")).toBe(true);
+    expect(isModelAllowed(catalog, ["sonnet"], "anthropic/claude-sonnet-5-5")).toBe(true);
+    expect(isModelAllowed(catalog, ["sonnet"], "anthropic/claude-opus-5-5")).toBe(false);
+  });
+});

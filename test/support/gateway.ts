@@ -1,0 +1,72 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openSessionStore } from "../../src/sessions/open.js";
+import { createGatewayServices } from "../../src/gateway/services.js";
+import { PluginHost } from "../../src/gateway/host.js";
+import type { GatewayServices, PluginDefinition } from "../../src/gateway/types.js";
+import type { Log } from "../../src/gateway/log.js";
+import { modelPlugin } from "../../plugins/model/index.js";
+import type { Clock } from "../../src/util/clock.js";
+
+/** A gateway assembled from the real parts over a temporary state directory. */
+export interface TestGateway {
+  readonly stateDir: string;
+  readonly configPath: string;
+  readonly services: GatewayServices;
+  readonly host: PluginHost;
+  /** Every line logged, to assert on (and to check no secret leaks). */
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+/** What to put in the temporary state directory before start. */
+export interface TestGatewayOptions {
+  /** Written as `openclaw.json`. */
+  readonly config?: object;
+  /** Written as the main agent's `auth-profiles.json`. */
+  readonly authProfiles?: object;
+  /** The environment the gateway sees (no process env leaks in). */
+  readonly env?: Record<string, string>;
+  readonly clock?: Clock;
+  readonly plugins?: readonly PluginDefinition[];
+  /** Reuse an existing state dir (e.g. a restart). */
+  readonly stateDir?: string;
+}
+
+/** Builds a gateway (real SQLite store, real config and credential files) in a temp dir. */
+export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
+  const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-test-"));
+  fs.chmodSync(stateDir, 0o700);
+  const configPath = path.join(stateDir, "openclaw.json");
+  if (opts.config) fs.writeFileSync(configPath, JSON.stringify(opts.config, null, 2), { mode: 0o600 });
+  if (opts.authProfiles) {
+    const dir = path.join(stateDir, "agents", "main", "agent");
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(dir, "auth-profiles.json"), JSON.stringify(opts.authProfiles, null, 2), { mode: 0o600 });
+  }
+  const logs: string[] = [];
+  const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
+  const config = JSON.parse(fs.existsSync(configPath) ? fs.readFileSync(configPath, "utf8") : "{}") as Parameters<typeof openSessionStore>[0]["config"];
+  const sessions = await openSessionStore({ config, stateDir, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const services = createGatewayServices({
+    stateDir,
+    configPath,
+    sessions,
+    processEnv: { OPENCLAW_STATE_DIR: stateDir, ...opts.env },
+    cwd: stateDir,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    onConfigError: (m) => log("warn", m),
+  });
+  const host = new PluginHost(services, opts.plugins ?? [modelPlugin], log);
+  return {
+    stateDir,
+    configPath,
+    services,
+    host,
+    logs,
+    close: async () => {
+      await sessions.close();
+    },
+  };
+}
