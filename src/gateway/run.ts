@@ -80,7 +80,9 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
       channels.push(await startDiscord(channelEnv));
     }
     if (channels.length === 0) {
-      await runConsole(host, opts.input ?? process.stdin, opts.output ?? process.stdout);
+      const stop = new AbortController();
+      void (opts.stopSignal ?? signals()).then(() => stop.abort());
+      await runConsole(host, opts.input ?? process.stdin, opts.output ?? process.stdout, stop.signal);
       return;
     }
     const port = Number(processEnv.OPENCLAW_GATEWAY_PORT ?? config.gateway?.port ?? 18789);

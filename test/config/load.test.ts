@@ -61,6 +61,6 @@ describe("env precedence", () => {
     const env = loadEnv({ processEnv: { A: "proc" }, cwd, stateDir: state, config: { env: { D: "config", C: "config", vars: { E: "vars" } } } });
     expect(env.values).toMatchObject({ A: "proc", B: "cwd", C: "state", D: "config", E: "vars", OPENAI_API_KEY: "sk-from-state" });
     expect(env.sources.B).toBe("cwd-dotenv");
-    expect(env.refusedFromCwd.sort()).toEqual(["OPENAI_API_KEY", "OPENCLAW_STATE_DIR"]);
+    expect([...env.refusedFromCwd].sort()).toEqual(["OPENAI_API_KEY", "OPENCLAW_STATE_DIR"]);
   });
 });

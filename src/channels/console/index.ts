@@ -33,9 +33,12 @@ export async function handleConsoleLine(host: PluginHost, line: string): Promise
 /**
  * Reads lines from `input` and writes replies to `output`, one line at a time and in order, so a
  * piped script (`printf '/model list\n' | openclaw gateway`) gets every reply before EOF ends it.
+ * `signal` ends reading early (SIGINT/SIGTERM).
  */
-export async function runConsole(host: PluginHost, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+export async function runConsole(host: PluginHost, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
   const rl = readline.createInterface({ input, terminal: false, crlfDelay: Infinity });
+  // On shutdown stop reading; the line in progress still finishes and is answered.
+  signal?.addEventListener("abort", () => rl.close(), { once: true });
   for await (const line of rl) {
     for (const out of await handleConsoleLine(host, line)) output.write(out.endsWith("\n") ? out : `${out}\n`);
   }
