@@ -8,6 +8,7 @@ const modules: Record<string, () => Promise<{ default: Bench }>> = {
   sessions: () => import("./sessions.js"),
   telegram: () => import("./telegram.js"),
   discord: () => import("./discord.js"),
+  providers: () => import("./providers.js"),
 };
 
 function format(n: number): string {

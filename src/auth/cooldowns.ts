@@ -56,8 +56,8 @@ export const QUIET_RESET_MS = 24 * HOUR;
 
 /**
  * DESIGN section 3's back-off. Rate limits cool one profile+model: `retry-after` when given, else
- * 30 s, 1 min, then 5 min. Auth, billing and incompatible cool the whole profile: 10 min, doubling
- * up to 24 h while it keeps failing.
+ * 30 s, 1 min, then 5 min. Auth and billing cool the whole profile: 10 min, doubling up to 24 h
+ * while it keeps failing. An incompatible credential (Claude Code only) is set aside for 24 h.
  */
 export function nextCooldown(prev: CooldownEntry | undefined, credentialId: string, f: FailureInput): CooldownEntry {
   const fresh = !prev || f.now - prev.lastFailureAt > QUIET_RESET_MS;
@@ -65,6 +65,9 @@ export function nextCooldown(prev: CooldownEntry | undefined, credentialId: stri
   let duration: number;
   if (f.reason === "rate_limit") {
     duration = f.retryAfterMs ?? RATE_LIMIT_STEPS[Math.min(errorCount, RATE_LIMIT_STEPS.length) - 1] ?? 5 * MINUTE;
+  } else if (f.reason === "incompatible") {
+    // A Claude-Code-only token does not become usable by waiting; try it again once a day at most.
+    duration = AUTH_MAX;
   } else {
     duration = Math.min(AUTH_BASE * 2 ** (errorCount - 1), AUTH_MAX);
   }

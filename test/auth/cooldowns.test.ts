@@ -28,6 +28,10 @@ describe("cooldown policy", () => {
     expect(seen).toEqual([10, 20, 40, 80, 160, 320, 640, 1280, 1440, 1440]);
   });
 
+  it("sets an incompatible credential aside for a day", () => {
+    expect(nextCooldown(undefined, "p", { reason: "incompatible", now: NOW }).until - NOW).toBe(24 * 60 * MIN);
+  });
+
   it("starts counting again after 24 h without failures", () => {
     const first = applyFailure(undefined, "p", { reason: "auth", now: NOW });
     const second = applyFailure(first.state, "p", { reason: "auth", now: NOW + QUIET_RESET_MS + 1 });

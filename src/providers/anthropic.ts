@@ -1,0 +1,56 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
+
+/** The beta flag Anthropic requires for setup-tokens and OAuth access tokens sent as bearer. */
+export const OAUTH_BETA = "oauth-2025-04-20";
+
+/** Setup-tokens made by `claude setup-token` start with this. */
+export const SETUP_TOKEN_PREFIX = "sk-ant-oat";
+
+/**
+ * True when the credential must go as a bearer token with {@link OAUTH_BETA}: a `token` or `oauth`
+ * credential, or anything that looks like a setup-token even when stored as an API key.
+ */
+export function isBearerToken(credential: CallCredential): boolean {
+  return credential.type !== "api_key" || credential.secret.startsWith(SETUP_TOKEN_PREFIX);
+}
+
+// The SDK appends `/v1/messages`; a base URL written with the `/v1` suffix would double it.
+function sdkBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+/**
+ * Builds an Anthropic client for one credential. API keys go as `apiKey` (SDK 1.x sends them as
+ * `Authorization: Bearer`, which the API accepts); setup-tokens and OAuth tokens go as `authToken`
+ * with `anthropic-beta: oauth-2025-04-20`, never as `x-api-key`. Passing the credential explicitly
+ * keeps the SDK from reading `ANTHROPIC_API_KEY`/`ANTHROPIC_AUTH_TOKEN` from the process. No SDK
+ * retries: failover is ours.
+ */
+export function anthropicClient(credential: CallCredential, opts: { baseUrl: string; timeoutMs: number }): Anthropic {
+  const common = { baseURL: sdkBaseUrl(opts.baseUrl), maxRetries: 0, timeout: opts.timeoutMs, logLevel: "off" as const };
+  if (isBearerToken(credential)) {
+    return new Anthropic({ ...common, authToken: credential.secret, apiKey: null, defaultHeaders: { "anthropic-beta": OAUTH_BETA } });
+  }
+  return new Anthropic({ ...common, apiKey: credential.secret, authToken: null });
+}
+
+/** Sends one Messages API request (`POST /v1/messages`, non-streaming) and returns its text. */
+export async function completeAnthropic(credential: CallCredential, req: CompletionRequest): Promise<CompletionResult> {
+  const client = anthropicClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs });
+  const message = await client.messages.create({
+    model: req.model,
+    max_tokens: req.maxTokens,
+    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(req.system !== undefined ? { system: req.system } : {}),
+  });
+  const text = message.content
+    .map((block) => (block.type === "text" ? block.text : ""))
+    .join("");
+  return {
+    text,
+    inputTokens: message.usage.input_tokens,
+    outputTokens: message.usage.output_tokens,
+    ...(message.stop_reason ? { stopReason: message.stop_reason } : {}),
+  };
+}

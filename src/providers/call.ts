@@ -1,0 +1,40 @@
+import type { CatalogProvider } from "../models/catalog.js";
+import { ProviderRequestError } from "./classify.js";
+import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
+
+/** A request before the provider's endpoint is filled in. */
+export type ModelRequest = Omit<CompletionRequest, "baseUrl">;
+
+/**
+ * Calls a provider with one credential, through the client for its wire protocol (`api`). The SDK
+ * modules are imported on first use only, so loading this file (the CLI does, for `--probe`) costs
+ * nothing. Throws the SDK's error, or a {@link ProviderRequestError} for a provider we cannot reach.
+ */
+export async function callProvider(provider: CatalogProvider, credential: CallCredential, req: ModelRequest): Promise<CompletionResult> {
+  if (provider.baseUrl === "") {
+    throw new ProviderRequestError("format", "no_base_url", `No endpoint is configured for ${provider.id}; set models.providers.${provider.id}.baseUrl.`);
+  }
+  const request: CompletionRequest = { ...req, baseUrl: provider.baseUrl };
+  switch (provider.api) {
+    case "anthropic-messages": {
+      const { completeAnthropic } = await import("./anthropic.js");
+      return completeAnthropic(credential, request);
+    }
+    case "openai-completions": {
+      const { completeOpenAiCompatible } = await import("./openai-compatible.js");
+      return completeOpenAiCompatible(credential, request, { provider: provider.id });
+    }
+    default:
+      throw new ProviderRequestError(
+        "format",
+        "unsupported_api",
+        `${provider.id} uses the API "${provider.api}", which this gateway does not speak (anthropic-messages, openai-completions).`,
+      );
+  }
+}
+
+/** The model id a provider expects: `anthropic/claude-x` → `claude-x`, `openrouter/a/b` → `a/b`. */
+export function providerModelId(ref: string): string {
+  const slash = ref.indexOf("/");
+  return slash < 0 ? ref : ref.slice(slash + 1);
+}

@@ -1,0 +1,272 @@
+import type { Candidate, PinInput, Resolution } from "../auth/resolver.js";
+import type { CooldownEntry, FailureInput } from "../auth/cooldowns.js";
+import { redactSecrets } from "../auth/mask.js";
+import { configuredModel } from "../config/agents.js";
+import { errorMessage, type Log } from "../gateway/log.js";
+import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
+import type { CatalogProvider } from "../models/catalog.js";
+import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
+import { effectiveSession } from "../sessions/inherit.js";
+import { callProvider, providerModelId } from "./call.js";
+import { classifyError, type Classification } from "./classify.js";
+import {
+  exhaustedText,
+  pinnedFailureText,
+  requestFailureText,
+  transientText,
+  type FailedAttempt,
+  type TurnFacts,
+} from "./failure-text.js";
+import { ConversationHistory, historyBudget } from "./history.js";
+import type { ChatMessage, CompletionResult } from "./types.js";
+import { UserFacingError } from "../util/user-error.js";
+
+/** Options of {@link createChatResponder}; every one has a default. */
+export interface ChatOptions {
+  /** Per-call timeout in ms (non-streaming: it must cover a whole long answer). Default 120,000. */
+  readonly timeoutMs?: number;
+  /** Most tokens an answer may take (also capped by the model's `maxTokens`). Default 4,096. */
+  readonly maxAnswerTokens?: number;
+  /** Most history kept and sent per session, in approximate tokens. Default 16,000. */
+  readonly historyTokens?: number;
+  /** Sessions whose history is kept in memory (LRU). Default 500. */
+  readonly historySessions?: number;
+  /** A system prompt sent with every call. Default none. */
+  readonly systemPrompt?: string;
+}
+
+const GENERIC_FAILURE = "Something went wrong while asking the model; it has been logged. Please try again.";
+const EMPTY_ANSWER = "(The model returned no text.)";
+const CUT_OFF = new Set(["max_tokens", "length"]);
+const TRANSIENT: ReadonlySet<Classification["kind"]> = new Set(["overloaded", "timeout"]);
+
+/** How one call ended. */
+type CallOutcome = { ok: true; result: CompletionResult } | { ok: false; failure: Classification };
+
+/** Everything a turn decided before its first call. */
+interface Turn {
+  readonly ctx: CommandContext;
+  readonly text: string;
+  readonly model: ResolvedModel;
+  readonly provider: CatalogProvider;
+  readonly pin?: PinInput;
+  readonly answerTokens: number;
+  readonly facts: TurnFacts;
+  /** Every secret seen this turn: logs and replies are redacted against them. */
+  readonly secrets: Set<string>;
+}
+
+/**
+ * Answers plain messages with a model call (DESIGN sections 1 and 3): session record (its own,
+ * completed by the parent chat's for threads and topics) → model (session override, agent config, catalog default)
+ * → the resolver's credential → provider client → reply.
+ *
+ * On failure the credential's cooldown is recorded in the shared store (auth, billing and
+ * incompatible per profile; rate limits per profile and model, honouring `retry-after`) and an
+ * unpinned session moves on to the next candidate, each at most once per turn. Overloaded and
+ * timed-out calls cool nothing and get one more try on another credential at most. A session a
+ * user pinned never switches credentials: the reply names the profile and how to unpin.
+ *
+ * Every log line and reply is passed through `redactSecrets` with the turn's candidate secrets.
+ */
+export function createChatResponder(services: GatewayServices, log: Log, options: ChatOptions = {}): ChatResponder {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const maxAnswerTokens = options.maxAnswerTokens ?? 4_096;
+  const history = new ConversationHistory({ maxSessions: options.historySessions ?? 500, maxTokens: options.historyTokens ?? 16_000 });
+  // One turn at a time per session, so history stays in order when messages arrive together.
+  const queues = new Map<string, Promise<unknown>>();
+
+  const serial = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = queues.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return run;
+  };
+
+  const logCall = (turn: Turn, c: Candidate, outcome: CallOutcome, latencyMs: number): void => {
+    const head = `chat session=${turn.ctx.sessionKey} provider=${turn.provider.id} model=${turn.model.ref} credential=${c.id}`;
+    let line: string;
+    if (outcome.ok) {
+      const usage = outcome.result.outputTokens !== undefined ? ` tokens=${outcome.result.inputTokens ?? "?"}/${outcome.result.outputTokens}` : "";
+      line = `${head} status=ok latency=${latencyMs}ms${usage}`;
+    } else {
+      const f = outcome.failure;
+      const http = f.status !== undefined ? ` http=${f.status}` : "";
+      const after = f.retryAfterMs !== undefined ? ` retryAfter=${f.retryAfterMs}ms` : "";
+      const detail = f.detail ? ` detail=${JSON.stringify(f.detail.slice(0, 300))}` : "";
+      line = `${head} status=${f.kind} reason=${f.reasonCode}${http}${after} latency=${latencyMs}ms${detail}`;
+    }
+    log(outcome.ok ? "info" : "warn", redactSecrets(line, turn.secrets));
+  };
+
+  const call = async (turn: Turn, c: Candidate, messages: readonly ChatMessage[]): Promise<CallOutcome> => {
+    const started = performance.now();
+    let outcome: CallOutcome;
+    try {
+      const result = await callProvider(turn.provider, { secret: c.secret, type: c.type }, {
+        model: providerModelId(turn.model.ref),
+        messages,
+        maxTokens: turn.answerTokens,
+        timeoutMs,
+        ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
+      });
+      outcome = { ok: true, result };
+    } catch (err) {
+      outcome = { ok: false, failure: classifyError(err, services.clock()) };
+    }
+    logCall(turn, c, outcome, Math.round(performance.now() - started));
+    return outcome;
+  };
+
+  /** Records the cooldown a failure calls for; none for overloaded, timeout, format or unknown. */
+  const recordCooldown = async (turn: Turn, c: Candidate, f: Classification): Promise<CooldownEntry | undefined> => {
+    const now = services.clock();
+    let input: FailureInput | undefined;
+    if (f.kind === "auth" || f.kind === "billing" || f.kind === "incompatible") input = { reason: f.kind, now };
+    else if (f.kind === "rate_limit") input = { reason: "rate_limit", model: turn.model.ref, now, ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}) };
+    if (!input) return undefined;
+    try {
+      return await services.sessions.cooldowns.recordFailure(c.id, input);
+    } catch (err) {
+      log("error", redactSecrets(`chat: could not record the cooldown of ${c.id}: ${errorMessage(err)}`, turn.secrets));
+      return undefined;
+    }
+  };
+
+  const resolve = (turn: Turn, pin: PinInput | undefined): Resolution => {
+    const res = services.resolver().resolve({
+      agentId: turn.ctx.agentId,
+      provider: turn.provider.id,
+      model: turn.model.ref,
+      ...(pin ? { pin } : {}),
+    });
+    for (const c of res.candidates) if (c.secret !== "") turn.secrets.add(c.secret);
+    return res;
+  };
+
+  // Keeps an unpinned session on the profile that just answered (an `auto` pin), so the provider's
+  // prompt cache stays warm instead of least-recently-used order switching credentials every turn.
+  // `/new` and auth order changes drop auto pins; user pins are never touched here.
+  const rememberAutoPin = async (turn: Turn, used: Candidate): Promise<void> => {
+    if (used.kind !== "profile" || turn.pin?.source === "user" || turn.pin?.profileId === used.id) return;
+    try {
+      await services.sessions.update(turn.ctx.sessionKey, { profileId: used.id, pinSource: "auto", setBy: "gateway" }, services.clock());
+    } catch (err) {
+      log("warn", `chat: could not remember ${used.id} for ${turn.ctx.sessionKey}: ${errorMessage(err)}`);
+    }
+  };
+
+  const answer = async (turn: Turn): Promise<string> => {
+    const strict = turn.pin?.source === "user";
+    const messages = history.prompt(turn.ctx.sessionKey, turn.text, historyBudget(turn.model.model, turn.answerTokens, history.maxTokens));
+    const tried = new Set<string>();
+    const failed: FailedAttempt[] = [];
+    let transientRetried = false;
+    // An `auto` pin is a preference for the first call only; after a failure the normal order applies.
+    let pin = turn.pin;
+    for (;;) {
+      const res = resolve(turn, pin);
+      const next = res.chosen && !tried.has(res.chosen.id) ? res.chosen : res.candidates.find((c) => c.usable && !tried.has(c.id));
+      if (!next) {
+        if (failed.length === 0) {
+          const e = res.error;
+          return e ? (e.hint ? `${e.message} ${e.hint}` : e.message) : `No usable credential for ${turn.provider.id}.`;
+        }
+        const facts = { ...turn.facts, now: services.clock() };
+        const last = failed[failed.length - 1];
+        if (last && failed.every((a) => TRANSIENT.has(a.failure.kind))) return transientText(last, facts);
+        return exhaustedText(failed, facts);
+      }
+      tried.add(next.id);
+      const outcome = await call(turn, next, messages);
+      if (outcome.ok) {
+        try {
+          await services.sessions.cooldowns.recordSuccess(next.id, turn.model.ref, services.clock());
+        } catch (err) {
+          log("error", redactSecrets(`chat: could not record the success of ${next.id}: ${errorMessage(err)}`, turn.secrets));
+        }
+        await rememberAutoPin(turn, next);
+        const { text, stopReason } = outcome.result;
+        if (text !== "") history.append(turn.ctx.sessionKey, turn.text, text);
+        const body = text === "" ? EMPTY_ANSWER : text;
+        return stopReason !== undefined && CUT_OFF.has(stopReason) ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]` : body;
+      }
+      const attempt: FailedAttempt = { candidate: next, failure: outcome.failure };
+      const cooldown = await recordCooldown(turn, next, outcome.failure);
+      const done: FailedAttempt = cooldown ? { ...attempt, cooldown } : attempt;
+      failed.push(done);
+      const facts = { ...turn.facts, now: services.clock() };
+      if (strict) return pinnedFailureText(done, facts);
+      const kind = outcome.failure.kind;
+      if (kind === "format" || kind === "unknown") return requestFailureText(done, facts);
+      if (TRANSIENT.has(kind)) {
+        // The provider's trouble, not the credential's: one more try elsewhere at most.
+        if (transientRetried) return transientText(done, facts);
+        transientRetried = true;
+      }
+      pin = undefined;
+    }
+  };
+
+  const turn = async (ctx: CommandContext, text: string): Promise<string> => {
+    const config = services.config().config;
+    const catalog = services.catalog();
+    // A thread or topic without its own model or pin inherits its parent chat's, as /model shows.
+    const record = await effectiveSession(services.sessions, ctx.sessionKey, ctx.parentSessionKey);
+    const wanted = record?.model ?? configuredModel(config, ctx.agentId) ?? catalog.defaultModel;
+    const resolved = resolveModelRef(catalog, wanted);
+    if (!resolved.ok) {
+      const e = resolved.error;
+      return `${e.message}${e.hint ? ` ${e.hint}` : ""}`;
+    }
+    const provider = catalog.providers.get(resolved.value.provider);
+    if (!provider) return `Unknown provider "${resolved.value.provider}" for ${resolved.value.ref}. Use /model list to pick a model.`;
+    const pin: PinInput | undefined = record?.profileId !== undefined ? { profileId: record.profileId, source: record.pinSource ?? "user" } : undefined;
+    const answerTokens = Math.max(1, Math.min(maxAnswerTokens, resolved.value.model?.maxTokens ?? maxAnswerTokens));
+    const t: Turn = {
+      ctx,
+      text,
+      model: resolved.value,
+      provider,
+      ...(pin ? { pin } : {}),
+      answerTokens,
+      facts: {
+        provider: provider.id,
+        providerName: provider.name,
+        model: resolved.value.ref,
+        now: services.clock(),
+        timeoutMs,
+        showMasked: ctx.isOwner || !ctx.invocation.isGroup,
+      },
+      secrets: new Set(),
+    };
+    try {
+      return redactSecrets(await answer(t), t.secrets);
+    } catch (err) {
+      log("error", redactSecrets(`chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`, t.secrets));
+      // An unreadable credential file and the like: its message is written for people, though it
+      // names a path on the host, which is not for everyone in a group.
+      if (err instanceof UserFacingError && t.facts.showMasked) return redactSecrets(err.message, t.secrets);
+      return GENERIC_FAILURE;
+    }
+  };
+
+  return {
+    async respond(ctx: CommandContext, text: string): Promise<Reply> {
+      try {
+        return { text: await serial(ctx.sessionKey, () => turn(ctx, text)) };
+      } catch (err) {
+        // Reading the session or config failed, before any credential was looked at.
+        log("error", `chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`);
+        return { text: GENERIC_FAILURE };
+      }
+    },
+    async reset(sessionKey: string): Promise<void> {
+      history.reset(sessionKey);
+    },
+  };
+}

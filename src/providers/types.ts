@@ -1,0 +1,41 @@
+import type { CredentialType } from "../auth/profiles.js";
+
+/** One turn of a conversation as both wire formats take it: plain text, no tools. */
+export interface ChatMessage {
+  readonly role: "user" | "assistant";
+  readonly content: string;
+}
+
+/** The credential a call is made with. Only the client modules ever put `secret` on the wire. */
+export interface CallCredential {
+  /** The key, setup-token or OAuth access token. Never log it; use `maskSecret`. */
+  readonly secret: string;
+  readonly type: CredentialType;
+}
+
+/** One non-streaming completion request, in provider-neutral terms. */
+export interface CompletionRequest {
+  /** The provider's endpoint root (catalog `baseUrl`, e.g. `https://api.anthropic.com`). */
+  readonly baseUrl: string;
+  /** The model id as the provider knows it: the part of `provider/model` after the first `/`. */
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  /** The answer's token limit (`max_tokens` / `max_completion_tokens`). */
+  readonly maxTokens: number;
+  /** Gives up after this long; the SDK's timeout error is classified as `timeout`. */
+  readonly timeoutMs: number;
+  readonly system?: string;
+}
+
+/** What a completion produced. */
+export interface CompletionResult {
+  /** Every text block joined; empty when the model produced no text. */
+  readonly text: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  /** The provider's stop/finish reason as it was sent (`end_turn`, `max_tokens`, `stop`, `length`). */
+  readonly stopReason?: string;
+}
+
+/** A provider client: sends one request with one credential. Failures are thrown SDK errors. */
+export type CompleteFn = (credential: CallCredential, request: CompletionRequest) => Promise<CompletionResult>;

@@ -1,0 +1,161 @@
+/**
+ * A gateway for provider tests: the real config loader, credential files, env merging and resolver
+ * (`createGatewayServices` over a temp state dir), an in-memory session store with the real
+ * cooldown policy, an injected clock, and the chat responder pointed at the loopback fake
+ * provider through `models.providers.<p>.baseUrl`.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { MemoryCooldownStore } from "../../src/auth/cooldowns.js";
+import { createGatewayServices } from "../../src/gateway/services.js";
+import type { ChatResponder, CommandContext, GatewayServices } from "../../src/gateway/types.js";
+import type { Log } from "../../src/gateway/log.js";
+import { applyPatch, hasPrefix } from "../../src/sessions/record.js";
+import type { SessionPatch, SessionRecord, SessionStore } from "../../src/sessions/types.js";
+import { createChatResponder, type ChatOptions } from "../../src/providers/chat.js";
+import type { FakeProvider } from "../fakes/provider-api.js";
+
+/** The epoch every test starts at. */
+export const T0 = 1_800_000_000_000;
+export const MAIN_KEY = "agent:main:main";
+
+/** A {@link SessionStore} in memory, with the shared patch semantics and the real cooldown policy. */
+export class MemorySessionStore implements SessionStore {
+  readonly records = new Map<string, SessionRecord>();
+  readonly cooldowns = new MemoryCooldownStore();
+
+  async get(key: string): Promise<SessionRecord | undefined> {
+    return this.records.get(key);
+  }
+  async update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined> {
+    const next = applyPatch(key, this.records.get(key), patch, now);
+    if (next) this.records.set(key, next);
+    else this.records.delete(key);
+    return next;
+  }
+  async delete(key: string): Promise<boolean> {
+    return this.records.delete(key);
+  }
+  async list(opts: { limit?: number; prefix?: string } = {}): Promise<SessionRecord[]> {
+    return [...this.records.values()].filter((r) => hasPrefix(r.key, opts.prefix)).slice(0, opts.limit);
+  }
+  async dropAutoPins(): Promise<number> {
+    return 0;
+  }
+  async close(): Promise<void> {}
+}
+
+/** A settable clock. */
+export interface TestClock {
+  (): number;
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = T0): TestClock {
+  let now = start;
+  const clock = (() => now) as TestClock;
+  clock.set = (ms) => void (now = ms);
+  clock.advance = (ms) => void (now += ms);
+  return clock;
+}
+
+/** What a provider test sets up. */
+export interface ChatHarnessOptions {
+  /** Merged over a config that points anthropic, openai and openrouter at the fake. */
+  readonly config?: Record<string, unknown>;
+  readonly authProfiles?: object;
+  readonly env?: Record<string, string>;
+  readonly chat?: ChatOptions;
+}
+
+export interface ChatHarness {
+  readonly services: GatewayServices;
+  readonly sessions: MemorySessionStore;
+  readonly chat: ChatResponder;
+  readonly clock: TestClock;
+  readonly logs: string[];
+  /** Every reply text so far. */
+  readonly replies: string[];
+  /** Sends a plain message in a session (default: the console DM session). */
+  say(text: string, ctx?: Partial<CommandContext>): Promise<string>;
+  context(overrides?: Partial<CommandContext>): CommandContext;
+  close(): void;
+}
+
+/** The `models.providers` block that sends every provider to the fake. */
+export function fakeProviders(fake: FakeProvider): Record<string, unknown> {
+  return {
+    anthropic: { baseUrl: fake.url },
+    openai: { baseUrl: `${fake.url}/v1` },
+    openrouter: { baseUrl: `${fake.url}/v1` },
+  };
+}
+
+export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions = {}): ChatHarness {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-providers-"));
+  fs.chmodSync(stateDir, 0o700);
+  const configPath = path.join(stateDir, "openclaw.json");
+  const userModels = (opts.config?.models ?? {}) as { providers?: Record<string, unknown> };
+  const config = { ...opts.config, models: { ...userModels, providers: { ...fakeProviders(fake), ...userModels.providers } } };
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+  if (opts.authProfiles) {
+    const dir = path.join(stateDir, "agents", "main", "agent");
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(dir, "auth-profiles.json"), JSON.stringify(opts.authProfiles, null, 2), { mode: 0o600 });
+  }
+  const clock = testClock();
+  const logs: string[] = [];
+  const replies: string[] = [];
+  const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
+  const sessions = new MemorySessionStore();
+  const services = createGatewayServices({
+    stateDir,
+    configPath,
+    sessions,
+    processEnv: { OPENCLAW_STATE_DIR: stateDir, ...opts.env },
+    cwd: stateDir,
+    clock,
+    onConfigError: (m) => log("warn", m),
+  });
+  const chat = createChatResponder(services, log, { timeoutMs: 2_000, ...opts.chat });
+  const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
+    invocation: { channel: "console", chatId: "local", sender: { id: "local" }, isGroup: false, command: "", args: "", via: "text" },
+    capabilities: { maxLength: 4096, buttons: false, ephemeral: false },
+    sessionKey: MAIN_KEY,
+    agentId: "main",
+    isOwner: true,
+    services,
+    ...overrides,
+  });
+  return {
+    services,
+    sessions,
+    chat,
+    clock,
+    logs,
+    replies,
+    context,
+    async say(text, ctx) {
+      const reply = await chat.respond(context(ctx), text);
+      replies.push(reply.text);
+      return reply.text;
+    },
+    close() {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An api-key profile. */
+export function apiKey(provider: string, key: string): object {
+  return { type: "api_key", provider, key };
+}
+
+/** Asserts that no secret appears whole in any of `texts`; returns the offending pairs for a readable failure. */
+export function leaks(texts: readonly string[], secrets: readonly string[]): Array<{ secret: string; text: string }> {
+  const out: Array<{ secret: string; text: string }> = [];
+  for (const text of texts) for (const secret of secrets) if (text.includes(secret)) out.push({ secret, text });
+  return out;
+}
