@@ -1,0 +1,164 @@
+import { Bot, type Context } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import type { PluginHost } from "../../gateway/host.js";
+import { errorMessage, type Log } from "../../gateway/log.js";
+import type { ChannelCapabilities } from "../../gateway/types.js";
+import { callbackBinder, STALE_MENU_TEXT, verifyPress } from "./callbacks.js";
+import { ReplyDelivery } from "./delivery.js";
+import { messageReader, readPress, type InboundMessage, type InboundPress, type MessageReader } from "./invocation.js";
+import { TELEGRAM_MAX_TEXT } from "./split.js";
+import { keepTyping, TYPING_INTERVAL_MS } from "./typing.js";
+
+/** Telegram renders inline keyboards; messages hold 4096 chars; nothing is private inside a group. */
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { maxLength: TELEGRAM_MAX_TEXT, buttons: true, ephemeral: false };
+
+/** The update types the adapter handles; asked for in `getUpdates` and `setWebhook`. */
+export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** What the update handlers need. */
+export interface HandlerDeps {
+  readonly host: PluginHost;
+  /** Must not print the token; `startTelegram` passes a redacting one. */
+  readonly log: Log;
+  /** Key that binds callback data to chat and opener: `payloadSecretFromToken(token)`. */
+  readonly secret: string;
+  /** How often "typing…" is repeated while a plain message is answered (default 4.5 s). */
+  readonly typingIntervalMs?: number;
+  /** Maps a command name as listed in Telegram's menu back to the host's (`gpt_mini` → `gpt-mini`). */
+  readonly commandName?: (typed: string) => string;
+}
+
+/** Updates of one chat run in order; different chats run concurrently. */
+function chatConstraint(ctx: Context): string | undefined {
+  const id = ctx.chat?.id ?? ctx.from?.id;
+  return id === undefined ? undefined : String(id);
+}
+
+/**
+ * Installs the adapter's middleware on a bot: button presses are verified and answered at once
+ * (before any queueing, so a slow model call in the chat cannot let the query expire), then updates
+ * are sequentialized per chat and turned into host calls whose replies go back to the same chat
+ * and topic.
+ */
+export function installHandlers(bot: Bot, deps: HandlerDeps): void {
+  const { host, log, secret } = deps;
+  const typingIntervalMs = deps.typingIntervalMs ?? TYPING_INTERVAL_MS;
+  const delivery = new ReplyDelivery(bot.api, log, TELEGRAM_CAPABILITIES.maxLength);
+  const verified = new WeakMap<Context, { press: InboundPress; payload: string }>();
+  let read: MessageReader | undefined;
+
+  // Every callback query is answered exactly once, here.
+  bot.on("callback_query", async (ctx, next) => {
+    const press = readPress(ctx.callbackQuery);
+    const verdict = press ? verifyPress(secret, press.target.chatId, String(ctx.callbackQuery.from.id), press.data) : undefined;
+    const text = verdict === undefined ? STALE_MENU_TEXT : verdict.kind === "ok" ? undefined : verdict.text;
+    try {
+      await ctx.answerCallbackQuery(text === undefined ? {} : { text, show_alert: false });
+    } catch (err) {
+      log("warn", `telegram: answerCallbackQuery failed: ${errorMessage(err)}`);
+    }
+    if (press && verdict?.kind === "ok") {
+      verified.set(ctx, { press, payload: verdict.payload });
+      await next();
+    }
+  });
+
+  bot.use(sequentialize(chatConstraint));
+
+  bot.on("message", async (ctx) => {
+    read ??= messageReader(ctx.me);
+    const inbound = read(ctx.message);
+    if (inbound) await answerMessage(inbound);
+  });
+
+  bot.on("callback_query", async (ctx) => {
+    const entry = verified.get(ctx);
+    if (!entry) return;
+    const { press, payload } = entry;
+    const reply = await host.handleChoice(press.invocation, payload, TELEGRAM_CAPABILITIES);
+    const bind = callbackBinder(secret, press.target.chatId, press.invocation.sender.id);
+    await guard("delivering a button reply", () =>
+      reply.replace ? delivery.edit(press.target, press.messageId, reply, bind) : delivery.send(press.target, reply, bind),
+    );
+  });
+
+  async function answerMessage(inbound: InboundMessage): Promise<void> {
+    const { invocation, target } = inbound;
+    const bind = callbackBinder(secret, target.chatId, invocation.sender.id);
+    if (inbound.isCommand) {
+      const command = deps.commandName?.(invocation.command) ?? invocation.command;
+      const reply = await host.handleCommand(command === invocation.command ? invocation : { ...invocation, command }, TELEGRAM_CAPABILITIES);
+      if (reply) return guard(`replying to /${command}`, () => delivery.send(target, reply, bind));
+    }
+    if (!inbound.addressed) return;
+    const stopTyping = keepTyping(bot.api, target, typingIntervalMs);
+    const replies = await host.handleMessage({ ...invocation, command: "", args: "" }, inbound.text, TELEGRAM_CAPABILITIES).finally(stopTyping);
+    for (const reply of replies) await guard("replying to a message", () => delivery.send(target, reply, bind));
+  }
+
+  async function guard(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      log("error", `telegram: ${what} failed: ${errorMessage(err)}`);
+    }
+  }
+}
+
+/** Options for {@link createTelegramBot}. */
+export interface TelegramBotOptions {
+  readonly token: string;
+  /** Bot API root (grammY `client.apiRoot`). */
+  readonly apiRoot?: string;
+  /** Known bot identity; skips `getMe` (tests, benches). */
+  readonly botInfo?: UserFromGetMe;
+}
+
+/** A bot with the adapter's handlers, whose updates are tracked so shutdown can wait for them. */
+export interface TelegramBot {
+  readonly bot: Bot;
+  /** Processes one update. Never rejects: failures are logged. */
+  handle(update: Update): Promise<void>;
+  /** Resolves once no update is being processed. */
+  idle(): Promise<void>;
+  /** The highest update id handed to {@link TelegramBot.handle}, for confirming the polling offset. */
+  lastUpdateId(): number | undefined;
+}
+
+/**
+ * Builds the grammY bot: API root, flood-limit retries (429 `retry_after` honoured up to 60 s, 3
+ * attempts; network errors are not retried forever, so shutdown never hangs on a dead
+ * connection), the handlers, and update tracking.
+ */
+export function createTelegramBot(options: TelegramBotOptions, deps: HandlerDeps): TelegramBot {
+  const bot = new Bot(options.token, {
+    ...(options.apiRoot !== undefined ? { client: { apiRoot: options.apiRoot } } : {}),
+    ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
+  });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  installHandlers(bot, deps);
+  const inflight = new Set<Promise<void>>();
+  let last: number | undefined;
+  return {
+    bot,
+    handle(update) {
+      if (last === undefined || update.update_id > last) last = update.update_id;
+      const task = bot.handleUpdate(update).catch((err: unknown) => {
+        deps.log("error", `telegram: update ${update.update_id} failed: ${errorMessage(err)}`);
+      });
+      inflight.add(task);
+      void task.finally(() => inflight.delete(task));
+      return task;
+    },
+    async idle() {
+      while (inflight.size > 0) {
+        await Promise.all(inflight);
+        // A runner queue may hand over its next update as a slot frees up.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+    lastUpdateId: () => last,
+  };
+}

@@ -1,0 +1,86 @@
+import { GrammyError } from "grammy";
+import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
+import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
+import { errorMessage, type Log } from "../../gateway/log.js";
+import { UserFacingError, userError } from "../../util/user-error.js";
+import { createTelegramBot } from "./bot.js";
+import { CommandMenuSync } from "./commands.js";
+import { startPolling } from "./polling.js";
+import { telegramSettings } from "./settings.js";
+import { startWebhook } from "./webhook.js";
+
+export { TELEGRAM_CAPABILITIES, createTelegramBot, installHandlers, type HandlerDeps, type TelegramBot } from "./bot.js";
+export { telegramSettings, type TelegramSettings, type WebhookSettings } from "./settings.js";
+
+/** Tuning for {@link startTelegram}; the defaults are what production uses. */
+export interface TelegramChannelOptions {
+  /** How often the command menu is compared with the host's commands and re-registered (default 60 s). */
+  readonly commandsRefreshMs?: number;
+  /** How often "typing…" is repeated while a plain message is answered (default 4.5 s). */
+  readonly typingIntervalMs?: number;
+  /** Long-poll timeout in seconds (default 30). */
+  readonly pollingTimeoutSeconds?: number;
+}
+
+/** Replaces the token, raw or URL-encoded (grammY puts it in request URLs), with `<bot-token>`. */
+export function redactToken(text: string, token: string): string {
+  return text.split(token).join("<bot-token>").split(encodeURIComponent(token)).join("<bot-token>");
+}
+
+/** A log that never prints the token. */
+export function redactingLog(log: Log, token: string): Log {
+  return (level, message) => log(level, redactToken(message, token));
+}
+
+/**
+ * Starts the Telegram channel from `channels.telegram` (DESIGN section 2): checks the token
+ * (`getMe`), registers the command menu (and keeps it in step with the host's commands), then
+ * long-polls, or serves the webhook when `webhookUrl` is set. `stop` finishes updates in progress
+ * and, when polling, confirms the last one so nothing runs twice after a restart.
+ */
+export async function startTelegram(env: ChannelEnv, options: TelegramChannelOptions = {}): Promise<RunningChannel> {
+  const settings = telegramSettings(env.host.services.config().config, env.env);
+  const log = redactingLog(env.log, settings.token);
+  const tg = createTelegramBot(
+    { token: settings.token, ...(settings.apiRoot !== undefined ? { apiRoot: settings.apiRoot } : {}) },
+    {
+      host: env.host,
+      log,
+      secret: payloadSecretFromToken(settings.token),
+      // Called only for updates, which arrive after `menu` is set below.
+      commandName: (typed) => menu.hostName(typed),
+      ...(options.typingIntervalMs !== undefined ? { typingIntervalMs: options.typingIntervalMs } : {}),
+    },
+  );
+  const menu = new CommandMenuSync(tg.bot.api, () => env.host.commands(), log);
+  try {
+    await tg.bot.init();
+  } catch (err) {
+    if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+      throw new UserFacingError(
+        userError("telegram_token_rejected", "Telegram rejected the bot token.", "Check channels.telegram.botToken or TELEGRAM_BOT_TOKEN (from @BotFather)."),
+      );
+    }
+    throw new Error(`telegram: getMe failed: ${redactToken(errorMessage(err), settings.token)}`);
+  }
+  await menu.sync();
+  menu.watch(options.commandsRefreshMs ?? 60_000);
+  let mode: { stop(): Promise<void> };
+  try {
+    mode = settings.webhook
+      ? await startWebhook(tg, env.http, settings.webhook, log)
+      : await startPolling(tg, log, options.pollingTimeoutSeconds !== undefined ? { timeoutSeconds: options.pollingTimeoutSeconds } : {});
+  } catch (err) {
+    await menu.stop();
+    throw new Error(`telegram: could not start ${settings.webhook ? "the webhook" : "polling"}: ${redactToken(errorMessage(err), settings.token)}`);
+  }
+  log("info", `telegram: @${tg.bot.botInfo.username} ready (${settings.webhook ? "webhook" : "long polling"})`);
+  let stopped: Promise<void> | undefined;
+  return {
+    name: "telegram",
+    stop() {
+      stopped ??= menu.stop().then(() => mode.stop());
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import crypto from "node:crypto";
+import type { Update } from "grammy/types";
+import type { GatewayHttpServer, HttpHandler } from "../../gateway/http-server.js";
+import { parseJsonBody } from "../../gateway/http-server.js";
+import type { Log } from "../../gateway/log.js";
+import { ALLOWED_UPDATES, type TelegramBot } from "./bot.js";
+import type { WebhookSettings } from "./settings.js";
+
+/** The header Telegram puts the webhook's `secret_token` in. */
+export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+
+/** A registered webhook. */
+export interface Webhook {
+  /** Refuses new requests (503, so Telegram redelivers them later) and waits for updates in progress. */
+  stop(): Promise<void>;
+}
+
+/** Compares a presented secret with the expected one in constant time (hashing first hides the length too). */
+export function secretMatches(presented: string | string[] | undefined, expected: string): boolean {
+  if (typeof presented !== "string") return false;
+  const a = crypto.createHash("sha256").update(presented).digest();
+  const b = crypto.createHash("sha256").update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+function isUpdate(value: unknown): value is Update {
+  return typeof value === "object" && value !== null && Number.isSafeInteger((value as { update_id?: unknown }).update_id);
+}
+
+/**
+ * The webhook route: 401 without the right secret header, 400 for a body that is not an update,
+ * otherwise 200 at once while the update is processed in the background (Telegram redelivers
+ * when an answer is slow, which would run a command twice).
+ */
+export function webhookHandler(tg: TelegramBot, secret: string, accepting: () => boolean): HttpHandler {
+  return (req) => {
+    if (!accepting()) return { status: 503, body: { error: "shutting down" } };
+    if (!secretMatches(req.headers[SECRET_HEADER], secret)) return { status: 401, body: { error: "unauthorized" } };
+    const update = parseJsonBody(req.body);
+    if (!isUpdate(update)) return { status: 400, body: { error: "expected a Telegram update" } };
+    void tg.handle(update);
+    return { status: 200, body: {} };
+  };
+}
+
+/**
+ * Webhook mode: registers `POST <path>` on the gateway's HTTP server (before it listens), then
+ * `setWebhook({ url, secret_token, allowed_updates })`. The webhook stays set on stop, so updates
+ * wait at Telegram for the next start.
+ */
+export async function startWebhook(tg: TelegramBot, http: GatewayHttpServer, settings: WebhookSettings, log: Log): Promise<Webhook> {
+  let accepting = true;
+  http.route("POST", settings.path, webhookHandler(tg, settings.secret, () => accepting));
+  await tg.bot.api.setWebhook(settings.url, { secret_token: settings.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  log("info", `telegram: webhook set, updates arrive at POST ${settings.path}`);
+  return {
+    async stop() {
+      accepting = false;
+      await tg.idle();
+    },
+  };
+}

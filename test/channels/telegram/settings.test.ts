@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { telegramSettings } from "../../../src/channels/telegram/settings.js";
+import { secretMatches } from "../../../src/channels/telegram/webhook.js";
+import { redactToken } from "../../../src/channels/telegram/index.js";
+import { UserFacingError } from "../../../src/util/user-error.js";
+
+const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof UserFacingError ? err.detail.code : "not a UserFacingError";
+  }
+  return undefined;
+};
+
+describe("telegramSettings", () => {
+  it("takes the token from config, else TELEGRAM_BOT_TOKEN; polling unless webhookUrl is set", () => {
+    expect(telegramSettings({ channels: { telegram: { botToken: "1:cfg" } } }, { TELEGRAM_BOT_TOKEN: "1:env" })).toEqual({ token: "1:cfg" });
+    expect(telegramSettings({}, { TELEGRAM_BOT_TOKEN: "1:env" })).toEqual({ token: "1:env" });
+    expect(telegramSettings({ channels: { telegram: { apiRoot: "http://127.0.0.1:9/" } } }, { TELEGRAM_BOT_TOKEN: "1:env" })).toEqual({
+      token: "1:env",
+      apiRoot: "http://127.0.0.1:9",
+    });
+    expect(codeOf(() => telegramSettings({}, {}))).toBe("telegram_token_missing");
+  });
+
+  it("needs a webhook secret in webhook mode, in Telegram's alphabet", () => {
+    const webhookUrl = "https://example.com/tg";
+    expect(telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s3cr-et_" } } }, {})).toEqual({
+      token: "1:t",
+      webhook: { url: webhookUrl, secret: "s3cr-et_", path: "/telegram-webhook" },
+    });
+    expect(codeOf(() => telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl } } }, {}))).toBe("telegram_webhook_secret_missing");
+    expect(codeOf(() => telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "has space" } } }, {}))).toBe(
+      "telegram_webhook_secret_invalid",
+    );
+    expect(telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s", webhookPath: "/hook" } } }, {}).webhook?.path).toBe(
+      "/hook",
+    );
+  });
+});
+
+describe("secretMatches", () => {
+  it("accepts only the exact secret", () => {
+    expect(secretMatches("abc", "abc")).toBe(true);
+    expect(secretMatches("abd", "abc")).toBe(false);
+    expect(secretMatches("abcd", "abc")).toBe(false);
+    expect(secretMatches(undefined, "abc")).toBe(false);
+    expect(secretMatches(["abc"], "abc")).toBe(false);
+  });
+});
+
+describe("redactToken", () => {
+  it("hides the token raw and URL-encoded", () => {
+    expect(redactToken("GET /bot123:ABC/getMe and /bot123%3AABC/x", "123:ABC")).toBe("GET /bot<bot-token>/getMe and /bot<bot-token>/x");
+  });
+});
