@@ -17,7 +17,10 @@ export interface SessionRecord {
   readonly updatedAt: number;
 }
 
-/** A change to a session. `null` clears a field; `undefined` leaves it as it is. */
+/**
+ * A change to a session. `null` clears a field; `undefined` leaves it as it is. Clearing
+ * `profileId` clears `pinSource` too; a new `profileId` without a `pinSource` is a `user` pin.
+ */
 export interface SessionPatch {
   readonly model?: string | null;
   readonly profileId?: string | null;

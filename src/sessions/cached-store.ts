@@ -1,0 +1,161 @@
+import { LRUCache } from "lru-cache";
+import type { CooldownStore } from "../auth/cooldowns.js";
+import type { Clock } from "../util/clock.js";
+import { isWatchable, type SessionChange } from "./backend.js";
+import type { SessionPatch, SessionRecord, SessionStore } from "./types.js";
+
+/** `session.cacheSize` when the config does not set it. */
+export const DEFAULT_CACHE_SIZE = 10_000;
+
+/** Options of {@link CachedSessionStore}. */
+export interface CachedStoreOptions {
+  /** Most sessions kept in memory (config `session.cacheSize`; default 10,000). */
+  readonly max?: number;
+  /**
+   * How long a cached entry is trusted, in ms. With a backend that reports other writers'
+   * changes (SQLite, Redis) this is only a safety net, default 5 minutes; with one that does not,
+   * it is what keeps "a pin written elsewhere is seen within 1 s", default 1000.
+   */
+  readonly ttlMs?: number;
+  /** Time source for the TTL (tests advance it instead of sleeping). */
+  readonly clock?: Clock;
+}
+
+/** A session store with a synchronous cache look-up for the per-message hot path. */
+export interface PeekableSessionStore extends SessionStore {
+  /**
+   * The cached record of `key`, without I/O. `undefined` means "no record, or not cached": it is
+   * NOT proof that the session has no pin. Use `store.peek(key) ?? (await store.get(key))`; the
+   * `get` is then answered from the cache too when the absence is known.
+   */
+  peek(key: string): SessionRecord | undefined;
+}
+
+/** Cached absence: the backend said there is no such session. */
+const ABSENT: unique symbol = Symbol("absent");
+type Entry = SessionRecord | typeof ABSENT;
+
+/** Bookkeeping for calls in flight on one key: an invalidation during the call makes its answer uncacheable. */
+interface InFlight {
+  count: number;
+  stale: boolean;
+}
+
+const SAFETY_TTL_MS = 5 * 60_000;
+const UNWATCHED_TTL_MS = 1000;
+
+/**
+ * A bounded LRU cache in front of any {@link SessionStore}. It caches records and absences,
+ * writes through (a write's own result is cached), and drops entries when the backend reports
+ * that another process or instance changed them. An answer that raced an invalidation is returned
+ * but never cached, so a stale record cannot outlive the invalidation that should have removed it.
+ */
+export class CachedSessionStore implements PeekableSessionStore {
+  readonly cooldowns: CooldownStore;
+  /** The store behind the cache. */
+  readonly backend: SessionStore;
+
+  private readonly cache: LRUCache<string, Entry>;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly unwatch: (() => void) | undefined;
+
+  constructor(backend: SessionStore, opts: CachedStoreOptions = {}) {
+    this.backend = backend;
+    this.cooldowns = backend.cooldowns;
+    const watchable = isWatchable(backend);
+    const ttl = opts.ttlMs ?? (watchable ? SAFETY_TTL_MS : UNWATCHED_TTL_MS);
+    const max = opts.max ?? DEFAULT_CACHE_SIZE;
+    this.cache = opts.clock
+      ? // An injected clock may jump at any moment: read it on every check (ttlResolution 0).
+        new LRUCache<string, Entry>({ max, ttl, ttlResolution: 0, perf: { now: opts.clock } })
+      : // lru-cache's own monotonic clock, read at most once per millisecond.
+        new LRUCache<string, Entry>({ max, ttl });
+    this.unwatch = watchable ? backend.watch((change) => this.invalidate(change)) : undefined;
+  }
+
+  peek(key: string): SessionRecord | undefined {
+    const hit = this.cache.get(key);
+    return hit === ABSENT ? undefined : hit;
+  }
+
+  async get(key: string): Promise<SessionRecord | undefined> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
+    return this.track(key, () => this.backend.get(key), (r) => r);
+  }
+
+  async update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined> {
+    return this.track(key, () => this.backend.update(key, patch, now), (r) => r);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.track(key, () => this.backend.delete(key), () => undefined);
+  }
+
+  list(opts?: { limit?: number; prefix?: string }): Promise<SessionRecord[]> {
+    return this.backend.list(opts);
+  }
+
+  async dropAutoPins(keyPrefix?: string): Promise<number> {
+    try {
+      return await this.backend.dropAutoPins(keyPrefix);
+    } finally {
+      this.invalidate(keyPrefix === undefined ? { kind: "all" } : { kind: "prefix", prefix: keyPrefix });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.unwatch?.();
+    this.cache.clear();
+    await this.backend.close();
+  }
+
+  /** How many sessions are cached now (for tests and status). */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  /** Drops cached entries that another writer changed. Backends call this through `watch`. */
+  invalidate(change: SessionChange): void {
+    if (change.kind === "all") {
+      this.cache.clear();
+      for (const f of this.inFlight.values()) f.stale = true;
+      return;
+    }
+    if (change.kind === "keys") {
+      for (const key of change.keys) {
+        this.cache.delete(key);
+        const f = this.inFlight.get(key);
+        if (f) f.stale = true;
+      }
+      return;
+    }
+    const doomed: string[] = [];
+    for (const key of this.cache.keys()) if (key.startsWith(change.prefix)) doomed.push(key);
+    for (const key of doomed) this.cache.delete(key);
+    for (const [key, f] of this.inFlight) if (key.startsWith(change.prefix)) f.stale = true;
+  }
+
+  private async track<T>(key: string, call: () => Promise<T>, toEntry: (result: T) => SessionRecord | undefined): Promise<T> {
+    let f = this.inFlight.get(key);
+    if (!f) {
+      f = { count: 0, stale: false };
+      this.inFlight.set(key, f);
+    } else {
+      // Overlapping calls on one key may finish in any order: none of them fills the cache.
+      f.stale = true;
+    }
+    f.count++;
+    try {
+      const result = await call();
+      if (!f.stale) this.cache.set(key, toEntry(result) ?? ABSENT);
+      return result;
+    } catch (err) {
+      // A failed write may or may not have landed (a timeout): forget what we knew.
+      this.cache.delete(key);
+      throw err;
+    } finally {
+      if (--f.count === 0) this.inFlight.delete(key);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { InvalidArgumentError, type Command } from "commander";
+import type { PeekableSessionStore } from "./cached-store.js";
+import type { SessionRecord } from "./types.js";
+
+/** What the `sessions` commands read from the process; injectable so tests run them in-process. */
+export interface SessionsCliOptions {
+  readonly processEnv?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+const DEFAULT_LIMIT = 100;
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of 1 or more");
+  return n;
+}
+
+function writer(cmd: Command): (text: string) => void {
+  const out = cmd.configureOutput().writeOut;
+  return out ?? ((text) => void process.stdout.write(text));
+}
+
+function profileColumn(r: SessionRecord): string {
+  if (r.profileId === undefined) return "-";
+  return r.pinSource === undefined ? r.profileId : `${r.profileId} (${r.pinSource})`;
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
+}
+
+async function withStore<T>(opts: SessionsCliOptions, fn: (store: PeekableSessionStore) => Promise<T>): Promise<T> {
+  // Loaded on use: registering the commands costs the CLI nothing at start-up.
+  const { loadContext } = await import("../config/context.js");
+  const { openSessionStore } = await import("./open.js");
+  const ctx = loadContext({ ...(opts.processEnv ? { processEnv: opts.processEnv } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const store = await openSessionStore({ config: ctx.loaded.config, stateDir: ctx.stateDir });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Adds `sessions list [--json] [--limit n]` and `sessions reset <key>` to the `openclaw` program.
+ * `list` prints key, model, profile (pin source), who set it and when, most recent first;
+ * `--json` prints only `{ sessions: [...], truncated }` on stdout. `reset` forgets a session's model
+ * and pin; an unknown key exits 1.
+ */
+export function registerSessionsCommands(program: Command, opts: SessionsCliOptions = {}): void {
+  const sessions = program.command("sessions").description("list chat sessions and the model/profile they use, or reset one");
+
+  sessions
+    .command("list")
+    .description("sessions with a model or profile set, most recently changed first")
+    .option("--json", "print JSON only")
+    .option("--limit <n>", `at most n sessions (default ${DEFAULT_LIMIT})`, parseLimit)
+    .action(async (flags: { json?: boolean; limit?: number }, cmd: Command) => {
+      const limit = flags.limit ?? DEFAULT_LIMIT;
+      const found = await withStore(opts, (store) => store.list({ limit: limit + 1 }));
+      const shown = found.slice(0, limit);
+      const truncated = found.length > limit;
+      const write = writer(cmd);
+      if (flags.json) {
+        const rows = shown.map((r) => ({
+          key: r.key,
+          model: r.model ?? null,
+          profileId: r.profileId ?? null,
+          pinSource: r.pinSource ?? null,
+          setBy: r.setBy ?? null,
+          updatedAt: new Date(r.updatedAt).toISOString(),
+        }));
+        write(JSON.stringify({ sessions: rows, truncated }, null, 2) + "\n");
+        return;
+      }
+      if (shown.length === 0) {
+        write("No sessions with a model or profile set.\n");
+        return;
+      }
+      const rows = shown.map((r) => [r.key, r.model ?? "-", profileColumn(r), r.setBy ?? "-", new Date(r.updatedAt).toISOString()]);
+      write(table([["KEY", "MODEL", "PROFILE", "SET BY", "WHEN"], ...rows]));
+      if (truncated) write(`(first ${limit} shown; use --limit to see more)\n`);
+    });
+
+  sessions
+    .command("reset")
+    .description("forget a session's model and profile pin (it goes back to the defaults)")
+    .argument("<key>", "session key, as `sessions list` prints it (e.g. agent:main:main)")
+    .action(async (key: string, _flags: unknown, cmd: Command) => {
+      const existed = await withStore(opts, (store) => store.delete(key));
+      if (!existed) {
+        cmd.error(`error: no session ${key}\nRun \`openclaw sessions list\` to see the session keys.`, {
+          exitCode: 1,
+          code: "sessions.unknown_key",
+        });
+      }
+      writer(cmd)(`Reset ${key}: it uses the default model and credentials again.\n`);
+    });
+}

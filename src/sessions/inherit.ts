@@ -1,0 +1,49 @@
+import type { SessionRecord, SessionStore } from "./types.js";
+
+/** A session's effective choices, and which session each came from. */
+export interface EffectiveSession extends SessionRecord {
+  /** The session key the model comes from: the session itself, or its parent when inherited. */
+  readonly modelFrom?: string;
+  /** The session key the pinned profile (and its pin source) comes from. */
+  readonly profileFrom?: string;
+}
+
+/**
+ * DESIGN section 5, "threads inherit the parent's pin": a topic or thread without its own model
+ * inherits the parent chat's model, and without its own pin the parent's pin (profile and pin
+ * source together). Own fields win. `setBy`/`updatedAt` describe the thread's own record when it
+ * has one, else the parent's. The result carries the thread's key.
+ */
+export function mergeInherited(key: string, own: SessionRecord | undefined, parent: SessionRecord | undefined): EffectiveSession | undefined {
+  if (!parent) return own && withOrigins(own, own, own);
+  if (!own) return withOrigins({ ...parent, key }, parent, parent);
+  const modelSource = own.model !== undefined ? own : parent;
+  const pinSource = own.profileId !== undefined ? own : parent;
+  const merged: SessionRecord = {
+    key,
+    updatedAt: own.updatedAt,
+    ...(modelSource.model !== undefined ? { model: modelSource.model } : {}),
+    ...(pinSource.profileId !== undefined ? { profileId: pinSource.profileId } : {}),
+    ...(pinSource.pinSource !== undefined ? { pinSource: pinSource.pinSource } : {}),
+    ...(own.setBy !== undefined ? { setBy: own.setBy } : {}),
+  };
+  return withOrigins(merged, modelSource, pinSource);
+}
+
+function withOrigins(r: SessionRecord, modelSource: SessionRecord, pinSource: SessionRecord): EffectiveSession {
+  return {
+    ...r,
+    ...(r.model !== undefined ? { modelFrom: modelSource.key } : {}),
+    ...(r.profileId !== undefined ? { profileFrom: pinSource.key } : {}),
+  };
+}
+
+/**
+ * The record whose fields apply to `key`: its own, completed by `parentKey`'s (see
+ * {@link mergeInherited}). Pass the `parentKey` that `sessionKeys()` returned; without one this is
+ * the session's own record.
+ */
+export async function effectiveSession(store: SessionStore, key: string, parentKey?: string): Promise<EffectiveSession | undefined> {
+  const [own, parent] = await Promise.all([store.get(key), parentKey === undefined ? undefined : store.get(parentKey)]);
+  return mergeInherited(key, own, parent);
+}

@@ -1,0 +1,96 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerSessionsCommands } from "../../src/sessions/cli.js";
+import { openSessionStore } from "../../src/sessions/open.js";
+
+describe("openclaw sessions", () => {
+  let stateDir: string;
+  let out: string;
+  let err: string;
+  beforeEach(async () => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-sessions-cli-"));
+    const store = await openSessionStore({ config: {}, stateDir });
+    await store.update("agent:main:main", { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" }, Date.UTC(2025, 0, 2, 3, 4, 5));
+    await store.update("agent:main:telegram:group:-1", { model: "openai/gpt-5" }, Date.UTC(2025, 0, 3));
+    await store.update("agent:main:discord:channel:9", { profileId: "anthropic:auto", pinSource: "auto", setBy: "gateway" }, Date.UTC(2025, 0, 1));
+    await store.close();
+  });
+  afterEach(() => {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function run(...args: string[]): Promise<number> {
+    out = "";
+    err = "";
+    const program = new Command("openclaw").exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+    registerSessionsCommands(program, { processEnv: { OPENCLAW_STATE_DIR: stateDir }, cwd: stateDir });
+    try {
+      await program.parseAsync(args, { from: "user" });
+      return 0;
+    } catch (e) {
+      if (e instanceof CommanderError) return e.exitCode;
+      throw e;
+    }
+  }
+
+  it("list prints key, model, profile (pin source), set by and when, most recent first", async () => {
+    expect(await run("sessions", "list")).toBe(0);
+    expect(out).toBe(
+      [
+        "KEY                           MODEL                      PROFILE                SET BY      WHEN",
+        "agent:main:telegram:group:-1  openai/gpt-5               -                      -           2025-01-03T00:00:00.000Z",
+        "agent:main:main               anthropic/claude-opus-4-5  anthropic:work (user)  telegram:1  2025-01-02T03:04:05.000Z",
+        "agent:main:discord:channel:9  -                          anthropic:auto (auto)  gateway     2025-01-01T00:00:00.000Z",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("list --json prints only JSON; --limit cuts and says so", async () => {
+    expect(await run("sessions", "list", "--json", "--limit", "2")).toBe(0);
+    const parsed = JSON.parse(out) as { sessions: unknown[]; truncated: boolean };
+    expect(parsed.truncated).toBe(true);
+    expect(parsed.sessions).toEqual([
+      { key: "agent:main:telegram:group:-1", model: "openai/gpt-5", profileId: null, pinSource: null, setBy: null, updatedAt: "2025-01-03T00:00:00.000Z" },
+      { key: "agent:main:main", model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1", updatedAt: "2025-01-02T03:04:05.000Z" },
+    ]);
+    expect(await run("sessions", "list", "--limit", "1")).toBe(0);
+    expect(out).toContain("(first 1 shown; use --limit to see more)");
+    expect(await run("sessions", "list", "--limit", "0")).toBe(1);
+    expect(err).toContain("expected a whole number");
+  });
+
+  it("reset forgets a session; an unknown key exits 1 with a clear message", async () => {
+    expect(await run("sessions", "reset", "agent:main:main")).toBe(0);
+    expect(out).toContain("Reset agent:main:main");
+    expect(await run("sessions", "list", "--json")).toBe(0);
+    expect((JSON.parse(out) as { sessions: Array<{ key: string }> }).sessions.map((s) => s.key)).not.toContain("agent:main:main");
+    expect(await run("sessions", "reset", "agent:main:main")).toBe(1);
+    expect(err).toContain("no session agent:main:main");
+    expect(err).toContain("openclaw sessions list");
+  });
+
+  it("an empty store says so", async () => {
+    fs.rmSync(path.join(stateDir, "state"), { recursive: true });
+    expect(await run("sessions", "list")).toBe(0);
+    expect(out).toBe("No sessions with a model or profile set.\n");
+  });
+
+  it("as a real process: exit codes and streams", () => {
+    const loader = fileURLToPath(new URL("./fixtures/ts-loader.mjs", import.meta.url));
+    const script = fileURLToPath(new URL("./fixtures/sessions-cli.ts", import.meta.url));
+    const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_CONFIG_PATH: path.join(stateDir, "openclaw.json") };
+    const bad = spawnSync(process.execPath, ["--import", loader, script, "sessions", "reset", "agent:nope:main"], { env, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toContain("no session agent:nope:main");
+    const json = spawnSync(process.execPath, ["--import", loader, script, "sessions", "list", "--json"], { env, encoding: "utf8" });
+    expect(json.status).toBe(0);
+    expect((JSON.parse(json.stdout) as { sessions: unknown[] }).sessions).toHaveLength(3);
+  });
+});
