@@ -27,7 +27,7 @@ async function rate(ms: number, fn: (i: number) => Promise<unknown> | unknown, i
 }
 
 /** Like {@link rate} for a synchronous `fn`, without an await per call distorting the figure. */
-function syncRate(ms: number, fn: (i: number) => unknown): number {
+export function syncRate(ms: number, fn: (i: number) => unknown): number {
   let next = 0;
   const start = performance.now();
   while (performance.now() - start < ms) {
@@ -37,7 +37,7 @@ function syncRate(ms: number, fn: (i: number) => unknown): number {
 }
 
 /** Fills a fresh SQLite store with `n` sessions in one transaction (much faster than n pin writes). */
-async function fill(file: string, n: number): Promise<void> {
+export async function fill(file: string, n: number): Promise<void> {
   await SqliteSessionStore.open({ file, pollIntervalMs: 0 }).close(); // creates the schema
   const db = new Database(file);
   const insert = db.prepare("INSERT INTO sessions (key, model, profile_id, pin_source, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -48,7 +48,7 @@ async function fill(file: string, n: number): Promise<void> {
 }
 
 /** A deterministic pseudo-random sequence of indexes below `n`, so runs compare. */
-function indexes(n: number, count: number): Uint32Array {
+export function indexes(n: number, count: number): Uint32Array {
   const out = new Uint32Array(count);
   let x = 2463534242;
   for (let i = 0; i < count; i++) {

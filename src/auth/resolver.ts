@@ -81,111 +81,183 @@ export interface ResolverDeps {
 
 const TYPE_RANK: Record<CredentialType, number> = { oauth: 0, token: 1, api_key: 2 };
 
+/** The time-independent part of a candidate, computed once per credential file and provider. */
+interface Prepared {
+  readonly id: string;
+  readonly provider: string;
+  readonly kind: "profile" | "env";
+  readonly type: CredentialType;
+  readonly source: CandidateSource;
+  readonly secret: string;
+  readonly masked: string;
+  readonly expires: number | undefined;
+  readonly email: string | undefined;
+  /** A reason that holds whatever the time: missing, wrong provider, disabled, empty, excluded. */
+  readonly fixedReason: SkipReason | undefined;
+}
+
+/** A provider's ranking skeleton for one credential file. */
+interface PreparedList {
+  readonly orderSource: Resolution["orderSource"];
+  readonly entries: readonly Prepared[];
+  /** With no explicit order, the first `storedCount` entries are re-ranked by last use per call. */
+  readonly storedCount: number;
+}
+
 /**
  * The one credential resolver (DESIGN section 3), used by model calls and every status view:
  * session pin > agent order > config `auth.order` > stored profiles (oauth > token > api_key,
  * least recently used first) > env keys. Unusable credentials are skipped with a reason; cooling
  * ones move to the end. A user pin is strict: if it cannot be used the answer is an error.
+ *
+ * It runs per message, so what does not change with time (parsed profiles, masks, orders, env
+ * keys) is prepared once per credential file object and kept until the file is re-read.
  */
 export class CredentialResolver {
+  private readonly prepared = new WeakMap<AuthProfilesFile, Map<string, PreparedList>>();
+  private readonly pins = new WeakMap<AuthProfilesFile, Map<string, Prepared>>();
+
   constructor(private readonly deps: ResolverDeps) {}
 
   /** Resolves the credential for the next call. */
   resolve(req: ResolveRequest): Resolution {
-    const { config, profiles, cooldowns, clock } = this.deps;
-    const now = clock();
-    const file = profiles.get(req.agentId);
-    const agentOrder = file.order?.[req.provider];
-    const configOrder = config.auth?.order?.[req.provider];
-    const orderSource: Resolution["orderSource"] = agentOrder ? "agent" : configOrder ? "config" : "default";
-    const explicit = agentOrder ?? configOrder;
+    const now = this.deps.clock();
+    const file = this.deps.profiles.get(req.agentId);
+    const list = this.listFor(file, req.provider);
+    const entries = list.storedCount > 1 ? this.byLastUse(list.entries, list.storedCount) : list.entries;
+    const pin = req.pin;
+    const pinned = pin ? this.candidate(this.pinEntry(file, pin.profileId, req.provider), "pin", req.model, now, false) : undefined;
+    // A usable user or auto pin supersedes every other candidate; they are still listed for status.
+    const supersede = pinned?.usable === true;
 
-    const evaluate = (id: string, source: CandidateSource): Candidate => {
-      const raw = file.profiles[id];
-      if (!raw) {
-        return { id, provider: req.provider, kind: "profile", type: "api_key", source, secret: "", masked: "(missing)", health: "static", usable: false, reason: "missing_profile" };
-      }
-      const p = normalizeProfile(id, raw);
-      const base = {
-        id,
-        provider: p.provider,
-        kind: "profile" as const,
-        type: p.type,
-        source,
-        secret: p.secret,
-        masked: maskSecret(p.secret),
-        health: healthOf(p.expires, now),
-        ...(p.expires !== undefined ? { expires: p.expires } : {}),
-        ...(p.email !== undefined ? { email: p.email } : {}),
-      };
-      const reason = this.staticReason(p.provider, req.provider, id, p.secret, base.health);
-      if (reason) return { ...base, usable: false, reason };
-      return this.withCooldown(base, req.model, now);
+    const usable: Candidate[] = [];
+    const cooling: Candidate[] = [];
+    const skipped: Candidate[] = [];
+    if (pinned && (supersede || pin?.source === "user")) usable.push(pinned);
+    for (const e of entries) {
+      if (supersede && e.id === pinned?.id) continue;
+      const c = this.candidate(e, e.source, req.model, now, supersede);
+      // Superseded candidates keep their would-be place: right after the pin, before cooling ones.
+      if (c.usable || c.reason === "superseded_by_pin") usable.push(c);
+      else if (c.reason === "cooldown") cooling.push(c);
+      else skipped.push(c);
+    }
+    if (cooling.length > 1) cooling.sort((a, b) => (a.cooldown?.until ?? 0) - (b.cooldown?.until ?? 0));
+    const candidates = usable.length === 0 && cooling.length === 0 ? skipped : usable.concat(cooling, skipped);
+    const { agentId, provider, model } = req;
+    const orderSource = list.orderSource;
+
+    if (pinned && pin?.source === "user" && !supersede) {
+      // Strict: a user pin that cannot serve is an error, never a silent switch to another credential.
+      const rest = candidates.filter((c) => c !== pinned).map((c): Candidate => (c.usable ? { ...c, usable: false, reason: "superseded_by_pin" } : c));
+      return { agentId, provider, model, orderSource, error: this.pinError(pinned, provider, now), candidates: [pinned, ...rest] };
+    }
+    // An unusable auto pin only kept a provider cache warm: the normal order applies.
+    const chosen = usable[0];
+    if (chosen) return { agentId, provider, model, orderSource, chosen, candidates };
+    return { agentId, provider, model, orderSource, error: this.noneError(provider, cooling, now), candidates };
+  }
+
+  private candidate(e: Prepared, source: CandidateSource, model: string | undefined, now: number, superseded: boolean): Candidate {
+    const health = healthOf(e.expires, now);
+    let reason: SkipReason | undefined = e.fixedReason ?? (health === "expired" ? "expired" : undefined);
+    let cooldown: CooldownEntry | undefined;
+    if (reason === undefined) {
+      cooldown = activeCooldown(this.deps.cooldowns.get(e.id), model, now);
+      if (cooldown) reason = cooldown.reason === "incompatible" ? "incompatible" : "cooldown";
+      else if (superseded) reason = "superseded_by_pin";
+    }
+    return {
+      id: e.id,
+      provider: e.provider,
+      kind: e.kind,
+      type: e.type,
+      source,
+      secret: e.secret,
+      masked: e.masked,
+      health,
+      expires: e.expires,
+      email: e.email,
+      usable: reason === undefined,
+      reason,
+      cooldown,
     };
+  }
 
-    let ranked: Candidate[];
+  /** Stored profiles are prepared in type-then-id order; last use only re-ranks within a type. */
+  private byLastUse(entries: readonly Prepared[], storedCount: number): readonly Prepared[] {
+    const { cooldowns } = this.deps;
+    let used = false;
+    for (let i = 0; i < storedCount && !used; i++) used = cooldowns.get(entries[i]?.id ?? "")?.lastUsedAt !== undefined;
+    if (!used) return entries;
+    const stored = entries.slice(0, storedCount);
+    stored.sort(
+      (a, b) =>
+        TYPE_RANK[a.type] - TYPE_RANK[b.type] ||
+        (cooldowns.get(a.id)?.lastUsedAt ?? 0) - (cooldowns.get(b.id)?.lastUsedAt ?? 0) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    return stored.concat(entries.slice(storedCount));
+  }
+
+  private listFor(file: AuthProfilesFile, provider: string): PreparedList {
+    let byProvider = this.prepared.get(file);
+    if (!byProvider) this.prepared.set(file, (byProvider = new Map()));
+    let list = byProvider.get(provider);
+    if (!list) byProvider.set(provider, (list = this.prepare(file, provider)));
+    return list;
+  }
+
+  private prepare(file: AuthProfilesFile, provider: string): PreparedList {
+    const { config, catalog, env } = this.deps;
+    const agentOrder = file.order?.[provider];
+    const configOrder = config.auth?.order?.[provider];
+    const explicit = agentOrder ?? configOrder;
+    const entries: Prepared[] = [];
+    let storedCount = 0;
     if (explicit) {
-      ranked = explicit.map((id) => evaluate(id, agentOrder ? "agent-order" : "config-order"));
+      const source: CandidateSource = agentOrder ? "agent-order" : "config-order";
+      for (const id of explicit) entries.push(this.prepareProfile(file, id, provider, source));
       const listed = new Set(explicit);
       for (const [id, raw] of Object.entries(file.profiles)) {
-        if (raw.provider !== req.provider || listed.has(id)) continue;
-        ranked.push({ ...evaluate(id, "stored"), usable: false, reason: "excluded_by_auth_order" });
+        if (raw.provider !== provider || listed.has(id)) continue;
+        const e = this.prepareProfile(file, id, provider, "stored");
+        entries.push(e.fixedReason ? e : { ...e, fixedReason: "excluded_by_auth_order" });
       }
     } else {
-      const ids = Object.entries(file.profiles)
-        .filter(([, raw]) => raw.provider === req.provider)
-        .map(([id, raw]) => ({ id, p: normalizeProfile(id, raw) }))
-        .sort(
-          (a, b) =>
-            TYPE_RANK[a.p.type] - TYPE_RANK[b.p.type] ||
-            (cooldowns.get(a.id)?.lastUsedAt ?? 0) - (cooldowns.get(b.id)?.lastUsedAt ?? 0) ||
-            a.id.localeCompare(b.id),
-        );
-      ranked = ids.map(({ id }) => evaluate(id, "stored"));
+      for (const [id, raw] of Object.entries(file.profiles)) {
+        if (raw.provider === provider) entries.push(this.prepareProfile(file, id, provider, "stored"));
+      }
+      entries.sort((a, b) => TYPE_RANK[a.type] - TYPE_RANK[b.type] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      storedCount = entries.length;
     }
-    const provider = this.deps.catalog.providers.get(req.provider);
-    if (provider) {
-      for (const e of envCredentials(provider, this.deps.env)) {
-        const base = { id: e.id, provider: e.provider, kind: "env" as const, type: e.type, source: "env" as const, secret: e.secret, masked: maskSecret(e.secret), health: "static" as const };
-        ranked.push(this.withCooldown(base, req.model, now));
+    const p = catalog.providers.get(provider);
+    if (p) {
+      for (const e of envCredentials(p, env)) {
+        entries.push({ id: e.id, provider: e.provider, kind: "env", type: e.type, source: "env", secret: e.secret, masked: maskSecret(e.secret), expires: undefined, email: undefined, fixedReason: undefined });
       }
     }
+    return { orderSource: agentOrder ? "agent" : configOrder ? "config" : "default", entries, storedCount };
+  }
 
-    const usable = ranked.filter((c) => c.usable);
-    const cooling = ranked.filter((c) => !c.usable && c.reason === "cooldown").sort((a, b) => (a.cooldown?.until ?? 0) - (b.cooldown?.until ?? 0));
-    const skipped = ranked.filter((c) => !c.usable && c.reason !== "cooldown");
-    const ordered = [...usable, ...cooling, ...skipped];
-    const common = { agentId: req.agentId, provider: req.provider, orderSource, ...(req.model !== undefined ? { model: req.model } : {}) };
+  private pinEntry(file: AuthProfilesFile, id: string, provider: string): Prepared {
+    let byId = this.pins.get(file);
+    if (!byId) this.pins.set(file, (byId = new Map()));
+    const key = `${provider}\n${id}`;
+    let e = byId.get(key);
+    if (!e) byId.set(key, (e = this.prepareProfile(file, id, provider, "pin")));
+    return e;
+  }
 
-    if (req.pin) {
-      const pinned = evaluate(req.pin.profileId, "pin");
-      const rest = ordered
-        .filter((c) => c.id !== pinned.id)
-        .map((c): Candidate => (c.usable ? { ...c, usable: false, reason: "superseded_by_pin" } : c));
-      if (pinned.usable) return { ...common, chosen: pinned, candidates: [pinned, ...rest] };
-      if (req.pin.source === "user") {
-        return { ...common, error: this.pinError(pinned, req.provider, now), candidates: [pinned, ...rest] };
-      }
-      // An auto pin only keeps a provider cache warm; when it cannot serve, normal order applies.
+  private prepareProfile(file: AuthProfilesFile, id: string, wanted: string, source: CandidateSource): Prepared {
+    const raw = file.profiles[id];
+    if (!raw) {
+      return { id, provider: wanted, kind: "profile", type: "api_key", source, secret: "", masked: "(missing)", expires: undefined, email: undefined, fixedReason: "missing_profile" };
     }
-
-    const chosen = usable[0];
-    if (chosen) return { ...common, chosen, candidates: ordered };
-    return { ...common, error: this.noneError(req.provider, cooling, now), candidates: ordered };
-  }
-
-  private staticReason(profileProvider: string, wanted: string, id: string, secret: string, health: Health): SkipReason | undefined {
-    if (profileProvider !== wanted) return "provider_mismatch";
-    if (this.deps.config.auth?.profiles?.[id]?.disabled) return "disabled";
-    if (secret === "") return "missing_credential";
-    if (health === "expired") return "expired";
-    return undefined;
-  }
-
-  private withCooldown<T extends Omit<Candidate, "usable" | "reason" | "cooldown">>(base: T, model: string | undefined, now: number): Candidate {
-    const cooldown = activeCooldown(this.deps.cooldowns.get(base.id), model, now);
-    if (!cooldown) return { ...base, usable: true };
-    return { ...base, usable: false, reason: cooldown.reason === "incompatible" ? "incompatible" : "cooldown", cooldown };
+    const p = normalizeProfile(id, raw);
+    const fixedReason: SkipReason | undefined =
+      p.provider !== wanted ? "provider_mismatch" : this.deps.config.auth?.profiles?.[id]?.disabled ? "disabled" : p.secret === "" ? "missing_credential" : undefined;
+    return { id, provider: p.provider, kind: "profile", type: p.type, source, secret: p.secret, masked: maskSecret(p.secret), expires: p.expires, email: p.email, fixedReason };
   }
 
   private pinError(pinned: Candidate, provider: string, now: number): UserError {

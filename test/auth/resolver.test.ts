@@ -76,6 +76,20 @@ describe("CredentialResolver", () => {
     expect(s.resolve({ pin: { profileId: "anthropic:nope", source: "user" } }).error?.code).toBe("pin_missing");
   });
 
+  it("lists the others after a usable pin, in the order they would serve", async () => {
+    const s = setup(profiles, {}, { ANTHROPIC_API_KEY: key("env") });
+    await s.cooldowns.recordFailure("anthropic:key", { reason: "auth", now: NOW });
+    const r = s.resolve({ pin: { profileId: "env:ANTHROPIC_API_KEY", source: "user" } });
+    expect(r.error?.code).toBe("pin_missing");
+    const p = s.resolve({ pin: { profileId: "anthropic:tok", source: "user" } });
+    expect(p.candidates.map((c) => [c.id, c.source, c.reason])).toEqual([
+      ["anthropic:tok", "pin", undefined],
+      ["env:ANTHROPIC_API_KEY", "env", "superseded_by_pin"],
+      ["anthropic:key", "stored", "cooldown"],
+      ["anthropic:old", "stored", "expired"],
+    ]);
+  });
+
   it("lets an unusable auto pin fall back to the normal order", () => {
     const r = setup(profiles).resolve({ pin: { profileId: "anthropic:old", source: "auto" } });
     expect(r.chosen?.id).toBe("anthropic:tok");

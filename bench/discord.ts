@@ -1,0 +1,119 @@
+/**
+ * `/model status` through the Discord HTTP interactions endpoint, in process: `http.handle(req)`
+ * on the gateway's HTTP server with the route `startDiscord` registers in interactions mode, so
+ * every request pays the Ed25519 signature check, JSON parsing, the adapter and the `/model`
+ * plugin over real config, credential files and SQLite sessions. No socket, no Discord.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { startDiscord } from "../src/channels/discord/index.js";
+import { DISCORD_CAPABILITIES } from "../src/channels/discord/invocation.js";
+import { publicKeyFromHex, verifyInteraction } from "../src/channels/discord/signature.js";
+import { GatewayHttpServer, type HttpRequest } from "../src/gateway/http-server.js";
+import { createTestGateway } from "../test/support/gateway.js";
+import { opsPerSecond, percentile, type BenchResult } from "./result.js";
+
+const OWNER = "2200000000000000001";
+const GUILD = "3300000000000000001";
+const CHANNEL = "4400000000000000001";
+const APP = "1100000000000000001";
+const PATH = "/discord/interactions";
+
+/** A signed `/model status` chat-input interaction, as Discord would POST it. */
+function statusRequest(privateKey: crypto.KeyObject, n: number): HttpRequest {
+  const body = JSON.stringify({
+    id: String(1_000_000_000_000_000_000n + BigInt(n)),
+    application_id: APP,
+    type: 2,
+    token: `bench-token-${n}`,
+    version: 1,
+    guild_id: GUILD,
+    channel_id: CHANNEL,
+    channel: { id: CHANNEL, type: 0, guild_id: GUILD },
+    member: { user: { id: OWNER, username: "owner", global_name: null }, roles: [], permissions: "0" },
+    data: { id: "1", type: 1, name: "model", options: [{ name: "ref", type: 3, value: "status" }] },
+    locale: "en-US",
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = crypto.sign(null, Buffer.from(timestamp + body), privateKey).toString("hex");
+  return {
+    method: "POST",
+    path: PATH,
+    headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp },
+    body: Buffer.from(body),
+  };
+}
+
+/** Measures signed `/model status` interactions per second and per-request latency through the endpoint. */
+export default async function bench(): Promise<BenchResult[]> {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync("ed25519");
+  const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+  const gateway = await createTestGateway({
+    config: {
+      agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } },
+      commands: { ownerAllowFrom: [`discord:${OWNER}`] },
+      channels: { discord: { interactions: { publicKey: publicKeyHex } } },
+    },
+    authProfiles: {
+      version: 1,
+      profiles: {
+        "anthropic:work": { type: "api_key", provider: "anthropic", key: `sk-ant-api03-${"W".repeat(40)}work` },
+        "anthropic:ci": { type: "api_key", provider: "anthropic", key: `sk-ant-api03-${"C".repeat(40)}ci99` },
+      },
+    },
+  });
+  const http = new GatewayHttpServer(() => undefined);
+  // HTTP interactions mode without a bot token: no REST call is made (nothing to register).
+  const channel = await startDiscord({ host: gateway.host, http, log: () => undefined, env: {} }, { commandsRefreshMs: 0 });
+  // Signing is Discord's cost, not ours: requests are signed up front and replayed in turn.
+  const pool = Array.from({ length: 2000 }, (_, i) => statusRequest(privateKey, i));
+  let next = 0;
+  const one = async () => {
+    const req = pool[next++ % pool.length] as HttpRequest; // the index is taken modulo the length
+    const res = await http.handle(req);
+    const body = res.body as { type?: number } | undefined;
+    if (res.status !== 200 || body?.type !== 4) throw new Error(`bench: unexpected answer ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  try {
+    for (let i = 0; i < 2000; i++) await one(); // warm-up: JIT, caches, the first SQLite reads
+
+    const key = publicKeyFromHex(publicKeyHex);
+    const sample = pool[0] as HttpRequest;
+    const sig = String(sample.headers["x-signature-ed25519"]);
+    const ts = String(sample.headers["x-signature-timestamp"]);
+    const verifyOnly = await opsPerSecond(() => verifyInteraction(key, sig, ts, sample.body, Date.now()), 1000);
+
+    const invocation = { channel: "discord", chatId: CHANNEL, sender: { id: OWNER }, isGroup: true, command: "model", args: "status", via: "native" } as const;
+    const hostOnly = await opsPerSecond(() => gateway.host.handleCommand(invocation, DISCORD_CAPABILITIES), 1000);
+
+    const latencies: number[] = [];
+    const start = performance.now();
+    while (performance.now() - start < 2000) {
+      const t0 = performance.now();
+      await one();
+      latencies.push(performance.now() - t0);
+    }
+    const sequential = latencies.length / ((performance.now() - start) / 1000);
+
+    const concurrency = 64;
+    let done = 0;
+    const cStart = performance.now();
+    while (performance.now() - cStart < 2000) {
+      await Promise.all(Array.from({ length: concurrency }, one));
+      done += concurrency;
+    }
+    const concurrent = done / ((performance.now() - cStart) / 1000);
+
+    return [
+      { name: "/model status interactions (signed HTTP), one at a time", value: sequential, unit: "req/s", target: ">= 3000/s" },
+      { name: "/model status interaction p99 latency", value: percentile(latencies, 99), unit: "ms", target: "< 5 ms" },
+      { name: "/model status interactions, 64 concurrently", value: concurrent, unit: "req/s", target: ">= 3000/s" },
+      { name: "Ed25519 signature check alone", value: verifyOnly, unit: "ops/s" },
+      { name: "/model status via host.handleCommand alone (no adapter)", value: hostOnly, unit: "ops/s" },
+    ];
+  } finally {
+    await channel.stop();
+    await gateway.close();
+    fs.rmSync(gateway.stateDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,59 @@
+// Resolver throughput as the gateway uses it per message: session record from the cache, then one
+// resolution with the profiles and env keys in memory.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CachedSessionStore } from "../src/sessions/cached-store.js";
+import { SqliteSessionStore } from "../src/sessions/sqlite-store.js";
+import { createGatewayServices } from "../src/gateway/services.js";
+import { fill, indexes, syncRate } from "./sessions.js";
+import type { BenchResult } from "./result.js";
+
+const SESSIONS = 100_000;
+
+export default async function bench(): Promise<BenchResult[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-bench-resolver-"));
+  try {
+    const agent = path.join(dir, "agents", "main", "agent");
+    fs.mkdirSync(agent, { recursive: true });
+    const secret = (tag: string) => `sk-ant-api03-${tag}${"x".repeat(80)}`;
+    fs.writeFileSync(
+      path.join(agent, "auth-profiles.json"),
+      JSON.stringify({
+        profiles: {
+          "anthropic:work": { type: "token", provider: "anthropic", token: `sk-ant-oat01-${"t".repeat(90)}`, expires: Date.now() + 86_400_000 * 30 },
+          "anthropic:team": { type: "api_key", provider: "anthropic", key: secret("a") },
+          "anthropic:spare": { type: "api_key", provider: "anthropic", key: secret("b") },
+        },
+      }),
+    );
+    const file = path.join(dir, "sessions.sqlite");
+    await fill(file, SESSIONS);
+    const store = new CachedSessionStore(SqliteSessionStore.open({ file }), { max: SESSIONS });
+    const keys = Array.from({ length: SESSIONS }, (_, i) => `agent:main:telegram:direct:${i}`);
+    for (const k of keys) await store.get(k);
+    const services = createGatewayServices({
+      stateDir: dir,
+      configPath: path.join(dir, "openclaw.json"),
+      sessions: store,
+      processEnv: { ANTHROPIC_API_KEY: secret("env") },
+      cwd: dir,
+    });
+    const order = indexes(SESSIONS, 1 << 20);
+    const resolveFor = (i: number) => {
+      const rec = store.peek(keys[order[i & (order.length - 1)] ?? 0] ?? "");
+      return services.resolver().resolve({
+        agentId: "main",
+        provider: "anthropic",
+        model: rec?.model ?? "anthropic/claude-sonnet-5-5",
+        ...(rec?.profileId ? { pin: { profileId: rec.profileId, source: rec.pinSource ?? "user" } } : {}),
+      });
+    };
+    syncRate(300, resolveFor); // warm-up
+    const perSecond = syncRate(3000, resolveFor);
+    await store.close();
+    return [{ name: `resolutions/s, ${SESSIONS.toLocaleString("en-US")} cached sessions, 3 profiles + env key`, value: perSecond, unit: "/s", target: ">= 500,000/s" }];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

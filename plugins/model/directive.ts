@@ -1,0 +1,48 @@
+import type { CommandContext } from "../../src/gateway/types.js";
+import type { UserError } from "../../src/util/user-error.js";
+import { fitText } from "./format.js";
+import { parseDirective } from "./grammar.js";
+import { aliasNames } from "./aliases.js";
+import { applySelection, clearSelection, planSelection } from "./select.js";
+import { expectedFailure } from "./guard.js";
+
+function message(error: UserError): string {
+  return error.hint ? `${error.message}\n${error.hint}` : error.message;
+}
+
+/**
+ * A message that starts with a model directive (`/model opus explain this`, `/model: opus …`,
+ * `/opus@work -s explain …`) switches the session's model under `/model`'s rules and sends on only
+ * the text after it, spacing intact; the confirmation is the notice. When the directive is
+ * refused (unknown model, not allowed, not an owner) nothing changes and nothing is sent to the
+ * model: the text comes back empty and the notice says why. Undefined for any other message.
+ *
+ * Assumes the host calls it only for senders allowed to use `/model` (`commands.allowFrom`), as
+ * `PluginHost.handleMessage` does; owner rules for pins and `-a`/`-g` are checked here.
+ */
+export async function onMessage(ctx: CommandContext, text: string): Promise<{ text: string; notice?: string } | undefined> {
+  const aliases = aliasNames(ctx.services.catalog());
+  const d = parseDirective(text, (name) => aliases.has(name));
+  if (!d) return undefined;
+  const max = ctx.capabilities.maxLength;
+  const refuse = (e: UserError) => ({ text: "", notice: fitText(message(e), max) });
+  if (!d.selection.ok) return refuse(d.selection.error);
+  const sel = d.selection.value;
+  try {
+    let lines: string[];
+    if (sel.kind === "select") {
+      const plan = await planSelection(ctx, sel);
+      if (!plan.ok) return refuse(plan.error);
+      lines = await applySelection(ctx, plan.value);
+    } else {
+      const cleared = await clearSelection(ctx, sel);
+      if (!cleared.ok) return refuse(cleared.error);
+      lines = cleared.value;
+    }
+    return { text: d.rest, notice: fitText(lines.join("\n"), max) };
+  } catch (err) {
+    const failure = expectedFailure(err);
+    if (failure) return refuse(failure);
+    throw err;
+  }
+}

@@ -1,0 +1,368 @@
+import { splitProfile } from "../../src/models/ref.js";
+import { userError, type Result, type UserError } from "../../src/util/user-error.js";
+import { quote, quoteIfNeeded, readToken, tokenize, type Token } from "./quote.js";
+
+/** How far a model change reaches: this session, also the agent's default, or also the global default. */
+export type Scope = "session" | "agent" | "global";
+
+/** `/model <ref>[@profile] [-s|-a|-g]`, `/<alias>[@profile] [-s|-a|-g]`. */
+export interface SelectCommand {
+  readonly kind: "select";
+  /** Alias, `provider/model` or bare model id, as typed (quotes removed). */
+  readonly ref: string;
+  /** Profile id (or bare profile name) to pin; absent when none was given. */
+  readonly profile?: string;
+  /** The scope flag given, if any; absent means "follow `agents.defaults.modelSelectionScope`". */
+  readonly scope?: Scope;
+  /**
+   * The profile came glued to an alias command (`/opus@work`), where Telegram also puts a bot's
+   * username (`/opus@MyBot`). The handler drops it when it names no profile and looks like a bot.
+   */
+  readonly glued?: boolean;
+}
+
+/** `/model default [-s]`: clear the session's model and pin. */
+export interface DefaultCommand {
+  readonly kind: "default";
+  readonly scope?: Scope;
+}
+
+/** `/model list …` and `/models …`. */
+export interface ListCommand {
+  readonly kind: "list";
+  readonly provider?: string;
+  /** 1-based page as typed; checked against the page count by the handler. */
+  readonly page?: number;
+  /** Items per page as asked; the channel's message limit may lower it. */
+  readonly limit?: number | "all";
+}
+
+/** `/new [model]` and `/reset [model]`. */
+export interface NewCommand {
+  readonly kind: "new";
+  readonly then?: SelectCommand | DefaultCommand;
+}
+
+/** Every form of the plugin's commands, parsed. */
+export type ModelCommand =
+  | { readonly kind: "show" }
+  | { readonly kind: "status" }
+  | ListCommand
+  | SelectCommand
+  | DefaultCommand
+  | NewCommand;
+
+const FLAGS: ReadonlyMap<string, Scope> = new Map([
+  ["-s", "session"],
+  ["--session", "session"],
+  ["-a", "agent"],
+  ["--agent", "agent"],
+  ["-g", "global"],
+  ["--global", "global"],
+]);
+// Phones turn `--` into an en or em dash.
+const DASHES = /^[\u2013\u2014]/;
+const DIGITS = /^\d+$/;
+const LIMIT = /^(?:limit|size)=(.*)$/i;
+const MAX_PAGE_DIGITS = 9;
+
+const fail = (error: UserError): { ok: false; error: UserError } => ({ ok: false, error });
+
+/** A scope flag (`-s`, `--global`, `—agent`), undefined when the token is not option-like, or an error for an unknown option. */
+function flagOf(t: Token): Result<Scope> | undefined {
+  if (t.quoted) return undefined;
+  const v = t.value.toLowerCase().replace(DASHES, "--");
+  if (!v.startsWith("-") || v.length < 2) return undefined;
+  const scope = FLAGS.get(v);
+  if (scope) return { ok: true, value: scope };
+  return fail(userError("unknown_option", `Unknown option ${t.value}.`, "Options: -s/--session, -a/--agent, -g/--global."));
+}
+
+function addScope(prev: Scope | undefined, next: Scope): Result<Scope> {
+  if (prev !== undefined && prev !== next) {
+    return fail(userError("conflicting_scope", `Choose one scope: ${prev} or ${next}, not both.`, "-s changes this session, -a the agent default, -g the global default."));
+  }
+  return { ok: true, value: next };
+}
+
+function unexpected(t: Token, hint: string): { ok: false; error: UserError } {
+  return fail(userError("unexpected_argument", `Unexpected "${t.value}".`, hint));
+}
+
+/**
+ * Splits a token into model and profile. Without quotes DESIGN section 4's rule applies (first `@`
+ * after the last `/`, unless the tail looks like a version). With quotes, the first `@` outside
+ * quotes separates them and quoted text never splits, so `"claude-3-5"@"2024-10-22"` pins a
+ * profile that looks like a version and `"a@b"` is a model named `a@b`.
+ */
+export function splitToken(t: Token): Result<{ ref: string; profile?: string }> {
+  let ref: string;
+  let profile: string | undefined;
+  if (!t.quoted) {
+    const s = splitProfile(t.value);
+    ref = s.ref;
+    profile = s.profile;
+  } else {
+    ref = "";
+    for (const seg of t.segments) {
+      if (profile !== undefined) profile += seg.text;
+      else if (seg.quoted) ref += seg.text;
+      else {
+        const at = seg.text.indexOf("@");
+        if (at < 0) ref += seg.text;
+        else {
+          ref += seg.text.slice(0, at);
+          profile = seg.text.slice(at + 1);
+        }
+      }
+    }
+  }
+  if (ref.trim() === "") {
+    return fail(userError("empty_model", "No model before the @.", "Write /model <model>@<profileId>, e.g. /model opus@anthropic:work."));
+  }
+  if (profile === "") {
+    return fail(userError("empty_profile", `No profile after "${ref}@".`, `Write /model ${formatSelection(ref)}@<profileId>, or leave out the @ to keep the profile as it is.`));
+  }
+  return { ok: true, value: profile === undefined ? { ref } : { ref, profile } };
+}
+
+/** Collects scope flags from `tokens`; any other token is unexpected. */
+function flagsOnly(tokens: readonly Token[], hint: string): Result<Scope | undefined> {
+  let scope: Scope | undefined;
+  for (const t of tokens) {
+    const f = flagOf(t);
+    if (f === undefined) return unexpected(t, hint);
+    if (!f.ok) return f;
+    const s = addScope(scope, f.value);
+    if (!s.ok) return s;
+    scope = s.value;
+  }
+  return { ok: true, value: scope };
+}
+
+const SELECT_HINT = "One model per command; quote a ref or profile that has spaces: /model \"provider/model\"@\"profile id\".";
+
+/** A selection: exactly one model token, anywhere among scope flags. */
+function parseSelection(tokens: readonly Token[]): Result<SelectCommand | DefaultCommand> {
+  let scope: Scope | undefined;
+  let model: Token | undefined;
+  for (const t of tokens) {
+    const f = flagOf(t);
+    if (f !== undefined) {
+      if (!f.ok) return f;
+      const s = addScope(scope, f.value);
+      if (!s.ok) return s;
+      scope = s.value;
+    } else if (model === undefined) model = t;
+    else return unexpected(t, SELECT_HINT);
+  }
+  if (model === undefined) {
+    return fail(userError("missing_model", "Name the model to switch to.", "Write /model <alias|provider/model> [-s|-a|-g], e.g. /model opus -s."));
+  }
+  if (!model.quoted && model.value.toLowerCase() === "default") {
+    return { ok: true, value: scope === undefined ? { kind: "default" } : { kind: "default", scope } };
+  }
+  const split = splitToken(model);
+  if (!split.ok) return split;
+  return { ok: true, value: { kind: "select", ...split.value, ...(scope !== undefined ? { scope } : {}) } };
+}
+
+const LIST_HINT = "Write /models [provider] [page] [limit=<n>|all].";
+
+/** `[provider] [page] [limit=<n>|size=<n>|all]` in any order. */
+function parseList(tokens: readonly Token[]): Result<ListCommand> {
+  let provider: string | undefined;
+  let page: number | undefined;
+  let limit: number | "all" | undefined;
+  const setLimit = (t: Token, raw: string): UserError | undefined => {
+    if (limit !== undefined) return userError("unexpected_argument", `Give the page size once ("${t.value}").`, LIST_HINT);
+    const v = raw.toLowerCase();
+    if (v === "all") limit = "all";
+    else if (DIGITS.test(v) && v.length <= MAX_PAGE_DIGITS && Number(v) >= 1) limit = Number(v);
+    else return userError("bad_limit", `"${t.value}" is not a page size.`, "Use limit=<n> with n from 1, or limit=all; a page still never exceeds the chat's message limit.");
+    return undefined;
+  };
+  for (const t of tokens) {
+    const v = t.value;
+    if (!t.quoted && DIGITS.test(v)) {
+      if (page !== undefined) return unexpected(t, LIST_HINT);
+      if (v.length > MAX_PAGE_DIGITS) return fail(userError("bad_page", `Page ${v.slice(0, 12)}… is far past the end.`, LIST_HINT));
+      page = Number(v);
+      continue;
+    }
+    const m = t.quoted ? null : LIMIT.exec(v);
+    if (m || (!t.quoted && v.toLowerCase() === "all")) {
+      const err = setLimit(t, m ? (m[1] ?? "") : "all");
+      if (err) return fail(err);
+      continue;
+    }
+    const f = flagOf(t);
+    if (f !== undefined) {
+      if (!f.ok) return f;
+      return fail(userError("unexpected_option", `${t.value} applies only when choosing a model.`, LIST_HINT));
+    }
+    if (provider !== undefined) return unexpected(t, LIST_HINT);
+    provider = v;
+  }
+  return {
+    ok: true,
+    value: {
+      kind: "list",
+      ...(provider !== undefined ? { provider } : {}),
+      ...(page !== undefined ? { page } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    },
+  };
+}
+
+/** `/model …` arguments. Keywords (`list`, `status`, `default`) are case-insensitive; quote a model named like one. */
+function parseModel(tokens: readonly Token[]): Result<ModelCommand> {
+  const first = tokens[0];
+  if (first === undefined) return { ok: true, value: { kind: "show" } };
+  const keyword = first.quoted ? "" : first.value.toLowerCase();
+  const rest = tokens.slice(1);
+  if (keyword === "list") return parseList(rest);
+  if (keyword === "status") {
+    const extra = rest[0];
+    if (extra === undefined) return { ok: true, value: { kind: "status" } };
+    if (flagOf(extra) !== undefined) return fail(userError("unexpected_option", `${extra.value} applies only when choosing a model.`, "Write /model status."));
+    return unexpected(extra, "/model status takes nothing after it.");
+  }
+  return parseSelection(tokens);
+}
+
+/** True for a token that starts with a bare `@`: the profile of an alias command. */
+function isProfileToken(t: Token | undefined): t is Token {
+  const seg = t?.segments[0];
+  return seg !== undefined && !seg.quoted && seg.text.startsWith("@");
+}
+
+/**
+ * Arguments of an alias command: `/opus`, `/opus@work -g`, `/opus @"profile id"`. `glued` says the
+ * `@` touched the command name, where Telegram also puts a bot's username.
+ */
+function parseAlias(alias: string, tokens: readonly Token[], glued: boolean): Result<SelectCommand> {
+  let profile: string | undefined;
+  let rest = tokens;
+  const first = tokens[0];
+  if (isProfileToken(first)) {
+    profile = first.value.slice(1);
+    if (profile === "") return fail(userError("empty_profile", `No profile after "/${alias}@".`, `Write /${alias}@<profileId>.`));
+    rest = tokens.slice(1);
+  }
+  const flags = flagsOnly(rest, `Write /${alias}[@profile] [-s|-a|-g].`);
+  if (!flags.ok) return flags;
+  return {
+    ok: true,
+    value: {
+      kind: "select",
+      ref: alias,
+      ...(profile !== undefined ? { profile } : {}),
+      ...(flags.value !== undefined ? { scope: flags.value } : {}),
+      ...(profile !== undefined && glued ? { glued } : {}),
+    },
+  };
+}
+
+/**
+ * Parses one invocation of the plugin's commands: `command` is `model`, `models`, `new`, `reset`
+ * or an alias (any other name), `args` the raw text after it. Never throws; bad input is a
+ * {@link UserError} with a stable code.
+ */
+export function parseInvocation(command: string, args: string): Result<ModelCommand> {
+  const tokens = tokenize(args);
+  if (!tokens.ok) return tokens;
+  const t = tokens.value;
+  switch (command) {
+    case "model":
+      return parseModel(t);
+    case "models":
+      return parseList(t);
+    case "new":
+    case "reset": {
+      if (t.length === 0) return { ok: true, value: { kind: "new" } };
+      const first = t[0];
+      if (first && !first.quoted && (first.value.toLowerCase() === "list" || first.value.toLowerCase() === "status")) {
+        return unexpected(first, `Write /${command} [model], e.g. /${command} opus.`);
+      }
+      const sel = parseSelection(t);
+      if (!sel.ok) return sel;
+      return { ok: true, value: { kind: "new", then: sel.value } };
+    }
+    default:
+      // A host that keeps `/opus@work`'s suffix passes it as arguments starting with `@`.
+      return parseAlias(command, t, t[0]?.start === 0);
+  }
+}
+
+/** A model directive at the start of a message, and the text that follows it. */
+export interface Directive {
+  /** `model` or the alias used. */
+  readonly command: string;
+  readonly selection: Result<SelectCommand | DefaultCommand>;
+  /** The message after the directive, spacing and line breaks intact. */
+  readonly rest: string;
+}
+
+const HEAD = /^\/([\p{L}\p{N}_-]{1,64})/u;
+const BOT_SUFFIX = /^@[A-Za-z0-9_]{1,64}/;
+const LINE_GAP = /^[ \t]*(?:\r?\n)?/;
+const SPACE = /\s/;
+const PROFILE_NEXT = /^\s*@/;
+const KEYWORD_LIKE = /^(?:list|status|default|-.*)$/i;
+
+/**
+ * Finds a selection directive at the start of a message: `/model <ref>[@p] [flags] text…`,
+ * `/model: opus text`, `/model@Bot opus text`, `/<alias>[@p] [flags] text…`. Undefined when the
+ * message does not start with one (plain text, `/model list`, another command). Only the tokens
+ * the directive needs are read, so the rest may hold anything, unbalanced quotes included.
+ */
+export function parseDirective(text: string, isAlias: (name: string) => boolean): Directive | undefined {
+  const head = HEAD.exec(text);
+  if (!head || head[1] === undefined) return undefined;
+  const command = head[1].toLowerCase();
+  const isModel = command === "model";
+  if (!isModel && !isAlias(command)) return undefined;
+  let pos = head[0].length;
+  if (isModel) {
+    const bot = BOT_SUFFIX.exec(text.slice(pos));
+    if (bot) pos += bot[0].length;
+  }
+  const glued = !isModel && text.charAt(pos) === "@";
+  if (!glued) {
+    if (text.charAt(pos) === ":") pos++;
+    if (pos < text.length && !SPACE.test(text.charAt(pos))) return undefined;
+  }
+  const consumed: Token[] = [];
+  // The model (for /model) or an `@profile` (for an alias) comes first; an alias's message may
+  // start right away, so its first token is read only when it is a profile.
+  if (isModel || PROFILE_NEXT.test(text.slice(pos))) {
+    const first = readToken(text, pos);
+    if (first === undefined) return undefined;
+    if (!first.ok) return { command, selection: first, rest: "" };
+    const kw = first.value.quoted ? "" : first.value.value.toLowerCase();
+    if (isModel && (kw === "list" || kw === "status" || flagOf(first.value) !== undefined)) return undefined;
+    consumed.push(first.value);
+    pos = first.value.end;
+  }
+  for (;;) {
+    const t = readToken(text, pos);
+    if (t === undefined || !t.ok || flagOf(t.value) === undefined) break;
+    consumed.push(t.value);
+    pos = t.value.end;
+  }
+  const after = text.slice(pos);
+  const rest = after.slice(LINE_GAP.exec(after)?.[0].length ?? 0);
+  const selection = isModel ? parseSelection(consumed) : parseAlias(command, consumed, glued);
+  return { command, selection, rest };
+}
+
+/**
+ * Prints a selection so {@link parseInvocation} reads it back as the same pair: bare where that is
+ * unambiguous, quoted otherwise. `formatSelection("openai/gpt-5", "me+work@x.com")` is
+ * `openai/gpt-5@"me+work@x.com"`.
+ */
+export function formatSelection(ref: string, profile?: string): string {
+  const r = KEYWORD_LIKE.test(ref) ? quote(ref) : quoteIfNeeded(ref);
+  return profile === undefined ? r : `${r}@${quote(profile)}`;
+}

@@ -1,0 +1,82 @@
+import { definePlugin, type CommandContext, type CommandDefinition, type GatewayServices, type Reply } from "../../src/gateway/types.js";
+import type { Catalog } from "../../src/models/catalog.js";
+import { defaultAgentId, modelAllowlist } from "../../src/config/agents.js";
+import { isModelAllowed } from "../../src/models/ref.js";
+import { aliasNames } from "./aliases.js";
+import { memoPerCatalog } from "./allowed.js";
+import { onMessage } from "./directive.js";
+import { ellipsize, errorReply } from "./format.js";
+import { parseInvocation } from "./grammar.js";
+import { guarded } from "./guard.js";
+import { listReply } from "./list.js";
+import { newConversation } from "./new.js";
+import { onChoice, showReply } from "./picker.js";
+import { resetModel, selectModel } from "./select.js";
+import { statusReply } from "./status.js";
+
+/** Parses the invocation and runs the form it names. */
+async function run(ctx: CommandContext): Promise<Reply> {
+  const parsed = parseInvocation(ctx.invocation.command, ctx.invocation.args);
+  if (!parsed.ok) return errorReply(parsed.error);
+  const cmd = parsed.value;
+  switch (cmd.kind) {
+    case "show":
+      return showReply(ctx);
+    case "status":
+      return statusReply(ctx);
+    case "list":
+      return listReply(ctx, cmd);
+    case "select":
+      return selectModel(ctx, cmd);
+    case "default":
+      return resetModel(ctx, cmd);
+    case "new":
+      return newConversation(ctx, cmd);
+  }
+}
+
+const handler = (ctx: CommandContext): Promise<Reply> => guarded(ctx.capabilities, () => run(ctx));
+
+const FIXED: readonly CommandDefinition[] = [
+  {
+    name: "model",
+    description: "Show or change this chat's model and credential profile",
+    argsHint: "[list|status|default|<model>[@profile]] [-s|-a|-g]",
+    handler,
+  },
+  { name: "models", description: "List providers and their models", argsHint: "[provider] [page] [limit=<n>|all]", handler },
+  { name: "new", description: "Start a new conversation, optionally with another model", argsHint: "[model]", handler },
+  { name: "reset", description: "Start over: the same as /new", argsHint: "[model]", handler },
+];
+
+const commandCache = new WeakMap<Catalog, Map<string, readonly CommandDefinition[]>>();
+
+/**
+ * `model`, `models`, `new`, `reset`, and one command per alias the default agent may use
+ * (`/opus` = `/model opus`). Cached per catalog and allowlist: the host asks on every message.
+ */
+function commands(services: GatewayServices): readonly CommandDefinition[] {
+  const catalog = services.catalog();
+  const config = services.config().config;
+  const allow = modelAllowlist(config, defaultAgentId(config));
+  return memoPerCatalog(commandCache, catalog, allow, () => {
+    const aliases: CommandDefinition[] = [];
+    for (const [alias, ref] of aliasNames(catalog)) {
+      if (!isModelAllowed(catalog, allow, ref)) continue;
+      aliases.push({ name: alias, description: ellipsize(`Switch this chat to ${ref}`, 100), argsHint: "[@profile] [-s|-a|-g]", handler });
+    }
+    return [...FIXED, ...aliases];
+  });
+}
+
+/**
+ * The `/model` plugin: choose the model and credential profile of a chat session, list and
+ * inspect them, with a picker on channels that have buttons. Plain data and handlers; nothing
+ * runs at import time.
+ */
+export const modelPlugin = definePlugin({
+  name: "model",
+  commands,
+  onChoice: (ctx, payload) => guarded(ctx.capabilities, () => onChoice(ctx, payload)),
+  onMessage,
+});

@@ -1,0 +1,85 @@
+import type { CommandContext, Reply } from "../../src/gateway/types.js";
+import type { Catalog, CatalogModel } from "../../src/models/catalog.js";
+import { closestMatches } from "../../src/util/closest.js";
+import { userError, type Result } from "../../src/util/user-error.js";
+import { allowlistKey, offeredModels, type AllowedModels, type AllowedProvider } from "./allowed.js";
+import { currentSelection } from "./current.js";
+import { errorReply, plural } from "./format.js";
+import type { ListCommand } from "./grammar.js";
+import { paginate, type PageFrame } from "./paginate.js";
+import { quote, quoteIfNeeded } from "./quote.js";
+
+/** Lines per page of `/models` when no `limit=` is given. */
+export const DEFAULT_LIST_LIMIT = 20;
+
+const LIST_KEYWORD_LIKE = /^(?:\d+|all|-.*|.*=.*)$/i;
+
+/** A list argument as typed back: quoted when it would read as a page, a size or an option. */
+function listArg(value: string): string {
+  return LIST_KEYWORD_LIKE.test(value) ? quote(value) : quoteIfNeeded(value);
+}
+
+/** `• anthropic/claude-sonnet-4-5 (sonnet) — deprecated, retires 2026-11-30`, `✓` for the current one. */
+export function modelLine(catalog: Catalog, m: CatalogModel, current: string): string {
+  const aliases = catalog.aliasesOf(m.ref);
+  return `${m.ref === current ? "✓" : "•"} ${m.ref}${aliases.length ? ` (${aliases.join(", ")})` : ""}${m.deprecated ? ` — deprecated, retires ${m.deprecated}` : ""}`;
+}
+
+/** Finds a provider among the allowed ones (exact, then case-insensitive), or explains why not. */
+export function findAllowedProvider(ctx: CommandContext, allowed: AllowedModels, name: string): Result<AllowedProvider> {
+  const lower = name.toLowerCase();
+  const hit = allowed.providers.find((p) => p.id === name) ?? allowed.providers.find((p) => p.id.toLowerCase() === lower);
+  if (hit) return { ok: true, value: hit };
+  const catalog = ctx.services.catalog();
+  const known = catalog.providers.get(name) ?? [...catalog.providers.values()].find((p) => p.id.toLowerCase() === lower);
+  if (known) {
+    const key = allowlistKey(ctx.services.config().config, ctx.agentId);
+    return { ok: false, error: userError("model_not_allowed", `No ${known.id} model is allowed here (${key}).`, `Add "${known.id}/*" to ${key} to allow them. Allowed providers: /models.`) };
+  }
+  const near = closestMatches(name, allowed.providers.map((p) => p.id));
+  const hint = near.length ? `Did you mean ${near.join(", ")}? Providers: /models.` : "Providers: /models.";
+  return { ok: false, error: userError("unknown_provider", `Unknown provider "${name}".`, hint) };
+}
+
+/**
+ * `/models [provider] [page] [limit=<n>|all]` and `/model list …`: without a provider, the
+ * providers with their model counts; with one, its model refs. Only allowed models are counted and
+ * shown; aliases, deprecation dates and the current model (✓) are marked. Every page fits the
+ * channel whatever `limit` asks; the footer gives the exact command for the next page.
+ */
+export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<Reply> {
+  const { services, agentId } = ctx;
+  const config = services.config().config;
+  const catalog = services.catalog();
+  const allowed = offeredModels(ctx);
+  if (allowed.providers.length === 0) {
+    return errorReply(userError("model_not_allowed", `No model of the catalog is allowed for agent ${agentId}.`, `Check ${allowlistKey(config, agentId)} in openclaw.json.`));
+  }
+  const current = await currentSelection(ctx);
+  const limit = cmd.limit === "all" ? Infinity : (cmd.limit ?? DEFAULT_LIST_LIMIT);
+  const limitArg = cmd.limit === undefined ? "" : ` limit=${cmd.limit}`;
+  let lines: string[];
+  let frame: PageFrame;
+  let what: string;
+  if (cmd.provider === undefined) {
+    lines = allowed.providers.map((p) => `${p.id === current.provider ? "✓" : "•"} ${p.id} — ${plural(p.models.length, "model")}`);
+    what = "the provider list";
+    frame = {
+      header: (page, count) => `Providers${count > 1 ? `, page ${page}/${count}` : ""} (current model: ${current.ref}):`,
+      footer: (page, count) => [page < count ? `Next page: /models ${page + 1}${limitArg}` : "", "Models of one provider: /models <provider>"].filter(Boolean).join("\n"),
+    };
+  } else {
+    const found = findAllowedProvider(ctx, allowed, cmd.provider);
+    if (!found.ok) return errorReply(found.error);
+    const p = found.value;
+    lines = p.models.map((m) => modelLine(catalog, m, current.ref));
+    what = p.id;
+    frame = {
+      header: (page, count) => `${p.id} — ${plural(p.models.length, "model")}${count > 1 ? `, page ${page}/${count}` : ""}:`,
+      footer: (page, count) => [page < count ? `Next page: /models ${listArg(p.id)} ${page + 1}${limitArg}` : "", "Switch: /model <ref or alias>"].filter(Boolean).join("\n"),
+    };
+  }
+  const page = paginate(lines, frame, { maxLength: ctx.capabilities.maxLength, limit, page: cmd.page ?? 1, what });
+  if (!page.ok) return errorReply(page.error);
+  return { text: page.value.text, page: { index: page.value.page - 1, count: page.value.count } };
+}

@@ -1,0 +1,209 @@
+import type { CommandContext, Reply } from "../../src/gateway/types.js";
+import type { AuthProfilesFile } from "../../src/auth/profiles.js";
+import type { PinInput, Resolution } from "../../src/auth/resolver.js";
+import type { Catalog } from "../../src/models/catalog.js";
+import { resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
+import { closestMatches } from "../../src/util/closest.js";
+import { userError, type Result, type UserError } from "../../src/util/user-error.js";
+import { allowedFor, notAllowedError } from "./allowed.js";
+import { currentSelection, describeSource, resolveCurrent } from "./current.js";
+import { credentialLabel, errorReply, modelLabel } from "./format.js";
+import type { DefaultCommand, SelectCommand } from "./grammar.js";
+import { decideScope, scopeKey, writeDefaultModel, type ScopeDecision } from "./scope.js";
+
+/** How a selection arrived. */
+export interface SelectOptions {
+  /** Picker presses change this session only, whatever flags or config say. */
+  readonly sessionOnly?: boolean;
+}
+
+/** A checked selection, ready to write. */
+export interface SelectionPlan {
+  readonly model: ResolvedModel;
+  readonly scope: ScopeDecision;
+  /** The profile to pin: chosen now (`user`), kept from before, or none. */
+  readonly pin?: PinInput;
+  /** The pin this change drops, with why. */
+  readonly dropped?: string;
+}
+
+// Telegram bot usernames end in "bot"; `/opus@MyBot` addresses the bot, not a profile.
+const BOT_USERNAME = /^[A-Za-z0-9_]{1,64}bot$/i;
+const NUMBER = /^\d+$/;
+
+function profileIdsOf(file: AuthProfilesFile, provider: string): string[] {
+  return Object.entries(file.profiles)
+    .filter(([, p]) => p.provider === provider)
+    .map(([id]) => id);
+}
+
+/**
+ * Finds the profile a user named: an exact id, or a bare name meaning `<provider>:<name>`. Refuses
+ * a profile of another provider (naming both) and an unknown one (with the closest ids). Undefined
+ * when a glued `@name` is really a bot's username.
+ */
+export function findProfile(file: AuthProfilesFile, model: ResolvedModel, wanted: string, glued: boolean): Result<string | undefined> {
+  // An exact id of the right provider wins; then `<provider>:<name>`; then an exact id of another provider (refused below).
+  const prefixed = `${model.provider}:${wanted}`;
+  const id =
+    file.profiles[wanted]?.provider === model.provider ? wanted : file.profiles[prefixed] ? prefixed : file.profiles[wanted] ? wanted : undefined;
+  if (id === undefined) {
+    if (glued && BOT_USERNAME.test(wanted)) return { ok: true, value: undefined };
+    const own = profileIdsOf(file, model.provider);
+    const near = closestMatches(wanted, [...own, ...Object.keys(file.profiles).filter((k) => !own.includes(k))]);
+    const hint = near.length
+      ? `Did you mean ${near.map((n) => `\`${n}\``).join(", ")}?`
+      : own.length
+        ? `${model.provider} profiles: ${own.join(", ")}.`
+        : `There are no ${model.provider} profiles; add one with \`openclaw models auth paste-api-key --provider ${model.provider}\`.`;
+    return { ok: false, error: userError("unknown_profile", `Unknown profile "${wanted}".`, `${hint} Profile ids are exact; /model status lists them.`) };
+  }
+  const owner = file.profiles[id]?.provider ?? "";
+  if (owner !== model.provider) {
+    const own = profileIdsOf(file, model.provider);
+    return {
+      ok: false,
+      error: userError(
+        "profile_provider_mismatch",
+        `Profile ${id} is for ${owner}, but ${model.ref} runs on ${model.provider}. Nothing was changed.`,
+        own.length ? `Pin one of ${model.provider}'s profiles (${own.join(", ")}), or choose a model of ${owner}.` : `Choose a model of ${owner} to use ${id}.`,
+      ),
+    };
+  }
+  return { ok: true, value: id };
+}
+
+/** Checks a selection without changing anything: model, allowlist, who may do it, profile. */
+export async function planSelection(ctx: CommandContext, cmd: SelectCommand, opts: SelectOptions = {}): Promise<Result<SelectionPlan>> {
+  const { services, agentId } = ctx;
+  const config = services.config().config;
+  const catalog = services.catalog();
+  const scope = decideScope(ctx, config, cmd.scope, opts.sessionOnly ?? false);
+  if (!scope.ok) return scope;
+  const resolved = resolveModelRef(catalog, cmd.ref);
+  if (!resolved.ok) {
+    if (!NUMBER.test(cmd.ref)) return resolved;
+    return { ok: false, error: userError("unknown_model", `"${cmd.ref}" is not a model: numbers in lists are not shortcuts.`, "Write /model <alias or provider/model>, e.g. /model opus; /model shows the aliases.") };
+  }
+  const model = resolved.value;
+  if (!allowedFor(config, catalog, agentId, model.ref)) return { ok: false, error: notAllowedError(config, agentId, model.ref, model.provider) };
+
+  if (cmd.profile !== undefined) {
+    if (ctx.invocation.isGroup && !ctx.isOwner) {
+      return { ok: false, error: userError("owner_only", "Only an owner can pin a profile in a group. Nothing was changed.", "Choose the model without @profile, or pin it in a direct message with me.") };
+    }
+    const found = findProfile(services.profiles.read(agentId), model, cmd.profile, cmd.glued ?? false);
+    if (!found.ok) return found;
+    if (found.value !== undefined) return { ok: true, value: { model, scope: scope.value, pin: { profileId: found.value, source: "user" } } };
+  }
+
+  // No profile named: keep the session's pin when it serves the new model's provider.
+  const current = await currentSelection(ctx);
+  if (!current.pin) return { ok: true, value: { model, scope: scope.value } };
+  // A profile deleted since it was pinned is kept: the reply then shows the resolver's pin error.
+  const pinProvider = pinnedProvider(ctx, current.pin.profileId);
+  if (pinProvider === undefined || pinProvider === model.provider) return { ok: true, value: { model, scope: scope.value, pin: current.pin } };
+  return { ok: true, value: { model, scope: scope.value, dropped: `Unpinned ${current.pin.profileId}: it is for ${pinProvider}, not ${model.provider}.` } };
+}
+
+/** The provider of a pinned profile, or undefined when the profile no longer exists. */
+export function pinnedProvider(ctx: CommandContext, profileId: string): string | undefined {
+  return ctx.services.profiles.read(ctx.agentId).profiles[profileId]?.provider;
+}
+
+/** The "what happens next" lines: the credential the resolver will really use, or why none. */
+export function nextLines(catalog: Catalog, ref: string, resolution: Resolution, asked?: string): string[] {
+  const out: string[] = [];
+  const chosen = resolution.chosen;
+  if (chosen) {
+    out.push(`Next request: ${modelLabel(catalog, ref)} with ${credentialLabel(chosen)}.`);
+    if (asked !== undefined && chosen.id !== asked) out.push(`⚠ That is not ${asked}, the profile you asked for.`);
+  } else if (resolution.error) {
+    out.push(`⚠ The next request will fail: ${resolution.error.message}`);
+    if (resolution.error.hint) out.push(resolution.error.hint);
+  }
+  return out;
+}
+
+/** Notes about the model itself: not in the catalog, deprecated. */
+function modelNotes(model: ResolvedModel): string[] {
+  const out: string[] = [];
+  if (!model.model) out.push(`Note: ${model.ref} is not in the catalog; it is used as typed (check the id if requests fail).`);
+  if (model.model?.deprecated) out.push(`⚠ ${model.ref} is deprecated: ${model.provider} retires it on ${model.model.deprecated}.`);
+  return out;
+}
+
+function setBy(ctx: CommandContext): string {
+  return `${ctx.invocation.channel}:${ctx.invocation.sender.id}`;
+}
+
+/**
+ * Writes a checked selection: the session first (so the reply never outruns it), then the
+ * configured default for `-a`/`-g`. A failed config write does not undo the session change; the
+ * reply says what happened. Returns the reply lines.
+ */
+export async function applySelection(ctx: CommandContext, plan: SelectionPlan): Promise<string[]> {
+  const { services, agentId } = ctx;
+  const { model, scope, pin } = plan;
+  await services.sessions.update(
+    ctx.sessionKey,
+    { model: model.ref, profileId: pin?.profileId ?? null, pinSource: pin?.source ?? null, setBy: setBy(ctx) },
+    services.clock(),
+  );
+  const lines: string[] = [];
+  const label = modelLabel(services.catalog(), model.ref);
+  if (scope.scope === "session") lines.push(`Model for this chat: ${label}.`);
+  else {
+    const key = scopeKey(scope.scope, agentId);
+    try {
+      await writeDefaultModel(services.config().path, scope.scope, agentId, model.ref);
+      const whose = scope.scope === "agent" ? `agent ${agentId}'s default` : "the global default";
+      lines.push(`Model for this chat and ${whose}: ${label} (written to ${key}).`);
+      const own = services.config().config.agents?.entries?.[agentId]?.model;
+      if (scope.scope === "global" && own !== undefined) lines.push(`Note: agent ${agentId} has its own model in agents.entries.${agentId}.model, which still wins for its other chats.`);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      lines.push(`Model for this chat: ${label}.`, `⚠ ${key} was not changed: ${why}`);
+    }
+  }
+  if (scope.note) lines.push(scope.note);
+  if (plan.dropped) lines.push(plan.dropped);
+  else if (pin) lines.push(`Pinned profile: ${pin.profileId}${pin.source === "auto" ? " (kept by the gateway)" : ""}.`);
+  lines.push(...modelNotes(model));
+  const resolution = resolveCurrent(ctx, { ref: model.ref, provider: model.provider, ...(pin ? { pin } : {}) });
+  lines.push(...nextLines(services.catalog(), model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined));
+  return lines;
+}
+
+/** `/model <ref>[@profile] [flags]` and its alias and picker forms, as one reply. */
+export async function selectModel(ctx: CommandContext, cmd: SelectCommand, opts: SelectOptions = {}): Promise<Reply> {
+  const plan = await planSelection(ctx, cmd, opts);
+  if (!plan.ok) return errorReply(plan.error);
+  return { text: (await applySelection(ctx, plan.value)).join("\n") };
+}
+
+/** Why `/model default -a|-g` is refused: it would have to invent what the default becomes. */
+const DEFAULT_SCOPE_ERROR: UserError = userError(
+  "scope_unsupported",
+  "/model default only clears this chat's choice; it does not change configured defaults. Nothing was changed.",
+  "To change a default, choose a model with -a (agent) or -g (global), e.g. /model sonnet -g.",
+);
+
+/** Clears the session's model and pin (`/model default`, the picker's Reset). */
+export async function clearSelection(ctx: CommandContext, cmd: DefaultCommand): Promise<Result<string[]>> {
+  if (cmd.scope === "agent" || cmd.scope === "global") return { ok: false, error: DEFAULT_SCOPE_ERROR };
+  const { services } = ctx;
+  await services.sessions.update(ctx.sessionKey, { model: null, profileId: null, pinSource: null, setBy: setBy(ctx) }, services.clock());
+  const now = await currentSelection(ctx);
+  const catalog = services.catalog();
+  const lines = [`This chat now uses ${modelLabel(catalog, now.ref)}: ${describeSource(now, ctx.agentId)}.`];
+  lines.push(now.pin ? `Pinned profile (from the parent chat): ${now.pin.profileId}.` : "No profile pinned.");
+  lines.push(...nextLines(catalog, now.ref, resolveCurrent(ctx, now)));
+  return { ok: true, value: lines };
+}
+
+/** `/model default` as one reply. */
+export async function resetModel(ctx: CommandContext, cmd: DefaultCommand): Promise<Reply> {
+  const r = await clearSelection(ctx, cmd);
+  return r.ok ? { text: r.value.join("\n") } : errorReply(r.error);
+}

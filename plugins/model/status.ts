@@ -1,0 +1,88 @@
+import type { CommandContext, Reply } from "../../src/gateway/types.js";
+import type { Candidate, Resolution } from "../../src/auth/resolver.js";
+import type { Catalog } from "../../src/models/catalog.js";
+import { formatDuration } from "../../src/auth/health.js";
+import { userError } from "../../src/util/user-error.js";
+import { currentSelection, describeSource, resolveCurrent } from "./current.js";
+import { errorReply, modelLabel } from "./format.js";
+
+/** The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes. */
+export function candidateFlags(c: Candidate, r: Resolution, now: number): string[] {
+  const flags: string[] = [];
+  if (r.chosen?.id === c.id && c.usable) flags.push("next");
+  if (c.source === "pin") flags.push("pinned");
+  if (c.health === "expired") flags.push("expired");
+  else if (c.expires !== undefined) flags.push(`exp ${formatDuration(c.expires - now)}`);
+  switch (c.reason) {
+    case undefined:
+    case "expired":
+      break;
+    case "cooldown":
+      if (c.cooldown) flags.push(`cooldown ${formatDuration(c.cooldown.until - now)} (${c.cooldown.reason})`);
+      else flags.push("cooldown");
+      break;
+    case "excluded_by_auth_order":
+      flags.push("excluded");
+      break;
+    default:
+      flags.push(c.reason);
+  }
+  return flags;
+}
+
+const ORDER: Record<Resolution["orderSource"], string> = {
+  agent: "agent order",
+  config: "auth.order",
+  default: "default order",
+};
+
+/** One provider's block: endpoint, api, then every candidate in the resolver's order. */
+function providerBlock(catalog: Catalog, r: Resolution, now: number): string[] {
+  const p = catalog.providers.get(r.provider);
+  const where = p ? `${p.baseUrl || "(no baseUrl)"} · ${p.api}` : "not in the catalog";
+  const lines = [`${r.provider} — ${where} · ${ORDER[r.orderSource]}`];
+  if (r.candidates.length === 0) lines.push("  (no credentials)");
+  r.candidates.forEach((c, i) => {
+    const flags = candidateFlags(c, r, now);
+    lines.push(`  ${i + 1}. ${c.id} ${c.type} ${c.masked}${flags.length ? ` — ${flags.join(", ")}` : ""}`);
+  });
+  if (r.error) {
+    lines.push(`  ⚠ ${r.error.message}`);
+    if (r.error.hint) lines.push(`  ${r.error.hint}`);
+  }
+  return lines;
+}
+
+const GROUP_REFUSAL = userError(
+  "owner_only",
+  "/model status shows credentials, so in a group only an owner may see it.",
+  "Send /model status to me in a direct message.",
+);
+
+/**
+ * `/model status`: the model in use and where it comes from, the agent, the pin, then per provider
+ * (the current model's first, then every other with credentials) the endpoint and every candidate
+ * the resolver ranked, with masked secrets and flags. Always private where the channel can.
+ */
+export async function statusReply(ctx: CommandContext): Promise<Reply> {
+  if (ctx.invocation.isGroup && !ctx.isOwner) return errorReply(GROUP_REFUSAL);
+  const { services, agentId } = ctx;
+  const catalog = services.catalog();
+  const now = services.clock();
+  const sel = await currentSelection(ctx);
+  const deprecated = catalog.models.get(sel.ref)?.deprecated;
+  const lines = [`Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, agentId)}${deprecated ? ` (deprecated, retires ${deprecated})` : ""}`];
+  if (sel.source === "session" || sel.source === "parent") {
+    lines.push(`Default: ${modelLabel(catalog, sel.configured.ref)} — ${describeSource({ ...sel, source: sel.configured.source }, agentId)}`);
+  }
+  lines.push(`Agent: ${agentId}`);
+  lines.push(sel.pin ? `Pinned profile: ${sel.pin.profileId} (${sel.pin.source})` : "Pinned profile: none");
+  lines.push("", ...providerBlock(catalog, resolveCurrent(ctx, sel), now));
+  const resolver = services.resolver();
+  for (const id of catalog.providers.keys()) {
+    if (id === sel.provider) continue;
+    const r = resolver.resolve({ agentId, provider: id });
+    if (r.candidates.length) lines.push(...providerBlock(catalog, r, now));
+  }
+  return { text: lines.join("\n"), private: true };
+}

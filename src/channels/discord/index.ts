@@ -1,0 +1,132 @@
+import { REST, Routes, type Client } from "discord.js";
+import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
+import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
+import { errorMessage, type Log } from "../../gateway/log.js";
+import { connectGateway } from "./gateway-client.js";
+import { InteractionHandler } from "./interactions.js";
+import { interactionsEndpoint, restWebhooks } from "./interactions-endpoint.js";
+import { commandPayloads, registerCommands } from "./register.js";
+import { discordSettings } from "./settings.js";
+
+export { discordSettings, type DiscordSettings } from "./settings.js";
+export { commandPayloads, registerCommands } from "./register.js";
+export { InteractionHandler, type InteractionInput, type InteractionResponder } from "./interactions.js";
+export { interactionsEndpoint, restWebhooks, type InteractionWebhooks } from "./interactions-endpoint.js";
+export { connectGateway, GATEWAY_INTENTS } from "./gateway-client.js";
+export { DISCORD_CAPABILITIES } from "./invocation.js";
+
+/** Tuning for {@link startDiscord}; the defaults are what production uses. */
+export interface DiscordStartOptions {
+  /** Defer an interaction when the host has not answered within this many ms (default 1500). */
+  readonly deferAfterMs?: number;
+  /**
+   * How often the registered commands are compared with the host's (alias commands follow the
+   * config) and re-registered when they differ (default 60 s; 0 turns it off).
+   */
+  readonly commandsRefreshMs?: number;
+}
+
+/** A log that never prints the token, whatever a library put in an error message. */
+export function redactingLog(log: Log, token: string | undefined): Log {
+  if (token === undefined || token === "") return log;
+  return (level, message) => log(level, message.split(token).join("<bot-token>"));
+}
+
+/** A running Discord channel. */
+export interface RunningDiscord extends RunningChannel {
+  /** `gateway` (discord.js WebSocket) or `http` (signed interactions endpoint). */
+  readonly mode: "gateway" | "http";
+  /** The application the commands were registered for, when known. */
+  readonly applicationId?: string;
+  /** Re-registers every host command (bulk overwrite: idempotent), e.g. after alias changes. */
+  register(): Promise<void>;
+}
+
+/**
+ * Starts the Discord channel from `channels.discord` (token from config or `DISCORD_BOT_TOKEN`).
+ * With `interactions.publicKey` set, interactions arrive at the gateway's HTTP server
+ * (`interactions.path`, Ed25519-verified) and no WebSocket is opened, so several instances can
+ * share the load; otherwise discord.js connects to the gateway and also answers messages (DMs, or
+ * mentioning the bot). Either way every host command is registered as a slash command, per guild
+ * when `guildIds` are set, else globally. Registration failures are logged, not fatal.
+ */
+export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = {}): Promise<RunningDiscord> {
+  const { host } = env;
+  const settings = discordSettings(host.services.config().config, env.env);
+  const token = settings.token;
+  const log = redactingLog(env.log, token);
+  if (token === undefined && settings.publicKey === undefined) {
+    throw new Error("discord: set channels.discord.token (or DISCORD_BOT_TOKEN), or channels.discord.interactions.publicKey");
+  }
+  if (token === undefined) log("warn", "discord: no bot token; picker buttons are bound with the public key only and commands are not registered");
+  const handler = new InteractionHandler({
+    host,
+    log,
+    secret: payloadSecretFromToken(token ?? `public-key:${settings.publicKey ?? ""}`),
+    ephemeral: settings.ephemeral,
+    ...(opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}),
+  });
+  const inflight = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    inflight.add(work);
+    void work.finally(() => inflight.delete(work));
+  };
+  const drain = async () => {
+    await Promise.allSettled([...inflight]);
+  };
+
+  let client: Client<true> | undefined;
+  let rest: REST;
+  let applicationId = settings.applicationId;
+  if (settings.publicKey !== undefined) {
+    rest = new REST(settings.apiBase ? { api: settings.apiBase } : {});
+    if (token !== undefined) rest.setToken(token);
+    env.http.route("POST", settings.interactionsPath, interactionsEndpoint({ publicKey: settings.publicKey, handler, webhooks: restWebhooks(rest), log, track }));
+    log("info", `discord: interactions endpoint on POST ${settings.interactionsPath}`);
+    if (token !== undefined && applicationId === undefined) {
+      try {
+        applicationId = ((await rest.get(Routes.currentApplication())) as { id: string }).id;
+      } catch (err) {
+        log("error", `discord: could not look up the application id: ${errorMessage(err)}`);
+      }
+    }
+  } else {
+    // Checked above: without a public key there is a token.
+    client = await connectGateway({ token: token ?? "", ...(settings.apiBase ? { apiBase: settings.apiBase } : {}), host, handler, log, track });
+    rest = client.rest;
+    applicationId ??= client.application.id;
+    log("info", `discord: connected to the gateway as ${client.user.username}`);
+  }
+
+  let registered: string | undefined;
+  const register = async (onlyIfChanged = false) => {
+    if (token === undefined || applicationId === undefined) return;
+    const defs = host.commands();
+    const fingerprint = JSON.stringify(commandPayloads(defs, settings.guildIds.length === 0));
+    if (onlyIfChanged && fingerprint === registered) return;
+    try {
+      await registerCommands(rest, applicationId, settings.guildIds, defs, log);
+      registered = fingerprint;
+      const where = settings.guildIds.length > 0 ? `in ${settings.guildIds.length} guild(s)` : "globally";
+      log("info", `discord: registered ${defs.length} command(s) ${where}`);
+    } catch (err) {
+      log("error", `discord: command registration failed: ${errorMessage(err)}`);
+    }
+  };
+  await register();
+  const refreshMs = opts.commandsRefreshMs ?? 60_000;
+  const refresh = refreshMs > 0 ? setInterval(() => void register(true), refreshMs) : undefined;
+  refresh?.unref();
+
+  return {
+    name: "discord",
+    mode: client ? "gateway" : "http",
+    ...(applicationId !== undefined ? { applicationId } : {}),
+    register: () => register(),
+    stop: async () => {
+      clearInterval(refresh);
+      await drain();
+      await client?.destroy();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { DiscordAPIError, Routes, type APIInteractionResponse, type REST, type RESTPostAPIWebhookWithTokenJSONBody } from "discord.js";
+import { z } from "zod";
+import { parseJsonBody, type HttpHandler, type HttpRequest } from "../../gateway/http-server.js";
+import { errorMessage, type Log } from "../../gateway/log.js";
+import { systemClock, type Clock } from "../../util/clock.js";
+import type { InteractionHandler, InteractionInput, InteractionResponder } from "./interactions.js";
+import { GENERIC_ERROR } from "./interactions.js";
+import type { Place } from "./invocation.js";
+import { callbackBody, messageBody, type OutMessage } from "./messages.js";
+import type { OptionValue } from "./register.js";
+import { publicKeyFromHex, verifyInteraction } from "./signature.js";
+
+/** Follow-up messages and edits of an interaction, sent with its token (no bot token needed). */
+export interface InteractionWebhooks {
+  editOriginal(applicationId: string, token: string, body: RESTPostAPIWebhookWithTokenJSONBody): Promise<void>;
+  deleteOriginal(applicationId: string, token: string): Promise<void>;
+  followUp(applicationId: string, token: string, body: RESTPostAPIWebhookWithTokenJSONBody): Promise<void>;
+}
+
+const UNKNOWN_WEBHOOK = 10015;
+const UNKNOWN_MESSAGE = 10008;
+const RETRY_DELAYS_MS = [250, 750] as const;
+
+// Our HTTP answer (the initial response) may still be on its way to Discord when an edit follows
+// it, so "unknown message/webhook" is retried briefly.
+async function retryingUnknown(op: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await op();
+      return;
+    } catch (err) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      const unknown = err instanceof DiscordAPIError && (err.code === UNKNOWN_WEBHOOK || err.code === UNKNOWN_MESSAGE);
+      if (!unknown || delay === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** {@link InteractionWebhooks} over discord.js REST (`PATCH/DELETE /webhooks/:app/:token/messages/@original`, `POST /webhooks/:app/:token`). */
+export function restWebhooks(rest: REST): InteractionWebhooks {
+  return {
+    editOriginal: (app, token, body) => retryingUnknown(() => rest.patch(Routes.webhookMessage(app, token, "@original"), { body, auth: false })),
+    deleteOriginal: (app, token) => retryingUnknown(() => rest.delete(Routes.webhookMessage(app, token, "@original"), { auth: false })),
+    followUp: (app, token, body) => retryingUnknown(() => rest.post(Routes.webhook(app, token), { body, auth: false })),
+  };
+}
+
+// Only the fields we read; Discord sends many more. The body is signed, but still checked here.
+const userSchema = z.looseObject({ id: z.string().min(1), username: z.string().optional(), global_name: z.string().nullish() });
+const optionSchema = z.looseObject({
+  name: z.string(),
+  type: z.number(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  focused: z.boolean().optional(),
+});
+const interactionSchema = z.looseObject({
+  id: z.string(),
+  application_id: z.string(),
+  type: z.number().int(),
+  token: z.string(),
+  guild_id: z.string().optional(),
+  channel_id: z.string().optional(),
+  channel: z.looseObject({ id: z.string(), type: z.number(), parent_id: z.string().nullish() }).optional(),
+  member: z.looseObject({ user: userSchema }).optional(),
+  user: userSchema.optional(),
+  data: z
+    .looseObject({
+      name: z.string().optional(),
+      options: z.array(optionSchema).optional(),
+      custom_id: z.string().optional(),
+      values: z.array(z.string()).optional(),
+    })
+    .optional(),
+  message: z.looseObject({ flags: z.number().optional() }).optional(),
+});
+type RawInteraction = z.infer<typeof interactionSchema>;
+
+const PING = 1;
+const APPLICATION_COMMAND = 2;
+const MESSAGE_COMPONENT = 3;
+const AUTOCOMPLETE = 4;
+const THREAD_TYPES: ReadonlySet<number> = new Set([10, 11, 12]);
+const EPHEMERAL_FLAG = 1 << 6;
+
+function placeOf(raw: RawInteraction): Place | undefined {
+  const user = raw.member?.user ?? raw.user;
+  const channelId = raw.channel?.id ?? raw.channel_id;
+  if (!user || channelId === undefined) return undefined;
+  const parentId = raw.channel && THREAD_TYPES.has(raw.channel.type) ? raw.channel.parent_id : undefined;
+  return {
+    user: { id: user.id, ...(user.username ? { username: user.username } : {}), ...(user.global_name ? { globalName: user.global_name } : {}) },
+    channelId,
+    ...(parentId ? { parentId } : {}),
+    ...(raw.guild_id !== undefined ? { guildId: raw.guild_id } : {}),
+  };
+}
+
+function inputOf(raw: RawInteraction): InteractionInput | undefined {
+  const place = placeOf(raw);
+  const data = raw.data;
+  if (!place || !data) return undefined;
+  const options: OptionValue[] = (data.options ?? []).flatMap((o) => (o.value === undefined ? [] : [{ name: o.name, value: o.value }]));
+  if (raw.type === APPLICATION_COMMAND && data.name) return { kind: "command", place, command: data.name, options };
+  if (raw.type === AUTOCOMPLETE && data.name) {
+    const f = data.options?.find((o) => o.focused);
+    const focused = { name: f?.name ?? "", value: f?.value === undefined ? "" : String(f.value) };
+    return { kind: "autocomplete", place, command: data.name, options, focused };
+  }
+  if (raw.type === MESSAGE_COMPONENT && data.custom_id !== undefined) {
+    const messageEphemeral = ((raw.message?.flags ?? 0) & EPHEMERAL_FLAG) !== 0;
+    return { kind: "component", place, customId: data.custom_id, values: data.values ?? [], messageEphemeral };
+  }
+  return undefined;
+}
+
+/** What an HTTP-delivered interaction body turned out to be. */
+export type ReadInteraction =
+  | { readonly kind: "invalid" }
+  | { readonly kind: "ping" }
+  /** A well-formed interaction of a kind we do not handle (modal submit, context menu…). */
+  | { readonly kind: "unsupported" }
+  | { readonly kind: "ok"; readonly input: InteractionInput; readonly applicationId: string; readonly token: string };
+
+/** Reads a parsed JSON body as an interaction, checking the fields we use. Untrusted input in; never throws. */
+export function readInteraction(json: unknown): ReadInteraction {
+  const parsed = interactionSchema.safeParse(json);
+  if (!parsed.success) return { kind: "invalid" };
+  const raw = parsed.data;
+  if (raw.type === PING) return { kind: "ping" };
+  const input = inputOf(raw);
+  return input ? { kind: "ok", input, applicationId: raw.application_id, token: raw.token } : { kind: "unsupported" };
+}
+
+function header(req: HttpRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** What the interactions endpoint is built from. */
+export interface InteractionsEndpointOptions {
+  /** The application's public key, 64 hex characters. */
+  readonly publicKey: string;
+  readonly handler: InteractionHandler;
+  readonly webhooks: InteractionWebhooks;
+  readonly log: Log;
+  /** For the timestamp check; defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Told about each interaction's full work (including later edits), so shutdown can wait for it. */
+  readonly track?: (work: Promise<void>) => void;
+}
+
+/**
+ * The HTTP interactions endpoint (Discord's "Interactions Endpoint URL"): verifies the Ed25519
+ * signature and timestamp (401), parses the body (400), answers PING with PONG, and answers
+ * everything else with the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8);
+ * edits and follow-ups after a deferral go through the interaction's webhook.
+ */
+export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHandler {
+  const key = publicKeyFromHex(opts.publicKey);
+  const clock = opts.clock ?? systemClock;
+  return async (req) => {
+    const verdict = verifyInteraction(key, header(req, "x-signature-ed25519"), header(req, "x-signature-timestamp"), req.body, clock());
+    if (!verdict.ok) return { status: 401, body: { error: "invalid request signature" } };
+    const json = parseJsonBody(req.body);
+    if (json === undefined) return { status: 400, body: { error: "malformed JSON" } };
+    const read = readInteraction(json);
+    if (read.kind === "invalid") return { status: 400, body: { error: "not an interaction" } };
+    if (read.kind === "ping") return { status: 200, body: { type: 1 } };
+    if (read.kind === "unsupported") {
+      const message: OutMessage = { content: "This kind of interaction is not supported.", components: [], ephemeral: true };
+      return { status: 200, body: callbackBody({ kind: "message", message }) };
+    }
+    let answer!: (body: APIInteractionResponse) => void; // assigned synchronously by the executor below
+    const first = new Promise<APIInteractionResponse>((resolve) => {
+      answer = resolve;
+    });
+    const { applicationId: app, token } = read;
+    const responder: InteractionResponder = {
+      initial: async (response) => answer(callbackBody(response)),
+      editOriginal: (m) => opts.webhooks.editOriginal(app, token, messageBody(m)),
+      deleteOriginal: () => opts.webhooks.deleteOriginal(app, token),
+      followUp: (m) => opts.webhooks.followUp(app, token, messageBody(m)),
+    };
+    const work = opts.handler
+      .handle(read.input, responder)
+      .catch((err: unknown) => opts.log("error", `discord: interaction failed: ${errorMessage(err)}`))
+      .finally(() => answer(callbackBody({ kind: "message", message: { content: GENERIC_ERROR, components: [], ephemeral: true } })));
+    opts.track?.(work);
+    return { status: 200, body: await first };
+  };
+}

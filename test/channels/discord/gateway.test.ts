@@ -1,0 +1,192 @@
+import { GatewayIntentBits, type APIMessage } from "discord.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
+import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
+import { definePlugin } from "../../../src/gateway/types.js";
+import { snowflake, startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
+import { createTestGateway, type TestGateway } from "../../support/gateway.js";
+import { CHANNEL, discordTestGateway, gatewayOptions, GUILD, leaksNoSecret, MEMBER, OWNER, STRANGER } from "./support.js";
+
+const DM_CHANNEL = "4400000000000000099";
+
+let fake: FakeDiscord;
+let gw: TestGateway;
+let channel: RunningDiscord;
+
+beforeAll(async () => {
+  fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
+  gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] });
+  const env = { host: gw.host, http: new GatewayHttpServer(() => undefined), log: (level: "info" | "warn" | "error", m: string) => void gw.logs.push(`[${level}] ${m}`), env: { DISCORD_BOT_TOKEN: fake.token } };
+  channel = await startDiscord(env, { commandsRefreshMs: 0 });
+});
+
+afterAll(async () => {
+  await channel.stop();
+  await fake.close();
+  await gw.close();
+});
+
+function user(u: { id: string; username: string }) {
+  return { id: u.id, username: u.username, discriminator: "0", global_name: null, avatar: null };
+}
+
+type MessageCreate = APIMessage & { guild_id?: string; channel_type: number };
+
+/** A MESSAGE_CREATE payload as Discord sends it. */
+function message(content: string, from: { id: string; username: string }, where: { channelId: string; guildId?: string }, mentionsBot = false): MessageCreate {
+  return {
+    id: snowflake(),
+    channel_id: where.channelId,
+    ...(where.guildId ? { guild_id: where.guildId } : {}),
+    // Discord says which kind of channel it is (discord.js needs it to build an uncached DM channel).
+    channel_type: where.guildId ? 0 : 1,
+    author: user(from),
+    content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: mentionsBot ? [fake.botUser] : [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    flags: 0,
+  } as unknown as MessageCreate;
+}
+
+describe("discord.js gateway mode", () => {
+  it("identifies with the guild, message, DM and message-content intents and registers the commands", () => {
+    expect(channel.mode).toBe("gateway");
+    expect(fake.identifies[0]?.intents).toBe(
+      GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent,
+    );
+    expect(fake.commands(fake.applicationId, GUILD).map((c) => c.name)).toEqual(gw.host.commands().map((c) => c.name));
+    expect(gw.logs.join("\n")).not.toContain(fake.token);
+  });
+
+  it("answers /model status from INTERACTION_CREATE over REST, ephemeral", async () => {
+    const interaction = fake.slashCommand({ name: "model", options: { ref: "status" }, user: OWNER, guildId: GUILD, channelId: CHANNEL });
+    fake.sendInteraction(interaction);
+    const callback = await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+    expect(callback.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining("anthropic:work") } });
+    expect(leaksNoSecret(JSON.stringify(callback.body))).toBe(true);
+  });
+
+  it("sends an unauthorised user an ephemeral refusal for /model, /model opus and autocomplete", async () => {
+    for (const args of [{}, { ref: "opus" }] as Array<Record<string, string>>) {
+      const interaction = fake.slashCommand({ name: "model", options: args, user: STRANGER, guildId: GUILD, channelId: CHANNEL });
+      fake.sendInteraction(interaction);
+      await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
+      expect(fake.interactionResponses(interaction.id)).toMatchObject([{ kind: "callback", body: { type: 4, data: { flags: 64, content: expect.stringMatching(/not allowed/) } } }]);
+    }
+    const auto = fake.slashCommand({ name: "model", options: { ref: "op" }, focused: "ref", user: STRANGER, guildId: GUILD, channelId: CHANNEL });
+    fake.sendInteraction(auto);
+    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${auto.id}/`));
+    expect(fake.interactionResponses(auto.id)).toEqual([{ kind: "callback", body: { type: 8, data: { choices: [] } } }]);
+  });
+
+  it("answers autocomplete with models, aliases and profiles", async () => {
+    const auto = fake.slashCommand({ name: "model", options: { ref: "opus@" }, focused: "ref", user: OWNER, guildId: GUILD, channelId: CHANNEL });
+    fake.sendInteraction(auto);
+    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${auto.id}/`));
+    const body = fake.interactionResponses(auto.id)[0]?.body as { type: number; data: { choices: Array<{ value: string }> } };
+    expect(body.type).toBe(8);
+    expect(body.data.choices.map((c) => c.value).sort()).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
+  });
+
+  it("sets the model of a thread's session from a slash command in the thread", async () => {
+    const thread = "4400000000000000050";
+    const interaction = fake.slashCommand({ name: "model", options: { ref: "haiku" }, user: MEMBER, guildId: GUILD, channelId: thread });
+    (interaction as { channel: unknown }).channel = { id: thread, type: 11, guild_id: GUILD, parent_id: CHANNEL, name: "t", flags: 0 };
+    fake.sendInteraction(interaction);
+    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
+    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({ type: 4, data: { content: expect.stringContaining("claude-haiku-5-5") } });
+    expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}:thread:${thread}`))?.model).toBe("anthropic/claude-haiku-5-5");
+  });
+
+  it("answers a text /model status in a DM", async () => {
+    fake.dispatch("MESSAGE_CREATE", message("/model status", OWNER, { channelId: DM_CHANNEL }));
+    const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${DM_CHANNEL}/messages`);
+    expect(sent.body).toMatchObject({ content: expect.stringContaining("anthropic:work"), allowed_mentions: { parse: [] } });
+    expect(leaksNoSecret(JSON.stringify(sent.body))).toBe(true);
+  });
+
+  it("answers a guild message only when it mentions the bot, dropping the mention", async () => {
+    fake.dispatch("MESSAGE_CREATE", message("/model haiku", MEMBER, { channelId: CHANNEL, guildId: GUILD }));
+    fake.dispatch("MESSAGE_CREATE", message(`<@${fake.botUser.id}> /model sonnet`, MEMBER, { channelId: CHANNEL, guildId: GUILD }, true));
+    const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${CHANNEL}/messages`);
+    expect(sent.body).toMatchObject({ content: expect.stringContaining("claude-sonnet-5-5"), message_reference: { message_id: expect.any(String) } });
+    expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}`))?.model).toBe("anthropic/claude-sonnet-5-5");
+    expect(fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${CHANNEL}/messages`)).toHaveLength(1);
+  });
+
+  it("re-registers idempotently", async () => {
+    const before = fake.commands(fake.applicationId, GUILD);
+    await channel.register();
+    expect(fake.commands(fake.applicationId, GUILD)).toEqual(before);
+  });
+});
+
+describe("gateway mode start-up", () => {
+  it("fails clearly, without the token, when Discord refuses the token", async () => {
+    const f = await startFakeDiscord({ token: "the-right-token" });
+    const g = await discordTestGateway({ apiBase: f.restApi });
+    const logs: string[] = [];
+    try {
+      const env = { host: g.host, http: new GatewayHttpServer(() => undefined), log: (_: string, m: string) => void logs.push(m), env: { DISCORD_BOT_TOKEN: "a-wrong-token" } };
+      const err: unknown = await startDiscord(env, { commandsRefreshMs: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/^discord: could not connect/);
+      expect((err as Error).message).not.toContain("a-wrong-token");
+      expect(logs.join("\n")).not.toContain("a-wrong-token");
+    } finally {
+      await f.close();
+      await g.close();
+    }
+  });
+});
+
+describe("gateway mode with a slow command", () => {
+  it("defers, then edits the reply; a private reply after a public deferral is re-sent privately", async () => {
+    let release!: () => void; // assigned synchronously by the Promise executor
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = definePlugin({
+      name: "slow",
+      commands: () => [
+        { name: "slow", description: "Waits", handler: async () => (await gate, { text: "done at last" }) },
+        { name: "secret", description: "Waits, then answers privately", handler: async () => (await gate, { text: "for you only", private: true }) },
+      ],
+    });
+    const f = await startFakeDiscord();
+    const g = await createTestGateway({ ...gatewayOptions({ apiBase: f.restApi, slashCommand: { ephemeral: false } }), plugins: [slow] });
+    const running = await startDiscord({ host: g.host, http: new GatewayHttpServer(() => undefined), log: () => undefined, env: { DISCORD_BOT_TOKEN: f.token } }, { deferAfterMs: 20, commandsRefreshMs: 0 });
+    try {
+      const a = f.slashCommand({ name: "slow", user: OWNER, channelId: DM_CHANNEL });
+      const b = f.slashCommand({ name: "secret", user: OWNER, channelId: DM_CHANNEL });
+      f.sendInteraction(a);
+      f.sendInteraction(b);
+      await f.waitForRequest((r) => r.path === `/interactions/${a.id}/${a.token}/callback`);
+      await f.waitForRequest((r) => r.path === `/interactions/${b.id}/${b.token}/callback`);
+      release();
+      await f.waitForRequest((r) => r.method === "PATCH" && r.path.includes(a.token));
+      await f.waitForRequest((r) => r.method === "POST" && r.path === `/webhooks/${f.applicationId}/${b.token}`);
+      expect(f.interactionResponses(a.id)).toMatchObject([
+        { kind: "callback", body: { type: 5 } },
+        { kind: "edit", body: { content: "done at last" } },
+      ]);
+      expect(f.interactionResponses(b.id)).toMatchObject([
+        { kind: "callback", body: { type: 5 } },
+        { kind: "delete" },
+        { kind: "followup", body: { content: "for you only", flags: 64 } },
+      ]);
+    } finally {
+      await running.stop();
+      await f.close();
+      await g.close();
+    }
+  });
+});

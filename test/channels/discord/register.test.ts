@@ -1,0 +1,138 @@
+import { REST } from "discord.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { argsFromOptions, commandPayloads, registerCommands } from "../../../src/channels/discord/register.js";
+import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
+import type { TestGateway } from "../../support/gateway.js";
+import { discordTestGateway, GUILD } from "./support.js";
+
+let gw: TestGateway;
+let fake: FakeDiscord;
+let rest: REST;
+
+beforeAll(async () => {
+  gw = await discordTestGateway();
+  fake = await startFakeDiscord();
+  rest = new REST({ api: fake.restApi }).setToken(fake.token);
+});
+
+afterAll(async () => {
+  await fake.close();
+  await gw.close();
+});
+
+describe("command registration", () => {
+  it("puts every host command in one bulk overwrite per guild", async () => {
+    await registerCommands(rest, fake.applicationId, [GUILD], gw.host.commands());
+    const put = await fake.waitForRequest((r) => r.method === "PUT");
+    expect(put.path).toBe(`/applications/${fake.applicationId}/guilds/${GUILD}/commands`);
+    const body = put.body as Array<{ name: string }>;
+    expect(body.map((c) => c.name)).toEqual(gw.host.commands().map((c) => c.name));
+    expect(body.slice(0, 4)).toMatchInlineSnapshot(`
+      [
+        {
+          "description": "Show or change this chat's model and credential profile",
+          "name": "model",
+          "options": [
+            {
+              "autocomplete": true,
+              "description": "list, status, default, or a model/alias, optionally @profile",
+              "name": "ref",
+              "required": false,
+              "type": 3,
+            },
+          ],
+          "type": 1,
+        },
+        {
+          "description": "List providers and their models",
+          "name": "models",
+          "options": [
+            {
+              "autocomplete": true,
+              "description": "Provider whose models to list",
+              "name": "provider",
+              "required": false,
+              "type": 3,
+            },
+            {
+              "description": "Page number",
+              "min_value": 1,
+              "name": "page",
+              "required": false,
+              "type": 4,
+            },
+          ],
+          "type": 1,
+        },
+        {
+          "description": "Start a new conversation, optionally with another model",
+          "name": "new",
+          "options": [
+            {
+              "description": "Arguments: [model]",
+              "name": "args",
+              "required": false,
+              "type": 3,
+            },
+          ],
+          "type": 1,
+        },
+        {
+          "description": "Start over: the same as /new",
+          "name": "reset",
+          "options": [
+            {
+              "description": "Arguments: [model]",
+              "name": "args",
+              "required": false,
+              "type": 3,
+            },
+          ],
+          "type": 1,
+        },
+      ]
+    `);
+    // Alias commands: a plain command with one optional free `args` string.
+    expect(body.find((c) => c.name === "opus")).toEqual({
+      type: 1,
+      name: "opus",
+      description: "Switch this chat to anthropic/claude-opus-5-5",
+      options: [{ type: 3, name: "args", description: "Arguments: [@profile] [-s|-a|-g]", required: false }],
+    });
+  });
+
+  it("is idempotent: registering again keeps every command's id and version", async () => {
+    const before = fake.commands(fake.applicationId, GUILD);
+    await registerCommands(rest, fake.applicationId, [GUILD], gw.host.commands());
+    expect(fake.commands(fake.applicationId, GUILD)).toEqual(before);
+  });
+
+  it("registers globally, usable in guilds and DMs, when no guild is configured", async () => {
+    await registerCommands(rest, fake.applicationId, [], gw.host.commands());
+    const put = await fake.waitForRequest((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`);
+    expect(put.body).toEqual(commandPayloads(gw.host.commands(), true));
+    expect((put.body as Array<{ contexts?: number[] }>)[0]?.contexts).toEqual([0, 1]);
+  });
+
+  it("keeps descriptions within 100 characters and skips names Discord refuses", () => {
+    const handler = () => ({ text: "" });
+    const long = commandPayloads(
+      [
+        { name: "long", description: "d".repeat(150), handler },
+        { name: "Bad Name", description: "x", handler },
+      ],
+      false,
+    );
+    expect(long.map((c) => c.name)).toEqual(["long"]);
+    expect(long[0]?.description.length).toBe(100);
+  });
+});
+
+describe("argsFromOptions", () => {
+  it("gives back the text command's arguments", () => {
+    expect(argsFromOptions("model", [{ name: "ref", value: "opus@anthropic:work" }])).toBe("opus@anthropic:work");
+    expect(argsFromOptions("model", [])).toBe("");
+    expect(argsFromOptions("models", [{ name: "provider", value: "openai" }, { name: "page", value: 2 }])).toBe("openai 2");
+    expect(argsFromOptions("opus", [{ name: "args", value: "-s" }])).toBe("-s");
+  });
+});

@@ -1,0 +1,63 @@
+import crypto, { type KeyObject } from "node:crypto";
+import { createTestGateway, type TestGateway, type TestGatewayOptions } from "../../support/gateway.js";
+
+/** Users of the Discord tests: an owner, an allowed user, and a stranger. */
+export const OWNER = { id: "2200000000000000001", username: "alice" };
+export const MEMBER = { id: "2200000000000000002", username: "bob" };
+export const STRANGER = { id: "2200000000000000003", username: "mallory" };
+export const GUILD = "3300000000000000001";
+export const CHANNEL = "4400000000000000001";
+
+/** Ten extra Anthropic models, so the provider has more than one 25-option page. */
+export const EXTRA_MODELS = Array.from({ length: 10 }, (_, i) => ({ id: `claude-test-${i + 1}`, name: `Claude Test ${i + 1}` }));
+
+/** Secrets that must never show up in anything Discord receives or the log. */
+export const SECRETS = {
+  work: "sk-ant-api03-WORKWORKWORKWORKWORKWORKWORKWORK-tail1234",
+  personal: "sk-ant-oat01-PERSONALPERSONALPERSONALPERSONAL-tail5678",
+  openai: "sk-proj-OPENAIOPENAIOPENAIOPENAIOPENAI-tail9012",
+} as const;
+
+/** The config and credentials every Discord test starts from; `discord` merges into `channels.discord`. */
+export function gatewayOptions(discord: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): TestGatewayOptions {
+  return {
+    config: {
+      commands: { allowFrom: { discord: [OWNER.id, MEMBER.id] }, ownerAllowFrom: [`discord:${OWNER.id}`] },
+      channels: { discord },
+      models: { providers: { anthropic: { models: EXTRA_MODELS } } },
+      ...extra,
+    },
+    authProfiles: {
+      version: 1,
+      profiles: {
+        "anthropic:work": { type: "api_key", provider: "anthropic", key: SECRETS.work },
+        "anthropic:personal": { type: "token", provider: "anthropic", token: SECRETS.personal },
+        "openai:main": { type: "api_key", provider: "openai", key: SECRETS.openai },
+      },
+    },
+  };
+}
+
+/** A gateway over a temp state dir with {@link gatewayOptions}. */
+export function discordTestGateway(discord: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<TestGateway> {
+  return createTestGateway(gatewayOptions(discord, extra));
+}
+
+/** An Ed25519 key pair as Discord's developer portal would show the public half (64 hex chars). */
+export function interactionKeys(): { publicKeyHex: string; privateKey: KeyObject } {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync("ed25519");
+  const der = publicKey.export({ format: "der", type: "spki" });
+  return { publicKeyHex: der.subarray(-32).toString("hex"), privateKey };
+}
+
+/** Discord's request headers for `body`, signed at `timestampSec` (default now). */
+export function signedHeaders(privateKey: KeyObject, body: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const timestamp = String(timestampSec);
+  const signature = crypto.sign(null, Buffer.from(timestamp + body), privateKey).toString("hex");
+  return { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp };
+}
+
+/** Asserts no secret appears in `text`. */
+export function leaksNoSecret(text: string): boolean {
+  return Object.values(SECRETS).every((s) => !text.includes(s) && !text.includes(s.slice(0, 24)));
+}

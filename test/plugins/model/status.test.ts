@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { createHarness, defaultProfiles, HOUR, SECRETS, T0, type Harness, type HarnessOptions } from "./services.js";
+
+const BASE = { agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } } };
+const MINUTE = 60_000;
+
+let h: Harness;
+async function setup(opts: HarnessOptions = {}): Promise<Harness> {
+  h = await createHarness({ config: BASE, profiles: defaultProfiles(), env: { ANTHROPIC_API_KEY: SECRETS.envAnthropic }, ...opts });
+  return h;
+}
+afterEach(async () => {
+  await h.close();
+});
+
+function lineOf(text: string, id: string): string {
+  return text.split("\n").find((l) => l.includes(`. ${id} `)) ?? `(no line for ${id})`;
+}
+
+describe("/model status", () => {
+  test("shows model, source, agent, and every candidate in the resolver's order with masked secrets", async () => {
+    await setup();
+    const r = await h.text("/model status");
+    expect(r.private).toBe(true);
+    const lines = r.text.split("\n");
+    expect(lines[0]).toBe("Model: anthropic/claude-sonnet-5-5 (sonnet) — the default (agents.defaults.model)");
+    expect(r.text).toContain("Agent: main");
+    expect(r.text).toContain("anthropic — https://api.anthropic.com · anthropic-messages · default order");
+    const resolution = h.services.resolver().resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-sonnet-5-5" });
+    const shown = lines.filter((l) => /^ {2}\d+\. /.test(l)).slice(0, resolution.candidates.length);
+    expect(shown.map((l) => l.split(" ")[3])).toEqual(resolution.candidates.map((c) => c.id));
+    expect(lineOf(r.text, "anthropic:work")).toBe("  1. anthropic:work token sk-ant-o…Fq1x — next, exp 5h");
+    expect(lineOf(r.text, "anthropic:old")).toContain("— expired");
+    expect(lineOf(r.text, "env:ANTHROPIC_API_KEY")).toBe("  3. env:ANTHROPIC_API_KEY api_key ****");
+    expect(r.text).toContain("openai — https://api.openai.com/v1 · openai-completions");
+    expect(r.text).not.toContain("openrouter —");
+    for (const s of Object.values(SECRETS)) expect(r.text).not.toContain(s);
+  });
+
+  test("flags: pinned, cooldown with time left and reason, excluded, incompatible", async () => {
+    await setup({ config: { ...BASE, auth: { order: { anthropic: ["anthropic:work", "anthropic:ci"] } } } });
+    await h.text("/model opus@ci");
+    await h.sessions.cooldowns.recordFailure("anthropic:work", { reason: "rate_limit", model: "anthropic/claude-opus-5-5", retryAfterMs: 4 * MINUTE, now: T0 });
+    h.now = T0 + 30_000;
+    const r = await h.text("/model status");
+    expect(r.text).toContain("Pinned profile: anthropic:ci (user)");
+    expect(r.text).toContain("auth.order");
+    expect(lineOf(r.text, "anthropic:ci")).toBe("  1. anthropic:ci api_key sk-ant-a…ci99 — next, pinned");
+    expect(lineOf(r.text, "anthropic:work")).toContain("exp 5h, cooldown 4m (rate_limit)");
+    expect(lineOf(r.text, "anthropic:old")).toContain("expired, excluded");
+    await h.sessions.cooldowns.recordFailure("anthropic:ci", { reason: "incompatible", now: h.now });
+    const after = await h.text("/model status");
+    expect(lineOf(after.text, "anthropic:ci")).toContain("pinned, incompatible");
+    expect(after.text).toContain("⚠ The pinned profile anthropic:ci cannot be used for API requests");
+  });
+
+  test("a resolution error is shown with its hint", async () => {
+    await setup({ profiles: { version: 1, profiles: {} }, env: {} });
+    const r = await h.text("/model status");
+    expect(r.text).toContain("(no credentials)");
+    expect(r.text).toContain("⚠ No usable credential for anthropic.");
+    expect(r.text).toContain("openclaw models auth paste-api-key --provider anthropic");
+  });
+
+  test("the current model's provider comes first, and the session source and default are named", async () => {
+    await setup();
+    await h.text("/model gpt");
+    h.now = T0 + 2 * HOUR;
+    const r = await h.text("/model status");
+    expect(r.text.split("\n")[0]).toBe("Model: openai/gpt-5.4 (gpt) — chosen for this chat by telegram:100");
+    expect(r.text).toContain("Default: anthropic/claude-sonnet-5-5 (sonnet) — the default (agents.defaults.model)");
+    expect(r.text.indexOf("openai —")).toBeLessThan(r.text.indexOf("anthropic —"));
+    expect(lineOf(r.text, "anthropic:work")).toContain("exp 3h");
+  });
+
+  test("in a group only owners see it, privately; others are told to use a DM", async () => {
+    await setup();
+    const refused = await h.text("/model status", { isGroup: true, isOwner: false });
+    expect(refused.text).toContain("only an owner may see it");
+    expect(refused.text).toContain("direct message");
+    expect(refused.private).toBe(true);
+    const owner = await h.text("/model status", { isGroup: true, isOwner: true, channel: "discord" });
+    expect(owner.private).toBe(true);
+    expect(owner.text).toContain("anthropic:work");
+    const dm = await h.text("/model status", { isOwner: false });
+    expect(dm.text).toContain("anthropic:work");
+  });
+
+  test("a deprecated current model shows its retirement date", async () => {
+    await setup();
+    await h.text("/model anthropic/claude-opus-4-5");
+    expect((await h.text("/model status")).text.split("\n")[0]).toContain("(deprecated, retires 2027-01-22)");
+  });
+});
