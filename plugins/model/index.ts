@@ -6,7 +6,7 @@ import { aliasNames } from "./aliases.js";
 import { memoPerCatalog } from "./allowed.js";
 import { onMessage } from "./directive.js";
 import { ellipsize, errorReply } from "./format.js";
-import { parseInvocation } from "./grammar.js";
+import { parseDirective, parseInvocation } from "./grammar.js";
 import { guarded } from "./guard.js";
 import { listReply } from "./list.js";
 import { newConversation } from "./new.js";
@@ -35,7 +35,15 @@ async function run(ctx: CommandContext): Promise<Reply> {
   }
 }
 
-const handler = (ctx: CommandContext): Promise<Reply> => guarded(ctx.capabilities, () => run(ctx));
+/** `/model opus explain this` typed as a command is a directive followed by text for the model. */
+function isInlineDirective(ctx: CommandContext): boolean {
+  const aliases = aliasNames(ctx.services.catalog());
+  const d = parseDirective(`/${ctx.invocation.command}${ctx.invocation.args}`, (name) => aliases.has(name));
+  return d !== undefined && d.selection.ok && d.rest.trim() !== "";
+}
+
+const handler = async (ctx: CommandContext): Promise<Reply | undefined> =>
+  ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : guarded(ctx.capabilities, () => run(ctx));
 
 const FIXED: readonly CommandDefinition[] = [
   {

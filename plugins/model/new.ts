@@ -1,7 +1,8 @@
 import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { PinInput } from "../../src/auth/resolver.js";
 import { DROP_PIN } from "../../src/sessions/record.js";
-import { currentSelection, describeSource, resolveCurrent } from "./current.js";
+import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
+import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 import type { NewCommand } from "./grammar.js";
 import { applySelection, clearSelection, nextLines, pinnedProvider, planSelection, type SelectionPlan } from "./select.js";

@@ -3,7 +3,8 @@ import type { Candidate, Resolution } from "../../src/auth/resolver.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { formatDuration } from "../../src/auth/health.js";
 import { userError } from "../../src/util/user-error.js";
-import { currentSelection, describeSource, resolveCurrent } from "./current.js";
+import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
+import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 
 /** The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes. */

@@ -8,20 +8,28 @@ export interface ParsedCommandText {
   readonly addressedTo?: string;
 }
 
-// `/name`, optional `@BotName`, optional `:` (OpenClaw's `/model: opus` form), then a space or end.
-const COMMAND = /^\/([\p{L}\p{N}_-]{1,64})(?:@([A-Za-z0-9_]{1,64}))?:?(?=\s|$)/u;
+const COMMAND = /^\/([\p{L}\p{N}_-]{1,64})/u;
+// Telegram requires bot usernames to end in "bot", which is what tells `/model@OurBot` (an
+// address) from `/opus@work` (an alias with a profile, DESIGN section 4 and issue 10).
+const BOT_SUFFIX = /^@([A-Za-z0-9_]{0,60}bot)(?=[\s:]|$)/i;
 
 /**
- * Parses a leading slash command out of message text. Returns undefined for plain text and for a
- * command addressed to another bot (`/model@OtherBot`) when `botUsername` is known.
+ * Parses a leading slash command out of message text: `/model`, `/MODEL`, `/model:` (OpenClaw's
+ * colon form), `/model@OurBot`, and `/opus@work` (args `@work`). Returns undefined for plain text
+ * and for a command addressed to another bot when `botUsername` is known.
  */
 export function parseCommandText(text: string, botUsername?: string): ParsedCommandText | undefined {
   const m = COMMAND.exec(text);
   if (!m || m[1] === undefined) return undefined;
-  const addressedTo = m[2];
+  let rest = text.slice(m[0].length);
+  const bot = BOT_SUFFIX.exec(rest);
+  const addressedTo = bot?.[1];
+  if (bot) rest = rest.slice(bot[0].length);
+  if (rest.startsWith(":")) rest = rest.slice(1);
+  else if (rest !== "" && !/^[\s@]/.test(rest)) return undefined;
   if (addressedTo !== undefined && botUsername !== undefined && addressedTo.toLowerCase() !== botUsername.toLowerCase()) {
     return undefined;
   }
-  const parsed = { command: m[1].toLowerCase(), args: text.slice(m[0].length) };
+  const parsed = { command: m[1].toLowerCase(), args: rest };
   return addressedTo === undefined ? parsed : { ...parsed, addressedTo };
 }

@@ -110,7 +110,11 @@ export interface CommandDefinition {
   readonly description: string;
   /** e.g. `[list|status|default|<model>[@profile]]`. */
   readonly argsHint?: string;
-  readonly handler: (ctx: CommandContext) => Promise<Reply> | Reply;
+  /**
+   * Runs the command. `undefined` means the message is not a command after all (an inline
+   * directive such as `/model opus explain this`): the channel then passes it on as text.
+   */
+  readonly handler: (ctx: CommandContext) => Promise<Reply | undefined> | Reply | undefined;
 }
 
 /** A plugin: plain data and handlers, no side effects at import time. */

@@ -1,12 +1,11 @@
 import type { Candidate, PinInput, Resolution } from "../auth/resolver.js";
 import type { CooldownEntry, FailureInput } from "../auth/cooldowns.js";
 import { redactSecrets } from "../auth/mask.js";
-import { configuredModel } from "../config/agents.js";
 import { errorMessage, type Log } from "../gateway/log.js";
 import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
-import { effectiveSession } from "../sessions/inherit.js";
+import { currentSelection } from "../sessions/selection.js";
 import { callProvider, providerModelId } from "./call.js";
 import { classifyError, type Classification } from "./classify.js";
 import {
@@ -213,19 +212,18 @@ export function createChatResponder(services: GatewayServices, log: Log, options
   };
 
   const turn = async (ctx: CommandContext, text: string): Promise<string> => {
-    const config = services.config().config;
     const catalog = services.catalog();
-    // A thread or topic without its own model or pin inherits its parent chat's, as /model shows.
-    const record = await effectiveSession(services.sessions, ctx.sessionKey, ctx.parentSessionKey);
-    const wanted = record?.model ?? configuredModel(config, ctx.agentId) ?? catalog.defaultModel;
-    const resolved = resolveModelRef(catalog, wanted);
+    // The same model and pin /model shows: a thread inherits its parent chat's, unless an
+    // inherited pin cannot serve the thread's own provider.
+    const current = await currentSelection(ctx);
+    const resolved = resolveModelRef(catalog, current.ref);
     if (!resolved.ok) {
       const e = resolved.error;
       return `${e.message}${e.hint ? ` ${e.hint}` : ""}`;
     }
     const provider = catalog.providers.get(resolved.value.provider);
     if (!provider) return `Unknown provider "${resolved.value.provider}" for ${resolved.value.ref}. Use /model list to pick a model.`;
-    const pin: PinInput | undefined = record?.profileId !== undefined ? { profileId: record.profileId, source: record.pinSource ?? "user" } : undefined;
+    const pin = current.pin;
     const answerTokens = Math.max(1, Math.min(maxAnswerTokens, resolved.value.model?.maxTokens ?? maxAnswerTokens));
     const t: Turn = {
       ctx,

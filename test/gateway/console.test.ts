@@ -92,3 +92,13 @@ describe("openclaw gateway (console channel)", () => {
     expect(after.stdout).toContain("anthropic:work");
   });
 });
+
+describe("inline directive on the console", () => {
+  it("switches the model and sends only the rest on", () => {
+    const stateDir = stateWithProfiles({ models: { providers: { anthropic: { baseUrl: "http://127.0.0.1:9" } } } });
+    const r = runCli(["gateway"], { stateDir, input: "/model haiku explain this diff\n/model status\n" });
+    expect(r.stdout).toContain("claude-haiku-5-5");
+    // The rest went to the model path: the fake-less endpoint refuses, and the reply says so.
+    expect(r.stdout).not.toMatch(/Unexpected "explain"/);
+  });
+});

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLAUDE_CODE_ONLY_MESSAGE, startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
 import { apiKey, createChatHarness, leaks, MAIN_KEY, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
 import { PASTE_API_KEY } from "../../src/providers/failure-text.js";
 

@@ -33,7 +33,7 @@ describe("ConversationHistory", () => {
 
   it("bounds what it stores per session by maxTokens", () => {
     const h = new ConversationHistory({ maxTokens: 50 });
-    for (const n of [1, 2, 3, 4]) h.append("s", t(10), t(10));
+    for (let i = 0; i < 4; i++) h.append("s", t(10), t(10));
     expect(h.size("s")).toBe(2);
     // The per-session cap also bounds the prompt, whatever budget the model allows.
     expect(h.prompt("s", "hi", 100_000)).toHaveLength(5);

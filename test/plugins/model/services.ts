@@ -161,7 +161,13 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const command = async (name: string, args = "", who: Who = {}): Promise<Reply> => {
     const def = modelPlugin.commands(services).find((c) => c.name === name);
     if (!def) throw new Error(`no command /${name}`);
-    return def.handler(ctx(who, { command: name, args }));
+    const c = ctx(who, { command: name, args });
+    const reply = await def.handler(c);
+    if (reply) return reply;
+    // Not a command after all: an inline directive. The host passes such text to onMessage.
+    const directive = await modelPlugin.onMessage?.(c, `/${name}${args}`);
+    if (!directive) throw new Error(`/${name}${args} was neither a command nor a directive`);
+    return { text: directive.notice ?? "" };
   };
 
   return {

@@ -1,0 +1,42 @@
+import type { CliIo } from "./io.js";
+import { openCliContext } from "./cli-context.js";
+import { readSecret } from "./secret-input.js";
+import { parseDuration } from "./duration.js";
+import { knownProvider, saveCredential } from "./save-credential.js";
+import { EXIT } from "./errors.js";
+
+/** Flags of `models auth paste-token` / `paste-api-key`. */
+export interface PasteOptions {
+  readonly provider?: string;
+  readonly profileId?: string;
+  readonly expiresIn?: string;
+  readonly agent?: string;
+}
+
+/** `openclaw models auth paste-token`: a token from stdin or a hidden prompt, stored as `type: token`. */
+export async function runPasteToken(io: CliIo, opts: PasteOptions): Promise<number> {
+  const cli = await openCliContext(io, { agent: opts.agent });
+  try {
+    const provider = knownProvider(cli, opts.provider);
+    const ttl = opts.expiresIn !== undefined ? parseDuration(opts.expiresIn) : undefined;
+    const label = provider === "anthropic" ? "Paste the Anthropic setup-token (from `claude setup-token`)" : `Paste the ${provider} token`;
+    const secret = await readSecret(io, label);
+    await saveCredential(cli, { provider, type: "token", secret, profileId: opts.profileId, expires: ttl === undefined ? undefined : io.clock() + ttl });
+    return EXIT.ok;
+  } finally {
+    await cli.close();
+  }
+}
+
+/** `openclaw models auth paste-api-key`: an API key from stdin or a hidden prompt, stored as `type: api_key`. */
+export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<number> {
+  const cli = await openCliContext(io, { agent: opts.agent });
+  try {
+    const provider = knownProvider(cli, opts.provider);
+    const secret = await readSecret(io, `Paste the ${cli.ctx.catalog.providers.get(provider)?.name ?? provider} API key`);
+    await saveCredential(cli, { provider, type: "api_key", secret, profileId: opts.profileId });
+    return EXIT.ok;
+  } finally {
+    await cli.close();
+  }
+}

@@ -1,0 +1,97 @@
+import { loadContext, type LoadedContext } from "../config/context.js";
+import { AuthProfileStore } from "../auth/store.js";
+import type { AuthProfilesFile } from "../auth/profiles.js";
+import { CredentialResolver } from "../auth/resolver.js";
+import type { CooldownStore } from "../auth/cooldowns.js";
+import { envCredentials } from "../auth/env-keys.js";
+import type { CliIo } from "./io.js";
+import { selectAgent } from "./agent.js";
+import { openCooldownSource } from "./cooldown-source.js";
+
+/** What most commands work with: the loaded state, the chosen agent, its credentials and the resolver. */
+export interface CliContext {
+  readonly io: CliIo;
+  readonly ctx: LoadedContext;
+  readonly agentId: string;
+  readonly store: AuthProfileStore;
+  readonly cooldowns: CooldownStore;
+  /** THE resolver, over the files as read when the command started. */
+  readonly resolver: CredentialResolver;
+  /** An agent's credential file as read once by this command (re-read after {@link forget}). */
+  profiles(agentId?: string): AuthProfilesFile;
+  /** Drops the cached file of an agent after this command wrote it. */
+  forget(agentId?: string): void;
+  /** `--agent <id>` to append to suggested commands when the agent is not the default one. */
+  readonly agentFlag: string;
+  close(): Promise<void>;
+}
+
+const SECRET_FIELDS = ["key", "apiKey", "token", "access", "refresh"] as const;
+
+/** Every secret-looking value in a credential file, for output redaction. */
+export function secretsOf(file: AuthProfilesFile): string[] {
+  const out: string[] = [];
+  for (const raw of Object.values(file.profiles)) {
+    for (const field of SECRET_FIELDS) {
+      const v = raw[field];
+      if (typeof v === "string") out.push(v, v.trim());
+    }
+  }
+  return out;
+}
+
+// Variables whose values are credentials. Paths such as OPENCLAW_STATE_DIR are not secrets.
+const SECRET_VARIABLE = /(_API_KEYS?|_API_KEY_.+|_TOKEN|_SECRET|_PASSWORD)$/;
+
+/** Env values that hold credentials (provider keys, bot tokens), for output redaction. */
+export function envSecrets(ctx: LoadedContext): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(ctx.env.values)) if (SECRET_VARIABLE.test(k)) out.push(v);
+  for (const p of ctx.catalog.providers.values()) for (const c of envCredentials(p, ctx.env.values)) out.push(c.secret);
+  const ch = ctx.loaded.config.channels;
+  for (const t of [ch?.telegram?.botToken, ch?.telegram?.webhookSecret, ch?.discord?.token]) if (t) out.push(t);
+  return out;
+}
+
+/**
+ * Loads context for a command: config (a bad one throws a one-line `UserFacingError`), env,
+ * catalog, the selected agent and a resolver. Every secret it sees is registered with `io` so no
+ * output can carry one whole.
+ */
+export async function openCliContext(io: CliIo, opts: { agent?: string | undefined } = {}): Promise<CliContext> {
+  const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
+  io.rememberSecrets(envSecrets(ctx));
+  const agentId = selectAgent(ctx, opts.agent);
+  const store = new AuthProfileStore(ctx.stateDir);
+  const files = new Map<string, AuthProfilesFile>();
+  const profiles = (id: string = agentId): AuthProfilesFile => {
+    let file = files.get(id);
+    if (!file) {
+      file = store.read(id);
+      io.rememberSecrets(secretsOf(file));
+      files.set(id, file);
+    }
+    return file;
+  };
+  const source = await openCooldownSource(ctx, (m) => io.err(m));
+  const resolver = new CredentialResolver({
+    config: ctx.loaded.config,
+    catalog: ctx.catalog,
+    profiles: { get: profiles },
+    env: ctx.env.values,
+    cooldowns: source.cooldowns,
+    clock: io.clock,
+  });
+  return {
+    io,
+    ctx,
+    agentId,
+    store,
+    cooldowns: source.cooldowns,
+    resolver,
+    profiles,
+    forget: (id) => (id === undefined ? files.clear() : void files.delete(id)),
+    agentFlag: agentId === ctx.defaultAgentId ? "" : ` --agent ${agentId}`,
+    close: () => source.close(),
+  };
+}

@@ -1,0 +1,77 @@
+import { maskSecret, redactSecrets } from "../auth/mask.js";
+import { systemClock, type Clock } from "../util/clock.js";
+
+/** The input stream a command reads pasted secrets from. */
+export type CliInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+
+/**
+ * Everything a command touches outside its arguments: environment, working directory, streams and
+ * time. Commands never reach for `process` themselves, so the same code runs as the real binary
+ * and in-process under a test.
+ */
+export interface CliIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly stdin: CliInput;
+  /** The stream interactive prompts draw on; stderr, so stdout stays clean for pipes. */
+  readonly promptOutput: NodeJS.WritableStream;
+  readonly clock: Clock;
+  /** Writes one or more lines to stdout. Known secrets are masked on the way out. */
+  out(text: string): void;
+  /** Writes one or more lines to stderr. Known secrets are masked on the way out. */
+  err(text: string): void;
+  /**
+   * Registers secrets this process has seen (stored profiles, env keys, a pasted token), so that
+   * no output line and no error can carry one whole, whatever code path produced it.
+   */
+  rememberSecrets(secrets: Iterable<string>): void;
+  /** Masks every remembered secret in `text`. */
+  redact(text: string): string;
+}
+
+// Values shaped like provider keys or bot tokens, masked even when this process never learnt them
+// (a key typed where a provider name was expected ends up in an error message).
+const SECRET_SHAPES = /\bsk-[A-Za-z0-9_-]{20,}|\b\d{6,12}:[A-Za-z0-9_-]{30,}/g;
+
+/** Masks remembered secrets, then anything shaped like a key. */
+function redactAll(text: string, secrets: ReadonlySet<string>): string {
+  const known = secrets.size === 0 ? text : redactSecrets(text, secrets);
+  return known.replace(SECRET_SHAPES, (m) => maskSecret(m));
+}
+
+/** Builds a {@link CliIo} over explicit streams; `processIo` is the one the binary uses. */
+export function createIo(opts: {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Called on first use: creating `process.stdin` costs start-up time most commands never need. */
+  stdin: () => CliInput;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  clock?: Clock;
+}): CliIo {
+  const secrets = new Set<string>();
+  const redact = (text: string) => redactAll(text, secrets);
+  const line = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
+  let stdin: CliInput | undefined;
+  return {
+    env: opts.env,
+    cwd: opts.cwd,
+    get stdin() {
+      stdin ??= opts.stdin();
+      return stdin;
+    },
+    promptOutput: opts.stderr,
+    clock: opts.clock ?? systemClock,
+    out: (text) => void opts.stdout.write(line(redact(text))),
+    err: (text) => void opts.stderr.write(line(redact(text))),
+    rememberSecrets: (list) => {
+      for (const s of list) if (s !== "") secrets.add(s);
+    },
+    redact,
+  };
+}
+
+/** The real process's streams and environment. */
+export function processIo(): CliIo {
+  return createIo({ env: process.env, cwd: process.cwd(), stdin: () => process.stdin, stdout: process.stdout, stderr: process.stderr });
+}

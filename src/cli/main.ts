@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import { processIo } from "./io.js";
+import { runCli } from "./program.js";
+
+// The `openclaw` binary. Exit through `process.exitCode` so pending stdout is flushed first.
+process.exitCode = await runCli(process.argv.slice(2), processIo());

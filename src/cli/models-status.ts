@@ -1,0 +1,159 @@
+import type { CliIo } from "./io.js";
+import { openCliContext } from "./cli-context.js";
+import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusReport } from "./status-report.js";
+import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
+import { EXIT } from "./errors.js";
+
+/** Flags of `openclaw models status` (and bare `openclaw models`). */
+export interface ModelsStatusOptions {
+  readonly agent?: string;
+  readonly json?: boolean;
+  readonly plain?: boolean;
+  readonly check?: boolean;
+}
+
+/**
+ * `openclaw models status`: config, default model, aliases and an auth overview per provider.
+ * With `--check` the exit code says whether the default route can run: 0 fine, 1 missing, expired
+ * or incompatible credential (or any expired profile), 2 only something expiring within 24 h.
+ */
+export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Promise<number> {
+  const cli = await openCliContext(io, { agent: opts.agent });
+  try {
+    const diagnostics: string[] = [];
+    const report = buildStatusReport(cli, diagnostics);
+    for (const d of diagnostics) io.err(d);
+    if (opts.json) io.out(toJson(report));
+    else if (opts.plain) io.out(renderPlain(report, io.clock()).join("\n"));
+    else io.out(renderText(report, io.clock()).join("\n"));
+    return opts.check ? report.check.exitCode : EXIT.ok;
+  } finally {
+    await cli.close();
+  }
+}
+
+const SOURCE_TEXT = { pin: "session pin" } as const;
+
+const ENV_SOURCE_TEXT: Record<string, string> = {
+  process: "shell env",
+  "cwd-dotenv": "./.env",
+  "state-dotenv": "state .env",
+  config: "config env",
+};
+
+function orderText(p: ProviderAuth): string {
+  if (p.orderSource === "agent") return "agent order";
+  if (p.orderSource === "config") return `config auth.order.${p.provider}`;
+  return "default order";
+}
+
+function describeEffective(p: ProviderAuth): string {
+  const e = p.effective;
+  if (!e) return `none: ${p.error?.message ?? "no usable credential"}`;
+  const from = e.kind === "env" ? `${e.variable ?? "env"} from ${ENV_SOURCE_TEXT[e.envSource ?? ""] ?? "env"}` : e.source === "pin" ? SOURCE_TEXT.pin : orderText(p);
+  return `${e.id} (${e.type}, ${from})`;
+}
+
+/** `ok`, `EXPIRED`, or the skip reason (with `EXPIRED` when that is also true). */
+function stateText(c: CandidateView): string {
+  if (c.usable) return healthWord(c.health);
+  if (c.reasonCode === "expired") return "EXPIRED";
+  return c.health === "expired" ? `${c.reasonCode ?? "unusable"}, EXPIRED` : (c.reasonCode ?? "unusable");
+}
+
+function candidateRow(c: CandidateView, chosen: string | undefined, now: number): string[] {
+  const marker = c.id === chosen ? "→" : " ";
+  const expiry = c.kind === "env" ? (ENV_SOURCE_TEXT[c.envSource ?? ""] ?? "env") : expiryText(c.expires, now);
+  return [marker, c.id, c.type, c.masked, stateText(c), expiry];
+}
+
+/** The human view: sections with headings, aligned columns, the effective credential marked `→`. */
+export function renderText(r: StatusReport, now: number): string[] {
+  const lines: string[] = [];
+  const aliasLines = wrapList(Object.entries(r.aliases).map(([a, ref]) => `${a} → ${ref}`), 88);
+  const deprecated = r.defaultModel.deprecated ? `, retires ${r.defaultModel.deprecated}` : "";
+  const notInCatalog = r.defaultModel.inCatalog ? "" : ", not in the catalog";
+  lines.push(
+    ...columns([
+      ["Config", r.configExists ? r.configPath : `${r.configPath} (not found, using defaults)`],
+      ["Agent", r.agentId],
+      ["Agent dir", r.agentDir],
+      ["Default", `${r.defaultModel.ref} (${r.defaultModel.source}${deprecated}${notInCatalog})`],
+      ["Fallbacks", r.fallbacks.length ? r.fallbacks.join(", ") : "none"],
+      ...(aliasLines.length ? aliasLines.map((l, i) => [i === 0 ? "Aliases" : "", l]) : [["Aliases", "none"]]),
+    ]),
+  );
+
+  lines.push("", "Auth overview");
+  for (const p of r.auth.providers) {
+    const need = p.neededBy.length ? ` · needed by ${p.neededBy.join(", ")}` : "";
+    lines.push(`  ${p.provider} (${p.name})${need}`);
+    const typeCounts = (["oauth", "token", "api_key"] as const).filter((t) => p.profiles[t] > 0).map((t) => `${p.profiles[t]} ${t}`);
+    const profileText = p.profiles.total === 0 ? "none stored" : `${p.profiles.total} stored (${typeCounts.join(", ")})`;
+    lines.push(...columns([["effective", describeEffective(p)], ["profiles", `${profileText} · env keys: ${p.env}`]], "    "));
+    if (p.candidates.length) lines.push(...columns(p.candidates.map((c) => candidateRow(c, p.effective?.id, now)), "    "));
+  }
+
+  if (r.auth.missing.length) {
+    lines.push("", "Missing auth");
+    for (const m of r.auth.missing) {
+      const role = m.primary ? "default model" : "fallback";
+      lines.push(`  ${m.provider}: no usable credential (${role} ${m.neededBy.join(", ")}; ${m.reasonCode})`);
+      m.commands.forEach((c, i) => lines.push(`    ${i === 0 ? "fix:" : " or:"} ${c}`));
+    }
+  }
+
+  const tokens = r.auth.oauth.profiles.filter((t) => t.kind === "profile" && t.expiresAt !== null);
+  lines.push("", "Tokens");
+  if (tokens.length === 0) lines.push("  none with an expiry");
+  else {
+    lines.push(
+      ...columns(
+        tokens.map((t) => [t.id, t.type, healthWord(t.health), expiryText(t.expiresAt === null ? undefined : Date.parse(t.expiresAt), now), t.expiresAt ?? ""]),
+        "  ",
+      ),
+    );
+  }
+
+  if (r.auth.unusableProfiles.length) {
+    lines.push("", "Unusable profiles");
+    for (const u of r.auth.unusableProfiles) {
+      lines.push(`  ${u.id}  ${u.reasonCode}: ${u.detail}`);
+      lines.push(`    fix: ${u.recovery}`);
+    }
+  }
+
+  const { problems, warnings } = r.check;
+  lines.push("");
+  if (problems.length === 0 && warnings.length === 0) lines.push("Check: ok");
+  else {
+    const parts = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", warnings.length ? `${warnings.length} expiring` : ""].filter(Boolean);
+    lines.push(`Check: ${parts.join(", ")} (--check exits ${r.check.exitCode})`);
+    for (const p of problems) lines.push(`  ✗ ${p}`);
+    for (const w of warnings) lines.push(`  ! ${w}`);
+  }
+  return lines;
+}
+
+/** `--plain`: one tab-separated record per line, first field the record kind, no decoration. */
+export function renderPlain(r: StatusReport, now: number): string[] {
+  const row = (...cells: (string | number | null | undefined)[]) => cells.map((c) => (c === null || c === undefined ? "-" : String(c))).join("\t");
+  const out = [
+    row("config", r.configPath, r.configExists ? "exists" : "missing"),
+    row("agent", r.agentId, r.agentDir),
+    row("default", r.defaultModel.ref, r.defaultModel.source),
+    ...r.fallbacks.map((f) => row("fallback", f)),
+    ...Object.entries(r.aliases).map(([a, ref]) => row("alias", a, ref)),
+  ];
+  for (const p of r.auth.providers) {
+    out.push(row("provider", p.provider, p.effective?.id ?? "none", p.orderSource, p.profiles.total, p.env, p.neededBy.join(",") || null));
+    for (const c of p.candidates) {
+      out.push(row("credential", p.provider, c.id, c.type, c.masked, c.health, c.kind === "env" ? c.envSource : expiryText(c.expires, now), c.usable ? "usable" : c.reasonCode));
+    }
+  }
+  for (const m of r.auth.missing) out.push(row("missing", m.provider, m.reasonCode, m.commands[0]));
+  for (const t of r.auth.oauth.profiles) if (t.kind === "profile") out.push(row("token", t.id, t.type, t.health, t.expiresAt));
+  for (const u of r.auth.unusableProfiles) out.push(row("unusable", u.id, u.reasonCode, u.recovery));
+  out.push(row("check", r.check.exitCode));
+  return out;
+}

@@ -1,0 +1,147 @@
+import { UserFacingError } from "../util/user-error.js";
+import { resolveModelRef } from "../models/ref.js";
+import type { CliIo } from "./io.js";
+import { openCliContext, type CliContext } from "./cli-context.js";
+import { objectAt, updateConfigFile } from "./config-file.js";
+import { checkCredentialShape } from "./credential-shape.js";
+import { parseDuration } from "./duration.js";
+import { normalizeSecret, readAll } from "./secret-input.js";
+import { saveCredential } from "./save-credential.js";
+import { EXIT, fail } from "./errors.js";
+
+/** Flags of `openclaw onboard`. */
+export interface OnboardOptions {
+  readonly nonInteractive?: boolean;
+  readonly authChoice?: "apiKey" | "token";
+  readonly anthropicApiKey?: string;
+  readonly token?: string;
+  readonly tokenStdin?: boolean;
+  readonly profileId?: string;
+  readonly tokenExpiresIn?: string;
+  readonly model?: string;
+  readonly agent?: string;
+}
+
+const SCRIPT_USAGE =
+  "For scripts: openclaw onboard --non-interactive --auth-choice apiKey --token-stdin < key.txt (or --auth-choice token, or --anthropic-api-key <key>).";
+
+/** Writes `agents.defaults.model` (keeping `fallbacks` when the setting is OpenClaw's object form). */
+async function setDefaultModel(cli: CliContext, input: string): Promise<string> {
+  const r = resolveModelRef(cli.ctx.catalog, input);
+  if (!r.ok) fail(r.error.code, r.error.message, r.error.hint?.replace("/model list", "openclaw models list"));
+  const ref = r.value.ref;
+  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) => {
+    const defaults = objectAt(raw, "agents", "defaults");
+    const current = defaults.model;
+    if (current === ref) return false;
+    if (typeof current === "object" && current !== null && !Array.isArray(current)) defaults.model = { ...current, primary: ref };
+    else defaults.model = ref;
+    return true;
+  });
+  cli.io.out(`Default model: ${ref}${r.value.model ? "" : " (not in the catalog; the provider decides)"}`);
+  return ref;
+}
+
+async function nonInteractive(io: CliIo, cli: CliContext, opts: OnboardOptions): Promise<number> {
+  const choice = opts.authChoice ?? (opts.anthropicApiKey !== undefined ? "apiKey" : opts.token !== undefined ? "token" : undefined);
+  if (!choice) fail("onboard_no_choice", "--non-interactive needs --auth-choice apiKey or token.", SCRIPT_USAGE);
+  const given = choice === "apiKey" ? opts.anthropicApiKey : opts.token;
+  if (choice === "apiKey" && opts.token !== undefined) fail("onboard_flag_mismatch", "--token goes with --auth-choice token; an API key goes in --anthropic-api-key.");
+  if (choice === "token" && opts.anthropicApiKey !== undefined) fail("onboard_flag_mismatch", "--anthropic-api-key goes with --auth-choice apiKey; a setup-token goes in --token.");
+  let raw: string;
+  if (given !== undefined) raw = given;
+  else if (opts.tokenStdin) raw = await readAll(io.stdin);
+  else fail("onboard_no_secret", `--auth-choice ${choice} needs ${choice === "apiKey" ? "--anthropic-api-key <key>" : "--token <token>"} or --token-stdin.`, SCRIPT_USAGE);
+  io.rememberSecrets([raw]);
+  const secret = normalizeSecret(raw);
+  if (secret === "") fail("secret_empty", "The key or token is empty; nothing was stored.");
+  const ttl = opts.tokenExpiresIn !== undefined ? parseDuration(opts.tokenExpiresIn, "--token-expires-in") : undefined;
+  await saveCredential(cli, {
+    provider: "anthropic",
+    type: choice === "apiKey" ? "api_key" : "token",
+    secret,
+    profileId: opts.profileId,
+    expires: ttl === undefined || choice === "apiKey" ? undefined : io.clock() + ttl,
+  });
+  if (opts.model) await setDefaultModel(cli, opts.model);
+  io.out(`Next: openclaw models status${cli.agentFlag}`);
+  return EXIT.ok;
+}
+
+async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Promise<number> {
+  const p = await import("@clack/prompts");
+  const common = { input: io.stdin as NodeJS.ReadStream, output: io.promptOutput as NodeJS.WriteStream };
+  const cancelled = (): never => fail("cancelled", "Onboarding cancelled; nothing more was changed.");
+  p.intro("OpenClaw set-up", common);
+
+  let choice = opts.authChoice;
+  if (!choice) {
+    const picked = await p.select<"apiKey" | "token">({
+      message: "How should the gateway authenticate to Anthropic?",
+      options: [
+        { value: "apiKey", label: "Anthropic API key", hint: "recommended for an always-on gateway" },
+        { value: "token", label: "Setup-token from `claude setup-token`", hint: "uses a Claude subscription" },
+      ],
+      ...common,
+    });
+    if (p.isCancel(picked)) cancelled();
+    choice = picked as "apiKey" | "token";
+  }
+  const type = choice === "apiKey" ? "api_key" : "token";
+  const answer = await p.password({
+    message: choice === "apiKey" ? "Paste the Anthropic API key" : "Paste the setup-token (sk-ant-oat01-…)",
+    validate: (value) => {
+      try {
+        checkCredentialShape("anthropic", type, normalizeSecret(value ?? ""));
+        return undefined;
+      } catch (err) {
+        return err instanceof UserFacingError ? err.detail.message : "Not a valid value.";
+      }
+    },
+    ...common,
+  });
+  if (p.isCancel(answer)) cancelled();
+  io.rememberSecrets([answer as string]);
+  const ttl = opts.tokenExpiresIn !== undefined ? parseDuration(opts.tokenExpiresIn, "--token-expires-in") : undefined;
+  await saveCredential(cli, {
+    provider: "anthropic",
+    type,
+    secret: normalizeSecret(answer as string),
+    profileId: opts.profileId,
+    expires: ttl === undefined || type === "api_key" ? undefined : io.clock() + ttl,
+  });
+
+  if (opts.model) await setDefaultModel(cli, opts.model);
+  else {
+    const anthropicAliases = [...cli.ctx.catalog.aliases].filter(([, ref]) => ref.startsWith("anthropic/"));
+    const picked = await p.select<string>({
+      message: "Default model for new chats",
+      options: [
+        { value: "", label: "Keep the current default", hint: cli.ctx.loaded.config.agents?.defaults?.model ? "from your config" : cli.ctx.catalog.defaultModel },
+        ...anthropicAliases.map(([alias, ref]) => ({ value: ref, label: `${alias} (${ref})` })),
+      ],
+      ...common,
+    });
+    if (p.isCancel(picked)) cancelled();
+    if (picked) await setDefaultModel(cli, picked as string);
+  }
+  p.outro(`Done. Check it with: openclaw models status${cli.agentFlag}`, common);
+  return EXIT.ok;
+}
+
+/**
+ * `openclaw onboard`: stores an Anthropic API key or setup-token (the same writer as paste-*) and
+ * optionally the default model. Interactive with @clack/prompts on a terminal; `--non-interactive`
+ * takes everything from flags or stdin for scripts.
+ */
+export async function runOnboard(io: CliIo, opts: OnboardOptions): Promise<number> {
+  if (!opts.nonInteractive && !io.stdin.isTTY) {
+    fail("onboard_needs_tty", "onboard is interactive and needs a terminal.", SCRIPT_USAGE);
+  }
+  const cli = await openCliContext(io, { agent: opts.agent });
+  try {
+    return opts.nonInteractive ? await nonInteractive(io, cli, opts) : await interactive(io, cli, opts);
+  } finally {
+    await cli.close();
+  }
+}

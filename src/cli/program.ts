@@ -1,0 +1,210 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import type { Command as CommandType } from "commander";
+import { packageRoot } from "../util/package-root.js";
+import type { CliIo } from "./io.js";
+import { reportError } from "./errors.js";
+
+// commander is CommonJS. Loading it with `require` skips the ESM wrapper and the export scan Node
+// runs on CommonJS modules imported from ESM: a few milliseconds on every start.
+const { Command, CommanderError, Option } = createRequire(import.meta.url)("commander") as typeof import("commander");
+type Command = CommandType;
+
+type Run = (io: CliIo, opts: Record<string, unknown>, args: string[]) => Promise<number>;
+
+/**
+ * Wraps a lazily imported command: the module is loaded only when the command runs (so
+ * `models status --check` never loads prompts, SDKs or channel libraries), failures become one
+ * redacted line and an exit code.
+ */
+function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<Run>) {
+  return async (...received: unknown[]) => {
+    const cmd = received[received.length - 1] as Command;
+    const args = received.slice(0, -2).filter((a): a is string | string[] => a !== undefined).flat();
+    try {
+      const run = await load();
+      setExit(await run(io, cmd.optsWithGlobals(), args));
+    } catch (err) {
+      setExit(reportError(io, err));
+    }
+  };
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+const agentOption = () => new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
+
+/** Registers `sessions list|reset`; owned by the sessions module, loaded only when that command runs. */
+export type RegisterSessions = (program: Command, opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string }) => void;
+
+/**
+ * Builds the `openclaw` command tree. Nothing but commander is loaded until a command runs;
+ * `registerSessions` is passed only when `sessions` is the command being run.
+ */
+export function buildProgram(io: CliIo, setExit: (code: number) => void, registerSessions?: RegisterSessions): Command {
+  const act = (load: () => Promise<Run>) => action(io, setExit, load);
+  const program = new Command("openclaw")
+    .description("Messaging gateway for LLM chat bots: models, credentials and health checks.")
+    .version(version(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
+
+  const models = program.command("models").description("Show and manage models and the credentials behind them (alone: models status).");
+
+  models
+    .command("status", { isDefault: true })
+    .description("Default model, aliases and an auth overview per provider.")
+    .addOption(agentOption())
+    .option("--json", "print only JSON on stdout (diagnostics go to stderr)")
+    .option("--plain", "tab-separated lines without decoration")
+    .option("--check", "exit 1 when the default model's credential is missing, expired or incompatible (or any profile expired), 2 when one expires within 24 h")
+    .addHelpText("after", "\nExit codes with --check: 0 fine, 1 missing/expired/unreadable, 2 expiring within 24 h.")
+    .action(act(async () => (await import("./models-status.js")).runModelsStatus));
+
+  models
+    .command("list")
+    .description("The model catalog with aliases, retirement dates and whether each provider has a usable credential.")
+    .option("--provider <id>", "only this provider")
+    .addOption(agentOption())
+    .option("--json", "print only JSON on stdout")
+    .option("--plain", "one model ref per line")
+    .action(act(async () => (await import("./models-list.js")).runModelsList));
+
+  const auth = models.command("auth").description("Manage stored credentials (auth profiles).").addOption(agentOption());
+
+  auth
+    .command("list")
+    .description("Stored profiles with masked secrets, health, expiry and cooldowns. Never prints a secret.")
+    .option("--provider <id>", "only this provider")
+    .addOption(agentOption())
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./auth-list.js")).runAuthList));
+
+  auth
+    .command("paste-token")
+    .description("Store a token (stdin when piped, else a hidden prompt). Anthropic takes `claude setup-token` output.")
+    .requiredOption("--provider <id>", "provider the token is for")
+    .option("--profile-id <id>", "profile id (default <provider>:manual)")
+    .option("--expires-in <duration>", "record an expiry, e.g. 365d, 12h, 30m")
+    .addOption(agentOption())
+    .action(act(async () => (await import("./auth-paste.js")).runPasteToken));
+
+  auth
+    .command("paste-api-key")
+    .description("Store an API key (stdin when piped, else a hidden prompt).")
+    .requiredOption("--provider <id>", "provider the key is for")
+    .option("--profile-id <id>", "profile id (default <provider>:manual)")
+    .addOption(agentOption())
+    .action(act(async () => (await import("./auth-paste.js")).runPasteApiKey));
+
+  auth
+    .command("setup-token")
+    .description("Run `claude setup-token` and store the token it prints (needs an interactive terminal).")
+    .requiredOption("--provider <id>", "provider (only anthropic issues setup-tokens)")
+    .option("--profile-id <id>", "profile id (default <provider>:manual)")
+    .option("--expires-in <duration>", "record an expiry, e.g. 365d")
+    .addOption(agentOption())
+    .action(act(async () => (await import("./auth-setup-token.js")).runSetupToken));
+
+  const order = auth.command("order").description("Per-agent credential order for one provider (overrides config auth.order).");
+  for (const [name, description] of [
+    ["get", "Show the agent's order, or what applies when none is set."],
+    ["clear", "Remove the agent's order; config auth.order or the default order applies again."],
+  ] as const) {
+    order
+      .command(name)
+      .description(description)
+      .requiredOption("--provider <id>", "provider")
+      .addOption(agentOption())
+      .option("--json", "print only JSON on stdout")
+      .action(act(async () => (await import("./auth-order.js"))[name === "get" ? "runOrderGet" : "runOrderClear"]));
+  }
+  order
+    .command("set")
+    .description("Set the agent's order: profile ids, most preferred first.")
+    .argument("<profileIds...>", "stored profile ids of this provider")
+    .requiredOption("--provider <id>", "provider")
+    .addOption(agentOption())
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./auth-order.js")).runOrderSet));
+
+  auth
+    .command("logout")
+    .description("Remove a stored profile and every reference to it (config auth.profiles, auth.order lists, agent order).")
+    .argument("[profileId]", "profile to remove")
+    .option("--profile-id <id>", "profile to remove (alternative to the argument)")
+    .option("--yes", "do not ask for confirmation")
+    .addOption(agentOption())
+    .action(act(async () => (await import("./auth-logout.js")).runLogout));
+
+  program
+    .command("doctor")
+    .description("Check config, file modes, credentials and channel access; --fix repairs file modes.")
+    .option("--fix", "apply safe repairs (file and directory modes)")
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./doctor.js")).runDoctor));
+
+  program
+    .command("onboard")
+    .description("Set up Anthropic credentials (interactive, or --non-interactive for scripts).")
+    .option("--non-interactive", "no prompts; take everything from flags")
+    .addOption(new Option("--auth-choice <choice>", "credential kind").choices(["apiKey", "token"]))
+    .option("--anthropic-api-key <key>", "Anthropic API key (prefer piping with --token-stdin)")
+    .option("--token <token>", "Anthropic setup-token from `claude setup-token`")
+    .option("--token-stdin", "read the key or token from stdin")
+    .option("--profile-id <id>", "profile id (default anthropic:manual)")
+    .option("--token-expires-in <duration>", "record a token expiry, e.g. 365d")
+    .option("--model <ref>", "also write agents.defaults.model (alias or provider/model)")
+    .option("--accept-risk", "accepted for compatibility with OpenClaw scripts")
+    .addOption(agentOption())
+    .action(act(async () => (await import("./onboard.js")).runOnboard));
+
+  program
+    .command("gateway")
+    .description("Run the gateway: Telegram, Discord or the local console, with the /model command.")
+    .action(
+      act(async () => async (cliIo) => {
+        const { runGateway } = await import("../gateway/run.js");
+        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd });
+        return 0;
+      }),
+    );
+
+  if (registerSessions) {
+    registerSessions(program, { processEnv: io.env, cwd: io.cwd });
+    // Its errors are complete sentences; the usage hint after them would only add noise.
+    const sessions = program.commands.find((c) => c.name() === "sessions");
+    if (sessions) for (const c of allCommands(sessions)) c.showHelpAfterError(false);
+  }
+  else program.command("sessions").description("List chat sessions and their model/profile, or reset one (sessions list|reset).");
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const sessions = argv[0] === "sessions" ? (await import("../sessions/cli.js")).registerSessionsCommands : undefined;
+  const program = buildProgram(io, (c) => (code = c), sessions);
+  program.exitOverride();
+  for (const cmd of allCommands(program)) cmd.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    return reportError(io, err);
+  }
+  return code;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}

@@ -1,0 +1,89 @@
+import type { CredentialType, RawAuthProfile } from "../auth/profiles.js";
+import { maskSecret } from "../auth/mask.js";
+import { closestMatches } from "../util/closest.js";
+import type { CliContext } from "./cli-context.js";
+import { objectAt, updateConfigFile } from "./config-file.js";
+import { checkCredentialShape } from "./credential-shape.js";
+import { fail } from "./errors.js";
+import { expiryText } from "./format.js";
+
+/** A credential to store. */
+export interface NewCredential {
+  readonly provider: string;
+  readonly type: Exclude<CredentialType, "oauth">;
+  readonly secret: string;
+  readonly profileId?: string | undefined;
+  /** Epoch ms. */
+  readonly expires?: number | undefined;
+}
+
+/** A provider id the catalog knows, or a clear error with the closest ids. */
+export function knownProvider(cli: CliContext, provider: string | undefined): string {
+  const id = provider?.trim() ?? "";
+  if (cli.ctx.catalog.providers.has(id)) return id;
+  const known = [...cli.ctx.catalog.providers.keys()];
+  const near = closestMatches(id, known);
+  fail(
+    "unknown_provider",
+    `Unknown provider "${id}".`,
+    `${near.length ? `Did you mean ${near.join(", ")}? ` : ""}Known providers: ${known.join(", ")}. Others can be added under models.providers in the config.`,
+  );
+}
+
+/** Profile ids are `<provider>:<name>` by convention; any non-blank id without whitespace is accepted. */
+export function checkProfileId(id: string): string {
+  const trimmed = id.trim();
+  if (trimmed === "" || /\s/.test(trimmed)) fail("bad_profile_id", `"${id}" is not a usable profile id.`, "Use the form <provider>:<name>, e.g. anthropic:work.");
+  return trimmed;
+}
+
+/**
+ * THE credential writer of the CLI (paste-token, paste-api-key, setup-token, onboard): checks the
+ * value's shape, writes the profile to the agent's auth-profiles.json (locked, atomic, 0600) and
+ * records `auth.profiles.<id> = { provider, mode }` in the config. A profile id already used by
+ * another provider is refused. Prints `Auth profile: <id> (<provider>/<type>)`.
+ */
+export async function saveCredential(cli: CliContext, cred: NewCredential): Promise<string> {
+  const { io, ctx, agentId } = cli;
+  io.rememberSecrets([cred.secret]);
+  const provider = knownProvider(cli, cred.provider);
+  checkCredentialShape(provider, cred.type, cred.secret);
+  const profileId = checkProfileId(cred.profileId ?? `${provider}:manual`);
+
+  const profile: RawAuthProfile = {
+    type: cred.type,
+    provider,
+    ...(cred.type === "token" ? { token: cred.secret } : { key: cred.secret }),
+    ...(cred.expires !== undefined ? { expires: cred.expires } : {}),
+  };
+  await cli.store.update(agentId, (file) => {
+    const existing = file.profiles[profileId];
+    if (existing && existing.provider !== provider) {
+      fail("profile_provider_mismatch", `Profile ${profileId} already exists for provider ${existing.provider}, not ${provider}.`, "Choose another --profile-id, or remove it first with `openclaw models auth logout`.");
+    }
+    file.profiles[profileId] = profile;
+  });
+  cli.forget(agentId);
+
+  await updateConfigFile(ctx.loaded.path, ctx.stateDir, (raw) => {
+    const profiles = objectAt(raw, "auth", "profiles");
+    const current = profiles[profileId];
+    const entry = typeof current === "object" && current !== null && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+    if (entry.provider === provider && entry.mode === cred.type) return false;
+    profiles[profileId] = { ...entry, provider, mode: cred.type };
+    return true;
+  });
+
+  io.out(`Auth profile: ${profileId} (${provider}/${cred.type})`);
+  const expiry = cred.expires === undefined ? "no expiry" : `expires ${new Date(cred.expires).toISOString()} (${expiryText(cred.expires, io.clock())})`;
+  io.out(`Stored ${maskSecret(cred.secret)} in ${cli.store.pathFor(agentId)} · ${expiry}`);
+
+  const order = cli.profiles(agentId).order?.[provider] ?? ctx.loaded.config.auth?.order?.[provider];
+  if (order && !order.includes(profileId)) {
+    io.err(`note: the auth order for ${provider} does not list ${profileId}, so it will not be used; add it with \`openclaw models auth order set --provider ${provider} ${[...order, profileId].join(" ")}${cli.agentFlag}\`.`);
+  }
+  if (ctx.loaded.config.auth?.profiles?.[profileId]?.disabled) {
+    io.err(`note: ${profileId} is disabled in ${ctx.loaded.path} (auth.profiles.${profileId}.disabled); remove that key to use it.`);
+  }
+  return profileId;
+}

@@ -1,0 +1,75 @@
+import type { CommandContext } from "../gateway/types.js";
+import type { OpenClawConfig } from "../config/schema.js";
+import type { Catalog } from "../models/catalog.js";
+import type { PinInput, Resolution } from "../auth/resolver.js";
+import { effectiveSession, type EffectiveSession } from "./inherit.js";
+import { configuredModel } from "../config/agents.js";
+import { providerOf } from "../models/ref.js";
+
+/** Where the model in use comes from. */
+export type ModelSource = "session" | "parent" | "agent" | "defaults" | "builtin";
+
+/** The model an agent uses when the session chose none. */
+export interface ConfiguredModel {
+  readonly ref: string;
+  readonly source: "agent" | "defaults" | "builtin";
+}
+
+/** What a session uses now: its model (and where that comes from) and its pin. */
+export interface CurrentSelection {
+  readonly ref: string;
+  readonly provider: string;
+  readonly source: ModelSource;
+  readonly configured: ConfiguredModel;
+  /** The session's fields, completed by its parent's for a thread. */
+  readonly record?: EffectiveSession;
+  readonly pin?: PinInput;
+}
+
+/** The configured model of an agent and which key gives it. */
+export function configuredFor(config: OpenClawConfig, catalog: Catalog, agentId: string): ConfiguredModel {
+  const own = configuredModel({ agents: { entries: config.agents?.entries, list: config.agents?.list } }, agentId);
+  if (own !== undefined) return { ref: own, source: "agent" };
+  const defaults = configuredModel(config, agentId);
+  if (defaults !== undefined) return { ref: defaults, source: "defaults" };
+  return { ref: catalog.defaultModel, source: "builtin" };
+}
+
+/**
+ * The session's current model and pin, with a thread or topic inheriting its parent chat's
+ * fields it does not set itself ({@link effectiveSession}). An inherited pin that cannot serve the
+ * thread's own provider is not applied: the thread chose another provider, and the store has no
+ * way to record "no pin here" (see the plugin README).
+ */
+export async function currentSelection(ctx: CommandContext): Promise<CurrentSelection> {
+  const { services, sessionKey, parentSessionKey, agentId } = ctx;
+  const record = await effectiveSession(services.sessions, sessionKey, parentSessionKey);
+  const configured = configuredFor(services.config().config, services.catalog(), agentId);
+  const ref = record?.model ?? configured.ref;
+  const provider = providerOf(ref);
+  const source: ModelSource = record?.model === undefined ? configured.source : record.modelFrom === sessionKey ? "session" : "parent";
+  let pin: PinInput | undefined =
+    record?.profileId !== undefined ? { profileId: record.profileId, source: record.pinSource ?? "user" } : undefined;
+  if (pin && record?.profileFrom !== sessionKey) {
+    const r = services.resolver().resolve({ agentId, provider, model: ref, pin });
+    if (r.error?.code === "pin_provider_mismatch") pin = undefined;
+  }
+  return {
+    ref,
+    provider,
+    source,
+    configured,
+    ...(record ? { record } : {}),
+    ...(pin ? { pin } : {}),
+  };
+}
+
+/** Asks the one resolver what the next request of this selection would use. */
+export function resolveCurrent(ctx: CommandContext, sel: Pick<CurrentSelection, "ref" | "provider" | "pin">): Resolution {
+  return ctx.services.resolver().resolve({
+    agentId: ctx.agentId,
+    provider: sel.provider,
+    model: sel.ref,
+    ...(sel.pin ? { pin: sel.pin } : {}),
+  });
+}

@@ -1,0 +1,134 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKey, DAY, expectNoSecretLeaked, modeOf, requireBuild, sandbox, setupToken, removeSandboxes } from "./support.js";
+
+beforeAll(requireBuild);
+afterAll(removeSandboxes);
+
+describe("openclaw models auth paste-token", () => {
+  it("stores a token pasted with a line break in the middle whole, with an expiry, 0600 in 0700", async () => {
+    const sb = sandbox();
+    const token = setupToken();
+    const pasted = `  ${token.slice(0, 50)}\r\n${token.slice(50, 77)}\n ${token.slice(77)}\n\n`;
+    const before = Date.now();
+    const r = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "365d"], { input: pasted });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Auth profile: anthropic:manual (anthropic/token)");
+    expect(r.stdout).toContain(`${token.slice(0, 8)}…${token.slice(-4)}`);
+
+    const stored = sb.readProfiles().profiles["anthropic:manual"];
+    expect(stored).toMatchObject({ type: "token", provider: "anthropic", token });
+    expect(stored.expires).toBeGreaterThanOrEqual(before + 365 * DAY);
+    expect(stored.expires).toBeLessThan(Date.now() + 365 * DAY + 1000);
+    expect(sb.readConfig().auth.profiles["anthropic:manual"]).toEqual({ provider: "anthropic", mode: "token" });
+    expect(modeOf(sb.profilesPath())).toBe("0600");
+    expect(modeOf(path.dirname(sb.profilesPath()))).toBe("0700");
+    expect(modeOf(sb.configPath)).toBe("0600");
+    expect(modeOf(sb.state)).toBe("0700");
+  });
+
+  it("asks with a hidden prompt on a terminal and never echoes the token", async () => {
+    const sb = sandbox();
+    const token = setupToken();
+    const r = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic"], {
+      tty: true,
+      answers: [{ after: "Paste the Anthropic setup-token", text: `${token}\r` }],
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain("Auth profile: anthropic:manual (anthropic/token)");
+    expect(sb.readProfiles().profiles["anthropic:manual"].token).toBe(token);
+  });
+
+  it("makes existing 0644 files 0600 and keeps every other key of a JSON5 config", async () => {
+    const sb = sandbox();
+    sb.writeConfig(
+      `// my config\n{\n  gateway: { port: 18790, bind: 'loopback' },\n  channels: { telegram: { enabled: true } },\n  custom: { keep: [1, 2, 3] },\n  auth: { profiles: { 'openai:work': { provider: 'openai', mode: 'api_key' } }, order: { openai: ['openai:work'] } },\n}\n`,
+      0o644,
+    );
+    sb.writeProfiles({ version: 1, profiles: { "openai:work": { type: "api_key", provider: "openai", key: apiKey("sk-proj-"), lastGood: 123 } }, extra: "kept" }, "main", 0o644);
+    fs.chmodSync(path.dirname(sb.profilesPath()), 0o755);
+    const key = apiKey();
+    const r = await sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: `${key}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Auth profile: anthropic:manual (anthropic/api_key)");
+    expect(modeOf(sb.profilesPath())).toBe("0600");
+    expect(modeOf(path.dirname(sb.profilesPath()))).toBe("0700");
+    expect(modeOf(sb.configPath)).toBe("0600");
+
+    const config = sb.readConfig();
+    expect(config).toMatchObject({
+      gateway: { port: 18790, bind: "loopback" },
+      channels: { telegram: { enabled: true } },
+      custom: { keep: [1, 2, 3] },
+      auth: {
+        profiles: { "openai:work": { provider: "openai", mode: "api_key" }, "anthropic:manual": { provider: "anthropic", mode: "api_key" } },
+        order: { openai: ["openai:work"] },
+      },
+    });
+    const file = sb.readProfiles();
+    expect(file.extra).toBe("kept");
+    expect(file.profiles["openai:work"].lastGood).toBe(123);
+    expect(file.profiles["anthropic:manual"]).toEqual({ type: "api_key", provider: "anthropic", key });
+  });
+
+  it("refuses values that are not the credential asked for, and stores nothing", async () => {
+    const sb = sandbox();
+    const key = apiKey();
+    const token = setupToken();
+    const [apiAsToken, short, tokenAsKey, badDuration, unknownProvider, empty] = await Promise.all([
+      sb.run(["models", "auth", "paste-token", "--provider", "anthropic"], { input: key }),
+      sb.run(["models", "auth", "paste-token", "--provider", "anthropic"], { input: token.slice(0, 60) }),
+      sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: token }),
+      sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "soon"], { input: token }),
+      sb.run(["models", "auth", "paste-api-key", "--provider", "openia"], { input: key }),
+      sb.run(["models", "auth", "paste-api-key", "--provider", "openai"], { input: " \n\n" }),
+    ]);
+    expect(apiAsToken.code).toBe(1);
+    expect(apiAsToken.stderr).toContain("That is an Anthropic API key, not a setup-token.");
+    expect(apiAsToken.stderr).toContain("paste-api-key --provider anthropic");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("That setup-token is only 60 characters; a complete one has at least 80.");
+    expect(tokenAsKey.code).toBe(1);
+    expect(tokenAsKey.stderr).toContain("That is an Anthropic setup-token, not an API key");
+    expect(badDuration.code).toBe(1);
+    expect(badDuration.stderr).toContain('--expires-in expects a positive duration such as 365d, 12h or 30m; got "soon".');
+    expect(unknownProvider.code).toBe(1);
+    expect(unknownProvider.stderr).toContain('Unknown provider "openia".');
+    expect(unknownProvider.stderr).toContain("Did you mean openai?");
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("No secret given; nothing was stored.");
+    expect(fs.existsSync(sb.profilesPath())).toBe(false);
+    expect(fs.existsSync(sb.configPath)).toBe(false);
+  });
+
+  it("uses --profile-id and refuses an id that another provider already holds", async () => {
+    const sb = sandbox();
+    const first = await sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "shared:one"], { input: apiKey("sk-proj-") });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("Auth profile: shared:one (openai/api_key)");
+    const clash = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "shared:one"], { input: setupToken() });
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain("Profile shared:one already exists for provider openai, not anthropic.");
+    expect(sb.readProfiles().profiles["shared:one"].provider).toBe("openai");
+  });
+
+  it("writes to another agent with --agent (before or after the subcommand)", async () => {
+    const sb = sandbox();
+    sb.writeConfig({ agents: { entries: { work: {} } } });
+    const [after, before] = await Promise.all([
+      sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--agent", "work"], { input: apiKey("sk-proj-") }),
+      sb.run(["models", "auth", "--agent", "work", "paste-token", "--provider", "anthropic"], { input: setupToken() }),
+    ]);
+    expect(after.code, after.stderr).toBe(0);
+    expect(before.code, before.stderr).toBe(0);
+    expect(Object.keys(sb.readProfiles("work").profiles).sort()).toEqual(["anthropic:manual", "openai:manual"]);
+    expect(fs.existsSync(sb.profilesPath("main"))).toBe(false);
+  });
+});
+
+describe("output hygiene", () => {
+  it("no output of this file contains a whole secret", () => {
+    expectNoSecretLeaked();
+  });
+});
