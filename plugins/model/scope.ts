@@ -53,13 +53,13 @@ export function scopeKey(scope: Exclude<Scope, "session">, agentId: string): str
  * `global` replaces `agents.defaults.model` in the form it has (a string stays a string, an
  * object keeps its fallbacks).
  */
-export async function writeDefaultModel(file: string, scope: Exclude<Scope, "session">, agentId: string, ref: string): Promise<void> {
-  await updateConfigFile(file, (raw) => {
+export async function writeDefaultModel(file: string, stateDir: string, scope: Exclude<Scope, "session">, agentId: string, ref: string): Promise<void> {
+  await updateConfigFile(file, stateDir, (raw) => {
     if (scope === "agent") {
-      const entry = objectAt(raw, ["agents", "entries", agentId]);
+      const entry = objectAt(raw, "agents", "entries", agentId);
       entry.model = isObject(entry.model) ? { ...entry.model, primary: ref } : { primary: ref };
     } else {
-      const defaults = objectAt(raw, ["agents", "defaults"]);
+      const defaults = objectAt(raw, "agents", "defaults");
       defaults.model = isObject(defaults.model) ? { ...defaults.model, primary: ref } : ref;
     }
   });

@@ -157,7 +157,7 @@ export async function applySelection(ctx: CommandContext, plan: SelectionPlan): 
   else {
     const key = scopeKey(scope.scope, agentId);
     try {
-      await writeDefaultModel(services.config().path, scope.scope, agentId, model.ref);
+      await writeDefaultModel(services.config().path, services.stateDir, scope.scope, agentId, model.ref);
       const whose = scope.scope === "agent" ? `agent ${agentId}'s default` : "the global default";
       lines.push(`Model for this chat and ${whose}: ${label} (written to ${key}).`);
       const own = services.config().config.agents?.entries?.[agentId]?.model;

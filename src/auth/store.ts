@@ -4,7 +4,6 @@ import { authProfilesFileSchema, type AuthProfilesFile } from "./profiles.js";
 import { authProfilesPath } from "../config/paths.js";
 import { formatKeyPath } from "../config/load.js";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
-import { withFileLock } from "../util/file-lock.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
@@ -53,6 +52,8 @@ export class AuthProfileStore {
   async update<T>(agentId: string, mutate: (file: AuthProfilesFile) => T): Promise<T> {
     const file = this.pathFor(agentId);
     ensurePrivateDir(path.dirname(file));
+    // Loaded here, not at start-up: read-only commands (`models status --check`) never lock.
+    const { withFileLock } = await import("../util/file-lock.js");
     return withFileLock(file, () => {
       const current = this.read(agentId);
       const result = mutate(current);

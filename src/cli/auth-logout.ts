@@ -1,7 +1,7 @@
 import { closestMatches } from "../util/closest.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
-import { existingObjectAt, updateConfigFile } from "./config-file.js";
+import { existingObjectAt, updateConfigFile } from "../config/write.js";
 import { afterOrderChange } from "./order-effects.js";
 import { EXIT, fail } from "./errors.js";
 

@@ -1,5 +1,7 @@
 import type { CliIo } from "./io.js";
-import { openCliContext } from "./cli-context.js";
+import { openCliContext, type CliContext } from "./cli-context.js";
+import type { ProbeResult } from "../providers/probe.js";
+import { UserFacingError, userError } from "../util/user-error.js";
 import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusReport } from "./status-report.js";
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
@@ -10,6 +12,36 @@ export interface ModelsStatusOptions {
   readonly json?: boolean;
   readonly plain?: boolean;
   readonly check?: boolean;
+  /** Live probes: a tiny request per credential (`--probe` and its `--probe-*` flags). */
+  readonly probe?: boolean;
+  readonly probeProvider?: string[];
+  readonly probeProfile?: string[];
+  readonly probeTimeout?: string;
+  readonly probeConcurrency?: string;
+  readonly probeMaxTokens?: string;
+}
+
+function positive(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UserFacingError(userError("bad_flag", `${flag} expects a positive whole number, got "${value}".`));
+  return n;
+}
+
+/** Runs `--probe`; the provider SDKs are loaded only here. */
+async function probes(cli: CliContext, opts: ModelsStatusOptions): Promise<ProbeResult> {
+  const { runProbes } = await import("../providers/probe.js");
+  return runProbes(
+    { resolver: cli.resolver, catalog: cli.ctx.catalog, config: cli.ctx.loaded.config, profiles: (id) => cli.profiles(id) },
+    {
+      agentId: cli.agentId,
+      ...(opts.probeProvider ? { provider: opts.probeProvider } : {}),
+      ...(opts.probeProfile ? { profile: opts.probeProfile } : {}),
+      timeoutMs: positive(opts.probeTimeout, "--probe-timeout", 8000),
+      concurrency: positive(opts.probeConcurrency, "--probe-concurrency", 2),
+      maxTokens: positive(opts.probeMaxTokens, "--probe-max-tokens", 8),
+    },
+  );
 }
 
 /**
@@ -23,9 +55,15 @@ export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Pro
     const diagnostics: string[] = [];
     const report = buildStatusReport(cli, diagnostics);
     for (const d of diagnostics) io.err(d);
-    if (opts.json) io.out(toJson(report));
-    else if (opts.plain) io.out(renderPlain(report, io.clock()).join("\n"));
-    else io.out(renderText(report, io.clock()).join("\n"));
+    const probed = opts.probe ? await probes(cli, opts) : undefined;
+    if (opts.json) io.out(toJson(probed ? { ...report, probes: probed.probes } : report));
+    else {
+      io.out((opts.plain ? renderPlain(report, io.clock()) : renderText(report, io.clock())).join("\n"));
+      if (probed) {
+        const { formatProbeTable } = await import("../providers/probe.js");
+        io.out(`\nProbes\n${formatProbeTable(probed)}`);
+      }
+    }
     return opts.check ? report.check.exitCode : EXIT.ok;
   } finally {
     await cli.close();

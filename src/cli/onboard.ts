@@ -2,7 +2,7 @@ import { UserFacingError } from "../util/user-error.js";
 import { resolveModelRef } from "../models/ref.js";
 import type { CliIo } from "./io.js";
 import { openCliContext, type CliContext } from "./cli-context.js";
-import { objectAt, updateConfigFile } from "./config-file.js";
+import { objectAt, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { parseDuration } from "./duration.js";
 import { normalizeSecret, readAll } from "./secret-input.js";

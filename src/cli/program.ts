@@ -66,6 +66,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .option("--json", "print only JSON on stdout (diagnostics go to stderr)")
     .option("--plain", "tab-separated lines without decoration")
     .option("--check", "exit 1 when the default model's credential is missing, expired or incompatible (or any profile expired), 2 when one expires within 24 h")
+    .option("--probe", "send a tiny live request with every credential and report ok/auth/rate_limit/billing/timeout/format/incompatible")
+    .option("--probe-provider <id...>", "probe only these providers")
+    .option("--probe-profile <id...>", "probe only these profile ids (repeatable or comma-separated)")
+    .option("--probe-timeout <ms>", "time limit per probe", "8000")
+    .option("--probe-concurrency <n>", "probes in flight at once", "2")
+    .option("--probe-max-tokens <n>", "max_tokens of each probe request", "8")
     .addHelpText("after", "\nExit codes with --check: 0 fine, 1 missing/expired/unreadable, 2 expiring within 24 h.")
     .action(act(async () => (await import("./models-status.js")).runModelsStatus));
 

@@ -2,7 +2,7 @@ import type { CredentialType, RawAuthProfile } from "../auth/profiles.js";
 import { maskSecret } from "../auth/mask.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliContext } from "./cli-context.js";
-import { objectAt, updateConfigFile } from "./config-file.js";
+import { objectAt, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { fail } from "./errors.js";
 import { expiryText } from "./format.js";

@@ -44,11 +44,13 @@ export function loadEnv(opts: {
   const refusedFromCwd: string[] = [];
   const add = (entries: Record<string, string | undefined>, source: EnvSource) => {
     for (const [k, v] of Object.entries(entries)) {
-      if (v === undefined || k in values) continue;
+      if (v === undefined) continue;
+      // Reported even when already set elsewhere: doctor warns about the file either way.
       if (source === "cwd-dotenv" && isProtectedEnvKey(k)) {
         refusedFromCwd.push(k);
         continue;
       }
+      if (k in values) continue;
       values[k] = v;
       sources[k] = source;
     }

@@ -9,7 +9,9 @@ const modelRefObject = z.looseObject({
 });
 
 /** `agents.defaults.model`: a `provider/model` string or OpenClaw's `{ primary, fallbacks }`. */
-export const modelSetting = z.union([z.string().min(1), modelRefObject]);
+export const modelSetting = z.union([z.string().min(1), modelRefObject], {
+  message: 'expected a "provider/model" string or { primary, fallbacks }',
+});
 
 const modelPolicy = z.looseObject({ allow: z.array(z.string().min(1)).optional() });
 

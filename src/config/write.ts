@@ -1,42 +1,74 @@
+import fs from "node:fs";
+import path from "node:path";
 import JSON5 from "json5";
 import { parseConfig } from "./load.js";
 import { readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import { withFileLock } from "../util/file-lock.js";
+import { UserFacingError, userError } from "../util/user-error.js";
 
 /** A JSON object as read from the file, before validation, so unknown keys survive a rewrite. */
 export type RawConfig = Record<string, unknown>;
 
+function isObject(v: unknown): v is RawConfig {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
 /**
  * Changes `openclaw.json` under a cross-process lock: reads the freshest content, lets `mutate`
- * edit the raw object, validates the result (a change that would make the file invalid is refused
- * and nothing is written) and replaces the file atomically with mode 0600. Comments in a JSON5
- * file are not kept: JSON5 has no round-trip writer, so the file is written back as JSON, every
- * key and value kept.
+ * edit the raw object (every key the user had is kept), validates the result (a change that would
+ * make the file invalid is refused and nothing is written) and replaces the file atomically with
+ * mode 0600. `mutate` returns false when it changed nothing; then nothing is written. Comments in
+ * a JSON5 file are not kept: JSON5 has no round-trip writer, so the file is written back as JSON.
+ * A config outside the state directory (`$OPENCLAW_CONFIG_PATH`) leaves its directory's mode
+ * alone: that may be a home or project directory. Resolves to whether the file was written.
  */
-export async function updateConfigFile<T>(file: string, mutate: (raw: RawConfig) => T): Promise<T> {
+export async function updateConfigFile(file: string, stateDir: string, mutate: (raw: RawConfig) => boolean | void): Promise<boolean> {
+  const inState = isInside(file, stateDir);
+  if (!inState && !fs.existsSync(path.dirname(file))) {
+    throw new UserFacingError(userError("config_dir_missing", `Cannot write ${file}: its directory does not exist.`));
+  }
   return withFileLock(file, () => {
     const text = readIfExists(file);
-    const raw = (text === undefined || text.trim() === "" ? {} : JSON5.parse(text)) as RawConfig;
-    const result = mutate(raw);
+    let raw: unknown = {};
+    if (text !== undefined && text.trim() !== "") {
+      parseConfig(file, text); // a clear error naming the key if the file is already invalid
+      raw = JSON5.parse(text);
+    }
+    if (!isObject(raw)) throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));
+    if (mutate(raw) === false) return false;
     const out = JSON.stringify(raw, null, 2) + "\n";
     parseConfig(file, out);
-    writeFileAtomic(file, out);
-    return result;
+    writeFileAtomic(file, out, { privateDir: inState });
+    return true;
   });
 }
 
-/** Returns the object at `path` inside `raw`, creating empty objects along the way. */
-export function objectAt(raw: RawConfig, path: readonly string[]): RawConfig {
+/** Returns the object at `keys` inside `raw`, creating empty objects along the way. */
+export function objectAt(raw: RawConfig, ...keys: string[]): RawConfig {
   let cur = raw;
-  for (const part of path) {
-    const next = cur[part];
-    if (next === null || typeof next !== "object" || Array.isArray(next)) {
+  for (const k of keys) {
+    const next = cur[k];
+    if (isObject(next)) cur = next;
+    else {
       const created: RawConfig = {};
-      cur[part] = created;
+      cur[k] = created;
       cur = created;
-    } else {
-      cur = next as RawConfig;
     }
   }
   return cur;
+}
+
+/** The object at `keys` inside `raw` if every step exists and is an object. */
+export function existingObjectAt(raw: RawConfig, ...keys: string[]): RawConfig | undefined {
+  let cur: unknown = raw;
+  for (const k of keys) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return isObject(cur) ? cur : undefined;
 }

@@ -15,11 +15,12 @@ export function ensurePrivateDir(dir: string): void {
 
 /**
  * Writes `data` to `file` atomically: a sibling temp file (0600 from birth, so the content is never
- * readable by others, not even for a moment) is fsynced and renamed over the target.
+ * readable by others, not even for a moment) is fsynced and renamed over the target. The
+ * directory is made 0700 unless `privateDir` is false (a file outside the state directory).
  */
-export function writeFileAtomic(file: string, data: string): void {
+export function writeFileAtomic(file: string, data: string, opts: { privateDir?: boolean } = {}): void {
   const dir = path.dirname(file);
-  ensurePrivateDir(dir);
+  if (opts.privateDir !== false) ensurePrivateDir(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
   const fd = fs.openSync(tmp, "wx", FILE_MODE);
   try {

@@ -41,13 +41,13 @@ describe("config", () => {
   it("writes atomically with mode 0600, keeping other keys, and refuses a write that breaks validation", async () => {
     const file = path.join(dir(), "openclaw.json");
     fs.writeFileSync(file, "{ ui: { theme: 'dark' } }", { mode: 0o644 });
-    await updateConfigFile(file, (raw) => {
+    await updateConfigFile(file, path.dirname(file), (raw) => {
       raw.agents = { defaults: { model: "openai/gpt-5.4" } };
     });
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ ui: { theme: "dark" }, agents: { defaults: { model: "openai/gpt-5.4" } } });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const before = fs.readFileSync(file, "utf8");
-    await expect(updateConfigFile(file, (raw) => void (raw.gateway = { port: "x" }))).rejects.toThrow(/gateway\.port/);
+    await expect(updateConfigFile(file, path.dirname(file), (raw) => void (raw.gateway = { port: "x" }))).rejects.toThrow(/gateway\.port/);
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
 });
