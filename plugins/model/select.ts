@@ -4,7 +4,8 @@ import type { PinInput, Resolution } from "../../src/auth/resolver.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
 import { closestMatches } from "../../src/util/closest.js";
-import { userError, type Result, type UserError } from "../../src/util/user-error.js";
+import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
+import { containsSecretShape } from "../../src/auth/mask.js";
 import { allowedFor, notAllowedError } from "./allowed.js";
 import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
 import { describeSource } from "./current.js";
@@ -49,6 +50,7 @@ export function findProfile(file: AuthProfilesFile, model: ResolvedModel, wanted
   const id =
     file.profiles[wanted]?.provider === model.provider ? wanted : file.profiles[prefixed] ? prefixed : file.profiles[wanted] ? wanted : undefined;
   if (id === undefined) {
+    if (containsSecretShape(wanted)) return { ok: false, error: SECRET_IN_INPUT };
     if (glued && BOT_USERNAME.test(wanted)) return { ok: true, value: undefined };
     const own = profileIdsOf(file, model.provider);
     const near = closestMatches(wanted, [...own, ...Object.keys(file.profiles).filter((k) => !own.includes(k))]);

@@ -21,3 +21,19 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   }
   return out;
 }
+
+// Values shaped like provider keys (`sk-…`), Telegram bot tokens (`<id>:<35 chars>`) and Discord
+// bot tokens (three dot-separated base64url parts), recognised even when this process never
+// learnt them: a key pasted where a model or profile name belongs must not be echoed or stored.
+const SECRET_SHAPES = /\bsk-[A-Za-z0-9_-]{20,}|\b\d{6,12}:[A-Za-z0-9_-]{30,}|\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}/g;
+
+/** True when `text` contains something shaped like a credential. */
+export function containsSecretShape(text: string): boolean {
+  SECRET_SHAPES.lastIndex = 0;
+  return SECRET_SHAPES.test(text);
+}
+
+/** Masks everything in `text` shaped like a credential (see {@link containsSecretShape}). */
+export function redactSecretShapes(text: string): string {
+  return text.replace(SECRET_SHAPES, (m) => maskSecret(m));
+}

@@ -14,7 +14,12 @@ export function checkCredentialShape(provider: string, type: CredentialType, sec
   if (!/^[\x21-\x7e]+$/.test(secret)) {
     fail("secret_bad_chars", "The value contains characters that never appear in keys or tokens (non-ASCII or control characters).", "Copy it again from the source and paste only the key.");
   }
-  if (provider !== "anthropic") return;
+  if (provider !== "anthropic") {
+    if (secret.startsWith("sk-ant-")) {
+      fail("anthropic_credential_for_other_provider", `That is an Anthropic credential; it cannot authenticate with ${provider}.`, "Store it with `--provider anthropic`, or paste the key that provider issued.");
+    }
+    return;
+  }
   if (type === "token") {
     if (secret.startsWith("sk-ant-api")) {
       fail("anthropic_api_key_as_token", "That is an Anthropic API key, not a setup-token.", "Store it with `openclaw models auth paste-api-key --provider anthropic`.");

@@ -13,11 +13,14 @@ import { listProfiles } from "../auth/profiles.js";
 import { CredentialResolver } from "../auth/resolver.js";
 import { envCredentials } from "../auth/env-keys.js";
 import { formatDuration, healthOf } from "../auth/health.js";
+import { MemoryCooldownStore } from "../auth/cooldowns.js";
+import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
 import type { CliIo } from "./io.js";
 import { envSecrets, secretsOf } from "./cli-context.js";
-import { openCooldownSource } from "./cooldown-source.js";
+import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
+import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
@@ -30,7 +33,7 @@ export interface DoctorOptions {
 
 /** One thing doctor checked. `ok` and `fixed` are healthy; `warn` and `error` make it exit 1. */
 export interface Finding {
-  readonly check: "config" | "modes" | "credentials" | "expiry" | "missing-auth" | "env" | "channels";
+  readonly check: "config" | "modes" | "credentials" | "expiry" | "missing-auth" | "env" | "channels" | "session-store";
   readonly severity: "ok" | "fixed" | "warn" | "error";
   readonly message: string;
   readonly fix?: string;
@@ -109,11 +112,115 @@ function loadOrFallback(io: CliIo, findings: Finding[]): LoadedContext {
   }
 }
 
+/** How long the session store check waits for Redis to answer PING. */
+const STORE_PING_TIMEOUT_MS = 2000;
+
+/** A Redis URL fit to print: any password replaced by `****`. */
+function printableRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== "") u.password = "****";
+    return u.toString();
+  } catch {
+    return "(an unparsable URL)";
+  }
+}
+
+/** The nearest directory that exists, at or above `dir`. */
+function existingAncestor(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
+
+/**
+ * Connects, sends PING and disconnects, all within `timeoutMs`; ioredis is loaded only here. No
+ * reconnects, no offline queue: a server that refuses, never answers or answers garbage fails
+ * fast, and nothing is left running that would keep the process alive.
+ */
+async function pingRedis(url: string, timeoutMs: number): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(url, {
+    lazyConnect: true,
+    // The deadline below bounds the connection too. ioredis's connect timer, and the timer its
+    // disconnect() arms, outlive a refused connection and would keep the process alive that long.
+    connectTimeout: 0,
+    disconnectTimeout: 100,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+    retryStrategy: () => null,
+  });
+  // ioredis rejects with a bare "Connection is closed."; the error event says why.
+  let cause: unknown;
+  client.on("error", (err: unknown) => (cause ??= err));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  const started = performance.now();
+  try {
+    await Promise.race([
+      (async () => {
+        await client.connect();
+        const pong = await client.ping();
+        if (pong !== "PONG") throw new Error(`unexpected PING reply ${JSON.stringify(pong)}`);
+      })(),
+      deadline,
+    ]);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { ok: false, reason: errorMessage(cause ?? err) };
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
+/**
+ * `session.store` is reachable, as the gateway will open it: SQLite opens (a file not created yet
+ * is fine when its directory can be created; doctor does not create it), Redis answers PING within
+ * {@link STORE_PING_TIMEOUT_MS}. The gateway refuses to start without its store.
+ */
+async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
+  const { sessionStoreLocation } = await import("../sessions/open.js");
+  const location = sessionStoreLocation(ctx.loaded.config, ctx.stateDir);
+  if (location.kind === "redis") {
+    const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.path}; the gateway does not start without its session store`;
+    const where = `Redis ${printableRedisUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
+    const r = await pingRedis(location.url, STORE_PING_TIMEOUT_MS);
+    if (r.ok) return { check: "session-store", severity: "ok", message: `session store ${where} answered PING in ${r.ms} ms` };
+    return { check: "session-store", severity: "error", message: `session store ${where} is not reachable: ${r.reason}`, fix };
+  }
+  if (!fs.existsSync(location.file)) {
+    const ancestor = existingAncestor(path.dirname(location.file));
+    try {
+      fs.accessSync(ancestor, fs.constants.W_OK | fs.constants.X_OK);
+    } catch {
+      return { check: "session-store", severity: "error", message: `session store ${location.file} cannot be created: ${ancestor} is not writable`, fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.path}` };
+    }
+    return { check: "session-store", severity: "ok", message: `session store ${location.file} does not exist yet; the gateway creates it at first start` };
+  }
+  try {
+    const store = await openExistingSessionStore(ctx);
+    try {
+      await store?.list({ limit: 1 });
+    } finally {
+      await store?.close();
+    }
+    return { check: "session-store", severity: "ok", message: `session store ${location.file} opens (SQLite)` };
+  } catch (err) {
+    const message = err instanceof UserFacingError ? err.detail.message : errorMessage(err);
+    return { check: "session-store", severity: "error", message: `session store ${location.file} does not open: ${message}`, fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.path}` };
+  }
+}
+
 /**
  * `openclaw doctor`: config validity, private file modes (`--fix` repairs them), unreadable or
  * expired credentials, missing credentials for each agent's default model, provider keys only a
- * login shell can see, keys refused from `./.env`, and channels nobody may use. Exit 0 when
- * nothing is wrong, 1 otherwise.
+ * login shell can see, keys refused from `./.env`, channels nobody may use, and whether the session
+ * store (SQLite file or Redis) can be reached. Exit 0 when nothing is wrong, 1 otherwise.
  */
 export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number> {
   const findings: Finding[] = [];
@@ -152,8 +259,14 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   }
   if (!findings.some((f) => f.check === "expiry")) findings.push({ check: "expiry", severity: "ok", message: tokens ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h` : "no stored credential expires" });
 
+  // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
+  // so an unreachable store costs one timeout, not two.
+  const storeFinding = await checkSessionStore(ctx);
+  findings.push(storeFinding);
+  const source: CooldownSource =
+    storeFinding.severity === "ok" ? await openCooldownSource(ctx, (m) => io.err(m)) : { cooldowns: new MemoryCooldownStore(), close: async () => {} };
+
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
-  const source = await openCooldownSource(ctx, (m) => io.err(m));
   try {
     const resolver = new CredentialResolver({
       config,

@@ -1,4 +1,4 @@
-import { maskSecret, redactSecrets } from "../auth/mask.js";
+import { redactSecretShapes, redactSecrets } from "../auth/mask.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /** The input stream a command reads pasted secrets from. */
@@ -29,14 +29,10 @@ export interface CliIo {
   redact(text: string): string;
 }
 
-// Values shaped like provider keys or bot tokens, masked even when this process never learnt them
-// (a key typed where a provider name was expected ends up in an error message).
-const SECRET_SHAPES = /\bsk-[A-Za-z0-9_-]{20,}|\b\d{6,12}:[A-Za-z0-9_-]{30,}/g;
-
 /** Masks remembered secrets, then anything shaped like a key. */
 function redactAll(text: string, secrets: ReadonlySet<string>): string {
   const known = secrets.size === 0 ? text : redactSecrets(text, secrets);
-  return known.replace(SECRET_SHAPES, (m) => maskSecret(m));
+  return redactSecretShapes(known);
 }
 
 /** Builds a {@link CliIo} over explicit streams; `processIo` is the one the binary uses. */

@@ -1,7 +1,9 @@
 import { accessFor, type Access } from "./access.js";
 import { errorMessage, type Log } from "./log.js";
+import { containsSecretShape, redactSecretShapes } from "../auth/mask.js";
 import type {
   ChannelCapabilities,
+  Choice,
   CommandContext,
   CommandDefinition,
   CommandInvocation,
@@ -12,6 +14,23 @@ import type {
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
 import { UserFacingError } from "../util/user-error.js";
+
+/**
+ * The last line of defence before a reply leaves the gateway: anything shaped like a key or bot
+ * token is masked, whatever a plugin or provider error put in the text or a button label.
+ */
+function masked(reply: Reply): Reply {
+  const labels = [...(reply.choices ?? []), ...(reply.actions ?? [])];
+  if (!containsSecretShape(reply.text) && !labels.some((c) => containsSecretShape(c.label))) return reply;
+  const label = (c: Choice): Choice => ({ ...c, label: redactSecretShapes(c.label) });
+  const text = redactSecretShapes(reply.text);
+  return {
+    ...reply,
+    text,
+    ...(reply.choices ? { choices: reply.choices.map(label) } : {}),
+    ...(reply.actions ? { actions: reply.actions.map(label) } : {}),
+  };
+}
 
 const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
 const FAILURE: Reply = { text: "Something went wrong on our side; it has been logged. Please try again.", private: true };
@@ -117,7 +136,8 @@ export class PluginHost {
 
   private async guard<T extends Reply | undefined>(what: string, fn: () => Promise<T> | T): Promise<T | Reply> {
     try {
-      return await fn();
+      const reply = await fn();
+      return reply === undefined ? reply : masked(reply);
     } catch (err) {
       if (err instanceof UserFacingError) return { text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true };
       this.log("error", `${what} failed: ${errorMessage(err)}`);

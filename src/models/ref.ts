@@ -1,6 +1,7 @@
 import type { Catalog, CatalogModel } from "./catalog.js";
 import { closestMatches } from "../util/closest.js";
-import { userError, type Result } from "../util/user-error.js";
+import { SECRET_IN_INPUT, userError, type Result } from "../util/user-error.js";
+import { containsSecretShape } from "../auth/mask.js";
 
 // A tail like `@2024-10-22`, `@20240620`, `@v1.2` or `@latest` is part of the model id, not a profile.
 const VERSION_TAIL = /^(v?\d+([.\-_]\d+)*|latest)$/i;
@@ -41,6 +42,7 @@ export interface ResolvedModel {
 export function resolveModelRef(catalog: Catalog, input: string): Result<ResolvedModel> {
   const text = input.trim();
   if (text === "") return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
+  if (containsSecretShape(text)) return { ok: false, error: SECRET_IN_INPUT };
   const aliased = catalog.aliases.get(text.toLowerCase());
   if (aliased) return { ok: true, value: withModel(catalog, aliased, text) };
   const exact = catalog.models.get(text);

@@ -168,6 +168,8 @@ export class RedisSessionStore implements WatchableSessionStore {
       connectTimeout: opts.connectTimeoutMs ?? 2000,
       // Reconnect quickly (at most every 500 ms) so the store recovers soon after Redis is back.
       retryStrategy: (times) => Math.min(times * 100, 500),
+      // ioredis waits this long on close even when the connection is already gone.
+      disconnectTimeout: 100,
     };
     const client = new Redis(opts.url, options);
     client.on("error", () => undefined); // reported through the rejected calls instead

@@ -26,3 +26,10 @@ export class UserFacingError extends Error {
 
 /** Either a value or a {@link UserError}. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: UserError };
+
+/** The answer to a credential pasted where a model or profile name belongs. Never echoes it. */
+export const SECRET_IN_INPUT: UserError = userError(
+  "secret_like_input",
+  "That looks like an API key or token, not a model or profile name. Nothing was changed or stored.",
+  "If it is a real credential, rotate it: it has been sent in a chat.",
+);

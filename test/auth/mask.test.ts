@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { maskSecret, redactSecrets } from "../../src/auth/mask.js";
+import { containsSecretShape, maskSecret, redactSecretShapes, redactSecrets } from "../../src/auth/mask.js";
 
 describe("maskSecret", () => {
   it("shows at most 8 + 4 characters of long secrets", () => {
@@ -22,5 +22,23 @@ describe("maskSecret", () => {
   it("redacts known secrets inside text", () => {
     const secret = "sk-ant-api03-" + "z".repeat(40);
     expect(redactSecrets(`bad key ${secret} rejected`, [secret])).toBe(`bad key ${maskSecret(secret)} rejected`);
+  });
+});
+
+describe("secret shapes", () => {
+  const shaped = [
+    "sk-ant-api03-" + "a".repeat(40),
+    "sk-proj-" + "b".repeat(40),
+    "7123456789:AA" + "c".repeat(33),
+    Buffer.from("123456789012345678").toString("base64url") + ".GxYzAb." + "d".repeat(38),
+  ];
+  it.each(shaped)("recognises and masks %s", (s) => {
+    expect(containsSecretShape(`use ${s} please`)).toBe(true);
+    expect(redactSecretShapes(`use ${s} please`)).toBe(`use ${maskSecret(s)} please`);
+  });
+  it("leaves model ids and profile ids alone", () => {
+    for (const s of ["anthropic/claude-opus-5-5", "openai:owner+work@example.com", "openrouter/anthropic/claude-sonnet-4.5", "gpt-5.4-mini"]) {
+      expect(containsSecretShape(s)).toBe(false);
+    }
   });
 });

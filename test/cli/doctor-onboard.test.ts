@@ -1,6 +1,9 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeRedis } from "../sessions/describe-redis.js";
+import { RedisServer } from "../sessions/redis-server.js";
 import { apiKey, DAY, expectNoSecretLeaked, modeOf, requireBuild, sandbox, setupToken, removeSandboxes } from "./support.js";
 
 beforeAll(requireBuild);
@@ -57,6 +60,95 @@ describe("openclaw doctor", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`✗ Invalid config ${broken.configPath}: session.store`);
     expect(bad.stdout).toContain("agent main: no usable anthropic credential");
+  });
+});
+
+/** A loopback server that accepts connections and never answers; `port` of a closed one is refused. */
+async function listener(silent: boolean): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => void sockets.add(s));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  if (!silent) await close();
+  return { port, close };
+}
+
+describe("openclaw doctor: session store reachable", () => {
+  it("SQLite default: ok without creating the file; an existing store opens; a file that is not SQLite is a finding", async () => {
+    const fresh = sandbox();
+    const file = path.join(fresh.state, "state", "sessions.sqlite");
+    const r = await fresh.run(["doctor"]);
+    expect(r.stdout).toContain(`✓ session store ${file} does not exist yet; the gateway creates it at first start`);
+    expect(fs.existsSync(file)).toBe(false);
+
+    const used = sandbox();
+    expect((await used.run(["sessions", "list"])).code).toBe(0); // creates the store, as a gateway would
+    const usedFile = path.join(used.state, "state", "sessions.sqlite");
+    expect(fs.existsSync(usedFile)).toBe(true);
+    const json = JSON.parse((await used.run(["doctor", "--json"])).stdout) as { findings: { check: string; severity: string; message: string }[] };
+    expect(json.findings.filter((f) => f.check === "session-store")).toEqual([{ check: "session-store", severity: "ok", message: `session store ${usedFile} opens (SQLite)` }]);
+
+    const broken = sandbox();
+    const brokenFile = path.join(broken.state, "elsewhere.sqlite");
+    broken.writeConfig({ session: { store: brokenFile } });
+    fs.writeFileSync(brokenFile, "this is not a database, just text that is long enough to have a header".repeat(20), { mode: 0o600 });
+    const b = await broken.run(["doctor"]);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toContain(`✗ session store ${brokenFile} does not open: The session store ${brokenFile} is not a SQLite database.`);
+    expect(b.stdout).toContain(`fix: repair or move ${brokenFile} away`);
+  });
+
+  it("Redis down (refused, or silent) is an error within ~2 s that names the URL without its password", async () => {
+    const refused = await listener(false);
+    const silent = await listener(true);
+    try {
+      const down = sandbox();
+      down.writeConfig({ session: { store: { kind: "redis", url: `redis://:hunter2-redis-password@127.0.0.1:${refused.port}/2`, keyPrefix: "gw:" } } });
+      const hung = sandbox();
+      hung.writeConfig({ session: { store: { kind: "redis", url: `redis://127.0.0.1:${silent.port}` } } });
+      const started = performance.now();
+      const [d, h] = await Promise.all([down.run(["doctor"]), hung.run(["doctor", "--json"])]);
+      expect(performance.now() - started).toBeLessThan(5_000);
+
+      expect(d.code).toBe(1);
+      expect(d.stdout).toContain(`✗ session store Redis redis://:****@127.0.0.1:${refused.port}/2 (keyPrefix "gw:") is not reachable: connect ECONNREFUSED`);
+      expect(d.stdout).toContain(`fix: start Redis there, or correct session.store.url in ${down.configPath}`);
+      expect(d.stdout + d.stderr).not.toContain("hunter2-redis-password");
+      // One finding, not a second warning from reading cooldowns off the same dead store.
+      expect(d.stderr).not.toContain("cooldowns not shown");
+
+      expect(h.code).toBe(1);
+      const report = JSON.parse(h.stdout) as { ok: boolean; findings: { check: string; severity: string; message: string }[] };
+      expect(report.ok).toBe(false);
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({ check: "session-store", severity: "error", message: `session store Redis redis://127.0.0.1:${silent.port} is not reachable: no answer within 2 s` }),
+      );
+    } finally {
+      await silent.close();
+    }
+  });
+});
+
+describeRedis("openclaw doctor: session store on a live Redis", () => {
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await redis?.cleanup();
+  });
+
+  it("Redis answering PING is ok", async () => {
+    const sb = sandbox();
+    sb.writeConfig({ session: { store: { kind: "redis", url: redis?.url ?? "", keyPrefix: "doctor:" } } });
+    const r = await sb.run(["doctor"]);
+    expect(r.stdout).toMatch(new RegExp(`✓ session store Redis redis://127\\.0\\.0\\.1:${redis?.port} \\(keyPrefix "doctor:"\\) answered PING in \\d+ ms`));
+    expect(r.stderr).toBe("");
   });
 });
 

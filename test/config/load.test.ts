@@ -64,3 +64,12 @@ describe("env precedence", () => {
     expect([...env.refusedFromCwd].sort()).toEqual(["OPENAI_API_KEY", "OPENCLAW_STATE_DIR"]);
   });
 });
+
+describe("config/openclaw.example.json5", () => {
+  it("is a valid config that uses the keys the README documents", () => {
+    const file = path.resolve("config/openclaw.example.json5");
+    const c = parseConfig(file, fs.readFileSync(file, "utf8"));
+    expect(c.agents?.defaults?.modelSelectionScope).toBe("session");
+    expect(c.commands?.allowFrom?.telegram).toEqual(["123456789"]);
+  });
+});
