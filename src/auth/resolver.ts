@@ -24,8 +24,8 @@ export type SkipReason =
   | "excluded_by_auth_order"
   | "superseded_by_pin";
 
-/** One credential the resolver considered, with the verdict. Holds the secret: mask before showing. */
-export interface Candidate {
+/** What identifies a credential and how it is shown. Holds the secret: mask before showing. */
+export interface CredentialIdentity {
   readonly id: string;
   readonly provider: string;
   readonly kind: "profile" | "env";
@@ -33,6 +33,10 @@ export interface Candidate {
   readonly source: CandidateSource;
   readonly secret: string;
   readonly masked: string;
+}
+
+/** One credential the resolver considered, with the verdict. Holds the secret: mask before showing. */
+export interface Candidate extends CredentialIdentity {
   readonly health: Health;
   readonly expires?: number;
   readonly email?: string;
@@ -82,14 +86,7 @@ export interface ResolverDeps {
 const TYPE_RANK: Record<CredentialType, number> = { oauth: 0, token: 1, api_key: 2 };
 
 /** The time-independent part of a candidate, computed once per credential file and provider. */
-interface Prepared {
-  readonly id: string;
-  readonly provider: string;
-  readonly kind: "profile" | "env";
-  readonly type: CredentialType;
-  readonly source: CandidateSource;
-  readonly secret: string;
-  readonly masked: string;
+interface Prepared extends CredentialIdentity {
   readonly expires: number | undefined;
   readonly email: string | undefined;
   /** A reason that holds whatever the time: missing, wrong provider, disabled, empty, excluded. */

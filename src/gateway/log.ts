@@ -12,3 +12,14 @@ export function streamLog(stream: NodeJS.WritableStream = process.stderr): Log {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Replaces a bot token in text, also in its URL-encoded form (Telegram puts it in request paths). */
+export function redactToken(text: string, token: string | undefined): string {
+  if (token === undefined || token === "") return text;
+  return text.split(token).join("<bot-token>").split(encodeURIComponent(token)).join("<bot-token>");
+}
+
+/** A log that never prints the channel's bot token, whatever a library error contains. */
+export function redactingLog(log: Log, token: string | undefined): Log {
+  return (level, message) => log(level, redactToken(message, token));
+}

@@ -3,20 +3,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
-/** The repository root (this file is `test/cli/support.ts`). */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The built binary the tests run, exactly as users do. */
-export const BIN = path.join(ROOT, "dist", "src", "cli", "main.js");
-
-/** Fails clearly when the CLI has not been built. */
-export function requireBuild(): void {
-  if (!fs.existsSync(BIN)) {
-    throw new Error(`${BIN} is missing: the CLI tests run the built binary. Run \`npm run build\` (or \`npx tsc -p tsconfig.json\`) first.`);
-  }
-}
+export { CLI as BIN, requireBuild } from "../support/cli.js";
+import { CLI as BIN } from "../support/cli.js";
 
 const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const issued: string[] = [];

@@ -1,9 +1,12 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
+/** The repository root (this file is `test/support/cli.ts`). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The built binary; tests run the real compiled CLI, as users do. */
-export const CLI = path.resolve("dist/src/cli/main.js");
+export const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
 
 /** Fails clearly when `npm run build` has not been run. */
 export function requireBuild(): void {

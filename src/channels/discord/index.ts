@@ -1,7 +1,7 @@
 import { REST, Routes, type Client } from "discord.js";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
-import { errorMessage, type Log } from "../../gateway/log.js";
+import { errorMessage, redactingLog } from "../../gateway/log.js";
 import { connectGateway } from "./gateway-client.js";
 import { InteractionHandler } from "./interactions.js";
 import { interactionsEndpoint, restWebhooks } from "./interactions-endpoint.js";
@@ -24,12 +24,6 @@ export interface DiscordStartOptions {
    * config) and re-registered when they differ (default 60 s; 0 turns it off).
    */
   readonly commandsRefreshMs?: number;
-}
-
-/** A log that never prints the token, whatever a library put in an error message. */
-export function redactingLog(log: Log, token: string | undefined): Log {
-  if (token === undefined || token === "") return log;
-  return (level, message) => log(level, message.split(token).join("<bot-token>"));
 }
 
 /** A running Discord channel. */

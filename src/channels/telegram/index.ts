@@ -1,7 +1,7 @@
 import { GrammyError } from "grammy";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
-import { errorMessage, type Log } from "../../gateway/log.js";
+import { errorMessage, redactToken, redactingLog } from "../../gateway/log.js";
 import { UserFacingError, userError } from "../../util/user-error.js";
 import { createTelegramBot } from "./bot.js";
 import { CommandMenuSync } from "./commands.js";
@@ -20,16 +20,6 @@ export interface TelegramChannelOptions {
   readonly typingIntervalMs?: number;
   /** Long-poll timeout in seconds (default 30). */
   readonly pollingTimeoutSeconds?: number;
-}
-
-/** Replaces the token, raw or URL-encoded (grammY puts it in request URLs), with `<bot-token>`. */
-export function redactToken(text: string, token: string): string {
-  return text.split(token).join("<bot-token>").split(encodeURIComponent(token)).join("<bot-token>");
-}
-
-/** A log that never prints the token. */
-export function redactingLog(log: Log, token: string): Log {
-  return (level, message) => log(level, redactToken(message, token));
 }
 
 /**

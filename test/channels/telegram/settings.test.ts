@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { telegramSettings } from "../../../src/channels/telegram/settings.js";
 import { secretMatches } from "../../../src/channels/telegram/webhook.js";
-import { redactToken } from "../../../src/channels/telegram/index.js";
+import { redactToken } from "../../../src/gateway/log.js";
 import { UserFacingError } from "../../../src/util/user-error.js";
 
 const codeOf = (fn: () => unknown): string | undefined => {
