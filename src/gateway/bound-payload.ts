@@ -1,4 +1,8 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { sessionStateDir } from "../config/paths.js";
+import { ensurePrivateDir, readIfExists } from "../util/secure-fs.js";
 
 /** What became of a pressed button's data. */
 export type UnboundPayload =
@@ -52,4 +56,29 @@ function parseBase36(s: string): string {
 /** A stable per-bot secret for {@link bindPayload}: every instance with the same token derives the same one. */
 export function payloadSecretFromToken(token: string): string {
   return crypto.createHash("sha256").update(`openclaw-choice:${token}`).digest("base64url");
+}
+
+/**
+ * A per-installation secret for {@link bindPayload} when no bot token exists to derive one from
+ * (Discord HTTP interactions without a token): 32 random bytes in `<state>/state/choice-secret`,
+ * 0600, created once and shared by every instance that shares the state directory.
+ */
+export function payloadSecretFromState(stateDir: string): string {
+  const dir = sessionStateDir(stateDir);
+  const file = path.join(dir, "choice-secret");
+  const existing = readIfExists(file)?.trim();
+  if (existing) return existing;
+  ensurePrivateDir(dir);
+  // Written whole to a temp file, then hard-linked into place: the link fails if another instance
+  // got there first, and nobody ever reads a half-written secret.
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(tmp, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  try {
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return (readIfExists(file) ?? "").trim();
 }

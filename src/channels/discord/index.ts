@@ -1,6 +1,6 @@
 import { REST, Routes, type Client } from "discord.js";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
-import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
+import { payloadSecretFromState, payloadSecretFromToken } from "../../gateway/bound-payload.js";
 import { errorMessage, redactingLog } from "../../gateway/log.js";
 import { connectGateway } from "./gateway-client.js";
 import { InteractionHandler } from "./interactions.js";
@@ -52,11 +52,11 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
   if (token === undefined && settings.publicKey === undefined) {
     throw new Error("discord: set channels.discord.token (or DISCORD_BOT_TOKEN), or channels.discord.interactions.publicKey");
   }
-  if (token === undefined) log("warn", "discord: no bot token; picker buttons are bound with the public key only and commands are not registered");
+  if (token === undefined) log("warn", "discord: no bot token; slash commands are not registered (register them once with a token)");
   const handler = new InteractionHandler({
     host,
     log,
-    secret: payloadSecretFromToken(token ?? `public-key:${settings.publicKey ?? ""}`),
+    secret: token !== undefined ? payloadSecretFromToken(token) : payloadSecretFromState(host.services.stateDir),
     ephemeral: settings.ephemeral,
     ...(opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}),
   });
