@@ -27,7 +27,8 @@ function stateWithProfiles(config: object = {}): string {
 
 beforeAll(requireBuild);
 
-describe("openclaw gateway (console channel)", () => {
+// Several tests run two gateway processes side by side; on a busy 2-core CI machine that needs room.
+describe("openclaw gateway (console channel)", { timeout: 45_000 }, () => {
   it("answers piped commands in order and exits at EOF", () => {
     const stateDir = stateWithProfiles();
     const r = runCli(["gateway"], { stateDir, input: "/model list\n/model status\n" });

@@ -36,6 +36,8 @@ export class GatewayProcess {
   private buffer = "";
   private waiters: Array<() => void> = [];
 
+  private errors = "";
+
   constructor(stateDir: string, env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [CLI, "gateway"], { cwd: stateDir, env: cliEnv(stateDir, env) });
     this.child.stdout.setEncoding("utf8");
@@ -43,6 +45,8 @@ export class GatewayProcess {
       this.buffer += d;
       for (const w of this.waiters.splice(0)) w();
     });
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (d: string) => (this.errors += d));
   }
 
   /** Everything printed so far. */
@@ -56,7 +60,9 @@ export class GatewayProcess {
     this.child.stdin.write(`${line}\n`);
     const deadline = Date.now() + timeoutMs;
     while (!until.test(this.buffer.slice(start))) {
-      if (Date.now() > deadline) throw new Error(`no ${until} after ${JSON.stringify(line)}; got: ${this.buffer.slice(start)}`);
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`no ${until} after ${JSON.stringify(line)}; got: ${this.buffer.slice(start)}; stderr: ${this.errors}; exit: ${this.child.exitCode}`);
+      }
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);
@@ -67,6 +73,7 @@ export class GatewayProcess {
 
   /** Sends a signal and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
     this.child.kill(signal);
     return exited;
