@@ -95,6 +95,10 @@ export async function planSelection(ctx: CommandContext, cmd: SelectCommand, opt
     if (ctx.invocation.isGroup && !ctx.isOwner) {
       return { ok: false, error: userError("owner_only", "Only an owner can pin a profile in a group. Nothing was changed.", "Choose the model without @profile, or pin it in a direct message with me.") };
     }
+    // With dmScope "main" every direct message shares one session: a pin here pins it for everyone.
+    if (!ctx.isOwner && ctx.sessionKey === `agent:${agentId}:main`) {
+      return { ok: false, error: userError("owner_only", "Direct messages share one session here (session.dmScope is \"main\"), so only an owner can pin a profile. Nothing was changed.", "Choose the model without @profile, or ask an owner to set session.dmScope to \"per-channel-peer\".") };
+    }
     const found = findProfile(services.profiles.read(agentId), model, cmd.profile, cmd.glued ?? false);
     if (!found.ok) return found;
     if (found.value !== undefined) return { ok: true, value: { model, scope: scope.value, pin: { profileId: found.value, source: "user" } } };

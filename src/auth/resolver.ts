@@ -130,9 +130,11 @@ export class CredentialResolver {
     const usable: Candidate[] = [];
     const cooling: Candidate[] = [];
     const skipped: Candidate[] = [];
-    if (pinned && (supersede || pin?.source === "user")) usable.push(pinned);
+    // The pin leads the list whenever it decides the answer: usable, or a user pin that cannot serve.
+    const pinLeads = pinned !== undefined && (supersede || pin?.source === "user");
+    if (pinLeads) usable.push(pinned);
     for (const e of entries) {
-      if (supersede && e.id === pinned?.id) continue;
+      if (pinLeads && e.id === pinned.id) continue;
       const c = this.candidate(e, e.source, req.model, now, supersede);
       // Superseded candidates keep their would-be place: right after the pin, before cooling ones.
       if (c.usable || c.reason === "superseded_by_pin") usable.push(c);

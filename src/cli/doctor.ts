@@ -330,6 +330,24 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     }
   }
 
+  // dmScope "main" (OpenClaw's default) gives every direct message one session: right for a
+  // personal bot, a privacy problem (one conversation, one pin) for a bot several people use.
+  if ((config.session?.dmScope ?? "main") === "main") {
+    const shared = (["telegram", "discord"] as const).filter((name) => {
+      const ch = channels[name];
+      const list = allowFrom[name] ?? allowFrom["*"] ?? [];
+      return ch !== undefined && ch.enabled !== false && (list.includes("*") || list.length > 1);
+    });
+    if (shared.length > 0) {
+      findings.push({
+        check: "channels",
+        severity: "warn",
+        message: `session.dmScope is "main": every direct message on ${shared.join(" and ")} shares one session (model, pin and conversation), and several people may write to the bot`,
+        fix: `set session.dmScope to "per-channel-peer" in ${ctx.loaded.path}`,
+      });
+    }
+  }
+
   const problems = findings.filter((f) => f.severity === "warn" || f.severity === "error");
   if (opts.json) {
     io.out(toJson({ stateDir: ctx.stateDir, configPath: ctx.loaded.path, ok: problems.length === 0, findings }));

@@ -1,4 +1,4 @@
-import type { CredentialType, RawAuthProfile } from "../auth/profiles.js";
+import { normalizeProfile, type CredentialType, type RawAuthProfile } from "../auth/profiles.js";
 import { maskSecret } from "../auth/mask.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliContext } from "./cli-context.js";
@@ -60,6 +60,15 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
     const existing = file.profiles[profileId];
     if (existing && existing.provider !== provider) {
       fail("profile_provider_mismatch", `Profile ${profileId} already exists for provider ${existing.provider}, not ${provider}.`, "Choose another --profile-id, or remove it first with `openclaw models auth logout`.");
+    }
+    // Replacing a key with a key (rotation) is expected; silently turning a token into a key is not.
+    const existingType = existing ? normalizeProfile(profileId, existing).type : undefined;
+    if (existingType !== undefined && existingType !== cred.type) {
+      fail(
+        "profile_type_mismatch",
+        `Profile ${profileId} holds a ${existingType}; this would replace it with a ${cred.type}. Nothing was changed.`,
+        `Choose another --profile-id (e.g. ${provider}:${cred.type === "api_key" ? "default" : "token"}), or remove it first with \`openclaw models auth logout ${profileId}\`.`,
+      );
     }
     file.profiles[profileId] = profile;
   });

@@ -23,10 +23,3 @@ export function accessFor(config: OpenClawConfig, channel: string, senderId: str
   const allowed = isOwner || list.includes("*") || list.includes(senderId);
   return { allowed, isOwner };
 }
-
-/** True when some non-owner may use commands on the channel, or an owner of that channel exists. */
-export function channelHasUsers(config: OpenClawConfig, channel: string): boolean {
-  const allowFrom = config.commands?.allowFrom ?? {};
-  const list = allowFrom[channel] ?? allowFrom["*"] ?? [];
-  return list.length > 0 || (config.commands?.ownerAllowFrom ?? []).some((o) => o.startsWith(`${channel}:`));
-}

@@ -51,7 +51,14 @@ export class GatewayHttpServer {
 
   /** Starts listening; resolves with the bound port. */
   async listen(port: number, host: string): Promise<number> {
-    const server = http.createServer((req, res) => void this.dispatch(req, res));
+    const server = http.createServer((req, res) => {
+      this.dispatch(req, res).catch((err: unknown) => {
+        // The client went away mid-body (or the socket broke): nothing left to answer.
+        this.log("warn", `${req.method ?? "?"} ${req.url ?? "?"}: request dropped: ${errorMessage(err)}`);
+        req.destroy();
+        if (!res.headersSent) res.destroy();
+      });
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

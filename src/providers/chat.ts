@@ -153,7 +153,11 @@ export function createChatResponder(services: GatewayServices, log: Log, options
   const rememberAutoPin = async (turn: Turn, used: Candidate): Promise<void> => {
     if (used.kind !== "profile" || turn.pin?.source === "user" || turn.pin?.profileId === used.id) return;
     try {
-      await services.sessions.update(turn.ctx.sessionKey, { profileId: used.id, pinSource: "auto", setBy: "gateway" }, services.clock());
+      await services.sessions.update(
+        turn.ctx.sessionKey,
+        { profileId: used.id, pinSource: "auto", setBy: "gateway", onlyIfProfileId: turn.pin?.profileId ?? null },
+        services.clock(),
+      );
     } catch (err) {
       log("warn", `chat: could not remember ${used.id} for ${turn.ctx.sessionKey}: ${errorMessage(err)}`);
     }

@@ -11,14 +11,17 @@ export interface EffectiveSession extends SessionRecord {
 /**
  * DESIGN section 5, "threads inherit the parent's pin": a topic or thread without its own model
  * inherits the parent chat's model, and without its own pin the parent's pin (profile and pin
- * source together). Own fields win. `setBy`/`updatedAt` describe the thread's own record when it
+ * source together). Own fields win, except that a person's pin on the parent beats the thread's
+ * own `auto` pin. `setBy`/`updatedAt` describe the thread's own record when it
  * has one, else the parent's. The result carries the thread's key.
  */
 export function mergeInherited(key: string, own: SessionRecord | undefined, parent: SessionRecord | undefined): EffectiveSession | undefined {
   if (!parent) return own && withOrigins(own, own, own);
   if (!own) return withOrigins({ ...parent, key }, parent, parent);
   const modelSource = own.model !== undefined ? own : parent;
-  const pinSource = own.profileId !== undefined ? own : parent;
+  // A thread's own auto pin only kept a cache warm; a person's pin on the parent chat wins over it.
+  const ownPinCounts = own.profileId !== undefined && !(own.pinSource === "auto" && parent.profileId !== undefined && parent.pinSource !== "auto");
+  const pinSource = ownPinCounts ? own : parent;
   const merged: SessionRecord = {
     key,
     updatedAt: own.updatedAt,

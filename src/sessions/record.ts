@@ -31,6 +31,7 @@ export function asPinSource(v: unknown): PinSource | undefined {
  * remember and is deleted (returns `undefined`).
  */
 export function applyPatch(key: string, prev: SessionRecord | undefined, patch: SessionPatch, now: number): SessionRecord | undefined {
+  if (patch.onlyIfProfileId !== undefined && (prev?.profileId ?? null) !== patch.onlyIfProfileId) return prev;
   const model = patch.model === undefined ? prev?.model : (patch.model ?? undefined);
   const profileId = patch.profileId === undefined ? prev?.profileId : (patch.profileId ?? undefined);
   if (model === undefined && profileId === undefined) return undefined;

@@ -26,6 +26,12 @@ export interface SessionPatch {
   readonly profileId?: string | null;
   readonly pinSource?: PinSource | null;
   readonly setBy?: string;
+  /**
+   * Apply the patch only if the session's pinned profile is still this one (`null`: no pin), else
+   * leave the record as it is. Checked inside the backend's write, so a slow model call cannot
+   * replace a pin a person set meanwhile with its `auto` pin.
+   */
+  readonly onlyIfProfileId?: string | null;
 }
 
 /**

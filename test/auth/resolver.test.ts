@@ -70,6 +70,8 @@ describe("CredentialResolver", () => {
     const expired = s.resolve({ pin: { profileId: "anthropic:old", source: "user" } });
     expect(expired.chosen).toBeUndefined();
     expect(expired.error?.code).toBe("pin_expired");
+    // Listed once, as the pin, however it also ranks.
+    expect(expired.candidates.filter((c) => c.id === "anthropic:old").map((c) => c.source)).toEqual(["pin"]);
     const other = s.resolve({ pin: { profileId: "openai:key", source: "user" } });
     expect(other.error?.code).toBe("pin_provider_mismatch");
     expect(other.error?.message).toContain("openai");

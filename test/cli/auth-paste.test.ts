@@ -132,3 +132,15 @@ describe("output hygiene", () => {
     expectNoSecretLeaked();
   });
 });
+
+describe("a pasted credential of another type", () => {
+  it("does not silently replace a stored setup-token", async () => {
+    const s = sandbox();
+    const token = setupToken();
+    expect((await s.run(["models", "auth", "paste-token", "--provider", "anthropic"], { input: token })).code).toBe(0);
+    const r = await s.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: apiKey() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Profile anthropic:manual holds a token");
+    expect(s.readProfiles().profiles["anthropic:manual"].token).toBe(token);
+  });
+});

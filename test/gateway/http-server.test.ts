@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayHttpServer, MAX_BODY_BYTES, parseJsonBody } from "../../src/gateway/http-server.js";
 
@@ -43,6 +44,22 @@ describe("GatewayHttpServer", () => {
     expect((await fetch(`${base}/echo`, { method: "POST", body: "{nope" })).status).toBe(400);
     expect(await (await fetch(`${base}/echo`, { method: "POST", body: '{"a":1}' })).json()).toEqual({ got: { a: 1 } });
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+  });
+
+  it("survives a client that disconnects in the middle of its body", async () => {
+    const port = Number(new URL(base).port);
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc");
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+      socket.on("error", reject);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
   it("keeps serving after a handler bug, which is logged without a stack", async () => {

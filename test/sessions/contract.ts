@@ -63,6 +63,22 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
         expect(await store.get(KEY)).toEqual(cleared);
       });
 
+      it("a conditional auto pin never replaces a pin someone set meanwhile", async () => {
+        // A model call started with no pin; while it ran, a person pinned anthropic:work.
+        await store.update(KEY, { profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" }, T0);
+        const after = await store.update(KEY, { profileId: "anthropic:b", pinSource: "auto", setBy: "gateway", onlyIfProfileId: null }, T0 + 1);
+        expect(after).toMatchObject({ profileId: "anthropic:work", pinSource: "user", updatedAt: T0 });
+        expect(await store.get(KEY)).toMatchObject({ profileId: "anthropic:work", pinSource: "user" });
+        // With the expected pin in place the write goes through.
+        const swapped = await store.update(KEY, { profileId: "anthropic:b", pinSource: "auto", setBy: "gateway", onlyIfProfileId: "anthropic:work" }, T0 + 2);
+        expect(swapped).toMatchObject({ profileId: "anthropic:b", pinSource: "auto", updatedAt: T0 + 2 });
+      });
+
+      it("a new profile without a stated source is a user pin, never an inherited auto one", async () => {
+        await store.update(KEY, { profileId: "anthropic:a", pinSource: "auto" }, T0);
+        expect(await store.update(KEY, { profileId: "anthropic:b" }, T0 + 1)).toMatchObject({ profileId: "anthropic:b", pinSource: "user" });
+      });
+
       it("clearing the profile clears its pin source too", async () => {
         await store.update(KEY, { model: "openai/gpt-5", profileId: "openai:a", pinSource: "user" }, T0);
         const rec = await store.update(KEY, { profileId: null }, T0 + 1);

@@ -25,12 +25,12 @@ describe("thread inheritance", () => {
       modelFrom: T,
       profileFrom: P,
     });
-    const ownPin: SessionRecord = { key: T, profileId: "anthropic:other", pinSource: "auto", updatedAt: 20 };
+    const ownPin: SessionRecord = { key: T, profileId: "anthropic:other", pinSource: "user", updatedAt: 20 };
     expect(mergeInherited(T, ownPin, parent)).toEqual({
       key: T,
       model: "anthropic/claude-opus-4-5",
       profileId: "anthropic:other",
-      pinSource: "auto",
+      pinSource: "user",
       updatedAt: 20,
       modelFrom: P,
       profileFrom: T,
@@ -58,5 +58,15 @@ describe("thread inheritance", () => {
     await store.update(T, { model: null, profileId: null }, 30);
     expect(await effectiveSession(store, T, P)).toMatchObject({ key: T, model: parent.model, modelFrom: P });
     expect(await effectiveSession(store, P)).toMatchObject({ key: P, profileId: "anthropic:work" });
+  });
+});
+
+describe("a parent's user pin and a thread's auto pin", () => {
+  it("the person's pin on the parent wins over the thread's own auto pin", () => {
+    const parent = { key: "p", profileId: "anthropic:work", pinSource: "user" as const, updatedAt: 2 };
+    const own = { key: "t", profileId: "anthropic:b", pinSource: "auto" as const, updatedAt: 1 };
+    expect(mergeInherited("t", own, parent)).toMatchObject({ profileId: "anthropic:work", pinSource: "user", profileFrom: "p" });
+    const ownUser = { ...own, pinSource: "user" as const };
+    expect(mergeInherited("t", ownUser, parent)).toMatchObject({ profileId: "anthropic:b", profileFrom: "t" });
   });
 });

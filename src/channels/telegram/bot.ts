@@ -87,12 +87,16 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
   async function answerMessage(inbound: InboundMessage): Promise<void> {
     const { invocation, target } = inbound;
     const bind = callbackBinder(secret, target.chatId, invocation.sender.id);
+    let ours = false;
     if (inbound.isCommand) {
       const command = deps.commandName?.(invocation.command) ?? invocation.command;
+      ours = host.hasCommand(command);
       const reply = await host.handleCommand(command === invocation.command ? invocation : { ...invocation, command }, TELEGRAM_CAPABILITIES);
       if (reply) return guard(`replying to /${command}`, () => delivery.send(target, reply, bind));
     }
-    if (!inbound.addressed) return;
+    // One of our commands that turned out to be an inline directive (`/model opus explain…`) is
+    // addressed to us even in a group without a mention.
+    if (!inbound.addressed && !ours) return;
     const stopTyping = keepTyping(bot.api, target, typingIntervalMs);
     const replies = await host.handleMessage({ ...invocation, command: "", args: "" }, inbound.text, TELEGRAM_CAPABILITIES).finally(stopTyping);
     for (const reply of replies) await guard("replying to a message", () => delivery.send(target, reply, bind));

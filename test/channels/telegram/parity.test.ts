@@ -82,4 +82,14 @@ describe("Telegram: OpenClaw /model parity", () => {
     expect(sent?.messages?.at(-1)).toMatchObject({ role: "user", content: "explain this diff" });
     expect((await harness.gateway.services.sessions.get("agent:main:main"))?.model).toBe("anthropic/claude-haiku-5-5");
   });
+
+  it("applies an inline directive in a group without a mention", async () => {
+    provider.script(KEY, { kind: "text", text: "Group answer." });
+    const harness = await start();
+    harness.fake.userMessage({ chat: GROUP, from: ALICE, text: "/opus summarise the thread" });
+    const texts = [textOf(await nextMessage(harness.fake, GROUP.id)), textOf(await nextMessage(harness.fake, GROUP.id))].join("\n");
+    expect(texts).toContain("claude-opus-5-5");
+    expect(texts).toContain("Group answer.");
+    expect(provider.requestsFor(KEY).at(-1)?.messages?.at(-1)).toMatchObject({ role: "user", content: "summarise the thread" });
+  });
 });

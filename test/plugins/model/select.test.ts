@@ -122,7 +122,7 @@ describe("/model <ref>[@profile]", () => {
     expect(expired.text).toContain("The pinned profile anthropic:old expired 1h ago");
   });
 
-  test("pinning in a group needs an owner; a non-owner may pin in a DM", async () => {
+  test("pinning in a group needs an owner; a non-owner may not pin the shared main DM session", async () => {
     await setup();
     const refused = await h.text("/model opus@work", { ...GROUP, isOwner: false });
     expect(refused.text).toContain("Only an owner can pin a profile in a group");
@@ -131,7 +131,11 @@ describe("/model <ref>[@profile]", () => {
     expect(unpinned.text).toContain("Model for this chat");
     await h.text("/model opus@work", { ...GROUP, isOwner: true });
     expect((await h.sessions.get(GROUP_KEY))?.profileId).toBe("anthropic:work");
-    await h.text("/model opus@ci", { isOwner: false });
+    // dmScope "main": every DM is one session, so a non-owner's pin would pin it for everyone.
+    const shared = await h.text("/model opus@ci", { isOwner: false });
+    expect(shared.text).toContain("only an owner can pin a profile");
+    expect((await h.sessions.get(DM_KEY))?.profileId).toBeUndefined();
+    await h.text("/model opus@ci", { isOwner: true });
     expect((await h.sessions.get(DM_KEY))?.profileId).toBe("anthropic:ci");
   });
 
