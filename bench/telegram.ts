@@ -6,29 +6,16 @@
  */
 import fs from "node:fs";
 import { Bot } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
+import type { Update } from "grammy/types";
 import { installHandlers, TELEGRAM_CAPABILITIES } from "../src/channels/telegram/bot.js";
 import { payloadSecretFromToken } from "../src/gateway/bound-payload.js";
 import { createTestGateway } from "../test/support/gateway.js";
+import { botInfoFor } from "../test/fakes/telegram-bot-api.js";
 import { opsPerSecond, percentile, type BenchResult } from "./result.js";
 
 const TOKEN = "123456789:BENCH-token";
 const OWNER = 1001;
-const BOT_INFO: UserFromGetMe = {
-  id: 123456789,
-  is_bot: true,
-  first_name: "Bench",
-  username: "bench_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+const BOT_INFO = botInfoFor(123456789, "bench_bot", "Bench");
 
 function statusUpdate(updateId: number, chatId: number): Update {
   const text = "/model status";

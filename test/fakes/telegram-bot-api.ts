@@ -539,21 +539,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.token = opts.token ?? `${botId}:TEST-fake-telegram-token`;
     const username = opts.botUsername ?? "fake_test_bot";
     this.botUser = { id: botId, is_bot: true, first_name: "Fake Bot", username };
-    this.botInfo = {
-      id: botId,
-      is_bot: true,
-      first_name: "Fake Bot",
-      username,
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      can_manage_bots: false,
-      supports_join_request_queries: false,
-    };
+    this.botInfo = botInfoFor(botId, username, "Fake Bot");
     this.handlers = new Map<string, Handler>([
       ["getMe", () => this.botInfo],
       ["sendMessage", (p) => this.sendMessage(p)],
@@ -1122,4 +1108,23 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const fake = new FakeTelegramServer(opts);
   await fake.listen();
   return fake;
+}
+
+/** A complete `getMe` answer, as grammY's `botInfo` option wants it (skips the network call). */
+export function botInfoFor(id: number, username: string, firstName: string): UserFromGetMe {
+  return {
+    id,
+    is_bot: true,
+    first_name: firstName,
+    username,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
 }
