@@ -55,7 +55,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const log = opts.log ?? streamLog();
   const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const config = ctx.loaded.config;
-  const sessions = await openSessionStore({ config, stateDir: ctx.stateDir });
+  const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });
   const services = createGatewayServices({
     stateDir: ctx.stateDir,
     configPath: configPathOf(processEnv),
@@ -91,6 +91,8 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     await (opts.stopSignal ?? signals());
     log("info", "shutting down");
   } finally {
+    // In-flight model calls end now rather than after their timeout; then channels drain.
+    services.chat?.close();
     for (const c of channels.reverse()) await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
     await http.close();
     await sessions.close();

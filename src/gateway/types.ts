@@ -145,4 +145,6 @@ export interface ChatResponder {
   respond(ctx: CommandContext, text: string): Promise<Reply>;
   /** Forgets the conversation history of a session (`/new`, `/reset`). */
   reset(sessionKey: string): Promise<void>;
+  /** Aborts model calls in flight (shutdown); their turns end with a short failure reply. */
+  close(): void;
 }

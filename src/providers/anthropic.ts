@@ -43,7 +43,7 @@ export async function completeAnthropic(credential: CallCredential, req: Complet
     max_tokens: req.maxTokens,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
     ...(req.system !== undefined ? { system: req.system } : {}),
-  });
+  }, req.signal ? { signal: req.signal } : undefined);
   const text = message.content
     .map((block) => (block.type === "text" ? block.text : ""))
     .join("");

@@ -102,6 +102,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     log(outcome.ok ? "info" : "warn", redactSecrets(line, turn.secrets));
   };
 
+  // Aborted by close(): a shutdown does not wait out a slow provider.
+  const shutdown = new AbortController();
+
   const call = async (turn: Turn, c: Candidate, messages: readonly ChatMessage[]): Promise<CallOutcome> => {
     const started = performance.now();
     let outcome: CallOutcome;
@@ -111,6 +114,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         messages,
         maxTokens: turn.answerTokens,
         timeoutMs,
+        signal: shutdown.signal,
         ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
       });
       outcome = { ok: true, result };
@@ -269,6 +273,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     },
     async reset(sessionKey: string): Promise<void> {
       history.reset(sessionKey);
+    },
+    close(): void {
+      shutdown.abort();
     },
   };
 }

@@ -25,6 +25,8 @@ export interface CompletionRequest {
   /** Gives up after this long; the SDK's timeout error is classified as `timeout`. */
   readonly timeoutMs: number;
   readonly system?: string;
+  /** Aborts the request (gateway shutdown). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a completion produced. */

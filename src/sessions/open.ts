@@ -38,7 +38,13 @@ export function sessionStoreLocation(config: OpenClawConfig, stateDir: string): 
  * SQLite is the default; the Redis client is imported only when Redis is configured, so SQLite
  * users and the CLI never load it. Redis that cannot be reached rejects with `store_unavailable`.
  */
-export async function openSessionStore(opts: { config: OpenClawConfig; stateDir: string; clock?: Clock }): Promise<PeekableSessionStore> {
+export async function openSessionStore(opts: {
+  config: OpenClawConfig;
+  stateDir: string;
+  clock?: Clock;
+  /** Outage and recovery notices of a networked backend, for the log. */
+  onStatus?: (message: string) => void;
+}): Promise<PeekableSessionStore> {
   const location = sessionStoreLocation(opts.config, opts.stateDir);
   const cache = {
     ...(opts.config.session?.cacheSize !== undefined ? { max: opts.config.session.cacheSize } : {}),
@@ -49,6 +55,7 @@ export async function openSessionStore(opts: { config: OpenClawConfig; stateDir:
     const backend = await RedisSessionStore.open({
       url: location.url,
       ...(location.keyPrefix !== undefined ? { keyPrefix: location.keyPrefix } : {}),
+      ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
     });
     return new CachedSessionStore(backend, cache);
   }

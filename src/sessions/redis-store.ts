@@ -21,6 +21,8 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number;
   /** Giving up on a (re)connection attempt (ms, default 2000). */
   readonly connectTimeoutMs?: number;
+  /** Told once when Redis becomes unreachable and once when it is back, for the operator's log. */
+  readonly onStatus?: (message: string) => void;
 }
 
 /** Hash fields of a session, in the order the scripts use. */
@@ -172,7 +174,20 @@ export class RedisSessionStore implements WatchableSessionStore {
       disconnectTimeout: 100,
     };
     const client = new Redis(opts.url, options);
-    client.on("error", () => undefined); // reported through the rejected calls instead
+    // Callers see failures as rejected calls; the operator gets one line per outage, not one per retry.
+    let down = false;
+    client.on("error", () => undefined);
+    // `reconnecting` comes only after a connection was lost, never after our own quit().
+    client.on("reconnecting", () => {
+      if (down) return;
+      down = true;
+      opts.onStatus?.('session store unreachable; commands answer "temporarily unavailable" until it is back');
+    });
+    client.on("ready", () => {
+      if (!down) return;
+      down = false;
+      opts.onStatus?.("session store reachable again");
+    });
     const sub = client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     sub.on("error", () => undefined);
     const store = new RedisSessionStore(client, sub, opts.keyPrefix ?? DEFAULT_KEY_PREFIX);

@@ -290,6 +290,19 @@ describe("chat: failover", () => {
     expect(await h.say("hi")).toBe(`Anthropic did not answer within 300ms for ${SONNET}; please try again in a moment.`);
   });
 
+  it("close() ends a call in flight at once instead of waiting for its timeout", async () => {
+    fake.script(KEY_A, { kind: "hang" });
+    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } }, chat: { timeoutMs: 60_000 } });
+    const started = Date.now();
+    const answer = h.say("hi");
+    await new Promise((r) => setTimeout(r, 100));
+    h.chat.close();
+    const text = await answer;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(text).not.toBe("");
+    expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns ?? []).toEqual([]);
+  });
+
   it("an auto pin is tried first but does not stop rotation", async () => {
     fake.script(KEY_B, { kind: "status", status: 401 });
     fake.script(KEY_A, { kind: "text", text: "a answers" });

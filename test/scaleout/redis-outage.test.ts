@@ -96,6 +96,8 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
     expect(again.ms).toBeLessThan(3_000);
     expect(gw?.alive).toBe(true);
     expect(gw?.stderr ?? "").not.toMatch(/unhandled|TypeError|\n\s+at /);
+    // The operator sees the outage once in the log, not once per reconnect attempt.
+    expect((gw?.stderr ?? "").match(/session store unreachable/g)).toHaveLength(1);
   });
 
   it("recovers by itself when Redis is back: the acknowledged pin is there and a new pin works", async () => {
@@ -122,6 +124,7 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
     const status = (await timed("/model status", /Agent: main/)).out;
     expect(status).toContain("claude-opus-5-5");
     expect(status).toMatch(/anthropic:b.*pinned/);
+    expect(gw?.stderr ?? "").toContain("session store reachable again");
     expect(sessionsInRedis()).toEqual([expect.objectContaining({ key: "agent:main:main", model: "anthropic/claude-opus-5-5", profileId: "anthropic:b", pinSource: "user" })]);
   });
 

@@ -1,4 +1,4 @@
-import { REST, Routes, type Client } from "discord.js";
+import { Events, REST, Routes, type Client } from "discord.js";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromState, payloadSecretFromToken } from "../../gateway/bound-payload.js";
 import { errorMessage, redactingLog } from "../../gateway/log.js";
@@ -60,6 +60,7 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
     ephemeral: settings.ephemeral,
     ...(opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}),
   });
+  let stopping = false;
   const inflight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     inflight.add(work);
@@ -75,7 +76,9 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
   if (settings.publicKey !== undefined) {
     rest = new REST(settings.apiBase ? { api: settings.apiBase } : {});
     if (token !== undefined) rest.setToken(token);
-    env.http.route("POST", settings.interactionsPath, interactionsEndpoint({ publicKey: settings.publicKey, handler, webhooks: restWebhooks(rest), log, track }));
+    const endpoint = interactionsEndpoint({ publicKey: settings.publicKey, handler, webhooks: restWebhooks(rest), log, track });
+    // Once stopping, new interactions are refused rather than started against a closing store.
+    env.http.route("POST", settings.interactionsPath, (req) => (stopping ? { status: 503, body: { error: "shutting down" } } : endpoint(req)));
     log("info", `discord: interactions endpoint on POST ${settings.interactionsPath}`);
     if (token !== undefined && applicationId === undefined) {
       try {
@@ -118,7 +121,10 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
     ...(applicationId !== undefined ? { applicationId } : {}),
     register: () => register(),
     stop: async () => {
+      stopping = true;
       clearInterval(refresh);
+      // No new work from the WebSocket either; what is in flight finishes, then the client closes.
+      client?.removeAllListeners(Events.InteractionCreate).removeAllListeners(Events.MessageCreate);
       await drain();
       await client?.destroy();
     },

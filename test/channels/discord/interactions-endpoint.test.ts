@@ -172,3 +172,19 @@ describe("HTTP interactions that take longer than the window", () => {
     }
   });
 });
+
+describe("HTTP interactions endpoint after stop", () => {
+  it("refuses new interactions with 503 once the channel is stopping", async () => {
+    const own = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD], interactions: { publicKey: keys.publicKeyHex } });
+    const server = new GatewayHttpServer(() => undefined);
+    const running = await startDiscord({ host: own.host, http: server, log: () => undefined, env: { DISCORD_BOT_TOKEN: fake.token } }, { commandsRefreshMs: 0 });
+    const port = await server.listen(0, "127.0.0.1");
+    const to = `http://127.0.0.1:${port}/discord/interactions`;
+    const body = JSON.stringify({ type: 1, id: "1", application_id: fake.applicationId, token: "t", version: 1 });
+    expect((await post(body, signedHeaders(keys.privateKey, body), to)).status).toBe(200);
+    await running.stop();
+    expect((await post(body, signedHeaders(keys.privateKey, body), to)).status).toBe(503);
+    await server.close();
+    await own.close();
+  });
+});

@@ -98,6 +98,7 @@ describe("telegram adapter (stub plugin)", () => {
         return { text: `model says: ${text}` };
       },
       reset: async () => undefined,
+      close: () => undefined,
     };
     fake.userMessage({ chat: DM, from: ALICE, text: "/unknown thing" });
     await fake.waitForCall("sendChatAction", (c) => c.payload.action === "typing");
@@ -115,7 +116,7 @@ describe("telegram adapter (stub plugin)", () => {
 
   it("ignores /cmd@OtherBot and unaddressed group chatter, but answers a mention", async () => {
     const { fake, gateway } = await start();
-    gateway.services.chat = { respond: async (_ctx, text) => ({ text: `model: ${text}` }), reset: async () => undefined };
+    gateway.services.chat = { respond: async (_ctx, text) => ({ text: `model: ${text}` }), reset: async () => undefined, close: () => undefined };
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@OtherBot one" });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "just chatting" });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@gateway_test_bot two" });

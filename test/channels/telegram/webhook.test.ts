@@ -76,7 +76,7 @@ describe("telegram webhook mode", () => {
     const { fake, http, gateway } = await startWebhookHarness();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    gateway.services.chat = { respond: async () => (await gate, { text: "slow answer" }), reset: async () => undefined };
+    gateway.services.chat = { respond: async () => (await gate, { text: "slow answer" }), reset: async () => undefined, close: () => undefined };
     const slow = await http.handle(post(JSON.stringify(fake.buildUserMessage({ chat: DM, from: ALICE, text: "think hard" })), SECRET));
     expect(slow.status).toBe(200);
     expect(fake.callsTo("sendMessage")).toEqual([]);

@@ -382,7 +382,7 @@ describe("/new", () => {
   test("asks the chat responder to forget the conversation", async () => {
     await setup();
     const resets: string[] = [];
-    const services: GatewayServices = { ...h.services, chat: { respond: async () => ({ text: "" }), reset: async (k) => void resets.push(k) } };
+    const services: GatewayServices = { ...h.services, chat: { respond: async () => ({ text: "" }), reset: async (k) => void resets.push(k), close: () => undefined } };
     const def = modelPlugin.commands(services).find((c) => c.name === "new");
     await def?.handler({ ...h.ctx({}, { command: "new" }), services });
     expect(resets).toEqual([DM_KEY]);
