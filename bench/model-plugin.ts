@@ -19,7 +19,7 @@ function makeState(): string {
   fs.chmodSync(dir, 0o700);
   fs.writeFileSync(
     path.join(dir, "openclaw.json"),
-    JSON.stringify({ agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } }, commands: { allowFrom: { telegram: ["*"] } } }),
+    JSON.stringify({ agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } }, commands: { allowFrom: { telegram: ["*"] }, ownerAllowFrom: ["telegram:4242"] } }),
     { mode: 0o600 },
   );
   const agentDir = path.join(dir, "agents", "main", "agent");
