@@ -1,28 +1,24 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
+import { writeStateDir } from "../support/state.js";
 
 const TOKEN = "sk-ant-oat01-" + "Q".repeat(84) + "Fq1x";
 const KEY = "sk-ant-api03-" + "k".repeat(80) + "AbCd";
 
 function stateWithProfiles(config: object = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-gw-"));
-  fs.writeFileSync(path.join(dir, "openclaw.json"), JSON.stringify(config));
-  const agent = path.join(dir, "agents", "main", "agent");
-  fs.mkdirSync(agent, { recursive: true });
-  fs.writeFileSync(
-    path.join(agent, "auth-profiles.json"),
-    JSON.stringify({
+  return writeStateDir({
+    prefix: "openclaw-gw-",
+    config,
+    authProfiles: {
       version: 1,
       profiles: {
         "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() + 5 * 3_600_000 },
         "anthropic:key": { type: "api_key", provider: "anthropic", key: KEY },
       },
-    }),
-  );
-  return dir;
+    },
+  });
 }
 
 beforeAll(requireBuild);

@@ -4,12 +4,11 @@
  * its own when Redis is back, with every acknowledged pin still there.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
 import { requireBuild, runCli } from "../support/cli.js";
+import { writeStateDir } from "../support/state.js";
 import { GatewayChild } from "./support.js";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(80) + "OutA";
@@ -32,26 +31,17 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
     requireBuild();
     // Append-only with fsync on every write: a restart on the same data directory keeps every acknowledged pin.
     redis = await RedisServer.start({ durable: true });
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-outage-"));
-    fs.chmodSync(stateDir, 0o700);
-    fs.writeFileSync(
-      path.join(stateDir, "openclaw.json"),
-      JSON.stringify({ session: { store: { kind: "redis", url: redis.url, keyPrefix: `outage-${process.pid}:` } } }),
-      { mode: 0o600 },
-    );
-    const agentDir = path.join(stateDir, "agents", "main", "agent");
-    fs.mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(
-      path.join(agentDir, "auth-profiles.json"),
-      JSON.stringify({
+    stateDir = writeStateDir({
+      prefix: "openclaw-outage-",
+      config: { session: { store: { kind: "redis", url: redis.url, keyPrefix: `outage-${process.pid}:` } } },
+      authProfiles: {
         version: 1,
         profiles: {
           "anthropic:a": { type: "api_key", provider: "anthropic", key: KEY_A },
           "anthropic:b": { type: "api_key", provider: "anthropic", key: KEY_B },
         },
-      }),
-      { mode: 0o600 },
-    );
+      },
+    });
     gw = new GatewayChild(stateDir);
   });
 

@@ -3,13 +3,12 @@
  * pins through Redis. A pin typed at instance A is what instance B uses for the very next message.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
 import { startFakeTelegram, type Call, type FakeTelegram } from "../fakes/telegram-bot-api.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
+import { writeStateDir } from "../support/state.js";
 import { requireBuild } from "../support/cli.js";
 import { GatewayChild } from "./support.js";
 
@@ -35,20 +34,16 @@ describeRedis("two gateway instances behind one Telegram webhook, sharing Redis"
     provider.script(FIRST_KEY, { kind: "text", text: "answer paid by first" });
     provider.script(SECOND_KEY, { kind: "text", text: "answer paid by second" });
 
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-scaleout-"));
-    fs.chmodSync(stateDir, 0o700);
     const config = {
       session: { store: { kind: "redis", url: redis.url, keyPrefix: `scaleout-${process.pid}:` } },
       channels: { telegram: { webhookUrl: "https://example.invalid/hook", webhookSecret: SECRET, apiRoot: telegram.apiRoot } },
       commands: { ownerAllowFrom: [`telegram:${OWNER}`] },
       models: { providers: { anthropic: { baseUrl: provider.url } } },
     };
-    fs.writeFileSync(path.join(stateDir, "openclaw.json"), JSON.stringify(config, null, 2), { mode: 0o600 });
-    const agentDir = path.join(stateDir, "agents", "main", "agent");
-    fs.mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(
-      path.join(agentDir, "auth-profiles.json"),
-      JSON.stringify({
+    stateDir = writeStateDir({
+      prefix: "openclaw-scaleout-",
+      config,
+      authProfiles: {
         version: 1,
         profiles: {
           "anthropic:first": { type: "api_key", provider: "anthropic", key: FIRST_KEY },
@@ -56,9 +51,8 @@ describeRedis("two gateway instances behind one Telegram webhook, sharing Redis"
         },
         // Without a pin every instance uses "first", so a request paid by "second" proves the pin.
         order: { anthropic: ["anthropic:first", "anthropic:second"] },
-      }),
-      { mode: 0o600 },
-    );
+      },
+    });
 
     const env = { TELEGRAM_BOT_TOKEN: telegram.token };
     const gwA = new GatewayChild(stateDir, env);

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { openSessionStore } from "../../src/sessions/open.js";
 import { createGatewayServices } from "../../src/gateway/services.js";
@@ -7,6 +6,7 @@ import { PluginHost } from "../../src/gateway/host.js";
 import type { GatewayServices, PluginDefinition } from "../../src/gateway/types.js";
 import type { Log } from "../../src/gateway/log.js";
 import { modelPlugin } from "../../plugins/model/index.js";
+import { writeStateDir } from "./state.js";
 import type { Clock } from "../../src/util/clock.js";
 
 /** A gateway assembled from the real parts over a temporary state directory. */
@@ -36,15 +36,13 @@ export interface TestGatewayOptions {
 
 /** Builds a gateway (real SQLite store, real config and credential files) in a temp dir. */
 export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
-  const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-test-"));
-  fs.chmodSync(stateDir, 0o700);
+  const stateDir = writeStateDir({
+    prefix: "openclaw-test-",
+    ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}),
+  });
   const configPath = path.join(stateDir, "openclaw.json");
-  if (opts.config) fs.writeFileSync(configPath, JSON.stringify(opts.config, null, 2), { mode: 0o600 });
-  if (opts.authProfiles) {
-    const dir = path.join(stateDir, "agents", "main", "agent");
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(dir, "auth-profiles.json"), JSON.stringify(opts.authProfiles, null, 2), { mode: 0o600 });
-  }
   const logs: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
   const config = JSON.parse(fs.existsSync(configPath) ? fs.readFileSync(configPath, "utf8") : "{}") as Parameters<typeof openSessionStore>[0]["config"];
