@@ -1,22 +1,13 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLAUDE_CODE_ONLY_MESSAGE, startFakeProvider, type FakeProvider } from "./provider-api.js";
+import { describe, expect, it } from "vitest";
+import { CLAUDE_CODE_ONLY_MESSAGE, startFakeProvider } from "./provider-api.js";
+import { useFakeProvider } from "./use-fake-provider.js";
 
 const MODEL = "claude-sonnet-4-6";
 const ask = { model: MODEL, max_tokens: 64, messages: [{ role: "user" as const, content: "hi" }] };
 
-let fake: FakeProvider;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+const fake = useFakeProvider();
 
 function anthropic(apiKey: string, extra: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic {
   return new Anthropic({ apiKey, baseURL: fake.url, maxRetries: 0, ...extra });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { describe, expect, it } from "vitest";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { callProvider, providerModelId } from "../../src/providers/call.js";
 import { classifyError } from "../../src/providers/classify.js";
 import { isBearerToken } from "../../src/providers/anthropic.js";
@@ -12,16 +12,7 @@ function provider(over: Partial<CatalogProvider>): CatalogProvider {
   return { id: "anthropic", name: "Anthropic", baseUrl: "", api: "anthropic-messages", envKeys: [], tokenEnvKeys: [], models: [], ...over };
 }
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+const fake = useFakeProvider();
 
 describe("callProvider", () => {
   it("returns the text and usage of an Anthropic answer", async () => {

@@ -2,8 +2,8 @@
  * The chat responder inside the real gateway: SQLite session store, the `/model` plugin, the host's
  * routing, wired as `openclaw gateway` wires it. What a user types decides what the fake provider sees.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { createTestGateway, type TestGateway } from "../support/gateway.js";
 import { createChatResponder } from "../../src/providers/chat.js";
 import type { ChannelCapabilities, CommandInvocation } from "../../src/gateway/types.js";
@@ -17,19 +17,10 @@ function invocation(command: string, args = ""): CommandInvocation {
   return { channel: "console", chatId: "local", sender: { id: "local" }, isGroup: false, command, args, via: "text" };
 }
 
-let fake: FakeProvider;
 let gw: TestGateway | undefined;
 const replies: string[] = [];
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+const fake = useFakeProvider();
 afterEach(async () => {
   if (gw) expect(leaks([...replies, ...gw.logs], [KEY_A, KEY_B])).toEqual([]);
   replies.length = 0;

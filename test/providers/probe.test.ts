@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { apiKey, createChatHarness, leaks, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
 import { formatProbeTable, probeModel, runProbes, type ProbeDeps, type ProbeOptions, type ProbeResult } from "../../src/providers/probe.js";
 
@@ -33,17 +33,10 @@ const PROFILES = {
 };
 const ORDER = ["anthropic:ok", "anthropic:auth", "anthropic:rl", "anthropic:bill", "anthropic:slow", "anthropic:cc", "anthropic:old"];
 
-let fake: FakeProvider;
 let h: ChatHarness | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeProvider();
 beforeEach(() => {
-  fake.reset();
   fake.script(OK_KEY, { kind: "text", text: "OK" });
   fake.script(AUTH_KEY, { kind: "status", status: 401 });
   fake.script(RL_KEY, { kind: "status", status: 429, retryAfterSeconds: 7 });
