@@ -42,12 +42,12 @@ afterAll(async () => {
 beforeEach(() => {
   fake.reset();
 });
-afterEach(() => {
+afterEach(async () => {
   for (const h of harnesses) {
     // Per test too, so a leak names the test that caused it.
     expect(leaks([...h.replies, ...h.logs], ALL_SECRETS)).toEqual([]);
     everything.push(...h.replies, ...h.logs);
-    h.close();
+    await h.close();
   }
   harnesses = [];
 });

@@ -1,50 +1,23 @@
 /**
  * A gateway for provider tests: the real config loader, credential files, env merging and resolver
- * (`createGatewayServices` over a temp state dir), an in-memory session store with the real
- * cooldown policy, an injected clock, and the chat responder pointed at the loopback fake
+ * (`createGatewayServices` over a temp state dir), the real SQLite session store behind its cache,
+ * an injected clock, and the chat responder pointed at the loopback fake
  * provider through `models.providers.<p>.baseUrl`.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MemoryCooldownStore } from "../../src/auth/cooldowns.js";
 import { createGatewayServices } from "../../src/gateway/services.js";
 import type { ChatResponder, CommandContext, GatewayServices } from "../../src/gateway/types.js";
 import type { Log } from "../../src/gateway/log.js";
-import { applyPatch, hasPrefix } from "../../src/sessions/record.js";
-import type { SessionPatch, SessionRecord, SessionStore } from "../../src/sessions/types.js";
+import { CachedSessionStore } from "../../src/sessions/cached-store.js";
+import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
 import { createChatResponder, type ChatOptions } from "../../src/providers/chat.js";
 import type { FakeProvider } from "../fakes/provider-api.js";
 
 /** The epoch every test starts at. */
 export const T0 = 1_800_000_000_000;
 export const MAIN_KEY = "agent:main:main";
-
-/** A {@link SessionStore} in memory, with the shared patch semantics and the real cooldown policy. */
-export class MemorySessionStore implements SessionStore {
-  readonly records = new Map<string, SessionRecord>();
-  readonly cooldowns = new MemoryCooldownStore();
-
-  async get(key: string): Promise<SessionRecord | undefined> {
-    return this.records.get(key);
-  }
-  async update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined> {
-    const next = applyPatch(key, this.records.get(key), patch, now);
-    if (next) this.records.set(key, next);
-    else this.records.delete(key);
-    return next;
-  }
-  async delete(key: string): Promise<boolean> {
-    return this.records.delete(key);
-  }
-  async list(opts: { limit?: number; prefix?: string } = {}): Promise<SessionRecord[]> {
-    return [...this.records.values()].filter((r) => hasPrefix(r.key, opts.prefix)).slice(0, opts.limit);
-  }
-  async dropAutoPins(): Promise<number> {
-    return 0;
-  }
-  async close(): Promise<void> {}
-}
 
 /** A settable clock. */
 export interface TestClock {
@@ -72,7 +45,7 @@ export interface ChatHarnessOptions {
 
 export interface ChatHarness {
   readonly services: GatewayServices;
-  readonly sessions: MemorySessionStore;
+  readonly sessions: CachedSessionStore;
   readonly chat: ChatResponder;
   readonly clock: TestClock;
   readonly logs: string[];
@@ -81,7 +54,7 @@ export interface ChatHarness {
   /** Sends a plain message in a session (default: the console DM session). */
   say(text: string, ctx?: Partial<CommandContext>): Promise<string>;
   context(overrides?: Partial<CommandContext>): CommandContext;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The `models.providers` block that sends every provider to the fake. */
@@ -109,7 +82,7 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
   const logs: string[] = [];
   const replies: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const sessions = new MemorySessionStore();
+  const sessions = new CachedSessionStore(SqliteSessionStore.open({ file: path.join(stateDir, "state", "sessions.sqlite"), privateDir: true }), { clock });
   const services = createGatewayServices({
     stateDir,
     configPath,
@@ -142,7 +115,8 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
       replies.push(reply.text);
       return reply.text;
     },
-    close() {
+    async close() {
+      await sessions.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };

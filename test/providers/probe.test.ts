@@ -46,8 +46,8 @@ beforeEach(() => {
   fake.script(ENV_KEY, { kind: "text", text: "OK" });
   fake.script(OPENAI_KEY, { kind: "text", text: "OK" });
 });
-afterEach(() => {
-  h?.close();
+afterEach(async () => {
+  await h?.close();
   h = undefined;
 });
 
