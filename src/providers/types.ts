@@ -38,6 +38,3 @@ export interface CompletionResult {
   /** The provider's stop/finish reason as it was sent (`end_turn`, `max_tokens`, `stop`, `length`). */
   readonly stopReason?: string;
 }
-
-/** A provider client: sends one request with one credential. Failures are thrown SDK errors. */
-export type CompleteFn = (credential: CallCredential, request: CompletionRequest) => Promise<CompletionResult>;

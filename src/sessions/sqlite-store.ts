@@ -11,9 +11,6 @@ import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
 
-/** The file name of the embedded store inside `<state>/state/`. */
-export const SQLITE_FILE_NAME = "sessions.sqlite";
-
 /** Options of {@link SqliteSessionStore.open}. */
 export interface SqliteStoreOptions {
   /** The database file. Its directory is created 0700 when missing. */

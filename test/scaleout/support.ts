@@ -90,12 +90,3 @@ export class GatewayChild {
     for (const w of this.waiters.splice(0)) w();
   }
 }
-
-/** Polls `check` every 50 ms until it returns true; rejects with `what` after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
