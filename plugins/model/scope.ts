@@ -1,6 +1,6 @@
 import type { CommandContext } from "../../src/gateway/types.js";
 import type { OpenClawConfig } from "../../src/config/schema.js";
-import { objectAt, updateConfigFile, type RawConfig } from "../../src/config/write.js";
+import { setConfiguredModel, updateConfigFile } from "../../src/config/write.js";
 import { userError, type Result } from "../../src/util/user-error.js";
 import type { Scope } from "./grammar.js";
 
@@ -38,10 +38,6 @@ export function decideScope(ctx: CommandContext, config: OpenClawConfig, flag: S
   return { ok: true, value: { scope: configured } };
 }
 
-function isObject(v: unknown): v is RawConfig {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 /** The config key a scope writes. */
 export function scopeKey(scope: Exclude<Scope, "session">, agentId: string): string {
   return scope === "agent" ? `agents.entries.${agentId}.model` : "agents.defaults.model";
@@ -54,13 +50,5 @@ export function scopeKey(scope: Exclude<Scope, "session">, agentId: string): str
  * object keeps its fallbacks).
  */
 export async function writeDefaultModel(file: string, stateDir: string, scope: Exclude<Scope, "session">, agentId: string, ref: string): Promise<void> {
-  await updateConfigFile(file, stateDir, (raw) => {
-    if (scope === "agent") {
-      const entry = objectAt(raw, "agents", "entries", agentId);
-      entry.model = isObject(entry.model) ? { ...entry.model, primary: ref } : { primary: ref };
-    } else {
-      const defaults = objectAt(raw, "agents", "defaults");
-      defaults.model = isObject(defaults.model) ? { ...defaults.model, primary: ref } : ref;
-    }
-  });
+  await updateConfigFile(file, stateDir, (raw) => setConfiguredModel(raw, scope === "agent" ? { scope, agentId } : { scope: "global" }, ref));
 }

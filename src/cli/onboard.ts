@@ -2,7 +2,7 @@ import { UserFacingError } from "../util/user-error.js";
 import { resolveModelRef } from "../models/ref.js";
 import type { CliIo } from "./io.js";
 import { openCliContext, type CliContext } from "./cli-context.js";
-import { objectAt, updateConfigFile } from "../config/write.js";
+import { setConfiguredModel, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { parseDuration } from "./duration.js";
 import { normalizeSecret, readAll } from "./secret-input.js";
@@ -30,14 +30,7 @@ async function setDefaultModel(cli: CliContext, input: string): Promise<string> 
   const r = resolveModelRef(cli.ctx.catalog, input);
   if (!r.ok) fail(r.error.code, r.error.message, r.error.hint?.replace("/model list", "openclaw models list"));
   const ref = r.value.ref;
-  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) => {
-    const defaults = objectAt(raw, "agents", "defaults");
-    const current = defaults.model;
-    if (current === ref) return false;
-    if (typeof current === "object" && current !== null && !Array.isArray(current)) defaults.model = { ...current, primary: ref };
-    else defaults.model = ref;
-    return true;
-  });
+  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) => setConfiguredModel(raw, { scope: "global" }, ref));
   cli.io.out(`Default model: ${ref}${r.value.model ? "" : " (not in the catalog; the provider decides)"}`);
   return ref;
 }

@@ -2,7 +2,7 @@ import { normalizeProfile, type CredentialType, type RawAuthProfile } from "../a
 import { maskSecret } from "../auth/mask.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliContext } from "./cli-context.js";
-import { objectAt, updateConfigFile } from "../config/write.js";
+import { isRawObject, objectAt, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { fail } from "./errors.js";
 import { expiryText } from "./format.js";
@@ -77,7 +77,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
   await updateConfigFile(ctx.loaded.path, ctx.stateDir, (raw) => {
     const profiles = objectAt(raw, "auth", "profiles");
     const current = profiles[profileId];
-    const entry = typeof current === "object" && current !== null && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+    const entry = isRawObject(current) ? current : {};
     if (entry.provider === provider && entry.mode === cred.type) return false;
     profiles[profileId] = { ...entry, provider, mode: cred.type };
     return true;

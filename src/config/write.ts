@@ -9,7 +9,8 @@ import { UserFacingError, userError } from "../util/user-error.js";
 /** A JSON object as read from the file, before validation, so unknown keys survive a rewrite. */
 export type RawConfig = Record<string, unknown>;
 
-function isObject(v: unknown): v is RawConfig {
+/** True for a plain JSON object (not null, not an array). */
+export function isRawObject(v: unknown): v is RawConfig {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -39,7 +40,7 @@ export async function updateConfigFile(file: string, stateDir: string, mutate: (
       parseConfig(file, text); // a clear error naming the key if the file is already invalid
       raw = JSON5.parse(text);
     }
-    if (!isObject(raw)) throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));
+    if (!isRawObject(raw)) throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));
     if (mutate(raw) === false) return false;
     const out = JSON.stringify(raw, null, 2) + "\n";
     parseConfig(file, out);
@@ -53,7 +54,7 @@ export function objectAt(raw: RawConfig, ...keys: string[]): RawConfig {
   let cur = raw;
   for (const k of keys) {
     const next = cur[k];
-    if (isObject(next)) cur = next;
+    if (isRawObject(next)) cur = next;
     else {
       const created: RawConfig = {};
       cur[k] = created;
@@ -67,8 +68,26 @@ export function objectAt(raw: RawConfig, ...keys: string[]): RawConfig {
 export function existingObjectAt(raw: RawConfig, ...keys: string[]): RawConfig | undefined {
   let cur: unknown = raw;
   for (const k of keys) {
-    if (!isObject(cur)) return undefined;
+    if (!isRawObject(cur)) return undefined;
     cur = cur[k];
   }
-  return isObject(cur) ? cur : undefined;
+  return isRawObject(cur) ? cur : undefined;
+}
+
+/**
+ * Sets a configured default model in a raw config: `agent` writes `agents.entries.<id>.model` as
+ * `{ primary }` (keeping its fallbacks), `global` writes `agents.defaults.model` in the form it has
+ * (a string stays a string, OpenClaw's object keeps its fallbacks). False when it already was `ref`.
+ */
+export function setConfiguredModel(raw: RawConfig, target: { scope: "agent"; agentId: string } | { scope: "global" }, ref: string): boolean {
+  const holder = target.scope === "agent" ? objectAt(raw, "agents", "entries", target.agentId) : objectAt(raw, "agents", "defaults");
+  const current = holder.model;
+  if (isRawObject(current)) {
+    if (current.primary === ref) return false;
+    holder.model = { ...current, primary: ref };
+  } else {
+    if (current === ref && target.scope === "global") return false;
+    holder.model = target.scope === "agent" ? { primary: ref } : ref;
+  }
+  return true;
 }

@@ -5,7 +5,6 @@
  * provider through `models.providers.<p>.baseUrl`.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createGatewayServices } from "../../src/gateway/services.js";
 import type { ChatResponder, CommandContext, GatewayServices } from "../../src/gateway/types.js";
@@ -13,6 +12,7 @@ import type { Log } from "../../src/gateway/log.js";
 import { CachedSessionStore } from "../../src/sessions/cached-store.js";
 import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
 import { createChatResponder, type ChatOptions } from "../../src/providers/chat.js";
+import { writeStateDir } from "../support/state.js";
 import type { FakeProvider } from "../fakes/provider-api.js";
 
 /** The epoch every test starts at. */
@@ -67,17 +67,10 @@ export function fakeProviders(fake: FakeProvider): Record<string, unknown> {
 }
 
 export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions = {}): ChatHarness {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-providers-"));
-  fs.chmodSync(stateDir, 0o700);
-  const configPath = path.join(stateDir, "openclaw.json");
   const userModels = (opts.config?.models ?? {}) as { providers?: Record<string, unknown> };
   const config = { ...opts.config, models: { ...userModels, providers: { ...fakeProviders(fake), ...userModels.providers } } };
-  fs.writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
-  if (opts.authProfiles) {
-    const dir = path.join(stateDir, "agents", "main", "agent");
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(dir, "auth-profiles.json"), JSON.stringify(opts.authProfiles, null, 2), { mode: 0o600 });
-  }
+  const stateDir = writeStateDir({ prefix: "openclaw-providers-", config, ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}) });
+  const configPath = path.join(stateDir, "openclaw.json");
   const clock = testClock();
   const logs: string[] = [];
   const replies: string[] = [];
