@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
 import { parseConfig } from "./load.js";
-import { readIfExists, writeFileAtomic } from "../util/secure-fs.js";
+import { assertCanWrite, ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import { withFileLock } from "../util/file-lock.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 
@@ -20,6 +20,14 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /**
+ * Fails now, with the error {@link updateConfigFile} would meet later, when `file` cannot be
+ * written; a command that changes a credential and then the config calls this first.
+ */
+export function assertConfigWritable(file: string, stateDir: string): void {
+  assertCanWrite(file, { createDir: isInside(file, stateDir) });
+}
+
+/**
  * Changes `openclaw.json` under a cross-process lock: reads the freshest content, lets `mutate`
  * edit the raw object (every key the user had is kept), validates the result (a change that would
  * make the file invalid is refused and nothing is written) and replaces the file atomically with
@@ -33,6 +41,8 @@ export async function updateConfigFile(file: string, stateDir: string, mutate: (
   if (!inState && !fs.existsSync(path.dirname(file))) {
     throw new UserFacingError(userError("config_dir_missing", `Cannot write ${file}: its directory does not exist.`));
   }
+  // The lock lives beside the file, so a first write into a new state directory creates it here.
+  if (inState) ensurePrivateDir(path.dirname(file));
   return withFileLock(file, () => {
     const text = readIfExists(file);
     let raw: unknown = {};
