@@ -3,7 +3,7 @@ import type { Catalog, CatalogModel } from "../../src/models/catalog.js";
 import { closestMatches } from "../../src/util/closest.js";
 import { userError, type Result } from "../../src/util/user-error.js";
 import { allowlistKey, offeredModels, type AllowedModels, type AllowedProvider } from "./allowed.js";
-import { currentSelection } from "../../src/sessions/selection.js";
+import { currentSelection } from "../../src/gateway/selection.js";
 import { errorReply, plural } from "./format.js";
 import type { ListCommand } from "./grammar.js";
 import { paginate, type PageFrame } from "./paginate.js";

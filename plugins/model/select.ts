@@ -7,7 +7,7 @@ import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
 import { containsSecretShape } from "../../src/auth/mask.js";
 import { allowedFor, notAllowedError } from "./allowed.js";
-import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
+import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";
 import { credentialLabel, errorReply, modelLabel } from "./format.js";
 import type { DefaultCommand, SelectCommand } from "./grammar.js";

@@ -5,7 +5,7 @@ import { errorMessage, type Log } from "../gateway/log.js";
 import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
-import { currentSelection } from "../sessions/selection.js";
+import { currentSelection } from "../gateway/selection.js";
 import { callProvider, providerModelId } from "./call.js";
 import { classifyError, type Classification } from "./classify.js";
 import {
