@@ -19,6 +19,18 @@ function isInside(child: string, parent: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
+/** Config files this process wrote, by resolved path, and how often. */
+const ownWrites = new Map<string, number>();
+
+/**
+ * How many times this process has written `file` (an absolute path). A reader that caches the config compares it to
+ * see its own process's writes at once (`/model x -g` then `/model default`), while writes by
+ * other processes are still found by polling.
+ */
+export function ownWriteCount(file: string): number {
+  return ownWrites.get(file) ?? 0;
+}
+
 /**
  * Fails now, with the error {@link updateConfigFile} would meet later, when `file` cannot be
  * written; a command that changes a credential and then the config calls this first.
@@ -55,6 +67,8 @@ export async function updateConfigFile(file: string, stateDir: string, mutate: (
     const out = JSON.stringify(raw, null, 2) + "\n";
     parseConfig(file, out);
     writeFileAtomic(file, out, { privateDir: inState });
+    const key = path.resolve(file);
+    ownWrites.set(key, ownWriteCount(key) + 1);
     return true;
   });
 }
