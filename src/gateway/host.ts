@@ -1,6 +1,6 @@
 import { accessFor, type Access } from "./access.js";
 import { errorMessage, type Log } from "./log.js";
-import { containsSecretShape, redactSecretShapes } from "../auth/mask.js";
+import { redactText } from "../auth/redact.js";
 import type {
   ChannelCapabilities,
   Choice,
@@ -16,14 +16,13 @@ import { defaultAgentId } from "../config/agents.js";
 import { UserFacingError } from "../util/user-error.js";
 
 /**
- * The last line of defence before a reply leaves the gateway: anything shaped like a key or bot
- * token is masked, whatever a plugin or provider error put in the text or a button label.
+ * The last line of defence before a reply leaves the gateway: every credential in use (or a piece
+ * of one) and anything shaped like a key or bot token is masked, whatever a plugin or provider
+ * error put in the text or a button label.
  */
 function masked(reply: Reply): Reply {
-  const labels = [...(reply.choices ?? []), ...(reply.actions ?? [])];
-  if (!containsSecretShape(reply.text) && !labels.some((c) => containsSecretShape(c.label))) return reply;
-  const label = (c: Choice): Choice => ({ ...c, label: redactSecretShapes(c.label) });
-  const text = redactSecretShapes(reply.text);
+  const label = (c: Choice): Choice => ({ ...c, label: redactText(c.label) });
+  const text = redactText(reply.text);
   return {
     ...reply,
     text,
