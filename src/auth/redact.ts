@@ -1,3 +1,4 @@
+import { isPlaceholder } from "./env-keys.js";
 import { maskSecret, redactSecretShapes } from "./mask.js";
 
 /**
@@ -51,12 +52,12 @@ export class SecretRedactor {
   /** Secrets shorter than a piece: found whole only. */
   private readonly short: string[] = [];
 
-  /** Registers secrets (raw as read; normalised here). Short and empty values are ignored. */
+  /** Registers secrets (raw as read; normalised here). Short values and placeholders are ignored. */
   register(secrets: Iterable<string | undefined>): void {
     for (const raw of secrets) {
       if (raw === undefined) continue;
       const s = normaliseSecret(raw);
-      if (s.length < MIN_SECRET || this.masks.has(s)) continue;
+      if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) continue;
       this.masks.set(s, maskSecret(s));
       if (s.length < PIECE) this.short.push(s);
       for (let i = 0; i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
