@@ -16,6 +16,14 @@ export const PIECE = 12;
 const MIN_SECRET = 8;
 
 /**
+ * The public start of a provider key (`sk-ant-api03-`, `sk-proj-`, `sk-or-v1-`): the same in every
+ * key, named in our own hints, so a piece that lies wholly inside it is not a secret.
+ */
+export const PUBLIC_PREFIX = /^sk-(?:[a-z]+\d*-){1,2}/;
+/** Longest public prefix a whole secret's run is extended back over. */
+const MAX_PREFIX = 24;
+
+/**
  * What may sit inside a secret in text without ending it: whitespace, quotes, and the JSON
  * escapes of line breaks, tabs, quotes and backslashes. Tried in order at each position.
  */
@@ -60,7 +68,8 @@ export class SecretRedactor {
       if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) continue;
       this.masks.set(s, maskSecret(s));
       if (s.length < PIECE) this.short.push(s);
-      for (let i = 0; i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
+      const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
+      for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
     }
   }
 
@@ -98,10 +107,17 @@ export class SecretRedactor {
     if (runs.length === 0) return text;
     let out = "";
     let from = 0;
-    for (const [start, end] of runs) {
+    for (const [found, end] of runs) {
+      // A whole secret's run starts after its public prefix: take the prefix back in to show its mask.
+      let start = found;
+      let mask: string | undefined;
+      for (let back = 0; back <= MAX_PREFIX && back <= found && mask === undefined; back++) {
+        mask = this.masks.get(kept.slice(found - back, end));
+        if (mask !== undefined) start = found - back;
+      }
       const first = at[start] ?? 0;
       const last = (at[end - 1] ?? first) + 1;
-      out += text.slice(from, first) + (this.masks.get(kept.slice(start, end)) ?? "[redacted]");
+      out += text.slice(Math.min(from, first), first) + (mask ?? "[redacted]");
       from = last;
     }
     return out + text.slice(from);

@@ -2,15 +2,16 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { maskSecret } from "../../src/auth/mask.js";
-import { normaliseSecret, PIECE, SecretRedactor } from "../../src/auth/redact.js";
+import { normaliseSecret, PIECE, PUBLIC_PREFIX, SecretRedactor } from "../../src/auth/redact.js";
 
 const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const random = (n: number) => Array.from(crypto.randomBytes(n), (b) => CHARS[b % CHARS.length]).join("");
 
-/** Every PIECE-character piece of `secret` found in `text`. */
+/** Every PIECE-character piece of `secret` found in `text`, except those inside its public prefix (`sk-ant-api03-`). */
 function piecesIn(text: string, secret: string): string[] {
   const found: string[] = [];
-  for (let i = 0; i + PIECE <= secret.length; i++) if (text.includes(secret.slice(i, i + PIECE))) found.push(secret.slice(i, i + PIECE));
+  const open = PUBLIC_PREFIX.exec(secret)?.[0].length ?? 0;
+  for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++) if (text.includes(secret.slice(i, i + PIECE))) found.push(secret.slice(i, i + PIECE));
   return found;
 }
 
@@ -64,8 +65,8 @@ describe("SecretRedactor", () => {
     expect(normaliseSecret(`"${secret.slice(0, 5)}\\n${secret.slice(5)}"`)).toBe(secret);
   });
 
-  it("leaves ordinary text, masks and short values alone", () => {
-    const text = `anthropic:key (${maskSecret(key)}) rejected the credential (401); short stays short; model anthropic/claude-opus-5-5`;
+  it("leaves ordinary text, masks, short values and the public start of keys alone", () => {
+    const text = `anthropic:key (${maskSecret(key)}) rejected the credential (401); short stays short; model anthropic/claude-opus-5-5; keys start with sk-ant-api03-`;
     expect(r.redact(text)).toBe(text);
   });
 });
