@@ -60,17 +60,34 @@ export class SecretRedactor {
   /** Secrets shorter than a piece: found whole only. */
   private readonly short: string[] = [];
 
-  /** Registers secrets (raw as read; normalised here). Short values and placeholders are ignored. */
+  /**
+   * Registers secrets (raw as read; normalised here). Short values and placeholders are ignored;
+   * a comma- or semicolon-separated list registers each item.
+   */
   register(secrets: Iterable<string | undefined>): void {
-    for (const raw of secrets) {
-      if (raw === undefined) continue;
-      const s = normaliseSecret(raw);
-      if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) continue;
-      this.masks.set(s, maskSecret(s));
-      if (s.length < PIECE) this.short.push(s);
-      const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
-      for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
+    for (const value of secrets) {
+      // A key list (`ANTHROPIC_API_KEYS=a,b`) is its items: registered whole, its pieces would span
+      // two keys and take in their public prefixes.
+      for (const raw of value?.split(/[,;]/) ?? []) this.add(normaliseSecret(raw));
     }
+  }
+
+  private add(s: string): void {
+    if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) return;
+    this.masks.set(s, maskSecret(s));
+    if (s.length < PIECE) this.short.push(s);
+    const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
+    for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
+  }
+
+  /**
+   * Forgets every secret. For in-process test runs, each of which stands in for a fresh process:
+   * without it, a secret registered by one run would hide a path that forgets to register it.
+   */
+  clear(): void {
+    this.masks.clear();
+    this.pieces.clear();
+    this.short.length = 0;
   }
 
   /** How many distinct secrets are registered. */

@@ -46,6 +46,10 @@ describe("secret shapes", () => {
     expect(out).not.toContain("q".repeat(12));
     expect(out).toMatch(/^detail="Bearer sk-ant-a…Fq1x"? is invalid$/);
   });
+  it("masks a key split soon after its prefix", () => {
+    const out = redactSecretShapes(`Unknown agent "sk-ant-api03-Fdkz\n${"r".repeat(80)}".`);
+    expect(out).toBe(`Unknown agent "sk-ant-a…rrrr".`);
+  });
   it("leaves model ids and profile ids alone", () => {
     for (const s of ["anthropic/claude-opus-5-5", "openai:owner+work@example.com", "openrouter/anthropic/claude-sonnet-4.5", "gpt-5.4-mini"]) {
       expect(containsSecretShape(s)).toBe(false);

@@ -65,6 +65,14 @@ describe("SecretRedactor", () => {
     expect(normaliseSecret(`"${secret.slice(0, 5)}\\n${secret.slice(5)}"`)).toBe(secret);
   });
 
+  it("registers the items of a key list, so another key's public prefix stays readable", () => {
+    const list = new SecretRedactor();
+    const [a, b] = [`sk-ant-api03-${random(60)}`, `sk-ant-api03-${random(60)}`];
+    list.register([`${a},${b}`]);
+    expect(list.size).toBe(2);
+    expect(list.redact(`${b} and sk-ant-api03-Fdkz`)).toBe(`${maskSecret(b)} and sk-ant-api03-Fdkz`);
+  });
+
   it("leaves ordinary text, masks, short values and the public start of keys alone", () => {
     const text = `anthropic:key (${maskSecret(key)}) rejected the credential (401); short stays short; model anthropic/claude-opus-5-5; keys start with sk-ant-api03-`;
     expect(r.redact(text)).toBe(text);
