@@ -120,7 +120,7 @@ export class PluginHost {
         const r = await onMessage(ctx, body);
         if (r) {
           body = r.text;
-          if (r.notice) replies.push({ text: r.notice });
+          if (r.notice) replies.push(masked({ text: r.notice }));
         }
         return undefined;
       });
@@ -138,7 +138,7 @@ export class PluginHost {
       const reply = await fn();
       return reply === undefined ? reply : masked(reply);
     } catch (err) {
-      if (err instanceof UserFacingError) return { text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true };
+      if (err instanceof UserFacingError) return masked({ text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true });
       this.log("error", `${what} failed: ${errorMessage(err)}`);
       return FAILURE;
     }

@@ -157,6 +157,28 @@ function collect(stream: PassThrough): () => string {
   return () => text;
 }
 
+/**
+ * The console gateway in-process, as a fresh process would run it (nothing registered with the
+ * redactor beforehand): lines in, replies and log lines out.
+ */
+async function inProcessGateway(processEnv: NodeJS.ProcessEnv, cwd: string, lines: string[], chat?: { timeoutMs: number }): Promise<{ stdout: string; stderr: string }> {
+  secretRedactor.clear();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out = collect(stdout);
+  const err = collect(stderr);
+  await runGateway({
+    processEnv,
+    cwd,
+    input: Readable.from(lines.map((l) => `${l}\n`)),
+    output: stdout,
+    log: streamLog(stderr),
+    stopSignal: new Promise(() => undefined),
+    ...(chat ? { chat } : {}),
+  });
+  return { stdout: out(), stderr: err() };
+}
+
 /** Runs the built binary to completion with no time limit of its own (the test's ceiling reports a hang). */
 function runBinary(sb: Sandbox, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -271,23 +293,9 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
     return r;
   }
 
-  /** The console gateway in-process: lines in, replies and log lines out. */
+  /** The console gateway in-process over the shared sandbox, recorded for the leak check. */
   async function consoleGateway(what: string, lines: string[], chat?: { timeoutMs: number }): Promise<{ stdout: string; stderr: string }> {
-    secretRedactor.clear();
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out = collect(stdout);
-    const err = collect(stderr);
-    await runGateway({
-      processEnv: { ...sb.env, ...processEnv() },
-      cwd: sb.cwd,
-      input: Readable.from(lines.map((l) => `${l}\n`)),
-      output: stdout,
-      log: streamLog(stderr),
-      stopSignal: new Promise(() => undefined),
-      ...(chat ? { chat } : {}),
-    });
-    const r = { stdout: out(), stderr: err() };
+    const r = await inProcessGateway({ ...sb.env, ...processEnv() }, sb.cwd, lines, chat);
     transcripts.push({ what, text: `${r.stdout}\n${r.stderr}` });
     return r;
   }
@@ -474,20 +482,8 @@ describe("secrets typed into /model where a model or profile id belongs", () => 
       `/model ${S.discordToken}`,
       "/model status",
     ];
-    secretRedactor.clear();
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out = collect(stdout);
-    const err = collect(stderr);
-    await runGateway({
-      processEnv: sb.env,
-      cwd: sb.cwd,
-      input: Readable.from(lines.map((l) => `${l}\n`)),
-      output: stdout,
-      log: streamLog(stderr),
-      stopSignal: new Promise(() => undefined),
-    });
-    const text = `${out()}\n${err()}`;
+    const r = await inProcessGateway(sb.env, sb.cwd, lines);
+    const text = `${r.stdout}\n${r.stderr}`;
     expect(text).toContain("anthropic:key");
     const forms = [stored, env, list, S.telegramToken!, S.discordToken!].flatMap(pieces);
     const echoed = forms.filter((f) => text.includes(f));
