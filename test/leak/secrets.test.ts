@@ -257,7 +257,6 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
       profiles: {
         ...Object.fromEntries(CASES.map((c) => [c.profile, { type: "api_key", provider: "anthropic", key: c.key }])),
         ...Object.fromEntries(Object.entries(storedRaw).map(([name, raw]) => [`anthropic:stored-${name}`, { type: "api_key", provider: "anthropic", key: raw }])),
-        "anthropic:slow": { type: "api_key", provider: "anthropic", key: S.hangKey },
       },
     });
   }, TEST_CEILING_MS);
@@ -409,6 +408,9 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
   }, TEST_CEILING_MS);
 
   it("answers a provider that never answers with a timeout, in-process", async () => {
+    // Added only now: a probe of it would wait out the probe timeout in every `--probe` run above.
+    const file = sb.readProfiles();
+    sb.writeProfiles({ ...file, profiles: { ...file.profiles, "anthropic:slow": { type: "api_key", provider: "anthropic", key: S.hangKey } } });
     // The only short limit in this file: the hanging fake never answers, so the call times out however busy the machine is.
     const r = await consoleGateway("console gateway, timeout", ["/model sonnet@anthropic:slow", "hello, slow"], { timeoutMs: 300 });
     expect(r.stderr).toContain("credential=anthropic:slow status=timeout reason=timeout");
