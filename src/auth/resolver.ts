@@ -6,6 +6,7 @@ import { envCredentials } from "./env-keys.js";
 import { activeCooldown, type CooldownEntry, type CooldownStore } from "./cooldowns.js";
 import { formatDuration, healthOf, type Health } from "./health.js";
 import { maskSecret } from "./mask.js";
+import { registerSecrets } from "./redact.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";
 
@@ -84,6 +85,12 @@ export interface ResolverDeps {
 }
 
 const TYPE_RANK: Record<CredentialType, number> = { oauth: 0, token: 1, api_key: 2 };
+
+/** The mask of a credential the resolver hands out; registering it keeps it out of every log and reply. */
+function inUse(secret: string): string {
+  registerSecrets([secret]);
+  return maskSecret(secret);
+}
 
 /** The time-independent part of a candidate, computed once per credential file and provider. */
 interface Prepared extends CredentialIdentity {
@@ -233,7 +240,7 @@ export class CredentialResolver {
     const p = catalog.providers.get(provider);
     if (p) {
       for (const e of envCredentials(p, env)) {
-        entries.push({ id: e.id, provider: e.provider, kind: "env", type: e.type, source: "env", secret: e.secret, masked: maskSecret(e.secret), expires: undefined, email: undefined, fixedReason: undefined });
+        entries.push({ id: e.id, provider: e.provider, kind: "env", type: e.type, source: "env", secret: e.secret, masked: inUse(e.secret), expires: undefined, email: undefined, fixedReason: undefined });
       }
     }
     return { orderSource: agentOrder ? "agent" : configOrder ? "config" : "default", entries, storedCount };
@@ -256,7 +263,7 @@ export class CredentialResolver {
     const p = normalizeProfile(id, raw);
     const fixedReason: SkipReason | undefined =
       p.provider !== wanted ? "provider_mismatch" : this.deps.config.auth?.profiles?.[id]?.disabled ? "disabled" : p.secret === "" ? "missing_credential" : undefined;
-    return { id, provider: p.provider, kind: "profile", type: p.type, source, secret: p.secret, masked: maskSecret(p.secret), expires: p.expires, email: p.email, fixedReason };
+    return { id, provider: p.provider, kind: "profile", type: p.type, source, secret: p.secret, masked: inUse(p.secret), expires: p.expires, email: p.email, fixedReason };
   }
 
   private pinError(pinned: Candidate, provider: string, now: number): UserError {

@@ -1,6 +1,6 @@
 import { accessFor, type Access } from "./access.js";
 import { errorMessage, type Log } from "./log.js";
-import { containsSecretShape, redactSecretShapes } from "../auth/mask.js";
+import { redactText } from "../auth/redact.js";
 import type {
   ChannelCapabilities,
   Choice,
@@ -18,14 +18,13 @@ import { defaultAgentId } from "../config/agents.js";
 import { UserFacingError } from "../util/user-error.js";
 
 /**
- * The last line of defence before a reply leaves the gateway: anything shaped like a key or bot
- * token is masked, whatever a plugin or provider error put in the text or a button label.
+ * The last line of defence before a reply leaves the gateway: every credential in use (or a piece
+ * of one) and anything shaped like a key or bot token is masked, whatever a plugin or provider
+ * error put in the text or a button label.
  */
 function masked(reply: Reply): Reply {
-  const labels = [...(reply.choices ?? []), ...(reply.actions ?? [])];
-  if (!containsSecretShape(reply.text) && !labels.some((c) => containsSecretShape(c.label))) return reply;
-  const label = (c: Choice): Choice => ({ ...c, label: redactSecretShapes(c.label) });
-  const text = redactSecretShapes(reply.text);
+  const label = (c: Choice): Choice => ({ ...c, label: redactText(c.label) });
+  const text = redactText(reply.text);
   return {
     ...reply,
     text,
@@ -112,7 +111,8 @@ export class PluginHost {
     const declared = command?.options?.find((o) => o.name === option);
     if (!command?.complete || !declared?.completes || (command.ownerOnly && !access.isOwner)) return [];
     try {
-      return command.complete(option, partial, this.context(inv, capabilities, access));
+      // Suggestions leave the gateway like replies do: through the redactor.
+      return command.complete(option, partial, this.context(inv, capabilities, access)).map((s) => ({ ...s, label: redactText(s.label) }));
     } catch (err) {
       this.log("error", `completing /${inv.command} ${option} failed: ${errorMessage(err)}`);
       return [];
@@ -186,7 +186,7 @@ export class PluginHost {
         const r = await onMessage(ctx, body);
         if (r) {
           body = r.text;
-          if (r.notice) replies.push({ text: r.notice });
+          if (r.notice) replies.push(masked({ text: r.notice }));
         }
         return undefined;
       });
@@ -204,7 +204,7 @@ export class PluginHost {
       const reply = await fn();
       return reply === undefined ? reply : masked(reply);
     } catch (err) {
-      if (err instanceof UserFacingError) return { text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true };
+      if (err instanceof UserFacingError) return masked({ text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true });
       this.log("error", `${what} failed: ${errorMessage(err)}`);
       return FAILURE;
     }
