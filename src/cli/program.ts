@@ -1,8 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import { createRequire } from "node:module";
 import type { Command as CommandType } from "commander";
-import { packageRoot } from "../util/package-root.js";
+import { packageVersion } from "../util/package-root.js";
 import type { CliIo } from "./io.js";
 import { reportError } from "./errors.js";
 
@@ -31,15 +29,6 @@ function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<
   };
 }
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
 const agentOption = () => new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
 
 /** Registers `sessions list|reset`; owned by the sessions module, loaded only when that command runs. */
@@ -53,7 +42,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
   const act = (load: () => Promise<Run>) => action(io, setExit, load);
   const program = new Command("openclaw")
     .description("Messaging gateway for LLM chat bots: models, credentials and health checks.")
-    .version(version(), "-V, --version")
+    .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
 

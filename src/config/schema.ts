@@ -128,6 +128,7 @@ export const configSchema = z.looseObject({
     .looseObject({
       port: z.number().int().min(0).max(65535).optional(),
       bind: z.string().optional(),
+      metrics: z.looseObject({ token: z.string().min(1).optional() }).optional(),
     })
     .optional(),
 });

@@ -5,7 +5,7 @@ import type { Log } from "./log.js";
 /** What a channel adapter is started with. */
 export interface ChannelEnv {
   readonly host: PluginHost;
-  /** The gateway's HTTP server, for webhook / interactions routes (register before it listens). */
+  /** The gateway's HTTP server, for webhook / interactions routes (it may already be listening). */
   readonly http: GatewayHttpServer;
   readonly log: Log;
   /** Merged environment (process > state .env > config env), for tokens. */

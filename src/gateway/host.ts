@@ -89,8 +89,14 @@ export class PluginHost {
     const command = this.commands().find((c) => c.name === inv.command);
     if (!command) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
-    if (!access.allowed) return REFUSAL;
-    return this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
+    const observer = this.services.observer;
+    if (!access.allowed) {
+      observer?.command(inv.channel, command.name, "refused");
+      return REFUSAL;
+    }
+    const reply = await this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
+    observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");
+    return reply;
   }
 
   /** Runs a button/select press. The adapter has already checked the press came from the picker's opener. */

@@ -86,6 +86,21 @@ export interface GatewayServices {
   readonly stateDir: string;
   /** Model calls for plain messages; attached after creation (it needs the services), absent in command-only tests. */
   chat?: ChatResponder;
+  /** Counts commands and model calls for `/metrics`; attached by the gateway, absent in tests that do not count. */
+  observer?: GatewayObserver;
+}
+
+/** How a command ended, as counted: answered, refused by access control, or failed on our side. */
+export type CommandOutcome = "ok" | "refused" | "error";
+
+/**
+ * Receives what the gateway does, for metrics. Labels are bounded and never hold a secret or a
+ * chat/user id: channel names, declared command names, provider ids, outcome codes.
+ */
+export interface GatewayObserver {
+  command(channel: string, command: string, outcome: CommandOutcome): void;
+  /** One provider call: `ok` or the failure kind (`auth`, `rate_limit`, `timeout`, ...). */
+  modelRequest(provider: string, outcome: string, seconds: number): void;
 }
 
 /** Everything a command handler gets. */
