@@ -162,9 +162,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .addOption(agentOption())
     .action(act(async () => (await import("./onboard.js")).runOnboard));
 
-  program
+  const gateway = program
     .command("gateway")
-    .description("Run the gateway: Telegram, Discord or the local console, with the /model command.")
+    .description("Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.")
     .action(
       act(async () => async (cliIo) => {
         const { runGateway } = await import("../gateway/run.js");
@@ -172,6 +172,29 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
         return 0;
       }),
     );
+  gateway
+    .command("install")
+    .description("Install the gateway as a systemd user unit (Linux) or launchd agent (macOS).")
+    .option("--port <n>", "HTTP port the service listens on (sets OPENCLAW_GATEWAY_PORT in the unit)")
+    .option("--force", "replace an existing unit that differs")
+    .option("--dry-run", "print the unit and the commands; change nothing")
+    .action(act(async () => (await import("./gateway-service.js")).runGatewayInstall));
+  gateway
+    .command("uninstall")
+    .description("Stop, disable and remove the gateway service.")
+    .action(act(async () => (await import("./gateway-service.js")).runGatewayUninstall));
+  for (const verb of ["start", "stop", "restart"] as const) {
+    gateway
+      .command(verb)
+      .description(`${verb[0]?.toUpperCase()}${verb.slice(1)} the gateway service (systemctl --user / launchctl).`)
+      .action(act(async () => async (cliIo) => (await import("./gateway-service.js")).runGatewayAction(cliIo, verb)));
+  }
+  gateway
+    .command("status")
+    .description("Service state, /healthz and /readyz, and what the running gateway reports. Exit 0 ready, 1 down, 2 degraded.")
+    .option("--deep", "also check credentials as `models status --check` does")
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./gateway-status.js")).runGatewayStatus));
 
   if (registerSessions) {
     registerSessions(program, { processEnv: io.env, cwd: io.cwd });

@@ -29,6 +29,8 @@ export interface ReadinessReport extends GatewayIdentity {
   readonly notReady: readonly string[];
   readonly storeUp: boolean;
   readonly channels: readonly ChannelStatus[];
+  readonly pid: number;
+  readonly uptimeSeconds: number;
 }
 
 /** How long the store may take to answer a readiness probe before it counts as down. */
@@ -72,7 +74,7 @@ export class Readiness {
       ...(storeUp ? [] : ["session store: not answering"]),
       ...channels.filter((c) => c.state !== "connected").map((c) => `channel ${c.name}: ${c.state}${c.detail ? ` (${c.detail})` : ""}`),
     ];
-    return { ...this.identity, ready: notReady.length === 0, notReady, storeUp, channels };
+    return { ...this.identity, ready: notReady.length === 0, notReady, storeUp, channels, pid: process.pid, uptimeSeconds: Math.round(process.uptime()) };
   }
 
   /** `GET /readyz`: 200 when ready, else 503; the body names what is not ready. */

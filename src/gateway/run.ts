@@ -16,7 +16,7 @@ import { runConsole } from "../channels/console/index.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
-import { UserFacingError, userError } from "../util/user-error.js";
+import { bindAddress, gatewayPort } from "./address.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -32,9 +32,6 @@ export interface GatewayOptions {
   /** Called once the HTTP server listens, with its port. */
   readonly onListening?: (port: number) => void;
 }
-
-/** The port the gateway's HTTP server listens on when channels run and none is configured. */
-export const DEFAULT_GATEWAY_PORT = 18789;
 
 /** A channel to start: its name, how it connects, and how to start it. */
 interface PlannedChannel {
@@ -69,29 +66,6 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     });
   }
   return planned;
-}
-
-/**
- * The HTTP port: `OPENCLAW_GATEWAY_PORT`, else `gateway.port`, else {@link DEFAULT_GATEWAY_PORT}
- * when a channel needs the server; undefined (no server) for the console alone without a port.
- */
-export function gatewayPort(config: OpenClawConfig, processEnv: NodeJS.ProcessEnv, channelsNeedIt: boolean): number | undefined {
-  const fromEnv = processEnv.OPENCLAW_GATEWAY_PORT;
-  if (fromEnv !== undefined && fromEnv !== "") {
-    const n = Number(fromEnv);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) {
-      throw new UserFacingError(userError("bad_port", `OPENCLAW_GATEWAY_PORT must be a port number (0-65535), got "${fromEnv}".`));
-    }
-    return n;
-  }
-  return config.gateway?.port ?? (channelsNeedIt ? DEFAULT_GATEWAY_PORT : undefined);
-}
-
-/** `gateway.bind`: `loopback` (default), `lan` (every interface) or an address. */
-export function bindAddress(bind: string | undefined): string {
-  if (bind === undefined || bind === "loopback") return "127.0.0.1";
-  if (bind === "lan") return "0.0.0.0";
-  return bind;
 }
 
 /** Where the store is, for people: a SQLite file, or a Redis host without the URL's password. */

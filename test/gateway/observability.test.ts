@@ -8,74 +8,20 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runGateway } from "../../src/gateway/run.js";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.js";
 import { writeStateDir } from "../support/state.js";
+import { TOKEN, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
+import { eventually } from "../sessions/child.js";
 
-const TOKEN = "sk-ant-oat01-" + "Q".repeat(84) + "Fq1x";
+/** Generous: these waits end as soon as the condition holds; only a hang hits the limit. */
+const WAIT_MS = 20_000;
+
 const METRICS_TOKEN = "metrics-bearer-token-0123456789";
-
-interface Running {
-  readonly base: string;
-  readonly logs: string[];
-  readonly input: PassThrough;
-  readonly output: PassThrough;
-  stop(): Promise<void>;
-}
-
-const running: Running[] = [];
 let telegram: FakeTelegram | undefined;
 
 afterEach(async () => {
-  for (const r of running.splice(0)) await r.stop();
+  await stopGateways();
   await telegram?.close();
   telegram = undefined;
 });
-
-/** Runs the gateway in-process on a random port until `stop`. */
-async function startGateway(config: object, env: Record<string, string> = {}): Promise<Running> {
-  const stateDir = writeStateDir({
-    prefix: "openclaw-obs-",
-    config,
-    authProfiles: { version: 1, profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() + 5 * 3_600_000 } } },
-  });
-  const logs: string[] = [];
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let stop!: () => void;
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  let listening!: (port: number) => void;
-  const port = new Promise<number>((resolve) => (listening = resolve));
-  const done = runGateway({
-    processEnv: { OPENCLAW_STATE_DIR: stateDir, ...env },
-    cwd: stateDir,
-    input,
-    output,
-    log: (level, message) => void logs.push(`[${level}] ${message}`),
-    stopSignal,
-    retry: { initialMs: 20, maxMs: 40 },
-    onListening: listening,
-  });
-  const base = `http://127.0.0.1:${await Promise.race([port, done.then(() => Promise.reject(new Error(`gateway ended: ${logs.join("\n")}`)))])}`;
-  const r: Running = {
-    base,
-    logs,
-    input,
-    output,
-    stop: async () => {
-      stop();
-      input.end();
-      await done;
-    },
-  };
-  running.push(r);
-  return r;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`never happened: ${what}`);
-}
 
 /** Sends one console line and waits for its reply. */
 async function consoleLine(r: Running, line: string, expected: RegExp): Promise<string> {
@@ -83,7 +29,7 @@ async function consoleLine(r: Running, line: string, expected: RegExp): Promise<
   const onData = (chunk: Buffer) => void (seen += chunk.toString("utf8"));
   r.output.on("data", onData);
   r.input.write(`${line}\n`);
-  await eventually(() => expected.test(seen), `a reply to ${line}`);
+  await eventually(() => expected.test(seen), WAIT_MS, `a reply to ${line}`);
   r.output.off("data", onData);
   return seen;
 }
@@ -151,7 +97,7 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     expect(gw.logs[0]).toContain("channels telegram (long polling)");
     expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
 
-    await eventually(() => gw.logs.filter((l) => l.includes("telegram: could not connect")).length >= 2, "two retry warnings");
+    await eventually(() => gw.logs.filter((l) => l.includes("telegram: could not connect")).length >= 2, WAIT_MS, "two retry warnings");
     const warnings = gw.logs.filter((l) => l.includes("telegram: could not connect"));
     expect(warnings[0]).toMatch(/^\[warn\] telegram: could not connect \(attempt 1\): .*; retrying in 20ms$/);
     expect(warnings[1]).toMatch(/\(attempt 2\).*retrying in 40ms$/);
@@ -162,7 +108,7 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     expect(body.channels).toEqual([expect.objectContaining({ name: "telegram", mode: "long polling", state: "down" })]);
 
     telegram.clearFailures("getMe");
-    await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, "telegram connected");
+    await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, WAIT_MS, "telegram connected");
     expect(gw.logs.join("\n")).not.toContain(telegram.token);
   });
 });
