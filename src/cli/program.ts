@@ -165,10 +165,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
   const gateway = program
     .command("gateway")
     .description("Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.")
+    .option("--log-format <format>", "text (default) or json: one line per event, with time, level and component")
+    .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
     .action(
-      act(async () => async (cliIo) => {
+      act(async () => async (cliIo, opts) => {
         const { runGateway } = await import("../gateway/run.js");
-        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd });
+        const { formattedLog, logSettings } = await import("../gateway/log-format.js");
+        const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
+        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log: formattedLog((line) => cliIo.err(line), settings) });
         return 0;
       }),
     );
