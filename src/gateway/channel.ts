@@ -1,6 +1,7 @@
 import type { PluginHost } from "./host.js";
 import type { GatewayHttpServer } from "./http-server.js";
 import type { Log } from "./log.js";
+import type { Reply } from "./types.js";
 
 /** What a channel adapter is started with. */
 export interface ChannelEnv {
@@ -16,4 +17,6 @@ export interface ChannelEnv {
 export interface RunningChannel {
   readonly name: string;
   stop(): Promise<void>;
+  /** Sends a reply to a user as a direct message (proactive messages of plugins); text only. */
+  send?(userId: string, reply: Reply): Promise<void>;
 }

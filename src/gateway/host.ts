@@ -19,7 +19,7 @@ import { UserFacingError } from "../util/user-error.js";
  * The last line of defence before a reply leaves the gateway: anything shaped like a key or bot
  * token is masked, whatever a plugin or provider error put in the text or a button label.
  */
-function masked(reply: Reply): Reply {
+export function masked(reply: Reply): Reply {
   const labels = [...(reply.choices ?? []), ...(reply.actions ?? [])];
   if (!containsSecretShape(reply.text) && !labels.some((c) => containsSecretShape(c.label))) return reply;
   const label = (c: Choice): Choice => ({ ...c, label: redactSecretShapes(c.label) });
@@ -33,6 +33,7 @@ function masked(reply: Reply): Reply {
 }
 
 const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
+const OWNERS_ONLY: Reply = { text: "Only the bot's owners may use this command.", private: true };
 const FAILURE: Reply = { text: "Something went wrong on our side; it has been logged. Please try again.", private: true };
 
 /**
@@ -90,9 +91,9 @@ export class PluginHost {
     if (!command) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
     const observer = this.services.observer;
-    if (!access.allowed) {
+    if (!access.allowed || (command.ownerOnly === true && !access.isOwner)) {
       observer?.command(inv.channel, command.name, "refused");
-      return REFUSAL;
+      return access.allowed ? OWNERS_ONLY : REFUSAL;
     }
     const reply = await this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
     observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");

@@ -12,6 +12,8 @@ import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "./ch
 import type { ChannelEnv, RunningChannel } from "./channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { modelPlugin } from "../../plugins/model/index.js";
+import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
+import { PluginRuntimes } from "./plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
@@ -122,7 +124,9 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   services.observer = metrics;
   const { createChatResponder } = await import("../providers/chat.js");
   services.chat = createChatResponder(services, log);
-  const host = new PluginHost(services, [modelPlugin], log);
+  const plugins = [modelPlugin, authMonitorPlugin()];
+  const host = new PluginHost(services, plugins, log);
+  const runtimes = new PluginRuntimes(services, plugins, log);
   const http = new GatewayHttpServer(log);
   http.route("GET", "/readyz", readiness.handler());
   http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
@@ -144,6 +148,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
       `openclaw gateway ${identity.version}; state ${identity.stateDir}; config ${identity.configPath}; ` +
         `channels ${shown.map((c) => `${c.name} (${c.mode})`).join(", ")}; store ${identity.store.kind} ${identity.store.where}; ${where}`,
     );
+    await runtimes.start();
     if (planned.length === 0) {
       readiness.set({ name: "console", mode: "stdin/stdout", state: "connected" });
       const stop = new AbortController();
@@ -152,13 +157,19 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
       return;
     }
     for (const c of planned) {
-      supervised.push(superviseChannel({ name: c.name, mode: c.mode, start: () => c.start(channelEnv), readiness, log, ...(opts.retry ? { retry: opts.retry } : {}) }));
+      const start = async () => {
+        const channel = await c.start(channelEnv);
+        if (channel.send) runtimes.setOutlet(c.name, channel.send.bind(channel));
+        return channel;
+      };
+      supervised.push(superviseChannel({ name: c.name, mode: c.mode, start, readiness, log, ...(opts.retry ? { retry: opts.retry } : {}) }));
     }
     await (opts.stopSignal ?? signals());
     log("info", "shutting down");
   } finally {
     // In-flight model calls end now rather than after their timeout; then channels drain.
     services.chat.close();
+    await runtimes.stop();
     for (const c of supervised.reverse()) await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
     if (listening) await http.close();
     await sessions.close();

@@ -4,6 +4,7 @@ import type { CredentialResolver } from "../auth/resolver.js";
 import type { AuthProfileStore } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
+import type { Log } from "./log.js";
 
 /** Who sent a command, as the channel knows them. */
 export interface Sender {
@@ -121,6 +122,8 @@ export interface CommandContext {
 export interface CommandDefinition {
   /** Lower-case name without slash. */
   readonly name: string;
+  /** Only owners (`commands.ownerAllowFrom`, the console user) may run it; others get a refusal. */
+  readonly ownerOnly?: boolean;
   /** One line, shown in Telegram's menu and Discord's command list (Discord: at most 100 chars). */
   readonly description: string;
   /** e.g. `[list|status|default|<model>[@profile]]`. */
@@ -144,6 +147,30 @@ export interface PluginDefinition {
    * directive (`/model opus explain this`) and return the text to send on, or undefined to leave it.
    */
   onMessage?(ctx: CommandContext, text: string): Promise<{ text: string; notice?: string } | undefined>;
+  /** Called once when the gateway starts, with what a plugin needs for work of its own. */
+  start?(runtime: PluginRuntime): Promise<void> | void;
+  /** Called once on shutdown, after the host stopped the plugin's scheduled work. */
+  stop?(): Promise<void> | void;
+}
+
+/** Who a proactive message goes to: a user of a channel, in a direct message. */
+export interface NotifyTarget {
+  readonly channel: string;
+  /** The channel's own user id (`12345` on Telegram, a snowflake on Discord). */
+  readonly userId: string;
+}
+
+/** What a started plugin may use besides the services. */
+export interface PluginRuntime {
+  readonly services: GatewayServices;
+  readonly log: Log;
+  /**
+   * Sends `reply` to `target` as a direct message. Resolves false when that channel is not
+   * connected (or cannot send), so the caller can try again later. Buttons are not rendered.
+   */
+  notify(target: NotifyTarget, reply: Reply): Promise<boolean>;
+  /** Runs `work` now and then every `intervalMs`, never two runs at once; stopped with the plugin. */
+  every(intervalMs: number, work: () => Promise<void>): void;
 }
 
 /** Identity helper that keeps plugin definitions typed. */

@@ -25,14 +25,17 @@ export async function stopGateways(): Promise<void> {
 
 /**
  * Runs the gateway in-process on a random port until `stop`, over a fresh state dir holding
- * `config` and {@link TOKEN}. Channel retries are fast (20 ms, at most 40 ms).
+ * `config` and {@link TOKEN} (or over `shared.stateDir`, as a second instance). Channel retries
+ * are fast (20 ms, at most 40 ms).
  */
-export async function startGateway(config: object, env: Record<string, string> = {}): Promise<Running> {
-  const stateDir = writeStateDir({
-    prefix: "openclaw-obs-",
-    config,
-    authProfiles: { version: 1, profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() + 5 * 3_600_000 } } },
-  });
+export async function startGateway(config: object, env: Record<string, string> = {}, shared?: { stateDir: string }): Promise<Running> {
+  const stateDir =
+    shared?.stateDir ??
+    writeStateDir({
+      prefix: "openclaw-obs-",
+      config,
+      authProfiles: { version: 1, profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() + 5 * 3_600_000 } } },
+    });
   const logs: string[] = [];
   const input = new PassThrough();
   const output = new PassThrough();

@@ -7,6 +7,7 @@ import { InteractionHandler } from "./interactions.js";
 import { interactionsEndpoint, restWebhooks } from "./interactions-endpoint.js";
 import { commandPayloads, registerCommands } from "./register.js";
 import { discordSettings } from "./settings.js";
+import { DISCORD_CAPABILITIES } from "./invocation.js";
 
 export { discordSettings, type DiscordSettings } from "./settings.js";
 export { commandPayloads, registerCommands } from "./register.js";
@@ -120,6 +121,13 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
     mode: client ? "gateway" : "http",
     ...(applicationId !== undefined ? { applicationId } : {}),
     register: () => register(),
+    // A DM channel is opened (or found) per user first; Discord caps a message at 2000 characters.
+    async send(userId, reply) {
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+      for (let i = 0; i < reply.text.length; i += DISCORD_CAPABILITIES.maxLength) {
+        await rest.post(Routes.channelMessages(dm.id), { body: { content: reply.text.slice(i, i + DISCORD_CAPABILITIES.maxLength) } });
+      }
+    },
     stop: async () => {
       stopping = true;
       clearInterval(refresh);

@@ -3,7 +3,8 @@ import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
 import { errorMessage, redactToken, redactingLog } from "../../gateway/log.js";
 import { UserFacingError, userError } from "../../util/user-error.js";
-import { createTelegramBot } from "./bot.js";
+import { TELEGRAM_CAPABILITIES, createTelegramBot } from "./bot.js";
+import { splitText } from "./split.js";
 import { CommandMenuSync } from "./commands.js";
 import { startPolling } from "./polling.js";
 import { telegramSettings } from "./settings.js";
@@ -71,6 +72,10 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
     stop() {
       stopped ??= menu.stop().then(() => mode.stop());
       return stopped;
+    },
+    // A private chat's id is the user's id, so a direct message needs no lookup.
+    async send(userId, reply) {
+      for (const text of splitText(reply.text, TELEGRAM_CAPABILITIES.maxLength)) await tg.bot.api.sendMessage(Number(userId), text);
     },
   };
 }
