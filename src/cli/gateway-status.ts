@@ -86,7 +86,7 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
   if (service.manager === "none") lines.push(`Service: unknown (${service.note})`);
   else {
     const pid = service.pid !== undefined ? `, pid ${service.pid}` : "";
-    lines.push(`Service: ${service.manager} ${service.installed ? "installed" : "not installed"}, ${service.state}${pid} (${service.unitPath})`);
+    lines.push(`Service: ${service.manager} unit ${service.installed ? "installed" : "not installed"}, ${service.state}${pid} (${service.unitPath})`);
   }
   lines.push(`HTTP: ${http.url}  /healthz ${http.healthz.ok ? "ok" : `unreachable${http.healthz.error ? ` (${http.healthz.error})` : ""}`}${http.readyz ? `  /readyz ${http.readyz.status}` : ""}`);
   if (report) {

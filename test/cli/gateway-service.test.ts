@@ -158,7 +158,7 @@ describe("gateway status exit codes", () => {
     const m = machine();
     const r = await cli(["gateway", "status"], { ...m.env, OPENCLAW_GATEWAY_PORT: "1" });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("Service: systemd not installed");
+    expect(r.stdout).toContain("Service: systemd unit not installed, inactive (dead)");
     expect(r.stdout).toMatch(/\/healthz unreachable/);
     expect(r.stdout).toContain("Status: down");
   });
@@ -186,5 +186,32 @@ describe("gateway status exit codes", () => {
     const deep = await cli(["gateway", "status", "--deep"], env);
     expect(deep.code).toBe(2);
     expect(deep.stdout).toContain("Credentials: expiring soon");
+  });
+});
+
+describe("examples/systemd/openclaw-auth-check", () => {
+  const dir = path.resolve("examples/systemd");
+
+  it.skipIf(findOnPath("systemd-analyze", process.env) === undefined)("are units systemd-analyze verify accepts", () => {
+    execFileSync("systemd-analyze", ["verify", path.join(dir, "openclaw-auth-check.service"), path.join(dir, "openclaw-auth-check.timer")], { stdio: "pipe", timeout: 60_000 });
+  });
+
+  it("succeeds on 0, warns on 2 and fails on 1 from `models status --check`", () => {
+    const unit = fs.readFileSync(path.join(dir, "openclaw-auth-check.service"), "utf8");
+    const script = /^ExecStart=\/bin\/sh -c '([\s\S]*)'$/m.exec(unit.replace(/\\\n/g, ""))?.[1];
+    expect(script).toBeDefined();
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-fake-cli-"));
+    const run = (code: number) => {
+      fs.writeFileSync(path.join(bin, "openclaw"), `#!/bin/sh\nexit ${code}\n`, { mode: 0o755 });
+      try {
+        return { code: 0, out: execFileSync("/bin/sh", ["-c", script ?? ""], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" }) };
+      } catch (err) {
+        const e = err as { status: number; stdout: string };
+        return { code: e.status, out: e.stdout };
+      }
+    };
+    expect(run(0)).toEqual({ code: 0, out: "" });
+    expect(run(2)).toEqual({ code: 0, out: "<4>openclaw: a credential expires within 24 h; run: openclaw models status\n" });
+    expect(run(1)).toMatchObject({ code: 1, out: expect.stringContaining("<3>openclaw: a credential the default model needs is missing") });
   });
 });
