@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { findOnPath, runTool, type ToolResult } from "./run-tool.js";
+import { runTool, type ToolResult } from "./run-tool.js";
+// One PATH lookup for the CLI; it lives with the first command that needed it.
+import { findOnPath } from "../cli/auth-setup-token.js";
 import { LAUNCHD_LABEL, SYSTEMD_UNIT, launchdPlist, systemdUnit, type ServiceSpec } from "./unit-files.js";
 
 /** What the service manager says about the gateway's unit. */
@@ -103,7 +105,7 @@ export function serviceManager(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 
 /** The manager's tool on `PATH`, or undefined (a container, CI). */
 export function managerTool(manager: ServiceManager, env: NodeJS.ProcessEnv): string | undefined {
-  return findOnPath(manager.toolName, env);
+  return findOnPath(manager.toolName, env.PATH);
 }
 
 /** Runs a manager command with the tool found on `PATH`. */

@@ -1,6 +1,4 @@
 import { execFile } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 
 /** How a service-manager command ended. */
 export interface ToolResult {
@@ -13,21 +11,6 @@ export interface ToolResult {
 
 /** Longest a `systemctl`/`launchctl` call may take before it is killed: these commands never hang. */
 export const TOOL_TIMEOUT_MS = 15_000;
-
-/** The executable `name` on `PATH` (from `env`), or undefined. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (dir === "") continue;
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // Not here; try the next directory.
-    }
-  }
-  return undefined;
-}
 
 /**
  * Runs a tool with a timeout (killed with SIGKILL after {@link TOOL_TIMEOUT_MS}), no stdin and

@@ -11,19 +11,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { createIo } from "../../src/cli/io.js";
 import { systemdUnit, launchdPlist } from "../../src/service/unit-files.js";
-import { runTool, findOnPath } from "../../src/service/run-tool.js";
+import { runTool } from "../../src/service/run-tool.js";
+import { findOnPath } from "../../src/cli/auth-setup-token.js";
 import { fakeSystemctl, type FakeSystemctl } from "../fakes/service-manager.js";
-import { startGateway, stopGateways } from "../support/gateway-run.js";
-import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.js";
+import { closeAfter, startGateway, stopGateways } from "../support/gateway-run.js";
+import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 
 const UNIT = ".config/systemd/user/openclaw-gateway.service";
-let telegram: FakeTelegram | undefined;
-
-afterEach(async () => {
-  await stopGateways();
-  await telegram?.close();
-  telegram = undefined;
-});
+afterEach(stopGateways);
 
 interface Machine {
   readonly home: string;
@@ -63,7 +58,7 @@ describe("gateway install", () => {
     expect(m.systemctl.calls()).toEqual([]);
   });
 
-  it.skipIf(findOnPath("systemd-analyze", process.env) === undefined)("writes a unit that systemd-analyze verify accepts", () => {
+  it.skipIf(findOnPath("systemd-analyze", process.env.PATH) === undefined)("writes a unit that systemd-analyze verify accepts", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-unit-"));
     const file = path.join(dir, "openclaw-gateway.service");
     fs.writeFileSync(file, systemdUnit({ node: process.execPath, cli: path.resolve("dist/src/cli/main.js"), env: { OPENCLAW_STATE_DIR: "/tmp/with space/100%" }, logDir: "/tmp" }));
@@ -165,7 +160,7 @@ describe("gateway status exit codes", () => {
 
   it("2 when the gateway answers but a channel is down", async () => {
     const m = machine();
-    telegram = await startFakeTelegram();
+    const telegram = closeAfter(await startFakeTelegram());
     telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 1_000_000);
     const gw = await startGateway({ gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } }, { TELEGRAM_BOT_TOKEN: telegram.token });
     const r = await cli(["gateway", "status"], { ...m.env, OPENCLAW_STATE_DIR: gw.stateDir, OPENCLAW_GATEWAY_PORT: String(gw.port) });
@@ -192,7 +187,7 @@ describe("gateway status exit codes", () => {
 describe("examples/systemd/openclaw-auth-check", () => {
   const dir = path.resolve("examples/systemd");
 
-  it.skipIf(findOnPath("systemd-analyze", process.env) === undefined)("are units systemd-analyze verify accepts", () => {
+  it.skipIf(findOnPath("systemd-analyze", process.env.PATH) === undefined)("are units systemd-analyze verify accepts", () => {
     execFileSync("systemd-analyze", ["verify", path.join(dir, "openclaw-auth-check.service"), path.join(dir, "openclaw-auth-check.timer")], { stdio: "pipe", timeout: 60_000 });
   });
 

@@ -6,22 +6,16 @@
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { runGateway } from "../../src/gateway/run.js";
-import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.js";
+import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 import { writeStateDir } from "../support/state.js";
-import { TOKEN, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
+import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
 import { eventually } from "../sessions/child.js";
 
 /** Generous: these waits end as soon as the condition holds; only a hang hits the limit. */
 const WAIT_MS = 20_000;
 
 const METRICS_TOKEN = "metrics-bearer-token-0123456789";
-let telegram: FakeTelegram | undefined;
-
-afterEach(async () => {
-  await stopGateways();
-  await telegram?.close();
-  telegram = undefined;
-});
+afterEach(stopGateways);
 
 /** Sends one console line and waits for its reply. */
 async function consoleLine(r: Running, line: string, expected: RegExp): Promise<string> {
@@ -90,7 +84,7 @@ describe("gateway HTTP server with only the console channel", () => {
 
 describe("gateway HTTP server with a Telegram channel that cannot connect", () => {
   it("listens before Telegram connects, warns on each retry with its back-off, and reports the channel down until it connects", async () => {
-    telegram = await startFakeTelegram();
+    const telegram = closeAfter(await startFakeTelegram());
     // Telegram refuses getMe until the failures are cleared; then the channel recovers without a restart.
     telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 1_000_000);
     const gw = await startGateway({ gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } }, { TELEGRAM_BOT_TOKEN: telegram.token });

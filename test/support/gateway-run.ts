@@ -17,10 +17,18 @@ export interface Running {
 }
 
 const running: Running[] = [];
+const fakes: { close(): Promise<void> }[] = [];
 
-/** Stops every gateway {@link startGateway} started. */
+/** Registers a fake (a channel's far end) to close after the gateways in {@link stopGateways}. */
+export function closeAfter<T extends { close(): Promise<void> }>(fake: T): T {
+  fakes.push(fake);
+  return fake;
+}
+
+/** Stops every gateway {@link startGateway} started, then closes the fakes they talked to. */
 export async function stopGateways(): Promise<void> {
   for (const r of running.splice(0)) await r.stop();
+  for (const f of fakes.splice(0)) await f.close();
 }
 
 /**
