@@ -10,6 +10,8 @@ import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 import { writeStateDir } from "../support/state.js";
 import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
 import { eventually } from "../sessions/child.js";
+import { describeRedis } from "../sessions/describe-redis.js";
+import { RedisServer } from "../sessions/redis-server.js";
 
 /** Generous: these waits end as soon as the condition holds; only a hang hits the limit. */
 const WAIT_MS = 20_000;
@@ -104,5 +106,25 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     telegram.clearFailures("getMe");
     await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, WAIT_MS, "telegram connected");
     expect(gw.logs.join("\n")).not.toContain(telegram.token);
+  });
+});
+
+describeRedis("gateway HTTP server with Redis as the session store", () => {
+  it("reports the store down on /readyz and in openclaw_session_store_up while Redis is away, and up again after", async () => {
+    const redis = await RedisServer.start();
+    closeAfter({ close: () => redis.cleanup() });
+    const gw = await startGateway({ gateway: { port: 0 }, session: { store: { kind: "redis", url: redis.url, keyPrefix: `obs-${process.pid}:` } } });
+    expect(gw.logs[0]).toContain(`store redis 127.0.0.1:${new URL(redis.url).port}`);
+    expect((await fetch(`${gw.base}/readyz`)).status).toBe(200);
+
+    await redis.kill();
+    const down = await fetch(`${gw.base}/readyz`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { notReady: string[] }).notReady).toEqual(["session store: not answering"]);
+    expect(await (await fetch(`${gw.base}/metrics`)).text()).toContain("openclaw_session_store_up 0");
+    expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
+
+    await redis.restart();
+    await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, WAIT_MS, "store answering again");
   });
 });
