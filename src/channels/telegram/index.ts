@@ -75,7 +75,12 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
     },
     // A private chat's id is the user's id, so a direct message needs no lookup.
     async send(userId, reply) {
-      for (const text of splitText(reply.text, TELEGRAM_CAPABILITIES.maxLength)) await tg.bot.api.sendMessage(Number(userId), text);
+      try {
+        for (const text of splitText(reply.text, TELEGRAM_CAPABILITIES.maxLength)) await tg.bot.api.sendMessage(Number(userId), text);
+      } catch (err) {
+        // grammY's errors hold the request URL, and with it the bot token.
+        throw new Error(`sendMessage failed: ${redactToken(errorMessage(err), settings.token)}`);
+      }
     },
   };
 }
