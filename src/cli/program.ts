@@ -1,8 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import { createRequire } from "node:module";
 import type { Command as CommandType } from "commander";
-import { packageRoot } from "../util/package-root.js";
+import { packageVersion } from "../util/package-root.js";
 import type { CliIo } from "./io.js";
 import { reportError } from "./errors.js";
 
@@ -31,15 +29,6 @@ function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<
   };
 }
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
 const agentOption = () => new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
 
 /** Registers `sessions list|reset`; owned by the sessions module, loaded only when that command runs. */
@@ -53,7 +42,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
   const act = (load: () => Promise<Run>) => action(io, setExit, load);
   const program = new Command("openclaw")
     .description("Messaging gateway for LLM chat bots: models, credentials and health checks.")
-    .version(version(), "-V, --version")
+    .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
 
@@ -173,16 +162,43 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .addOption(agentOption())
     .action(act(async () => (await import("./onboard.js")).runOnboard));
 
-  program
+  const gateway = program
     .command("gateway")
-    .description("Run the gateway: Telegram, Discord or the local console, with the /model command.")
+    .description("Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.")
+    .option("--log-format <format>", "text (default) or json: one line per event, with time, level and component")
+    .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
     .action(
-      act(async () => async (cliIo) => {
+      act(async () => async (cliIo, opts) => {
         const { runGateway } = await import("../gateway/run.js");
-        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd });
+        const { formattedLog, logSettings } = await import("../gateway/log-format.js");
+        const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
+        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log: formattedLog((line) => cliIo.err(line), settings) });
         return 0;
       }),
     );
+  gateway
+    .command("install")
+    .description("Install the gateway as a systemd user unit (Linux) or launchd agent (macOS).")
+    .option("--port <n>", "HTTP port the service listens on (sets OPENCLAW_GATEWAY_PORT in the unit)")
+    .option("--force", "replace an existing unit that differs")
+    .option("--dry-run", "print the unit and the commands; change nothing")
+    .action(act(async () => (await import("./gateway-service.js")).runGatewayInstall));
+  gateway
+    .command("uninstall")
+    .description("Stop, disable and remove the gateway service.")
+    .action(act(async () => (await import("./gateway-service.js")).runGatewayUninstall));
+  for (const verb of ["start", "stop", "restart"] as const) {
+    gateway
+      .command(verb)
+      .description(`${verb[0]?.toUpperCase()}${verb.slice(1)} the gateway service (systemctl --user / launchctl).`)
+      .action(act(async () => async (cliIo) => (await import("./gateway-service.js")).runGatewayAction(cliIo, verb)));
+  }
+  gateway
+    .command("status")
+    .description("Service state, /healthz and /readyz, and what the running gateway reports. Exit 0 ready, 1 down, 2 degraded.")
+    .option("--deep", "also check credentials as `models status --check` does")
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./gateway-status.js")).runGatewayStatus));
 
   if (registerSessions) {
     registerSessions(program, { processEnv: io.env, cwd: io.cwd });

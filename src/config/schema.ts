@@ -64,6 +64,8 @@ const authSection = z.looseObject({
     )
     .optional(),
   order: z.record(z.string(), z.array(z.string())).optional(),
+  /** The gateway's auth monitor: minutes between checks (default 30; 0 turns it off). */
+  monitor: z.looseObject({ intervalMinutes: z.number().min(0).optional() }).optional(),
 });
 
 const sessionStore = z.union([
@@ -128,6 +130,7 @@ export const configSchema = z.looseObject({
     .looseObject({
       port: z.number().int().min(0).max(65535).optional(),
       bind: z.string().optional(),
+      metrics: z.looseObject({ token: z.string().min(1).optional() }).optional(),
     })
     .optional(),
 });

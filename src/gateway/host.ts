@@ -22,7 +22,7 @@ import { UserFacingError } from "../util/user-error.js";
  * of one) and anything shaped like a key or bot token is masked, whatever a plugin or provider
  * error put in the text or a button label.
  */
-function masked(reply: Reply): Reply {
+export function masked(reply: Reply): Reply {
   const label = (c: Choice): Choice => ({ ...c, label: redactText(c.label) });
   const text = redactText(reply.text);
   return {
@@ -34,6 +34,7 @@ function masked(reply: Reply): Reply {
 }
 
 const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
+const OWNERS_ONLY: Reply = { text: "Only the bot's owners may use this command.", private: true };
 const FAILURE: Reply = { text: "Something went wrong on our side; it has been logged. Please try again.", private: true };
 
 /**
@@ -153,9 +154,14 @@ export class PluginHost {
     const command = this.commands().find((c) => c.name === inv.command);
     if (!command) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
-    if (!access.allowed) return REFUSAL;
-    if (command.ownerOnly && !access.isOwner) return { text: `Only an owner may use /${inv.command}.`, private: true };
-    return this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
+    const observer = this.services.observer;
+    if (!access.allowed || (command.ownerOnly === true && !access.isOwner)) {
+      observer?.command(inv.channel, command.name, "refused");
+      return access.allowed ? OWNERS_ONLY : REFUSAL;
+    }
+    const reply = await this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
+    observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");
+    return reply;
   }
 
   /** Runs a button/select press. The adapter has already checked the press came from the picker's opener. */

@@ -1,15 +1,25 @@
 import { loadContext } from "../config/context.js";
 import { configPath as configPathOf } from "../config/paths.js";
-import { openSessionStore } from "../sessions/open.js";
+import { openSessionStore, sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
 import { createGatewayServices } from "./services.js";
 import { PluginHost } from "./host.js";
 import { GatewayHttpServer } from "./http-server.js";
 import { streamLog, type Log } from "./log.js";
+import { GatewayMetrics } from "./metrics.js";
+import { credentialCounts } from "./credential-counts.js";
+import { Readiness, type GatewayIdentity } from "./readiness.js";
+import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "./channel-supervisor.js";
 import type { ChannelEnv, RunningChannel } from "./channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { modelPlugin } from "../../plugins/model/index.js";
+import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
+import { PluginRuntimes } from "./plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
 import type { ChatOptions } from "../providers/chat.js";
+import { telegramSettings } from "../channels/telegram/settings.js";
+import { discordSettings } from "../channels/discord/settings.js";
+import { packageVersion } from "../util/package-root.js";
+import { bindAddress, gatewayPort } from "./address.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -22,22 +32,56 @@ export interface GatewayOptions {
   readonly chat?: ChatOptions;
   /** Resolves when the gateway should stop (defaults to SIGINT/SIGTERM, or console EOF). */
   readonly stopSignal?: Promise<void>;
+  /** Back-off for channels that cannot connect (tests shorten it). */
+  readonly retry?: RetryPolicy;
+  /** Called once the HTTP server listens, with its port. */
+  readonly onListening?: (port: number) => void;
 }
 
-function telegramConfigured(config: OpenClawConfig, env: Readonly<Record<string, string>>): boolean {
+/** A channel to start: its name, how it connects, and how to start it. */
+interface PlannedChannel {
+  readonly name: string;
+  readonly mode: string;
+  start(env: ChannelEnv): Promise<RunningChannel>;
+}
+
+/**
+ * The channels that have credentials, with their mode. Settings are read here, before anything
+ * starts, so a config mistake (a webhook without a secret) stops the gateway at once instead of
+ * being retried like an outage.
+ */
+function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, string>>): PlannedChannel[] {
+  const planned: PlannedChannel[] = [];
   const t = config.channels?.telegram;
-  return t?.enabled !== false && Boolean(t?.botToken || env.TELEGRAM_BOT_TOKEN);
-}
-
-function discordConfigured(config: OpenClawConfig, env: Readonly<Record<string, string>>): boolean {
+  if (t?.enabled !== false && Boolean(t?.botToken || env.TELEGRAM_BOT_TOKEN)) {
+    const settings = telegramSettings(config, env);
+    planned.push({
+      name: "telegram",
+      mode: settings.webhook ? "webhook" : "long polling",
+      start: async (channelEnv) => (await import("../channels/telegram/index.js")).startTelegram(channelEnv),
+    });
+  }
   const d = config.channels?.discord;
-  return d?.enabled !== false && Boolean(d?.token || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey);
+  if (d?.enabled !== false && Boolean(d?.token || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)) {
+    const settings = discordSettings(config, env);
+    planned.push({
+      name: "discord",
+      mode: settings.publicKey !== undefined ? "HTTP interactions" : "gateway WS",
+      start: async (channelEnv) => (await import("../channels/discord/index.js")).startDiscord(channelEnv),
+    });
+  }
+  return planned;
 }
 
-function bindAddress(bind: string | undefined): string {
-  if (bind === undefined || bind === "loopback") return "127.0.0.1";
-  if (bind === "lan") return "0.0.0.0";
-  return bind;
+/** Where the store is, for people: a SQLite file, or a Redis host without the URL's password. */
+export function storeWhere(location: SessionStoreLocation): GatewayIdentity["store"] {
+  if (location.kind === "sqlite") return { kind: "sqlite", where: location.file };
+  try {
+    const url = new URL(location.url);
+    return { kind: "redis", where: `${url.hostname}:${url.port || "6379"}${url.pathname.length > 1 ? url.pathname : ""}` };
+  } catch {
+    return { kind: "redis", where: "(unparsable url)" };
+  }
 }
 
 function signals(): Promise<void> {
@@ -48,56 +92,89 @@ function signals(): Promise<void> {
 }
 
 /**
- * `openclaw gateway`: loads config, the session store and plugins, starts every channel that has
- * credentials (grammY and discord.js are imported only then) and the HTTP server they need. With
- * no channel configured it runs the console channel on stdin/stdout and exits at EOF. Shutdown
- * stops channels first (no new work), then closes the store, so acknowledged writes are kept.
+ * `openclaw gateway`: loads config, the session store and plugins, starts the HTTP server
+ * (`/healthz`, `/readyz`, `/metrics` and the channels' routes) and only then the channels that have
+ * credentials, each retried with a back-off while it cannot connect. With no channel configured it
+ * runs the console channel on stdin/stdout and exits at EOF (with the HTTP server too when a port
+ * is configured). Shutdown stops channels first (no new work), then closes the store, so
+ * acknowledged writes are kept.
  */
 export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const processEnv = opts.processEnv ?? process.env;
   const log = opts.log ?? streamLog();
   const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const config = ctx.loaded.config;
+  const planned = plannedChannels(config, ctx.env.values);
+  const port = gatewayPort(config, processEnv, planned.length > 0);
+  const configPath = configPathOf(processEnv);
   const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });
   const services = createGatewayServices({
     stateDir: ctx.stateDir,
-    configPath: configPathOf(processEnv),
+    configPath,
     sessions,
     processEnv,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     onConfigError: (m) => log("warn", `config change ignored: ${m}`),
   });
+  const identity: GatewayIdentity = {
+    version: packageVersion(),
+    stateDir: ctx.stateDir,
+    configPath,
+    store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
+  };
+  const readiness = new Readiness(identity, () => sessions.list({ limit: 1 }));
+  const metrics = new GatewayMetrics({ storeUp: () => readiness.storeUp(), credentials: () => credentialCounts(services) });
+  services.observer = metrics;
   const { createChatResponder } = await import("../providers/chat.js");
   services.chat = createChatResponder(services, log, opts.chat);
-  const host = new PluginHost(services, [modelPlugin], log);
+  const plugins = [modelPlugin, authMonitorPlugin()];
+  const host = new PluginHost(services, plugins, log);
+  const runtimes = new PluginRuntimes(services, plugins, log);
   const http = new GatewayHttpServer(log);
+  http.route("GET", "/readyz", readiness.handler());
+  http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
   const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };
-  const channels: RunningChannel[] = [];
+  const supervised: SupervisedChannel[] = [];
+  let listening = false;
   try {
-    if (telegramConfigured(config, ctx.env.values)) {
-      const { startTelegram } = await import("../channels/telegram/index.js");
-      channels.push(await startTelegram(channelEnv));
+    const shown = planned.length > 0 ? planned : [{ name: "console", mode: "stdin/stdout" }];
+    let where = "no HTTP server (set gateway.port to get /healthz, /readyz, /metrics)";
+    if (port !== undefined) {
+      const address = bindAddress(config.gateway?.bind);
+      const bound = await http.listen(port, address);
+      listening = true;
+      opts.onListening?.(bound);
+      where = `http ${address}:${bound}`;
     }
-    if (discordConfigured(config, ctx.env.values)) {
-      const { startDiscord } = await import("../channels/discord/index.js");
-      channels.push(await startDiscord(channelEnv));
-    }
-    if (channels.length === 0) {
+    log(
+      "info",
+      `openclaw gateway ${identity.version}; state ${identity.stateDir}; config ${identity.configPath}; ` +
+        `channels ${shown.map((c) => `${c.name} (${c.mode})`).join(", ")}; store ${identity.store.kind} ${identity.store.where}; ${where}`,
+    );
+    await runtimes.start();
+    if (planned.length === 0) {
+      readiness.set({ name: "console", mode: "stdin/stdout", state: "connected" });
       const stop = new AbortController();
       void (opts.stopSignal ?? signals()).then(() => stop.abort());
       await runConsole(host, opts.input ?? process.stdin, opts.output ?? process.stdout, stop.signal);
       return;
     }
-    const port = Number(processEnv.OPENCLAW_GATEWAY_PORT ?? config.gateway?.port ?? 18789);
-    const bound = await http.listen(port, bindAddress(config.gateway?.bind));
-    log("info", `gateway listening on ${bindAddress(config.gateway?.bind)}:${bound}; channels: ${channels.map((c) => c.name).join(", ")}`);
+    for (const c of planned) {
+      const start = async () => {
+        const channel = await c.start(channelEnv);
+        if (channel.send) runtimes.setOutlet(c.name, channel.send.bind(channel));
+        return channel;
+      };
+      supervised.push(superviseChannel({ name: c.name, mode: c.mode, start, readiness, log, ...(opts.retry ? { retry: opts.retry } : {}) }));
+    }
     await (opts.stopSignal ?? signals());
     log("info", "shutting down");
   } finally {
     // In-flight model calls end now rather than after their timeout; then channels drain.
-    services.chat?.close();
-    for (const c of channels.reverse()) await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
-    await http.close();
+    services.chat.close();
+    await runtimes.stop();
+    for (const c of supervised.reverse()) await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
+    if (listening) await http.close();
     await sessions.close();
   }
 }

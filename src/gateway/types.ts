@@ -4,6 +4,7 @@ import type { CredentialResolver } from "../auth/resolver.js";
 import type { AuthProfileStore } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
+import type { Log } from "./log.js";
 
 /** Who sent a command, as the channel knows them. */
 export interface Sender {
@@ -86,6 +87,21 @@ export interface GatewayServices {
   readonly stateDir: string;
   /** Model calls for plain messages; attached after creation (it needs the services), absent in command-only tests. */
   chat?: ChatResponder;
+  /** Counts commands and model calls for `/metrics`; attached by the gateway, absent in tests that do not count. */
+  observer?: GatewayObserver;
+}
+
+/** How a command ended, as counted: answered, refused by access control, or failed on our side. */
+export type CommandOutcome = "ok" | "refused" | "error";
+
+/**
+ * Receives what the gateway does, for metrics. Labels are bounded and never hold a secret or a
+ * chat/user id: channel names, declared command names, provider ids, outcome codes.
+ */
+export interface GatewayObserver {
+  command(channel: string, command: string, outcome: CommandOutcome): void;
+  /** One provider call: `ok` or the failure kind (`auth`, `rate_limit`, `timeout`, ...). */
+  modelRequest(provider: string, outcome: string, seconds: number): void;
 }
 
 /** Everything a command handler gets. */
@@ -176,6 +192,30 @@ export interface PluginDefinition {
    * directive (`/model opus explain this`) and return the text to send on, or undefined to leave it.
    */
   onMessage?(ctx: CommandContext, text: string): Promise<{ text: string; notice?: string } | undefined>;
+  /** Called once when the gateway starts, with what a plugin needs for work of its own. */
+  start?(runtime: PluginRuntime): Promise<void> | void;
+  /** Called once on shutdown, after the host stopped the plugin's scheduled work. */
+  stop?(): Promise<void> | void;
+}
+
+/** Who a proactive message goes to: a user of a channel, in a direct message. */
+export interface NotifyTarget {
+  readonly channel: string;
+  /** The channel's own user id (`12345` on Telegram, a snowflake on Discord). */
+  readonly userId: string;
+}
+
+/** What a started plugin may use besides the services. */
+export interface PluginRuntime {
+  readonly services: GatewayServices;
+  readonly log: Log;
+  /**
+   * Sends `reply` to `target` as a direct message. Resolves false when that channel is not
+   * connected (or cannot send), so the caller can try again later. Buttons are not rendered.
+   */
+  notify(target: NotifyTarget, reply: Reply): Promise<boolean>;
+  /** Runs `work` now and then every `intervalMs`, never two runs at once; stopped with the plugin. */
+  every(intervalMs: number, work: () => Promise<void>): void;
 }
 
 /** Identity helper that keeps plugin definitions typed. */

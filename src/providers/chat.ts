@@ -120,7 +120,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     } catch (err) {
       outcome = { ok: false, failure: classifyError(err, services.clock()) };
     }
-    logCall(turn, c, outcome, Math.round(performance.now() - started));
+    const elapsed = performance.now() - started;
+    logCall(turn, c, outcome, Math.round(elapsed));
+    services.observer?.modelRequest(turn.provider.id, outcome.ok ? "ok" : outcome.failure.kind, elapsed / 1000);
     return outcome;
   };
 

@@ -16,3 +16,13 @@ export function packageRoot(): string {
   cached = dir;
   return dir;
 }
+
+/** Our package.json version, or `0.0.0` when it cannot be read. */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}

@@ -161,6 +161,8 @@ export interface FakeTelegram {
   waitForCall(method: string, predicate?: (call: Call) => boolean, timeoutMs?: number): Promise<Call>;
   /** Makes the next `times` calls to `method` fail with `error` (no state change). */
   failNext(method: string, error: FakeApiError, times?: number): void;
+  /** Drops the failures still queued for `method`: it answers normally again. */
+  clearFailures(method: string): void;
 
   /** Current text and markup of every undeleted message the bot sent in a chat. */
   messages(chatId: number): BotMessage[];
@@ -634,6 +636,10 @@ class FakeTelegramServer implements FakeTelegram {
     const list = this.failures.get(method) ?? [];
     list.push({ error, remaining: times });
     this.failures.set(method, list);
+  }
+
+  clearFailures(method: string): void {
+    this.failures.delete(method);
   }
 
   private takeFailure(method: string): FakeApiError | undefined {

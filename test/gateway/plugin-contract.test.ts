@@ -6,6 +6,7 @@ import { commandMenu } from "../../src/channels/telegram/commands.js";
 import { CommandSpecError, validateCommand } from "../../src/gateway/command-spec.js";
 import { definePlugin, type CommandDefinition } from "../../src/gateway/types.js";
 import { modelPlugin } from "../../plugins/model/index.js";
+import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
 import { createTestGateway, type TestGateway } from "../support/gateway.js";
 import { CHANNEL, gatewayOptions, GUILD, MEMBER, OWNER } from "../channels/discord/support.js";
 
@@ -86,8 +87,30 @@ describe("a plugin declares its commands; adapters render them without knowing i
 
   it("has owner-only commands enforced by the host, not by the plugin", async () => {
     const caps = { maxLength: 2000, buttons: true, ephemeral: true };
-    expect(await gw.host.handleCommand(inGuild(MEMBER, "reroll-all"), caps)).toEqual({ text: "Only an owner may use /reroll-all.", private: true });
+    expect(await gw.host.handleCommand(inGuild(MEMBER, "reroll-all"), caps)).toEqual({ text: "Only the bot's owners may use this command.", private: true });
     expect(await gw.host.handleCommand(inGuild(OWNER, "reroll-all"), caps)).toEqual({ text: "all reset" });
+  });
+});
+
+describe("the auth monitor, a plugin in its own folder, on channels that were not changed for it", () => {
+  let mon: TestGateway;
+  beforeAll(async () => {
+    mon = await createTestGateway({ ...gatewayOptions(), plugins: [modelPlugin, authMonitorPlugin()] });
+  });
+  afterAll(async () => {
+    await mon.close();
+  });
+
+  it("gets a Discord slash command with an autocompleting option, and suggestions for owners only", () => {
+    const auth = commandPayloads(mon.host.commands(), false).find((p) => p.name === "auth");
+    expect(auth?.options).toEqual([{ type: 3, name: "action", description: "check: check every credential now and tell owners about changes", required: false, autocomplete: true }]);
+    expect(autocompleteChoices(mon.host, inGuild(OWNER, "auth"), { name: "action", value: "ch" })).toEqual([{ name: "check — check every credential now", value: "check" }]);
+    expect(autocompleteChoices(mon.host, inGuild(MEMBER, "auth"), { name: "action", value: "" })).toEqual([]);
+    expect(argsFromOptions(mon.host.commands().find((c) => c.name === "auth"), [{ name: "action", value: "check" }])).toBe("check");
+  });
+
+  it("is in Telegram's command menu", () => {
+    expect(commandMenu(mon.host.commands()).commands).toContainEqual({ command: "auth", description: "Credential health (owners only); /auth check checks now" });
   });
 });
 

@@ -67,10 +67,19 @@ export class GatewayChild {
     return this.stdout.slice(from);
   }
 
-  /** The HTTP port the gateway bound, once it logs `gateway listening on <host>:<port>`. */
+  /**
+   * The HTTP port the gateway bound (from its start-up line `…; http <host>:<port>`), once
+   * `/readyz` says every channel is connected.
+   */
   async listening(timeoutMs = 15_000): Promise<number> {
-    const m = await this.waitFor("stderr", /gateway listening on \S+:(\d+)/, timeoutMs);
-    return Number(m[1]);
+    const deadline = Date.now() + timeoutMs;
+    const port = Number((await this.waitFor("stderr", /; http \S+:(\d+)$/m, timeoutMs))[1]);
+    for (;;) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (ready) return port;
+      if (!this.alive || Date.now() > deadline) throw new Error(`gateway on port ${port} not ready within ${timeoutMs} ms; stderr:\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves with the exit code. */

@@ -1,12 +1,13 @@
 import { Events, REST, Routes, type Client } from "discord.js";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromState, payloadSecretFromToken } from "../../gateway/bound-payload.js";
-import { errorMessage, redactingLog } from "../../gateway/log.js";
+import { errorMessage, redactToken, redactingLog } from "../../gateway/log.js";
 import { connectGateway } from "./gateway-client.js";
 import { InteractionHandler } from "./interactions.js";
 import { interactionsEndpoint, restWebhooks } from "./interactions-endpoint.js";
 import { commandPayloads, registerCommands } from "./register.js";
 import { discordSettings } from "./settings.js";
+import { DISCORD_CAPABILITIES } from "./invocation.js";
 
 export { discordSettings, type DiscordSettings } from "./settings.js";
 export { commandPayloads, registerCommands } from "./register.js";
@@ -120,6 +121,17 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
     mode: client ? "gateway" : "http",
     ...(applicationId !== undefined ? { applicationId } : {}),
     register: () => register(),
+    // A DM channel is opened (or found) per user first; Discord caps a message at 2000 characters.
+    async send(userId, reply) {
+      try {
+        const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+        for (let i = 0; i < reply.text.length; i += DISCORD_CAPABILITIES.maxLength) {
+          await rest.post(Routes.channelMessages(dm.id), { body: { content: reply.text.slice(i, i + DISCORD_CAPABILITIES.maxLength) } });
+        }
+      } catch (err) {
+        throw new Error(`direct message failed: ${redactToken(errorMessage(err), token)}`);
+      }
+    },
     stop: async () => {
       stopping = true;
       clearInterval(refresh);

@@ -3,7 +3,8 @@ import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
 import { errorMessage, redactToken, redactingLog } from "../../gateway/log.js";
 import { UserFacingError, userError } from "../../util/user-error.js";
-import { createTelegramBot } from "./bot.js";
+import { TELEGRAM_CAPABILITIES, createTelegramBot } from "./bot.js";
+import { splitText } from "./split.js";
 import { CommandMenuSync } from "./commands.js";
 import { startPolling } from "./polling.js";
 import { telegramSettings } from "./settings.js";
@@ -71,6 +72,15 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
     stop() {
       stopped ??= menu.stop().then(() => mode.stop());
       return stopped;
+    },
+    // A private chat's id is the user's id, so a direct message needs no lookup.
+    async send(userId, reply) {
+      try {
+        for (const text of splitText(reply.text, TELEGRAM_CAPABILITIES.maxLength)) await tg.bot.api.sendMessage(Number(userId), text);
+      } catch (err) {
+        // grammY's errors hold the request URL, and with it the bot token.
+        throw new Error(`sendMessage failed: ${redactToken(errorMessage(err), settings.token)}`);
+      }
     },
   };
 }

@@ -1,8 +1,8 @@
-import crypto from "node:crypto";
 import type { Update } from "grammy/types";
 import type { GatewayHttpServer, HttpHandler } from "../../gateway/http-server.js";
 import { parseJsonBody } from "../../gateway/http-server.js";
 import type { Log } from "../../gateway/log.js";
+import { secretMatches } from "../../gateway/secret-match.js";
 import { ALLOWED_UPDATES, type TelegramBot } from "./bot.js";
 import type { WebhookSettings } from "./settings.js";
 
@@ -15,13 +15,7 @@ export interface Webhook {
   stop(): Promise<void>;
 }
 
-/** Compares a presented secret with the expected one in constant time (hashing first hides the length too). */
-export function secretMatches(presented: string | string[] | undefined, expected: string): boolean {
-  if (typeof presented !== "string") return false;
-  const a = crypto.createHash("sha256").update(presented).digest();
-  const b = crypto.createHash("sha256").update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
-}
+export { secretMatches };
 
 function isUpdate(value: unknown): value is Update {
   return typeof value === "object" && value !== null && Number.isSafeInteger((value as { update_id?: unknown }).update_id);

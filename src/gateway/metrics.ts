@@ -1,0 +1,100 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CommandOutcome, GatewayObserver } from "./types.js";
+import type { HttpHandler, HttpResponse } from "./http-server.js";
+import { secretMatches } from "./secret-match.js";
+
+/** Per provider, how many credentials are cooling down and how many expire within 24 h. */
+export interface CredentialCounts {
+  readonly provider: string;
+  readonly cooldowns: number;
+  readonly expiring: number;
+}
+
+/** What the gauges are read from at scrape time. */
+export interface MetricsSources {
+  /** Whether the session store answers now. */
+  storeUp(): Promise<boolean>;
+  /** Credential counts for every provider that has credentials. */
+  credentials(): readonly CredentialCounts[];
+}
+
+/**
+ * The gateway's Prometheus metrics (DESIGN section 8), on a registry of its own so two gateways in
+ * one process (tests) do not share counters. The names are fixed: dashboards depend on them.
+ * Gauges are computed when scraped, so they are never stale and cost nothing between scrapes.
+ */
+export class GatewayMetrics implements GatewayObserver {
+  readonly registry = new Registry();
+  private readonly commands: Counter<"channel" | "command" | "outcome">;
+  private readonly modelRequests: Counter<"provider" | "outcome">;
+  private readonly modelDuration: Histogram<"provider">;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    this.commands = new Counter({
+      name: "openclaw_commands_total",
+      help: "Commands handled, by channel, command and outcome (ok, refused, error).",
+      labelNames: ["channel", "command", "outcome"],
+      registers,
+    });
+    this.modelRequests = new Counter({
+      name: "openclaw_model_requests_total",
+      help: "Provider calls, by provider and outcome (ok or the failure kind).",
+      labelNames: ["provider", "outcome"],
+      registers,
+    });
+    this.modelDuration = new Histogram({
+      name: "openclaw_model_request_duration_seconds",
+      help: "Duration of provider calls.",
+      labelNames: ["provider"],
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 120],
+      registers,
+    });
+    const perProvider = (name: string, help: string, pick: (c: CredentialCounts) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["provider"],
+        registers,
+        collect() {
+          this.reset();
+          for (const c of sources.credentials()) this.set({ provider: c.provider }, pick(c));
+        },
+      });
+    perProvider("openclaw_credential_cooldowns", "Credentials of the provider in cooldown now.", (c) => c.cooldowns);
+    perProvider("openclaw_credentials_expiring", "Credentials of the provider that expire within 24 h.", (c) => c.expiring);
+    new Gauge({
+      name: "openclaw_session_store_up",
+      help: "1 when the session store answers, else 0.",
+      registers,
+      async collect() {
+        this.set((await sources.storeUp()) ? 1 : 0);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  command(channel: string, command: string, outcome: CommandOutcome): void {
+    this.commands.inc({ channel, command, outcome });
+  }
+
+  modelRequest(provider: string, outcome: string, seconds: number): void {
+    this.modelRequests.inc({ provider, outcome });
+    this.modelDuration.observe({ provider }, seconds);
+  }
+
+  /** `GET /metrics`; with a token, only requests bearing `Authorization: Bearer <token>` get the text. */
+  handler(token: string | undefined): HttpHandler {
+    return async (req): Promise<HttpResponse> => {
+      if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+        return { status: 401, headers: { "www-authenticate": "Bearer" }, body: { error: "unauthorized" } };
+      }
+      return { status: 200, headers: { "content-type": this.registry.contentType }, body: await this.registry.metrics() };
+    };
+  }
+}
+
+/** Checks `Authorization: Bearer <token>` in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  return header?.startsWith("Bearer ") === true && secretMatches(header.slice("Bearer ".length), token);
+}

@@ -1,0 +1,130 @@
+/**
+ * The gateway's HTTP server as an operator sees it (issue 14, DESIGN section 8): it starts before
+ * any channel connects, `/healthz` answers while a channel is down, `/readyz` names what is not
+ * ready, `/metrics` counts commands, and each retry of a failing channel is a warning.
+ */
+import { PassThrough } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { runGateway } from "../../src/gateway/run.js";
+import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
+import { writeStateDir } from "../support/state.js";
+import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
+import { eventually } from "../sessions/child.js";
+import { describeRedis } from "../sessions/describe-redis.js";
+import { RedisServer } from "../sessions/redis-server.js";
+
+/** Generous: these waits end as soon as the condition holds; only a hang hits the limit. */
+const WAIT_MS = 20_000;
+
+const METRICS_TOKEN = "metrics-bearer-token-0123456789";
+afterEach(stopGateways);
+
+/** Sends one console line and waits for its reply. */
+async function consoleLine(r: Running, line: string, expected: RegExp): Promise<string> {
+  let seen = "";
+  const onData = (chunk: Buffer) => void (seen += chunk.toString("utf8"));
+  r.output.on("data", onData);
+  r.input.write(`${line}\n`);
+  await eventually(() => expected.test(seen), WAIT_MS, `a reply to ${line}`);
+  r.output.off("data", onData);
+  return seen;
+}
+
+function sample(metrics: string, name: string, labels: string): number {
+  const line = metrics.split("\n").find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? 0 : Number(line.split(" ").pop());
+}
+
+describe("gateway HTTP server with only the console channel", () => {
+  it("answers /healthz, /readyz and /metrics, and counts /model commands", async () => {
+    const gw = await startGateway({ gateway: { port: 0 } });
+    expect(gw.logs[0]).toMatch(/^\[info\] openclaw gateway \d+\.\d+\.\d+; state .*openclaw-obs-.*; config .*openclaw\.json; channels console \(stdin\/stdout\); store sqlite .*sessions\.sqlite; http 127\.0\.0\.1:\d+$/);
+
+    expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${gw.base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, storeUp: true, notReady: [], channels: [{ name: "console", mode: "stdin/stdout", state: "connected" }], store: { kind: "sqlite" } });
+
+    const before = await (await fetch(`${gw.base}/metrics`)).text();
+    const labels = 'channel="console",command="model",outcome="ok"';
+    await consoleLine(gw, "/model status", /anthropic — /);
+    const metrics = await fetch(`${gw.base}/metrics`);
+    expect(metrics.headers.get("content-type")).toContain("text/plain");
+    const after = await metrics.text();
+    expect(sample(after, "openclaw_commands_total", labels)).toBe(sample(before, "openclaw_commands_total", labels) + 1);
+    expect(after).toContain("openclaw_session_store_up 1");
+    expect(after).toContain('openclaw_credentials_expiring{provider="anthropic"} 1');
+    expect(after).toContain('openclaw_credential_cooldowns{provider="anthropic"} 0');
+    expect(after).toContain("# TYPE openclaw_model_requests_total counter");
+    expect(after).toContain("# TYPE openclaw_model_request_duration_seconds histogram");
+    expect(after).toContain("process_cpu_user_seconds_total");
+    expect(after).not.toContain(TOKEN);
+    expect(after).not.toContain("local");
+  });
+
+  it("serves /metrics only with the bearer token when gateway.metrics.token is set", async () => {
+    const gw = await startGateway({ gateway: { port: 0, metrics: { token: METRICS_TOKEN } } });
+    expect((await fetch(`${gw.base}/metrics`)).status).toBe(401);
+    expect((await fetch(`${gw.base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const ok = await fetch(`${gw.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("openclaw_session_store_up");
+    expect(gw.logs.join("\n")).not.toContain(METRICS_TOKEN);
+  });
+
+  it("runs no HTTP server without a configured port", async () => {
+    const stateDir = writeStateDir({ prefix: "openclaw-obs-", config: {} });
+    const logs: string[] = [];
+    const input = new PassThrough();
+    input.end("/model status\n");
+    let port: number | undefined;
+    await runGateway({ processEnv: { OPENCLAW_STATE_DIR: stateDir }, cwd: stateDir, input, output: new PassThrough(), log: (_, m) => void logs.push(m), onListening: (p) => (port = p) });
+    expect(port).toBeUndefined();
+    expect(logs[0]).toContain("no HTTP server (set gateway.port");
+  });
+});
+
+describe("gateway HTTP server with a Telegram channel that cannot connect", () => {
+  it("listens before Telegram connects, warns on each retry with its back-off, and reports the channel down until it connects", async () => {
+    const telegram = closeAfter(await startFakeTelegram());
+    // Telegram refuses getMe until the failures are cleared; then the channel recovers without a restart.
+    telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 1_000_000);
+    const gw = await startGateway({ gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } }, { TELEGRAM_BOT_TOKEN: telegram.token });
+    expect(gw.logs[0]).toContain("channels telegram (long polling)");
+    expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
+
+    await eventually(() => gw.logs.filter((l) => l.includes("telegram: could not connect")).length >= 2, WAIT_MS, "two retry warnings");
+    const warnings = gw.logs.filter((l) => l.includes("telegram: could not connect"));
+    expect(warnings[0]).toMatch(/^\[warn\] telegram: could not connect \(attempt 1\): .*; retrying in 20ms$/);
+    expect(warnings[1]).toMatch(/\(attempt 2\).*retrying in 40ms$/);
+    const down = await fetch(`${gw.base}/readyz`);
+    expect(down.status).toBe(503);
+    const body = (await down.json()) as { notReady: string[]; channels: { name: string; state: string }[] };
+    expect(body.notReady).toEqual([expect.stringMatching(/^channel telegram: down \(Telegram rejected the bot token\./)]);
+    expect(body.channels).toEqual([expect.objectContaining({ name: "telegram", mode: "long polling", state: "down" })]);
+
+    telegram.clearFailures("getMe");
+    await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, WAIT_MS, "telegram connected");
+    expect(gw.logs.join("\n")).not.toContain(telegram.token);
+  });
+});
+
+describeRedis("gateway HTTP server with Redis as the session store", () => {
+  it("reports the store down on /readyz and in openclaw_session_store_up while Redis is away, and up again after", async () => {
+    const redis = await RedisServer.start();
+    closeAfter({ close: () => redis.cleanup() });
+    const gw = await startGateway({ gateway: { port: 0 }, session: { store: { kind: "redis", url: redis.url, keyPrefix: `obs-${process.pid}:` } } });
+    expect(gw.logs[0]).toContain(`store redis 127.0.0.1:${new URL(redis.url).port}`);
+    expect((await fetch(`${gw.base}/readyz`)).status).toBe(200);
+
+    await redis.kill();
+    const down = await fetch(`${gw.base}/readyz`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { notReady: string[] }).notReady).toEqual(["session store: not answering"]);
+    expect(await (await fetch(`${gw.base}/metrics`)).text()).toContain("openclaw_session_store_up 0");
+    expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
+
+    await redis.restart();
+    await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, WAIT_MS, "store answering again");
+  });
+});
