@@ -5,7 +5,7 @@ import type { Catalog } from "../../src/models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
 import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
-import { containsSecretShape } from "../../src/auth/mask.js";
+import { containsSecretShape } from "../../src/util/mask.js";
 import { allowedFor, configuredRefs, notAllowedError } from "./allowed.js";
 import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";

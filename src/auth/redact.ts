@@ -1,5 +1,5 @@
 import { isPlaceholder } from "./env-keys.js";
-import { maskSecret, redactSecretShapes } from "./mask.js";
+import { maskSecret, redactSecretShapes } from "../util/mask.js";
 
 /**
  * The process-wide register of secrets in use, and the redaction every log line, reply and CLI

@@ -5,7 +5,7 @@ import { normalizeProfile } from "./profiles.js";
 import { envCredentials } from "./env-keys.js";
 import { activeCooldown, type CooldownEntry, type CooldownStore } from "./cooldowns.js";
 import { formatDuration, healthOf, type Health } from "./health.js";
-import { maskSecret } from "./mask.js";
+import { maskSecret } from "../util/mask.js";
 import { registerSecrets } from "./redact.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";

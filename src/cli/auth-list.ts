@@ -1,6 +1,6 @@
 import { listProfiles } from "../auth/profiles.js";
 import { formatDuration, healthOf } from "../auth/health.js";
-import { maskSecret } from "../auth/mask.js";
+import { maskSecret } from "../util/mask.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
 import { EXIT } from "./errors.js";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { maskSecret } from "../auth/mask.js";
+import { maskSecret } from "../util/mask.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
 import { parseDuration } from "./duration.js";

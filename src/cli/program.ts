@@ -169,7 +169,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
     .action(
       act(async () => async (cliIo, opts) => {
-        const { runGateway } = await import("../gateway/run.js");
+        const { runGateway } = await import("../app/run.js");
         const { formattedLog, logSettings } = await import("../gateway/log-format.js");
         const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
         await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log: formattedLog((line) => cliIo.err(line), settings) });

@@ -1,5 +1,5 @@
 import { normalizeProfile, type CredentialType, type RawAuthProfile } from "../auth/profiles.js";
-import { maskSecret } from "../auth/mask.js";
+import { maskSecret } from "../util/mask.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliContext } from "./cli-context.js";
 import { assertConfigWritable, isRawObject, objectAt, updateConfigFile } from "../config/write.js";

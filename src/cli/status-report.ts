@@ -2,7 +2,7 @@ import { listProfiles, type CredentialType } from "../auth/profiles.js";
 import type { Candidate, Resolution, SkipReason } from "../auth/resolver.js";
 import { envCredentials } from "../auth/env-keys.js";
 import { EXPIRING_WINDOW_MS, formatDuration, healthOf, type Health } from "../auth/health.js";
-import { maskSecret } from "../auth/mask.js";
+import { maskSecret } from "../util/mask.js";
 import { agentDir } from "../config/paths.js";
 import type { OpenClawConfig, ModelSetting } from "../config/schema.js";
 import { providerOf, resolveModelRef } from "../models/ref.js";

@@ -1,5 +1,5 @@
 import type { Log } from "./log.js";
-import { redactSecretShapes } from "../auth/mask.js";
+import { redactSecretShapes } from "../util/mask.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { systemClock, type Clock } from "../util/clock.js";
 

@@ -1,7 +1,7 @@
 import type { Catalog, CatalogModel } from "./catalog.js";
 import { closestMatches } from "../util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result } from "../util/user-error.js";
-import { containsSecretShape } from "../auth/mask.js";
+import { containsSecretShape } from "../util/mask.js";
 
 // A tail like `@2024-10-22`, `@20240620`, `@v1.2`, `@latest` or a semantic version with a
 // pre-release or build tag (`@1.0.0-beta.1`, `@2.1.0+exp.sha.5114f85`) is part of the model id, not a profile.

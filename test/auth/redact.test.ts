@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskSecret } from "../../src/auth/mask.js";
+import { maskSecret } from "../../src/util/mask.js";
 import { normaliseSecret, PIECE, PUBLIC_PREFIX, SecretRedactor } from "../../src/auth/redact.js";
 
 const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

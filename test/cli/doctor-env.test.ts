@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { maskSecret } from "../../src/auth/mask.js";
+import { maskSecret } from "../../src/util/mask.js";
 import { runInProcess } from "../support/in-process-cli.js";
 import { apiKey, removeSandboxes, sandbox } from "./support.js";
 

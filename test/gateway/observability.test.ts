@@ -5,7 +5,7 @@
  */
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { runGateway } from "../../src/gateway/run.js";
+import { runGateway } from "../../src/app/run.js";
 import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 import { writeStateDir } from "../support/state.js";
 import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../support/gateway-run.js";

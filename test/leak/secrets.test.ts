@@ -21,7 +21,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PIECE, PUBLIC_PREFIX, secretRedactor } from "../../src/auth/redact.js";
 import { streamLog } from "../../src/gateway/log.js";
-import { runGateway } from "../../src/gateway/run.js";
+import { runGateway } from "../../src/app/run.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-api.js";
 import { startFakeProvider, type FakeProvider, type Scripted } from "../fakes/provider-api.js";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.js";

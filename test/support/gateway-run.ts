@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { runGateway } from "../../src/gateway/run.js";
+import { runGateway } from "../../src/app/run.js";
 import { writeStateDir } from "./state.js";
 
 /** A setup-token stored in every state dir {@link startGateway} writes; it expires in 5 h. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { containsSecretShape, maskSecret, redactSecretShapes } from "../../src/auth/mask.js";
+import { containsSecretShape, maskSecret, redactSecretShapes } from "../../src/util/mask.js";
 
 describe("maskSecret", () => {
   it("shows at most 8 + 4 characters of long secrets", () => {

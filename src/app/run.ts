@@ -1,25 +1,25 @@
 import { loadContext } from "../config/context.js";
 import { configPath as configPathOf } from "../config/paths.js";
 import { openSessionStore, sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
-import { createGatewayServices } from "./services.js";
-import { PluginHost } from "./host.js";
-import { GatewayHttpServer } from "./http-server.js";
-import { streamLog, type Log } from "./log.js";
-import { GatewayMetrics } from "./metrics.js";
-import { credentialCounts } from "./credential-counts.js";
-import { Readiness, type GatewayIdentity } from "./readiness.js";
-import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "./channel-supervisor.js";
-import type { ChannelEnv, RunningChannel } from "./channel.js";
+import { createGatewayServices } from "../gateway/services.js";
+import { PluginHost } from "../gateway/host.js";
+import { GatewayHttpServer } from "../gateway/http-server.js";
+import { streamLog, type Log } from "../gateway/log.js";
+import { GatewayMetrics } from "../gateway/metrics.js";
+import { credentialCounts } from "../gateway/credential-counts.js";
+import { Readiness, type GatewayIdentity } from "../gateway/readiness.js";
+import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "../gateway/channel-supervisor.js";
+import type { ChannelEnv, RunningChannel } from "../gateway/channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
-import { PluginRuntimes } from "./plugin-runtime.js";
+import { PluginRuntimes } from "../gateway/plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
 import type { ChatOptions } from "../providers/chat.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
-import { bindAddress, gatewayPort } from "./address.js";
+import { bindAddress, gatewayPort } from "../gateway/address.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
