@@ -3,10 +3,14 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable, Writable } from "node:stream";
 import { expect } from "vitest";
+import { createIo } from "../../src/cli/io.js";
+import { runCli as runProgram } from "../../src/cli/program.js";
 
 export { CLI as BIN, requireBuild } from "../support/cli.js";
 import { CLI as BIN } from "../support/cli.js";
+import { scaled } from "../support/slowness.js";
 
 const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const issued: string[] = [];
@@ -69,8 +73,14 @@ export interface RunOptions {
   /** Text piped to stdin (stdin is a pipe, never a TTY, unless `tty` is set). */
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Run under a pseudo-terminal (`script`), so stdin is a TTY. */
+  /** Run under a pseudo-terminal (`script`), so stdin is a TTY (always a separate process). */
   readonly tty?: boolean;
+  /**
+   * Run the built binary as a separate process. Only for tests about the process itself (exit
+   * through the real entry point, a TTY); everything else runs the same command tree in-process,
+   * which costs milliseconds instead of a Node start per command.
+   */
+  readonly process?: boolean;
   /**
    * Types each `text` once the output (after the previous answer) contains `after`, as a person
    * would. Typing earlier would make the terminal echo it before a prompt hides input.
@@ -128,8 +138,29 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Runs the built CLI as a child process and records its output for the leak check. */
-export function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
+/**
+ * Runs one CLI command and records its output for the leak check: in-process through
+ * `runCli(argv, io)` with piped (non-TTY) stdin, or as the built binary when `tty` or `process`
+ * is set.
+ */
+export async function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
+  if (opts.tty || opts.process) return runProcess(args, opts, cwd);
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _encoding, done) => (append(String(chunk)), done()) });
+  const io = createIo({
+    env: opts.env,
+    cwd,
+    stdin: () => Readable.from(opts.input === undefined ? [] : [Buffer.from(opts.input)]),
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+  });
+  const code = await runProgram(args, io);
+  outputs.push({ args: args.join(" "), text: `${stdout}\n${stderr}` });
+  return { code, stdout, stderr };
+}
+
+function runProcess(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = opts.tty
       ? // A pseudo-terminal has no size until one is set; prompts wrap at every character without it.
@@ -151,7 +182,7 @@ export function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS
       else child.stdin.write(next.text);
     });
     // A prompt that never appears would otherwise hang the suite until the test times out.
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), scaled(15_000));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { scaled } from "../support/slowness.js";
 import type { WriterSpec } from "./fixtures/writer.js";
 
 const loader = fileURLToPath(new URL("./fixtures/ts-loader.mjs", import.meta.url));
@@ -41,7 +42,7 @@ export function startWriter(spec: WriterSpec): Writer {
     proc,
     lines,
     exited,
-    waitFor(line, timeoutMs = 15_000) {
+    waitFor(line, timeoutMs = scaled(15_000)) {
       const test = typeof line === "string" ? (ls: readonly string[]) => ls.includes(line) : line;
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`writer: timed out waiting; stderr:\n${stderr}`)), timeoutMs);
@@ -62,12 +63,16 @@ export function startWriter(spec: WriterSpec): Writer {
   };
 }
 
-/** Polls `probe` until it returns true; resolves with the milliseconds it took, rejects after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns true; resolves with the milliseconds it took, rejects after
+ * `timeoutMs` (a quiet-machine figure, scaled by this run's slowness).
+ */
 export async function eventually(probe: () => boolean | Promise<boolean>, timeoutMs: number, what = "condition"): Promise<number> {
   const start = performance.now();
+  const limit = scaled(timeoutMs);
   for (;;) {
     if (await probe()) return performance.now() - start;
-    if (performance.now() - start > timeoutMs) throw new Error(`${what} not seen within ${timeoutMs} ms`);
+    if (performance.now() - start > limit) throw new Error(`${what} not seen within ${limit} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
