@@ -5,6 +5,7 @@ import { UserFacingError, userError } from "../util/user-error.js";
 import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusReport } from "./status-report.js";
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
+import { retirementText } from "../models/retirement.js";
 
 /** Flags of `openclaw models status` (and bare `openclaw models`). */
 export interface ModelsStatusOptions {
@@ -109,7 +110,7 @@ function candidateRow(c: CandidateView, chosen: string | undefined, now: number)
 export function renderText(r: StatusReport, now: number): string[] {
   const lines: string[] = [];
   const aliasLines = wrapList(Object.entries(r.aliases).map(([a, ref]) => `${a} → ${ref}`), 88);
-  const deprecated = r.defaultModel.deprecated ? `, retires ${r.defaultModel.deprecated}` : "";
+  const deprecated = r.defaultModel.deprecated ? `, ${retirementText(r.defaultModel.deprecated, now)}` : "";
   const notInCatalog = r.defaultModel.inCatalog ? "" : ", not in the catalog";
   lines.push(
     ...columns([

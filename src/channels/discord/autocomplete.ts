@@ -8,6 +8,7 @@ import type { Catalog } from "../../models/catalog.js";
 import { clip } from "./messages.js";
 import { PROVIDER_OPTION, REF_OPTION } from "./register.js";
 import { DISCORD_CAPABILITIES } from "./invocation.js";
+import { retirementLabel } from "../../models/retirement.js";
 
 /** The option being typed in, as Discord sends it with an autocomplete interaction. */
 export interface FocusedOption {
@@ -75,13 +76,13 @@ export function autocompleteChoices(host: PluginHost, inv: CommandInvocation, fo
     const typed = focused.value.trim();
     const at = typed.indexOf("@", typed.lastIndexOf("/") + 1);
     if (at >= 0) return mayPin ? profileChoices(host, ctx.agentId, catalog, allow, typed.slice(0, at), typed.slice(at + 1)) : [];
-    return refChoices(catalog, allow, typed.toLowerCase(), mayPin);
+    return refChoices(catalog, allow, typed.toLowerCase(), mayPin, services.clock());
   }
   if (inv.command === "models" && focused.name === PROVIDER_OPTION) return providerChoices(catalog, allow, focused.value.trim().toLowerCase());
   return [];
 }
 
-function refChoices(catalog: Catalog, allow: readonly string[], q: string, mayStatus: boolean): OptionChoice[] {
+function refChoices(catalog: Catalog, allow: readonly string[], q: string, mayStatus: boolean, now: number): OptionChoice[] {
   if (/\s/.test(q)) return []; // flags or a second word: the typed text is submitted as it is
   const ranked: Ranked[] = [];
   const add = (c: OptionChoice | undefined, rank: number | undefined) => {
@@ -98,7 +99,7 @@ function refChoices(catalog: Catalog, allow: readonly string[], q: string, maySt
   for (const m of catalog.models.values()) {
     if (!isModelAllowed(catalog, allow, m.ref)) continue;
     const label = m.name !== m.id ? `${m.ref} · ${m.name}` : m.ref;
-    add(choice(m.deprecated ? `${label} (retires ${m.deprecated})` : label, m.ref), q === "" ? 2 : rankOf(q, m.ref, m.id, m.name));
+    add(choice(m.deprecated ? `${label} (${retirementLabel(m.deprecated, now)})` : label, m.ref), q === "" ? 2 : rankOf(q, m.ref, m.id, m.name));
   }
   return top(ranked);
 }
