@@ -162,15 +162,17 @@ export function renderText(r: StatusReport, now: number): string[] {
     }
   }
 
-  const { problems, warnings } = r.check;
+  const { problems, warnings, notes } = r.check;
+  const noteText = notes.length ? `${notes.length} note${notes.length > 1 ? "s" : ""}` : "";
   lines.push("");
-  if (problems.length === 0 && warnings.length === 0) lines.push("Check: ok");
+  if (problems.length === 0 && warnings.length === 0) lines.push(`Check: ok${noteText ? `, ${noteText}` : ""}`);
   else {
-    const parts = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", warnings.length ? `${warnings.length} expiring` : ""].filter(Boolean);
+    const parts = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", warnings.length ? `${warnings.length} expiring` : "", noteText].filter(Boolean);
     lines.push(`Check: ${parts.join(", ")} (--check exits ${r.check.exitCode})`);
-    for (const p of problems) lines.push(`  ✗ ${p}`);
-    for (const w of warnings) lines.push(`  ! ${w}`);
   }
+  for (const p of problems) lines.push(`  ✗ ${p}`);
+  for (const w of warnings) lines.push(`  ! ${w}`);
+  for (const n of notes) lines.push(`  ? ${n}`);
   return lines;
 }
 
@@ -193,6 +195,7 @@ export function renderPlain(r: StatusReport, now: number): string[] {
   for (const m of r.auth.missing) out.push(row("missing", m.provider, m.reasonCode, m.commands[0]));
   for (const t of r.auth.oauth.profiles) if (t.kind === "profile") out.push(row("token", t.id, t.type, t.health, t.expiresAt));
   for (const u of r.auth.unusableProfiles) out.push(row("unusable", u.id, u.reasonCode, u.recovery));
+  for (const n of r.check.notes) out.push(row("note", n));
   out.push(row("check", r.check.exitCode));
   return out;
 }

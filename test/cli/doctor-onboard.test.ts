@@ -61,6 +61,30 @@ describe("openclaw doctor", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`✗ Invalid config ${broken.configPath}: session.store`);
     expect(bad.stdout).toContain("agent main: no usable anthropic credential");
+    expect(bad.stdout).toContain("fix: fix the key named above; other checks ran with an empty config");
+  });
+
+  it("names the line and column of a config syntax error, and says to fix the syntax, not a key", async () => {
+    const sb = sandbox();
+    sb.writeConfig(`{\n  agents: { defaults: { model: "anthropic/claude-opus-5-5" }\n  session: {}\n}`);
+    const r = await sb.run(["doctor"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`✗ Invalid config ${sb.configPath}: line 3, column 3: `));
+    expect(r.stdout).toContain("fix: fix the syntax at the line and column named above; other checks ran with an empty config");
+    expect(r.stdout).not.toContain("fix the key named above");
+  });
+
+  it("warns about a default model outside the catalog with the closest catalog ids; --check notes it without changing the exit code", async () => {
+    const sb = sandbox();
+    sb.writeConfig({ agents: { defaults: { model: "anthropic/opuss" } } });
+    fs.writeFileSync(path.join(sb.state, ".env"), `ANTHROPIC_API_KEY=${apiKey()}\n`, { mode: 0o600 });
+    const [doctor, check] = await Promise.all([sb.run(["doctor"]), sb.run(["models", "status", "--check"])]);
+    expect(doctor.stdout).toContain("! agent main: default model anthropic/opuss is not in the catalog; did you mean anthropic/claude-opus-5-5?");
+    expect(doctor.stdout).toContain("fix: openclaw models list --provider anthropic");
+    expect(doctor.stdout).not.toContain("No problems found.");
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain("Check: ok, 1 note");
+    expect(check.stdout).toContain("  ? default model anthropic/opuss is not in the catalog; did you mean anthropic/claude-opus-5-5?");
   });
 });
 

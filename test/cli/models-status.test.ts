@@ -27,7 +27,7 @@ describe("openclaw models status --check", () => {
     const badConfig = sandbox();
     badConfig.writeConfig(`{ gateway: { port: "eighty" } }`);
     const badProfiles = sandbox();
-    badProfiles.writeProfiles("{ not json");
+    badProfiles.writeProfiles('{\n  "version": 1,\n  "profiles": { not json\n}');
 
     const check = ["models", "status", "--check"];
     const [a, b, c, d, e, f] = await Promise.all([
@@ -61,7 +61,7 @@ describe("openclaw models status --check", () => {
     expect(e.stderr).not.toMatch(/\bat .*\.js:\d+/);
 
     expect(f.code).toBe(1);
-    expect(f.stderr).toContain(`Invalid credential file ${badProfiles.profilesPath()}: not valid JSON.`);
+    expect(f.stderr).toContain(`Invalid credential file ${badProfiles.profilesPath()}: line 3, column 17: not valid JSON (Expected property name or '}').`);
   });
 
   it("treats bare `openclaw models` as `models status` and exits 0 without --check", async () => {

@@ -452,7 +452,7 @@ describe("chat: requests the provider refuses", () => {
     const h = harness({ authProfiles: THREE });
     fs.writeFileSync(path.join(h.services.stateDir, "agents", "main", "agent", "auth-profiles.json"), `{ "profiles": { "anthropic:a": { "key": "${KEY_A}"`);
     h.clock.advance(1000); // past the credential reader's re-check interval
-    expect(await h.say("hi")).toMatch(/^Invalid credential file .*auth-profiles\.json: not valid JSON\.$/);
+    expect(await h.say("hi")).toMatch(/^Invalid credential file .*auth-profiles\.json: line 1, column \d+: not valid JSON \([^)]*\)\.$/);
     const group = await h.say("hi", {
       sessionKey: "agent:main:telegram:group:-1",
       isOwner: false,
