@@ -73,14 +73,11 @@ export interface RunOptions {
   /** Text piped to stdin (stdin is a pipe, never a TTY, unless `tty` is set). */
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Run under a pseudo-terminal (`script`), so stdin is a TTY (always a separate process). */
-  readonly tty?: boolean;
   /**
-   * Run the built binary as a separate process. Only for tests about the process itself (exit
-   * through the real entry point, a TTY); everything else runs the same command tree in-process,
-   * which costs milliseconds instead of a Node start per command.
+   * Run the built binary under a pseudo-terminal (`script`), so stdin is a TTY. Without it the
+   * command tree runs in-process, which costs milliseconds instead of a Node start per command.
    */
-  readonly process?: boolean;
+  readonly tty?: boolean;
   /**
    * Types each `text` once the output (after the previous answer) contains `after`, as a person
    * would. Typing earlier would make the terminal echo it before a prompt hides input.
@@ -140,11 +137,11 @@ function shellQuote(s: string): string {
 
 /**
  * Runs one CLI command and records its output for the leak check: in-process through
- * `runCli(argv, io)` with piped (non-TTY) stdin, or as the built binary when `tty` or `process`
- * is set.
+ * `runCli(argv, io)` with piped (non-TTY) stdin, or as the built binary for `gateway` and `tty`.
  */
 export async function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
-  if (opts.tty || opts.process) return runProcess(args, opts, cwd);
+  // The gateway reads the real stdin and handles signals: it is always its own process.
+  if (opts.tty || args[0] === "gateway") return runProcess(args, opts, cwd);
   let stdout = "";
   let stderr = "";
   const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _encoding, done) => (append(String(chunk)), done()) });
