@@ -6,6 +6,7 @@ import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusRe
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
 import { retirementText } from "../models/retirement.js";
+import { withProbeFindings } from "./probe-check.js";
 
 /** Flags of `openclaw models status` (and bare `openclaw models`). */
 export interface ModelsStatusOptions {
@@ -54,16 +55,20 @@ export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Pro
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const diagnostics: string[] = [];
-    const report = buildStatusReport(cli, diagnostics);
+    const built = buildStatusReport(cli, diagnostics);
     for (const d of diagnostics) io.err(d);
     const probed = opts.probe ? await probes(cli, opts) : undefined;
+    const report = probed ? withProbeFindings(built, probed) : built;
     if (opts.json) io.out(toJson(probed ? { ...report, probes: probed.probes } : report));
     else {
-      io.out((opts.plain ? renderPlain(report, io.clock()) : renderText(report, io.clock())).join("\n"));
+      const lines = opts.plain ? renderPlain(report, io.clock()) : renderText(report, io.clock());
       if (probed) {
+        // In text the table goes before the closing Check section, which also judges the probes.
         const { formatProbeTable } = await import("../providers/probe.js");
-        io.out(`\nProbes\n${formatProbeTable(probed)}`);
+        const at = opts.plain ? lines.length : lines.findLastIndex((l) => l.startsWith("Check: "));
+        lines.splice(at, 0, ...(opts.plain ? ["", "Probes", formatProbeTable(probed)] : ["Probes", formatProbeTable(probed), ""]));
       }
+      io.out(lines.join("\n"));
     }
     return opts.check ? report.check.exitCode : EXIT.ok;
   } finally {
