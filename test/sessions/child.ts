@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { ROOT, requireBuild } from "../support/cli.js";
 import { scaled } from "../support/slowness.js";
 import type { WriterSpec } from "./fixtures/writer.js";
 
-const loader = fileURLToPath(new URL("./fixtures/ts-loader.mjs", import.meta.url));
-const script = fileURLToPath(new URL("./fixtures/writer.ts", import.meta.url));
+/**
+ * The compiled writer (`npm test` builds it with everything else). Running the TypeScript source
+ * through a transpiling loader cost a TypeScript compiler load per child, 5-6 s each on a busy machine.
+ */
+const script = path.join(ROOT, "dist", "test", "sessions", "fixtures", "writer.js");
 
 /** A running writer process (fixtures/writer.ts) and the lines it printed so far. */
 export interface Writer {
@@ -16,9 +20,10 @@ export interface Writer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** Starts `fixtures/writer.ts` in a separate `node` process, running the TypeScript sources. */
+/** Starts `fixtures/writer.ts` (compiled) in a separate `node` process. */
 export function startWriter(spec: WriterSpec): Writer {
-  const proc = spawn(process.execPath, ["--import", loader, script, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
+  requireBuild();
+  const proc = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   let partial = "";
   let stderr = "";
