@@ -232,6 +232,25 @@ describe("openclaw onboard", () => {
     expect(mismatch.code).toBe(1);
     expect(fs.existsSync(sb.profilesPath())).toBe(false);
   });
+
+  it("checks every input before writing anything: a bad --model, expiry or profile id stores no credential", async () => {
+    const sb = sandbox();
+    const key = apiKey();
+    const base = ["onboard", "--non-interactive", "--auth-choice", "apiKey", "--token-stdin"];
+    const [model, expiry, prefix] = await Promise.all([
+      sb.run([...base, "--model", "opuss"], { input: key }),
+      sb.run(["onboard", "--non-interactive", "--auth-choice", "token", "--token-stdin", "--token-expires-in", "soon"], { input: setupToken() }),
+      sb.run([...base, "--profile-id", "openai:work"], { input: key }),
+    ]);
+    expect(model.code).toBe(1);
+    expect(model.stderr).toContain('Unknown model "opuss". Nothing was stored.');
+    expect(model.stderr).toMatch(/Did you mean `opus`/);
+    expect(expiry.code).toBe(1);
+    expect(prefix.code).toBe(1);
+    expect(prefix.stderr).toContain("Profile id openai:work names provider openai, but the credential is for anthropic");
+    expect(fs.existsSync(sb.profilesPath())).toBe(false);
+    expect(fs.existsSync(sb.configPath)).toBe(false);
+  });
 });
 
 describe("openclaw models auth setup-token", () => {
