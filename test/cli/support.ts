@@ -7,6 +7,7 @@ import { Readable, Writable } from "node:stream";
 import { expect } from "vitest";
 import { createIo } from "../../src/cli/io.js";
 import { runCli as runProgram } from "../../src/cli/program.js";
+import type { Clock } from "../../src/util/clock.js";
 
 export { CLI as BIN, requireBuild } from "../support/cli.js";
 import { CLI as BIN } from "../support/cli.js";
@@ -78,6 +79,8 @@ export interface RunOptions {
    * command tree runs in-process, which costs milliseconds instead of a Node start per command.
    */
   readonly tty?: boolean;
+  /** The time the command sees (in-process runs only); the real clock when absent. */
+  readonly clock?: Clock;
   /**
    * Types each `text` once the output (after the previous answer) contains `after`, as a person
    * would. Typing earlier would make the terminal echo it before a prompt hides input.
@@ -151,6 +154,7 @@ export async function runCli(args: readonly string[], opts: RunOptions & { env: 
     stdin: () => Readable.from(opts.input === undefined ? [] : [Buffer.from(opts.input)]),
     stdout: sink((t) => (stdout += t)),
     stderr: sink((t) => (stderr += t)),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const code = await runProgram(args, io);
   outputs.push({ args: args.join(" "), text: `${stdout}\n${stderr}` });
