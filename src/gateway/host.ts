@@ -14,6 +14,7 @@ import type {
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
 import { UserFacingError } from "../util/user-error.js";
+import { HELP_COMMAND, helpText } from "./help.js";
 
 /**
  * The last line of defence before a reply leaves the gateway: anything shaped like a key or bot
@@ -55,9 +56,9 @@ export class PluginHost {
     return [...seen.values()];
   }
 
-  /** Whether `name` is one of our commands (adapters pass unknown `/words` on as plain text). */
+  /** Whether `name` is one of our commands, `/help` included (adapters pass unknown `/words` on as plain text). */
   hasCommand(name: string): boolean {
-    return this.commands().some((c) => c.name === name);
+    return name === HELP_COMMAND || this.commands().some((c) => c.name === name);
   }
 
   /** The sender's rights on a channel under the current config. */
@@ -86,10 +87,12 @@ export class PluginHost {
 
   /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
   async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
-    const command = this.commands().find((c) => c.name === inv.command);
-    if (!command) return undefined;
+    const commands = this.commands();
+    const command = commands.find((c) => c.name === inv.command);
+    if (!command && inv.command !== HELP_COMMAND) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return REFUSAL;
+    if (!command) return { text: helpText(commands) };
     return this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
   }
 
