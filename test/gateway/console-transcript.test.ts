@@ -32,6 +32,13 @@ describe("the console transcript", () => {
     expect(rest).toBe("");
   });
 
+  it("masks a pasted key in the echo", async () => {
+    const key = `sk-ant-api03-${"x".repeat(80)}AbCd`;
+    const out = await transcript([`/model opus@${key}`]);
+    expect(out).toContain("> /model opus@sk-ant-a…AbCd");
+    expect(out).not.toContain(key);
+  });
+
   it("does not echo what a terminal already showed", async () => {
     const out = await transcript(["hello"], true);
     expect(out.split("\n\n")[1]).toBe("model says: hello");

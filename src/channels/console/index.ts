@@ -2,6 +2,7 @@ import readline from "node:readline";
 import type { PluginHost } from "../../gateway/host.js";
 import type { ChannelCapabilities, CommandInvocation, Reply } from "../../gateway/types.js";
 import { parseCommandText } from "../../gateway/command-text.js";
+import { redactSecretShapes } from "../../auth/mask.js";
 
 /** The console is a private chat with its operator: no buttons, Telegram-sized messages. */
 export const CONSOLE_CAPABILITIES: ChannelCapabilities = { maxLength: 4096, buttons: false, ephemeral: false };
@@ -47,6 +48,7 @@ export async function runConsole(host: PluginHost, input: NodeJS.ReadableStream 
     const replies = await handleConsoleLine(host, line);
     if (replies.length === 0) continue;
     const body = replies.map((r) => r.replace(/\n+$/, "")).join("\n\n");
-    output.write(`${echo ? `> ${line.trim()}\n` : ""}${body}\n\n`);
+    // The echo is masked like every reply: a key pasted into the console is not printed back.
+    output.write(`${echo ? `> ${redactSecretShapes(line.trim())}\n` : ""}${body}\n\n`);
   }
 }
