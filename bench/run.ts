@@ -2,6 +2,7 @@ import type { Bench } from "./result.js";
 
 // Each area owns one module; `npm run bench` runs them in turn, one process, and prints a table.
 const modules: Record<string, () => Promise<{ default: Bench }>> = {
+  "npm start": () => import("./npm-start.js"),
   "cli cold start": () => import("./cli-cold-start.js"),
   resolver: () => import("./resolver.js"),
   "model plugin": () => import("./model-plugin.js"),

@@ -3,6 +3,7 @@ import type { SkipReason } from "../../src/auth/resolver.js";
 import { modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed, resolveModelRef } from "../../src/models/ref.js";
 import type { Catalog } from "../../src/models/catalog.js";
+import { retirementLabel } from "../../src/models/retirement.js";
 
 /** Option names of the plugin's commands, as declared in `index.ts`. */
 export const REF_OPTION = "ref";
@@ -56,13 +57,13 @@ export function completeOption(command: string, option: string, partial: string,
     const typed = partial.trim();
     const at = typed.indexOf("@", typed.lastIndexOf("/") + 1);
     if (at >= 0) return mayPin ? profileSuggestions(ctx, catalog, allow, typed.slice(0, at), typed.slice(at + 1)) : [];
-    return refSuggestions(catalog, allow, typed.toLowerCase(), mayPin);
+    return refSuggestions(catalog, allow, typed.toLowerCase(), mayPin, services.clock());
   }
   if (command === "models" && option === PROVIDER_OPTION) return providerSuggestions(catalog, allow, partial.trim().toLowerCase());
   return [];
 }
 
-function refSuggestions(catalog: Catalog, allow: readonly string[], q: string, mayStatus: boolean): Suggestion[] {
+function refSuggestions(catalog: Catalog, allow: readonly string[], q: string, mayStatus: boolean, now: number): Suggestion[] {
   if (/\s/.test(q)) return []; // flags or a second word: the typed text is submitted as it is
   const ranked: Ranked[] = [];
   const add = (label: string, value: string, rank: number | undefined) => {
@@ -79,7 +80,7 @@ function refSuggestions(catalog: Catalog, allow: readonly string[], q: string, m
   for (const m of catalog.models.values()) {
     if (!isModelAllowed(catalog, allow, m.ref)) continue;
     const label = m.name !== m.id ? `${m.ref} · ${m.name}` : m.ref;
-    add(m.deprecated ? `${label} (retires ${m.deprecated})` : label, m.ref, q === "" ? 2 : rankOf(q, m.ref, m.id, m.name));
+    add(m.deprecated ? `${label} (${retirementLabel(m.deprecated, now)})` : label, m.ref, q === "" ? 2 : rankOf(q, m.ref, m.id, m.name));
   }
   return top(ranked);
 }

@@ -9,6 +9,7 @@ import type { ListCommand } from "./grammar.js";
 import { paginate, type PageFrame } from "./paginate.js";
 import { pinnedProvider } from "./select.js";
 import { quote, quoteIfNeeded } from "./quote.js";
+import { retirementText } from "../../src/models/retirement.js";
 
 /** The last line of every `/models` page: how to switch. */
 export const SWITCH_HINT = "Switch: /model <provider/model>";
@@ -23,10 +24,13 @@ function listArg(value: string): string {
   return LIST_KEYWORD_LIKE.test(value) ? quote(value) : quoteIfNeeded(value);
 }
 
-/** `• anthropic/claude-sonnet-4-5 (sonnet) — deprecated, retires 2026-11-30`, `✓` for the current one. */
-export function modelLine(catalog: Catalog, m: CatalogModel, current: string): string {
+/**
+ * `• anthropic/claude-sonnet-4-5 (sonnet) — deprecated, retires 2026-11-30` (or `— retired on …`
+ * once that day is past `now`), `✓` for the current one.
+ */
+export function modelLine(catalog: Catalog, m: CatalogModel, current: string, now: number): string {
   const aliases = catalog.aliasesOf(m.ref);
-  return `${m.ref === current ? "✓" : "•"} ${m.ref}${aliases.length ? ` (${aliases.join(", ")})` : ""}${m.deprecated ? ` — deprecated, retires ${m.deprecated}` : ""}`;
+  return `${m.ref === current ? "✓" : "•"} ${m.ref}${aliases.length ? ` (${aliases.join(", ")})` : ""}${m.deprecated ? ` — ${retirementText(m.deprecated, now)}` : ""}`;
 }
 
 /** Finds a provider among the allowed ones (exact, then case-insensitive), or explains why not. */
@@ -77,7 +81,7 @@ export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<
     const found = findAllowedProvider(ctx, allowed, cmd.provider);
     if (!found.ok) return errorReply(found.error);
     const p = found.value;
-    lines = p.models.map((m) => modelLine(catalog, m, current.ref));
+    lines = p.models.map((m) => modelLine(catalog, m, current.ref, ctx.services.clock()));
     what = p.id;
     const pin = current.pin && pinnedProvider(ctx, current.pin.profileId) === p.id ? `, pinned profile ${current.pin.profileId}` : "";
     frame = {

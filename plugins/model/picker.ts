@@ -8,6 +8,7 @@ import { describeSource } from "./current.js";
 import { errorReply, modelLabel, plural } from "./format.js";
 import { decodePayload, encodePayload, type PickerAction } from "./payload.js";
 import { clearSelection, nextLines, selectModel } from "./select.js";
+import { retirementLabel } from "../../src/models/retirement.js";
 
 /** Choices per picker page: a Discord select holds 25 options; Telegram keyboards stay readable at 8. */
 export function pickerPageSize(channel: string): number {
@@ -77,7 +78,7 @@ async function modelPage(ctx: CommandContext, allowed: AllowedModels, provider: 
   const choices = p.models.slice(page * size, (page + 1) * size).map((m, i): Choice => {
     const aliases = catalog.aliasesOf(m.ref);
     return {
-      label: `${m.id}${aliases.length ? ` · ${aliases.join(", ")}` : ""}${m.deprecated ? ` (retires ${m.deprecated})` : ""}`,
+      label: `${m.id}${aliases.length ? ` · ${aliases.join(", ")}` : ""}${m.deprecated ? ` (${retirementLabel(m.deprecated, ctx.services.clock())})` : ""}`,
       payload: encodePayload({ kind: "select", version, provider, model: page * size + i }),
       ...(m.ref === sel.ref ? { selected: true } : {}),
     };

@@ -12,6 +12,7 @@ import { describeSource } from "./current.js";
 import { credentialLabel, errorReply, modelLabel } from "./format.js";
 import type { DefaultCommand, SelectCommand } from "./grammar.js";
 import { decideScope, scopeKey, writeDefaultModel, type ScopeDecision } from "./scope.js";
+import { isRetired } from "../../src/models/retirement.js";
 
 /** How a selection arrived. */
 export interface SelectOptions {
@@ -132,11 +133,19 @@ export function nextLines(catalog: Catalog, ref: string, resolution: Resolution,
   return out;
 }
 
-/** Notes about the model itself: not in the catalog, deprecated. */
-function modelNotes(model: ResolvedModel): string[] {
+/**
+ * Notes about the model itself: not in the catalog, deprecated, or already retired. A retired
+ * model is selected all the same (see the README: the catalog's dates can be out of date both
+ * ways), but the warning says plainly that requests are expected to fail and what to do.
+ */
+function modelNotes(model: ResolvedModel, now: number): string[] {
   const out: string[] = [];
   if (!model.model) out.push(`Note: ${model.ref} is not in the catalog; it is used as typed (check the id if requests fail).`);
-  if (model.model?.deprecated) out.push(`⚠ ${model.ref} is deprecated: ${model.provider} retires it on ${model.model.deprecated}.`);
+  const retires = model.model?.deprecated;
+  if (retires === undefined) return out;
+  if (isRetired(retires, now)) {
+    out.push(`⛔ ${model.ref} was retired on ${retires}: ${model.provider} no longer serves it, so requests to it are expected to fail.`, `Pick a current model: /models ${model.provider}`);
+  } else out.push(`⚠ ${model.ref} is deprecated: ${model.provider} retires it on ${retires}.`);
   return out;
 }
 
@@ -176,7 +185,7 @@ export async function applySelection(ctx: CommandContext, plan: SelectionPlan): 
   if (scope.note) lines.push(scope.note);
   if (plan.dropped) lines.push(plan.dropped);
   else if (pin) lines.push(`Pinned profile: ${pin.profileId}${pin.source === "auto" ? " (kept by the gateway)" : ""}.`);
-  lines.push(...modelNotes(model));
+  lines.push(...modelNotes(model, services.clock()));
   const resolution = resolveCurrent(ctx, { ref: model.ref, provider: model.provider, ...(pin ? { pin } : {}) });
   lines.push(...nextLines(services.catalog(), model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined));
   return lines;

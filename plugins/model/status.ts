@@ -6,6 +6,7 @@ import { userError } from "../../src/util/user-error.js";
 import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
+import { retirementText } from "../../src/models/retirement.js";
 
 /** The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes. */
 export function candidateFlags(c: Candidate, r: Resolution, now: number): string[] {
@@ -72,7 +73,7 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   const now = services.clock();
   const sel = await currentSelection(ctx);
   const deprecated = catalog.models.get(sel.ref)?.deprecated;
-  const lines = [`Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, agentId)}${deprecated ? ` (deprecated, retires ${deprecated})` : ""}`];
+  const lines = [`Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, agentId)}${deprecated ? ` (${retirementText(deprecated, now)})` : ""}`];
   if (sel.source === "session" || sel.source === "parent") {
     lines.push(`Default: ${modelLabel(catalog, sel.configured.ref)} — ${describeSource({ ...sel, source: sel.configured.source }, agentId)}`);
   }

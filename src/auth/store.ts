@@ -5,6 +5,7 @@ import { authProfilesPath } from "../config/paths.js";
 import { formatKeyPath } from "../config/load.js";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
+import { describeJsonSyntaxError } from "../util/json-syntax.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 function emptyFile(): AuthProfilesFile {
@@ -16,8 +17,8 @@ export function parseAuthProfiles(file: string, text: string): AuthProfilesFile 
   let raw: unknown;
   try {
     raw = text.trim() === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new UserFacingError(userError("auth_file_syntax", `Invalid credential file ${file}: not valid JSON.`));
+  } catch (err) {
+    throw new UserFacingError(userError("auth_file_syntax", `Invalid credential file ${file}: ${describeJsonSyntaxError(text, err)}.`));
   }
   const parsed = authProfilesFileSchema.safeParse(raw);
   if (!parsed.success) {

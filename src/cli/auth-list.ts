@@ -65,7 +65,7 @@ export async function runAuthList(io: CliIo, opts: AuthListOptions): Promise<num
         ...p.cooldowns.map((c) => `cooldown ${formatDuration(c.remainingMs)} (${c.reason}${c.model ? ` on ${c.model}` : ""})`),
         p.email ?? "",
       ].filter(Boolean);
-      return [p.id, p.type, p.masked, healthWord(p.health), expiryText(p.expiresAt === null ? undefined : Date.parse(p.expiresAt), now), flags.join(", ")];
+      return [p.id, p.provider, p.type, p.masked, healthWord(p.health), expiryText(p.expiresAt === null ? undefined : Date.parse(p.expiresAt), now), flags.join(", ")];
     });
     io.out(columns(rows, "  ").join("\n"));
     return EXIT.ok;

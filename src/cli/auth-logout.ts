@@ -4,6 +4,7 @@ import { openCliContext } from "./cli-context.js";
 import { assertConfigWritable, existingObjectAt, updateConfigFile } from "../config/write.js";
 import { afterOrderChange } from "./order-effects.js";
 import { EXIT, fail } from "./errors.js";
+import { confirm } from "./confirm.js";
 
 /** Flags of `models auth logout`. */
 export interface LogoutOptions {
@@ -29,17 +30,6 @@ function removeFromOrders(order: Record<string, unknown> | undefined, id: string
     }
   }
   return { changed, dropped };
-}
-
-async function confirm(io: CliIo, id: string): Promise<boolean> {
-  const { confirm: ask, isCancel } = await import("@clack/prompts");
-  const answer = await ask({
-    message: `Remove auth profile ${id} and every reference to it?`,
-    initialValue: false,
-    input: io.stdin as NodeJS.ReadStream,
-    output: io.promptOutput as NodeJS.WriteStream,
-  });
-  return !isCancel(answer) && answer;
 }
 
 /**
@@ -68,7 +58,7 @@ export async function runLogout(io: CliIo, opts: LogoutOptions, args: string[]):
     }
     if (!opts.yes) {
       if (!io.stdin.isTTY) fail("confirmation_required", `Refusing to remove ${id} without confirmation.`, "Pass --yes to remove it from a script.");
-      if (!(await confirm(io, id))) {
+      if (!(await confirm(io, `Remove auth profile ${id} and every reference to it?`))) {
         io.err("Nothing was removed.");
         return EXIT.problem;
       }

@@ -4,6 +4,9 @@ import { readSecret } from "./secret-input.js";
 import { parseDuration } from "./duration.js";
 import { knownProvider, saveCredential } from "./save-credential.js";
 import { EXIT } from "./errors.js";
+import { keyShapeMismatch, refuseForeignProfilePrefix } from "./key-shape.js";
+import { checkCredentialShape } from "./credential-shape.js";
+import { confirm } from "./confirm.js";
 
 /** Flags of `models auth paste-token` / `paste-api-key`. */
 export interface PasteOptions {
@@ -18,6 +21,7 @@ export async function runPasteToken(io: CliIo, opts: PasteOptions): Promise<numb
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const provider = knownProvider(cli, opts.provider);
+    refuseForeignProfilePrefix(cli.ctx.catalog, provider, opts.profileId);
     const ttl = opts.expiresIn !== undefined ? parseDuration(opts.expiresIn) : undefined;
     const label = provider === "anthropic" ? "Paste the Anthropic setup-token (from `claude setup-token`)" : `Paste the ${provider} token`;
     const secret = await readSecret(io, label);
@@ -33,7 +37,19 @@ export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<num
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const provider = knownProvider(cli, opts.provider);
-    const secret = await readSecret(io, `Paste the ${cli.ctx.catalog.providers.get(provider)?.name ?? provider} API key`);
+    refuseForeignProfilePrefix(cli.ctx.catalog, provider, opts.profileId);
+    const name = cli.ctx.catalog.providers.get(provider)?.name ?? provider;
+    const secret = await readSecret(io, `Paste the ${name} API key`);
+    // Values that are certainly wrong (a setup-token, another provider's key) are refused first.
+    checkCredentialShape(provider, "api_key", secret);
+    const mismatch = keyShapeMismatch(provider, name, secret);
+    if (mismatch !== undefined) {
+      if (io.stdin.isTTY && !(await confirm(io, `${mismatch} Store it anyway?`))) {
+        io.err("Nothing was stored.");
+        return EXIT.problem;
+      }
+      if (!io.stdin.isTTY) io.err(`warning: ${mismatch} Stored anyway; check it with \`openclaw models status --probe\`.`);
+    }
     await saveCredential(cli, { provider, type: "api_key", secret, profileId: opts.profileId });
     return EXIT.ok;
   } finally {

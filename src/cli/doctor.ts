@@ -23,6 +23,7 @@ import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
+import { notInCatalogText } from "../models/near-misses.js";
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorOptions {
@@ -32,7 +33,7 @@ export interface DoctorOptions {
 
 /** One thing doctor checked. `ok` and `fixed` are healthy; `warn` and `error` make it exit 1. */
 export interface Finding {
-  readonly check: "config" | "modes" | "credentials" | "expiry" | "missing-auth" | "env" | "channels" | "session-store";
+  readonly check: "config" | "modes" | "credentials" | "expiry" | "model" | "missing-auth" | "env" | "channels" | "session-store";
   readonly severity: "ok" | "fixed" | "warn" | "error";
   readonly message: string;
   readonly fix?: string;
@@ -98,7 +99,8 @@ function loadOrFallback(io: CliIo, findings: Finding[]): LoadedContext {
     return ctx;
   } catch (err) {
     if (!(err instanceof UserFacingError)) throw err;
-    findings.push({ check: "config", severity: "error", message: err.detail.message, fix: "fix the key named above; other checks ran with an empty config" });
+    const what = err.detail.code === "config_syntax" ? "fix the syntax at the line and column named above" : "fix the key named above";
+    findings.push({ check: "config", severity: "error", message: err.detail.message, fix: `${what}; other checks ran with an empty config` });
     const state = stateDirOf(io.env);
     const config = {};
     return {
@@ -280,6 +282,11 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       const r = resolveModelRef(ctx.catalog, ref);
       const provider = r.ok ? r.value.provider : providerOf(ref);
       const res = resolver.resolve({ agentId, provider, model: r.ok ? r.value.ref : ref });
+      // An uncatalogued model of a known provider stays allowed (catalogs lag releases), but a typo
+      // would otherwise pass every check and fail only at the first chat.
+      if (r.ok && r.value.model === undefined) {
+        findings.push({ check: "model", severity: "warn", message: `agent ${agentId}: default model ${notInCatalogText(ctx.catalog, r.value.ref)}`, fix: `openclaw models list --provider ${provider}` });
+      }
       if (res.chosen) {
         findings.push({ check: "missing-auth", severity: "ok", message: `agent ${agentId}: ${r.ok ? r.value.ref : ref} uses ${res.chosen.id} (${res.chosen.masked})` });
       } else {

@@ -27,6 +27,19 @@ export function reportError(io: CliIo, err: unknown): number {
   return EXIT.problem;
 }
 
+/**
+ * The failure as the JSON object `--json` commands print on stdout, so a script that parses
+ * stdout gets `{ "error": { "code", "message", "hint"? } }` instead of nothing. Redacted like
+ * every other output line.
+ */
+export function errorJson(err: unknown): string {
+  const detail =
+    err instanceof UserFacingError
+      ? { code: err.detail.code, message: oneLine(err.detail.message), ...(err.detail.hint ? { hint: oneLine(err.detail.hint) } : {}) }
+      : { code: "unexpected", message: oneLine(err instanceof Error ? err.message : String(err)) || "unexpected failure" };
+  return JSON.stringify({ error: detail }, null, 2);
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
 }

@@ -5,6 +5,7 @@ import { modelSettingSource } from "./status-report.js";
 import { resolveModelRef } from "../models/ref.js";
 import { EXIT } from "./errors.js";
 import { columns, toJson } from "./format.js";
+import { isRetired, retirementText } from "../models/retirement.js";
 
 /** Flags of `openclaw models list`. */
 export interface ModelsListOptions {
@@ -28,7 +29,6 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const { catalog, loaded } = cli.ctx;
-    const today = new Date(io.clock()).toISOString().slice(0, 10);
     const configured = modelSettingSource(loaded.config, cli.agentId).setting;
     const primary = typeof configured === "string" ? configured : (configured?.primary ?? catalog.defaultModel);
     const resolved = resolveModelRef(catalog, primary);
@@ -53,7 +53,7 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
           contextWindow: m.contextWindow ?? null,
           maxTokens: m.maxTokens ?? null,
           deprecated: m.deprecated ?? null,
-          retired: m.deprecated !== undefined && m.deprecated <= today,
+          retired: m.deprecated !== undefined && isRetired(m.deprecated, io.clock()),
           origin: m.origin,
           default: m.ref === defaultRef,
         })),
@@ -77,7 +77,7 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
         const notes = [
           m.default ? "default" : "",
           m.aliases.length ? `alias ${m.aliases.join(", ")}` : "",
-          m.deprecated ? (m.retired ? `retired ${m.deprecated}` : `deprecated, retires ${m.deprecated}`) : "",
+          m.deprecated ? retirementText(m.deprecated, io.clock()) : "",
           m.origin === "config" ? "from config" : "",
         ].filter(Boolean);
         return [m.ref, m.name, contextText(m.contextWindow ?? undefined), notes.join(" · ")];

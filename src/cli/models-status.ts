@@ -5,6 +5,8 @@ import { UserFacingError, userError } from "../util/user-error.js";
 import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusReport } from "./status-report.js";
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
+import { retirementText } from "../models/retirement.js";
+import { withProbeFindings } from "./probe-check.js";
 
 /** Flags of `openclaw models status` (and bare `openclaw models`). */
 export interface ModelsStatusOptions {
@@ -53,16 +55,20 @@ export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Pro
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const diagnostics: string[] = [];
-    const report = buildStatusReport(cli, diagnostics);
+    const built = buildStatusReport(cli, diagnostics);
     for (const d of diagnostics) io.err(d);
     const probed = opts.probe ? await probes(cli, opts) : undefined;
+    const report = probed ? withProbeFindings(built, probed) : built;
     if (opts.json) io.out(toJson(probed ? { ...report, probes: probed.probes } : report));
     else {
-      io.out((opts.plain ? renderPlain(report, io.clock()) : renderText(report, io.clock())).join("\n"));
+      const lines = opts.plain ? renderPlain(report, io.clock()) : renderText(report, io.clock());
       if (probed) {
+        // In text the table goes before the closing Check section, which also judges the probes.
         const { formatProbeTable } = await import("../providers/probe.js");
-        io.out(`\nProbes\n${formatProbeTable(probed)}`);
+        const at = opts.plain ? lines.length : lines.findLastIndex((l) => l.startsWith("Check: "));
+        lines.splice(at, 0, ...(opts.plain ? ["", "Probes", formatProbeTable(probed)] : ["Probes", formatProbeTable(probed), ""]));
       }
+      io.out(lines.join("\n"));
     }
     return opts.check ? report.check.exitCode : EXIT.ok;
   } finally {
@@ -109,7 +115,7 @@ function candidateRow(c: CandidateView, chosen: string | undefined, now: number)
 export function renderText(r: StatusReport, now: number): string[] {
   const lines: string[] = [];
   const aliasLines = wrapList(Object.entries(r.aliases).map(([a, ref]) => `${a} → ${ref}`), 88);
-  const deprecated = r.defaultModel.deprecated ? `, retires ${r.defaultModel.deprecated}` : "";
+  const deprecated = r.defaultModel.deprecated ? `, ${retirementText(r.defaultModel.deprecated, now)}` : "";
   const notInCatalog = r.defaultModel.inCatalog ? "" : ", not in the catalog";
   lines.push(
     ...columns([
@@ -161,15 +167,17 @@ export function renderText(r: StatusReport, now: number): string[] {
     }
   }
 
-  const { problems, warnings } = r.check;
+  const { problems, warnings, notes } = r.check;
+  const noteText = notes.length ? `${notes.length} note${notes.length > 1 ? "s" : ""}` : "";
   lines.push("");
-  if (problems.length === 0 && warnings.length === 0) lines.push("Check: ok");
+  if (problems.length === 0 && warnings.length === 0) lines.push(`Check: ok${noteText ? `, ${noteText}` : ""}`);
   else {
-    const parts = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", warnings.length ? `${warnings.length} expiring` : ""].filter(Boolean);
+    const parts = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", warnings.length ? `${warnings.length} expiring` : "", noteText].filter(Boolean);
     lines.push(`Check: ${parts.join(", ")} (--check exits ${r.check.exitCode})`);
-    for (const p of problems) lines.push(`  ✗ ${p}`);
-    for (const w of warnings) lines.push(`  ! ${w}`);
   }
+  for (const p of problems) lines.push(`  ✗ ${p}`);
+  for (const w of warnings) lines.push(`  ! ${w}`);
+  for (const n of notes) lines.push(`  ? ${n}`);
   return lines;
 }
 
@@ -192,6 +200,7 @@ export function renderPlain(r: StatusReport, now: number): string[] {
   for (const m of r.auth.missing) out.push(row("missing", m.provider, m.reasonCode, m.commands[0]));
   for (const t of r.auth.oauth.profiles) if (t.kind === "profile") out.push(row("token", t.id, t.type, t.health, t.expiresAt));
   for (const u of r.auth.unusableProfiles) out.push(row("unusable", u.id, u.reasonCode, u.recovery));
+  for (const n of r.check.notes) out.push(row("note", n));
   out.push(row("check", r.check.exitCode));
   return out;
 }

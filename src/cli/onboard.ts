@@ -1,12 +1,13 @@
 import { UserFacingError } from "../util/user-error.js";
-import { resolveModelRef } from "../models/ref.js";
+import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import type { CliIo } from "./io.js";
 import { openCliContext, type CliContext } from "./cli-context.js";
 import { setConfiguredModel, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { parseDuration } from "./duration.js";
 import { normalizeSecret, readAll } from "./secret-input.js";
-import { saveCredential } from "./save-credential.js";
+import { checkProfileId, saveCredential } from "./save-credential.js";
+import { refuseForeignProfilePrefix } from "./key-shape.js";
 import { EXIT, fail } from "./errors.js";
 
 /** Flags of `openclaw onboard`. */
@@ -25,14 +26,25 @@ export interface OnboardOptions {
 const SCRIPT_USAGE =
   "For scripts: openclaw onboard --non-interactive --auth-choice apiKey --token-stdin < key.txt (or --auth-choice token, or --anthropic-api-key <key>).";
 
-/** Writes `agents.defaults.model` (keeping `fallbacks` when the setting is OpenClaw's object form). */
-async function setDefaultModel(cli: CliContext, input: string): Promise<string> {
+/** `--model` resolved against the catalog, or a clear error; checked before anything is written. */
+function checkModel(cli: CliContext, input: string): ResolvedModel {
   const r = resolveModelRef(cli.ctx.catalog, input);
-  if (!r.ok) fail(r.error.code, r.error.message, r.error.hint?.replace("/model list", "openclaw models list"));
-  const ref = r.value.ref;
-  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) => setConfiguredModel(raw, { scope: "global" }, ref));
-  cli.io.out(`Default model: ${ref}${r.value.model ? "" : " (not in the catalog; the provider decides)"}`);
-  return ref;
+  if (!r.ok) fail(r.error.code, `${r.error.message} Nothing was stored.`, r.error.hint?.replace("/model list", "openclaw models list"));
+  return r.value;
+}
+
+/** Writes `agents.defaults.model` (keeping `fallbacks` when the setting is OpenClaw's object form). */
+async function setDefaultModel(cli: CliContext, model: ResolvedModel): Promise<void> {
+  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) => setConfiguredModel(raw, { scope: "global" }, model.ref));
+  cli.io.out(`Default model: ${model.ref}${model.model ? "" : " (not in the catalog; the provider decides)"}`);
+}
+
+/** The flags every mode takes, checked before any prompt or write: the model, the expiry, the profile id. */
+function checkCommonFlags(cli: CliContext, opts: OnboardOptions): { model?: ResolvedModel; ttl?: number } {
+  const model = opts.model !== undefined ? checkModel(cli, opts.model) : undefined;
+  const ttl = opts.tokenExpiresIn !== undefined ? parseDuration(opts.tokenExpiresIn, "--token-expires-in") : undefined;
+  if (opts.profileId !== undefined) refuseForeignProfilePrefix(cli.ctx.catalog, "anthropic", checkProfileId(opts.profileId));
+  return { ...(model ? { model } : {}), ...(ttl !== undefined ? { ttl } : {}) };
 }
 
 async function nonInteractive(io: CliIo, cli: CliContext, opts: OnboardOptions): Promise<number> {
@@ -48,15 +60,18 @@ async function nonInteractive(io: CliIo, cli: CliContext, opts: OnboardOptions):
   io.rememberSecrets([raw]);
   const secret = normalizeSecret(raw);
   if (secret === "") fail("secret_empty", "The key or token is empty; nothing was stored.");
-  const ttl = opts.tokenExpiresIn !== undefined ? parseDuration(opts.tokenExpiresIn, "--token-expires-in") : undefined;
+  // Every input is checked before the first write, so a bad --model cannot leave a stored key behind.
+  const type = choice === "apiKey" ? "api_key" : "token";
+  checkCredentialShape("anthropic", type, secret);
+  const { model, ttl } = checkCommonFlags(cli, opts);
   await saveCredential(cli, {
     provider: "anthropic",
-    type: choice === "apiKey" ? "api_key" : "token",
+    type,
     secret,
     profileId: opts.profileId,
-    expires: ttl === undefined || choice === "apiKey" ? undefined : io.clock() + ttl,
+    expires: ttl === undefined || type === "api_key" ? undefined : io.clock() + ttl,
   });
-  if (opts.model) await setDefaultModel(cli, opts.model);
+  if (model) await setDefaultModel(cli, model);
   io.out(`Next: openclaw models status${cli.agentFlag}`);
   return EXIT.ok;
 }
@@ -65,6 +80,7 @@ async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Pr
   const p = await import("@clack/prompts");
   const common = { input: io.stdin as NodeJS.ReadStream, output: io.promptOutput as NodeJS.WriteStream };
   const cancelled = (): never => fail("cancelled", "Onboarding cancelled; nothing more was changed.");
+  const { model, ttl } = checkCommonFlags(cli, opts);
   p.intro("OpenClaw set-up", common);
 
   let choice = opts.authChoice;
@@ -95,7 +111,6 @@ async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Pr
   });
   if (p.isCancel(answer)) cancelled();
   io.rememberSecrets([answer as string]);
-  const ttl = opts.tokenExpiresIn !== undefined ? parseDuration(opts.tokenExpiresIn, "--token-expires-in") : undefined;
   await saveCredential(cli, {
     provider: "anthropic",
     type,
@@ -104,7 +119,7 @@ async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Pr
     expires: ttl === undefined || type === "api_key" ? undefined : io.clock() + ttl,
   });
 
-  if (opts.model) await setDefaultModel(cli, opts.model);
+  if (model) await setDefaultModel(cli, model);
   else {
     const anthropicAliases = [...cli.ctx.catalog.aliases].filter(([, ref]) => ref.startsWith("anthropic/"));
     const picked = await p.select<string>({
@@ -116,7 +131,7 @@ async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Pr
       ...common,
     });
     if (p.isCancel(picked)) cancelled();
-    if (picked) await setDefaultModel(cli, picked as string);
+    if (picked) await setDefaultModel(cli, checkModel(cli, picked as string));
   }
   p.outro(`Done. Check it with: openclaw models status${cli.agentFlag}`, common);
   return EXIT.ok;

@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import type { Command as CommandType } from "commander";
 import { packageVersion } from "../util/package-root.js";
 import type { CliIo } from "./io.js";
-import { reportError } from "./errors.js";
+import { errorJson, EXIT, reportError } from "./errors.js";
+import { closestMatches } from "../util/closest.js";
 
 // commander is CommonJS. Loading it with `require` skips the ESM wrapper and the export scan Node
 // runs on CommonJS modules imported from ESM: a few milliseconds on every start.
@@ -24,6 +25,7 @@ function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<
       const run = await load();
       setExit(await run(io, cmd.optsWithGlobals(), args));
     } catch (err) {
+      if (cmd.optsWithGlobals().json === true) io.out(errorJson(err));
       setExit(reportError(io, err));
     }
   };
@@ -218,6 +220,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = buildProgram(io, (c) => (code = c), sessions);
   program.exitOverride();
   for (const cmd of allCommands(program)) cmd.exitOverride();
+  const typo = unknownSubcommand(program, argv);
+  if (typo !== undefined) {
+    io.err(`error: unknown command '${typo.word}'${typo.near.length ? `\n(Did you mean ${typo.near.join(" or ")}?)` : ""}\n(run with --help for usage)`);
+    return EXIT.problem;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {
@@ -225,6 +232,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return reportError(io, err);
   }
   return code;
+}
+
+/**
+ * A mistyped subcommand of a command with a default one (`models stauts`): commander would hand
+ * the word to `models status` as an argument and answer "too many arguments". Found here, it gets
+ * the same answer as any other unknown command, with the closest names.
+ */
+function unknownSubcommand(program: Command, argv: readonly string[]): { word: string; near: string[] } | undefined {
+  let cmd = program;
+  for (const word of argv) {
+    if (word.startsWith("-")) return undefined;
+    const next = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (next) {
+      cmd = next;
+      continue;
+    }
+    // commander keeps `{ isDefault: true }` in this field and offers no public getter.
+    const defaultName = (cmd as Command & { _defaultCommandName?: string | null })._defaultCommandName;
+    const fallback = cmd.commands.find((c) => c.name() === defaultName);
+    if (!fallback || fallback.registeredArguments.length > 0) return undefined;
+    return { word, near: closestMatches(word, cmd.commands.map((c) => c.name())) };
+  }
+  return undefined;
 }
 
 function allCommands(cmd: Command): Command[] {

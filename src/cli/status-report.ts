@@ -10,6 +10,8 @@ import type { CliContext } from "./cli-context.js";
 import { isoOrNull } from "./format.js";
 import { addCredentialCommands, recoveryFor, type RecoveryScope } from "./recovery.js";
 import { EXIT } from "./errors.js";
+import { notInCatalogText } from "../models/near-misses.js";
+import { isRetired } from "../models/retirement.js";
 
 /** One credential the resolver considered, as status views show it: masked, never the secret. */
 export interface CandidateView {
@@ -100,7 +102,11 @@ export interface StatusReport {
     readonly oauth: { readonly warnAfterMs: number; readonly profiles: readonly TokenStatus[] };
     readonly unusableProfiles: readonly UnusableProfile[];
   };
-  readonly check: { readonly exitCode: number; readonly problems: readonly string[]; readonly warnings: readonly string[] };
+  /**
+   * `problems` set exit 1, `warnings` exit 2; `notes` (a default model outside the catalog with its
+   * nearest ids, one already retired) are said but leave the exit code alone.
+   */
+  readonly check: { readonly exitCode: number; readonly problems: readonly string[]; readonly warnings: readonly string[]; readonly notes: readonly string[] };
 }
 
 /** Where the agent's model comes from, in the order `configuredModel` reads it. */
@@ -277,6 +283,9 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   // Plain code-unit order: the first `localeCompare` sets up ICU collation, about 5 ms of start-up.
   for (const [alias, ref] of [...catalog.aliases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) aliases[alias] = ref;
   const exitCode = problems.length > 0 ? EXIT.problem : warnings.length > 0 ? EXIT.expiring : EXIT.ok;
+  const notes: string[] = [];
+  if (resolvedPrimary.ok && primaryModel === undefined) notes.push(`default model ${notInCatalogText(catalog, primaryRef)}`);
+  if (primaryModel?.deprecated !== undefined && isRetired(primaryModel.deprecated, now)) notes.push(`default model ${primaryRef} was retired on ${primaryModel.deprecated}; requests to it are expected to fail`);
 
   return {
     configPath: ctx.loaded.path,
@@ -301,6 +310,6 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
       oauth: { warnAfterMs: EXPIRING_WINDOW_MS, profiles: tokens },
       unusableProfiles: [...unusable.values()],
     },
-    check: { exitCode, problems, warnings },
+    check: { exitCode, problems, warnings, notes },
   };
 }

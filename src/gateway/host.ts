@@ -16,6 +16,7 @@ import { validateCommand } from "./command-spec.js";
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
 import { UserFacingError } from "../util/user-error.js";
+import { HELP_COMMAND, helpText } from "./help.js";
 
 /**
  * The last line of defence before a reply leaves the gateway: every credential in use (or a piece
@@ -120,9 +121,9 @@ export class PluginHost {
     }
   }
 
-  /** Whether `name` is one of our commands (adapters pass unknown `/words` on as plain text). */
+  /** Whether `name` is one of our commands, `/help` included (adapters pass unknown `/words` on as plain text). */
   hasCommand(name: string): boolean {
-    return this.commands().some((c) => c.name === name);
+    return name === HELP_COMMAND || this.commands().some((c) => c.name === name);
   }
 
   /** The sender's rights on a channel under the current config. */
@@ -151,13 +152,18 @@ export class PluginHost {
 
   /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
   async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
-    const command = this.commands().find((c) => c.name === inv.command);
-    if (!command) return undefined;
+    const commands = this.commands();
+    const command = commands.find((c) => c.name === inv.command);
+    if (!command && inv.command !== HELP_COMMAND) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
     const observer = this.services.observer;
-    if (!access.allowed || (command.ownerOnly === true && !access.isOwner)) {
-      observer?.command(inv.channel, command.name, "refused");
+    if (!access.allowed || (command?.ownerOnly === true && !access.isOwner)) {
+      observer?.command(inv.channel, inv.command, "refused");
       return access.allowed ? OWNERS_ONLY : REFUSAL;
+    }
+    if (!command) {
+      observer?.command(inv.channel, HELP_COMMAND, "ok");
+      return { text: helpText(commands) };
     }
     const reply = await this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
     observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");

@@ -84,8 +84,9 @@ describe("openclaw models auth list", () => {
       sb.run(["models", "auth", "list", "--provider", "openai", "--json"]),
     ]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/anthropic:manual\s+token\s+sk-ant-o…\S{4}\s+ok\s+exp 10d/);
-    expect(text.stdout).toMatch(/anthropic:work\s+api_key\s+sk-ant-a…\S{4}\s+static\s+no expiry/);
+    expect(text.stdout).toMatch(/anthropic:manual\s+anthropic\s+token\s+sk-ant-o…\S{4}\s+ok\s+exp 10d/);
+    expect(text.stdout).toMatch(/anthropic:work\s+anthropic\s+api_key\s+sk-ant-a…\S{4}\s+static\s+no expiry/);
+    expect(text.stdout).toMatch(/openai:manual\s+openai\s+api_key/);
     const list = JSON.parse(json.stdout);
     expect(list.profiles).toHaveLength(3);
     expect(list.profiles[0]).toMatchObject({ id: "anthropic:manual", type: "token", health: "ok", inConfig: true, disabled: false, cooldowns: [] });

@@ -113,6 +113,31 @@ describe("openclaw models auth paste-token", () => {
     expect(sb.readProfiles().profiles["shared:one"].provider).toBe("openai");
   });
 
+  it("warns when a piped key does not have its provider's shape, asks on a terminal, and refuses another provider's profile id prefix", async () => {
+    const sb = sandbox();
+    const piped = await sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: "hello\n" });
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toContain("warning: The pasted value (5 characters) does not look like an Anthropic API key: they start with sk-ant-api03- and are about 108 characters long. Stored anyway;");
+    expect(sb.readProfiles().profiles["anthropic:manual"].key).toBe("hello");
+
+    const declined = await sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:typo"], {
+      tty: true,
+      answers: [
+        { after: "Paste the OpenAI API key", text: "not-a-key\r" },
+        { after: "Store it anyway?", text: "\r" }, // the default is no
+      ],
+    });
+    expect(declined.code, declined.stdout).toBe(1);
+    expect(declined.stdout).toContain("does not look like an OpenAI API key");
+    expect(sb.readProfiles().profiles["openai:typo"]).toBeUndefined();
+
+    const foreign = await sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "openai:x"], { input: apiKey() });
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toContain("Profile id openai:x names provider openai, but the credential is for anthropic; nothing was stored.");
+    expect(foreign.stderr).toContain("Use --profile-id anthropic:x, or --provider openai if the key is openai's.");
+    expect(sb.readProfiles().profiles["openai:x"]).toBeUndefined();
+  });
+
   it("writes to another agent with --agent (before or after the subcommand)", async () => {
     const sb = sandbox();
     sb.writeConfig({ agents: { entries: { work: {} } } });

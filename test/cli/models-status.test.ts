@@ -27,7 +27,7 @@ describe("openclaw models status --check", () => {
     const badConfig = sandbox();
     badConfig.writeConfig(`{ gateway: { port: "eighty" } }`);
     const badProfiles = sandbox();
-    badProfiles.writeProfiles("{ not json");
+    badProfiles.writeProfiles('{\n  "version": 1,\n  "profiles": { not json\n}');
 
     const check = ["models", "status", "--check"];
     const [a, b, c, d, e, f] = await Promise.all([
@@ -61,7 +61,20 @@ describe("openclaw models status --check", () => {
     expect(e.stderr).not.toMatch(/\bat .*\.js:\d+/);
 
     expect(f.code).toBe(1);
-    expect(f.stderr).toContain(`Invalid credential file ${badProfiles.profilesPath()}: not valid JSON.`);
+    expect(f.stderr).toContain(`Invalid credential file ${badProfiles.profilesPath()}: line 3, column 17: not valid JSON (Expected property name or '}').`);
+  });
+
+  it("answers a mistyped subcommand with the closest names, and a broken config under --json with a JSON error on stdout", async () => {
+    const sb = sandbox();
+    sb.writeConfig(`{ gateway: { port: "high" } }`);
+    const [typo, json] = await Promise.all([sb.run(["models", "stauts"]), sb.run(["models", "status", "--json"])]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("error: unknown command 'stauts'\n(Did you mean status?)");
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as { error: { code: string; message: string } };
+    expect(parsed.error.code).toBe("config_invalid");
+    expect(parsed.error.message).toContain(`Invalid config ${sb.configPath}: gateway.port:`);
+    expect(json.stderr).toContain("error: Invalid config");
   });
 
   it("treats bare `openclaw models` as `models status` and exits 0 without --check", async () => {
@@ -151,9 +164,11 @@ describe("errors", () => {
       sb.run(["models", "auth", "logout", "anthropic:manual", "--yes"]),
       sb.run(["onboard", "--non-interactive", "--auth-choice", "apiKey", "--anthropic-api-key", apiKey()]),
     ]);
-    for (const r of runs) {
+    for (const [i, r] of runs.entries()) {
       expect(r.code).toBe(1);
-      expect(r.stdout).toBe("");
+      // --json commands print the error as JSON on stdout too; the others print nothing there.
+      if (i === 1) expect(JSON.parse(r.stdout).error.code).toBe("config_invalid");
+      else expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(new RegExp(`^error: Invalid config ${sb.configPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: agents\\.list\\[0\\]\\.id: .*expected string.*\\n$`));
     }
   });

@@ -55,6 +55,40 @@ describe("openclaw models status --probe", () => {
     expect(fake.requestsFor(ok).at(-1)?.maxTokens).toBe(4);
   });
 
+  it("--check counts failed probes of the default model's credentials (a rate limit is not a failure)", async () => {
+    const bad = apiKey();
+    const limited = apiKey();
+    const openai = apiKey("sk-proj-");
+    fake.script(bad, { kind: "status", status: 401 });
+    fake.script(limited, { kind: "status", status: 429, retryAfterSeconds: 30 });
+    fake.script(openai, { kind: "status", status: 401 });
+    const s = sandbox();
+    s.writeConfig({ models: { providers: { anthropic: { baseUrl: fake.url }, openai: { baseUrl: `${fake.url}/v1` } } } });
+    const profiles = (entries: Record<string, string>) => ({
+      version: 1,
+      profiles: Object.fromEntries(Object.entries(entries).map(([id, key]) => [id, { type: "api_key", provider: id.slice(0, id.indexOf(":")), key }])),
+    });
+
+    s.writeProfiles(profiles({ "anthropic:bad": bad }));
+    const [failedText, failedJson, unprobed] = await Promise.all([
+      s.run(["models", "status", "--probe", "--check"]),
+      s.run(["models", "status", "--probe", "--check", "--json"]),
+      s.run(["models", "status", "--check"]),
+    ]);
+    expect(unprobed.code).toBe(0);
+    expect(failedText.code).toBe(1);
+    expect(failedText.stdout).toContain("Check: 1 problem (--check exits 1)");
+    expect(failedText.stdout).toContain("  ✗ probe of anthropic:bad failed: auth (unauthorized) with anthropic/claude-sonnet-5-5");
+    expect(failedText.stdout.indexOf("Probes")).toBeLessThan(failedText.stdout.indexOf("Check:"));
+    expect(failedJson.code).toBe(1);
+    expect(JSON.parse(failedJson.stdout).check.problems).toContain("probe of anthropic:bad failed: auth (unauthorized) with anthropic/claude-sonnet-5-5");
+
+    s.writeProfiles(profiles({ "anthropic:limited": limited, "openai:bad": openai }));
+    const other = await s.run(["models", "status", "--probe", "--check"]);
+    expect(other.stdout).toMatch(/openai:bad\s+openai\s+\S+\s+auth/);
+    expect(other.code, other.stdout).toBe(0);
+  });
+
   it("refuses a nonsensical flag value with a clear message", async () => {
     const s = sandbox();
     const r = await s.run(["models", "status", "--probe", "--probe-timeout", "soon"]);

@@ -4,9 +4,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
+import type { Clock } from "../../src/util/clock.js";
 
 export { CLI as BIN, requireBuild } from "../support/cli.js";
 import { CLI as BIN } from "../support/cli.js";
+import { runInProcess } from "../support/in-process-cli.js";
+import { scaled } from "../support/slowness.js";
 
 const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const issued: string[] = [];
@@ -69,8 +72,13 @@ export interface RunOptions {
   /** Text piped to stdin (stdin is a pipe, never a TTY, unless `tty` is set). */
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Run under a pseudo-terminal (`script`), so stdin is a TTY. */
+  /**
+   * Run the built binary under a pseudo-terminal (`script`), so stdin is a TTY. Without it the
+   * command tree runs in-process, which costs milliseconds instead of a Node start per command.
+   */
   readonly tty?: boolean;
+  /** The time the command sees (in-process runs only); the real clock when absent. */
+  readonly clock?: Clock;
   /**
    * Types each `text` once the output (after the previous answer) contains `after`, as a person
    * would. Typing earlier would make the terminal echo it before a prompt hides input.
@@ -128,8 +136,19 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Runs the built CLI as a child process and records its output for the leak check. */
-export function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
+/**
+ * Runs one CLI command and records its output for the leak check: in-process through
+ * `runCli(argv, io)` with piped (non-TTY) stdin, or as the built binary for `gateway` and `tty`.
+ */
+export async function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
+  // The gateway reads the real stdin and handles signals: it is always its own process.
+  if (opts.tty || args[0] === "gateway") return runProcess(args, opts, cwd);
+  const r = await runInProcess(args, { env: opts.env, cwd, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+  outputs.push({ args: args.join(" "), text: `${r.stdout}\n${r.stderr}` });
+  return r;
+}
+
+function runProcess(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = opts.tty
       ? // A pseudo-terminal has no size until one is set; prompts wrap at every character without it.
@@ -151,7 +170,7 @@ export function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS
       else child.stdin.write(next.text);
     });
     // A prompt that never appears would otherwise hang the suite until the test times out.
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), scaled(15_000));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {

@@ -19,6 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startFakeDiscord, type FakeDiscord } from './discord-api.js';
+import { scaled } from "../support/slowness.js";
 
 const user = { id: '2200000000000000001', username: 'alice' };
 const guildId = '3300000000000000001';
@@ -232,6 +233,6 @@ describe('discord.js Client against fake Discord', () => {
     const started = Date.now();
     await client.destroy();
     await fake.close();
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(scaled(2000));
   });
 });

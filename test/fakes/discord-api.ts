@@ -53,6 +53,7 @@ import {
   type GatewayReadyDispatchData,
 } from 'discord.js';
 import { WebSocket, WebSocketServer } from 'ws';
+import { scaled } from "../support/slowness.js";
 
 /** Options for {@link startFakeDiscord}. */
 export interface FakeDiscordOptions {
@@ -458,7 +459,7 @@ export class FakeDiscord {
    * Resolves with the first request matching `predicate` that no earlier
    * `waitForRequest` call consumed, including requests that already arrived.
    */
-  waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
+  waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs = scaled(5000)): Promise<RecordedRequest> {
     const earlier = this.requests.find((r) => !this.#consumed.has(r) && predicate(r));
     if (earlier) {
       this.#consumed.add(earlier);

@@ -1,6 +1,7 @@
 import { Bot, GrammyError, InlineKeyboard } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "./telegram-bot-api.js";
+import { scaled } from "../support/slowness.js";
 
 const BOT_USERNAME = "gateway_test_bot";
 const CHAT = { id: 4242, type: "private" as const };
@@ -123,7 +124,7 @@ describe("fake Telegram Bot API", () => {
     await bot.stop();
     await running;
     await fake.close();
-    expect(Date.now() - startedStopping).toBeLessThan(1000);
+    expect(Date.now() - startedStopping).toBeLessThan(scaled(1000));
     // bot.stop() confirmed everything it handled.
     expect(fake.pendingUpdateCount).toBe(0);
   });
@@ -157,7 +158,7 @@ describe("fake Telegram Bot API", () => {
     await fake.waitForCall("getUpdates", (call) => call.payload["timeout"] === 5);
     const later = fake.userMessage({ chat: CHAT, from: USER, text: "four" });
     expect(await poll).toEqual([later]);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(scaled(2000));
 
     const empty = Date.now();
     expect(await bot.api.getUpdates({ offset: later.update_id + 1, timeout: 1 })).toEqual([]);
@@ -250,6 +251,6 @@ describe("fake Telegram Bot API", () => {
     const started = Date.now();
     await fake.close();
     expect(await poll).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(scaled(1000));
   });
 });

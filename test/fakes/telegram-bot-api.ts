@@ -32,6 +32,7 @@ import type {
   UserFromGetMe,
   WebhookInfo,
 } from "grammy/types";
+import { scaled } from "../support/slowness.js";
 
 /** The chats a bot can talk in through this fake (no channels). */
 export type FakeChat = Chat.PrivateChat | Chat.GroupChat | Chat.SupergroupChat;
@@ -583,7 +584,7 @@ class FakeTelegramServer implements FakeTelegram {
     return this.calls.filter((call) => call.method === method);
   }
 
-  async waitForCall(method: string, predicate?: (call: Call) => boolean, timeoutMs = 5000): Promise<Call> {
+  async waitForCall(method: string, predicate?: (call: Call) => boolean, timeoutMs = scaled(5000)): Promise<Call> {
     const matches = (call: Call): boolean =>
       call.method === method && !this.consumed.has(call) && (predicate === undefined || predicate(call));
     const seen = this.calls.find(matches);

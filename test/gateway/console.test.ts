@@ -3,6 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
 import { writeStateDir } from "../support/state.js";
+import { scaled, settle } from "../support/slowness.js";
 
 const TOKEN = "sk-ant-oat01-" + "Q".repeat(84) + "Fq1x";
 const KEY = "sk-ant-api03-" + "k".repeat(80) + "AbCd";
@@ -24,7 +25,7 @@ function stateWithProfiles(config: object = {}): string {
 beforeAll(requireBuild);
 
 // Several tests run two gateway processes side by side; on a busy 2-core CI machine that needs room.
-describe("openclaw gateway (console channel)", { timeout: 45_000 }, () => {
+describe("openclaw gateway (console channel)", { timeout: scaled(45_000) }, () => {
   it("answers piped commands in order and exits at EOF", () => {
     const stateDir = stateWithProfiles();
     const r = runCli(["gateway"], { stateDir, input: "/model list\n/model status\n" });
@@ -54,7 +55,7 @@ describe("openclaw gateway (console channel)", { timeout: 45_000 }, () => {
     try {
       await a.send("/model status", /Agent: main/);
       await b.send("/model haiku@anthropic:key", /anthropic:key/);
-      await new Promise((r) => setTimeout(r, 1000));
+      await settle(1000);
       const out = await a.send("/model status", /Agent: main/);
       expect(out).toContain("claude-haiku-5-5");
       expect(out).toMatch(/anthropic:key.*pinned/);
@@ -72,7 +73,7 @@ describe("openclaw gateway (console channel)", { timeout: 45_000 }, () => {
       await b.send("/model gpt -g", /gpt-5\.4/);
       const config = JSON.parse(fs.readFileSync(path.join(stateDir, "openclaw.json"), "utf8"));
       expect(config.agents.defaults.model).toBe("openai/gpt-5.4");
-      await new Promise((r) => setTimeout(r, 300));
+      await settle(300);
       // A's own session never chose a model, so its next message follows the new default.
       expect(await a.send("/model status", /Agent: main/)).toContain("openai/gpt-5.4");
     } finally {

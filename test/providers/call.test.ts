@@ -4,9 +4,10 @@ import { callProvider, providerModelId } from "../../src/providers/call.js";
 import { classifyError } from "../../src/providers/classify.js";
 import { isBearerToken } from "../../src/providers/anthropic.js";
 import type { CatalogProvider } from "../../src/models/catalog.js";
+import { scaled } from "../support/slowness.js";
 
 const KEY = "sk-ant-api03-CALLCALLCALLCALLCALLcall";
-const ask = { model: "claude-haiku-5-5", messages: [{ role: "user" as const, content: "hi" }], maxTokens: 16, timeoutMs: 2000 };
+const ask = { model: "claude-haiku-5-5", messages: [{ role: "user" as const, content: "hi" }], maxTokens: 16, timeoutMs: scaled(2000) };
 
 function provider(over: Partial<CatalogProvider>): CatalogProvider {
   return { id: "anthropic", name: "Anthropic", baseUrl: "", api: "anthropic-messages", envKeys: [], tokenEnvKeys: [], models: [], ...over };

@@ -8,6 +8,7 @@ import { createTestGateway, type TestGateway } from "../support/gateway.js";
 import { createChatResponder } from "../../src/providers/chat.js";
 import type { ChannelCapabilities, CommandInvocation } from "../../src/gateway/types.js";
 import { apiKey, fakeProviders, leaks, testClock } from "./harness.js";
+import { scaled } from "../support/slowness.js";
 
 const KEY_A = "sk-ant-api03-GWAGWAGWAGWAGWAGWAGWAaaaa";
 const KEY_B = "sk-ant-api03-GWBGWBGWBGWBGWBGWBGWBbbbb";
@@ -35,7 +36,7 @@ async function start(): Promise<TestGateway> {
     clock: testClock(),
   });
   const log = (level: "info" | "warn" | "error", message: string) => void gw?.logs.push(`[${level}] ${message}`);
-  gw.services.chat = createChatResponder(gw.services, log, { timeoutMs: 2000 });
+  gw.services.chat = createChatResponder(gw.services, log, { timeoutMs: scaled(2000) });
   return gw;
 }
 

@@ -14,6 +14,7 @@ import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
 import { createChatResponder, type ChatOptions } from "../../src/providers/chat.js";
 import { writeStateDir } from "../support/state.js";
 import type { FakeProvider } from "../fakes/provider-api.js";
+import { scaled } from "../support/slowness.js";
 
 /** The epoch every test starts at. */
 export const T0 = 1_800_000_000_000;
@@ -85,7 +86,7 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
     clock,
     onConfigError: (m) => log("warn", m),
   });
-  const chat = createChatResponder(services, log, { timeoutMs: 2_000, ...opts.chat });
+  const chat = createChatResponder(services, log, { timeoutMs: scaled(2_000), ...opts.chat });
   const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
     invocation: { channel: "console", chatId: "local", sender: { id: "local" }, isGroup: false, command: "", args: "", via: "text" },
     capabilities: { maxLength: 4096, buttons: false, ephemeral: false },

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { apiKey, createChatHarness, leaks, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
 import { formatProbeTable, probeModel, runProbes, type ProbeDeps, type ProbeOptions, type ProbeResult } from "../../src/providers/probe.js";
+import { scaled } from "../support/slowness.js";
 
 const OK_KEY = "sk-ant-api03-OKOKOKOKOKOKOKOKOKOKokok";
 const AUTH_KEY = "sk-ant-api03-AUTHAUTHAUTHAUTHAUTHauth";
@@ -63,7 +64,7 @@ function setup(opts: ChatHarnessOptions = {}): ProbeDeps {
 }
 
 async function probe(deps: ProbeDeps, opts: Partial<ProbeOptions> = {}): Promise<ProbeResult> {
-  return runProbes(deps, { agentId: "main", timeoutMs: 300, ...opts });
+  return runProbes(deps, { agentId: "main", timeoutMs: scaled(300), ...opts });
 }
 
 function byId(result: ProbeResult): Record<string, { status: string; reasonCode: string; model: string | null }> {
@@ -155,7 +156,7 @@ describe("runProbes", () => {
     const deps = setup({ authProfiles: slow, config: {}, env: {} });
     let started = performance.now();
     await probe(deps, { provider: ["anthropic"], concurrency: 3, timeoutMs: 250 });
-    expect(performance.now() - started).toBeLessThan(700);
+    expect(performance.now() - started).toBeLessThan(scaled(700));
     started = performance.now();
     const serial = await probe(deps, { provider: ["anthropic"], concurrency: 1, timeoutMs: 250 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(740);

@@ -10,6 +10,7 @@ import { RedisServer } from "../sessions/redis-server.js";
 import { requireBuild, runCli } from "../support/cli.js";
 import { writeStateDir } from "../support/state.js";
 import { GatewayChild } from "./support.js";
+import { scaled } from "../support/slowness.js";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(80) + "OutA";
 const KEY_B = "sk-ant-api03-" + "b".repeat(80) + "OutB";
@@ -63,7 +64,7 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
   async function timed(line: string, until: RegExp, timeoutMs = 5_000): Promise<{ out: string; ms: number }> {
     if (!gw) throw new Error("not started");
     const started = performance.now();
-    const out = await gw.send(line, until, timeoutMs);
+    const out = await gw.send(line, until, scaled(timeoutMs));
     return { out, ms: performance.now() - started };
   }
 
@@ -76,14 +77,14 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
   it("with Redis down, /model answers 'temporarily unavailable, try again' quickly, and /model status still answers", async () => {
     await redis?.kill(); // a crash, not a clean shutdown
     const pin = await timed("/model opus@anthropic:b", UNAVAILABLE);
-    expect(pin.ms).toBeLessThan(3_000);
+    expect(pin.ms).toBeLessThan(scaled(3_000));
     expect(pin.out).not.toMatch(/anthropic:b.*pinned/);
 
     const status = await timed("/model status", /Agent: main|temporarily unavailable/);
-    expect(status.ms).toBeLessThan(3_000);
+    expect(status.ms).toBeLessThan(scaled(3_000));
 
     const again = await timed("/model haiku", UNAVAILABLE);
-    expect(again.ms).toBeLessThan(3_000);
+    expect(again.ms).toBeLessThan(scaled(3_000));
     expect(gw?.alive).toBe(true);
     expect(gw?.stderr ?? "").not.toMatch(/unhandled|TypeError|\n\s+at /);
     // The operator sees the outage once in the log, not once per reconnect attempt.
@@ -96,7 +97,7 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
     expect(sessionsInRedis()).toEqual([expect.objectContaining({ key: "agent:main:main", model: "anthropic/claude-sonnet-5-5", profileId: "anthropic:a", pinSource: "user" })]);
 
     // The same gateway process reconnects on its own (no restart): ask until it answers from Redis.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + scaled(10_000);
     let seen = "";
     for (;;) {
       seen = (await timed("/model status", /Agent: main|temporarily unavailable/)).out;

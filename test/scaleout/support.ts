@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { CLI, cliEnv } from "../support/cli.js";
+import { scaled } from "../support/slowness.js";
 
 /** Every process started here, killed on exit even when a test's cleanup never ran. */
 const running = new Set<ChildProcessWithoutNullStreams>();
@@ -42,7 +43,7 @@ export class GatewayChild {
   }
 
   /** Resolves once `stream` (from character `from` on) matches `re`; rejects on timeout or exit. */
-  async waitFor(stream: "stdout" | "stderr", re: RegExp, timeoutMs = 10_000, from = 0): Promise<RegExpExecArray> {
+  async waitFor(stream: "stdout" | "stderr", re: RegExp, timeoutMs = scaled(10_000), from = 0): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = re.exec(this[stream].slice(from));
@@ -60,7 +61,7 @@ export class GatewayChild {
    * Console channel: sends one line and resolves with the new stdout once it matches `until`
    * (console replies are printed in order, one input line at a time).
    */
-  async send(line: string, until: RegExp, timeoutMs = 10_000): Promise<string> {
+  async send(line: string, until: RegExp, timeoutMs = scaled(10_000)): Promise<string> {
     const from = this.stdout.length;
     this.child.stdin.write(`${line}\n`);
     await this.waitFor("stdout", until, timeoutMs, from);
@@ -71,7 +72,7 @@ export class GatewayChild {
    * The HTTP port the gateway bound (from its start-up line `…; http <host>:<port>`), once
    * `/readyz` says every channel is connected.
    */
-  async listening(timeoutMs = 15_000): Promise<number> {
+  async listening(timeoutMs = scaled(15_000)): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     const port = Number((await this.waitFor("stderr", /; http \S+:(\d+)$/m, timeoutMs))[1]);
     for (;;) {

@@ -11,6 +11,7 @@ import { RedisServer } from "../sessions/redis-server.js";
 import { writeStateDir } from "../support/state.js";
 import { requireBuild } from "../support/cli.js";
 import { GatewayChild } from "./support.js";
+import { scaled } from "../support/slowness.js";
 
 const OWNER = 424242;
 const SECRET = "scaleout_webhook-Secret_0123456789";
@@ -61,7 +62,7 @@ describeRedis("two gateway instances behind one Telegram webhook, sharing Redis"
     const [portA, portB] = await Promise.all([gwA.listening(), gwB.listening()]);
     a = { gw: gwA, url: `http://127.0.0.1:${portA}/telegram-webhook` };
     b = { gw: gwB, url: `http://127.0.0.1:${portB}/telegram-webhook` };
-  }, 30_000);
+  }, scaled(30_000));
 
   afterAll(async () => {
     await Promise.allSettled(gateways.map((g) => g.stop()));
@@ -93,24 +94,24 @@ describeRedis("two gateway instances behind one Telegram webhook, sharing Redis"
     if (!telegram || !provider) throw new Error("not started");
     // B answers once before the pin, so the session sits in B's cache: a stale cache would show here.
     expect((await post(b.url, dm("hello before the pin"))).status).toBe(200);
-    await telegram.waitForCall("sendMessage", toOwner(/answer paid by first/), 10_000);
+    await telegram.waitForCall("sendMessage", toOwner(/answer paid by first/), scaled(10_000));
     expect(provider.requestsFor(FIRST_KEY)).toHaveLength(1);
     expect(provider.requestsFor(SECOND_KEY)).toHaveLength(0);
 
     expect((await post(a.url, dm("/model sonnet@anthropic:second"))).status).toBe(200);
-    const confirmed = await telegram.waitForCall("sendMessage", toOwner(/anthropic:second/), 10_000);
+    const confirmed = await telegram.waitForCall("sendMessage", toOwner(/anthropic:second/), scaled(10_000));
     expect(String(confirmed.payload.text)).toContain("claude-sonnet-5-5");
 
     const sent = Date.now();
     expect((await post(b.url, dm("hello after the pin"))).status).toBe(200);
-    const reply = await telegram.waitForCall("sendMessage", toOwner(/answer paid by/), 5_000);
+    const reply = await telegram.waitForCall("sendMessage", toOwner(/answer paid by/), scaled(5_000));
     const paid = provider.requestsFor(SECOND_KEY);
     expect(paid, "B's request used the second profile's key").toHaveLength(1);
     expect(provider.requestsFor(FIRST_KEY)).toHaveLength(1);
-    expect(paid[0]?.at ?? Infinity).toBeLessThan(confirmed.at + 1_000);
+    expect(paid[0]?.at ?? Infinity).toBeLessThan(confirmed.at + scaled(1_000));
     expect(paid[0]?.model).toBe("claude-sonnet-5-5");
     expect(String(reply.payload.text)).toBe("answer paid by second");
-    expect(reply.at - sent).toBeLessThan(1_000);
+    expect(reply.at - sent).toBeLessThan(scaled(1_000));
     // The DM went out through B only: A has not logged any model call.
     expect(a.gw.stderr).not.toMatch(/chat session=/);
   });

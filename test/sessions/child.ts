@@ -1,9 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { ROOT, requireBuild } from "../support/cli.js";
+import { scaled } from "../support/slowness.js";
 import type { WriterSpec } from "./fixtures/writer.js";
 
-const loader = fileURLToPath(new URL("./fixtures/ts-loader.mjs", import.meta.url));
-const script = fileURLToPath(new URL("./fixtures/writer.ts", import.meta.url));
+/**
+ * The compiled writer (`npm test` builds it with everything else). Running the TypeScript source
+ * through a transpiling loader cost a TypeScript compiler load per child, 5-6 s each on a busy machine.
+ */
+const script = path.join(ROOT, "dist", "test", "sessions", "fixtures", "writer.js");
 
 /** A running writer process (fixtures/writer.ts) and the lines it printed so far. */
 export interface Writer {
@@ -15,9 +20,10 @@ export interface Writer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** Starts `fixtures/writer.ts` in a separate `node` process, running the TypeScript sources. */
+/** Starts `fixtures/writer.ts` (compiled) in a separate `node` process. */
 export function startWriter(spec: WriterSpec): Writer {
-  const proc = spawn(process.execPath, ["--import", loader, script, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
+  requireBuild();
+  const proc = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   let partial = "";
   let stderr = "";
@@ -41,7 +47,7 @@ export function startWriter(spec: WriterSpec): Writer {
     proc,
     lines,
     exited,
-    waitFor(line, timeoutMs = 15_000) {
+    waitFor(line, timeoutMs = scaled(15_000)) {
       const test = typeof line === "string" ? (ls: readonly string[]) => ls.includes(line) : line;
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`writer: timed out waiting; stderr:\n${stderr}`)), timeoutMs);
@@ -62,12 +68,16 @@ export function startWriter(spec: WriterSpec): Writer {
   };
 }
 
-/** Polls `probe` until it returns true; resolves with the milliseconds it took, rejects after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns true; resolves with the milliseconds it took, rejects after
+ * `timeoutMs` (a quiet-machine figure, scaled by this run's slowness).
+ */
 export async function eventually(probe: () => boolean | Promise<boolean>, timeoutMs: number, what = "condition"): Promise<number> {
   const start = performance.now();
+  const limit = scaled(timeoutMs);
   for (;;) {
     if (await probe()) return performance.now() - start;
-    if (performance.now() - start > timeoutMs) throw new Error(`${what} not seen within ${timeoutMs} ms`);
+    if (performance.now() - start > limit) throw new Error(`${what} not seen within ${limit} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,12 +1,11 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerSessionsCommands } from "../../src/sessions/cli.js";
 import { openSessionStore } from "../../src/sessions/open.js";
+import { requireBuild, runCli } from "../support/cli.js";
 
 describe("openclaw sessions", () => {
   let stateDir: string;
@@ -81,16 +80,14 @@ describe("openclaw sessions", () => {
     expect(out).toBe("No sessions with a model or profile set.\n");
   });
 
-  it("as a real process: exit codes and streams", () => {
-    const loader = fileURLToPath(new URL("./fixtures/ts-loader.mjs", import.meta.url));
-    const script = fileURLToPath(new URL("./fixtures/sessions-cli.ts", import.meta.url));
-    const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_CONFIG_PATH: path.join(stateDir, "openclaw.json") };
-    const bad = spawnSync(process.execPath, ["--import", loader, script, "sessions", "reset", "agent:nope:main"], { env, encoding: "utf8" });
-    expect(bad.status).toBe(1);
+  it("as a real process (the built openclaw): exit codes and streams", () => {
+    requireBuild();
+    const bad = runCli(["sessions", "reset", "agent:nope:main"], { stateDir });
+    expect(bad.code).toBe(1);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toContain("no session agent:nope:main");
-    const json = spawnSync(process.execPath, ["--import", loader, script, "sessions", "list", "--json"], { env, encoding: "utf8" });
-    expect(json.status).toBe(0);
+    const json = runCli(["sessions", "list", "--json"], { stateDir });
+    expect(json.code).toBe(0);
     expect((JSON.parse(json.stdout) as { sessions: unknown[] }).sessions).toHaveLength(3);
   });
 });

@@ -10,6 +10,7 @@ import { openSessionStore, sessionStoreLocation } from "../../src/sessions/open.
 import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
 import { UserFacingError } from "../../src/util/user-error.js";
 import { sessionStoreContract, type ContractHarness } from "./contract.js";
+import { scaled } from "../support/slowness.js";
 
 function tempState(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-sessions-"));
@@ -137,7 +138,7 @@ describe("sqlite session store", () => {
     blocker.exec("BEGIN IMMEDIATE");
     const started = performance.now();
     const err = await store.update("agent:main:main", { model: "a/1" }, 1).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(scaled(1000));
     expect((err as UserFacingError).detail?.code).toBe("store_unavailable");
     expect((err as Error).message).toBe("The session store is temporarily unavailable; try again.");
     expect(await store.get("agent:main:main")).toBeUndefined(); // readers are not blocked in WAL mode

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { scaled } from "./slowness.js";
 
 /** The repository root (this file is `test/support/cli.ts`). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -25,7 +26,7 @@ export function runCli(args: string[], opts: { stateDir: string; input?: string;
     env: cliEnv(opts.stateDir, opts.env),
     input: opts.input ?? "",
     encoding: "utf8",
-    timeout: 15_000,
+    timeout: scaled(15_000),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -55,7 +56,7 @@ export class GatewayProcess {
   }
 
   /** Sends one line and resolves with the new output once it contains `until`. */
-  async send(line: string, until: RegExp, timeoutMs = 10_000): Promise<string> {
+  async send(line: string, until: RegExp, timeoutMs = scaled(10_000)): Promise<string> {
     const start = this.buffer.length;
     this.child.stdin.write(`${line}\n`);
     const deadline = Date.now() + timeoutMs;

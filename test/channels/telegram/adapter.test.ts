@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { definePlugin, type CommandDefinition, type PluginDefinition } from "../../../src/gateway/types.js";
 import { buttonsOf, nextMessage, startHarness, textOf, type Harness, type HarnessOptions } from "./harness.js";
+import { scaled } from "../../support/slowness.js";
 
 const ALICE = { id: 1001, first_name: "Alice" };
 const BOB = { id: 1002, first_name: "Bob" };
@@ -151,7 +152,7 @@ describe("telegram adapter (stub plugin)", () => {
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
     fake.userMessage({ chat: DM, from: ALICE, text: "/echo flood" });
     const refused = await nextMessage(fake, DM.id);
-    const retried = await nextMessage(fake, DM.id, 5000);
+    const retried = await nextMessage(fake, DM.id, scaled(5000));
     expect(textOf(retried)).toBe(textOf(refused));
     expect(retried.at - refused.at).toBeGreaterThanOrEqual(900);
     expect(fake.messages(DM.id).map((m) => m.text)).toEqual(["echo:flood session=agent:main:main"]);

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bindPayload } from "../../../src/gateway/bound-payload.js";
 import { buttonsOf, nextMessage, startHarness, textOf, type Harness } from "./harness.js";
+import { eventually } from "../../sessions/child.js";
 
 const ALICE = { id: 1001, first_name: "Alice" }; // owner
 const CAROL = { id: 1003, first_name: "Carol" }; // allowed, not an owner
@@ -169,7 +170,7 @@ describe("/model over Telegram", () => {
     await fake.waitForCall("editMessageText");
     const refused = await fake.waitForCall("editMessageText");
     // The fake answers the call before recording what follows; let the adapter finish.
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => fake.callbackAnswers.length === 2, 5_000, "both callback answers");
     expect(refused.payload.text).toBe(fake.messages(DM.id).at(-1)?.text);
     expect(fake.callbackAnswers).toHaveLength(2);
     expect(fake.callsTo("sendMessage")).toHaveLength(1);

@@ -101,6 +101,18 @@ describe("/model <ref>[@profile]", () => {
     expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-sonnet-4-5");
   });
 
+  test("a model whose retirement date has passed is described as retired, loudly, and still selected", async () => {
+    await setup();
+    h.now = Date.UTC(2026, 10, 28, 12);
+    const r = await h.text("/model anthropic/claude-mythos-preview");
+    expect(r.text).toContain("⛔ anthropic/claude-mythos-preview was retired on 2026-06-30: anthropic no longer serves it, so requests to it are expected to fail.");
+    expect(r.text).toContain("Pick a current model: /models anthropic");
+    expect(r.text).not.toContain("retires");
+    expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-mythos-preview");
+    expect((await h.text("/model status")).text.split("\n")[0]).toContain("(retired on 2026-06-30)");
+    expect((await h.text("/models anthropic all")).text).toContain("✓ anthropic/claude-mythos-preview — retired on 2026-06-30");
+  });
+
   test("a model-only change keeps a compatible pin and drops another provider's", async () => {
     await setup();
     await h.text("/model opus@work");

@@ -1,0 +1,58 @@
+import { PassThrough, Readable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { runConsole } from "../../src/channels/console/index.js";
+import { createTestGateway, type TestGateway } from "../support/gateway.js";
+
+let gateway: TestGateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+/** Runs the console over `lines` (piped, or as a terminal would deliver them) and returns what it printed. */
+async function transcript(lines: readonly string[], tty = false): Promise<string> {
+  gateway = await createTestGateway();
+  gateway.services.chat = { respond: async (_ctx, text) => ({ text: `model says: ${text}` }), reset: async () => undefined, close: () => undefined };
+  const input = Object.assign(Readable.from(lines.map((l) => `${l}\n`)), tty ? { isTTY: true } : {});
+  const output = new PassThrough();
+  let printed = "";
+  output.setEncoding("utf8").on("data", (d: string) => (printed += d));
+  await runConsole(gateway.host, input, output);
+  return printed;
+}
+
+describe("the console transcript", () => {
+  it("starts with the state dir, echoes each piped line before its answer and separates answers", async () => {
+    const out = await transcript(["/model default", "", "hello there"]);
+    const [start, first, second, rest] = out.split("\n\n");
+    expect(start).toBe(`Console chat · state dir ${gateway?.stateDir} · /help lists the commands; end with Ctrl-D`);
+    expect(first?.split("\n")[0]).toBe("> /model default");
+    expect(first).toContain("This chat now uses anthropic/claude-sonnet-5-5");
+    expect(second).toBe("> hello there\nmodel says: hello there");
+    expect(rest).toBe("");
+  });
+
+  it("masks a pasted key in the echo", async () => {
+    const key = `sk-ant-api03-${"x".repeat(80)}AbCd`;
+    const out = await transcript([`/model opus@${key}`]);
+    expect(out).toContain("> /model opus@sk-ant-a…AbCd");
+    expect(out).not.toContain(key);
+  });
+
+  it("does not echo what a terminal already showed", async () => {
+    const out = await transcript(["hello"], true);
+    expect(out.split("\n\n")[1]).toBe("model says: hello");
+  });
+
+  it("/help lists every plugin command, and an unknown /word goes to the model as text", async () => {
+    const out = await transcript(["/help", "/foo bar"]);
+    const [, help, foo] = out.split("\n\n");
+    expect(help).toContain("Commands:");
+    expect(help).toMatch(/^\/model \S.* — /m);
+    expect(help).toMatch(/^\/models .* — /m);
+    expect(help).toMatch(/^\/opus .*— /m);
+    expect(help).toContain("/help — this list");
+    expect(help).toContain("Anything else, including a /word that is not listed here, goes to the model as a message.");
+    expect(foo).toBe("> /foo bar\nmodel says: /foo bar");
+  });
+});
