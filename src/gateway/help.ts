@@ -4,12 +4,17 @@ import type { CommandDefinition } from "./types.js";
 export const HELP_COMMAND = "help";
 
 /**
- * `/help`: one line per command of every plugin (name, argument hint, description), built from the
- * definitions the host already holds, so adapters need no knowledge of any plugin. It also says
+ * `/help`: one line per command of every plugin (name, usage from its hint or declared options,
+ * description, owner-only and inline use), built from the declarations the host already holds, so
+ * adapters need no knowledge of any plugin. It also says
  * what happens to everything else, since an unknown `/word` is not an error.
  */
 export function helpText(commands: readonly CommandDefinition[]): string {
-  const lines = commands.map((c) => `/${c.name}${c.argsHint ? ` ${c.argsHint}` : ""} — ${c.description}`);
+  const lines = commands.map((c) => {
+    const usage = c.argsHint ?? c.options?.map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`)).join(" ");
+    const notes = [c.ownerOnly ? "owners only" : undefined, c.inline ? "may lead a message" : undefined].filter(Boolean);
+    return `/${c.name}${usage ? ` ${usage}` : ""} — ${c.description}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+  });
   return [
     "Commands:",
     ...lines,
