@@ -6,7 +6,8 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 // OpenClaw's files say `mode` where we say `type`, and `apiKey` where we say `key`; unknown fields
 // (lastGood, usageStats, labels…) are kept so a write never loses what another tool stored.
-const rawProfile = z.looseObject({
+/** One stored profile as written (OpenClaw's field names accepted); unknown fields are kept. */
+export const rawProfileSchema = z.looseObject({
   type: z.enum(CREDENTIAL_TYPES).optional(),
   mode: z.enum(CREDENTIAL_TYPES).optional(),
   provider: z.string().min(1),
@@ -22,12 +23,12 @@ const rawProfile = z.looseObject({
 /** The on-disk shape of `auth-profiles.json`. */
 export const authProfilesFileSchema = z.looseObject({
   version: z.number().int().optional(),
-  profiles: z.record(z.string(), rawProfile).default({}),
+  profiles: z.record(z.string(), rawProfileSchema).default({}),
   order: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 export type AuthProfilesFile = z.infer<typeof authProfilesFileSchema>;
-export type RawAuthProfile = z.infer<typeof rawProfile>;
+export type RawAuthProfile = z.infer<typeof rawProfileSchema>;
 
 /** A stored credential, normalised: one `type`, one `secret`, whatever the file called them. */
 export interface AuthProfile {
