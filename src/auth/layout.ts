@@ -95,3 +95,38 @@ export function watchedFiles(state: string, agentId: string): string[] {
   const dbs = [stateDbPath(state), agentDbPath(state, SHARED_OWNER_AGENT), agentDbPath(state, agentId)];
   return [authProfilesPath(state, agentId), ...dbs.flatMap((d) => [d, `${d}-wal`])];
 }
+
+/** What `models status --json` and `doctor` say about a layout: which store, and its files. */
+export interface LayoutSummary {
+  readonly layout: "json" | "sqlite";
+  /** Where new profiles of this agent are written. */
+  readonly path: string;
+  /** SQLite only: the shared store's database, and whether it is the state database. */
+  readonly shared?: string;
+  readonly sharedLocation?: "state-db" | "main-agent-db";
+  /** SQLite only: the agent's own database (order, local profiles), and whether it exists yet. */
+  readonly agentDb?: string;
+  readonly agentDbExists?: boolean;
+  /** A retired `auth-profiles.json` that is present but not used. */
+  readonly ignoredFile?: string;
+  /** One line for people. */
+  readonly text: string;
+}
+
+/** Summarises a layout for status views. */
+export function summarizeLayout(layout: CredentialLayout): LayoutSummary {
+  if (layout.kind === "json") return { layout: "json", path: layout.file, text: `auth-profiles.json (legacy layout): ${layout.file}` };
+  const agentDbExists = fs.existsSync(layout.agentDb);
+  const where = layout.sharedInStateDb ? "state-db" : "main-agent-db";
+  const agentText = layout.agentDb === layout.sharedDb ? "" : `; agent ${layout.agentDb}${agentDbExists ? "" : " (not created yet)"}`;
+  return {
+    layout: "sqlite",
+    path: layout.sharedOwner ? layout.sharedDb : layout.agentDb,
+    shared: layout.sharedDb,
+    sharedLocation: where,
+    agentDb: layout.agentDb,
+    agentDbExists,
+    ...(layout.ignoredFile !== undefined ? { ignoredFile: layout.ignoredFile } : {}),
+    text: `OpenClaw 2026.9 SQLite: shared ${layout.sharedDb}${agentText}`,
+  };
+}

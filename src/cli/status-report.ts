@@ -1,4 +1,5 @@
 import { listProfiles, type CredentialType } from "../auth/profiles.js";
+import { summarizeLayout, type LayoutSummary } from "../auth/layout.js";
 import type { Candidate, Resolution, SkipReason } from "../auth/resolver.js";
 import { envCredentials } from "../auth/env-keys.js";
 import { EXPIRING_WINDOW_MS, formatDuration, healthOf, type Health } from "../auth/health.js";
@@ -84,6 +85,8 @@ export interface StatusReport {
   readonly agentId: string;
   readonly agentDir: string;
   readonly authFile: string;
+  /** Which credential store is in use (legacy JSON file or OpenClaw 2026.9's SQLite) and where. */
+  readonly authStore: LayoutSummary;
   readonly defaultModel: {
     readonly ref: string;
     readonly configured: string;
@@ -285,6 +288,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
     agentId,
     agentDir: agentDir(ctx.stateDir, agentId),
     authFile: cli.store.pathFor(agentId),
+    authStore: summarizeLayout(cli.store.layout(agentId)),
     defaultModel: {
       ref: primaryRef,
       configured,
