@@ -3,7 +3,8 @@ import { openCliContext } from "./cli-context.js";
 import { readSecret } from "./secret-input.js";
 import { parseDuration } from "./duration.js";
 import { knownProvider, saveCredential } from "./save-credential.js";
-import { EXIT } from "./errors.js";
+import { EXIT, fail } from "./errors.js";
+import { parseRefFlag } from "../auth/secret-ref.js";
 
 /** Flags of `models auth paste-token` / `paste-api-key`. */
 export interface PasteOptions {
@@ -11,6 +12,8 @@ export interface PasteOptions {
   readonly profileId?: string;
   readonly expiresIn?: string;
   readonly agent?: string;
+  /** `paste-api-key --ref env:NAME` (or `file:<provider>:<id>`, `exec:<provider>:<id>`): store a SecretRef, read no secret. */
+  readonly ref?: string;
 }
 
 /** `openclaw models auth paste-token`: a token from stdin or a hidden prompt, stored as `type: token`. */
@@ -33,6 +36,12 @@ export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<num
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const provider = knownProvider(cli, opts.provider);
+    if (opts.ref !== undefined) {
+      const ref = parseRefFlag(opts.ref);
+      if (!ref) fail("bad_secret_ref", `"${opts.ref}" is not a SecretRef.`, "Use --ref env:NAME (an upper-case variable name), file:<provider>:<json-pointer> or exec:<provider>:<id>.");
+      await saveCredential(cli, { provider, type: "api_key", secret: "", ref, profileId: opts.profileId });
+      return EXIT.ok;
+    }
     const secret = await readSecret(io, `Paste the ${cli.ctx.catalog.providers.get(provider)?.name ?? provider} API key`);
     await saveCredential(cli, { provider, type: "api_key", secret, profileId: opts.profileId });
     return EXIT.ok;

@@ -19,7 +19,7 @@ import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
 import type { CliIo } from "./io.js";
-import { envSecrets, secretsOf } from "./cli-context.js";
+import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
 import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
@@ -295,6 +295,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       env: ctx.env.values,
       cooldowns: source.cooldowns,
       clock: io.clock,
+      secretRefs: secretRefsFor(io, ctx),
     });
     for (const agentId of agentIds(config)) {
       const ref = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;

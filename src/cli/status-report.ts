@@ -129,6 +129,7 @@ const REASON_TEXT: Record<SkipReason, string> = {
   provider_mismatch: "belongs to another provider",
   disabled: "disabled in the config",
   missing_credential: "no secret stored",
+  unresolved_ref: "its SecretRef could not be resolved",
   expired: "expired",
   incompatible: "refused for API requests",
   cooldown: "cooling down",
@@ -141,6 +142,7 @@ export function reasonDetail(c: Candidate, now: number): string {
   if (!c.reason) return "usable";
   if (c.reason === "expired" && c.expires !== undefined) return `expired ${formatDuration(now - c.expires)} ago`;
   if (c.reason === "provider_mismatch") return `belongs to ${c.provider}`;
+  if (c.reason === "unresolved_ref") return c.masked.replace(/^\((.*)\)$/, "$1");
   if (c.reason === "cooldown" && c.cooldown) {
     const on = c.cooldown.model ? ` on ${c.cooldown.model}` : "";
     return `cooling down ${formatDuration(c.cooldown.until - now)} after ${c.cooldown.reason}${on}`;

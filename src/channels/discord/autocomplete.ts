@@ -22,7 +22,7 @@ export const MAX_CHOICES = 25;
 const MAX_VALUE = 100;
 const KEYWORDS = ["list", "status", "default"] as const;
 // A pin is refused for these reasons, so suggesting the profile would only lead to an error.
-const NOT_PINNABLE: ReadonlySet<SkipReason> = new Set(["missing_profile", "provider_mismatch", "disabled", "missing_credential", "expired", "incompatible"]);
+const NOT_PINNABLE: ReadonlySet<SkipReason> = new Set(["missing_profile", "provider_mismatch", "disabled", "missing_credential", "unresolved_ref", "expired", "incompatible"]);
 
 interface Ranked {
   readonly choice: OptionChoice;
