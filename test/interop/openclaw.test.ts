@@ -111,8 +111,10 @@ describe.skipIf(!install.ok && !inCi)(`one state directory shared with OpenClaw 
   it("ours writes, OpenClaw reads: paste, order and logout, and OpenClaw keeps working after each", () => {
     const paste = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ours"], `${KEY("ours")}\n`);
     expect(paste.code, paste.stderr).toBe(0);
+    const ref = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ref", "--ref", "env:INTEROP_ANTHROPIC_KEY"]);
+    expect(ref.code, ref.stderr).toBe(0);
     expectNoJsonStore();
-    expect(openclawProfiles()).toContain("anthropic:ours");
+    expect(openclawProfiles()).toEqual(expect.arrayContaining(["anthropic:ours", "anthropic:ref"]));
 
     const set = ours(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:ours", "anthropic:work"]);
     expect(set.code, set.stderr).toBe(0);
@@ -121,7 +123,7 @@ describe.skipIf(!install.ok && !inCi)(`one state directory shared with OpenClaw 
     const logout = ours(["models", "auth", "logout", "anthropic:work", "--yes"]);
     expect(logout.code, logout.stderr).toBe(0);
     expectNoJsonStore();
-    expect(openclawProfiles().sort()).toEqual(["anthropic:late", "anthropic:manual", "anthropic:ours"]);
+    expect(openclawProfiles().sort()).toEqual(["anthropic:late", "anthropic:manual", "anthropic:ours", "anthropic:ref"]);
     expect(openclawOrder()).toEqual(["anthropic:ours"]);
   });
 
@@ -135,7 +137,7 @@ describe.skipIf(!install.ok && !inCi)(`one state directory shared with OpenClaw 
     const done = await theirs;
     expect(done.code, done.stderr).toBe(0);
 
-    const expected = ["anthropic:late", "anthropic:manual", "anthropic:ours", ...Array.from({ length: 50 }, (_, i) => [`anthropic:mine${i}`, `anthropic:race${i}`]).flat()].sort();
+    const expected = ["anthropic:late", "anthropic:manual", "anthropic:ours", "anthropic:ref", ...Array.from({ length: 50 }, (_, i) => [`anthropic:mine${i}`, `anthropic:race${i}`]).flat()].sort();
     expect(oursProfiles().sort()).toEqual(expected);
     expect(openclawProfiles().sort()).toEqual(expected);
     expectNoJsonStore();
