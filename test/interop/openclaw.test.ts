@@ -87,6 +87,10 @@ describe.skipIf(!install.ok && !inCi)(`one state directory shared with OpenClaw 
     expect(JSON.parse(order.stdout)).toMatchObject({ order: ["anthropic:work", "anthropic:manual"], applies: "agent", next: "anthropic:work" });
     const check = ours(["models", "status", "--check"]);
     expect(check.code, check.stdout + check.stderr).toBe(0);
+    const status = JSON.parse(ours(["models", "status", "--json"]).stdout);
+    expect(status.authStore).toMatchObject({ layout: "sqlite", shared: path.join(state, "state", "openclaw.sqlite"), sharedLocation: "state-db" });
+    const doctor = ours(["doctor"]);
+    expect(doctor.stdout).toContain(`agent main: OpenClaw 2026.9 SQLite: shared ${path.join(state, "state", "openclaw.sqlite")}`);
 
     const gw = ours(["gateway"], "/model sonnet@anthropic:manual\n/model status\n");
     expect(gw.stdout).not.toContain("Unknown profile");
