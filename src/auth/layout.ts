@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { agentDir, authProfilesPath } from "../config/paths.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 
@@ -44,10 +45,14 @@ export function agentDbPath(state: string, agentId: string): string {
   return path.join(agentDir(state, agentId), "openclaw-agent.sqlite");
 }
 
+// Loaded at first use: commands on a legacy state never load the native module for credentials.
+let Sqlite: typeof Database | undefined;
+
 /** Opens an existing OpenClaw database without ever creating one; a bad file is a clear error. */
 export function openExistingDb(file: string, readonly: boolean): Database.Database {
+  Sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
   try {
-    return new Database(file, { readonly, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    return new Sqlite(file, { readonly, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new UserFacingError(userError("credential_db_unreadable", `Cannot open the OpenClaw database ${file}: ${(err as Error).message}.`, "Run `openclaw doctor` to see which credential store is in use."));
   }
