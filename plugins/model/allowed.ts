@@ -2,7 +2,7 @@ import type { OpenClawConfig } from "../../src/config/schema.js";
 import type { CommandContext } from "../../src/gateway/types.js";
 import type { Catalog, CatalogModel } from "../../src/models/catalog.js";
 import { isModelAllowed } from "../../src/models/ref.js";
-import { modelAllowlist } from "../../src/config/agents.js";
+import { configuredModel, modelAllowlist } from "../../src/config/agents.js";
 import { userError, type UserError } from "../../src/util/user-error.js";
 
 /** A provider with the models an agent may use, in catalog order. */
@@ -86,4 +86,13 @@ export function notAllowedError(config: OpenClawConfig, agentId: string, ref: st
 /** True when the agent may use `ref`. */
 export function allowedFor(config: OpenClawConfig, catalog: Catalog, agentId: string, ref: string): boolean {
   return isModelAllowed(catalog, modelAllowlist(config, agentId), ref);
+}
+
+/**
+ * Refs an agent's config names: its allowlist, the configured models (`agents.defaults.models`)
+ * and its default model. A bare model id typed in `/model` may select one the catalog lacks.
+ */
+export function configuredRefs(config: OpenClawConfig, agentId: string): string[] {
+  const primary = configuredModel(config, agentId);
+  return [...modelAllowlist(config, agentId), ...Object.keys(config.agents?.defaults?.models ?? {}), ...(primary !== undefined ? [primary] : [])];
 }

@@ -1,4 +1,4 @@
-import type { CurrentSelection } from "../../src/sessions/selection.js";
+import type { CurrentSelection } from "../../src/gateway/selection.js";
 
 /** A short phrase for where a model comes from. */
 export function describeSource(sel: CurrentSelection, agentId: string): string {

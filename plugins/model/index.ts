@@ -3,6 +3,7 @@ import type { Catalog } from "../../src/models/catalog.js";
 import { defaultAgentId, modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed } from "../../src/models/ref.js";
 import { aliasNames } from "./aliases.js";
+import { completeOption, PAGE_OPTION, PROVIDER_OPTION, REF_OPTION } from "./complete.js";
 import { memoPerCatalog } from "./allowed.js";
 import { onMessage } from "./directive.js";
 import { ellipsize, errorReply } from "./format.js";
@@ -45,14 +46,30 @@ function isInlineDirective(ctx: CommandContext): boolean {
 const handler = async (ctx: CommandContext): Promise<Reply | undefined> =>
   ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : guarded(ctx.capabilities, () => run(ctx));
 
+const complete = (command: string) => (option: string, partial: string, ctx: CommandContext) => completeOption(command, option, partial, ctx);
+
 const FIXED: readonly CommandDefinition[] = [
   {
     name: "model",
     description: "Show or change this chat's model and credential profile",
     argsHint: "[list|status|default|<model>[@profile]] [-s|-a|-g]",
+    // The whole text grammar in one option, so every form typed as text also works as a slash command.
+    options: [{ name: REF_OPTION, type: "string", description: "list, status, default, or a model/alias, optionally @profile", completes: true }],
+    inline: true,
+    complete: complete("model"),
     handler,
   },
-  { name: "models", description: "List providers and their models", argsHint: "[provider] [page] [limit=<n>|all]", handler },
+  {
+    name: "models",
+    description: "List providers and their models",
+    argsHint: "[provider] [page] [limit=<n>|all]",
+    options: [
+      { name: PROVIDER_OPTION, type: "string", description: "Provider whose models to list", completes: true },
+      { name: PAGE_OPTION, type: "integer", description: "Page number", min: 1 },
+    ],
+    complete: complete("models"),
+    handler,
+  },
   { name: "new", description: "Start a new conversation, optionally with another model", argsHint: "[model]", handler },
   { name: "reset", description: "Start over: the same as /new", argsHint: "[model]", handler },
 ];
@@ -71,7 +88,7 @@ function commands(services: GatewayServices): readonly CommandDefinition[] {
     const aliases: CommandDefinition[] = [];
     for (const [alias, ref] of aliasNames(catalog)) {
       if (!isModelAllowed(catalog, allow, ref)) continue;
-      aliases.push({ name: alias, description: ellipsize(`Switch this chat to ${ref}`, 100), argsHint: "[@profile] [-s|-a|-g]", handler });
+      aliases.push({ name: alias, description: ellipsize(`Switch this chat to ${ref}`, 100), argsHint: "[@profile] [-s|-a|-g]", inline: true, handler });
     }
     return [...FIXED, ...aliases];
   });

@@ -3,11 +3,15 @@ import type { Catalog, CatalogModel } from "../../src/models/catalog.js";
 import { closestMatches } from "../../src/util/closest.js";
 import { userError, type Result } from "../../src/util/user-error.js";
 import { allowlistKey, offeredModels, type AllowedModels, type AllowedProvider } from "./allowed.js";
-import { currentSelection } from "../../src/sessions/selection.js";
+import { currentSelection } from "../../src/gateway/selection.js";
 import { errorReply, plural } from "./format.js";
 import type { ListCommand } from "./grammar.js";
 import { paginate, type PageFrame } from "./paginate.js";
+import { pinnedProvider } from "./select.js";
 import { quote, quoteIfNeeded } from "./quote.js";
+
+/** The last line of every `/models` page: how to switch. */
+export const SWITCH_HINT = "Switch: /model <provider/model>";
 
 /** Lines per page of `/models` when no `limit=` is given. */
 export const DEFAULT_LIST_LIMIT = 20;
@@ -44,8 +48,9 @@ export function findAllowedProvider(ctx: CommandContext, allowed: AllowedModels,
 /**
  * `/models [provider] [page] [limit=<n>|all]` and `/model list …`: without a provider, the
  * providers with their model counts; with one, its model refs. Only allowed models are counted and
- * shown; aliases, deprecation dates and the current model (✓) are marked. Every page fits the
- * channel whatever `limit` asks; the footer gives the exact command for the next page.
+ * shown; aliases, deprecation dates and the current model (✓) are marked, and a provider's header
+ * names the profile this chat has pinned for it. Every page fits the channel whatever `limit`
+ * asks; the footer gives the exact command for the next page and ends with {@link SWITCH_HINT}.
  */
 export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<Reply> {
   const { services, agentId } = ctx;
@@ -66,7 +71,7 @@ export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<
     what = "the provider list";
     frame = {
       header: (page, count) => `Providers${count > 1 ? `, page ${page}/${count}` : ""} (current model: ${current.ref}):`,
-      footer: (page, count) => [page < count ? `Next page: /models ${page + 1}${limitArg}` : "", "Models of one provider: /models <provider>"].filter(Boolean).join("\n"),
+      footer: (page, count) => [page < count ? `Next page: /models ${page + 1}${limitArg}` : "", "Models of one provider: /models <provider>", SWITCH_HINT].filter(Boolean).join("\n"),
     };
   } else {
     const found = findAllowedProvider(ctx, allowed, cmd.provider);
@@ -74,9 +79,10 @@ export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<
     const p = found.value;
     lines = p.models.map((m) => modelLine(catalog, m, current.ref));
     what = p.id;
+    const pin = current.pin && pinnedProvider(ctx, current.pin.profileId) === p.id ? `, pinned profile ${current.pin.profileId}` : "";
     frame = {
-      header: (page, count) => `${p.id} — ${plural(p.models.length, "model")}${count > 1 ? `, page ${page}/${count}` : ""}:`,
-      footer: (page, count) => [page < count ? `Next page: /models ${listArg(p.id)} ${page + 1}${limitArg}` : "", "Switch: /model <ref or alias>"].filter(Boolean).join("\n"),
+      header: (page, count) => `${p.id} — ${plural(p.models.length, "model")}${pin}${count > 1 ? `, page ${page}/${count}` : ""}:`,
+      footer: (page, count) => [page < count ? `Next page: /models ${listArg(p.id)} ${page + 1}${limitArg}` : "", SWITCH_HINT].filter(Boolean).join("\n"),
     };
   }
   const page = paginate(lines, frame, { maxLength: ctx.capabilities.maxLength, limit, page: cmd.page ?? 1, what });

@@ -1,7 +1,7 @@
 import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { PinInput } from "../../src/auth/resolver.js";
 import { DROP_PIN } from "../../src/sessions/record.js";
-import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
+import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 import type { NewCommand } from "./grammar.js";

@@ -3,7 +3,7 @@ import type { Catalog } from "../../src/models/catalog.js";
 import { modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed } from "../../src/models/ref.js";
 import { offeredModels, type AllowedModels } from "./allowed.js";
-import { currentSelection, resolveCurrent, type CurrentSelection } from "../../src/sessions/selection.js";
+import { currentSelection, resolveCurrent, type CurrentSelection } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel, plural } from "./format.js";
 import { decodePayload, encodePayload, type PickerAction } from "./payload.js";

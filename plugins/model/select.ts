@@ -6,8 +6,8 @@ import { resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
 import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
 import { containsSecretShape } from "../../src/auth/mask.js";
-import { allowedFor, notAllowedError } from "./allowed.js";
-import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
+import { allowedFor, configuredRefs, notAllowedError } from "./allowed.js";
+import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";
 import { credentialLabel, errorReply, modelLabel } from "./format.js";
 import type { DefaultCommand, SelectCommand } from "./grammar.js";
@@ -83,7 +83,7 @@ export async function planSelection(ctx: CommandContext, cmd: SelectCommand, opt
   const catalog = services.catalog();
   const scope = decideScope(ctx, config, cmd.scope, opts.sessionOnly ?? false);
   if (!scope.ok) return scope;
-  const resolved = resolveModelRef(catalog, cmd.ref);
+  const resolved = resolveModelRef(catalog, cmd.ref, configuredRefs(config, agentId));
   if (!resolved.ok) {
     if (!NUMBER.test(cmd.ref)) return resolved;
     return { ok: false, error: userError("unknown_model", `"${cmd.ref}" is not a model: numbers in lists are not shortcuts.`, "Write /model <alias or provider/model>, e.g. /model opus; /model shows the aliases.") };

@@ -3,7 +3,7 @@ import type { Candidate, Resolution } from "../../src/auth/resolver.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { formatDuration } from "../../src/auth/health.js";
 import { userError } from "../../src/util/user-error.js";
-import { currentSelection, resolveCurrent } from "../../src/sessions/selection.js";
+import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 

@@ -9,23 +9,15 @@ export function maskSecret(secret: string | undefined): string {
   return `${secret.slice(0, 8)}…${secret.slice(-4)}`;
 }
 
-/**
- * Replaces every occurrence of each known secret in `text` with its mask. The last line of defence
- * for error messages that may echo a request (SDK errors, HTTP bodies) before they reach a person.
- */
-export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const s of secrets) {
-    // Short values would redact ordinary words; they are never printed by us anyway.
-    if (s.length >= 8 && out.includes(s)) out = out.split(s).join(maskSecret(s));
-  }
-  return out;
-}
-
 // Values shaped like provider keys (`sk-…`), Telegram bot tokens (`<id>:<35 chars>`) and Discord
 // bot tokens (three dot-separated base64url parts), recognised even when this process never
 // learnt them: a key pasted where a model or profile name belongs must not be echoed or stored.
-const SECRET_SHAPES = /\bsk-[A-Za-z0-9_-]{20,}|\b\d{6,12}:[A-Za-z0-9_-]{30,}|\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}/g;
+// A shape may go on past a line break, spaces, quotes or JSON escapes (`\n`, `\"`) when a run of
+// at least 12 key characters follows: a key wrapped by a terminal or an editor is still one key.
+// A provider key split early (`sk-ant-api03-Fdkz` + line break + the rest) is one too.
+const SPLIT = String.raw`(?:\s|["'\x60]|\\[nrt"'\\]){1,6}`;
+const SHAPE = String.raw`\bsk-[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9_-]{4,}(?=${SPLIT}[A-Za-z0-9_-]{12,})|\b\d{6,12}:[A-Za-z0-9_-]{30,}|\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}`;
+const SECRET_SHAPES = new RegExp(String.raw`(?:${SHAPE})(?:${SPLIT}[A-Za-z0-9_-]{12,})*`, "g");
 
 /** True when `text` contains something shaped like a credential. */
 export function containsSecretShape(text: string): boolean {

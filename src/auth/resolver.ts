@@ -7,6 +7,7 @@ import { activeCooldown, type CooldownEntry, type CooldownStore } from "./cooldo
 import { formatDuration, healthOf, type Health } from "./health.js";
 import { maskSecret } from "./mask.js";
 import { describeRef, type SecretRef, type SecretRefResult } from "./secret-ref.js";
+import { registerSecrets } from "./redact.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";
 
@@ -92,6 +93,12 @@ export interface ResolverDeps {
 }
 
 const TYPE_RANK: Record<CredentialType, number> = { oauth: 0, token: 1, api_key: 2 };
+
+/** The mask of a credential the resolver hands out; registering it keeps it out of every log and reply. */
+function inUse(secret: string): string {
+  registerSecrets([secret]);
+  return maskSecret(secret);
+}
 
 /** The time-independent part of a candidate, computed once per credential file and provider. */
 interface Prepared extends CredentialIdentity {
@@ -241,7 +248,7 @@ export class CredentialResolver {
     const p = catalog.providers.get(provider);
     if (p) {
       for (const e of envCredentials(p, env)) {
-        entries.push({ id: e.id, provider: e.provider, kind: "env", type: e.type, source: "env", secret: e.secret, masked: maskSecret(e.secret), expires: undefined, email: undefined, fixedReason: undefined });
+        entries.push({ id: e.id, provider: e.provider, kind: "env", type: e.type, source: "env", secret: e.secret, masked: inUse(e.secret), expires: undefined, email: undefined, fixedReason: undefined });
       }
     }
     return { orderSource: agentOrder ? "agent" : configOrder ? "config" : "default", entries, storedCount };
@@ -263,13 +270,13 @@ export class CredentialResolver {
     }
     const p = normalizeProfile(id, raw);
     let secret = p.secret;
-    let masked = maskSecret(secret);
+    let masked = inUse(secret);
     let unresolved = false;
     if (p.ref && p.provider === wanted) {
       const r = this.deps.secretRefs?.(p.ref) ?? { ok: false, why: "SecretRefs are not resolved here" };
       if (r.ok) ({ value: secret } = r);
       unresolved = !r.ok;
-      masked = r.ok ? maskSecret(secret) : `(ref ${describeRef(p.ref)}: ${r.why})`;
+      masked = r.ok ? inUse(secret) : `(ref ${describeRef(p.ref)}: ${r.why})`;
     }
     const fixedReason: SkipReason | undefined =
       p.provider !== wanted ? "provider_mismatch" : this.deps.config.auth?.profiles?.[id]?.disabled ? "disabled" : unresolved ? "unresolved_ref" : secret === "" ? "missing_credential" : undefined;

@@ -1,7 +1,7 @@
 import { closestMatches } from "../util/closest.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
-import { existingObjectAt, updateConfigFile } from "../config/write.js";
+import { assertConfigWritable, existingObjectAt, updateConfigFile } from "../config/write.js";
 import { afterOrderChange } from "./order-effects.js";
 import { EXIT, fail } from "./errors.js";
 
@@ -74,6 +74,7 @@ export async function runLogout(io: CliIo, opts: LogoutOptions, args: string[]):
       }
     }
 
+    assertConfigWritable(cli.ctx.loaded.path, cli.ctx.stateDir);
     const agentRefs = await cli.store.update(cli.agentId, (file) => {
       delete file.profiles[id];
       const refs = removeFromOrders(file.order, id);

@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
-import { parse as parseDotenv } from "dotenv";
 import { loadContext, type LoadedContext } from "../config/context.js";
 import { configPath as configPathOf, stateDir as stateDirOf, stateEnvFile, agentDir, authProfilesPath, sessionStateDir } from "../config/paths.js";
-import { loadEnv } from "../config/env.js";
+import { loadEnv, parseEnvFile } from "../config/env.js";
 import { agentIds, configuredModel, defaultAgentId } from "../config/agents.js";
 import { buildCatalog } from "../models/catalog.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
@@ -12,7 +11,7 @@ import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
 import { listProfiles } from "../auth/profiles.js";
 import { CredentialResolver } from "../auth/resolver.js";
-import { envCredentials } from "../auth/env-keys.js";
+import { envCredentials, envKeyNotes } from "../auth/env-keys.js";
 import { formatDuration, healthOf } from "../auth/health.js";
 import { MemoryCooldownStore } from "../auth/cooldowns.js";
 import { errorMessage } from "../gateway/log.js";
@@ -314,7 +313,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   }
 
   // Keys a daemon would not see, and keys the working directory's .env may not set.
-  const stateEnv = parseDotenv(safeRead(stateEnvFile(ctx.stateDir)));
+  const stateEnv = parseEnvFile(safeRead(stateEnvFile(ctx.stateDir)));
   const envFile = stateEnvFile(ctx.stateDir);
   const shellOnly = new Set<string>();
   for (const p of ctx.catalog.providers.values()) {
@@ -325,6 +324,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   for (const v of shellOnly) {
     findings.push({ check: "env", severity: "warn", message: `${v} is set only in this shell's environment; a gateway started as a service will not see it`, fix: `add ${v}=... to ${envFile} (mode 0600)` });
   }
+  findings.push(...envKeyFindings(ctx));
   for (const v of ctx.env.refusedFromCwd) {
     findings.push({ check: "env", severity: "warn", message: `${path.join(io.cwd, ".env")} sets ${v}, which is ignored: provider keys and OPENCLAW_* never come from the working directory's .env`, fix: `move ${v} to ${envFile}` });
   }
@@ -385,6 +385,36 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     io.out(lines.join("\n"));
   }
   return problems.length === 0 ? EXIT.ok : EXIT.problem;
+}
+
+/** Key variables read with their line breaks removed, or skipped as placeholders: named, never shown. */
+function envKeyFindings(ctx: LoadedContext): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const p of ctx.catalog.providers.values()) {
+    for (const { variable, note } of envKeyNotes(p, ctx.env.values)) {
+      if (seen.has(`${variable}\n${note}`)) continue;
+      seen.add(`${variable}\n${note}`);
+      const where = sourceName(ctx, variable);
+      out.push(
+        note === "reformatted"
+          ? { check: "env", severity: "warn", message: `${variable} (${where}) holds line breaks or surrounding whitespace; they were removed, as paste-token does`, fix: `write ${variable} on one line, without spaces` }
+          : { check: "env", severity: "warn", message: `${variable} (${where}) is empty, "undefined" or "null"; it is not a credential and is skipped`, fix: `remove ${variable} or set it to a real key` },
+      );
+    }
+  }
+  return out;
+}
+
+function sourceName(ctx: LoadedContext, variable: string): string {
+  switch (ctx.env.sources[variable]) {
+    case "state-dotenv":
+      return stateEnvFile(ctx.stateDir);
+    case "config":
+      return `env block of ${ctx.loaded.path}`;
+    default:
+      return "process environment";
+  }
 }
 
 function safeRead(file: string): string {

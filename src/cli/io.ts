@@ -1,4 +1,4 @@
-import { redactSecretShapes, redactSecrets } from "../auth/mask.js";
+import { redactText, registerSecrets } from "../auth/redact.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /** The input stream a command reads pasted secrets from. */
@@ -21,18 +21,13 @@ export interface CliIo {
   /** Writes one or more lines to stderr. Known secrets are masked on the way out. */
   err(text: string): void;
   /**
-   * Registers secrets this process has seen (stored profiles, env keys, a pasted token), so that
-   * no output line and no error can carry one whole, whatever code path produced it.
+   * Registers secrets this process has seen (stored profiles, env keys, a pasted token) with the
+   * process-wide redactor, so that no output line and no error can carry one or a piece of one,
+   * whatever code path produced it.
    */
   rememberSecrets(secrets: Iterable<string>): void;
-  /** Masks every remembered secret in `text`. */
+  /** Masks every registered secret (and anything shaped like a key) in `text`. */
   redact(text: string): string;
-}
-
-/** Masks remembered secrets, then anything shaped like a key. */
-function redactAll(text: string, secrets: ReadonlySet<string>): string {
-  const known = secrets.size === 0 ? text : redactSecrets(text, secrets);
-  return redactSecretShapes(known);
 }
 
 /** Builds a {@link CliIo} over explicit streams; `processIo` is the one the binary uses. */
@@ -45,8 +40,7 @@ export function createIo(opts: {
   stderr: NodeJS.WritableStream;
   clock?: Clock;
 }): CliIo {
-  const secrets = new Set<string>();
-  const redact = (text: string) => redactAll(text, secrets);
+  const redact = redactText;
   const line = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
   let stdin: CliInput | undefined;
   return {
@@ -60,9 +54,7 @@ export function createIo(opts: {
     clock: opts.clock ?? systemClock,
     out: (text) => void opts.stdout.write(line(redact(text))),
     err: (text) => void opts.stderr.write(line(redact(text))),
-    rememberSecrets: (list) => {
-      for (const s of list) if (s !== "") secrets.add(s);
-    },
+    rememberSecrets: registerSecrets,
     redact,
   };
 }

@@ -3,7 +3,7 @@ import { maskSecret } from "../auth/mask.js";
 import { describeRef, type SecretRef } from "../auth/secret-ref.js";
 import { closestMatches } from "../util/closest.js";
 import { secretRefsFor, type CliContext } from "./cli-context.js";
-import { isRawObject, objectAt, updateConfigFile } from "../config/write.js";
+import { assertConfigWritable, isRawObject, objectAt, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { fail } from "./errors.js";
 import { expiryText } from "./format.js";
@@ -60,6 +60,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
     ...(cred.ref !== undefined ? { [cred.type === "token" ? "tokenRef" : "keyRef"]: cred.ref } : cred.type === "token" ? { token: cred.secret } : { key: cred.secret }),
     ...(cred.expires !== undefined ? { expires: cred.expires } : {}),
   };
+  assertConfigWritable(ctx.loaded.path, ctx.stateDir);
   await cli.store.update(agentId, (file) => {
     const existing = file.profiles[profileId];
     if (existing && existing.provider !== provider) {

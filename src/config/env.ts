@@ -20,6 +20,35 @@ export function isProtectedEnvKey(key: string): boolean {
   return key.startsWith("OPENCLAW_") || /_(API_KEYS?|API_KEY_.+|OAUTH_TOKEN|BOT_TOKEN|TOKEN)$/.test(key);
 }
 
+/** A variable that holds one key or token (not a `_API_KEYS` list, not a setting). */
+const SINGLE_KEY = /_(API_KEY|API_KEY_.+|OAUTH_TOKEN|BOT_TOKEN|TOKEN)$/;
+const ASSIGNMENT = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/;
+/** A line that can only be the rest of a wrapped key: key characters and nothing else. */
+const KEY_TAIL = /^\s*[A-Za-z0-9_+/.:=-]+\s*$/;
+
+/**
+ * Parses a `.env` file as dotenv does, except that a single-key variable whose unquoted value a
+ * paste wrapped onto the next lines gets those lines back (joined with a line break, which
+ * `envCredentials` then removes and `doctor` reports). dotenv would silently drop them and
+ * leave half a key.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = parse(text);
+  let current: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const m = ASSIGNMENT.exec(line);
+    if (m) {
+      const [, name = "", value = ""] = m;
+      current = SINGLE_KEY.test(name) && !/^["'`]/.test(value) ? name : undefined;
+    } else if (current !== undefined && KEY_TAIL.test(line) && values[current] !== undefined) {
+      values[current] = `${values[current]}\n${line.trim()}`;
+    } else {
+      current = undefined;
+    }
+  }
+  return values;
+}
+
 function configEnv(config: OpenClawConfig): Record<string, string> {
   const out: Record<string, string> = {};
   const block = config.env;
@@ -56,8 +85,8 @@ export function loadEnv(opts: {
     }
   };
   add(opts.processEnv, "process");
-  add(parse(readIfExists(path.join(opts.cwd, ".env")) ?? ""), "cwd-dotenv");
-  add(parse(readIfExists(stateEnvFile(opts.stateDir)) ?? ""), "state-dotenv");
+  add(parseEnvFile(readIfExists(path.join(opts.cwd, ".env")) ?? ""), "cwd-dotenv");
+  add(parseEnvFile(readIfExists(stateEnvFile(opts.stateDir)) ?? ""), "state-dotenv");
   add(configEnv(opts.config), "config");
   return { values, sources, refusedFromCwd };
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
 import { parseConfig } from "./load.js";
-import { readIfExists, writeFileAtomic } from "../util/secure-fs.js";
+import { assertCanWrite, ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import { withFileLock } from "../util/file-lock.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 
@@ -19,6 +19,26 @@ function isInside(child: string, parent: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
+/** Config files this process wrote, by resolved path, and how often. */
+const ownWrites = new Map<string, number>();
+
+/**
+ * How many times this process has written `file` (an absolute path). A reader that caches the config compares it to
+ * see its own process's writes at once (`/model x -g` then `/model default`), while writes by
+ * other processes are still found by polling.
+ */
+export function ownWriteCount(file: string): number {
+  return ownWrites.get(file) ?? 0;
+}
+
+/**
+ * Fails now, with the error {@link updateConfigFile} would meet later, when `file` cannot be
+ * written; a command that changes a credential and then the config calls this first.
+ */
+export function assertConfigWritable(file: string, stateDir: string): void {
+  assertCanWrite(file, { createDir: isInside(file, stateDir) });
+}
+
 /**
  * Changes `openclaw.json` under a cross-process lock: reads the freshest content, lets `mutate`
  * edit the raw object (every key the user had is kept), validates the result (a change that would
@@ -33,6 +53,8 @@ export async function updateConfigFile(file: string, stateDir: string, mutate: (
   if (!inState && !fs.existsSync(path.dirname(file))) {
     throw new UserFacingError(userError("config_dir_missing", `Cannot write ${file}: its directory does not exist.`));
   }
+  // The lock lives beside the file, so a first write into a new state directory creates it here.
+  if (inState) ensurePrivateDir(path.dirname(file));
   return withFileLock(file, () => {
     const text = readIfExists(file);
     let raw: unknown = {};
@@ -45,6 +67,8 @@ export async function updateConfigFile(file: string, stateDir: string, mutate: (
     const out = JSON.stringify(raw, null, 2) + "\n";
     parseConfig(file, out);
     writeFileAtomic(file, out, { privateDir: inState });
+    const key = path.resolve(file);
+    ownWrites.set(key, ownWriteCount(key) + 1);
     return true;
   });
 }

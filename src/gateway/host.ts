@@ -1,6 +1,6 @@
 import { accessFor, type Access } from "./access.js";
 import { errorMessage, type Log } from "./log.js";
-import { containsSecretShape, redactSecretShapes } from "../auth/mask.js";
+import { redactText } from "../auth/redact.js";
 import type {
   ChannelCapabilities,
   Choice,
@@ -10,20 +10,21 @@ import type {
   GatewayServices,
   PluginDefinition,
   Reply,
+  Suggestion,
 } from "./types.js";
+import { validateCommand } from "./command-spec.js";
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
 import { UserFacingError } from "../util/user-error.js";
 
 /**
- * The last line of defence before a reply leaves the gateway: anything shaped like a key or bot
- * token is masked, whatever a plugin or provider error put in the text or a button label.
+ * The last line of defence before a reply leaves the gateway: every credential in use (or a piece
+ * of one) and anything shaped like a key or bot token is masked, whatever a plugin or provider
+ * error put in the text or a button label.
  */
 function masked(reply: Reply): Reply {
-  const labels = [...(reply.choices ?? []), ...(reply.actions ?? [])];
-  if (!containsSecretShape(reply.text) && !labels.some((c) => containsSecretShape(c.label))) return reply;
-  const label = (c: Choice): Choice => ({ ...c, label: redactSecretShapes(c.label) });
-  const text = redactSecretShapes(reply.text);
+  const label = (c: Choice): Choice => ({ ...c, label: redactText(c.label) });
+  const text = redactText(reply.text);
   return {
     ...reply,
     text,
@@ -42,17 +43,80 @@ const FAILURE: Reply = { text: "Something went wrong on our side; it has been lo
  * generic reply and a log line.
  */
 export class PluginHost {
+  /** Declarations already checked, valid or not (plugins build new ones only when the config changes). */
+  private readonly checked = new WeakMap<CommandDefinition, boolean>();
+
+  /** Checks every plugin's declarations now, so a broken one stops the start with its field named. */
   constructor(
     readonly services: GatewayServices,
     private readonly plugins: readonly PluginDefinition[],
     private readonly log: Log,
-  ) {}
+  ) {
+    for (const p of plugins) {
+      let defs: readonly CommandDefinition[];
+      try {
+        defs = p.commands(services);
+      } catch (err) {
+        // Not a declaration error: the same failure is answered and logged on each use.
+        log("error", `plugin ${p.name}: listing its commands failed: ${errorMessage(err)}`);
+        continue;
+      }
+      for (const c of defs) {
+        validateCommand(c);
+        this.checked.set(c, true);
+      }
+    }
+  }
 
-  /** Every command currently offered, first plugin wins on a name clash. For native registration. */
+  /** A declaration that appeared after start-up (a config change) and breaks the contract is left out, once logged. */
+  private isValid(def: CommandDefinition): boolean {
+    let ok = this.checked.get(def);
+    if (ok === undefined) {
+      try {
+        validateCommand(def);
+        ok = true;
+      } catch (err) {
+        this.log("warn", `command not offered: ${errorMessage(err)}`);
+        ok = false;
+      }
+      this.checked.set(def, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * Every command currently offered, each alias as a command of its own name; the first plugin
+   * wins on a name clash. Adapters render this list (menus, slash commands, help).
+   */
   commands(): CommandDefinition[] {
     const seen = new Map<string, CommandDefinition>();
-    for (const p of this.plugins) for (const c of p.commands(this.services)) if (!seen.has(c.name)) seen.set(c.name, c);
+    for (const p of this.plugins) {
+      for (const c of p.commands(this.services)) {
+        if (!this.isValid(c)) continue;
+        if (!seen.has(c.name)) seen.set(c.name, c);
+        for (const alias of c.aliases ?? []) if (!seen.has(alias)) seen.set(alias, { ...c, name: alias, aliases: [] });
+      }
+    }
     return [...seen.values()];
+  }
+
+  /**
+   * Suggestions for an option being typed, from the command's own `complete`. Senders who may not
+   * use commands, and non-owners for owner-only commands, get none.
+   */
+  complete(inv: CommandInvocation, capabilities: ChannelCapabilities, option: string, partial: string): readonly Suggestion[] {
+    const access = this.access(inv.channel, inv.sender.id);
+    if (!access.allowed) return [];
+    const command = this.commands().find((c) => c.name === inv.command);
+    const declared = command?.options?.find((o) => o.name === option);
+    if (!command?.complete || !declared?.completes || (command.ownerOnly && !access.isOwner)) return [];
+    try {
+      // Suggestions leave the gateway like replies do: through the redactor.
+      return command.complete(option, partial, this.context(inv, capabilities, access)).map((s) => ({ ...s, label: redactText(s.label) }));
+    } catch (err) {
+      this.log("error", `completing /${inv.command} ${option} failed: ${errorMessage(err)}`);
+      return [];
+    }
   }
 
   /** Whether `name` is one of our commands (adapters pass unknown `/words` on as plain text). */
@@ -90,6 +154,7 @@ export class PluginHost {
     if (!command) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return REFUSAL;
+    if (command.ownerOnly && !access.isOwner) return { text: `Only an owner may use /${inv.command}.`, private: true };
     return this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
   }
 
@@ -121,7 +186,7 @@ export class PluginHost {
         const r = await onMessage(ctx, body);
         if (r) {
           body = r.text;
-          if (r.notice) replies.push({ text: r.notice });
+          if (r.notice) replies.push(masked({ text: r.notice }));
         }
         return undefined;
       });
@@ -139,7 +204,7 @@ export class PluginHost {
       const reply = await fn();
       return reply === undefined ? reply : masked(reply);
     } catch (err) {
-      if (err instanceof UserFacingError) return { text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true };
+      if (err instanceof UserFacingError) return masked({ text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true });
       this.log("error", `${what} failed: ${errorMessage(err)}`);
       return FAILURE;
     }

@@ -1,12 +1,15 @@
 import fs from "node:fs";
+import path from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { ownWriteCount } from "../config/write.js";
 import { buildCatalog, type Catalog } from "../models/catalog.js";
 import type { Clock } from "../util/clock.js";
 
 /**
- * The config of a running gateway, re-read when `openclaw.json` changes on disk (another instance
- * or `/model x -g` wrote it), checked at most every `checkEveryMs`. A broken edit keeps the last
- * good config and reports the error once, so a typo never takes the gateway down.
+ * The config of a running gateway, re-read when `openclaw.json` changes on disk: at once after this
+ * process wrote it (`/model x -g`), else checked at most every `checkEveryMs` (another instance,
+ * an editor). A broken edit keeps the last good config and reports the error once, so a typo
+ * never takes the gateway down.
  */
 export class LiveConfig {
   private current: LoadedConfig;
@@ -14,6 +17,8 @@ export class LiveConfig {
   private stamp: string;
   private checkedAt = 0;
   private generation = 0;
+  private seenOwnWrites: number;
+  private readonly key: string;
 
   constructor(
     private readonly file: string,
@@ -21,6 +26,8 @@ export class LiveConfig {
     private readonly onError: (message: string) => void,
     private readonly checkEveryMs = 250,
   ) {
+    this.key = path.resolve(file);
+    this.seenOwnWrites = ownWriteCount(this.key);
     this.current = loadConfig(file);
     this.catalogCache = buildCatalog(this.current.config);
     this.stamp = this.stampOf();
@@ -55,7 +62,9 @@ export class LiveConfig {
 
   private refresh(): void {
     const now = this.clock();
-    if (now - this.checkedAt < this.checkEveryMs) return;
+    const own = ownWriteCount(this.key);
+    if (own === this.seenOwnWrites && now - this.checkedAt < this.checkEveryMs) return;
+    this.seenOwnWrites = own;
     this.checkedAt = now;
     const stamp = this.stampOf();
     if (stamp === this.stamp) return;

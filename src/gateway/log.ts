@@ -1,10 +1,15 @@
+import { redactText, registerSecrets } from "../auth/redact.js";
+
 /** One line per event, to stderr by default. Callers pass messages that hold no secrets. */
 export type Log = (level: "info" | "warn" | "error", message: string) => void;
 
-/** A logger writing `level message` lines to a stream. */
+/**
+ * A logger writing `level message` lines to a stream. Every line goes through the process-wide
+ * redactor: a secret in use, or a piece of one, never reaches the log, whatever a caller passed.
+ */
 export function streamLog(stream: NodeJS.WritableStream = process.stderr): Log {
   return (level, message) => {
-    stream.write(`[${level}] ${message}\n`);
+    stream.write(`[${level}] ${redactText(message)}\n`);
   };
 }
 
@@ -19,7 +24,11 @@ export function redactToken(text: string, token: string | undefined): string {
   return text.split(token).join("<bot-token>").split(encodeURIComponent(token)).join("<bot-token>");
 }
 
-/** A log that never prints the channel's bot token, whatever a library error contains. */
+/**
+ * A log that never prints the channel's bot token, whatever a library error contains. The token is
+ * also registered with the process-wide redactor, so replies and other logs never carry it either.
+ */
 export function redactingLog(log: Log, token: string | undefined): Log {
+  registerSecrets([token]);
   return (level, message) => log(level, redactToken(message, token));
 }

@@ -9,6 +9,7 @@ import type { ChannelEnv, RunningChannel } from "./channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { runConsole } from "../channels/console/index.js";
+import type { ChatOptions } from "../providers/chat.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   readonly input?: NodeJS.ReadableStream;
   readonly output?: NodeJS.WritableStream;
   readonly log?: Log;
+  /** Options of the chat responder (tests shorten its timeout to see a hanging provider time out). */
+  readonly chat?: ChatOptions;
   /** Resolves when the gateway should stop (defaults to SIGINT/SIGTERM, or console EOF). */
   readonly stopSignal?: Promise<void>;
 }
@@ -65,7 +68,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     onConfigError: (m) => log("warn", `config change ignored: ${m}`),
   });
   const { createChatResponder } = await import("../providers/chat.js");
-  services.chat = createChatResponder(services, log);
+  services.chat = createChatResponder(services, log, opts.chat);
   const host = new PluginHost(services, [modelPlugin], log);
   const http = new GatewayHttpServer(log);
   const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };

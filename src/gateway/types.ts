@@ -102,7 +102,35 @@ export interface CommandContext {
   readonly services: GatewayServices;
 }
 
-/** A command a plugin offers. */
+/** One suggested value for a command option while it is being typed. */
+export interface Suggestion {
+  /** What the person sees (Discord: at most 100 characters, longer labels are clipped). */
+  readonly label: string;
+  /** What is inserted (Discord drops suggestions whose value is over 100 characters). */
+  readonly value: string;
+  readonly description?: string;
+}
+
+/**
+ * One option of a command, declared as data. Adapters render it their own way (a Discord slash
+ * option, a usage line); the text command takes the same values as words in declared order.
+ */
+export interface CommandOption {
+  /** 1-32 of `a-z 0-9 - _`: the strictest channel's rule (Discord's). */
+  readonly name: string;
+  readonly type: "string" | "integer" | "boolean" | "choice";
+  /** One line of at most 100 characters. */
+  readonly description: string;
+  readonly required?: boolean;
+  /** The command's {@link CommandDefinition.complete} suggests values for this option. */
+  readonly completes?: boolean;
+  /** The values a `choice` option takes (at most 25). */
+  readonly choices?: readonly Suggestion[];
+  /** The smallest value of an `integer` option. */
+  readonly min?: number;
+}
+
+/** A command a plugin offers. Checked by {@link validateCommand} when the host starts. */
 export interface CommandDefinition {
   /** Lower-case name without slash. */
   readonly name: string;
@@ -110,6 +138,25 @@ export interface CommandDefinition {
   readonly description: string;
   /** e.g. `[list|status|default|<model>[@profile]]`. */
   readonly argsHint?: string;
+  /**
+   * The options, in the order the text command takes them. Absent: one free-text argument that
+   * receives the rest of the line as typed.
+   */
+  readonly options?: readonly CommandOption[];
+  /** Only owners (`commands.ownerAllowFrom`, the console user) may run it; others get a refusal. */
+  readonly ownerOnly?: boolean;
+  /** Further names of the same command (each is offered and routed like the name). */
+  readonly aliases?: readonly string[];
+  /**
+   * It may lead a normal message (`/model opus explain this`): the plugin's `onMessage` applies it
+   * and the rest goes to the model. Listed as such in help.
+   */
+  readonly inline?: boolean;
+  /**
+   * Suggestions for an option that `completes`, given what has been typed so far. Never secrets;
+   * the context says who is asking (owners may see more).
+   */
+  readonly complete?: (option: string, partial: string, ctx: CommandContext) => readonly Suggestion[];
   /**
    * Runs the command. `undefined` means the message is not a command after all (an inline
    * directive such as `/model opus explain this`): the channel then passes it on as text.

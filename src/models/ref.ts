@@ -3,8 +3,9 @@ import { closestMatches } from "../util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result } from "../util/user-error.js";
 import { containsSecretShape } from "../auth/mask.js";
 
-// A tail like `@2024-10-22`, `@20240620`, `@v1.2` or `@latest` is part of the model id, not a profile.
-const VERSION_TAIL = /^(v?\d+([.\-_]\d+)*|latest)$/i;
+// A tail like `@2024-10-22`, `@20240620`, `@v1.2`, `@latest` or a semantic version with a
+// pre-release or build tag (`@1.0.0-beta.1`, `@2.1.0+exp.sha.5114f85`) is part of the model id, not a profile.
+const VERSION_TAIL = /^(v?\d+([.\-_]\d+)*(-[0-9a-z]+(\.[0-9a-z-]+)*)?(\+[0-9a-z]+(\.[0-9a-z-]+)*)?|latest)$/i;
 
 /** A model selection as typed: the model part and, when given, the profile to pin. */
 export interface ModelSelection {
@@ -37,9 +38,11 @@ export interface ResolvedModel {
 
 /**
  * Resolves an alias (case-insensitive), a `provider/model` ref, or a bare model id that exactly one
- * provider serves. Unknown input gets the closest matches and the command that lists models.
+ * model matches: in the catalog, or among `known` refs (the allowlist and configured models, which
+ * may name models the catalog lacks). Unknown or ambiguous input gets the closest matches (every
+ * match, when several providers serve the id) and the command that lists models.
  */
-export function resolveModelRef(catalog: Catalog, input: string): Result<ResolvedModel> {
+export function resolveModelRef(catalog: Catalog, input: string, known: readonly string[] = []): Result<ResolvedModel> {
   const text = input.trim();
   if (text === "") return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
   if (containsSecretShape(text)) return { ok: false, error: SECRET_IN_INPUT };
@@ -58,21 +61,33 @@ export function resolveModelRef(catalog: Catalog, input: string): Result<Resolve
       // New models ship faster than catalogs: accept, the caller notes it is not in the catalog.
       return { ok: true, value: { provider: known.id, ref: `${known.id}/${id}` } };
     }
-  } else {
-    const byId = [...catalog.models.values()].filter((m) => m.id.toLowerCase() === text.toLowerCase());
-    if (byId.length === 1 && byId[0]) return { ok: true, value: { provider: byId[0].provider, ref: byId[0].ref, model: byId[0] } };
   }
-  const suggestions = closestMatches(text, [...catalog.aliases.keys(), ...catalog.models.keys()]);
+  const byId = slash > 0 ? [] : bareMatches(catalog, text, known);
+  const [only] = byId;
+  if (byId.length === 1 && only) return { ok: true, value: withModel(catalog, only) };
+  const suggestions = byId.length > 1 ? byId : closestMatches(text, [...catalog.aliases.keys(), ...catalog.models.keys()]);
   const hint = suggestions.length
     ? `Did you mean ${suggestions.map((s) => `\`${s}\``).join(", ")}? Use /model list to see every model.`
     : "Use /model list to see every model.";
   return { ok: false, error: userError("unknown_model", `Unknown model "${text}".`, hint) };
 }
 
-function withModel(catalog: Catalog, ref: string, alias: string): ResolvedModel {
+/** Refs whose model id (after the provider) is `id`, case-insensitively: catalog models and `known` refs of known providers. */
+function bareMatches(catalog: Catalog, id: string, known: readonly string[]): string[] {
+  const wanted = id.toLowerCase();
+  const refs = new Set<string>();
+  for (const m of catalog.models.values()) if (m.id.toLowerCase() === wanted) refs.add(m.ref);
+  for (const ref of known) {
+    const slash = ref.indexOf("/");
+    if (slash > 0 && ref.slice(slash + 1).toLowerCase() === wanted && catalog.providers.has(ref.slice(0, slash))) refs.add(catalog.models.get(ref)?.ref ?? ref);
+  }
+  return [...refs];
+}
+
+function withModel(catalog: Catalog, ref: string, alias?: string): ResolvedModel {
   const model = catalog.models.get(ref);
   const provider = ref.slice(0, ref.indexOf("/"));
-  return model ? { provider, ref, model, viaAlias: alias } : { provider, ref, viaAlias: alias };
+  return { provider, ref, ...(model ? { model } : {}), ...(alias !== undefined ? { viaAlias: alias } : {}) };
 }
 
 /** The provider part of a `provider/model` ref. */

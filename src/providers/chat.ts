@@ -1,11 +1,11 @@
 import type { Candidate, PinInput, Resolution } from "../auth/resolver.js";
 import type { CooldownEntry, FailureInput } from "../auth/cooldowns.js";
-import { redactSecrets } from "../auth/mask.js";
+import { redactText } from "../auth/redact.js";
 import { errorMessage, type Log } from "../gateway/log.js";
 import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
-import { currentSelection } from "../sessions/selection.js";
+import { currentSelection } from "../gateway/selection.js";
 import { callProvider, providerModelId } from "./call.js";
 import { classifyError, type Classification } from "./classify.js";
 import {
@@ -51,8 +51,6 @@ interface Turn {
   readonly pin?: PinInput;
   readonly answerTokens: number;
   readonly facts: TurnFacts;
-  /** Every secret seen this turn: logs and replies are redacted against them. */
-  readonly secrets: Set<string>;
 }
 
 /**
@@ -66,7 +64,8 @@ interface Turn {
  * timed-out calls cool nothing and get one more try on another credential at most. A session a
  * user pinned never switches credentials: the reply names the profile and how to unpin.
  *
- * Every log line and reply is passed through `redactSecrets` with the turn's candidate secrets.
+ * Every log line and reply is passed through the process-wide redactor, which knows every
+ * credential the resolver handed out.
  */
 export function createChatResponder(services: GatewayServices, log: Log, options: ChatOptions = {}): ChatResponder {
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -99,7 +98,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const detail = f.detail ? ` detail=${JSON.stringify(f.detail.slice(0, 300))}` : "";
       line = `${head} status=${f.kind} reason=${f.reasonCode}${http}${after} latency=${latencyMs}ms${detail}`;
     }
-    log(outcome.ok ? "info" : "warn", redactSecrets(line, turn.secrets));
+    log(outcome.ok ? "info" : "warn", redactText(line));
   };
 
   // Aborted by close(): a shutdown does not wait out a slow provider.
@@ -135,7 +134,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     try {
       return await services.sessions.cooldowns.recordFailure(c.id, input);
     } catch (err) {
-      log("error", redactSecrets(`chat: could not record the cooldown of ${c.id}: ${errorMessage(err)}`, turn.secrets));
+      log("error", redactText(`chat: could not record the cooldown of ${c.id}: ${errorMessage(err)}`));
       return undefined;
     }
   };
@@ -147,7 +146,6 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       model: turn.model.ref,
       ...(pin ? { pin } : {}),
     });
-    for (const c of res.candidates) if (c.secret !== "") turn.secrets.add(c.secret);
     return res;
   };
 
@@ -194,7 +192,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         try {
           await services.sessions.cooldowns.recordSuccess(next.id, turn.model.ref, services.clock());
         } catch (err) {
-          log("error", redactSecrets(`chat: could not record the success of ${next.id}: ${errorMessage(err)}`, turn.secrets));
+          log("error", redactText(`chat: could not record the success of ${next.id}: ${errorMessage(err)}`));
         }
         await rememberAutoPin(turn, next);
         const { text, stopReason } = outcome.result;
@@ -248,15 +246,14 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         timeoutMs,
         showMasked: ctx.isOwner || !ctx.invocation.isGroup,
       },
-      secrets: new Set(),
     };
     try {
-      return redactSecrets(await answer(t), t.secrets);
+      return redactText(await answer(t));
     } catch (err) {
-      log("error", redactSecrets(`chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`, t.secrets));
+      log("error", redactText(`chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`));
       // An unreadable credential file and the like: its message is written for people, though it
       // names a path on the host, which is not for everyone in a group.
-      if (err instanceof UserFacingError && t.facts.showMasked) return redactSecrets(err.message, t.secrets);
+      if (err instanceof UserFacingError && t.facts.showMasked) return redactText(err.message);
       return GENERIC_FAILURE;
     }
   };

@@ -3,10 +3,14 @@
  * next (cooldown, rotation, the reply). Works on both SDKs' errors by shape (status, headers, body),
  * so this module loads no SDK and its table-driven tests need no network.
  */
+import { redactText } from "../auth/redact.js";
 
 /** What kind of failure a call ended in. */
 export type FailureKind =
-  /** 401/403: the credential is rejected. Cools the profile (10 min, doubling). */
+  /**
+   * 401/403: the credential is rejected; or it cannot even be sent (`invalid_header`: a line break
+   * or other character a header cannot carry). Cools the profile (10 min, doubling).
+   */
   | "auth"
   /** 429: too many requests for this credential and model. Cools the profile for that model. */
   | "rate_limit"
@@ -22,14 +26,19 @@ export type FailureKind =
   | "incompatible"
   | "unknown";
 
-/** A classified failure. `detail` is the provider's wording: redact before showing anyone. */
+/**
+ * A classified failure. `detail` is safe to log and show: the provider's own structured message
+ * (one line, redacted, at most {@link MAX_DETAIL} characters), or our fixed wording for failures
+ * of the HTTP and SDK layers, whose messages may echo a request header (the credential) or a
+ * response body and so never leave this module.
+ */
 export interface Classification {
   readonly kind: FailureKind;
   /**
    * Stable, finer code for logs, probes and tests: `unauthorized`, `forbidden`, `rate_limited`,
    * `billing`, `overloaded`, `server_error`, `timeout`, `aborted`, `connection_error`,
-   * `invalid_request`, `not_found`, `malformed_response`, `claude_code_only`, `unsupported_api`,
-   * `no_base_url`, `unknown`.
+   * `invalid_request`, `not_found`, `malformed_response`, `claude_code_only`, `invalid_header`,
+   * `unsupported_api`, `no_base_url`, `unknown`.
    */
   readonly reasonCode: string;
   /** HTTP status, when the provider answered. */
@@ -61,6 +70,12 @@ const USAGE_WINDOW_TEXT = /(hourly|daily|weekly|monthly) (usage )?limit|spend(in
 const RATE_LIMIT_TEXT = /rate.?limit|too many (concurrent )?requests|throttl|resource.?exhausted/i;
 const OVERLOADED_TEXT = /overloaded/i;
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Longest provider message kept as a detail. */
+export const MAX_DETAIL = 200;
+/** What undici and node:http say when a header value holds a line break or control character. */
+const INVALID_HEADER_TEXT = /Headers\.(append|set)|invalid header value|invalid character in header/i;
+/** A system error code (`ECONNREFUSED`): safe to show, unlike the message around it. */
+const ERRNO_CODE = /^E[A-Z0-9_]{2,}$|^UND_ERR_[A-Z_]+$/;
 
 interface HeaderSource {
   get(name: string): string | null;
@@ -111,6 +126,17 @@ export function retryAfterMs(headers: HeaderSource | undefined, now: number): nu
   return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
+/**
+ * The provider's own message from a structured error body, made safe. Without one (an HTML page
+ * from a proxy, an empty body) the SDK's message would be the raw body: nothing is kept.
+ */
+function providerDetail(err: Record<string, unknown>): string {
+  const body = isRecord(err.error) ? err.error : undefined;
+  const inner = body && isRecord(body.error) ? body.error : body;
+  const message = str(err.apiMessage) ?? str(inner?.message);
+  return message !== undefined ? safeDetail(message) : "";
+}
+
 /** The provider's own message and error type/code, from either SDK's error shape. */
 function bodyOf(err: Record<string, unknown>): { message: string; type?: string; code?: string } {
   // Anthropic: `error` is the whole body `{ type: "error", error: { type, message } }`, and the SDK
@@ -140,34 +166,69 @@ function byStatus(status: number, text: string, type: string | undefined): Pick<
   return { kind: "unknown", reasonCode: "unknown" };
 }
 
+/** A provider's message as one redacted line of at most {@link MAX_DETAIL} characters. */
+function safeDetail(text: string): string {
+  const line = redactText(text.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim());
+  return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
+}
+
+/** The first system error code on an error's `cause` chain, e.g. `ECONNREFUSED`. */
+function causeCode(err: Record<string, unknown>): string | undefined {
+  for (let e: unknown = err, depth = 0; isRecord(e) && depth < 5; e = e.cause, depth++) {
+    const code = e.code;
+    if (typeof code === "string" && ERRNO_CODE.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** A failure of the HTTP or SDK layer (no status): classified by class name and code, never by its text. */
+function withoutStatus(err: Error, type: string | undefined, message: string): Classification {
+  const names = [err.name, ...classNames(err)];
+  const code = causeCode(err as unknown as Record<string, unknown>);
+  if (names.some((n) => n === "APIConnectionTimeoutError" || n === "TimeoutError")) return { kind: "timeout", reasonCode: "timeout", detail: "no answer in time" };
+  if (names.some((n) => n === "APIUserAbortError" || n === "AbortError")) return { kind: "timeout", reasonCode: "aborted", detail: "the call was cancelled" };
+  // Checked on the whole cause chain: the SDKs wrap fetch's TypeError in a connection error.
+  if (chainMatches(err, INVALID_HEADER_TEXT)) {
+    return { kind: "auth", reasonCode: "invalid_header", detail: "the credential holds a line break or another character a request header cannot carry" };
+  }
+  if (names.includes("APIConnectionError")) return { kind: "overloaded", reasonCode: "connection_error", detail: code ? `no connection (${code})` : "no connection" };
+  // A streamed error event or a wrapped error: the provider's type or wording decides.
+  if (type === "rate_limit_error" || RATE_LIMIT_TEXT.test(message)) return { kind: "rate_limit", reasonCode: "rate_limited", detail: safeDetail(message) };
+  if (type === "overloaded_error" || OVERLOADED_TEXT.test(message)) return { kind: "overloaded", reasonCode: "overloaded", detail: safeDetail(message) };
+  if (type === "billing_error" || BILLING_TEXT.test(`${message} ${type ?? ""}`)) return { kind: "billing", reasonCode: "billing", detail: safeDetail(message) };
+  if (type === "authentication_error") return { kind: "auth", reasonCode: "unauthorized", detail: safeDetail(message) };
+  if (type === "permission_error") return { kind: "auth", reasonCode: "forbidden", detail: safeDetail(message) };
+  if (code) return { kind: "overloaded", reasonCode: "connection_error", detail: `no connection (${code})` };
+  return { kind: "unknown", reasonCode: "unknown", detail: `an unexpected ${err.name}` };
+}
+
+/** Whether an error or any of its causes has a message matching `re`. */
+function chainMatches(err: unknown, re: RegExp): boolean {
+  for (let e: unknown = err, depth = 0; isRecord(e) && depth < 5; e = e.cause, depth++) {
+    if (typeof e.message === "string" && re.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Classifies an error thrown by a provider call. `now` dates an HTTP-date `retry-after`. */
 export function classifyError(err: unknown, now: number = Date.now()): Classification {
-  if (!isRecord(err)) return { kind: "unknown", reasonCode: "unknown", detail: String(err) };
+  if (!isRecord(err)) return { kind: "unknown", reasonCode: "unknown", detail: `an unexpected ${typeof err} was thrown` };
+  // Our own wording: it names a provider or an API, never a secret.
   if (err instanceof ProviderRequestError) return { kind: err.kind, reasonCode: err.reasonCode, detail: err.message };
   const { message, type, code } = bodyOf(err);
   const text = `${message} ${type ?? ""} ${code ?? ""}`;
   const status = typeof err.status === "number" ? err.status : undefined;
   const withStatus = status !== undefined ? { status } : {};
 
-  if (CLAUDE_CODE_ONLY.test(message)) return { kind: "incompatible", reasonCode: "claude_code_only", ...withStatus, detail: message };
-  // The SDKs let a malformed 200's JSON.parse failure escape as a bare SyntaxError.
-  if (err instanceof SyntaxError || err.name === "SyntaxError") {
-    return { kind: "format", reasonCode: "malformed_response", detail: message || "the response could not be parsed" };
-  }
+  if (CLAUDE_CODE_ONLY.test(message)) return { kind: "incompatible", reasonCode: "claude_code_only", ...withStatus, detail: "only authorized for use with Claude Code" };
+  // The SDKs let a malformed 200's JSON.parse failure escape as a bare SyntaxError, whose message
+  // quotes the body.
+  if (err instanceof SyntaxError || err.name === "SyntaxError") return { kind: "format", reasonCode: "malformed_response", detail: "the response could not be parsed" };
   if (status === undefined) {
-    const names = err instanceof Error ? [err.name, ...classNames(err)] : [];
-    if (names.some((n) => n === "APIConnectionTimeoutError" || n === "TimeoutError")) return { kind: "timeout", reasonCode: "timeout", detail: message };
-    if (names.some((n) => n === "APIUserAbortError" || n === "AbortError")) return { kind: "timeout", reasonCode: "aborted", detail: message };
-    if (names.includes("APIConnectionError")) return { kind: "overloaded", reasonCode: "connection_error", detail: message };
-    // No HTTP status (a streamed error event, a wrapped error): the provider's type or wording decides.
-    if (type === "rate_limit_error" || RATE_LIMIT_TEXT.test(message)) return { kind: "rate_limit", reasonCode: "rate_limited", detail: message };
-    if (type === "overloaded_error" || OVERLOADED_TEXT.test(message)) return { kind: "overloaded", reasonCode: "overloaded", detail: message };
-    if (type === "billing_error" || BILLING_TEXT.test(text)) return { kind: "billing", reasonCode: "billing", detail: message };
-    if (type === "authentication_error") return { kind: "auth", reasonCode: "unauthorized", detail: message };
-    if (type === "permission_error") return { kind: "auth", reasonCode: "forbidden", detail: message };
-    return { kind: "unknown", reasonCode: "unknown", detail: message };
+    if (err instanceof Error) return withoutStatus(err, type, message);
+    return { kind: "unknown", reasonCode: "unknown", detail: "an unexpected value was thrown" };
   }
   const verdict = byStatus(status, text, type);
   const after = verdict.kind === "rate_limit" ? retryAfterMs(headersOf(err), now) : undefined;
-  return { ...verdict, status, ...(after !== undefined ? { retryAfterMs: after } : {}), detail: message };
+  return { ...verdict, status, ...(after !== undefined ? { retryAfterMs: after } : {}), detail: providerDetail(err) };
 }

@@ -46,6 +46,7 @@ export function describeFailure(a: FailedAttempt, facts: TurnFacts): string {
   const f = a.failure;
   switch (f.kind) {
     case "auth":
+      if (f.reasonCode === "invalid_header") return `was not called: ${f.detail}; store it again (a pasted credential loses its line breaks)${cooling(a, facts)}`;
       return `rejected the credential${code(f)}${cooling(a, facts)}`;
     case "rate_limit":
       return `rate-limited it for ${facts.model}${code(f)}${cooling(a, facts)}`;

@@ -3,7 +3,9 @@ import path from "node:path";
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
 import { applyFailure, applySuccess, type CooldownEntry, type CooldownStore, type CredentialState, type FailureInput } from "../auth/cooldowns.js";
-import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
+import { fsFailure } from "../util/fs-failure.js";
+import { makeDirs } from "../util/make-dirs.js";
+import { DIR_MODE, ensurePrivateDir, FILE_MODE } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { parseCredentialState } from "./credential-state.js";
@@ -101,12 +103,16 @@ export class SqliteSessionStore implements WatchableSessionStore {
   /** Opens (creating when missing) the database file, schema and private file modes. */
   static open(opts: SqliteStoreOptions): SqliteSessionStore {
     const dir = path.dirname(opts.file);
-    fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-    if (opts.privateDir) fs.chmodSync(dir, DIR_MODE);
+    if (opts.privateDir) ensurePrivateDir(dir);
+    else makeDirs(dir, DIR_MODE);
     // Create the file 0600 before SQLite does (it would use 0644); SQLite gives the -wal and -shm
     // files the main file's mode, and they are chmod-ed below as well in case they pre-existed.
-    fs.closeSync(fs.openSync(opts.file, fs.constants.O_RDWR | fs.constants.O_CREAT, FILE_MODE));
-    fs.chmodSync(opts.file, FILE_MODE);
+    try {
+      fs.closeSync(fs.openSync(opts.file, fs.constants.O_RDWR | fs.constants.O_CREAT, FILE_MODE));
+      fs.chmodSync(opts.file, FILE_MODE);
+    } catch (err) {
+      throw fsFailure("file_not_writable", "open the session store", opts.file, err);
+    }
     let db: Database.Database;
     try {
       db = new Database(opts.file, { timeout: opts.busyTimeoutMs ?? 5000 });

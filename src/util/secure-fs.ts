@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
+import { fsFailure } from "./fs-failure.js";
+import { makeDirs, removeQuietly } from "./make-dirs.js";
 
 /** Mode for directories that hold state or secrets. */
 export const DIR_MODE = 0o700;
@@ -9,8 +11,31 @@ export const FILE_MODE = 0o600;
 
 /** Creates `dir` (and parents) and forces mode 0700 on it even when it already existed wider. */
 export function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-  fs.chmodSync(dir, DIR_MODE);
+  makeDirs(dir, DIR_MODE);
+  try {
+    fs.chmodSync(dir, DIR_MODE);
+  } catch (err) {
+    throw fsFailure("dir_not_writable", "make private the directory", dir, err);
+  }
+}
+
+/**
+ * Fails with the error a real write of `file` would meet, before anything is changed: a command
+ * that writes two files checks the second first, so a failure leaves the first one untouched.
+ * Directories it has to make for the check (only with `createDir`) are removed again.
+ */
+export function assertCanWrite(file: string, opts: { createDir: boolean }): void {
+  const dir = path.dirname(file);
+  const created = opts.createDir ? makeDirs(dir, DIR_MODE) : [];
+  const probe = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.probe`);
+  try {
+    fs.closeSync(fs.openSync(probe, "wx", FILE_MODE));
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    throw fsFailure("file_not_writable", "write", file, err);
+  } finally {
+    for (const d of created.reverse()) removeQuietly(d);
+  }
 }
 
 /**
@@ -22,28 +47,36 @@ export function writeFileAtomic(file: string, data: string, opts: { privateDir?:
   const dir = path.dirname(file);
   if (opts.privateDir !== false) ensurePrivateDir(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
-  const fd = fs.openSync(tmp, "wx", FILE_MODE);
+  let fd: number;
   try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    fd = fs.openSync(tmp, "wx", FILE_MODE);
+  } catch (err) {
+    throw fsFailure("file_not_writable", "write", file, err);
   }
   try {
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw fsFailure("file_not_writable", "write", file, err);
   }
   fs.chmodSync(file, FILE_MODE);
 }
 
-/** Reads a file as UTF-8, or `undefined` when it does not exist. */
+/**
+ * Reads a file as UTF-8, or `undefined` when it does not exist. Any other failure (a file where a
+ * directory belongs, a path too long, no permission) is one clear line naming the file.
+ */
 export function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
+    throw fsFailure("file_not_readable", "read", file, err);
   }
 }

@@ -161,7 +161,7 @@ describe("errors", () => {
   it("unexpected failures are one line and exit 1; a key typed in the wrong place is masked", async () => {
     const sb = sandbox();
     sb.writeConfig({});
-    // A directory where the credential file should be: an I/O error, not a user error.
+    // A directory where the credential file should be: one line naming the file and the reason.
     fs.mkdirSync(sb.profilesPath(), { recursive: true });
     const key = apiKey();
     const [io, misplaced] = await Promise.all([
@@ -169,7 +169,7 @@ describe("errors", () => {
       sb.run(["models", "auth", "paste-api-key", "--provider", key], { input: key }),
     ]);
     expect(io.code).toBe(1);
-    expect(io.stderr).toMatch(/^error: EISDIR: illegal operation on a directory.*\n$/);
+    expect(io.stderr).toBe(`error: Cannot read ${sb.profilesPath()}: it is a directory, not a file.\n`);
     expect(misplaced.code).toBe(1);
     expect(misplaced.stderr).toContain(`Unknown provider "${key.slice(0, 8)}…${key.slice(-4)}"`);
   });

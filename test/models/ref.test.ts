@@ -21,6 +21,11 @@ describe("splitProfile", () => {
     ["vertex/claude-3-5@2024-10-22", { ref: "vertex/claude-3-5@2024-10-22" }],
     ["x/model@v1.2", { ref: "x/model@v1.2" }],
     ["x/model@latest", { ref: "x/model@latest" }],
+    ["openai/model@1.0.0-beta.1", { ref: "openai/model@1.0.0-beta.1" }],
+    ["openai/model@2.1.0-rc.2+build.5114f85", { ref: "openai/model@2.1.0-rc.2+build.5114f85" }],
+    ["openai/model@v3.0.0-alpha", { ref: "openai/model@v3.0.0-alpha" }],
+    ["openai/model@openai:beta", { ref: "openai/model", profile: "openai:beta" }],
+    ["openai/model@beta", { ref: "openai/model", profile: "beta" }],
     ["x@", { ref: "x", profile: "" }],
     ["a@b/c@d", { ref: "a@b/c", profile: "d" }],
   ])("%s", (input, expected) => {
@@ -48,6 +53,19 @@ describe("resolveModelRef", () => {
       expect(r.error.code).toBe("unknown_model");
       expect(r.error.hint).toContain("`sonnet`");
       expect(r.error.hint).toContain("/model list");
+    }
+  });
+  it("accepts a bare id that exactly one allowed or configured ref names, though the catalog lacks it", () => {
+    const r = resolveModelRef(catalog, "kimi-k2.6", ["openrouter/*", "openrouter/kimi-k2.6", "anthropic/claude-opus-5-5"]);
+    expect(r.ok && r.value).toEqual({ provider: "openrouter", ref: "openrouter/kimi-k2.6" });
+    expect(resolveModelRef(catalog, "kimi-k2.6").ok).toBe(false);
+  });
+  it("refuses a bare id that several providers serve, listing each", () => {
+    const r = resolveModelRef(catalog, "kimi-k2.6", ["openrouter/kimi-k2.6", "openai/kimi-k2.6"]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe("unknown_model");
+      expect(r.error.hint).toContain("`openrouter/kimi-k2.6`, `openai/kimi-k2.6`");
     }
   });
   it("lets a user alias win over a built-in one", () => {

@@ -1,10 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { classifyError, ProviderRequestError, retryAfterMs, type Classification } from "../../src/providers/classify.js";
+import { classifyError, MAX_DETAIL, ProviderRequestError, retryAfterMs, type Classification } from "../../src/providers/classify.js";
 import { CLAUDE_CODE_ONLY_MESSAGE } from "../fakes/provider-api.js";
 
 const NOW = 1_800_000_000_000;
+const SECRET = "sk-ant-api03-Zq8Wm2Lr5Tx9Vb3Nc7Hd1Kf6Jg4Ps0Ye";
 
 function anthropicError(status: number, type: string, message: string, headers: Record<string, string> = {}): unknown {
   return Anthropic.APIError.generate(status, { type: "error", error: { type, message } }, undefined, new Headers(headers));
@@ -70,7 +71,22 @@ const table: Row[] = [
   ["our own request error", new ProviderRequestError("format", "unsupported_api", "x"), { kind: "format", reasonCode: "unsupported_api" }],
   ["418", anthropicError(418, "teapot", "short and stout"), { kind: "unknown", reasonCode: "unknown" }],
   ["a thrown string", "boom", { kind: "unknown" }],
-  ["a plain Error", new Error("something odd"), { kind: "unknown", detail: "something odd" }],
+  ["a plain Error", new Error("something odd"), { kind: "unknown", detail: "an unexpected Error" }],
+  [
+    "a credential a header cannot carry",
+    new TypeError('Headers.append: "Bearer sk-ant-api03-abc\ndef" is an invalid header value.'),
+    { kind: "auth", reasonCode: "invalid_header" },
+  ],
+  [
+    "the same, wrapped by the SDK",
+    new Anthropic.APIConnectionError({ message: "Connection error.", cause: new TypeError("Invalid character in header content [\"x-api-key\"]") }),
+    { kind: "auth", reasonCode: "invalid_header" },
+  ],
+  [
+    "connection refused, with its code",
+    new Anthropic.APIConnectionError({ message: "Connection error.", cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }) }),
+    { kind: "overloaded", reasonCode: "connection_error", detail: "no connection (ECONNREFUSED)" },
+  ],
 ];
 
 describe("classifyError", () => {
@@ -79,7 +95,28 @@ describe("classifyError", () => {
     for (const [k, v] of Object.entries(expected)) expect(got[k as keyof Classification], k).toEqual(v);
   });
 
-  it("keeps the provider's message as detail (callers redact it)", () => {
+  // Errors of the HTTP and SDK layers quote request headers and response bodies: none of their text is kept.
+  it.each([
+    ["a header error", new TypeError(`Headers.append: "Bearer ${SECRET.slice(0, 20)}\n${SECRET.slice(20)}" is an invalid header value.`)],
+    ["a parse error quoting the body", new SyntaxError(`Unexpected token 'k', "key=${SECRET}" is not valid JSON`)],
+    ["a wrapped fetch error", new OpenAI.APIConnectionError({ cause: new Error(`connect to proxy with ${SECRET} failed`) })],
+    ["a plain error", new Error(`boom ${SECRET}`)],
+    ["a thrown string", `boom ${SECRET}`],
+    ["a 500 whose body is not JSON", Anthropic.APIError.generate(500, undefined, `<html>${SECRET}</html>`, new Headers())],
+  ])("keeps no raw text of %s", (_name, error) => {
+    const detail = classifyError(error, NOW).detail;
+    expect(detail).not.toContain(SECRET.slice(13, 25));
+    expect(detail).not.toContain("\n");
+  });
+
+  it("keeps the provider's structured message as one line, at most MAX_DETAIL characters", () => {
+    const long = `line one\nline two ${"x".repeat(400)}`;
+    const detail = classifyError(anthropicError(400, "invalid_request_error", long), NOW).detail;
+    expect(detail.startsWith("line one line two xxx")).toBe(true);
+    expect(detail.length).toBe(MAX_DETAIL);
+  });
+
+  it("keeps the provider's message as detail", () => {
     expect(classifyError(anthropicError(402, "billing_error", "Your credit balance is too low"), NOW).detail).toBe("Your credit balance is too low");
     expect(classifyError(openaiError(401, { message: "Incorrect API key provided." }), NOW).detail).toBe("Incorrect API key provided.");
   });

@@ -143,8 +143,16 @@ export class InteractionHandler {
     return { secret: this.opts.secret, channelId: place.channelId, userId: place.user.id };
   }
 
+  /** The text-command arguments an interaction's options stand for, by the command's declaration. */
+  private argsOf(input: { readonly command: string; readonly options: readonly OptionValue[] }): string {
+    return argsFromOptions(
+      this.opts.host.commands().find((c) => c.name === input.command),
+      input.options,
+    );
+  }
+
   private async command(input: Extract<InteractionInput, { kind: "command" }>, r: InteractionResponder): Promise<void> {
-    const inv = toInvocation(input.place, input.command, argsFromOptions(input.command, input.options), "native");
+    const inv = toInvocation(input.place, input.command, this.argsOf(input), "native");
     const work = this.opts.host.handleCommand(inv, DISCORD_CAPABILITIES);
     work.catch(() => undefined); // a rejection is handled where it is awaited; never unhandled
     const early = await within(work, this.deferAfterMs);
@@ -165,7 +173,8 @@ export class InteractionHandler {
   }
 
   private async autocomplete(input: Extract<InteractionInput, { kind: "autocomplete" }>, r: InteractionResponder): Promise<void> {
-    const inv = toInvocation(input.place, input.command, argsFromOptions(input.command, input.options), "native");
+    // Nothing is submitted yet: the command sees only the focused option's partial value.
+    const inv = toInvocation(input.place, input.command, "", "native");
     await r.initial({ kind: "choices", choices: autocompleteChoices(this.opts.host, inv, input.focused) });
   }
 

@@ -1,23 +1,19 @@
 import {
+  ApplicationCommandOptionBase,
   InteractionContextType,
   Routes,
   SlashCommandBuilder,
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
-import type { CommandDefinition } from "../../gateway/types.js";
+import type { CommandDefinition, CommandOption } from "../../gateway/types.js";
 import type { Log } from "../../gateway/log.js";
 import { clip } from "./messages.js";
 
 // Discord's rule for chat-input command names (letters must also be lower-case).
 const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
-/** Option of `/model`: the text command's whole grammar in one string, with autocomplete. */
-export const REF_OPTION = "ref";
-/** Options of `/models`. */
-export const PROVIDER_OPTION = "provider";
-export const PAGE_OPTION = "page";
-/** Option of every other command: the text after the command, as typed. */
+/** Option of every command that declares none: the text after the command, as typed. */
 export const ARGS_OPTION = "args";
 
 /** A chat-input option as it arrives, flattened (we register no subcommands). */
@@ -26,22 +22,37 @@ export interface OptionValue {
   readonly value: string | number | boolean;
 }
 
+function addOption(b: SlashCommandBuilder, o: CommandOption): void {
+  const base = <T extends ApplicationCommandOptionBase>(x: T): T => {
+    x.setName(o.name).setDescription(clip(o.description, 100));
+    if (o.required) x.setRequired(true);
+    return x;
+  };
+  switch (o.type) {
+    case "string":
+      b.addStringOption((x) => (o.completes ? base(x).setAutocomplete(true) : base(x)));
+      return;
+    case "choice":
+      b.addStringOption((x) => base(x).addChoices(...(o.choices ?? []).map((c) => ({ name: clip(c.label, 100), value: c.value }))));
+      return;
+    case "integer":
+      b.addIntegerOption((x) => (o.min !== undefined ? base(x).setMinValue(o.min) : base(x)));
+      return;
+    case "boolean":
+      b.addBooleanOption((x) => base(x));
+  }
+}
+
 /**
- * The slash command for one host command. `/model` takes one optional `ref` string (autocomplete)
- * holding the text grammar (`list`, `status`, `default`, `<ref>[@<profile>]`, flags); `/models`
- * takes an optional `provider` (autocomplete) and `page`; every other command (aliases such as
- * `/opus`) one optional free `args` string. Descriptions are clipped to Discord's 100 characters.
+ * The slash command for one host command, from its declared options (autocomplete where an
+ * option completes); a command that declares none gets one optional free `args` string.
+ * Descriptions are clipped to Discord's 100 characters.
  */
 export function slashCommand(def: CommandDefinition, global: boolean): RESTPostAPIChatInputApplicationCommandsJSONBody {
   const b = new SlashCommandBuilder().setName(def.name).setDescription(clip(def.description.trim() || def.name, 100));
   if (global) b.setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
-  if (def.name === "model") {
-    b.addStringOption((o) =>
-      o.setName(REF_OPTION).setDescription("list, status, default, or a model/alias, optionally @profile").setAutocomplete(true),
-    );
-  } else if (def.name === "models") {
-    b.addStringOption((o) => o.setName(PROVIDER_OPTION).setDescription("Provider whose models to list").setAutocomplete(true));
-    b.addIntegerOption((o) => o.setName(PAGE_OPTION).setDescription("Page number").setMinValue(1));
+  if (def.options) {
+    for (const o of def.options) addOption(b, o);
   } else {
     const hint = def.argsHint ? clip(`Arguments: ${def.argsHint}`, 100) : "Arguments, as you would type them after the text command";
     b.addStringOption((o) => o.setName(ARGS_OPTION).setDescription(hint));
@@ -66,12 +77,23 @@ export function commandPayloads(defs: readonly CommandDefinition[], global: bool
   return out.slice(0, 100);
 }
 
-/** Turns received options back into the argument text the text command would have had. */
-export function argsFromOptions(command: string, options: readonly OptionValue[]): string {
+/**
+ * Turns received options back into the argument text the text command would have had: the
+ * declared options' values in declared order (a true boolean as `--<name>`), or the free `args`.
+ */
+export function argsFromOptions(def: CommandDefinition | undefined, options: readonly OptionValue[]): string {
   const get = (name: string) => options.find((o) => o.name === name)?.value;
-  if (command === "models") return [get(PROVIDER_OPTION), get(PAGE_OPTION)].filter((v) => v !== undefined && v !== "").join(" ");
-  const v = get(command === "model" ? REF_OPTION : ARGS_OPTION);
-  return v === undefined ? "" : String(v);
+  if (!def?.options) {
+    const v = get(ARGS_OPTION);
+    return v === undefined ? "" : String(v);
+  }
+  const words: string[] = [];
+  for (const o of def.options) {
+    const v = get(o.name);
+    if (v === undefined || v === "" || v === false) continue;
+    words.push(v === true ? `--${o.name}` : String(v));
+  }
+  return words.join(" ");
 }
 
 /**

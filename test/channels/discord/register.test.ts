@@ -130,9 +130,10 @@ describe("command registration", () => {
 
 describe("argsFromOptions", () => {
   it("gives back the text command's arguments", () => {
-    expect(argsFromOptions("model", [{ name: "ref", value: "opus@anthropic:work" }])).toBe("opus@anthropic:work");
-    expect(argsFromOptions("model", [])).toBe("");
-    expect(argsFromOptions("models", [{ name: "provider", value: "openai" }, { name: "page", value: 2 }])).toBe("openai 2");
-    expect(argsFromOptions("opus", [{ name: "args", value: "-s" }])).toBe("-s");
+    const def = (name: string) => gw.host.commands().find((c) => c.name === name);
+    expect(argsFromOptions(def("model"), [{ name: "ref", value: "opus@anthropic:work" }])).toBe("opus@anthropic:work");
+    expect(argsFromOptions(def("model"), [])).toBe("");
+    expect(argsFromOptions(def("models"), [{ name: "provider", value: "openai" }, { name: "page", value: 2 }])).toBe("openai 2");
+    expect(argsFromOptions(def("opus"), [{ name: "args", value: "-s" }])).toBe("-s");
   });
 });

@@ -27,7 +27,7 @@ const stub: PluginDefinition = definePlugin({
     },
     { name: "secret", description: "A private reply", handler: () => ({ text: "for your eyes only", private: true }) },
     { name: "bad-name", description: "Not a Telegram command name", handler: () => ({ text: "works when typed" }) },
-    { name: "bad name", description: "Never listed", handler: () => ({ text: "unreachable" }) },
+    { name: "über", description: "Never listed", handler: () => ({ text: "unreachable" }) },
     ...extraCommands,
   ],
   onChoice: (_ctx, payload) => (payload === "new" ? { text: "a new message" } : { text: `picked ${payload}`, actions: [{ label: "Again", payload: "again" }], replace: true }),

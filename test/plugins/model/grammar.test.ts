@@ -50,6 +50,8 @@ const TABLE: ReadonlyArray<readonly [string, string, Expected]> = [
   ["model", "claude-3-5@20240620", { kind: "select", ref: "claude-3-5@20240620" }],
   ["model", "gpt@v1.2", { kind: "select", ref: "gpt@v1.2" }],
   ["model", "x@latest", { kind: "select", ref: "x@latest" }],
+  ["model", "openai/model@1.0.0-beta.1", { kind: "select", ref: "openai/model@1.0.0-beta.1" }],
+  ["model", "openai/model@1.0.0-beta.1 -s", { kind: "select", ref: "openai/model@1.0.0-beta.1", scope: "session" }],
   ["model", "claude-3-5@2024-10-22@work", { kind: "select", ref: "claude-3-5", profile: "2024-10-22@work" }],
   ["model", "a@b/c@work", { kind: "select", ref: "a@b/c", profile: "work" }],
   ["model", "x@", { error: "empty_profile" }],

@@ -1,8 +1,8 @@
-import type { CommandContext } from "../gateway/types.js";
+import type { CommandContext } from "./types.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { Catalog } from "../models/catalog.js";
 import type { PinInput, Resolution } from "../auth/resolver.js";
-import { effectiveSession, type EffectiveSession } from "./inherit.js";
+import { effectiveSession, type EffectiveSession } from "../sessions/inherit.js";
 import { configuredModel } from "../config/agents.js";
 import { providerOf } from "../models/ref.js";
 

@@ -1,0 +1,155 @@
+import { isPlaceholder } from "./env-keys.js";
+import { maskSecret, redactSecretShapes } from "./mask.js";
+
+/**
+ * The process-wide register of secrets in use, and the redaction every log line, reply and CLI
+ * output goes through. A registered secret is found whole, in its normalised form (line breaks,
+ * whitespace, quotes and JSON escapes removed) and as any {@link PIECE}-character piece of it, even
+ * when the text splits that piece with a line break, a space, a quote or a JSON escape: an error
+ * that echoes half a key, or a key pasted across two lines, is caught as surely as a whole key.
+ */
+
+/** Length of the shortest secret fragment that is redacted wherever it appears. */
+export const PIECE = 12;
+
+/** Shorter values would redact ordinary words; we never print them anyway. */
+const MIN_SECRET = 8;
+
+/**
+ * The public start of a provider key (`sk-ant-api03-`, `sk-proj-`, `sk-or-v1-`): the same in every
+ * key, named in our own hints, so a piece that lies wholly inside it is not a secret.
+ */
+export const PUBLIC_PREFIX = /^sk-(?:[a-z]+\d*-){1,2}/;
+/** Longest public prefix a whole secret's run is extended back over. */
+const MAX_PREFIX = 24;
+
+/**
+ * What may sit inside a secret in text without ending it: whitespace, quotes, and the JSON
+ * escapes of line breaks, tabs, quotes and backslashes. Tried in order at each position.
+ */
+const SEPARATOR = /^(?:\s|["'`]|\\[nrt"'\\]|\\u00(?:0[9ad]|2[27]))/;
+
+/** Removes everything {@link SEPARATOR} matches, as a pasted secret is read. */
+export function normaliseSecret(secret: string): string {
+  return secret.replace(/\\[nrt"'\\]|\\u00(?:0[9ad]|2[27])|[\s"'`]/g, "");
+}
+
+/** `text` without separators, and for each kept character the index it had in `text`. */
+function withoutSeparators(text: string): { kept: string; at: number[] } {
+  let kept = "";
+  const at: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const sep = SEPARATOR.exec(text.slice(i, i + 6));
+    if (sep) {
+      i += sep[0].length;
+      continue;
+    }
+    kept += text.charAt(i);
+    at.push(i);
+    i += 1;
+  }
+  return { kept, at };
+}
+
+/** A register of secrets and the redaction over them. One instance serves the whole process. */
+export class SecretRedactor {
+  /** Normalised secret → its mask. */
+  private readonly masks = new Map<string, string>();
+  /** Every {@link PIECE}-character piece of every normalised secret long enough to have one. */
+  private readonly pieces = new Set<string>();
+  /** Secrets shorter than a piece: found whole only. */
+  private readonly short: string[] = [];
+
+  /**
+   * Registers secrets (raw as read; normalised here). Short values and placeholders are ignored;
+   * a comma- or semicolon-separated list registers each item.
+   */
+  register(secrets: Iterable<string | undefined>): void {
+    for (const value of secrets) {
+      // A key list (`ANTHROPIC_API_KEYS=a,b`) is its items: registered whole, its pieces would span
+      // two keys and take in their public prefixes.
+      for (const raw of value?.split(/[,;]/) ?? []) this.add(normaliseSecret(raw));
+    }
+  }
+
+  private add(s: string): void {
+    if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) return;
+    this.masks.set(s, maskSecret(s));
+    if (s.length < PIECE) this.short.push(s);
+    const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
+    for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
+  }
+
+  /**
+   * Forgets every secret. For in-process test runs, each of which stands in for a fresh process:
+   * without it, a secret registered by one run would hide a path that forgets to register it.
+   */
+  clear(): void {
+    this.masks.clear();
+    this.pieces.clear();
+    this.short.length = 0;
+  }
+
+  /** How many distinct secrets are registered. */
+  get size(): number {
+    return this.masks.size;
+  }
+
+  /**
+   * Masks every registered secret in `text`: a whole one (however split) becomes its usual mask
+   * (`sk-ant-a…Fq1x`), any other run of its pieces `[redacted]`. Then anything shaped like a key
+   * that was never registered is masked too.
+   */
+  redact(text: string): string {
+    return redactSecretShapes(this.masks.size === 0 ? text : this.redactKnown(text));
+  }
+
+  private redactKnown(text: string): string {
+    const { kept, at } = withoutSeparators(text);
+    if (kept.length < MIN_SECRET) return text;
+    // Runs [start, end) of kept characters that belong to a secret.
+    const runs: Array<[number, number]> = [];
+    const mark = (start: number, end: number) => {
+      const last = runs[runs.length - 1];
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else runs.push([start, end]);
+    };
+    for (let i = 0; i < kept.length; i++) {
+      if (i + PIECE <= kept.length && this.pieces.has(kept.slice(i, i + PIECE))) {
+        mark(i, i + PIECE);
+        continue;
+      }
+      for (const s of this.short) if (kept.startsWith(s, i)) mark(i, i + s.length);
+    }
+    if (runs.length === 0) return text;
+    let out = "";
+    let from = 0;
+    for (const [found, end] of runs) {
+      // A whole secret's run starts after its public prefix: take the prefix back in to show its mask.
+      let start = found;
+      let mask: string | undefined;
+      for (let back = 0; back <= MAX_PREFIX && back <= found && mask === undefined; back++) {
+        mask = this.masks.get(kept.slice(found - back, end));
+        if (mask !== undefined) start = found - back;
+      }
+      const first = at[start] ?? 0;
+      const last = (at[end - 1] ?? first) + 1;
+      out += text.slice(Math.min(from, first), first) + (mask ?? "[redacted]");
+      from = last;
+    }
+    return out + text.slice(from);
+  }
+}
+
+/** The process's register: the logger, gateway replies and CLI output all redact against it. */
+export const secretRedactor = new SecretRedactor();
+
+/** Registers secrets with the process's register ({@link secretRedactor}). */
+export function registerSecrets(secrets: Iterable<string | undefined>): void {
+  secretRedactor.register(secrets);
+}
+
+/** Redacts `text` against the process's register and the key shapes. */
+export function redactText(text: string): string {
+  return secretRedactor.redact(text);
+}

@@ -1,0 +1,80 @@
+import crypto from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { maskSecret } from "../../src/auth/mask.js";
+import { normaliseSecret, PIECE, PUBLIC_PREFIX, SecretRedactor } from "../../src/auth/redact.js";
+
+const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const random = (n: number) => Array.from(crypto.randomBytes(n), (b) => CHARS[b % CHARS.length]).join("");
+
+/** Every PIECE-character piece of `secret` found in `text`, except those inside its public prefix (`sk-ant-api03-`). */
+function piecesIn(text: string, secret: string): string[] {
+  const found: string[] = [];
+  const open = PUBLIC_PREFIX.exec(secret)?.[0].length ?? 0;
+  for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++) if (text.includes(secret.slice(i, i + PIECE))) found.push(secret.slice(i, i + PIECE));
+  return found;
+}
+
+describe("SecretRedactor", () => {
+  const key = `sk-ant-api03-${random(90)}`;
+  // No shape a pattern would know: only registration can find it.
+  const opaque = random(40);
+  const r = new SecretRedactor();
+  r.register([key, opaque, "short", undefined, ""]);
+
+  it("masks a whole registered key as usual", () => {
+    expect(r.redact(`invalid x-api-key ${key}.`)).toBe(`invalid x-api-key ${maskSecret(key)}.`);
+    expect(r.redact(`token=${opaque}`)).toBe(`token=${maskSecret(opaque)}`);
+  });
+
+  it.each([
+    ["a line break", "\n"],
+    ["CRLF", "\r\n"],
+    ["spaces and a tab", "  \t"],
+    ["quotes", `"'`],
+    ["JSON escapes", "\\r\\n"],
+    ["a JSON-escaped quote", '\\"'],
+    ["a unicode escape", "\\u000a"],
+  ])("masks a key split by %s as the whole key", (_name, split) => {
+    for (const secret of [key, opaque]) {
+      const at = 17;
+      const text = `detail="Headers.append: \\"Bearer ${secret.slice(0, at)}${split}${secret.slice(at)}\\" is an invalid header value."`;
+      const out = r.redact(text);
+      expect(piecesIn(out, secret)).toEqual([]);
+      expect(out).toContain(maskSecret(secret));
+      expect(out).toMatch(/^detail="Headers\.append: \\"Bearer .* is an invalid header value\."$/);
+    }
+  });
+
+  it("masks any 12-character piece of a key, alone or inside other text", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: key.length - PIECE }), fc.integer({ min: PIECE, max: 40 }), fc.string({ maxLength: 20 }), (start, len, around) => {
+        const piece = key.slice(start, start + len);
+        const out = r.redact(`${around}${piece}${around}`);
+        expect(piecesIn(out, key)).toEqual([]);
+      }),
+    );
+  });
+
+  it("registers a key in its normalised form, whatever it was read with", () => {
+    const wrapped = new SecretRedactor();
+    const secret = `sk-ant-oat01-${random(80)}`;
+    wrapped.register([`  ${secret.slice(0, 40)}\r\n${secret.slice(40)}\n`]);
+    expect(wrapped.size).toBe(1);
+    expect(wrapped.redact(`token ${secret} refused`)).toBe(`token ${maskSecret(secret)} refused`);
+    expect(normaliseSecret(`"${secret.slice(0, 5)}\\n${secret.slice(5)}"`)).toBe(secret);
+  });
+
+  it("registers the items of a key list, so another key's public prefix stays readable", () => {
+    const list = new SecretRedactor();
+    const [a, b] = [`sk-ant-api03-${random(60)}`, `sk-ant-api03-${random(60)}`];
+    list.register([`${a},${b}`]);
+    expect(list.size).toBe(2);
+    expect(list.redact(`${b} and sk-ant-api03-Fdkz`)).toBe(`${maskSecret(b)} and sk-ant-api03-Fdkz`);
+  });
+
+  it("leaves ordinary text, masks, short values and the public start of keys alone", () => {
+    const text = `anthropic:key (${maskSecret(key)}) rejected the credential (401); short stays short; model anthropic/claude-opus-5-5; keys start with sk-ant-api03-`;
+    expect(r.redact(text)).toBe(text);
+  });
+});

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { autocompleteChoices } from "../../src/channels/discord/autocomplete.js";
+import { toInvocation } from "../../src/channels/discord/invocation.js";
+import { argsFromOptions, commandPayloads } from "../../src/channels/discord/register.js";
+import { commandMenu } from "../../src/channels/telegram/commands.js";
+import { CommandSpecError, validateCommand } from "../../src/gateway/command-spec.js";
+import { definePlugin, type CommandDefinition } from "../../src/gateway/types.js";
+import { modelPlugin } from "../../plugins/model/index.js";
+import { createTestGateway, type TestGateway } from "../support/gateway.js";
+import { CHANNEL, gatewayOptions, GUILD, MEMBER, OWNER } from "../channels/discord/support.js";
+
+const FACES = ["d4", "d6", "d8", "d12", "d20"];
+
+/**
+ * A second plugin that no adapter has ever heard of: a completing option, a choice, an integer,
+ * a boolean, an alias and an owner-only command.
+ */
+const dice = definePlugin({
+  name: "dice",
+  commands: () => [
+    {
+      name: "roll",
+      description: "Roll dice",
+      aliases: ["r"],
+      options: [
+        { name: "die", type: "string", description: "Which die", required: true, completes: true },
+        { name: "times", type: "integer", description: "How many rolls", min: 1 },
+        { name: "mode", type: "choice", description: "How to add up", choices: [{ label: "Sum", value: "sum" }, { label: "Each", value: "each" }] },
+        { name: "secret", type: "boolean", description: "Show only to me" },
+      ],
+      complete: (_option, partial, ctx) => FACES.filter((f) => f.startsWith(partial)).map((f) => ({ label: `${f} for ${ctx.isOwner ? "an owner" : "a member"}`, value: f })),
+      handler: (ctx) => ({ text: `rolled ${ctx.invocation.args}` }),
+    },
+    { name: "reroll-all", description: "Reset every table", ownerOnly: true, handler: () => ({ text: "all reset" }) },
+  ],
+});
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await createTestGateway({ ...gatewayOptions(), plugins: [modelPlugin, dice] });
+});
+afterAll(async () => {
+  await gw.close();
+});
+
+const inGuild = (user: { id: string; username: string }, command: string, args = "") => toInvocation({ user, channelId: CHANNEL, guildId: GUILD }, command, args, "native");
+
+describe("a plugin declares its commands; adapters render them without knowing it", () => {
+  it("becomes Discord slash commands with its own options and autocomplete", () => {
+    const payloads = commandPayloads(gw.host.commands(), false);
+    const roll = payloads.find((p) => p.name === "roll");
+    expect(roll?.options).toEqual([
+      { type: 3, name: "die", description: "Which die", required: true, autocomplete: true },
+      { type: 4, name: "times", description: "How many rolls", required: false, min_value: 1 },
+      { type: 3, name: "mode", description: "How to add up", required: false, choices: [{ name: "Sum", value: "sum" }, { name: "Each", value: "each" }] },
+      { type: 5, name: "secret", description: "Show only to me", required: false },
+    ]);
+    expect(payloads.find((p) => p.name === "r")?.options).toEqual(roll?.options);
+  });
+
+  it("gets autocomplete from its own complete function, per caller", () => {
+    expect(autocompleteChoices(gw.host, inGuild(OWNER, "roll"), { name: "die", value: "d1" })).toEqual([
+      { name: "d12 for an owner", value: "d12" },
+    ]);
+    expect(autocompleteChoices(gw.host, inGuild(MEMBER, "r"), { name: "die", value: "d2" })).toEqual([{ name: "d20 for a member", value: "d20" }]);
+    // Options it did not declare as completing get nothing.
+    expect(autocompleteChoices(gw.host, inGuild(OWNER, "roll"), { name: "times", value: "" })).toEqual([]);
+  });
+
+  it("receives slash options as the words its text command takes", async () => {
+    const def = gw.host.commands().find((c) => c.name === "roll");
+    const args = argsFromOptions(def, [
+      { name: "secret", value: true },
+      { name: "die", value: "d20" },
+      { name: "times", value: 3 },
+    ]);
+    expect(args).toBe("d20 3 --secret");
+    expect(await gw.host.handleCommand(inGuild(MEMBER, "roll", args), { maxLength: 2000, buttons: true, ephemeral: true })).toEqual({ text: "rolled d20 3 --secret" });
+  });
+
+  it("is in Telegram's command menu", () => {
+    const menu = commandMenu(gw.host.commands());
+    expect(menu.commands).toEqual(expect.arrayContaining([{ command: "roll", description: "Roll dice" }, { command: "r", description: "Roll dice" }, { command: "reroll_all", description: "Reset every table" }]));
+    expect(menu.renamed.get("reroll_all")).toBe("reroll-all");
+  });
+
+  it("has owner-only commands enforced by the host, not by the plugin", async () => {
+    const caps = { maxLength: 2000, buttons: true, ephemeral: true };
+    expect(await gw.host.handleCommand(inGuild(MEMBER, "reroll-all"), caps)).toEqual({ text: "Only an owner may use /reroll-all.", private: true });
+    expect(await gw.host.handleCommand(inGuild(OWNER, "reroll-all"), caps)).toEqual({ text: "all reset" });
+  });
+});
+
+describe("declarations are checked at start-up", () => {
+  const base: CommandDefinition = { name: "ok", description: "fine", handler: () => ({ text: "" }) };
+  const cases: Array<[string, CommandDefinition, string]> = [
+    ["a name with a space", { ...base, name: "two words" }, "/two words.name: must be 1-32 lower-case letters, digits, - or _"],
+    ["an empty description", { ...base, description: " " }, "/ok.description: must not be empty"],
+    ["a long description", { ...base, description: "x".repeat(101) }, "/ok.description: must be at most 100 characters (has 101)"],
+    ["an upper-case option", { ...base, options: [{ name: "Die", type: "string", description: "d" }] }, '/ok.options[0].name: "Die" must be 1-32 of a-z, 0-9, - and _'],
+    ["a choice without choices", { ...base, options: [{ name: "c", type: "choice", description: "d" }] }, "/ok.options[0].choices: a choice option needs 1-25 choices"],
+    ["completion without a function", { ...base, options: [{ name: "c", type: "string", description: "d", completes: true }] }, "/ok.options[0].completes: /ok declares no complete function"],
+    [
+      "a required option after an optional one",
+      { ...base, options: [{ name: "a", type: "string", description: "d" }, { name: "b", type: "string", description: "d", required: true }] },
+      "/ok.options[1].required: required options come before optional ones",
+    ],
+    ["a twice-declared option", { ...base, options: [{ name: "a", type: "string", description: "d" }, { name: "a", type: "integer", description: "d" }] }, '/ok.options[1].name: "a" is declared twice'],
+  ];
+  for (const [what, def, message] of cases) {
+    it(`refuses ${what}, naming the field`, () => {
+      expect(() => validateCommand(def)).toThrow(new CommandSpecError(message.slice(0, message.indexOf(":")), message.slice(message.indexOf(":") + 2)));
+    });
+  }
+
+  it("stops a gateway whose plugin breaks the contract", async () => {
+    const broken = definePlugin({ name: "broken", commands: () => [{ ...base, options: [{ name: "x", type: "string", description: "d", completes: true }] }] });
+    await expect(createTestGateway({ plugins: [broken] })).rejects.toThrow("/ok.options[0].completes: /ok declares no complete function");
+  });
+});
