@@ -12,7 +12,7 @@ export const PAGE_OPTION = "page";
 
 const KEYWORDS = ["list", "status", "default"] as const;
 // A pin is refused for these reasons, so suggesting the profile would only lead to an error.
-const NOT_PINNABLE: ReadonlySet<SkipReason> = new Set(["missing_profile", "provider_mismatch", "disabled", "missing_credential", "expired", "incompatible"]);
+const NOT_PINNABLE: ReadonlySet<SkipReason> = new Set(["missing_profile", "provider_mismatch", "disabled", "missing_credential", "unresolved_ref", "expired", "incompatible"]);
 
 interface Ranked {
   readonly suggestion: Suggestion;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { secretRefSchema, type SecretRef } from "./secret-ref.js";
 
 /** Credential kinds, strongest first when nothing else orders them. */
 export const CREDENTIAL_TYPES = ["oauth", "token", "api_key"] as const;
@@ -6,7 +7,8 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 // OpenClaw's files say `mode` where we say `type`, and `apiKey` where we say `key`; unknown fields
 // (lastGood, usageStats, labels…) are kept so a write never loses what another tool stored.
-const rawProfile = z.looseObject({
+/** One stored profile as written (OpenClaw's field names accepted); unknown fields are kept. */
+export const rawProfileSchema = z.looseObject({
   type: z.enum(CREDENTIAL_TYPES).optional(),
   mode: z.enum(CREDENTIAL_TYPES).optional(),
   provider: z.string().min(1),
@@ -17,17 +19,19 @@ const rawProfile = z.looseObject({
   refresh: z.string().optional(),
   expires: z.number().optional(),
   email: z.string().optional(),
+  keyRef: secretRefSchema.optional(),
+  tokenRef: secretRefSchema.optional(),
 });
 
 /** The on-disk shape of `auth-profiles.json`. */
 export const authProfilesFileSchema = z.looseObject({
   version: z.number().int().optional(),
-  profiles: z.record(z.string(), rawProfile).default({}),
+  profiles: z.record(z.string(), rawProfileSchema).default({}),
   order: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 export type AuthProfilesFile = z.infer<typeof authProfilesFileSchema>;
-export type RawAuthProfile = z.infer<typeof rawProfile>;
+export type RawAuthProfile = z.infer<typeof rawProfileSchema>;
 
 /** A stored credential, normalised: one `type`, one `secret`, whatever the file called them. */
 export interface AuthProfile {
@@ -39,18 +43,23 @@ export interface AuthProfile {
   /** Epoch ms. */
   readonly expires?: number;
   readonly email?: string;
+  /** Where the secret is kept when the store holds a SecretRef instead; `secret` is then empty. */
+  readonly ref?: SecretRef;
 }
 
 /** Normalises one raw profile. The type is inferred from the fields present when not stated. */
 export function normalizeProfile(id: string, raw: RawAuthProfile): AuthProfile {
   const type: CredentialType =
     raw.type ?? raw.mode ?? (raw.access !== undefined ? "oauth" : raw.token !== undefined ? "token" : "api_key");
-  const secret = (type === "oauth" ? raw.access : type === "token" ? raw.token : (raw.key ?? raw.apiKey)) ?? "";
+  // As OpenClaw: an API key's keyRef wins over an inline key; a token's inline value wins over tokenRef.
+  const ref = type === "api_key" ? raw.keyRef : type === "token" && !raw.token?.trim() ? raw.tokenRef : undefined;
+  const secret = ref ? "" : ((type === "oauth" ? raw.access : type === "token" ? raw.token : (raw.key ?? raw.apiKey)) ?? "");
   return {
     id,
     provider: raw.provider,
     type,
     secret: secret.trim(),
+    ...(ref !== undefined ? { ref } : {}),
     ...(raw.expires !== undefined ? { expires: raw.expires } : {}),
     ...(raw.email !== undefined ? { email: raw.email } : {}),
   };

@@ -6,6 +6,7 @@ import { envCredentials } from "./env-keys.js";
 import { activeCooldown, type CooldownEntry, type CooldownStore } from "./cooldowns.js";
 import { formatDuration, healthOf, type Health } from "./health.js";
 import { maskSecret } from "../util/mask.js";
+import { describeRef, type SecretRef, type SecretRefResult } from "./secret-ref.js";
 import { registerSecrets } from "./redact.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";
@@ -19,6 +20,7 @@ export type SkipReason =
   | "provider_mismatch"
   | "disabled"
   | "missing_credential"
+  | "unresolved_ref"
   | "expired"
   | "incompatible"
   | "cooldown"
@@ -82,6 +84,12 @@ export interface ResolverDeps {
   readonly env: Readonly<Record<string, string>>;
   readonly cooldowns: CooldownStore;
   readonly clock: Clock;
+  /**
+   * Resolves a profile's SecretRef (`keyRef`/`tokenRef`). Called when a credential list is
+   * prepared, i.e. at first use after each re-read of the store, never per message. Without it,
+   * every ref is unresolved.
+   */
+  readonly secretRefs?: (ref: SecretRef) => SecretRefResult;
 }
 
 const TYPE_RANK: Record<CredentialType, number> = { oauth: 0, token: 1, api_key: 2 };
@@ -261,9 +269,18 @@ export class CredentialResolver {
       return { id, provider: wanted, kind: "profile", type: "api_key", source, secret: "", masked: "(missing)", expires: undefined, email: undefined, fixedReason: "missing_profile" };
     }
     const p = normalizeProfile(id, raw);
+    let secret = p.secret;
+    let masked = inUse(secret);
+    let unresolved = false;
+    if (p.ref && p.provider === wanted) {
+      const r = this.deps.secretRefs?.(p.ref) ?? { ok: false, why: "SecretRefs are not resolved here" };
+      if (r.ok) ({ value: secret } = r);
+      unresolved = !r.ok;
+      masked = r.ok ? inUse(secret) : `(ref ${describeRef(p.ref)}: ${r.why})`;
+    }
     const fixedReason: SkipReason | undefined =
-      p.provider !== wanted ? "provider_mismatch" : this.deps.config.auth?.profiles?.[id]?.disabled ? "disabled" : p.secret === "" ? "missing_credential" : undefined;
-    return { id, provider: p.provider, kind: "profile", type: p.type, source, secret: p.secret, masked: inUse(p.secret), expires: p.expires, email: p.email, fixedReason };
+      p.provider !== wanted ? "provider_mismatch" : this.deps.config.auth?.profiles?.[id]?.disabled ? "disabled" : unresolved ? "unresolved_ref" : secret === "" ? "missing_credential" : undefined;
+    return { id, provider: p.provider, kind: "profile", type: p.type, source, secret, masked, expires: p.expires, email: p.email, fixedReason };
   }
 
   private pinError(pinned: Candidate, provider: string, now: number): UserError {
@@ -277,6 +294,8 @@ export class CredentialResolver {
         return userError("pin_disabled", `The pinned profile ${pinned.id} is disabled in the config.`, unpin);
       case "missing_credential":
         return userError("pin_missing_credential", `The pinned profile ${pinned.id} has no secret stored.`, unpin);
+      case "unresolved_ref":
+        return userError("pin_unresolved_ref", `The secret of the pinned profile ${pinned.id} cannot be read now: ${pinned.masked}.`, unpin);
       case "expired":
         return userError("pin_expired", `The pinned profile ${pinned.id} expired ${formatDuration(now - (pinned.expires ?? now))} ago.`, `Renew it with \`openclaw models auth paste-token --provider ${provider} --profile-id ${pinned.id}\`. ${unpin}`);
       case "incompatible":

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { authProfilesFileSchema, type AuthProfilesFile } from "./profiles.js";
-import { authProfilesPath } from "../config/paths.js";
+import { detectLayout, watchedFiles, type CredentialLayout } from "./layout.js";
+import { sqliteCredentials } from "./sqlite-store.js";
 import { formatKeyPath } from "../config/load.js";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
@@ -30,48 +31,76 @@ export function parseAuthProfiles(file: string, text: string): AuthProfilesFile 
 }
 
 /**
- * Per-agent credential files under `<state>/agents/<id>/agent/auth-profiles.json`. Reads are plain;
- * every write happens under a cross-process lock, re-reads the file inside it (so a concurrent
- * writer's change is not lost), and replaces it atomically with mode 0600 in a 0700 directory.
+ * An agent's credentials, in whichever layout the state directory has (see {@link detectLayout}).
+ * Legacy layout: `<state>/agents/<id>/agent/auth-profiles.json`; reads are plain, every write
+ * happens under a cross-process lock, re-reads the file inside it (so a concurrent writer's change
+ * is not lost) and replaces it atomically with mode 0600 in a 0700 directory. OpenClaw 2026.9
+ * layout: its SQLite stores, written in one transaction; no JSON file is ever created there.
  */
 export class AuthProfileStore {
   constructor(readonly stateDir: string) {}
 
-  /** The file path for an agent. */
+  /** Which layout holds the agent's credentials, and where. */
+  layout(agentId: string): CredentialLayout {
+    return detectLayout(this.stateDir, agentId);
+  }
+
+  /** Where the agent's credentials are written: the JSON file, or the SQLite database new profiles go to. */
   pathFor(agentId: string): string {
-    return authProfilesPath(this.stateDir, agentId);
+    const layout = this.layout(agentId);
+    if (layout.kind === "json") return layout.file;
+    return layout.sharedOwner ? layout.sharedDb : layout.agentDb;
   }
 
-  /** Reads an agent's file; a missing file is an empty store. */
+  /** Reads an agent's credentials; a missing store is an empty one. */
   read(agentId: string): AuthProfilesFile {
-    const file = this.pathFor(agentId);
-    const text = readIfExists(file);
-    return text === undefined ? emptyFile() : parseAuthProfiles(file, text);
+    const layout = this.layout(agentId);
+    if (layout.kind === "sqlite") return sqliteCredentials.read(layout);
+    const text = readIfExists(layout.file);
+    return text === undefined ? emptyFile() : parseAuthProfiles(layout.file, text);
   }
 
-  /** Applies `mutate` to the freshest content under the lock and writes the result. */
+  /** Applies `mutate` to the freshest content (under the lock, or in the transaction) and writes the result. */
   async update<T>(agentId: string, mutate: (file: AuthProfilesFile) => T): Promise<T> {
-    const file = this.pathFor(agentId);
+    const layout = this.layout(agentId);
+    if (layout.kind === "sqlite") return sqliteCredentials.update(layout, agentId, mutate);
+    const file = layout.file;
     ensurePrivateDir(path.dirname(file));
     // Loaded here, not at start-up: read-only commands (`models status --check`) never lock.
     const { withFileLock } = await import("../util/file-lock.js");
     return withFileLock(file, () => {
-      const current = this.read(agentId);
+      const text = readIfExists(file);
+      const current = text === undefined ? emptyFile() : parseAuthProfiles(file, text);
       const result = mutate(current);
       current.version ??= 1;
       writeFileAtomic(file, JSON.stringify(current, null, 2) + "\n");
       return result;
     });
   }
+
+  /** Changes whenever anything the agent's credentials are read from may have changed. */
+  changeToken(agentId: string): string {
+    return watchedFiles(this.stateDir, agentId)
+      .map((f) => {
+        try {
+          const st = fs.statSync(f);
+          return `${st.mtimeMs}:${st.size}`;
+        } catch {
+          return "-";
+        }
+      })
+      .join("|");
+  }
 }
 
 /**
- * A read-through view for long-running processes: serves the parsed file from memory and re-reads
- * it only when its mtime or size changed, checking at most every `checkEveryMs`. The gateway never
- * writes this file from memory; it only follows what the CLI writes.
+ * A read-through view for long-running processes: serves the parsed credentials from memory and
+ * re-reads them only when a file they come from (JSON file, SQLite database or its WAL) changed
+ * mtime or size, checking at most every `checkEveryMs`. The gateway never writes credentials from
+ * memory; it only follows what the CLIs (ours and OpenClaw's) write.
  */
 export class CachedProfileReader {
-  private readonly entries = new Map<string, { file: AuthProfilesFile; mtimeMs: number; size: number; checkedAt: number }>();
+  private readonly entries = new Map<string, { file: AuthProfilesFile; token: string; checkedAt: number }>();
 
   constructor(
     private readonly store: AuthProfileStore,
@@ -84,20 +113,13 @@ export class CachedProfileReader {
     const now = this.clock();
     const hit = this.entries.get(agentId);
     if (hit && now - hit.checkedAt < this.checkEveryMs) return hit.file;
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(this.store.pathFor(agentId));
-    } catch {
-      stat = undefined;
-    }
-    const mtimeMs = stat?.mtimeMs ?? 0;
-    const size = stat?.size ?? -1;
-    if (hit && hit.mtimeMs === mtimeMs && hit.size === size) {
+    const token = this.store.changeToken(agentId);
+    if (hit && hit.token === token) {
       hit.checkedAt = now;
       return hit.file;
     }
     const file = this.store.read(agentId);
-    this.entries.set(agentId, { file, mtimeMs, size, checkedAt: now });
+    this.entries.set(agentId, { file, token, checkedAt: now });
     return file;
   }
 

@@ -1,6 +1,7 @@
 import { listProfiles } from "../auth/profiles.js";
 import { formatDuration, healthOf } from "../auth/health.js";
 import { maskSecret } from "../util/mask.js";
+import { describeRef } from "../auth/secret-ref.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
 import { EXIT } from "./errors.js";
@@ -33,7 +34,7 @@ export async function runAuthList(io: CliIo, opts: AuthListOptions): Promise<num
           id: p.id,
           provider: p.provider,
           type: p.type,
-          masked: maskSecret(p.secret),
+          masked: p.ref ? `ref ${describeRef(p.ref)}` : maskSecret(p.secret),
           health: healthOf(p.expires, now),
           expiresAt: isoOrNull(p.expires),
           ...(p.email !== undefined ? { email: p.email } : {}),

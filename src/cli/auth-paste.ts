@@ -3,10 +3,11 @@ import { openCliContext } from "./cli-context.js";
 import { readSecret } from "./secret-input.js";
 import { parseDuration } from "./duration.js";
 import { knownProvider, saveCredential } from "./save-credential.js";
-import { EXIT } from "./errors.js";
+import { EXIT, fail } from "./errors.js";
 import { keyShapeMismatch, refuseForeignProfilePrefix } from "./key-shape.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { confirm } from "./confirm.js";
+import { parseRefFlag } from "../auth/secret-ref.js";
 
 /** Flags of `models auth paste-token` / `paste-api-key`. */
 export interface PasteOptions {
@@ -14,6 +15,8 @@ export interface PasteOptions {
   readonly profileId?: string;
   readonly expiresIn?: string;
   readonly agent?: string;
+  /** `paste-api-key --ref env:NAME` (or `file:<provider>:<id>`, `exec:<provider>:<id>`): store a SecretRef, read no secret. */
+  readonly ref?: string;
 }
 
 /** `openclaw models auth paste-token`: a token from stdin or a hidden prompt, stored as `type: token`. */
@@ -38,6 +41,12 @@ export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<num
   try {
     const provider = knownProvider(cli, opts.provider);
     refuseForeignProfilePrefix(cli.ctx.catalog, provider, opts.profileId);
+    if (opts.ref !== undefined) {
+      const ref = parseRefFlag(opts.ref);
+      if (!ref) fail("bad_secret_ref", `"${opts.ref}" is not a SecretRef.`, "Use --ref env:NAME (an upper-case variable name), file:<provider>:<json-pointer> or exec:<provider>:<id>.");
+      await saveCredential(cli, { provider, type: "api_key", secret: "", ref, profileId: opts.profileId });
+      return EXIT.ok;
+    }
     const name = cli.ctx.catalog.providers.get(provider)?.name ?? provider;
     const secret = await readSecret(io, `Paste the ${name} API key`);
     // Values that are certainly wrong (a setup-token, another provider's key) are refused first.

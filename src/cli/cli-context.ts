@@ -4,6 +4,7 @@ import type { AuthProfilesFile } from "../auth/profiles.js";
 import { CredentialResolver } from "../auth/resolver.js";
 import type { CooldownStore } from "../auth/cooldowns.js";
 import { envCredentials } from "../auth/env-keys.js";
+import { resolveSecretRef, secretProvidersOf, type SecretRef, type SecretRefResult } from "../auth/secret-ref.js";
 import type { CliIo } from "./io.js";
 import { selectAgent } from "./agent.js";
 import { openCooldownSource } from "./cooldown-source.js";
@@ -53,6 +54,15 @@ export function envSecrets(ctx: LoadedContext): string[] {
   return out;
 }
 
+/** Resolves SecretRefs against the command's env and config; every resolved secret is redacted from output. */
+export function secretRefsFor(io: CliIo, ctx: LoadedContext): (ref: SecretRef) => SecretRefResult {
+  return (ref) => {
+    const r = resolveSecretRef(ref, { env: ctx.env.values, providers: secretProvidersOf(ctx.loaded.config) });
+    if (r.ok) io.rememberSecrets([r.value]);
+    return r;
+  };
+}
+
 /**
  * Loads context for a command: config (a bad one throws a one-line `UserFacingError`), env,
  * catalog, the selected agent and a resolver. Every secret it sees is registered with `io` so no
@@ -81,6 +91,7 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     env: ctx.env.values,
     cooldowns: source.cooldowns,
     clock: io.clock,
+    secretRefs: secretRefsFor(io, ctx),
   });
   return {
     io,

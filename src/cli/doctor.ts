@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
 import { loadContext, type LoadedContext } from "../config/context.js";
 import { configPath as configPathOf, stateDir as stateDirOf, stateEnvFile, agentDir, authProfilesPath, sessionStateDir } from "../config/paths.js";
@@ -17,7 +18,7 @@ import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
 import type { CliIo } from "./io.js";
-import { envSecrets, secretsOf } from "./cli-context.js";
+import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
 import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
@@ -33,7 +34,7 @@ export interface DoctorOptions {
 
 /** One thing doctor checked. `ok` and `fixed` are healthy; `warn` and `error` make it exit 1. */
 export interface Finding {
-  readonly check: "config" | "modes" | "credentials" | "expiry" | "model" | "missing-auth" | "env" | "channels" | "session-store";
+  readonly check: "config" | "modes" | "credentials" | "credential-store" | "expiry" | "model" | "missing-auth" | "env" | "channels" | "session-store";
   readonly severity: "ok" | "fixed" | "warn" | "error";
   readonly message: string;
   readonly fix?: string;
@@ -218,6 +219,24 @@ async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
 }
 
 /**
+ * Which credential store an agent uses, and why. `--fix` never converts one layout into the other:
+ * with both a JSON file and an OpenClaw 2026.9 SQLite store present, it only explains the choice.
+ */
+function storeFindings(agentId: string, layout: CredentialLayout): Finding[] {
+  const summary = summarizeLayout(layout);
+  const out: Finding[] = [{ check: "credential-store", severity: "ok", message: `agent ${agentId}: ${summary.text}` }];
+  if (summary.ignoredFile !== undefined) {
+    out.push({
+      check: "credential-store",
+      severity: "warn",
+      message: `agent ${agentId}: ${summary.ignoredFile} is ignored: OpenClaw 2026.9's SQLite store holds this agent's credentials (OpenClaw does not read the retired file either)`,
+      fix: "import it into SQLite with OpenClaw's own `openclaw doctor --fix` (it keeps a backup), or move the file out of the state directory if its profiles are stale; this doctor never migrates it",
+    });
+  }
+  return out;
+}
+
+/**
  * `openclaw doctor`: config validity, private file modes (`--fix` repairs them), unreadable or
  * expired credentials, missing credentials for each agent's default model, provider keys only a
  * login shell can see, keys refused from `./.env`, channels nobody may use, and whether the session
@@ -239,12 +258,13 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   const agents = [...new Set([...agentIds(config), ...agentDirsOnDisk(ctx.stateDir)])];
   for (const agentId of agents) {
     try {
+      findings.push(...storeFindings(agentId, store.layout(agentId)));
       const file = store.read(agentId);
       io.rememberSecrets(secretsOf(file));
       files.set(agentId, file);
     } catch (err) {
       if (!(err instanceof UserFacingError)) throw err;
-      findings.push({ check: "credentials", severity: "error", message: err.detail.message, fix: `repair or remove ${store.pathFor(agentId)}` });
+      findings.push({ check: "credentials", severity: "error", message: err.detail.message, fix: "repair or remove the file named above" });
       files.set(agentId, { profiles: {} });
     }
   }
@@ -276,6 +296,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       env: ctx.env.values,
       cooldowns: source.cooldowns,
       clock: io.clock,
+      secretRefs: secretRefsFor(io, ctx),
     });
     for (const agentId of agentIds(config)) {
       const ref = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;

@@ -122,6 +122,8 @@ export function renderText(r: StatusReport, now: number): string[] {
       ["Config", r.configExists ? r.configPath : `${r.configPath} (not found, using defaults)`],
       ["Agent", r.agentId],
       ["Agent dir", r.agentDir],
+      ["Auth store", r.authStore.text],
+      ...(r.authStore.ignoredFile ? [["", `ignored: ${r.authStore.ignoredFile} (see \`openclaw doctor\`)`]] : []),
       ["Default", `${r.defaultModel.ref} (${r.defaultModel.source}${deprecated}${notInCatalog})`],
       ["Fallbacks", r.fallbacks.length ? r.fallbacks.join(", ") : "none"],
       ...(aliasLines.length ? aliasLines.map((l, i) => [i === 0 ? "Aliases" : "", l]) : [["Aliases", "none"]]),

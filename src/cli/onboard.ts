@@ -21,6 +21,33 @@ export interface OnboardOptions {
   readonly tokenExpiresIn?: string;
   readonly model?: string;
   readonly agent?: string;
+  /** `ref`: store an env SecretRef (ANTHROPIC_API_KEY / ANTHROPIC_OAUTH_TOKEN) instead of the secret, as OpenClaw's onboard does. */
+  readonly secretInputMode?: "plaintext" | "ref";
+}
+
+/** The env variable a ref-mode credential points at. */
+const REF_VARIABLE = { api_key: "ANTHROPIC_API_KEY", token: "ANTHROPIC_OAUTH_TOKEN" } as const;
+
+/**
+ * Ref mode: stores `{ source: "env", provider: "default", id: <variable> }` after checking, as
+ * OpenClaw's preflight does, that the variable holds a value now. No secret is read or stored.
+ */
+async function saveReference(cli: CliContext, type: "api_key" | "token", opts: OnboardOptions, ttl: number | undefined): Promise<void> {
+  const variable = REF_VARIABLE[type];
+  if (opts.anthropicApiKey !== undefined || opts.token !== undefined || opts.tokenStdin) {
+    fail("onboard_ref_inline", `--secret-input-mode ref reads the credential from ${variable}; do not pass it inline.`);
+  }
+  if (!cli.ctx.env.values[variable]?.trim()) {
+    fail("onboard_ref_unset", `${variable} is not set, so a reference to it would not resolve; nothing was stored.`, `Set ${variable} (e.g. in ~/.openclaw/.env), then run onboard again.`);
+  }
+  await saveCredential(cli, {
+    provider: "anthropic",
+    type,
+    secret: "",
+    ref: { source: "env", provider: "default", id: variable },
+    profileId: opts.profileId,
+    expires: ttl === undefined || type === "api_key" ? undefined : cli.io.clock() + ttl,
+  });
 }
 
 const SCRIPT_USAGE =
@@ -50,6 +77,13 @@ function checkCommonFlags(cli: CliContext, opts: OnboardOptions): { model?: Reso
 async function nonInteractive(io: CliIo, cli: CliContext, opts: OnboardOptions): Promise<number> {
   const choice = opts.authChoice ?? (opts.anthropicApiKey !== undefined ? "apiKey" : opts.token !== undefined ? "token" : undefined);
   if (!choice) fail("onboard_no_choice", "--non-interactive needs --auth-choice apiKey or token.", SCRIPT_USAGE);
+  if (opts.secretInputMode === "ref") {
+    const { model, ttl } = checkCommonFlags(cli, opts);
+    await saveReference(cli, choice === "apiKey" ? "api_key" : "token", opts, ttl);
+    if (model) await setDefaultModel(cli, model);
+    io.out(`Next: openclaw models status${cli.agentFlag}`);
+    return EXIT.ok;
+  }
   const given = choice === "apiKey" ? opts.anthropicApiKey : opts.token;
   if (choice === "apiKey" && opts.token !== undefined) fail("onboard_flag_mismatch", "--token goes with --auth-choice token; an API key goes in --anthropic-api-key.");
   if (choice === "token" && opts.anthropicApiKey !== undefined) fail("onboard_flag_mismatch", "--anthropic-api-key goes with --auth-choice apiKey; a setup-token goes in --token.");
@@ -97,27 +131,30 @@ async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Pr
     choice = picked as "apiKey" | "token";
   }
   const type = choice === "apiKey" ? "api_key" : "token";
-  const answer = await p.password({
-    message: choice === "apiKey" ? "Paste the Anthropic API key" : "Paste the setup-token (sk-ant-oat01-…)",
-    validate: (value) => {
-      try {
-        checkCredentialShape("anthropic", type, normalizeSecret(value ?? ""));
-        return undefined;
-      } catch (err) {
-        return err instanceof UserFacingError ? err.detail.message : "Not a valid value.";
-      }
-    },
-    ...common,
-  });
-  if (p.isCancel(answer)) cancelled();
-  io.rememberSecrets([answer as string]);
-  await saveCredential(cli, {
-    provider: "anthropic",
-    type,
-    secret: normalizeSecret(answer as string),
-    profileId: opts.profileId,
-    expires: ttl === undefined || type === "api_key" ? undefined : io.clock() + ttl,
-  });
+  if (opts.secretInputMode === "ref") await saveReference(cli, type, opts, ttl);
+  else {
+    const answer = await p.password({
+      message: choice === "apiKey" ? "Paste the Anthropic API key" : "Paste the setup-token (sk-ant-oat01-…)",
+      validate: (value) => {
+        try {
+          checkCredentialShape("anthropic", type, normalizeSecret(value ?? ""));
+          return undefined;
+        } catch (err) {
+          return err instanceof UserFacingError ? err.detail.message : "Not a valid value.";
+        }
+      },
+      ...common,
+    });
+    if (p.isCancel(answer)) cancelled();
+    io.rememberSecrets([answer as string]);
+    await saveCredential(cli, {
+      provider: "anthropic",
+      type,
+      secret: normalizeSecret(answer as string),
+      profileId: opts.profileId,
+      expires: ttl === undefined || type === "api_key" ? undefined : io.clock() + ttl,
+    });
+  }
 
   if (model) await setDefaultModel(cli, model);
   else {

@@ -99,6 +99,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .description("Store an API key (stdin when piped, else a hidden prompt).")
     .requiredOption("--provider <id>", "provider the key is for")
     .option("--profile-id <id>", "profile id (default <provider>:manual)")
+    .option("--ref <ref>", "store a SecretRef instead of the key: env:NAME, file:<provider>:<id> or exec:<provider>:<id>")
     .addOption(agentOption())
     .action(act(async () => (await import("./auth-paste.js")).runPasteApiKey));
 
@@ -160,6 +161,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .option("--profile-id <id>", "profile id (default anthropic:manual)")
     .option("--token-expires-in <duration>", "record a token expiry, e.g. 365d")
     .option("--model <ref>", "also write agents.defaults.model (alias or provider/model)")
+    .addOption(new Option("--secret-input-mode <mode>", "ref: store a reference to ANTHROPIC_API_KEY / ANTHROPIC_OAUTH_TOKEN instead of the secret").choices(["plaintext", "ref"]))
     .option("--accept-risk", "accepted for compatibility with OpenClaw scripts")
     .addOption(agentOption())
     .action(act(async () => (await import("./onboard.js")).runOnboard));

@@ -1,7 +1,8 @@
 import { normalizeProfile, type CredentialType, type RawAuthProfile } from "../auth/profiles.js";
 import { maskSecret } from "../util/mask.js";
+import { describeRef, type SecretRef } from "../auth/secret-ref.js";
 import { closestMatches } from "../util/closest.js";
-import type { CliContext } from "./cli-context.js";
+import { secretRefsFor, type CliContext } from "./cli-context.js";
 import { assertConfigWritable, isRawObject, objectAt, updateConfigFile } from "../config/write.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { fail } from "./errors.js";
@@ -11,7 +12,10 @@ import { expiryText } from "./format.js";
 export interface NewCredential {
   readonly provider: string;
   readonly type: Exclude<CredentialType, "oauth">;
+  /** The secret itself, or empty when `ref` says where it is kept. */
   readonly secret: string;
+  /** A SecretRef stored instead of the secret (`keyRef`/`tokenRef`), so no secret enters the store. */
+  readonly ref?: SecretRef | undefined;
   readonly profileId?: string | undefined;
   /** Epoch ms. */
   readonly expires?: number | undefined;
@@ -47,13 +51,13 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
   const { io, ctx, agentId } = cli;
   io.rememberSecrets([cred.secret]);
   const provider = knownProvider(cli, cred.provider);
-  checkCredentialShape(provider, cred.type, cred.secret);
+  if (cred.ref === undefined) checkCredentialShape(provider, cred.type, cred.secret);
   const profileId = checkProfileId(cred.profileId ?? `${provider}:manual`);
 
   const profile: RawAuthProfile = {
     type: cred.type,
     provider,
-    ...(cred.type === "token" ? { token: cred.secret } : { key: cred.secret }),
+    ...(cred.ref !== undefined ? { [cred.type === "token" ? "tokenRef" : "keyRef"]: cred.ref } : cred.type === "token" ? { token: cred.secret } : { key: cred.secret }),
     ...(cred.expires !== undefined ? { expires: cred.expires } : {}),
   };
   assertConfigWritable(ctx.loaded.path, ctx.stateDir);
@@ -86,7 +90,12 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
 
   io.out(`Auth profile: ${profileId} (${provider}/${cred.type})`);
   const expiry = cred.expires === undefined ? "no expiry" : `expires ${new Date(cred.expires).toISOString()} (${expiryText(cred.expires, io.clock())})`;
-  io.out(`Stored ${maskSecret(cred.secret)} in ${cli.store.pathFor(agentId)} · ${expiry}`);
+  const what = cred.ref !== undefined ? `a reference to ${describeRef(cred.ref)} (the secret itself is not stored)` : maskSecret(cred.secret);
+  io.out(`Stored ${what} in ${cli.store.pathFor(agentId)} · ${expiry}`);
+  if (cred.ref !== undefined) {
+    const r = secretRefsFor(io, ctx)(cred.ref);
+    if (!r.ok) io.err(`note: ${describeRef(cred.ref)} cannot be resolved now (${r.why}); the profile stays unusable (unresolved_ref) until it can.`);
+  }
 
   const order = cli.profiles(agentId).order?.[provider] ?? ctx.loaded.config.auth?.order?.[provider];
   if (order && !order.includes(profileId)) {

@@ -1,4 +1,5 @@
 import { listProfiles, type CredentialType } from "../auth/profiles.js";
+import { summarizeLayout, type LayoutSummary } from "../auth/layout.js";
 import type { Candidate, Resolution, SkipReason } from "../auth/resolver.js";
 import { envCredentials } from "../auth/env-keys.js";
 import { EXPIRING_WINDOW_MS, formatDuration, healthOf, type Health } from "../auth/health.js";
@@ -86,6 +87,8 @@ export interface StatusReport {
   readonly agentId: string;
   readonly agentDir: string;
   readonly authFile: string;
+  /** Which credential store is in use (legacy JSON file or OpenClaw 2026.9's SQLite) and where. */
+  readonly authStore: LayoutSummary;
   readonly defaultModel: {
     readonly ref: string;
     readonly configured: string;
@@ -132,6 +135,7 @@ const REASON_TEXT: Record<SkipReason, string> = {
   provider_mismatch: "belongs to another provider",
   disabled: "disabled in the config",
   missing_credential: "no secret stored",
+  unresolved_ref: "its SecretRef could not be resolved",
   expired: "expired",
   incompatible: "refused for API requests",
   cooldown: "cooling down",
@@ -144,6 +148,7 @@ export function reasonDetail(c: Candidate, now: number): string {
   if (!c.reason) return "usable";
   if (c.reason === "expired" && c.expires !== undefined) return `expired ${formatDuration(now - c.expires)} ago`;
   if (c.reason === "provider_mismatch") return `belongs to ${c.provider}`;
+  if (c.reason === "unresolved_ref") return c.masked.replace(/^\((.*)\)$/, "$1");
   if (c.reason === "cooldown" && c.cooldown) {
     const on = c.cooldown.model ? ` on ${c.cooldown.model}` : "";
     return `cooling down ${formatDuration(c.cooldown.until - now)} after ${c.cooldown.reason}${on}`;
@@ -294,6 +299,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
     agentId,
     agentDir: agentDir(ctx.stateDir, agentId),
     authFile: cli.store.pathFor(agentId),
+    authStore: summarizeLayout(cli.store.layout(agentId)),
     defaultModel: {
       ref: primaryRef,
       configured,

@@ -2,6 +2,7 @@ import { LiveConfig } from "./live-config.js";
 import { loadEnv } from "../config/env.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
 import { CredentialResolver } from "../auth/resolver.js";
+import { resolveSecretRef, secretProvidersOf } from "../auth/secret-ref.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { GatewayServices } from "./types.js";
 import { systemClock, type Clock } from "../util/clock.js";
@@ -51,6 +52,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
           env: currentEnv(),
           cooldowns: opts.sessions.cooldowns,
           clock,
+          secretRefs: (ref) => resolveSecretRef(ref, { env: currentEnv(), providers: secretProvidersOf(live.get().config) }),
         });
         resolverFor = v;
       }

@@ -76,6 +76,7 @@ const NOT_CALLED: Partial<Record<SkipReason, ProbeStatus>> = {
   provider_mismatch: "unknown",
   disabled: "unknown",
   missing_credential: "auth",
+  unresolved_ref: "auth",
   expired: "auth",
 };
 

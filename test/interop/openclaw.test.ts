@@ -1,0 +1,153 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
+import { findOpenClaw, runOpenClaw, startOpenClawWriter, type OpenClawRun } from "./openclaw-runtime.js";
+
+// Both CLIs on one state directory, against the published OpenClaw release (see openclaw-runtime.ts).
+const install = findOpenClaw();
+const inCi = process.env.CI === "true" || process.env.CI === "1";
+if (!install.ok && !inCi) console.warn(`interop test skipped: ${install.why}`);
+
+const KEY = (tag: string) => `sk-ant-api03-${tag}${"k".repeat(70)}Ab12`;
+const TOKEN = "sk-ant-oat01-" + "T".repeat(80) + "Zz99";
+const SECRETS = [KEY("oc"), KEY("late"), KEY("ours"), TOKEN];
+
+let root = "";
+let state = "";
+const seen: string[] = [];
+
+function openclaw(args: readonly string[], input = ""): OpenClawRun {
+  if (!install.ok) throw new Error(install.why);
+  const r = runOpenClaw(install, root, state, args, input);
+  seen.push(r.stdout, r.stderr);
+  return r;
+}
+
+function ours(args: string[], input = "") {
+  const r = runCli(args, { stateDir: state, input });
+  seen.push(r.stdout, r.stderr);
+  return r;
+}
+
+/** OpenClaw still works on the state: an auth command succeeds, with no migration demand. */
+function openclawProfiles(): string[] {
+  const r = openclaw(["models", "auth", "list", "--json"]);
+  expect(r.stderr + r.stdout).not.toMatch(/migration|doctor --fix/i);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { profiles: { id: string }[] }).profiles.map((p) => p.id);
+}
+
+function openclawOrder(): string[] {
+  const r = openclaw(["models", "auth", "order", "get", "--provider", "anthropic", "--json"]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { order: string[] }).order;
+}
+
+function oursProfiles(): string[] {
+  const r = ours(["models", "auth", "list", "--json"]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { profiles: { id: string }[] }).profiles.map((p) => p.id);
+}
+
+/** No `auth-profiles.json` anywhere: OpenClaw 2026.9 demands a migration when one appears. */
+function expectNoJsonStore(): void {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.startsWith("auth-profiles.json") || e.name === "auth-state.json") found.push(p);
+    }
+  };
+  walk(state);
+  expect(found).toEqual([]);
+}
+
+describe.skipIf(!install.ok && !inCi)(`one state directory shared with OpenClaw ${install.ok ? "2026.9.6" : "(missing)"}`, { timeout: 600_000 }, () => {
+  beforeAll(() => {
+    if (!install.ok) throw new Error(`CI must run the interop test: ${install.why}`);
+    requireBuild();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-interop-"));
+    state = path.join(root, ".openclaw");
+  });
+
+  afterAll(() => {
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("OpenClaw writes, ours reads: profiles, order and a gateway pin", () => {
+    expect(openclaw(["models", "auth", "paste-api-key", "--provider", "anthropic"], `${KEY("oc")}\n`).code).toBe(0);
+    expect(openclaw(["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:work", "--expires-in", "30d"], `${TOKEN}\n`).code).toBe(0);
+    expect(openclaw(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "anthropic:manual"]).code).toBe(0);
+
+    expect(oursProfiles().sort()).toEqual(["anthropic:manual", "anthropic:work"]);
+    const order = ours(["models", "auth", "order", "get", "--provider", "anthropic", "--json"]);
+    expect(JSON.parse(order.stdout)).toMatchObject({ order: ["anthropic:work", "anthropic:manual"], applies: "agent", next: "anthropic:work" });
+    const check = ours(["models", "status", "--check"]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const status = JSON.parse(ours(["models", "status", "--json"]).stdout);
+    expect(status.authStore).toMatchObject({ layout: "sqlite", shared: path.join(state, "state", "openclaw.sqlite"), sharedLocation: "state-db" });
+    const doctor = ours(["doctor"]);
+    expect(doctor.stdout).toContain(`agent main: OpenClaw 2026.9 SQLite: shared ${path.join(state, "state", "openclaw.sqlite")}`);
+
+    const gw = ours(["gateway"], "/model sonnet@anthropic:manual\n/model status\n");
+    expect(gw.stdout).not.toContain("Unknown profile");
+    expect(gw.stdout).toMatch(/anthropic:manual.*pinned/);
+    expectNoJsonStore();
+  });
+
+  it("the running gateway uses a profile OpenClaw adds, without a restart", async () => {
+    const gw = new GatewayProcess(state, { HOME: root });
+    try {
+      await gw.send("/model status", /Agent: main/);
+      expect(openclaw(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:late"], `${KEY("late")}\n`).code).toBe(0);
+      const out = await gw.send("/model sonnet@anthropic:late", /anthropic:late/);
+      expect(out).not.toContain("Unknown profile");
+      const status = await gw.send("/model status", /Agent: main/);
+      expect(status).toMatch(/anthropic:late.*pinned/);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it("ours writes, OpenClaw reads: paste, order and logout, and OpenClaw keeps working after each", () => {
+    const paste = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ours"], `${KEY("ours")}\n`);
+    expect(paste.code, paste.stderr).toBe(0);
+    const ref = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ref", "--ref", "env:INTEROP_ANTHROPIC_KEY"]);
+    expect(ref.code, ref.stderr).toBe(0);
+    expectNoJsonStore();
+    expect(openclawProfiles()).toEqual(expect.arrayContaining(["anthropic:ours", "anthropic:ref"]));
+
+    const set = ours(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:ours", "anthropic:work"]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(openclawOrder()).toEqual(["anthropic:ours", "anthropic:work"]);
+
+    const logout = ours(["models", "auth", "logout", "anthropic:work", "--yes"]);
+    expect(logout.code, logout.stderr).toBe(0);
+    expectNoJsonStore();
+    expect(openclawProfiles().sort()).toEqual(["anthropic:late", "anthropic:manual", "anthropic:ours", "anthropic:ref"]);
+    expect(openclawOrder()).toEqual(["anthropic:ours"]);
+  });
+
+  it("two writers, 50 writes each, lose no profile", async () => {
+    if (!install.ok) throw new Error(install.why);
+    const theirs = startOpenClawWriter(install, root, state, { prefix: "race", count: 50, pauseMs: 150 });
+    for (let i = 0; i < 50; i++) {
+      const r = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", `anthropic:mine${i}`], `${KEY(`m${String(i).padStart(3, "0")}`)}\n`);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const done = await theirs;
+    expect(done.code, done.stderr).toBe(0);
+
+    const expected = ["anthropic:late", "anthropic:manual", "anthropic:ours", "anthropic:ref", ...Array.from({ length: 50 }, (_, i) => [`anthropic:mine${i}`, `anthropic:race${i}`]).flat()].sort();
+    expect(oursProfiles().sort()).toEqual(expected);
+    expect(openclawProfiles().sort()).toEqual(expected);
+    expectNoJsonStore();
+  });
+
+  it("no secret appears whole in any output of either CLI", () => {
+    for (const secret of SECRETS) for (const text of seen) expect(text.includes(secret)).toBe(false);
+  });
+});
