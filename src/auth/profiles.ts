@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Credential kinds, strongest first when nothing else orders them. */
 export const CREDENTIAL_TYPES = ["oauth", "token", "api_key"] as const;

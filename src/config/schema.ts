@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Every object is loose: an existing OpenClaw config has many keys we do not use, and we must keep
 // them when we write the file back.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { CredentialState } from "../auth/cooldowns.js";
 
 const cooldownEntry = z.object({
