@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../util/zod-messages.js";
 
 /** Credential kinds, strongest first when nothing else orders them. */
 export const CREDENTIAL_TYPES = ["oauth", "token", "api_key"] as const;
@@ -7,23 +8,23 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 // OpenClaw's files say `mode` where we say `type`, and `apiKey` where we say `key`; unknown fields
 // (lastGood, usageStats, labels…) are kept so a write never loses what another tool stored.
 const rawProfile = z.looseObject({
-  type: z.enum(CREDENTIAL_TYPES).optional(),
-  mode: z.enum(CREDENTIAL_TYPES).optional(),
-  provider: z.string().min(1),
-  key: z.string().optional(),
-  apiKey: z.string().optional(),
-  token: z.string().optional(),
-  access: z.string().optional(),
-  refresh: z.string().optional(),
-  expires: z.number().optional(),
-  email: z.string().optional(),
+  type: z.optional(z.enum(CREDENTIAL_TYPES)),
+  mode: z.optional(z.enum(CREDENTIAL_TYPES)),
+  provider: z.string().check(z.minLength(1)),
+  key: z.optional(z.string()),
+  apiKey: z.optional(z.string()),
+  token: z.optional(z.string()),
+  access: z.optional(z.string()),
+  refresh: z.optional(z.string()),
+  expires: z.optional(z.number()),
+  email: z.optional(z.string()),
 });
 
 /** The on-disk shape of `auth-profiles.json`. */
 export const authProfilesFileSchema = z.looseObject({
-  version: z.number().int().optional(),
-  profiles: z.record(z.string(), rawProfile).default({}),
-  order: z.record(z.string(), z.array(z.string())).optional(),
+  version: z.optional(z.int()),
+  profiles: z._default(z.record(z.string(), rawProfile), {}),
+  order: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
 export type AuthProfilesFile = z.infer<typeof authProfilesFileSchema>;
