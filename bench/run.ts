@@ -1,6 +1,9 @@
-import type { Bench } from "./result.js";
+import os from "node:os";
+import type { Bench, BenchResult } from "./result.js";
 
-// Each area owns one module; `npm run bench` runs them in turn, one process, and prints a table.
+// Each area owns one module; `npm run bench` runs them in turn, one process, and prints a table of
+// ratios to same-run baselines. `npm run bench -- cli` runs the areas whose name contains "cli";
+// `--json` prints the figures as JSON for tools instead of the table.
 const modules: Record<string, () => Promise<{ default: Bench }>> = {
   "npm start": () => import("./npm-start.js"),
   "cli cold start": () => import("./cli-cold-start.js"),
@@ -12,16 +15,50 @@ const modules: Record<string, () => Promise<{ default: Bench }>> = {
   providers: () => import("./providers.js"),
 };
 
+/** Where and when the absolute figures were measured; they mean little without it. */
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown",
+    cores: cpus.length,
+    node: process.version,
+    loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)),
+  };
+}
+
 function format(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(2);
 }
 
-const only = process.argv.slice(2);
+function row(area: string, r: BenchResult): string {
+  const ratio = `${r.ratio.toFixed(2)}x`;
+  const target = r.target === undefined ? "" : `<= ${r.target.toFixed(1)}x ${r.ratio <= r.target ? "met" : "MISSED"}`;
+  const figures = `${format(r.value)} ${r.unit} vs ${format(r.baseline.value)} (${r.baseline.name})`;
+  return `${area.padEnd(15)} ${r.name.padEnd(66)} ${ratio.padStart(8)}  ${target.padEnd(15)} ${figures}\n`;
+}
+
+const json = process.argv.includes("--json");
+const only = process.argv.slice(2).filter((a) => a !== "--json");
+const startMachine = machine();
+const date = new Date().toISOString();
+const figures: Array<BenchResult & { area: string }> = [];
+if (!json) {
+  process.stdout.write(`ratio = our cost / the baseline's (time per operation, wall time or memory), both measured in this run\n`);
+  process.stdout.write(`${"area".padEnd(15)} ${"figure".padEnd(66)} ${"ratio".padStart(8)}  ${"target".padEnd(15)} absolute\n`);
+}
 for (const [area, load] of Object.entries(modules)) {
   if (only.length && !only.some((o) => area.includes(o))) continue;
   process.stderr.write(`running ${area}…\n`);
-  const results = await (await load()).default();
-  for (const r of results) {
-    process.stdout.write(`${area.padEnd(16)} ${r.name.padEnd(58)} ${format(r.value).padStart(12)} ${r.unit.padEnd(8)} ${r.target ?? ""}\n`);
+  for (const r of await (await load()).default()) {
+    figures.push({ area, ...r });
+    if (!json) process.stdout.write(row(area, r));
   }
+}
+const end = machine();
+if (json) {
+  process.stdout.write(`${JSON.stringify({ date, machine: { ...startMachine, loadAverageAtEnd: end.loadAverage }, figures }, null, 2)}\n`);
+} else {
+  process.stdout.write(
+    `machine: ${startMachine.cpu}, ${startMachine.cores} cores, Node ${startMachine.node}; 1-min load ${startMachine.loadAverage} at start, ${end.loadAverage} at end; ${date}\n`,
+  );
 }

@@ -1,5 +1,5 @@
-// Session store benchmarks. Run from dist/ (`npm run bench sessions`, or `node dist/bench/sessions.js`):
-// the RSS figure starts a child process that imports dist/src/sessions/open.js.
+// Session store benchmarks, each against bare better-sqlite3, ioredis or a Map. Run from dist/
+// (`npm run bench -- sessions`): the RSS figure starts a child process that imports dist/src/sessions/open.js.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { CachedSessionStore } from "../src/sessions/cached-store.js";
 import { SqliteSessionStore } from "../src/sessions/sqlite-store.js";
 import { findRedisServer, RedisServer } from "../test/sessions/redis-server.js";
-import type { BenchResult } from "./result.js";
+import { alternate, costFigure, rateFigure, syncRate, type BenchResult } from "./result.js";
 
 const PIN = { model: "anthropic/claude-sonnet-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:12345" } as const;
 
@@ -23,16 +23,6 @@ async function rate(ms: number, fn: (i: number) => Promise<unknown> | unknown, i
     }
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
-  return next / ((performance.now() - start) / 1000);
-}
-
-/** Like {@link rate} for a synchronous `fn`, without an await per call distorting the figure. */
-export function syncRate(ms: number, fn: (i: number) => unknown): number {
-  let next = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    for (let k = 0; k < 4096; k++) fn(next++);
-  }
   return next / ((performance.now() - start) / 1000);
 }
 
@@ -60,42 +50,89 @@ export function indexes(n: number, count: number): Uint32Array {
   return out;
 }
 
-async function sqlite(dir: string): Promise<BenchResult[]> {
-  const results: BenchResult[] = [];
-  const normal = SqliteSessionStore.open({ file: path.join(dir, "writes.sqlite"), pollIntervalMs: 0 });
-  const writes = await rate(2000, (i) => normal.update(`agent:main:telegram:direct:${i % 50_000}`, PIN, i));
-  await normal.close();
-  results.push({ name: "sqlite pin writes (WAL, synchronous=NORMAL)", value: writes, unit: "/s", target: ">= 5000/s" });
-  const full = SqliteSessionStore.open({ file: path.join(dir, "writes-full.sqlite"), pollIntervalMs: 0, durability: "full" });
-  const fullWrites = await rate(1000, (i) => full.update(`agent:main:telegram:direct:${i % 50_000}`, PIN, i));
-  await full.close();
-  results.push({ name: "sqlite pin writes (synchronous=FULL, for reference)", value: fullWrites, unit: "/s" });
+/** The sessions table as the store creates it, for the bare better-sqlite3 baseline. */
+const BARE_SCHEMA = `CREATE TABLE sessions (key TEXT PRIMARY KEY NOT NULL, model TEXT, profile_id TEXT, pin_source TEXT, set_by TEXT, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX sessions_updated_at ON sessions (updated_at, key);`;
 
+/** A bare better-sqlite3 upsert of the same row, with the store's pragmas: the floor a pin write sits on. */
+function bareUpsert(file: string, synchronous: "NORMAL" | "FULL") {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec(BARE_SCHEMA);
+  const upsert = db.prepare(
+    `INSERT INTO sessions (key, model, profile_id, pin_source, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET model = excluded.model, profile_id = excluded.profile_id,
+       pin_source = excluded.pin_source, set_by = excluded.set_by, updated_at = excluded.updated_at`,
+  );
+  return { write: (i: number) => upsert.run(`agent:main:telegram:direct:${i % 50_000}`, PIN.model, PIN.profileId, PIN.pinSource, PIN.setBy, i), close: () => db.close() };
+}
+
+async function pinWrites(dir: string, durability: "normal" | "full"): Promise<BenchResult> {
+  const store = SqliteSessionStore.open({ file: path.join(dir, `writes-${durability}.sqlite`), pollIntervalMs: 0, durability });
+  const bare = bareUpsert(path.join(dir, `bare-${durability}.sqlite`), durability === "full" ? "FULL" : "NORMAL");
+  try {
+    const rates = await alternate(
+      (ms) => rate(ms, (i) => store.update(`agent:main:telegram:direct:${i % 50_000}`, PIN, i)),
+      (ms) => rate(ms, bare.write),
+      5,
+      durability === "full" ? 200 : 400,
+    );
+    const sync = durability === "full" ? "FULL" : "NORMAL";
+    return rateFigure(`sqlite pin writes (WAL, synchronous=${sync})`, "/s", rates, `bare better-sqlite3 upsert, ${sync}`, durability === "full" ? undefined : 4);
+  } finally {
+    await store.close();
+    bare.close();
+  }
+}
+
+async function sqliteReads(dir: string): Promise<BenchResult[]> {
   const file = path.join(dir, "100k.sqlite");
   await fill(file, 100_000);
   const keys = Array.from({ length: 100_000 }, (_, i) => `agent:main:telegram:direct:${i}`);
   const order = indexes(100_000, 1 << 20);
+  const keyAt = (i: number) => keys[order[i & (order.length - 1)] ?? 0] ?? "";
   const all = new CachedSessionStore(SqliteSessionStore.open({ file }), { max: 100_000 });
   for (const k of keys) await all.get(k);
+  const plain = new Map(keys.map((k) => [k, all.peek(k)]));
   let hits = 0;
-  const peeks = syncRate(1000, (i) => {
-    if (all.peek(keys[order[i & (order.length - 1)] ?? 0] ?? "")) hits++;
-  });
+  const peeks = await alternate(
+    (ms) => syncRate(ms, (i) => (all.peek(keyAt(i)) ? hits++ : 0)),
+    (ms) => syncRate(ms, (i) => (plain.get(keyAt(i)) ? hits++ : 0)),
+  );
   await all.close();
   if (hits === 0) throw new Error("peek bench measured only misses");
-  results.push({ name: "cached reads: peek, 100,000 sessions, all cached", value: peeks, unit: "/s", target: ">= 500000/s" });
 
   const bounded = new CachedSessionStore(SqliteSessionStore.open({ file }));
-  const hot = await rate(1000, async (i) => {
-    const key = keys[order[i & (order.length - 1)] ?? 0] ?? "";
-    return bounded.peek(key) ?? (await bounded.get(key));
-  });
+  const db = new Database(file, { readonly: true });
+  const select = db.prepare("SELECT * FROM sessions WHERE key = ?");
+  const reads = await alternate(
+    (ms) => rate(ms, async (i) => bounded.peek(keyAt(i)) ?? (await bounded.get(keyAt(i)))),
+    (ms) => rate(ms, (i) => select.get(keyAt(i))),
+  );
   await bounded.close();
-  results.push({ name: "reads: peek ?? get, 100,000 sessions, cacheSize 10,000, random keys", value: hot, unit: "/s" });
-  return results;
+  db.close();
+  return [
+    rateFigure("cached reads: peek, 100,000 sessions, all cached", "/s", peeks, "Map.get of the same keys", 4),
+    rateFigure("reads: peek ?? get, 100,000 sessions, cacheSize 10,000", "/s", reads, "bare better-sqlite3 SELECT by key"),
+  ];
 }
 
-/** RSS of a separate process holding the gateway-style (cached, default size) store over 1,000,000 sessions. */
+/** RSS, after a GC, of a child process running `body` (an ES module body that sets `found`) after a GC. */
+function childRss(body: string): { rss: number; found: number } {
+  const script = `${body}
+    globalThis.gc?.();
+    process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, found }));`;
+  const child = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8", cwd: fileURLToPath(new URL(".", import.meta.url)) });
+  if (child.status !== 0) throw new Error(`rss child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as { rss: number; found: number };
+}
+
+/**
+ * RSS of a separate process holding the gateway-style (cached, default size) store over 1,000,000
+ * sessions after 200,000 random reads, against a process doing the same reads straight from the
+ * file with better-sqlite3.
+ */
 async function rssWithMillion(dir: string): Promise<BenchResult> {
   const stateDir = path.join(dir, "million");
   const file = path.join(stateDir, "state", "sessions.sqlite");
@@ -104,25 +141,24 @@ async function rssWithMillion(dir: string): Promise<BenchResult> {
   await fill(file, 1_000_000);
   process.stderr.write(`sessions bench: 1,000,000 rows inserted in ${Math.round(performance.now() - filling)} ms\n`);
   const openJs = pathToFileURL(fileURLToPath(new URL("../src/sessions/open.js", import.meta.url))).href;
-  const script = `
+  const nextKey = `x ^= x << 13; x ^= x >>> 17; x ^= x << 5; const key = "agent:main:telegram:direct:" + ((x >>> 0) % 1000000);`;
+  const ours = childRss(`
     const { openSessionStore } = await import(${JSON.stringify(openJs)});
     const store = await openSessionStore({ config: {}, stateDir: ${JSON.stringify(stateDir)} });
     let x = 88172645, found = 0;
-    for (let i = 0; i < 200000; i++) {
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-      const key = "agent:main:telegram:direct:" + ((x >>> 0) % 1000000);
-      if (store.peek(key) ?? (await store.get(key))) found++;
-    }
+    for (let i = 0; i < 200000; i++) { ${nextKey} if (store.peek(key) ?? (await store.get(key))) found++; }
     await store.list({ limit: 50 });
-    globalThis.gc?.();
-    process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, found }));
-    await store.close();
-  `;
-  const child = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8" });
-  if (child.status !== 0) throw new Error(`rss child failed: ${child.stderr}`);
-  const { rss, found } = JSON.parse(child.stdout) as { rss: number; found: number };
-  if (found < 190_000) throw new Error(`rss child found only ${found} sessions`);
-  return { name: "RSS, 1,000,000 sessions in SQLite, cached store open", value: rss / (1024 * 1024), unit: "MB", target: "<= 200 MB" };
+    await store.close();`);
+  const bare = childRss(`
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(${JSON.stringify(file)}, { readonly: true });
+    const select = db.prepare("SELECT * FROM sessions WHERE key = ?");
+    let x = 88172645, found = 0;
+    for (let i = 0; i < 200000; i++) { ${nextKey} if (select.get(key)) found++; }
+    db.close();`);
+  if (ours.found < 190_000 || bare.found < 190_000) throw new Error(`rss children found only ${ours.found} and ${bare.found} sessions`);
+  const mb = (n: number) => n / (1024 * 1024);
+  return costFigure("RSS, 1,000,000 sessions in SQLite, cached store open", "MB", { ours: mb(ours.rss), baseline: mb(bare.rss) }, "same reads with bare better-sqlite3", 3);
 }
 
 async function redis(): Promise<BenchResult[]> {
@@ -131,20 +167,37 @@ async function redis(): Promise<BenchResult[]> {
     return [];
   }
   const { RedisSessionStore } = await import("../src/sessions/redis-store.js");
+  const { Redis } = await import("ioredis");
   const server = await RedisServer.start();
   try {
     const store = await RedisSessionStore.open({ url: server.url, keyPrefix: "bench:" });
+    const bare = new Redis(server.url);
+    const value = JSON.stringify(PIN);
     try {
-      const serial = await rate(1500, (i) => store.update(`agent:main:telegram:direct:${i % 50_000}`, PIN, i));
-      const parallel = await rate(1500, (i) => store.update(`agent:main:telegram:direct:${i % 50_000}`, PIN, i), 32);
-      const reads = await rate(1500, (i) => store.get(`agent:main:telegram:direct:${i % 50_000}`), 32);
+      const key = (i: number) => `agent:main:telegram:direct:${i % 50_000}`;
+      const serial = await alternate(
+        (ms) => rate(ms, (i) => store.update(key(i), PIN, i)),
+        (ms) => rate(ms, (i) => bare.set(`bare:${key(i)}`, value)),
+        3,
+      );
+      const parallel = await alternate(
+        (ms) => rate(ms, (i) => store.update(key(i), PIN, i), 32),
+        (ms) => rate(ms, (i) => bare.set(`bare:${key(i)}`, value), 32),
+        3,
+      );
+      const reads = await alternate(
+        (ms) => rate(ms, (i) => store.get(key(i)), 32),
+        (ms) => rate(ms, (i) => bare.get(`bare:${key(i)}`), 32),
+        3,
+      );
       return [
-        { name: "redis pin writes (1 in flight)", value: serial, unit: "/s" },
-        { name: "redis pin writes (32 in flight)", value: parallel, unit: "/s", target: ">= 5000/s" },
-        { name: "redis uncached reads (32 in flight)", value: reads, unit: "/s" },
+        rateFigure("redis pin writes (1 in flight)", "/s", serial, "bare ioredis SET, 1 in flight"),
+        rateFigure("redis pin writes (32 in flight)", "/s", parallel, "bare ioredis SET, 32 in flight", 4),
+        rateFigure("redis uncached reads (32 in flight)", "/s", reads, "bare ioredis GET, 32 in flight"),
       ];
     } finally {
       await store.close();
+      bare.disconnect();
     }
   } finally {
     await server.cleanup();
@@ -155,12 +208,8 @@ async function redis(): Promise<BenchResult[]> {
 export default async function bench(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-bench-sessions-"));
   try {
-    return [...(await sqlite(dir)), await rssWithMillion(dir), ...(await redis())];
+    return [await pinWrites(dir, "normal"), await pinWrites(dir, "full"), ...(await sqliteReads(dir)), await rssWithMillion(dir), ...(await redis())];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const r of await bench()) process.stdout.write(`${r.name.padEnd(70)} ${Math.round(r.value).toLocaleString("en-US").padStart(12)} ${r.unit.padEnd(4)} ${r.target ?? ""}\n`);
 }

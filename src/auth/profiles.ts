@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../util/zod-messages.js";
 import { secretRefSchema, type SecretRef } from "./secret-ref.js";
 
 /** Credential kinds, strongest first when nothing else orders them. */
@@ -9,25 +10,25 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 // (lastGood, usageStats, labels…) are kept so a write never loses what another tool stored.
 /** One stored profile as written (OpenClaw's field names accepted); unknown fields are kept. */
 export const rawProfileSchema = z.looseObject({
-  type: z.enum(CREDENTIAL_TYPES).optional(),
-  mode: z.enum(CREDENTIAL_TYPES).optional(),
-  provider: z.string().min(1),
-  key: z.string().optional(),
-  apiKey: z.string().optional(),
-  token: z.string().optional(),
-  access: z.string().optional(),
-  refresh: z.string().optional(),
-  expires: z.number().optional(),
-  email: z.string().optional(),
-  keyRef: secretRefSchema.optional(),
-  tokenRef: secretRefSchema.optional(),
+  type: z.optional(z.enum(CREDENTIAL_TYPES)),
+  mode: z.optional(z.enum(CREDENTIAL_TYPES)),
+  provider: z.string().check(z.minLength(1)),
+  key: z.optional(z.string()),
+  apiKey: z.optional(z.string()),
+  token: z.optional(z.string()),
+  access: z.optional(z.string()),
+  refresh: z.optional(z.string()),
+  expires: z.optional(z.number()),
+  email: z.optional(z.string()),
+  keyRef: z.optional(secretRefSchema),
+  tokenRef: z.optional(secretRefSchema),
 });
 
 /** The on-disk shape of `auth-profiles.json`. */
 export const authProfilesFileSchema = z.looseObject({
-  version: z.number().int().optional(),
-  profiles: z.record(z.string(), rawProfileSchema).default({}),
-  order: z.record(z.string(), z.array(z.string())).optional(),
+  version: z.optional(z.int()),
+  profiles: z._default(z.record(z.string(), rawProfileSchema), {}),
+  order: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
 export type AuthProfilesFile = z.infer<typeof authProfilesFileSchema>;

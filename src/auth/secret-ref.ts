@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../util/zod-messages.js";
 
 /**
  * OpenClaw's SecretRef: where a profile's secret is kept instead of the store itself
@@ -10,7 +11,7 @@ import { z } from "zod";
  */
 export const secretRefSchema = z.looseObject({
   source: z.string(),
-  provider: z.string().default("default"),
+  provider: z._default(z.string(), "default"),
   id: z.string(),
 });
 export type SecretRef = z.infer<typeof secretRefSchema>;
@@ -18,16 +19,16 @@ export type SecretRef = z.infer<typeof secretRefSchema>;
 /** A provider entry of `secrets.providers.<alias>` (OpenClaw's names; unknown fields ignored). */
 export const secretProviderSchema = z.looseObject({
   source: z.enum(["env", "file", "exec"]),
-  path: z.string().optional(),
-  mode: z.enum(["json", "singleValue"]).optional(),
-  command: z.string().optional(),
-  args: z.array(z.string()).optional(),
-  passEnv: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  maxOutputBytes: z.number().int().positive().optional(),
-  jsonOnly: z.boolean().optional(),
-  allowlist: z.array(z.string()).optional(),
+  path: z.optional(z.string()),
+  mode: z.optional(z.enum(["json", "singleValue"])),
+  command: z.optional(z.string()),
+  args: z.optional(z.array(z.string())),
+  passEnv: z.optional(z.array(z.string())),
+  env: z.optional(z.record(z.string(), z.string())),
+  timeoutMs: z.optional(z.int().check(z.positive())),
+  maxOutputBytes: z.optional(z.int().check(z.positive())),
+  jsonOnly: z.optional(z.boolean()),
+  allowlist: z.optional(z.array(z.string())),
 });
 export type SecretProvider = z.infer<typeof secretProviderSchema>;
 

@@ -1,14 +1,8 @@
-import { createRequire } from "node:module";
-import type { Command as CommandType } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { packageVersion } from "../util/package-root.js";
 import type { CliIo } from "./io.js";
 import { errorJson, EXIT, reportError } from "./errors.js";
 import { closestMatches } from "../util/closest.js";
-
-// commander is CommonJS. Loading it with `require` skips the ESM wrapper and the export scan Node
-// runs on CommonJS modules imported from ESM: a few milliseconds on every start.
-const { Command, CommanderError, Option } = createRequire(import.meta.url)("commander") as typeof import("commander");
-type Command = CommandType;
 
 type Run = (io: CliIo, opts: Record<string, unknown>, args: string[]) => Promise<number>;
 

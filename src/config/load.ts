@@ -1,5 +1,5 @@
 import JSON5 from "json5";
-import type { z } from "zod";
+import type * as z from "zod";
 import { configSchema, type OpenClawConfig } from "./schema.js";
 import { readIfExists } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";

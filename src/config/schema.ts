@@ -1,138 +1,138 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../util/zod-messages.js";
 
 // Every object is loose: an existing OpenClaw config has many keys we do not use, and we must keep
 // them when we write the file back.
 
 const modelRefObject = z.looseObject({
-  primary: z.string().min(1).optional(),
-  fallbacks: z.array(z.string().min(1)).optional(),
+  primary: z.optional(z.string().check(z.minLength(1))),
+  fallbacks: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
 /** `agents.defaults.model`: a `provider/model` string or OpenClaw's `{ primary, fallbacks }`. */
-export const modelSetting = z.union([z.string().min(1), modelRefObject], {
+export const modelSetting = z.union([z.string().check(z.minLength(1)), modelRefObject], {
   message: 'expected a "provider/model" string or { primary, fallbacks }',
 });
 
-const modelPolicy = z.looseObject({ allow: z.array(z.string().min(1)).optional() });
+const modelPolicy = z.looseObject({ allow: z.optional(z.array(z.string().check(z.minLength(1)))) });
 
 const agentEntry = z.looseObject({
-  model: modelSetting.optional(),
-  modelPolicy: modelPolicy.optional(),
-  name: z.string().optional(),
+  model: z.optional(modelSetting),
+  modelPolicy: z.optional(modelPolicy),
+  name: z.optional(z.string()),
 });
 
 const agentsSection = z.looseObject({
-  defaults: z
-    .looseObject({
-      model: modelSetting.optional(),
-      models: z.record(z.string(), z.looseObject({ alias: z.string().min(1).optional() })).optional(),
-      modelPolicy: modelPolicy.optional(),
-      modelSelectionScope: z.enum(["session", "agent", "global"]).optional(),
-      systemAgent: z.looseObject({ agentId: z.string().min(1).optional() }).optional(),
+  defaults: z.optional(
+    z.looseObject({
+      model: z.optional(modelSetting),
+      models: z.optional(z.record(z.string(), z.looseObject({ alias: z.optional(z.string().check(z.minLength(1))) }))),
+      modelPolicy: z.optional(modelPolicy),
+      modelSelectionScope: z.optional(z.enum(["session", "agent", "global"])),
+      systemAgent: z.optional(z.looseObject({ agentId: z.optional(z.string().check(z.minLength(1))) })),
     })
-    .optional(),
-  entries: z.record(z.string(), agentEntry).optional(),
-  list: z
-    .array(agentEntry.extend({ id: z.string().min(1), default: z.boolean().optional() }))
-    .optional(),
+  ),
+  entries: z.optional(z.record(z.string(), agentEntry)),
+  list: z.optional(
+    z.array(z.extend(agentEntry, { id: z.string().check(z.minLength(1)), default: z.optional(z.boolean()) }))
+  ),
 });
 
 const providerModel = z.looseObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  alias: z.string().optional(),
-  contextWindow: z.number().int().positive().optional(),
-  maxTokens: z.number().int().positive().optional(),
+  id: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  alias: z.optional(z.string()),
+  contextWindow: z.optional(z.int().check(z.positive())),
+  maxTokens: z.optional(z.int().check(z.positive())),
 });
 
 const providerSection = z.looseObject({
-  baseUrl: z.url({ message: "expected a URL such as https://api.example.com" }).optional(),
-  api: z.string().optional(),
-  models: z.array(providerModel).optional(),
+  baseUrl: z.optional(z.url({ message: "expected a URL such as https://api.example.com" })),
+  api: z.optional(z.string()),
+  models: z.optional(z.array(providerModel)),
 });
 
 const authSection = z.looseObject({
-  profiles: z
-    .record(
+  profiles: z.optional(
+    z.record(
       z.string(),
       z.looseObject({
-        provider: z.string().min(1),
-        mode: z.enum(["api_key", "token", "oauth"]).optional(),
-        email: z.string().optional(),
-        disabled: z.boolean().optional(),
+        provider: z.string().check(z.minLength(1)),
+        mode: z.optional(z.enum(["api_key", "token", "oauth"])),
+        email: z.optional(z.string()),
+        disabled: z.optional(z.boolean()),
       }),
     )
-    .optional(),
-  order: z.record(z.string(), z.array(z.string())).optional(),
+  ),
+  order: z.optional(z.record(z.string(), z.array(z.string()))),
   /** The gateway's auth monitor: minutes between checks (default 30; 0 turns it off). */
-  monitor: z.looseObject({ intervalMinutes: z.number().min(0).optional() }).optional(),
+  monitor: z.optional(z.looseObject({ intervalMinutes: z.optional(z.number().check(z.gte(0))) })),
 });
 
 const sessionStore = z.union([
   // OpenClaw's meaning of a plain string: the path of the SQLite file.
-  z.string().min(1),
-  z.looseObject({ kind: z.literal("sqlite"), path: z.string().min(1).optional() }),
+  z.string().check(z.minLength(1)),
+  z.looseObject({ kind: z.literal("sqlite"), path: z.optional(z.string().check(z.minLength(1))) }),
   z.looseObject({
     kind: z.literal("redis"),
-    url: z.string().regex(/^rediss?:\/\//, "expected a redis:// or rediss:// URL"),
-    keyPrefix: z.string().optional(),
+    url: z.string().check(z.regex(/^rediss?:\/\//, "expected a redis:// or rediss:// URL")),
+    keyPrefix: z.optional(z.string()),
   }),
 ]);
 
 const telegram = z.looseObject({
-  enabled: z.boolean().optional(),
-  botToken: z.string().optional(),
-  apiRoot: z.url().optional(),
-  webhookUrl: z.url().optional(),
-  webhookSecret: z.string().optional(),
-  webhookPath: z.string().startsWith("/").optional(),
+  enabled: z.optional(z.boolean()),
+  botToken: z.optional(z.string()),
+  apiRoot: z.optional(z.url()),
+  webhookUrl: z.optional(z.url()),
+  webhookSecret: z.optional(z.string()),
+  webhookPath: z.optional(z.string().check(z.startsWith("/"))),
 });
 
 const discord = z.looseObject({
-  enabled: z.boolean().optional(),
-  token: z.string().optional(),
-  applicationId: z.string().optional(),
-  guildIds: z.array(z.string()).optional(),
-  apiBase: z.url().optional(),
-  slashCommand: z.looseObject({ ephemeral: z.boolean().optional() }).optional(),
-  interactions: z
-    .looseObject({
-      publicKey: z.string().regex(/^[0-9a-fA-F]{64}$/, "expected a 64-character hex Ed25519 public key").optional(),
-      path: z.string().startsWith("/").optional(),
+  enabled: z.optional(z.boolean()),
+  token: z.optional(z.string()),
+  applicationId: z.optional(z.string()),
+  guildIds: z.optional(z.array(z.string())),
+  apiBase: z.optional(z.url()),
+  slashCommand: z.optional(z.looseObject({ ephemeral: z.optional(z.boolean()) })),
+  interactions: z.optional(
+    z.looseObject({
+      publicKey: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "expected a 64-character hex Ed25519 public key"))),
+      path: z.optional(z.string().check(z.startsWith("/"))),
     })
-    .optional(),
+  ),
 });
 
 /** The schema of `openclaw.json`. One schema is the type, the validator and the error message. */
 export const configSchema = z.looseObject({
-  env: z
-    .looseObject({ vars: z.record(z.string(), z.string()).optional() })
-    .catchall(z.unknown())
-    .optional(),
-  agents: agentsSection.optional(),
-  auth: authSection.optional(),
-  models: z.looseObject({ providers: z.record(z.string(), providerSection).optional() }).optional(),
-  channels: z.looseObject({ telegram: telegram.optional(), discord: discord.optional() }).optional(),
-  commands: z
-    .looseObject({
-      allowFrom: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String))).optional(),
-      ownerAllowFrom: z.array(z.string()).optional(),
+  env: z.optional(
+    z.catchall(z.looseObject({ vars: z.optional(z.record(z.string(), z.string())) }), z.unknown())
+  ),
+  agents: z.optional(agentsSection),
+  auth: z.optional(authSection),
+  models: z.optional(z.looseObject({ providers: z.optional(z.record(z.string(), providerSection)) })),
+  channels: z.optional(z.looseObject({ telegram: z.optional(telegram), discord: z.optional(discord) })),
+  commands: z.optional(
+    z.looseObject({
+      allowFrom: z.optional(z.record(z.string(), z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String))))),
+      ownerAllowFrom: z.optional(z.array(z.string())),
     })
-    .optional(),
-  session: z
-    .looseObject({
-      store: sessionStore.optional(),
-      dmScope: z.enum(["main", "per-peer", "per-channel-peer"]).optional(),
-      cacheSize: z.number().int().positive().optional(),
+  ),
+  session: z.optional(
+    z.looseObject({
+      store: z.optional(sessionStore),
+      dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer"])),
+      cacheSize: z.optional(z.int().check(z.positive())),
     })
-    .optional(),
-  gateway: z
-    .looseObject({
-      port: z.number().int().min(0).max(65535).optional(),
-      bind: z.string().optional(),
-      metrics: z.looseObject({ token: z.string().min(1).optional() }).optional(),
+  ),
+  gateway: z.optional(
+    z.looseObject({
+      port: z.optional(z.int().check(z.gte(0), z.lte(65535))),
+      bind: z.optional(z.string()),
+      metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
     })
-    .optional(),
+  ),
 });
 
 /** A validated `openclaw.json`. */

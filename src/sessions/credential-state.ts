@@ -1,15 +1,16 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../util/zod-messages.js";
 import type { CredentialState } from "../auth/cooldowns.js";
 
 const cooldownEntry = z.object({
   credentialId: z.string(),
-  model: z.string().optional(),
+  model: z.optional(z.string()),
   reason: z.enum(["auth", "billing", "rate_limit", "incompatible"]),
   until: z.number(),
   errorCount: z.number(),
   lastFailureAt: z.number(),
 });
-const credentialState = z.object({ cooldowns: z.array(cooldownEntry), lastUsedAt: z.number().optional() });
+const credentialState = z.object({ cooldowns: z.array(cooldownEntry), lastUsedAt: z.optional(z.number()) });
 
 /**
  * Parses a stored credential state. Rows are written by us, but the backend is shared with other

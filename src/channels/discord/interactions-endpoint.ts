@@ -1,5 +1,5 @@
 import { DiscordAPIError, Routes, type APIInteractionResponse, type REST, type RESTPostAPIWebhookWithTokenJSONBody } from "discord.js";
-import { z } from "zod";
+import * as z from "zod";
 import { parseJsonBody, type HttpHandler, type HttpRequest } from "../../gateway/http-server.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import { systemClock, type Clock } from "../../util/clock.js";
