@@ -57,6 +57,8 @@ interface Scenario {
 const SCENARIOS: Record<string, () => Scenario> = {
   /** Nothing stored yet; `pbpaste` holds a setup-token, `key.txt` an API key. */
   fresh: () => ({ sb: sandbox(), inputs: { pbpaste: `${setupToken()}\n`, "key.txt": `${apiKey()}\n` } }),
+  /** The state dir is a path no one can create. */
+  unwritable: () => ({ sb: sandbox(), inputs: { "key.txt": `${apiKey()}\n` }, env: { OPENCLAW_STATE_DIR: "/proc/nope" } }),
   /** A config with a wrong type in it. */
   invalid: () => {
     const sb = sandbox();
