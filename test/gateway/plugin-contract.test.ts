@@ -112,6 +112,11 @@ describe("the auth monitor, a plugin in its own folder, on channels that were no
   it("is in Telegram's command menu", () => {
     expect(commandMenu(mon.host.commands()).commands).toContainEqual({ command: "auth", description: "Credential health (owners only); /auth check checks now" });
   });
+
+  it("is in /help, as every channel (the console too) shows it", async () => {
+    const help = await mon.host.handleCommand(toInvocation({ user: OWNER, channelId: CHANNEL }, "help", "", "text"), { maxLength: 4096, buttons: false, ephemeral: false });
+    expect(help?.text).toContain("/auth [check] — Credential health (owners only); /auth check checks now (owners only)");
+  });
 });
 
 describe("declarations are checked at start-up", () => {
