@@ -23,7 +23,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // Bundled CommonJS (dotenv, json5) calls `require` for Node built-ins, which ESM lacks.
+  // Bundled CommonJS (json5) calls `require` for Node built-ins, which ESM lacks.
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
   external: ["better-sqlite3", "discord.js", "grammy", "@grammyjs/*", "ioredis", "openai", "@anthropic-ai/sdk", "@clack/prompts"],
   logLevel: "warning",

@@ -1,4 +1,4 @@
-import { parse } from "dotenv";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { OpenClawConfig } from "./schema.js";
 import { readIfExists } from "../util/secure-fs.js";
@@ -26,6 +26,15 @@ const ASSIGNMENT = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/;
 /** A line that can only be the rest of a wrapped key: key characters and nothing else. */
 const KEY_TAIL = /^\s*[A-Za-z0-9_+/.:=-]+\s*$/;
 
+const load = createRequire(import.meta.url);
+let dotenvParse: ((text: string) => Record<string, string>) | undefined;
+
+/** dotenv's parser, loaded on first use: it pulls in `node:crypto`, and most starts have no `.env`. */
+function parse(text: string): Record<string, string> {
+  dotenvParse ??= (load("dotenv") as typeof import("dotenv")).parse;
+  return dotenvParse(text);
+}
+
 /**
  * Parses a `.env` file as dotenv does, except that a single-key variable whose unquoted value a
  * paste wrapped onto the next lines gets those lines back (joined with a line break, which
@@ -33,7 +42,8 @@ const KEY_TAIL = /^\s*[A-Za-z0-9_+/.:=-]+\s*$/;
  * leave half a key.
  */
 export function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = parse(text);
+  if (text.trim() === "") return {};
+  const values = parse(text);
   let current: string | undefined;
   for (const line of text.split(/\r?\n/)) {
     const m = ASSIGNMENT.exec(line);

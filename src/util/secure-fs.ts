@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import crypto from "node:crypto";
 import { fsFailure } from "./fs-failure.js";
 import { makeDirs, removeQuietly } from "./make-dirs.js";
 
@@ -20,6 +19,15 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
+ * A name part no other writer uses at the same moment. It need not be unguessable: the file is
+ * opened with `wx`, so a name that exists (or a planted link) fails the write instead of being
+ * followed. Not `node:crypto`, which would cost every CLI start a few milliseconds.
+ */
+function uniqueSuffix(): string {
+  return `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
  * Fails with the error a real write of `file` would meet, before anything is changed: a command
  * that writes two files checks the second first, so a failure leaves the first one untouched.
  * Directories it has to make for the check (only with `createDir`) are removed again.
@@ -27,7 +35,7 @@ export function ensurePrivateDir(dir: string): void {
 export function assertCanWrite(file: string, opts: { createDir: boolean }): void {
   const dir = path.dirname(file);
   const created = opts.createDir ? makeDirs(dir, DIR_MODE) : [];
-  const probe = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.probe`);
+  const probe = path.join(dir, `.${path.basename(file)}.${uniqueSuffix()}.probe`);
   try {
     fs.closeSync(fs.openSync(probe, "wx", FILE_MODE));
     fs.rmSync(probe, { force: true });
@@ -46,7 +54,7 @@ export function assertCanWrite(file: string, opts: { createDir: boolean }): void
 export function writeFileAtomic(file: string, data: string, opts: { privateDir?: boolean } = {}): void {
   const dir = path.dirname(file);
   if (opts.privateDir !== false) ensurePrivateDir(dir);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${uniqueSuffix()}.tmp`);
   let fd: number;
   try {
     fd = fs.openSync(tmp, "wx", FILE_MODE);
