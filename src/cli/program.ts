@@ -212,7 +212,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code = 0;
-  const sessions = argv[0] === "sessions" ? (await import("../sessions/cli.js")).registerSessionsCommands : undefined;
+  const sessions = argv[0] === "sessions" ? (await import("./sessions.js")).registerSessionsCommands : undefined;
   const program = buildProgram(io, (c) => (code = c), sessions);
   program.exitOverride();
   for (const cmd of allCommands(program)) cmd.exitOverride();

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { registerSessionsCommands } from "../../src/sessions/cli.js";
+import { registerSessionsCommands } from "../../src/cli/sessions.js";
 import { openSessionStore } from "../../src/sessions/open.js";
 import { requireBuild, runCli } from "../support/cli.js";
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
-import type { PeekableSessionStore } from "./cached-store.js";
-import type { SessionRecord } from "./types.js";
+import type { PeekableSessionStore } from "../sessions/cached-store.js";
+import type { SessionRecord } from "../sessions/types.js";
+import { columns } from "./format.js";
 
 /** What the `sessions` commands read from the process; injectable so tests run them in-process. */
 export interface SessionsCliOptions {
@@ -26,16 +27,10 @@ function profileColumn(r: SessionRecord): string {
   return r.pinSource === undefined ? r.profileId : `${r.profileId} (${r.pinSource})`;
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
-}
-
 async function withStore<T>(opts: SessionsCliOptions, fn: (store: PeekableSessionStore) => Promise<T>): Promise<T> {
   // Loaded on use: registering the commands costs the CLI nothing at start-up.
   const { loadContext } = await import("../config/context.js");
-  const { openSessionStore } = await import("./open.js");
+  const { openSessionStore } = await import("../sessions/open.js");
   const ctx = loadContext({ ...(opts.processEnv ? { processEnv: opts.processEnv } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const store = await openSessionStore({ config: ctx.loaded.config, stateDir: ctx.stateDir });
   try {
@@ -82,7 +77,7 @@ export function registerSessionsCommands(program: Command, opts: SessionsCliOpti
         return;
       }
       const rows = shown.map((r) => [r.key, r.model ?? "-", profileColumn(r), r.setBy ?? "-", new Date(r.updatedAt).toISOString()]);
-      write(table([["KEY", "MODEL", "PROFILE", "SET BY", "WHEN"], ...rows]));
+      write(`${columns([["KEY", "MODEL", "PROFILE", "SET BY", "WHEN"], ...rows]).join("\n")}\n`);
       if (truncated) write(`(first ${limit} shown; use --limit to see more)\n`);
     });
 
