@@ -96,12 +96,15 @@ export class SecretRedactor {
   }
 
   /**
-   * Masks every registered secret in `text`: a whole one (however split) becomes its usual mask
-   * (`sk-ant-a…Fq1x`), any other run of its pieces `[redacted]`. Then anything shaped like a key
-   * that was never registered is masked too.
+   * Masks anything shaped like a key, then every registered secret in `text`: a whole one (however
+   * split) becomes its usual mask (`sk-ant-a…Fq1x`), any other run of its pieces `[redacted]`.
    */
   redact(text: string): string {
-    return redactSecretShapes(this.masks.size === 0 ? text : this.redactKnown(text));
+    // Shapes first: a whole key is masked as one even when a few of its pieces also belong to
+    // another registered key (pieces that overlap the public prefix `sk-ant-api03-` can), which
+    // would otherwise cut it in two and leave its tail unmasked.
+    const shaped = redactSecretShapes(text);
+    return this.masks.size === 0 ? shaped : this.redactKnown(shaped);
   }
 
   private redactKnown(text: string): string {

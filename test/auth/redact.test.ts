@@ -22,6 +22,15 @@ describe("SecretRedactor", () => {
   const r = new SecretRedactor();
   r.register([key, opaque, "short", undefined, ""]);
 
+  it("masks a whole unregistered key as one, even when its first characters begin a registered key too", () => {
+    // Two keys whose random part starts alike share the pieces that overlap `sk-ant-api03-`.
+    const registered = `sk-ant-api03-Xf${random(88)}`;
+    const other = `sk-ant-api03-Xf${random(88)}`;
+    const own = new SecretRedactor();
+    own.register([registered]);
+    expect(own.redact(`Unknown provider "${other}".`)).toBe(`Unknown provider "${maskSecret(other)}".`);
+  });
+
   it("masks a whole registered key as usual", () => {
     expect(r.redact(`invalid x-api-key ${key}.`)).toBe(`invalid x-api-key ${maskSecret(key)}.`);
     expect(r.redact(`token=${opaque}`)).toBe(`token=${maskSecret(opaque)}`);
