@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { spawn } from "node:child_process";
+import { findOnPath } from "../util/find-on-path.js";
 import { maskSecret } from "../util/mask.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
@@ -19,21 +18,6 @@ export interface SetupTokenOptions {
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
 const TOKEN_CHARS = /^[A-Za-z0-9_-]+$/;
-
-/** The first executable called `name` on `PATH`, or undefined. */
-export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
-  for (const dir of (pathVar ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /**
  * Finds the `sk-ant-oat01-…` token in `claude setup-token` output. The terminal may have wrapped

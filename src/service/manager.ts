@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { runTool, type ToolResult } from "./run-tool.js";
 // One PATH lookup for the CLI; it lives with the first command that needed it.
-import { findOnPath } from "../cli/auth-setup-token.js";
+import { findOnPath } from "../util/find-on-path.js";
 import { LAUNCHD_LABEL, SYSTEMD_UNIT, launchdPlist, systemdUnit, type ServiceSpec } from "./unit-files.js";
 
 /** What the service manager says about the gateway's unit. */

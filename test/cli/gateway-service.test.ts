@@ -12,7 +12,7 @@ import { runCli } from "../../src/cli/program.js";
 import { createIo } from "../../src/cli/io.js";
 import { systemdUnit, launchdPlist } from "../../src/service/unit-files.js";
 import { runTool } from "../../src/service/run-tool.js";
-import { findOnPath } from "../../src/cli/auth-setup-token.js";
+import { findOnPath } from "../../src/util/find-on-path.js";
 import { fakeSystemctl, type FakeSystemctl } from "../fakes/service-manager.js";
 import { closeAfter, startGateway, stopGateways } from "../support/gateway-run.js";
 import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
