@@ -5,7 +5,8 @@ import { measureSlowness, SLOWNESS_ENV } from "./test/support/slowness.js";
 // right now (test/support/slowness.ts), so a busy machine makes the run slower, never red.
 const slowness = measureSlowness();
 // One line, so a slow run's report says how much room its limits had.
-if (slowness > 1) process.stderr.write(`test time limits ×${slowness} (this machine is busier than the quiet baseline)\n`);
+if (slowness > 1)
+  process.stderr.write(`test time limits ×${slowness} (this machine is busier than the quiet baseline)\n`);
 
 export default defineConfig({
   test: {

@@ -23,7 +23,10 @@ function makeState(): string {
   fs.mkdirSync(path.join(state, "agents", "main", "agent"), { recursive: true, mode: 0o700 });
   fs.writeFileSync(
     path.join(state, "openclaw.json"),
-    JSON.stringify({ agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } }, auth: { profiles: { "anthropic:manual": { provider: "anthropic", mode: "api_key" } } } }),
+    JSON.stringify({
+      agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } },
+      auth: { profiles: { "anthropic:manual": { provider: "anthropic", mode: "api_key" } } },
+    }),
     { mode: 0o600 },
   );
   const key = `sk-ant-api03-${"x".repeat(90)}`;
@@ -61,7 +64,8 @@ function timeGatewayAnswer(bin: string, env: NodeJS.ProcessEnv, cwd: string): Pr
       }
     });
     child.once("exit", (code) => {
-      if (!out.includes("Agent: main")) reject(new Error(`openclaw gateway exited ${String(code)} before answering: ${out}`));
+      if (!out.includes("Agent: main"))
+        reject(new Error(`openclaw gateway exited ${String(code)} before answering: ${out}`));
     });
   });
 }
@@ -91,7 +95,13 @@ export default async function bench(): Promise<BenchResult[]> {
     }
     const nodeMedian = percentile(node, 50);
     const results = COMMANDS.map((c, j) =>
-      costFigure(`openclaw ${c.args.join(" ")}, median of ${RUNS}`, "ms", { ours: percentile(times[j] ?? [], 50), baseline: nodeMedian }, "node -e 0", c.target),
+      costFigure(
+        `openclaw ${c.args.join(" ")}, median of ${RUNS}`,
+        "ms",
+        { ours: percentile(times[j] ?? [], 50), baseline: nodeMedian },
+        "node -e 0",
+        c.target,
+      ),
     );
 
     await timeGatewayAnswer(bin, env, root);
@@ -101,7 +111,15 @@ export default async function bench(): Promise<BenchResult[]> {
       gwNode.push(timeRun(floor, env, root));
       gateway.push(await timeGatewayAnswer(bin, env, root));
     }
-    results.push(costFigure(`openclaw gateway: start to first console answer, median of ${RUNS}`, "ms", { ours: percentile(gateway, 50), baseline: percentile(gwNode, 50) }, "node -e 0", 3.0));
+    results.push(
+      costFigure(
+        `openclaw gateway: start to first console answer, median of ${RUNS}`,
+        "ms",
+        { ours: percentile(gateway, 50), baseline: percentile(gwNode, 50) },
+        "node -e 0",
+        3.0,
+      ),
+    );
     return results;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -38,7 +38,11 @@ function statusRequest(privateKey: crypto.KeyObject, n: number): HttpRequest {
   return {
     method: "POST",
     path: PATH,
-    headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp },
+    headers: {
+      "content-type": "application/json",
+      "x-signature-ed25519": signature,
+      "x-signature-timestamp": timestamp,
+    },
     body: Buffer.from(body),
   };
 }
@@ -66,7 +70,10 @@ export default async function bench(): Promise<BenchResult[]> {
   });
   const http = new GatewayHttpServer(() => undefined);
   // HTTP interactions mode without a bot token: no REST call is made (nothing to register).
-  const channel = await startDiscord({ host: gateway.host, http, log: () => undefined, env: {} }, { commandsRefreshMs: 0 });
+  const channel = await startDiscord(
+    { host: gateway.host, http, log: () => undefined, env: {} },
+    { commandsRefreshMs: 0 },
+  );
   // Signing is Discord's cost, not ours: requests are signed up front and replayed in turn.
   const pool = Array.from({ length: 2000 }, (_, i) => statusRequest(privateKey, i));
   let next = 0;
@@ -74,13 +81,22 @@ export default async function bench(): Promise<BenchResult[]> {
     const req = pool[next++ % pool.length] as HttpRequest; // the index is taken modulo the length
     const res = await http.handle(req);
     const body = res.body as { type?: number } | undefined;
-    if (res.status !== 200 || body?.type !== 4) throw new Error(`bench: unexpected answer ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200 || body?.type !== 4)
+      throw new Error(`bench: unexpected answer ${res.status} ${JSON.stringify(res.body)}`);
   };
   const key = publicKeyFromHex(publicKeyHex);
   let v = 0;
   const verify = () => {
     const req = pool[v++ % pool.length] as HttpRequest;
-    if (!verifyInteraction(key, String(req.headers["x-signature-ed25519"]), String(req.headers["x-signature-timestamp"]), req.body, Date.now())) {
+    if (
+      !verifyInteraction(
+        key,
+        String(req.headers["x-signature-ed25519"]),
+        String(req.headers["x-signature-timestamp"]),
+        req.body,
+        Date.now(),
+      )
+    ) {
       throw new Error("bench: a signature failed to verify");
     }
   };
@@ -89,7 +105,10 @@ export default async function bench(): Promise<BenchResult[]> {
     for (let i = 0; i < 2000; i++) verify();
     const oursLatency: number[] = [];
     const verifyLatency: number[] = [];
-    const seq = await alternate((ms) => timed(one, ms, oursLatency), (ms) => timed(verify, ms, verifyLatency));
+    const seq = await alternate(
+      (ms) => timed(one, ms, oursLatency),
+      (ms) => timed(verify, ms, verifyLatency),
+    );
     const par = await alternate(
       (ms) => inFlight(one, 64, ms),
       (ms) => inFlight(async () => verify(), 64, ms),
@@ -97,7 +116,12 @@ export default async function bench(): Promise<BenchResult[]> {
     const verifyName = "Ed25519 signature check alone";
     return [
       rateFigure("/model status interactions (signed HTTP), one at a time", "req/s", seq, verifyName, 3),
-      costFigure("/model status interaction p99 latency", "ms", { ours: percentile(oursLatency, 99), baseline: percentile(verifyLatency, 99) }, verifyName),
+      costFigure(
+        "/model status interaction p99 latency",
+        "ms",
+        { ours: percentile(oursLatency, 99), baseline: percentile(verifyLatency, 99) },
+        verifyName,
+      ),
       rateFigure("/model status interactions, 64 concurrently", "req/s", par, verifyName, 3),
     ];
   } finally {

@@ -19,7 +19,10 @@ function makeState(): string {
   fs.chmodSync(dir, 0o700);
   fs.writeFileSync(
     path.join(dir, "openclaw.json"),
-    JSON.stringify({ agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } }, commands: { allowFrom: { telegram: ["*"] }, ownerAllowFrom: ["telegram:4242"] } }),
+    JSON.stringify({
+      agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } },
+      commands: { allowFrom: { telegram: ["*"] }, ownerAllowFrom: ["telegram:4242"] },
+    }),
     { mode: 0o600 },
   );
   const agentDir = path.join(dir, "agents", "main", "agent");
@@ -64,10 +67,21 @@ async function cpuRate(fn: () => Promise<unknown>, ms: number): Promise<number> 
  */
 export default async function bench(): Promise<BenchResult[]> {
   const stateDir = makeState();
-  const processEnv = { OPENCLAW_STATE_DIR: stateDir, PATH: process.env.PATH ?? "", HOME: stateDir, ANTHROPIC_API_KEY: `sk-ant-api03-${"e".repeat(60)}` };
+  const processEnv = {
+    OPENCLAW_STATE_DIR: stateDir,
+    PATH: process.env.PATH ?? "",
+    HOME: stateDir,
+    ANTHROPIC_API_KEY: `sk-ant-api03-${"e".repeat(60)}`,
+  };
   const sessions = await openSessionStore({ config: {}, stateDir });
   try {
-    const services = createGatewayServices({ stateDir, configPath: path.join(stateDir, "openclaw.json"), sessions, processEnv, cwd: stateDir });
+    const services = createGatewayServices({
+      stateDir,
+      configPath: path.join(stateDir, "openclaw.json"),
+      sessions,
+      processEnv,
+      cwd: stateDir,
+    });
     const host = new PluginHost(services, [modelPlugin], () => undefined);
     const inv = (args: string): CommandInvocation => ({
       channel: "telegram",
@@ -91,8 +105,19 @@ export default async function bench(): Promise<BenchResult[]> {
     const direct = async () => command.handler(ctx);
     for (let i = 0; i < 2000; i++) await viaHost(); // warm-up: JIT and caches
     for (let i = 0; i < 2000; i++) await direct();
-    const rates = await alternate((ms) => cpuRate(viaHost, ms), (ms) => cpuRate(direct, ms));
-    return [rateFigure("/model status via PluginHost (SQLite warm, pinned), per CPU s", "/s", rates, "the plugin handler called directly", 2)];
+    const rates = await alternate(
+      (ms) => cpuRate(viaHost, ms),
+      (ms) => cpuRate(direct, ms),
+    );
+    return [
+      rateFigure(
+        "/model status via PluginHost (SQLite warm, pinned), per CPU s",
+        "/s",
+        rates,
+        "the plugin handler called directly",
+        2,
+      ),
+    ];
   } finally {
     await sessions.close();
     fs.rmSync(stateDir, { recursive: true, force: true });

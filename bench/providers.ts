@@ -14,13 +14,23 @@ const bench: Bench = async () => {
   const turn = "a sentence of ordinary length that a person might type into a chat. ".repeat(4);
   for (let s = 0; s < SESSIONS; s++) {
     for (let i = 0; i < EXCHANGES; i++) history.append(`session-${s}`, turn, turn);
-    plain.set(`session-${s}`, Array.from({ length: 2 * EXCHANGES }, () => turn));
+    plain.set(
+      `session-${s}`,
+      Array.from({ length: 2 * EXCHANGES }, () => turn),
+    );
   }
   let n = 0;
   const turns = () => plain.get(`session-${n++ % SESSIONS}`) ?? [];
   const prompt = await alternate(
     (ms) => opsPerSecond(() => history.prompt(`session-${n++ % SESSIONS}`, turn, 16_000), ms),
-    (ms) => opsPerSecond(() => [...turns().map((content, i) => ({ role: i % 2 ? "assistant" : "user", content })), { role: "user", content: turn }], ms),
+    (ms) =>
+      opsPerSecond(
+        () => [
+          ...turns().map((content, i) => ({ role: i % 2 ? "assistant" : "user", content })),
+          { role: "user", content: turn },
+        ],
+        ms,
+      ),
   );
   const append = await alternate(
     (ms) => opsPerSecond(() => history.append(`session-${n++ % SESSIONS}`, turn, turn), ms),
@@ -41,7 +51,13 @@ const bench: Bench = async () => {
     (ms) => opsPerSecond(() => rateLimit.status === 429 && Number(rateLimit.headers.get("retry-after")), ms),
   );
   return [
-    rateFigure(`history prompt (${EXCHANGES} exchanges, 16k budget)`, "ops/s", prompt, "copying the same turns into messages", 10),
+    rateFigure(
+      `history prompt (${EXCHANGES} exchanges, 16k budget)`,
+      "ops/s",
+      prompt,
+      "copying the same turns into messages",
+      10,
+    ),
     rateFigure("history append (trim to 16k)", "ops/s", append, "push + drop oldest on a plain array", 10),
     rateFigure("classify a 429", "ops/s", classify, "reading status and retry-after", 10),
   ];

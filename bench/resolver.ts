@@ -21,7 +21,12 @@ export default async function bench(): Promise<BenchResult[]> {
       path.join(agent, "auth-profiles.json"),
       JSON.stringify({
         profiles: {
-          "anthropic:work": { type: "token", provider: "anthropic", token: `sk-ant-oat01-${"t".repeat(90)}`, expires: Date.now() + 86_400_000 * 30 },
+          "anthropic:work": {
+            type: "token",
+            provider: "anthropic",
+            token: `sk-ant-oat01-${"t".repeat(90)}`,
+            expires: Date.now() + 86_400_000 * 30,
+          },
           "anthropic:team": { type: "api_key", provider: "anthropic", key: secret("a") },
           "anthropic:spare": { type: "api_key", provider: "anthropic", key: secret("b") },
         },
@@ -57,10 +62,23 @@ export default async function bench(): Promise<BenchResult[]> {
     };
     syncRate(300, resolveFor); // warm-up
     syncRate(300, lookup);
-    const rates = await alternate((ms) => syncRate(ms, resolveFor), (ms) => syncRate(ms, lookup), 5, 600);
+    const rates = await alternate(
+      (ms) => syncRate(ms, resolveFor),
+      (ms) => syncRate(ms, lookup),
+      5,
+      600,
+    );
     await store.close();
     if (found === 0) throw new Error("resolver bench: the Map baseline found no session");
-    return [rateFigure(`resolutions, ${SESSIONS.toLocaleString("en-US")} cached sessions, 3 profiles + env key`, "/s", rates, "Map.get of the same keys", 40)];
+    return [
+      rateFigure(
+        `resolutions, ${SESSIONS.toLocaleString("en-US")} cached sessions, 3 profiles + env key`,
+        "/s",
+        rates,
+        "Map.get of the same keys",
+        40,
+      ),
+    ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -55,7 +55,11 @@ export async function timed(fn: () => unknown, ms: number, latencies: number[]):
 }
 
 /** Calls per second of `fn(lane)` with `concurrency` calls in flight at once, for about `ms`. */
-export async function inFlight(fn: (lane: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
+export async function inFlight(
+  fn: (lane: number) => Promise<unknown>,
+  concurrency: number,
+  ms: number,
+): Promise<number> {
   let done = 0;
   const start = performance.now();
   while (performance.now() - start < ms) {
@@ -75,7 +79,12 @@ export function percentile(samples: readonly number[], p: number): number {
  * Measures two rates in alternating rounds (ours, baseline, ours, ...) and returns each one's
  * median, so that load from other processes falls on both alike.
  */
-export async function alternate(ours: RateProbe, baseline: RateProbe, rounds = 5, ms = 400): Promise<{ ours: number; baseline: number }> {
+export async function alternate(
+  ours: RateProbe,
+  baseline: RateProbe,
+  rounds = 5,
+  ms = 400,
+): Promise<{ ours: number; baseline: number }> {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -86,11 +95,37 @@ export async function alternate(ours: RateProbe, baseline: RateProbe, rounds = 5
 }
 
 /** A throughput figure: the ratio is the baseline's rate over ours, i.e. our time per operation over its. */
-export function rateFigure(name: string, unit: string, rates: { ours: number; baseline: number }, baselineName: string, target?: number): BenchResult {
-  return { name, value: rates.ours, unit, baseline: { name: baselineName, value: rates.baseline }, ratio: rates.baseline / rates.ours, ...(target === undefined ? {} : { target }) };
+export function rateFigure(
+  name: string,
+  unit: string,
+  rates: { ours: number; baseline: number },
+  baselineName: string,
+  target?: number,
+): BenchResult {
+  return {
+    name,
+    value: rates.ours,
+    unit,
+    baseline: { name: baselineName, value: rates.baseline },
+    ratio: rates.baseline / rates.ours,
+    ...(target === undefined ? {} : { target }),
+  };
 }
 
 /** A cost figure (milliseconds, megabytes): the ratio is ours over the baseline's. */
-export function costFigure(name: string, unit: string, costs: { ours: number; baseline: number }, baselineName: string, target?: number): BenchResult {
-  return { name, value: costs.ours, unit, baseline: { name: baselineName, value: costs.baseline }, ratio: costs.ours / costs.baseline, ...(target === undefined ? {} : { target }) };
+export function costFigure(
+  name: string,
+  unit: string,
+  costs: { ours: number; baseline: number },
+  baselineName: string,
+  target?: number,
+): BenchResult {
+  return {
+    name,
+    value: costs.ours,
+    unit,
+    baseline: { name: baselineName, value: costs.baseline },
+    ratio: costs.ours / costs.baseline,
+    ...(target === undefined ? {} : { target }),
+  };
 }

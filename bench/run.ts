@@ -43,8 +43,12 @@ const startMachine = machine();
 const date = new Date().toISOString();
 const figures: Array<BenchResult & { area: string }> = [];
 if (!json) {
-  process.stdout.write(`ratio = our cost / the baseline's (time per operation, wall time or memory), both measured in this run\n`);
-  process.stdout.write(`${"area".padEnd(15)} ${"figure".padEnd(66)} ${"ratio".padStart(8)}  ${"target".padEnd(15)} absolute\n`);
+  process.stdout.write(
+    `ratio = our cost / the baseline's (time per operation, wall time or memory), both measured in this run\n`,
+  );
+  process.stdout.write(
+    `${"area".padEnd(15)} ${"figure".padEnd(66)} ${"ratio".padStart(8)}  ${"target".padEnd(15)} absolute\n`,
+  );
 }
 for (const [area, load] of Object.entries(modules)) {
   if (only.length && !only.some((o) => area.includes(o))) continue;
@@ -56,7 +60,9 @@ for (const [area, load] of Object.entries(modules)) {
 }
 const end = machine();
 if (json) {
-  process.stdout.write(`${JSON.stringify({ date, machine: { ...startMachine, loadAverageAtEnd: end.loadAverage }, figures }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ date, machine: { ...startMachine, loadAverageAtEnd: end.loadAverage }, figures }, null, 2)}\n`,
+  );
 } else {
   process.stdout.write(
     `machine: ${startMachine.cpu}, ${startMachine.cores} cores, Node ${startMachine.node}; 1-min load ${startMachine.loadAverage} at start, ${end.loadAverage} at end; ${date}\n`,

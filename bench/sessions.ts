@@ -11,7 +11,12 @@ import { SqliteSessionStore } from "../src/sessions/sqlite-store.js";
 import { findRedisServer, RedisServer } from "../test/sessions/redis-server.js";
 import { alternate, costFigure, rateFigure, syncRate, type BenchResult } from "./result.js";
 
-const PIN = { model: "anthropic/claude-sonnet-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:12345" } as const;
+const PIN = {
+  model: "anthropic/claude-sonnet-4-5",
+  profileId: "anthropic:work",
+  pinSource: "user",
+  setBy: "telegram:12345",
+} as const;
 
 /** Calls `fn(i)` with i = 0, 1, 2, ... for about `ms` ms, `inFlight` at a time; returns calls per second. */
 async function rate(ms: number, fn: (i: number) => Promise<unknown> | unknown, inFlight = 1): Promise<number> {
@@ -30,9 +35,19 @@ async function rate(ms: number, fn: (i: number) => Promise<unknown> | unknown, i
 export async function fill(file: string, n: number): Promise<void> {
   await SqliteSessionStore.open({ file, pollIntervalMs: 0 }).close(); // creates the schema
   const db = new Database(file);
-  const insert = db.prepare("INSERT INTO sessions (key, model, profile_id, pin_source, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+  const insert = db.prepare(
+    "INSERT INTO sessions (key, model, profile_id, pin_source, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
   db.transaction(() => {
-    for (let i = 0; i < n; i++) insert.run(`agent:main:telegram:direct:${i}`, PIN.model, i % 3 ? null : PIN.profileId, i % 3 ? null : "user", PIN.setBy, 1_700_000_000_000 + i);
+    for (let i = 0; i < n; i++)
+      insert.run(
+        `agent:main:telegram:direct:${i}`,
+        PIN.model,
+        i % 3 ? null : PIN.profileId,
+        i % 3 ? null : "user",
+        PIN.setBy,
+        1_700_000_000_000 + i,
+      );
   })();
   db.close();
 }
@@ -65,11 +80,19 @@ function bareUpsert(file: string, synchronous: "NORMAL" | "FULL") {
      ON CONFLICT (key) DO UPDATE SET model = excluded.model, profile_id = excluded.profile_id,
        pin_source = excluded.pin_source, set_by = excluded.set_by, updated_at = excluded.updated_at`,
   );
-  return { write: (i: number) => upsert.run(`agent:main:telegram:direct:${i % 50_000}`, PIN.model, PIN.profileId, PIN.pinSource, PIN.setBy, i), close: () => db.close() };
+  return {
+    write: (i: number) =>
+      upsert.run(`agent:main:telegram:direct:${i % 50_000}`, PIN.model, PIN.profileId, PIN.pinSource, PIN.setBy, i),
+    close: () => db.close(),
+  };
 }
 
 async function pinWrites(dir: string, durability: "normal" | "full"): Promise<BenchResult> {
-  const store = SqliteSessionStore.open({ file: path.join(dir, `writes-${durability}.sqlite`), pollIntervalMs: 0, durability });
+  const store = SqliteSessionStore.open({
+    file: path.join(dir, `writes-${durability}.sqlite`),
+    pollIntervalMs: 0,
+    durability,
+  });
   const bare = bareUpsert(path.join(dir, `bare-${durability}.sqlite`), durability === "full" ? "FULL" : "NORMAL");
   try {
     const rates = await alternate(
@@ -79,7 +102,13 @@ async function pinWrites(dir: string, durability: "normal" | "full"): Promise<Be
       durability === "full" ? 200 : 400,
     );
     const sync = durability === "full" ? "FULL" : "NORMAL";
-    return rateFigure(`sqlite pin writes (WAL, synchronous=${sync})`, "/s", rates, `bare better-sqlite3 upsert, ${sync}`, durability === "full" ? undefined : 4);
+    return rateFigure(
+      `sqlite pin writes (WAL, synchronous=${sync})`,
+      "/s",
+      rates,
+      `bare better-sqlite3 upsert, ${sync}`,
+      durability === "full" ? undefined : 4,
+    );
   } finally {
     await store.close();
     bare.close();
@@ -114,7 +143,12 @@ async function sqliteReads(dir: string): Promise<BenchResult[]> {
   db.close();
   return [
     rateFigure("cached reads: peek, 100,000 sessions, all cached", "/s", peeks, "Map.get of the same keys", 4),
-    rateFigure("reads: peek ?? get, 100,000 sessions, cacheSize 10,000", "/s", reads, "bare better-sqlite3 SELECT by key"),
+    rateFigure(
+      "reads: peek ?? get, 100,000 sessions, cacheSize 10,000",
+      "/s",
+      reads,
+      "bare better-sqlite3 SELECT by key",
+    ),
   ];
 }
 
@@ -123,7 +157,10 @@ function childRss(body: string): { rss: number; found: number } {
   const script = `${body}
     globalThis.gc?.();
     process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, found }));`;
-  const child = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8", cwd: fileURLToPath(new URL(".", import.meta.url)) });
+  const child = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+    cwd: fileURLToPath(new URL(".", import.meta.url)),
+  });
   if (child.status !== 0) throw new Error(`rss child failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as { rss: number; found: number };
 }
@@ -156,9 +193,16 @@ async function rssWithMillion(dir: string): Promise<BenchResult> {
     let x = 88172645, found = 0;
     for (let i = 0; i < 200000; i++) { ${nextKey} if (select.get(key)) found++; }
     db.close();`);
-  if (ours.found < 190_000 || bare.found < 190_000) throw new Error(`rss children found only ${ours.found} and ${bare.found} sessions`);
+  if (ours.found < 190_000 || bare.found < 190_000)
+    throw new Error(`rss children found only ${ours.found} and ${bare.found} sessions`);
   const mb = (n: number) => n / (1024 * 1024);
-  return costFigure("RSS, 1,000,000 sessions in SQLite, cached store open", "MB", { ours: mb(ours.rss), baseline: mb(bare.rss) }, "same reads with bare better-sqlite3", 3);
+  return costFigure(
+    "RSS, 1,000,000 sessions in SQLite, cached store open",
+    "MB",
+    { ours: mb(ours.rss), baseline: mb(bare.rss) },
+    "same reads with bare better-sqlite3",
+    3,
+  );
 }
 
 async function redis(): Promise<BenchResult[]> {
@@ -208,7 +252,13 @@ async function redis(): Promise<BenchResult[]> {
 export default async function bench(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-bench-sessions-"));
   try {
-    return [await pinWrites(dir, "normal"), await pinWrites(dir, "full"), ...(await sqliteReads(dir)), await rssWithMillion(dir), ...(await redis())];
+    return [
+      await pinWrites(dir, "normal"),
+      await pinWrites(dir, "full"),
+      ...(await sqliteReads(dir)),
+      await rssWithMillion(dir),
+      ...(await redis()),
+    ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -39,7 +39,12 @@ function answerAtOnce(bot: Bot, counter: { sent: number }): void {
     if (method !== "sendMessage") return Promise.resolve({ ok: true as const, result: true as never });
     counter.sent++;
     const p = payload as { chat_id: number; text: string };
-    const result = { message_id: counter.sent, date: 1_700_000_000, chat: { id: p.chat_id, type: "private", first_name: "Owner" }, text: p.text };
+    const result = {
+      message_id: counter.sent,
+      date: 1_700_000_000,
+      chat: { id: p.chat_id, type: "private", first_name: "Owner" },
+      text: p.text,
+    };
     return Promise.resolve({ ok: true as const, result: result as never });
   });
 }
@@ -68,7 +73,15 @@ export default async function bench(): Promise<BenchResult[]> {
   answerAtOnce(bot, ours);
   installHandlers(bot, { host: gateway.host, log: () => undefined, secret: payloadSecretFromToken(TOKEN) });
 
-  const invocation = { channel: "telegram", chatId: String(OWNER), sender: { id: String(OWNER) }, isGroup: false, command: "model", args: " status", via: "text" } as const;
+  const invocation = {
+    channel: "telegram",
+    chatId: String(OWNER),
+    sender: { id: String(OWNER) },
+    isGroup: false,
+    command: "model",
+    args: " status",
+    via: "text",
+  } as const;
   const reply = (await gateway.host.handleCommand(invocation, TELEGRAM_CAPABILITIES))?.text;
   if (!reply) throw new Error("bench: /model status gave no reply");
   const floor = { sent: 0 };
@@ -85,15 +98,27 @@ export default async function bench(): Promise<BenchResult[]> {
     const oursLatency: number[] = [];
     const bareLatency: number[] = [];
     const one = (b: Bot) => () => b.handleUpdate(statusUpdate(nextId(), OWNER));
-    const seq = await alternate((ms) => timed(one(bot), ms, oursLatency), (ms) => timed(one(bare), ms, bareLatency));
+    const seq = await alternate(
+      (ms) => timed(one(bot), ms, oursLatency),
+      (ms) => timed(one(bare), ms, bareLatency),
+    );
     // 64 chats at once, as the runner handles different chats concurrently.
     const chats = (b: Bot) => (lane: number) => b.handleUpdate(statusUpdate(nextId(), OWNER + lane));
-    const par = await alternate((ms) => inFlight(chats(bot), 64, ms), (ms) => inFlight(chats(bare), 64, ms));
-    if (ours.sent + floor.sent < id) throw new Error(`bench: only ${ours.sent + floor.sent} of ${id} updates got a reply`);
+    const par = await alternate(
+      (ms) => inFlight(chats(bot), 64, ms),
+      (ms) => inFlight(chats(bare), 64, ms),
+    );
+    if (ours.sent + floor.sent < id)
+      throw new Error(`bench: only ${ours.sent + floor.sent} of ${id} updates got a reply`);
     const bareName = "bare grammY handler, same reply";
     return [
       rateFigure("/model status updates, one at a time", "updates/s", seq, bareName, 10),
-      costFigure("/model status p99 latency per update", "ms", { ours: percentile(oursLatency, 99), baseline: percentile(bareLatency, 99) }, bareName),
+      costFigure(
+        "/model status p99 latency per update",
+        "ms",
+        { ours: percentile(oursLatency, 99), baseline: percentile(bareLatency, 99) },
+        bareName,
+      ),
       rateFigure("/model status updates, 64 chats concurrently", "updates/s", par, bareName, 10),
     ];
   } finally {

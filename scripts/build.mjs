@@ -52,4 +52,7 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 const bundle = spawnSync(process.execPath, [path.join(root, "scripts", "bundle-cli.mjs")], { stdio: "inherit" });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
-if (process.argv.includes("--if-stale")) console.error(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s (sources changed since the last build)`);
+if (process.argv.includes("--if-stale"))
+  console.error(
+    `built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s (sources changed since the last build)`,
+  );

@@ -25,6 +25,15 @@ await build({
   target: "node20",
   // Bundled CommonJS (json5) calls `require` for Node built-ins, which ESM lacks.
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
-  external: ["better-sqlite3", "discord.js", "grammy", "@grammyjs/*", "ioredis", "openai", "@anthropic-ai/sdk", "@clack/prompts"],
+  external: [
+    "better-sqlite3",
+    "discord.js",
+    "grammy",
+    "@grammyjs/*",
+    "ioredis",
+    "openai",
+    "@anthropic-ai/sdk",
+    "@clack/prompts",
+  ],
   logLevel: "warning",
 });

@@ -49,7 +49,8 @@ function detailOf(c: Candidate, state: AuthState, now: number): string {
 
 function fixOf(c: Candidate, state: AuthState, res: Resolution, scope: RecoveryScope): string | undefined {
   if (state === "ok") return undefined;
-  if (state === "billing") return `check the ${c.provider} account's billing, then: openclaw models auth list --provider ${c.provider}`;
+  if (state === "billing")
+    return `check the ${c.provider} account's billing, then: openclaw models auth list --provider ${c.provider}`;
   if (state === "expired" || state === "incompatible") return recoveryFor(c, res, scope);
   return renewCommand(c.provider, c.type, c.id, "");
 }
@@ -70,10 +71,20 @@ export function credentialHealth(services: GatewayServices): CredentialHealth[] 
   const res = services.resolver().resolve({ agentId, provider, model });
   const scope: RecoveryScope = { configPath: loaded.path, stateDir: services.stateDir, agentFlag: "", now };
   return res.candidates
-    .filter((c) => c.reason !== "excluded_by_auth_order" && c.reason !== "missing_profile" && c.reason !== "superseded_by_pin")
+    .filter(
+      (c) =>
+        c.reason !== "excluded_by_auth_order" && c.reason !== "missing_profile" && c.reason !== "superseded_by_pin",
+    )
     .map((c) => {
       const state = stateOf(c);
       const fix = fixOf(c, state, res, scope);
-      return { id: c.id, provider: c.provider, masked: c.masked, state, detail: detailOf(c, state, now), ...(fix !== undefined ? { fix } : {}) };
+      return {
+        id: c.id,
+        provider: c.provider,
+        masked: c.masked,
+        state,
+        detail: detailOf(c, state, now),
+        ...(fix !== undefined ? { fix } : {}),
+      };
     });
 }

@@ -1,9 +1,14 @@
 import crypto from "node:crypto";
-import { definePlugin, type CommandContext, type PluginDefinition, type PluginRuntime, type Reply } from "../../src/gateway/types.js";
+import {
+  definePlugin,
+  type CommandContext,
+  type PluginDefinition,
+  type PluginRuntime,
+  type Reply,
+} from "../../src/gateway/types.js";
 import { errorMessage } from "../../src/gateway/log.js";
 import { announcedState, claimAnnouncement } from "./announce.js";
 import { credentialHealth, type CredentialHealth } from "./health.js";
-
 
 /** What `/auth` takes besides nothing (the summary); offered while the option is typed. */
 const ACTIONS = [{ label: "check — check every credential now", value: "check" }] as const;
@@ -25,8 +30,11 @@ export function alertText(h: CredentialHealth): string {
 }
 
 function summaryText(health: readonly CredentialHealth[]): string {
-  if (health.length === 0) return "No credential found for the default model. Add one with `openclaw models auth paste-api-key`.";
-  const lines = health.map((h) => `${h.state === "ok" ? "✓" : "✗"} ${h.id} (${h.masked}): ${h.detail}${h.fix ? `\n    fix: ${h.fix}` : ""}`);
+  if (health.length === 0)
+    return "No credential found for the default model. Add one with `openclaw models auth paste-api-key`.";
+  const lines = health.map(
+    (h) => `${h.state === "ok" ? "✓" : "✗"} ${h.id} (${h.masked}): ${h.detail}${h.fix ? `\n    fix: ${h.fix}` : ""}`,
+  );
   return `Credentials of the default model:\n${lines.join("\n")}`;
 }
 
@@ -76,12 +84,19 @@ export function authMonitorPlugin(): PluginDefinition {
   const scheduled = async (rt: PluginRuntime): Promise<void> => {
     const { health, sent } = await check(rt);
     const bad = health.filter((h) => h.state !== "ok").length;
-    rt.log("info", `auth-monitor: checked ${health.length} credential(s), ${bad} need attention, ${sent} message(s) sent`);
+    rt.log(
+      "info",
+      `auth-monitor: checked ${health.length} credential(s), ${bad} need attention, ${sent} message(s) sent`,
+    );
   };
 
   const handler = async (ctx: CommandContext): Promise<Reply> => {
     const arg = ctx.invocation.args.trim().toLowerCase();
-    if (arg !== "" && arg !== "check") return { text: "Usage: /auth (health summary) or /auth check (check now and tell owners about changes).", private: true };
+    if (arg !== "" && arg !== "check")
+      return {
+        text: "Usage: /auth (health summary) or /auth check (check now and tell owners about changes).",
+        private: true,
+      };
     if (arg === "check" && runtime) {
       try {
         const { health, sent } = await check(runtime);
@@ -102,7 +117,14 @@ export function authMonitorPlugin(): PluginDefinition {
         description: "Credential health (owners only); /auth check checks now",
         argsHint: "[check]",
         ownerOnly: true,
-        options: [{ name: "action", type: "string", description: "check: check every credential now and tell owners about changes", completes: true }],
+        options: [
+          {
+            name: "action",
+            type: "string",
+            description: "check: check every credential now and tell owners about changes",
+            completes: true,
+          },
+        ],
         complete: (_option, partial) => ACTIONS.filter((a) => a.value.startsWith(partial.trim().toLowerCase())),
         handler,
       },

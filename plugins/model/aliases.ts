@@ -16,7 +16,9 @@ const cache = new WeakMap<Catalog, ReadonlyMap<string, string>>();
 export function aliasNames(catalog: Catalog): ReadonlyMap<string, string> {
   let names = cache.get(catalog);
   if (!names) {
-    names = new Map([...catalog.aliases].filter(([alias]) => !RESERVED_COMMANDS.has(alias) && COMMAND_NAME.test(alias)));
+    names = new Map(
+      [...catalog.aliases].filter(([alias]) => !RESERVED_COMMANDS.has(alias) && COMMAND_NAME.test(alias)),
+    );
     cache.set(catalog, names);
   }
   return names;

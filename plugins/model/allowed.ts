@@ -22,7 +22,12 @@ export interface AllowedModels {
  * Memoises `build` per catalog (held weakly: a config change brings a new catalog) and allowlist.
  * Lists, pickers and the command list are asked for on every message; they change only with the config.
  */
-export function memoPerCatalog<T>(cache: WeakMap<Catalog, Map<string, T>>, catalog: Catalog, allow: readonly string[], build: () => T): T {
+export function memoPerCatalog<T>(
+  cache: WeakMap<Catalog, Map<string, T>>,
+  catalog: Catalog,
+  allow: readonly string[],
+  build: () => T,
+): T {
   let perCatalog = cache.get(catalog);
   if (!perCatalog) {
     perCatalog = new Map();
@@ -94,5 +99,9 @@ export function allowedFor(config: OpenClawConfig, catalog: Catalog, agentId: st
  */
 export function configuredRefs(config: OpenClawConfig, agentId: string): string[] {
   const primary = configuredModel(config, agentId);
-  return [...modelAllowlist(config, agentId), ...Object.keys(config.agents?.defaults?.models ?? {}), ...(primary !== undefined ? [primary] : [])];
+  return [
+    ...modelAllowlist(config, agentId),
+    ...Object.keys(config.agents?.defaults?.models ?? {}),
+    ...(primary !== undefined ? [primary] : []),
+  ];
 }

@@ -12,7 +12,15 @@ export const PAGE_OPTION = "page";
 
 const KEYWORDS = ["list", "status", "default"] as const;
 // A pin is refused for these reasons, so suggesting the profile would only lead to an error.
-const NOT_PINNABLE: ReadonlySet<SkipReason> = new Set(["missing_profile", "provider_mismatch", "disabled", "missing_credential", "unresolved_ref", "expired", "incompatible"]);
+const NOT_PINNABLE: ReadonlySet<SkipReason> = new Set([
+  "missing_profile",
+  "provider_mismatch",
+  "disabled",
+  "missing_credential",
+  "unresolved_ref",
+  "expired",
+  "incompatible",
+]);
 
 interface Ranked {
   readonly suggestion: Suggestion;
@@ -59,11 +67,18 @@ export function completeOption(command: string, option: string, partial: string,
     if (at >= 0) return mayPin ? profileSuggestions(ctx, catalog, allow, typed.slice(0, at), typed.slice(at + 1)) : [];
     return refSuggestions(catalog, allow, typed.toLowerCase(), mayPin, services.clock());
   }
-  if (command === "models" && option === PROVIDER_OPTION) return providerSuggestions(catalog, allow, partial.trim().toLowerCase());
+  if (command === "models" && option === PROVIDER_OPTION)
+    return providerSuggestions(catalog, allow, partial.trim().toLowerCase());
   return [];
 }
 
-function refSuggestions(catalog: Catalog, allow: readonly string[], q: string, mayStatus: boolean, now: number): Suggestion[] {
+function refSuggestions(
+  catalog: Catalog,
+  allow: readonly string[],
+  q: string,
+  mayStatus: boolean,
+  now: number,
+): Suggestion[] {
   if (/\s/.test(q)) return []; // flags or a second word: the typed text is submitted as it is
   const ranked: Ranked[] = [];
   const add = (label: string, value: string, rank: number | undefined) => {
@@ -80,12 +95,22 @@ function refSuggestions(catalog: Catalog, allow: readonly string[], q: string, m
   for (const m of catalog.models.values()) {
     if (!isModelAllowed(catalog, allow, m.ref)) continue;
     const label = m.name !== m.id ? `${m.ref} · ${m.name}` : m.ref;
-    add(m.deprecated ? `${label} (${retirementLabel(m.deprecated, now)})` : label, m.ref, q === "" ? 2 : rankOf(q, m.ref, m.id, m.name));
+    add(
+      m.deprecated ? `${label} (${retirementLabel(m.deprecated, now)})` : label,
+      m.ref,
+      q === "" ? 2 : rankOf(q, m.ref, m.id, m.name),
+    );
   }
   return top(ranked);
 }
 
-function profileSuggestions(ctx: CommandContext, catalog: Catalog, allow: readonly string[], modelPart: string, prefix: string): Suggestion[] {
+function profileSuggestions(
+  ctx: CommandContext,
+  catalog: Catalog,
+  allow: readonly string[],
+  modelPart: string,
+  prefix: string,
+): Suggestion[] {
   const resolved = resolveModelRef(catalog, modelPart);
   if (!resolved.ok || !isModelAllowed(catalog, allow, resolved.value.ref)) return [];
   const { provider, ref } = resolved.value;
@@ -104,9 +129,11 @@ function profileSuggestions(ctx: CommandContext, catalog: Catalog, allow: readon
 function providerSuggestions(catalog: Catalog, allow: readonly string[], q: string): Suggestion[] {
   const ranked: Ranked[] = [];
   for (const p of catalog.providers.values()) {
-    const allowed = allow.length === 0 || allow.includes(`${p.id}/*`) || p.models.some((m) => isModelAllowed(catalog, allow, m.ref));
+    const allowed =
+      allow.length === 0 || allow.includes(`${p.id}/*`) || p.models.some((m) => isModelAllowed(catalog, allow, m.ref));
     const rank = q === "" ? 1 : rankOf(q, p.id, p.name);
-    if (allowed && rank !== undefined) ranked.push({ suggestion: { label: p.name !== p.id ? `${p.name} (${p.id})` : p.id, value: p.id }, rank });
+    if (allowed && rank !== undefined)
+      ranked.push({ suggestion: { label: p.name !== p.id ? `${p.name} (${p.id})` : p.id, value: p.id }, rank });
   }
   return top(ranked);
 }

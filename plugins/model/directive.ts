@@ -20,7 +20,10 @@ function message(error: UserError): string {
  * Assumes the host calls it only for senders allowed to use `/model` (`commands.allowFrom`), as
  * `PluginHost.handleMessage` does; owner rules for pins and `-a`/`-g` are checked here.
  */
-export async function onMessage(ctx: CommandContext, text: string): Promise<{ text: string; notice?: string } | undefined> {
+export async function onMessage(
+  ctx: CommandContext,
+  text: string,
+): Promise<{ text: string; notice?: string } | undefined> {
   const aliases = aliasNames(ctx.services.catalog());
   const d = parseDirective(text, (name) => aliases.has(name));
   if (!d) return undefined;

@@ -75,12 +75,20 @@ function flagOf(t: Token): Result<Scope> | undefined {
   if (!v.startsWith("-") || v.length < 2) return undefined;
   const scope = FLAGS.get(v);
   if (scope) return { ok: true, value: scope };
-  return fail(userError("unknown_option", `Unknown option ${t.value}.`, "Options: -s/--session, -a/--agent, -g/--global."));
+  return fail(
+    userError("unknown_option", `Unknown option ${t.value}.`, "Options: -s/--session, -a/--agent, -g/--global."),
+  );
 }
 
 function addScope(prev: Scope | undefined, next: Scope): Result<Scope> {
   if (prev !== undefined && prev !== next) {
-    return fail(userError("conflicting_scope", `Choose one scope: ${prev} or ${next}, not both.`, "-s changes this session, -a the agent default, -g the global default."));
+    return fail(
+      userError(
+        "conflicting_scope",
+        `Choose one scope: ${prev} or ${next}, not both.`,
+        "-s changes this session, -a the agent default, -g the global default.",
+      ),
+    );
   }
   return { ok: true, value: next };
 }
@@ -118,10 +126,22 @@ export function splitToken(t: Token): Result<{ ref: string; profile?: string }> 
     }
   }
   if (ref.trim() === "") {
-    return fail(userError("empty_model", "No model before the @.", "Write /model <model>@<profileId>, e.g. /model opus@anthropic:work."));
+    return fail(
+      userError(
+        "empty_model",
+        "No model before the @.",
+        "Write /model <model>@<profileId>, e.g. /model opus@anthropic:work.",
+      ),
+    );
   }
   if (profile === "") {
-    return fail(userError("empty_profile", `No profile after "${ref}@".`, `Write /model ${formatSelection(ref)}@<profileId>, or leave out the @ to keep the profile as it is.`));
+    return fail(
+      userError(
+        "empty_profile",
+        `No profile after "${ref}@".`,
+        `Write /model ${formatSelection(ref)}@<profileId>, or leave out the @ to keep the profile as it is.`,
+      ),
+    );
   }
   return { ok: true, value: profile === undefined ? { ref } : { ref, profile } };
 }
@@ -140,7 +160,8 @@ function flagsOnly(tokens: readonly Token[], hint: string): Result<Scope | undef
   return { ok: true, value: scope };
 }
 
-const SELECT_HINT = "One model per command; quote a ref or profile that has spaces: /model \"provider/model\"@\"profile id\".";
+const SELECT_HINT =
+  'One model per command; quote a ref or profile that has spaces: /model "provider/model"@"profile id".';
 
 /** A selection: exactly one model token, anywhere among scope flags. */
 function parseSelection(tokens: readonly Token[]): Result<SelectCommand | DefaultCommand> {
@@ -157,7 +178,13 @@ function parseSelection(tokens: readonly Token[]): Result<SelectCommand | Defaul
     else return unexpected(t, SELECT_HINT);
   }
   if (model === undefined) {
-    return fail(userError("missing_model", "Name the model to switch to.", "Write /model <alias|provider/model> [-s|-a|-g], e.g. /model opus -s."));
+    return fail(
+      userError(
+        "missing_model",
+        "Name the model to switch to.",
+        "Write /model <alias|provider/model> [-s|-a|-g], e.g. /model opus -s.",
+      ),
+    );
   }
   if (!model.quoted && model.value.toLowerCase() === "default") {
     return { ok: true, value: scope === undefined ? { kind: "default" } : { kind: "default", scope } };
@@ -175,18 +202,25 @@ function parseList(tokens: readonly Token[]): Result<ListCommand> {
   let page: number | undefined;
   let limit: number | "all" | undefined;
   const setLimit = (t: Token, raw: string): UserError | undefined => {
-    if (limit !== undefined) return userError("unexpected_argument", `Give the page size once ("${t.value}").`, LIST_HINT);
+    if (limit !== undefined)
+      return userError("unexpected_argument", `Give the page size once ("${t.value}").`, LIST_HINT);
     const v = raw.toLowerCase();
     if (v === "all") limit = "all";
     else if (DIGITS.test(v) && v.length <= MAX_PAGE_DIGITS && Number(v) >= 1) limit = Number(v);
-    else return userError("bad_limit", `"${t.value}" is not a page size.`, "Use limit=<n> with n from 1, or limit=all; a page still never exceeds the chat's message limit.");
+    else
+      return userError(
+        "bad_limit",
+        `"${t.value}" is not a page size.`,
+        "Use limit=<n> with n from 1, or limit=all; a page still never exceeds the chat's message limit.",
+      );
     return undefined;
   };
   for (const t of tokens) {
     const v = t.value;
     if (!t.quoted && DIGITS.test(v)) {
       if (page !== undefined) return unexpected(t, LIST_HINT);
-      if (v.length > MAX_PAGE_DIGITS) return fail(userError("bad_page", `Page ${v.slice(0, 12)}… is far past the end.`, LIST_HINT));
+      if (v.length > MAX_PAGE_DIGITS)
+        return fail(userError("bad_page", `Page ${v.slice(0, 12)}… is far past the end.`, LIST_HINT));
       page = Number(v);
       continue;
     }
@@ -225,7 +259,10 @@ function parseModel(tokens: readonly Token[]): Result<ModelCommand> {
   if (keyword === "status") {
     const extra = rest[0];
     if (extra === undefined) return { ok: true, value: { kind: "status" } };
-    if (flagOf(extra) !== undefined) return fail(userError("unexpected_option", `${extra.value} applies only when choosing a model.`, "Write /model status."));
+    if (flagOf(extra) !== undefined)
+      return fail(
+        userError("unexpected_option", `${extra.value} applies only when choosing a model.`, "Write /model status."),
+      );
     return unexpected(extra, "/model status takes nothing after it.");
   }
   return parseSelection(tokens);
@@ -247,7 +284,8 @@ function parseAlias(alias: string, tokens: readonly Token[], glued: boolean): Re
   const first = tokens[0];
   if (isProfileToken(first)) {
     profile = first.value.slice(1);
-    if (profile === "") return fail(userError("empty_profile", `No profile after "/${alias}@".`, `Write /${alias}@<profileId>.`));
+    if (profile === "")
+      return fail(userError("empty_profile", `No profile after "/${alias}@".`, `Write /${alias}@<profileId>.`));
     rest = tokens.slice(1);
   }
   const flags = flagsOnly(rest, `Write /${alias}[@profile] [-s|-a|-g].`);

@@ -2,7 +2,11 @@ import type { ChannelCapabilities, Reply } from "../../src/gateway/types.js";
 import { UserFacingError, userError, type UserError } from "../../src/util/user-error.js";
 import { errorReply, fitReply } from "./format.js";
 
-const STORE_UNAVAILABLE = userError("store_unavailable", "The session store is temporarily unavailable.", "Try again in a moment.");
+const STORE_UNAVAILABLE = userError(
+  "store_unavailable",
+  "The session store is temporarily unavailable.",
+  "Try again in a moment.",
+);
 
 /**
  * The expected failure inside a thrown {@link UserFacingError} (store down, unreadable credential

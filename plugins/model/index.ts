@@ -1,4 +1,10 @@
-import { definePlugin, type CommandContext, type CommandDefinition, type GatewayServices, type Reply } from "../../src/gateway/types.js";
+import {
+  definePlugin,
+  type CommandContext,
+  type CommandDefinition,
+  type GatewayServices,
+  type Reply,
+} from "../../src/gateway/types.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { defaultAgentId, modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed } from "../../src/models/ref.js";
@@ -40,13 +46,14 @@ async function run(ctx: CommandContext): Promise<Reply> {
 function isInlineDirective(ctx: CommandContext): boolean {
   const aliases = aliasNames(ctx.services.catalog());
   const d = parseDirective(`/${ctx.invocation.command}${ctx.invocation.args}`, (name) => aliases.has(name));
-  return d !== undefined && d.selection.ok && d.rest.trim() !== "";
+  return d?.selection.ok === true && d.rest.trim() !== "";
 }
 
 const handler = async (ctx: CommandContext): Promise<Reply | undefined> =>
   ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : guarded(ctx.capabilities, () => run(ctx));
 
-const complete = (command: string) => (option: string, partial: string, ctx: CommandContext) => completeOption(command, option, partial, ctx);
+const complete = (command: string) => (option: string, partial: string, ctx: CommandContext) =>
+  completeOption(command, option, partial, ctx);
 
 const FIXED: readonly CommandDefinition[] = [
   {
@@ -54,7 +61,14 @@ const FIXED: readonly CommandDefinition[] = [
     description: "Show or change this chat's model and credential profile",
     argsHint: "[list|status|default|<model>[@profile]] [-s|-a|-g]",
     // The whole text grammar in one option, so every form typed as text also works as a slash command.
-    options: [{ name: REF_OPTION, type: "string", description: "list, status, default, or a model/alias, optionally @profile", completes: true }],
+    options: [
+      {
+        name: REF_OPTION,
+        type: "string",
+        description: "list, status, default, or a model/alias, optionally @profile",
+        completes: true,
+      },
+    ],
     inline: true,
     complete: complete("model"),
     handler,
@@ -88,7 +102,13 @@ function commands(services: GatewayServices): readonly CommandDefinition[] {
     const aliases: CommandDefinition[] = [];
     for (const [alias, ref] of aliasNames(catalog)) {
       if (!isModelAllowed(catalog, allow, ref)) continue;
-      aliases.push({ name: alias, description: ellipsize(`Switch this chat to ${ref}`, 100), argsHint: "[@profile] [-s|-a|-g]", inline: true, handler });
+      aliases.push({
+        name: alias,
+        description: ellipsize(`Switch this chat to ${ref}`, 100),
+        argsHint: "[@profile] [-s|-a|-g]",
+        inline: true,
+        handler,
+      });
     }
     return [...FIXED, ...aliases];
   });

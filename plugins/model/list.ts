@@ -34,17 +34,33 @@ export function modelLine(catalog: Catalog, m: CatalogModel, current: string, no
 }
 
 /** Finds a provider among the allowed ones (exact, then case-insensitive), or explains why not. */
-export function findAllowedProvider(ctx: CommandContext, allowed: AllowedModels, name: string): Result<AllowedProvider> {
+export function findAllowedProvider(
+  ctx: CommandContext,
+  allowed: AllowedModels,
+  name: string,
+): Result<AllowedProvider> {
   const lower = name.toLowerCase();
-  const hit = allowed.providers.find((p) => p.id === name) ?? allowed.providers.find((p) => p.id.toLowerCase() === lower);
+  const hit =
+    allowed.providers.find((p) => p.id === name) ?? allowed.providers.find((p) => p.id.toLowerCase() === lower);
   if (hit) return { ok: true, value: hit };
   const catalog = ctx.services.catalog();
-  const known = catalog.providers.get(name) ?? [...catalog.providers.values()].find((p) => p.id.toLowerCase() === lower);
+  const known =
+    catalog.providers.get(name) ?? [...catalog.providers.values()].find((p) => p.id.toLowerCase() === lower);
   if (known) {
     const key = allowlistKey(ctx.services.config().config, ctx.agentId);
-    return { ok: false, error: userError("model_not_allowed", `No ${known.id} model is allowed here (${key}).`, `Add "${known.id}/*" to ${key} to allow them. Allowed providers: /models.`) };
+    return {
+      ok: false,
+      error: userError(
+        "model_not_allowed",
+        `No ${known.id} model is allowed here (${key}).`,
+        `Add "${known.id}/*" to ${key} to allow them. Allowed providers: /models.`,
+      ),
+    };
   }
-  const near = closestMatches(name, allowed.providers.map((p) => p.id));
+  const near = closestMatches(
+    name,
+    allowed.providers.map((p) => p.id),
+  );
   const hint = near.length ? `Did you mean ${near.join(", ")}? Providers: /models.` : "Providers: /models.";
   return { ok: false, error: userError("unknown_provider", `Unknown provider "${name}".`, hint) };
 }
@@ -62,7 +78,13 @@ export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<
   const catalog = services.catalog();
   const allowed = offeredModels(ctx);
   if (allowed.providers.length === 0) {
-    return errorReply(userError("model_not_allowed", `No model of the catalog is allowed for agent ${agentId}.`, `Check ${allowlistKey(config, agentId)} in openclaw.json.`));
+    return errorReply(
+      userError(
+        "model_not_allowed",
+        `No model of the catalog is allowed for agent ${agentId}.`,
+        `Check ${allowlistKey(config, agentId)} in openclaw.json.`,
+      ),
+    );
   }
   const current = await currentSelection(ctx);
   const limit = cmd.limit === "all" ? Infinity : (cmd.limit ?? DEFAULT_LIST_LIMIT);
@@ -71,11 +93,21 @@ export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<
   let frame: PageFrame;
   let what: string;
   if (cmd.provider === undefined) {
-    lines = allowed.providers.map((p) => `${p.id === current.provider ? "✓" : "•"} ${p.id} — ${plural(p.models.length, "model")}`);
+    lines = allowed.providers.map(
+      (p) => `${p.id === current.provider ? "✓" : "•"} ${p.id} — ${plural(p.models.length, "model")}`,
+    );
     what = "the provider list";
     frame = {
-      header: (page, count) => `Providers${count > 1 ? `, page ${page}/${count}` : ""} (current model: ${current.ref}):`,
-      footer: (page, count) => [page < count ? `Next page: /models ${page + 1}${limitArg}` : "", "Models of one provider: /models <provider>", SWITCH_HINT].filter(Boolean).join("\n"),
+      header: (page, count) =>
+        `Providers${count > 1 ? `, page ${page}/${count}` : ""} (current model: ${current.ref}):`,
+      footer: (page, count) =>
+        [
+          page < count ? `Next page: /models ${page + 1}${limitArg}` : "",
+          "Models of one provider: /models <provider>",
+          SWITCH_HINT,
+        ]
+          .filter(Boolean)
+          .join("\n"),
     };
   } else {
     const found = findAllowedProvider(ctx, allowed, cmd.provider);
@@ -83,10 +115,17 @@ export async function listReply(ctx: CommandContext, cmd: ListCommand): Promise<
     const p = found.value;
     lines = p.models.map((m) => modelLine(catalog, m, current.ref, ctx.services.clock()));
     what = p.id;
-    const pin = current.pin && pinnedProvider(ctx, current.pin.profileId) === p.id ? `, pinned profile ${current.pin.profileId}` : "";
+    const pin =
+      current.pin && pinnedProvider(ctx, current.pin.profileId) === p.id
+        ? `, pinned profile ${current.pin.profileId}`
+        : "";
     frame = {
-      header: (page, count) => `${p.id} — ${plural(p.models.length, "model")}${pin}${count > 1 ? `, page ${page}/${count}` : ""}:`,
-      footer: (page, count) => [page < count ? `Next page: /models ${listArg(p.id)} ${page + 1}${limitArg}` : "", SWITCH_HINT].filter(Boolean).join("\n"),
+      header: (page, count) =>
+        `${p.id} — ${plural(p.models.length, "model")}${pin}${count > 1 ? `, page ${page}/${count}` : ""}:`,
+      footer: (page, count) =>
+        [page < count ? `Next page: /models ${listArg(p.id)} ${page + 1}${limitArg}` : "", SWITCH_HINT]
+          .filter(Boolean)
+          .join("\n"),
     };
   }
   const page = paginate(lines, frame, { maxLength: ctx.capabilities.maxLength, limit, page: cmd.page ?? 1, what });

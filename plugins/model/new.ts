@@ -5,7 +5,14 @@ import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 import type { NewCommand } from "./grammar.js";
-import { applySelection, clearSelection, nextLines, pinnedProvider, planSelection, type SelectionPlan } from "./select.js";
+import {
+  applySelection,
+  clearSelection,
+  nextLines,
+  pinnedProvider,
+  planSelection,
+  type SelectionPlan,
+} from "./select.js";
 
 /** Why a pin does not survive `/new` (empty for an `auto` pin, dropped without a word), or undefined when it does. */
 function stalePin(ctx: CommandContext, pin: PinInput, provider: string): string | undefined {

@@ -56,11 +56,20 @@ export function paginate(lines: readonly string[], frame: PageFrame, req: PageRe
   const pages = starts.length;
   if (req.page < 1 || req.page > pages) {
     const range = pages === 1 ? "only page 1" : `pages 1–${pages}`;
-    return { ok: false, error: userError("bad_page", `There is no page ${req.page}: ${req.what} has ${range}.`, pages === 1 ? "Leave out the page number." : `Ask for a page from 1 to ${pages}.`) };
+    return {
+      ok: false,
+      error: userError(
+        "bad_page",
+        `There is no page ${req.page}: ${req.what} has ${range}.`,
+        pages === 1 ? "Leave out the page number." : `Ask for a page from 1 to ${pages}.`,
+      ),
+    };
   }
   const from = starts[req.page - 1] ?? 0;
   const to = starts[req.page] ?? fitted.length;
   const body = fitted.slice(from, to);
-  const text = [frame.header(req.page, pages), ...body, frame.footer(req.page, pages)].filter((s) => s !== "").join("\n");
+  const text = [frame.header(req.page, pages), ...body, frame.footer(req.page, pages)]
+    .filter((s) => s !== "")
+    .join("\n");
   return { ok: true, value: { text, page: req.page, count: pages } };
 }

@@ -63,7 +63,14 @@ async function providerPage(ctx: CommandContext, page: number, replace: boolean)
     RESET,
     CANCEL,
   ];
-  return { text: lines.join("\n"), choices, columns: 2, actions, page: { index: page, count }, ...(replace ? { replace } : {}) };
+  return {
+    text: lines.join("\n"),
+    choices,
+    columns: 2,
+    actions,
+    page: { index: page, count },
+    ...(replace ? { replace } : {}),
+  };
 }
 
 /** One provider's models with buttons, `pickerPageSize` per page, ✓ on the current one. */
@@ -84,7 +91,12 @@ async function modelPage(ctx: CommandContext, allowed: AllowedModels, provider: 
     };
   });
   const actions = [
-    ...navigation(page, count, (pg) => ({ kind: "provider", version, provider, page: pg }), { kind: "noop", version, provider, page }),
+    ...navigation(page, count, (pg) => ({ kind: "provider", version, provider, page: pg }), {
+      kind: "noop",
+      version,
+      provider,
+      page,
+    }),
     { label: "Back", payload: encodePayload({ kind: "home", version, page: Math.floor(provider / size) }) },
     RESET,
     CANCEL,
@@ -110,11 +122,17 @@ export async function showReply(ctx: CommandContext): Promise<Reply> {
   const picks = quickPicks(catalog, modelAllowlist(ctx.services.config().config, ctx.agentId));
   if (picks.length) {
     lines.push("", "Quick picks:");
-    picks.slice(0, QUICK_PICKS).forEach(([alias, ref], i) => lines.push(`${i + 1}. ${alias} — ${ref}${ref === sel.ref ? " ✓" : ""}`));
-    if (picks.length > QUICK_PICKS) lines.push(`… and ${picks.length - QUICK_PICKS} more aliases in /models <provider>`);
+    picks
+      .slice(0, QUICK_PICKS)
+      .forEach(([alias, ref], i) => lines.push(`${i + 1}. ${alias} — ${ref}${ref === sel.ref ? " ✓" : ""}`));
+    if (picks.length > QUICK_PICKS)
+      lines.push(`… and ${picks.length - QUICK_PICKS} more aliases in /models <provider>`);
   }
-  if (allowed.providers.length) lines.push(`Providers: ${allowed.providers.map((p) => `${p.id} (${p.models.length})`).join(", ")}`);
-  lines.push("Switch with /model <alias or provider/model>, e.g. /model opus. Browse: /models <provider>. Details: /model status.");
+  if (allowed.providers.length)
+    lines.push(`Providers: ${allowed.providers.map((p) => `${p.id} (${p.models.length})`).join(", ")}`);
+  lines.push(
+    "Switch with /model <alias or provider/model>, e.g. /model opus. Browse: /models <provider>. Details: /model status.",
+  );
   return { text: lines.join("\n") };
 }
 
@@ -144,7 +162,9 @@ export async function onChoice(ctx: CommandContext, payload: string): Promise<Re
     case "provider":
       return modelPage(ctx, allowed, action.provider, action.page);
     case "noop":
-      return action.provider === undefined ? providerPage(ctx, action.page, true) : modelPage(ctx, allowed, action.provider, action.page);
+      return action.provider === undefined
+        ? providerPage(ctx, action.page, true)
+        : modelPage(ctx, allowed, action.provider, action.page);
     case "select": {
       const m = allowed.providers[action.provider]?.models[action.model];
       if (!m) return STALE;

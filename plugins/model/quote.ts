@@ -83,7 +83,13 @@ export function readToken(input: string, pos: number): Result<Token> | undefined
   if (bare !== "") segments.push({ text: bare, quoted: false });
   return {
     ok: true,
-    value: { segments, value: segments.map((s) => s.text).join(""), quoted: segments.some((s) => s.quoted), start, end: i },
+    value: {
+      segments,
+      value: segments.map((s) => s.text).join(""),
+      quoted: segments.some((s) => s.quoted),
+      start,
+      end: i,
+    },
   };
 }
 

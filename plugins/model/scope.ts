@@ -16,14 +16,23 @@ export interface ScopeDecision {
  * needs an owner: an explicit `-a`/`-g` from anyone else is refused, while a configured wider scope
  * quietly narrows to this session for them (with a note). Picker presses are always session-only.
  */
-export function decideScope(ctx: CommandContext, config: OpenClawConfig, flag: Scope | undefined, sessionOnly: boolean): Result<ScopeDecision> {
+export function decideScope(
+  ctx: CommandContext,
+  config: OpenClawConfig,
+  flag: Scope | undefined,
+  sessionOnly: boolean,
+): Result<ScopeDecision> {
   if (sessionOnly) return { ok: true, value: { scope: "session" } };
   if (flag !== undefined) {
     if (flag !== "session" && !ctx.isOwner) {
       const what = flag === "agent" ? "the agent's default model (-a)" : "the global default model (-g)";
       return {
         ok: false,
-        error: userError("owner_only", `Only an owner can change ${what}. Nothing was changed.`, "Leave out the flag (or use -s) to change the model for this chat only."),
+        error: userError(
+          "owner_only",
+          `Only an owner can change ${what}. Nothing was changed.`,
+          "Leave out the flag (or use -s) to change the model for this chat only.",
+        ),
       };
     }
     return { ok: true, value: { scope: flag } };
@@ -32,7 +41,10 @@ export function decideScope(ctx: CommandContext, config: OpenClawConfig, flag: S
   if (configured !== "session" && !ctx.isOwner) {
     return {
       ok: true,
-      value: { scope: "session", note: `Changed for this chat only: agents.defaults.modelSelectionScope is "${configured}", but only owners change defaults.` },
+      value: {
+        scope: "session",
+        note: `Changed for this chat only: agents.defaults.modelSelectionScope is "${configured}", but only owners change defaults.`,
+      },
     };
   }
   return { ok: true, value: { scope: configured } };
@@ -49,6 +61,14 @@ export function scopeKey(scope: Exclude<Scope, "session">, agentId: string): str
  * `global` replaces `agents.defaults.model` in the form it has (a string stays a string, an
  * object keeps its fallbacks).
  */
-export async function writeDefaultModel(file: string, stateDir: string, scope: Exclude<Scope, "session">, agentId: string, ref: string): Promise<void> {
-  await updateConfigFile(file, stateDir, (raw) => setConfiguredModel(raw, scope === "agent" ? { scope, agentId } : { scope: "global" }, ref));
+export async function writeDefaultModel(
+  file: string,
+  stateDir: string,
+  scope: Exclude<Scope, "session">,
+  agentId: string,
+  ref: string,
+): Promise<void> {
+  await updateConfigFile(file, stateDir, (raw) =>
+    setConfiguredModel(raw, scope === "agent" ? { scope, agentId } : { scope: "global" }, ref),
+  );
 }

@@ -45,11 +45,22 @@ function profileIdsOf(file: AuthProfilesFile, provider: string): string[] {
  * a profile of another provider (naming both) and an unknown one (with the closest ids). Undefined
  * when a glued `@name` is really a bot's username.
  */
-export function findProfile(file: AuthProfilesFile, model: ResolvedModel, wanted: string, glued: boolean): Result<string | undefined> {
+export function findProfile(
+  file: AuthProfilesFile,
+  model: ResolvedModel,
+  wanted: string,
+  glued: boolean,
+): Result<string | undefined> {
   // An exact id of the right provider wins; then `<provider>:<name>`; then an exact id of another provider (refused below).
   const prefixed = `${model.provider}:${wanted}`;
   const id =
-    file.profiles[wanted]?.provider === model.provider ? wanted : file.profiles[prefixed] ? prefixed : file.profiles[wanted] ? wanted : undefined;
+    file.profiles[wanted]?.provider === model.provider
+      ? wanted
+      : file.profiles[prefixed]
+        ? prefixed
+        : file.profiles[wanted]
+          ? wanted
+          : undefined;
   if (id === undefined) {
     if (containsSecretShape(wanted)) return { ok: false, error: SECRET_IN_INPUT };
     if (glued && BOT_USERNAME.test(wanted)) return { ok: true, value: undefined };
@@ -60,7 +71,14 @@ export function findProfile(file: AuthProfilesFile, model: ResolvedModel, wanted
       : own.length
         ? `${model.provider} profiles: ${own.join(", ")}.`
         : `There are no ${model.provider} profiles; add one with \`openclaw models auth paste-api-key --provider ${model.provider}\`.`;
-    return { ok: false, error: userError("unknown_profile", `Unknown profile "${wanted}".`, `${hint} Profile ids are exact; /model status lists them.`) };
+    return {
+      ok: false,
+      error: userError(
+        "unknown_profile",
+        `Unknown profile "${wanted}".`,
+        `${hint} Profile ids are exact; /model status lists them.`,
+      ),
+    };
   }
   const owner = file.profiles[id]?.provider ?? "";
   if (owner !== model.provider) {
@@ -70,7 +88,9 @@ export function findProfile(file: AuthProfilesFile, model: ResolvedModel, wanted
       error: userError(
         "profile_provider_mismatch",
         `Profile ${id} is for ${owner}, but ${model.ref} runs on ${model.provider}. Nothing was changed.`,
-        own.length ? `Pin one of ${model.provider}'s profiles (${own.join(", ")}), or choose a model of ${owner}.` : `Choose a model of ${owner} to use ${id}.`,
+        own.length
+          ? `Pin one of ${model.provider}'s profiles (${own.join(", ")}), or choose a model of ${owner}.`
+          : `Choose a model of ${owner} to use ${id}.`,
       ),
     };
   }
@@ -78,7 +98,11 @@ export function findProfile(file: AuthProfilesFile, model: ResolvedModel, wanted
 }
 
 /** Checks a selection without changing anything: model, allowlist, who may do it, profile. */
-export async function planSelection(ctx: CommandContext, cmd: SelectCommand, opts: SelectOptions = {}): Promise<Result<SelectionPlan>> {
+export async function planSelection(
+  ctx: CommandContext,
+  cmd: SelectCommand,
+  opts: SelectOptions = {},
+): Promise<Result<SelectionPlan>> {
   const { services, agentId } = ctx;
   const config = services.config().config;
   const catalog = services.catalog();
@@ -87,22 +111,45 @@ export async function planSelection(ctx: CommandContext, cmd: SelectCommand, opt
   const resolved = resolveModelRef(catalog, cmd.ref, configuredRefs(config, agentId));
   if (!resolved.ok) {
     if (!NUMBER.test(cmd.ref)) return resolved;
-    return { ok: false, error: userError("unknown_model", `"${cmd.ref}" is not a model: numbers in lists are not shortcuts.`, "Write /model <alias or provider/model>, e.g. /model opus; /model shows the aliases.") };
+    return {
+      ok: false,
+      error: userError(
+        "unknown_model",
+        `"${cmd.ref}" is not a model: numbers in lists are not shortcuts.`,
+        "Write /model <alias or provider/model>, e.g. /model opus; /model shows the aliases.",
+      ),
+    };
   }
   const model = resolved.value;
-  if (!allowedFor(config, catalog, agentId, model.ref)) return { ok: false, error: notAllowedError(config, agentId, model.ref, model.provider) };
+  if (!allowedFor(config, catalog, agentId, model.ref))
+    return { ok: false, error: notAllowedError(config, agentId, model.ref, model.provider) };
 
   if (cmd.profile !== undefined) {
     if (ctx.invocation.isGroup && !ctx.isOwner) {
-      return { ok: false, error: userError("owner_only", "Only an owner can pin a profile in a group. Nothing was changed.", "Choose the model without @profile, or pin it in a direct message with me.") };
+      return {
+        ok: false,
+        error: userError(
+          "owner_only",
+          "Only an owner can pin a profile in a group. Nothing was changed.",
+          "Choose the model without @profile, or pin it in a direct message with me.",
+        ),
+      };
     }
     // With dmScope "main" every direct message shares one session: a pin here pins it for everyone.
     if (!ctx.isOwner && ctx.sessionKey === `agent:${agentId}:main`) {
-      return { ok: false, error: userError("owner_only", "Direct messages share one session here (session.dmScope is \"main\"), so only an owner can pin a profile. Nothing was changed.", "Choose the model without @profile, or ask an owner to set session.dmScope to \"per-channel-peer\".") };
+      return {
+        ok: false,
+        error: userError(
+          "owner_only",
+          'Direct messages share one session here (session.dmScope is "main"), so only an owner can pin a profile. Nothing was changed.',
+          'Choose the model without @profile, or ask an owner to set session.dmScope to "per-channel-peer".',
+        ),
+      };
     }
     const found = findProfile(services.profiles.read(agentId), model, cmd.profile, cmd.glued ?? false);
     if (!found.ok) return found;
-    if (found.value !== undefined) return { ok: true, value: { model, scope: scope.value, pin: { profileId: found.value, source: "user" } } };
+    if (found.value !== undefined)
+      return { ok: true, value: { model, scope: scope.value, pin: { profileId: found.value, source: "user" } } };
   }
 
   // No profile named: keep the session's pin when it serves the new model's provider.
@@ -110,8 +157,16 @@ export async function planSelection(ctx: CommandContext, cmd: SelectCommand, opt
   if (!current.pin) return { ok: true, value: { model, scope: scope.value } };
   // A profile deleted since it was pinned is kept: the reply then shows the resolver's pin error.
   const pinProvider = pinnedProvider(ctx, current.pin.profileId);
-  if (pinProvider === undefined || pinProvider === model.provider) return { ok: true, value: { model, scope: scope.value, pin: current.pin } };
-  return { ok: true, value: { model, scope: scope.value, dropped: `Unpinned ${current.pin.profileId}: it is for ${pinProvider}, not ${model.provider}.` } };
+  if (pinProvider === undefined || pinProvider === model.provider)
+    return { ok: true, value: { model, scope: scope.value, pin: current.pin } };
+  return {
+    ok: true,
+    value: {
+      model,
+      scope: scope.value,
+      dropped: `Unpinned ${current.pin.profileId}: it is for ${pinProvider}, not ${model.provider}.`,
+    },
+  };
 }
 
 /** The provider of a pinned profile, or undefined when the profile no longer exists. */
@@ -140,11 +195,15 @@ export function nextLines(catalog: Catalog, ref: string, resolution: Resolution,
  */
 function modelNotes(model: ResolvedModel, now: number): string[] {
   const out: string[] = [];
-  if (!model.model) out.push(`Note: ${model.ref} is not in the catalog; it is used as typed (check the id if requests fail).`);
+  if (!model.model)
+    out.push(`Note: ${model.ref} is not in the catalog; it is used as typed (check the id if requests fail).`);
   const retires = model.model?.deprecated;
   if (retires === undefined) return out;
   if (isRetired(retires, now)) {
-    out.push(`⛔ ${model.ref} was retired on ${retires}: ${model.provider} no longer serves it, so requests to it are expected to fail.`, `Pick a current model: /models ${model.provider}`);
+    out.push(
+      `⛔ ${model.ref} was retired on ${retires}: ${model.provider} no longer serves it, so requests to it are expected to fail.`,
+      `Pick a current model: /models ${model.provider}`,
+    );
   } else out.push(`⚠ ${model.ref} is deprecated: ${model.provider} retires it on ${retires}.`);
   return out;
 }
@@ -176,7 +235,10 @@ export async function applySelection(ctx: CommandContext, plan: SelectionPlan): 
       const whose = scope.scope === "agent" ? `agent ${agentId}'s default` : "the global default";
       lines.push(`Model for this chat and ${whose}: ${label} (written to ${key}).`);
       const own = services.config().config.agents?.entries?.[agentId]?.model;
-      if (scope.scope === "global" && own !== undefined) lines.push(`Note: agent ${agentId} has its own model in agents.entries.${agentId}.model, which still wins for its other chats.`);
+      if (scope.scope === "global" && own !== undefined)
+        lines.push(
+          `Note: agent ${agentId} has its own model in agents.entries.${agentId}.model, which still wins for its other chats.`,
+        );
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       lines.push(`Model for this chat: ${label}.`, `⚠ ${key} was not changed: ${why}`);
@@ -187,7 +249,9 @@ export async function applySelection(ctx: CommandContext, plan: SelectionPlan): 
   else if (pin) lines.push(`Pinned profile: ${pin.profileId}${pin.source === "auto" ? " (kept by the gateway)" : ""}.`);
   lines.push(...modelNotes(model, services.clock()));
   const resolution = resolveCurrent(ctx, { ref: model.ref, provider: model.provider, ...(pin ? { pin } : {}) });
-  lines.push(...nextLines(services.catalog(), model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined));
+  lines.push(
+    ...nextLines(services.catalog(), model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined),
+  );
   return lines;
 }
 
@@ -209,7 +273,11 @@ const DEFAULT_SCOPE_ERROR: UserError = userError(
 export async function clearSelection(ctx: CommandContext, cmd: DefaultCommand): Promise<Result<string[]>> {
   if (cmd.scope === "agent" || cmd.scope === "global") return { ok: false, error: DEFAULT_SCOPE_ERROR };
   const { services } = ctx;
-  await services.sessions.update(ctx.sessionKey, { model: null, profileId: null, pinSource: null, setBy: setBy(ctx) }, services.clock());
+  await services.sessions.update(
+    ctx.sessionKey,
+    { model: null, profileId: null, pinSource: null, setBy: setBy(ctx) },
+    services.clock(),
+  );
   const now = await currentSelection(ctx);
   const catalog = services.catalog();
   const lines = [`This chat now uses ${modelLabel(catalog, now.ref)}: ${describeSource(now, ctx.agentId)}.`];

@@ -73,9 +73,13 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   const now = services.clock();
   const sel = await currentSelection(ctx);
   const deprecated = catalog.models.get(sel.ref)?.deprecated;
-  const lines = [`Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, agentId)}${deprecated ? ` (${retirementText(deprecated, now)})` : ""}`];
+  const lines = [
+    `Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, agentId)}${deprecated ? ` (${retirementText(deprecated, now)})` : ""}`,
+  ];
   if (sel.source === "session" || sel.source === "parent") {
-    lines.push(`Default: ${modelLabel(catalog, sel.configured.ref)} — ${describeSource({ ...sel, source: sel.configured.source }, agentId)}`);
+    lines.push(
+      `Default: ${modelLabel(catalog, sel.configured.ref)} — ${describeSource({ ...sel, source: sel.configured.source }, agentId)}`,
+    );
   }
   lines.push(`Agent: ${agentId}`);
   lines.push(sel.pin ? `Pinned profile: ${sel.pin.profileId} (${sel.pin.source})` : "Pinned profile: none");

@@ -53,7 +53,7 @@ interface PlannedChannel {
 function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, string>>): PlannedChannel[] {
   const planned: PlannedChannel[] = [];
   const t = config.channels?.telegram;
-  if (t?.enabled !== false && Boolean(t?.botToken || env.TELEGRAM_BOT_TOKEN)) {
+  if ((t?.enabled !== false && t?.botToken) || env.TELEGRAM_BOT_TOKEN) {
     const settings = telegramSettings(config, env);
     planned.push({
       name: "telegram",
@@ -62,7 +62,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     });
   }
   const d = config.channels?.discord;
-  if (d?.enabled !== false && Boolean(d?.token || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)) {
+  if ((d?.enabled !== false && d?.token) || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey) {
     const settings = discordSettings(config, env);
     planned.push({
       name: "discord",
@@ -78,7 +78,10 @@ export function storeWhere(location: SessionStoreLocation): GatewayIdentity["sto
   if (location.kind === "sqlite") return { kind: "sqlite", where: location.file };
   try {
     const url = new URL(location.url);
-    return { kind: "redis", where: `${url.hostname}:${url.port || "6379"}${url.pathname.length > 1 ? url.pathname : ""}` };
+    return {
+      kind: "redis",
+      where: `${url.hostname}:${url.port || "6379"}${url.pathname.length > 1 ? url.pathname : ""}`,
+    };
   } catch {
     return { kind: "redis", where: "(unparsable url)" };
   }
@@ -123,7 +126,10 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
   };
   const readiness = new Readiness(identity, () => sessions.list({ limit: 1 }));
-  const metrics = new GatewayMetrics({ storeUp: () => readiness.storeUp(), credentials: () => credentialCounts(services) });
+  const metrics = new GatewayMetrics({
+    storeUp: () => readiness.storeUp(),
+    credentials: () => credentialCounts(services),
+  });
   services.observer = metrics;
   const { createChatResponder } = await import("../providers/chat.js");
   services.chat = createChatResponder(services, log, opts.chat);
@@ -165,7 +171,16 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
         if (channel.send) runtimes.setOutlet(c.name, channel.send.bind(channel));
         return channel;
       };
-      supervised.push(superviseChannel({ name: c.name, mode: c.mode, start, readiness, log, ...(opts.retry ? { retry: opts.retry } : {}) }));
+      supervised.push(
+        superviseChannel({
+          name: c.name,
+          mode: c.mode,
+          start,
+          readiness,
+          log,
+          ...(opts.retry ? { retry: opts.retry } : {}),
+        }),
+      );
     }
     await (opts.stopSignal ?? signals());
     log("info", "shutting down");
@@ -173,7 +188,8 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     // In-flight model calls end now rather than after their timeout; then channels drain.
     services.chat.close();
     await runtimes.stop();
-    for (const c of supervised.reverse()) await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
+    for (const c of supervised.reverse())
+      await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
     if (listening) await http.close();
     await sessions.close();
   }

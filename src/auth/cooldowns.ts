@@ -71,12 +71,22 @@ export function nextCooldown(prev: CooldownEntry | undefined, credentialId: stri
   } else {
     duration = Math.min(AUTH_BASE * 2 ** (errorCount - 1), AUTH_MAX);
   }
-  const entry: CooldownEntry = { credentialId, reason: f.reason, until: f.now + duration, errorCount, lastFailureAt: f.now };
+  const entry: CooldownEntry = {
+    credentialId,
+    reason: f.reason,
+    until: f.now + duration,
+    errorCount,
+    lastFailureAt: f.now,
+  };
   return f.reason === "rate_limit" && f.model !== undefined ? { ...entry, model: f.model } : entry;
 }
 
 /** The cooldown that blocks `model` at `now`, if any: a profile-wide one or one for that model. */
-export function activeCooldown(state: CredentialState | undefined, model: string | undefined, now: number): CooldownEntry | undefined {
+export function activeCooldown(
+  state: CredentialState | undefined,
+  model: string | undefined,
+  now: number,
+): CooldownEntry | undefined {
   if (!state) return undefined;
   let found: CooldownEntry | undefined;
   for (const c of state.cooldowns) {
@@ -88,7 +98,11 @@ export function activeCooldown(state: CredentialState | undefined, model: string
 }
 
 /** Merges a new failure into a state: the entry with the same scope (profile-wide or model) is replaced. */
-export function applyFailure(state: CredentialState | undefined, credentialId: string, f: FailureInput): { state: CredentialState; entry: CooldownEntry } {
+export function applyFailure(
+  state: CredentialState | undefined,
+  credentialId: string,
+  f: FailureInput,
+): { state: CredentialState; entry: CooldownEntry } {
   const scopeModel = f.reason === "rate_limit" ? f.model : undefined;
   const cooldowns = state?.cooldowns ?? [];
   const prev = cooldowns.find((c) => c.model === scopeModel && c.reason === f.reason);
@@ -99,7 +113,11 @@ export function applyFailure(state: CredentialState | undefined, credentialId: s
 }
 
 /** Clears what a success proves healthy: the profile-wide entries and the entry for that model. */
-export function applySuccess(state: CredentialState | undefined, model: string | undefined, now: number): CredentialState {
+export function applySuccess(
+  state: CredentialState | undefined,
+  model: string | undefined,
+  now: number,
+): CredentialState {
   const cooldowns = (state?.cooldowns ?? []).filter((c) => c.model !== undefined && c.model !== model);
   return { cooldowns, lastUsedAt: now };
 }

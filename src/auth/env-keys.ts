@@ -51,7 +51,10 @@ export function envKeyNotes(provider: CatalogProvider, env: Readonly<Record<stri
   return readEnvKeys(provider, env).notes;
 }
 
-function readEnvKeys(provider: CatalogProvider, env: Readonly<Record<string, string>>): { credentials: EnvCredential[]; notes: EnvKeyNote[] } {
+function readEnvKeys(
+  provider: CatalogProvider,
+  env: Readonly<Record<string, string>>,
+): { credentials: EnvCredential[]; notes: EnvKeyNote[] } {
   const credentials: EnvCredential[] = [];
   const notes: EnvKeyNote[] = [];
   const seen = new Set<string>();
@@ -70,9 +73,12 @@ function readEnvKeys(provider: CatalogProvider, env: Readonly<Record<string, str
   for (const name of provider.envKeys) {
     push(`env:${name}`, name, env[name], "api_key");
     const list = env[`${name}S`];
-    if (list !== undefined) splitKeyList(list).forEach((k, i) => push(`env:${name}S[${i + 1}]`, `${name}S`, k, "api_key"));
+    if (list !== undefined)
+      splitKeyList(list).forEach((k, i) => push(`env:${name}S[${i + 1}]`, `${name}S`, k, "api_key"));
     const prefix = `${name}_`;
-    for (const variable of Object.keys(env).filter((k) => k.startsWith(prefix)).sort()) {
+    for (const variable of Object.keys(env)
+      .filter((k) => k.startsWith(prefix))
+      .sort()) {
       push(`env:${variable}`, variable, env[variable], "api_key");
     }
   }

@@ -54,7 +54,13 @@ export function openExistingDb(file: string, readonly: boolean): Database.Databa
   try {
     return new Sqlite(file, { readonly, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (err) {
-    throw new UserFacingError(userError("credential_db_unreadable", `Cannot open the OpenClaw database ${file}: ${(err as Error).message}.`, "Run `openclaw doctor` to see which credential store is in use."));
+    throw new UserFacingError(
+      userError(
+        "credential_db_unreadable",
+        `Cannot open the OpenClaw database ${file}: ${(err as Error).message}.`,
+        "Run `openclaw doctor` to see which credential store is in use.",
+      ),
+    );
   }
 }
 
@@ -69,7 +75,11 @@ function stateDbHoldsCredentials(file: string): boolean {
   const db = openExistingDb(file, true);
   try {
     if (!hasTable(db, "config_machine_state")) return false;
-    const row = db.prepare("SELECT 1 FROM config_machine_state WHERE state_key IN ('auth.sharedStore', 'authProfiles.store') LIMIT 1").get();
+    const row = db
+      .prepare(
+        "SELECT 1 FROM config_machine_state WHERE state_key IN ('auth.sharedStore', 'authProfiles.store') LIMIT 1",
+      )
+      .get();
     return row !== undefined;
   } finally {
     db.close();
@@ -88,10 +98,12 @@ export function detectLayout(state: string, agentId: string): CredentialLayout {
   const ignored = hasFile ? { ignoredFile: file } : {};
   const sharedOwner = agentId === SHARED_OWNER_AGENT;
   const stateDb = stateDbPath(state);
-  if (stateDbHoldsCredentials(stateDb)) return { kind: "sqlite", sharedDb: stateDb, sharedInStateDb: true, agentDb, sharedOwner, ...ignored };
+  if (stateDbHoldsCredentials(stateDb))
+    return { kind: "sqlite", sharedDb: stateDb, sharedInStateDb: true, agentDb, sharedOwner, ...ignored };
   if (hasFile) return { kind: "json", file };
   const mainDb = agentDbPath(state, SHARED_OWNER_AGENT);
-  if (fs.existsSync(mainDb) || fs.existsSync(agentDb)) return { kind: "sqlite", sharedDb: mainDb, sharedInStateDb: false, agentDb, sharedOwner };
+  if (fs.existsSync(mainDb) || fs.existsSync(agentDb))
+    return { kind: "sqlite", sharedDb: mainDb, sharedInStateDb: false, agentDb, sharedOwner };
   return { kind: "json", file };
 }
 
@@ -120,10 +132,12 @@ export interface LayoutSummary {
 
 /** Summarises a layout for status views. */
 export function summarizeLayout(layout: CredentialLayout): LayoutSummary {
-  if (layout.kind === "json") return { layout: "json", path: layout.file, text: `auth-profiles.json (legacy layout): ${layout.file}` };
+  if (layout.kind === "json")
+    return { layout: "json", path: layout.file, text: `auth-profiles.json (legacy layout): ${layout.file}` };
   const agentDbExists = fs.existsSync(layout.agentDb);
   const where = layout.sharedInStateDb ? "state-db" : "main-agent-db";
-  const agentText = layout.agentDb === layout.sharedDb ? "" : `; agent ${layout.agentDb}${agentDbExists ? "" : " (not created yet)"}`;
+  const agentText =
+    layout.agentDb === layout.sharedDb ? "" : `; agent ${layout.agentDb}${agentDbExists ? "" : " (not created yet)"}`;
   return {
     layout: "sqlite",
     path: layout.sharedOwner ? layout.sharedDb : layout.agentDb,

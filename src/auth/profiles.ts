@@ -54,7 +54,9 @@ export function normalizeProfile(id: string, raw: RawAuthProfile): AuthProfile {
     raw.type ?? raw.mode ?? (raw.access !== undefined ? "oauth" : raw.token !== undefined ? "token" : "api_key");
   // As OpenClaw: an API key's keyRef wins over an inline key; a token's inline value wins over tokenRef.
   const ref = type === "api_key" ? raw.keyRef : type === "token" && !raw.token?.trim() ? raw.tokenRef : undefined;
-  const secret = ref ? "" : ((type === "oauth" ? raw.access : type === "token" ? raw.token : (raw.key ?? raw.apiKey)) ?? "");
+  const secret = ref
+    ? ""
+    : ((type === "oauth" ? raw.access : type === "token" ? raw.token : (raw.key ?? raw.apiKey)) ?? "");
   return {
     id,
     provider: raw.provider,

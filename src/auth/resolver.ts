@@ -138,7 +138,9 @@ export class CredentialResolver {
     const list = this.listFor(file, req.provider);
     const entries = list.storedCount > 1 ? this.byLastUse(list.entries, list.storedCount) : list.entries;
     const pin = req.pin;
-    const pinned = pin ? this.candidate(this.pinEntry(file, pin.profileId, req.provider), "pin", req.model, now, false) : undefined;
+    const pinned = pin
+      ? this.candidate(this.pinEntry(file, pin.profileId, req.provider), "pin", req.model, now, false)
+      : undefined;
     // A usable user or auto pin supersedes every other candidate; they are still listed for status.
     const supersede = pinned?.usable === true;
 
@@ -163,8 +165,17 @@ export class CredentialResolver {
 
     if (pinned && pin?.source === "user" && !supersede) {
       // Strict: a user pin that cannot serve is an error, never a silent switch to another credential.
-      const rest = candidates.filter((c) => c !== pinned).map((c): Candidate => (c.usable ? { ...c, usable: false, reason: "superseded_by_pin" } : c));
-      return { agentId, provider, model, orderSource, error: this.pinError(pinned, provider, now), candidates: [pinned, ...rest] };
+      const rest = candidates
+        .filter((c) => c !== pinned)
+        .map((c): Candidate => (c.usable ? { ...c, usable: false, reason: "superseded_by_pin" } : c));
+      return {
+        agentId,
+        provider,
+        model,
+        orderSource,
+        error: this.pinError(pinned, provider, now),
+        candidates: [pinned, ...rest],
+      };
     }
     // An unusable auto pin only kept a provider cache warm: the normal order applies.
     const chosen = usable[0];
@@ -172,7 +183,13 @@ export class CredentialResolver {
     return { agentId, provider, model, orderSource, error: this.noneError(provider, cooling, now), candidates };
   }
 
-  private candidate(e: Prepared, source: CandidateSource, model: string | undefined, now: number, superseded: boolean): Candidate {
+  private candidate(
+    e: Prepared,
+    source: CandidateSource,
+    model: string | undefined,
+    now: number,
+    superseded: boolean,
+  ): Candidate {
     const health = healthOf(e.expires, now);
     let reason: SkipReason | undefined = e.fixedReason ?? (health === "expired" ? "expired" : undefined);
     let cooldown: CooldownEntry | undefined;
@@ -248,7 +265,18 @@ export class CredentialResolver {
     const p = catalog.providers.get(provider);
     if (p) {
       for (const e of envCredentials(p, env)) {
-        entries.push({ id: e.id, provider: e.provider, kind: "env", type: e.type, source: "env", secret: e.secret, masked: inUse(e.secret), expires: undefined, email: undefined, fixedReason: undefined });
+        entries.push({
+          id: e.id,
+          provider: e.provider,
+          kind: "env",
+          type: e.type,
+          source: "env",
+          secret: e.secret,
+          masked: inUse(e.secret),
+          expires: undefined,
+          email: undefined,
+          fixedReason: undefined,
+        });
       }
     }
     return { orderSource: agentOrder ? "agent" : configOrder ? "config" : "default", entries, storedCount };
@@ -266,7 +294,18 @@ export class CredentialResolver {
   private prepareProfile(file: AuthProfilesFile, id: string, wanted: string, source: CandidateSource): Prepared {
     const raw = file.profiles[id];
     if (!raw) {
-      return { id, provider: wanted, kind: "profile", type: "api_key", source, secret: "", masked: "(missing)", expires: undefined, email: undefined, fixedReason: "missing_profile" };
+      return {
+        id,
+        provider: wanted,
+        kind: "profile",
+        type: "api_key",
+        source,
+        secret: "",
+        masked: "(missing)",
+        expires: undefined,
+        email: undefined,
+        fixedReason: "missing_profile",
+      };
     }
     const p = normalizeProfile(id, raw);
     let secret = p.secret;
@@ -279,8 +318,27 @@ export class CredentialResolver {
       masked = r.ok ? inUse(secret) : `(ref ${describeRef(p.ref)}: ${r.why})`;
     }
     const fixedReason: SkipReason | undefined =
-      p.provider !== wanted ? "provider_mismatch" : this.deps.config.auth?.profiles?.[id]?.disabled ? "disabled" : unresolved ? "unresolved_ref" : secret === "" ? "missing_credential" : undefined;
-    return { id, provider: p.provider, kind: "profile", type: p.type, source, secret, masked, expires: p.expires, email: p.email, fixedReason };
+      p.provider !== wanted
+        ? "provider_mismatch"
+        : this.deps.config.auth?.profiles?.[id]?.disabled
+          ? "disabled"
+          : unresolved
+            ? "unresolved_ref"
+            : secret === ""
+              ? "missing_credential"
+              : undefined;
+    return {
+      id,
+      provider: p.provider,
+      kind: "profile",
+      type: p.type,
+      source,
+      secret,
+      masked,
+      expires: p.expires,
+      email: p.email,
+      fixedReason,
+    };
   }
 
   private pinError(pinned: Candidate, provider: string, now: number): UserError {
@@ -289,22 +347,43 @@ export class CredentialResolver {
       case "missing_profile":
         return userError("pin_missing", `The pinned profile ${pinned.id} no longer exists.`, unpin);
       case "provider_mismatch":
-        return userError("pin_provider_mismatch", `The pinned profile ${pinned.id} belongs to ${pinned.provider}, not ${provider}.`, unpin);
+        return userError(
+          "pin_provider_mismatch",
+          `The pinned profile ${pinned.id} belongs to ${pinned.provider}, not ${provider}.`,
+          unpin,
+        );
       case "disabled":
         return userError("pin_disabled", `The pinned profile ${pinned.id} is disabled in the config.`, unpin);
       case "missing_credential":
         return userError("pin_missing_credential", `The pinned profile ${pinned.id} has no secret stored.`, unpin);
       case "unresolved_ref":
-        return userError("pin_unresolved_ref", `The secret of the pinned profile ${pinned.id} cannot be read now: ${pinned.masked}.`, unpin);
+        return userError(
+          "pin_unresolved_ref",
+          `The secret of the pinned profile ${pinned.id} cannot be read now: ${pinned.masked}.`,
+          unpin,
+        );
       case "expired":
-        return userError("pin_expired", `The pinned profile ${pinned.id} expired ${formatDuration(now - (pinned.expires ?? now))} ago.`, `Renew it with \`openclaw models auth paste-token --provider ${provider} --profile-id ${pinned.id}\`. ${unpin}`);
+        return userError(
+          "pin_expired",
+          `The pinned profile ${pinned.id} expired ${formatDuration(now - (pinned.expires ?? now))} ago.`,
+          `Renew it with \`openclaw models auth paste-token --provider ${provider} --profile-id ${pinned.id}\`. ${unpin}`,
+        );
       case "incompatible":
-        return userError("pin_incompatible", `The pinned profile ${pinned.id} cannot be used for API requests (Claude Code only).`, `Use an Anthropic API key instead. ${unpin}`);
+        return userError(
+          "pin_incompatible",
+          `The pinned profile ${pinned.id} cannot be used for API requests (Claude Code only).`,
+          `Use an Anthropic API key instead. ${unpin}`,
+        );
       default: {
         const c = pinned.cooldown;
         const left = c ? formatDuration(c.until - now) : "a while";
-        const why = c?.reason === "rate_limit" ? "a rate limit" : c?.reason === "billing" ? "a billing error" : "an auth error";
-        return userError("pin_cooldown", `The pinned profile ${pinned.id} is cooling down for ${left} after ${why}; pinned sessions do not switch credentials.`, unpin);
+        const why =
+          c?.reason === "rate_limit" ? "a rate limit" : c?.reason === "billing" ? "a billing error" : "an auth error";
+        return userError(
+          "pin_cooldown",
+          `The pinned profile ${pinned.id} is cooling down for ${left} after ${why}; pinned sessions do not switch credentials.`,
+          unpin,
+        );
       }
     }
   }
@@ -312,7 +391,11 @@ export class CredentialResolver {
   private noneError(provider: string, cooling: readonly Candidate[], now: number): UserError {
     const soonest = cooling[0]?.cooldown;
     if (soonest) {
-      return userError("all_in_cooldown", `Every ${provider} credential is cooling down; the next is free in ${formatDuration(soonest.until - now)}.`, "Try again then, or add another credential.");
+      return userError(
+        "all_in_cooldown",
+        `Every ${provider} credential is cooling down; the next is free in ${formatDuration(soonest.until - now)}.`,
+        "Try again then, or add another credential.",
+      );
     }
     const envKey = this.deps.catalog.providers.get(provider)?.envKeys[0] ?? `${provider.toUpperCase()}_API_KEY`;
     return userError(

@@ -33,7 +33,9 @@ export const secretProviderSchema = z.looseObject({
 export type SecretProvider = z.infer<typeof secretProviderSchema>;
 
 /** The outcome of resolving a ref. `why` never holds the secret, nor anything a program printed. */
-export type SecretRefResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly why: string };
+export type SecretRefResult =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly why: string };
 
 /** What resolution may read: the environment (as the gateway sees it) and the configured providers. */
 export interface SecretRefContext {
@@ -44,7 +46,8 @@ export interface SecretRefContext {
 
 /** The configured provider `alias`, if it is one we can use. */
 function providerOf(ctx: SecretRefContext, alias: string): SecretProvider | undefined {
-  if (typeof ctx.providers !== "object" || ctx.providers === null || !Object.hasOwn(ctx.providers, alias)) return undefined;
+  if (typeof ctx.providers !== "object" || ctx.providers === null || !Object.hasOwn(ctx.providers, alias))
+    return undefined;
   const parsed = secretProviderSchema.safeParse((ctx.providers as Record<string, unknown>)[alias]);
   return parsed.success ? parsed.data : undefined;
 }
@@ -60,7 +63,9 @@ const MAX_BYTES = 1024 * 1024;
 
 /** `env:NAME`, the short form people type, for messages. Never a secret. */
 export function describeRef(ref: SecretRef): string {
-  return ref.source === "env" && ref.provider === "default" ? `env:${ref.id}` : `${ref.source}:${ref.provider}:${ref.id}`;
+  return ref.source === "env" && ref.provider === "default"
+    ? `env:${ref.id}`
+    : `${ref.source}:${ref.provider}:${ref.id}`;
 }
 
 /**
@@ -70,7 +75,8 @@ export function describeRef(ref: SecretRef): string {
 export function parseRefFlag(text: string): SecretRef | undefined {
   const m = /^(env|file|exec):(.+)$/.exec(text.trim());
   if (!m?.[1] || !m[2]) return undefined;
-  if (m[1] === "env") return /^[A-Z][A-Z0-9_]{0,127}$/.test(m[2]) ? { source: "env", provider: "default", id: m[2] } : undefined;
+  if (m[1] === "env")
+    return /^[A-Z][A-Z0-9_]{0,127}$/.test(m[2]) ? { source: "env", provider: "default", id: m[2] } : undefined;
   const colon = m[2].indexOf(":");
   if (colon <= 0 || colon === m[2].length - 1) return undefined;
   return { source: m[1], provider: m[2].slice(0, colon), id: m[2].slice(colon + 1) };
@@ -89,20 +95,27 @@ function atPointer(doc: unknown, pointer: string): unknown {
 }
 
 function nonEmpty(value: unknown, what: string): SecretRefResult {
-  return typeof value === "string" && value.trim() !== "" ? { ok: true, value: value.trim() } : { ok: false, why: `${what} is not set or empty` };
+  return typeof value === "string" && value.trim() !== ""
+    ? { ok: true, value: value.trim() }
+    : { ok: false, why: `${what} is not set or empty` };
 }
 
 function fromEnv(ref: SecretRef, ctx: SecretRefContext): SecretRefResult {
   const provider = providerOf(ctx, ref.provider);
-  if (provider && provider.source !== "env") return { ok: false, why: `secrets.providers.${ref.provider} is not an env provider` };
-  if (!provider && ref.provider !== "default") return { ok: false, why: `no env provider ${ref.provider} under secrets.providers` };
-  if (provider?.allowlist && !provider.allowlist.includes(ref.id)) return { ok: false, why: `${ref.id} is not in secrets.providers.${ref.provider}.allowlist` };
+  if (provider && provider.source !== "env")
+    return { ok: false, why: `secrets.providers.${ref.provider} is not an env provider` };
+  if (!provider && ref.provider !== "default")
+    return { ok: false, why: `no env provider ${ref.provider} under secrets.providers` };
+  if (provider?.allowlist && !provider.allowlist.includes(ref.id))
+    return { ok: false, why: `${ref.id} is not in secrets.providers.${ref.provider}.allowlist` };
   return nonEmpty(ctx.env[ref.id], `environment variable ${ref.id}`);
 }
 
 function fromFile(ref: SecretRef, provider: SecretProvider): SecretRefResult {
   if (!provider.path) return { ok: false, why: `secrets.providers.${ref.provider} has no path` };
-  const file = provider.path.startsWith("~/") ? path.join(process.env.HOME ?? "", provider.path.slice(2)) : provider.path;
+  const file = provider.path.startsWith("~/")
+    ? path.join(process.env.HOME ?? "", provider.path.slice(2))
+    : provider.path;
   let st: fs.Stats;
   try {
     st = fs.lstatSync(file);
@@ -110,11 +123,15 @@ function fromFile(ref: SecretRef, provider: SecretProvider): SecretRefResult {
     return { ok: false, why: `${file} does not exist` };
   }
   // As OpenClaw requires: a private regular file, not a link, so nobody else can read or swap it.
-  if (!st.isFile() || st.nlink !== 1) return { ok: false, why: `${file} is not a private regular file (no symlinks or hard links)` };
+  if (!st.isFile() || st.nlink !== 1)
+    return { ok: false, why: `${file} is not a private regular file (no symlinks or hard links)` };
   if ((st.mode & 0o077) !== 0) return { ok: false, why: `${file} is readable by others; chmod 600 it` };
   if (st.size > MAX_BYTES) return { ok: false, why: `${file} is larger than 1 MiB` };
   const text = fs.readFileSync(file, "utf8");
-  if (provider.mode === "singleValue") return ref.id === "value" ? nonEmpty(text.replace(/\r?\n$/, ""), file) : { ok: false, why: `a singleValue file is read with id "value"` };
+  if (provider.mode === "singleValue")
+    return ref.id === "value"
+      ? nonEmpty(text.replace(/\r?\n$/, ""), file)
+      : { ok: false, why: `a singleValue file is read with id "value"` };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -126,7 +143,8 @@ function fromFile(ref: SecretRef, provider: SecretProvider): SecretRefResult {
 
 function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContext): SecretRefResult {
   const command = provider.command;
-  if (!command || !path.isAbsolute(command)) return { ok: false, why: `secrets.providers.${ref.provider}.command must be an absolute path` };
+  if (!command || !path.isAbsolute(command))
+    return { ok: false, why: `secrets.providers.${ref.provider}.command must be an absolute path` };
   const env: Record<string, string> = { ...provider.env };
   for (const name of provider.passEnv ?? []) {
     const v = ctx.env[name];
@@ -145,7 +163,14 @@ function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContex
     shell: false,
     windowsHide: true,
   });
-  if (r.error) return { ok: false, why: (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? `${command} timed out after ${timeout} ms` : `${command} could not run` };
+  if (r.error)
+    return {
+      ok: false,
+      why:
+        (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT"
+          ? `${command} timed out after ${timeout} ms`
+          : `${command} could not run`,
+    };
   if (r.status !== 0) return { ok: false, why: `${command} exited with status ${r.status ?? r.signal}` };
   let out: unknown;
   try {
@@ -156,14 +181,18 @@ function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContex
   }
   const values = typeof out === "object" && out !== null ? (out as { values?: unknown }).values : undefined;
   const value = typeof values === "object" && values !== null ? (values as Record<string, unknown>)[ref.id] : undefined;
-  return value === undefined ? { ok: false, why: `${command} returned no value for ${ref.id}` } : nonEmpty(value, `the value ${command} returned for ${ref.id}`);
+  return value === undefined
+    ? { ok: false, why: `${command} returned no value for ${ref.id}` }
+    : nonEmpty(value, `the value ${command} returned for ${ref.id}`);
 }
 
 /** Resolves a ref now. Never throws for a bad ref: an unresolved one says why, without any secret. */
 export function resolveSecretRef(ref: SecretRef, ctx: SecretRefContext): SecretRefResult {
   if (ref.source === "env") return fromEnv(ref, ctx);
-  if (ref.source !== "file" && ref.source !== "exec") return { ok: false, why: `source "${ref.source}" is not supported here` };
+  if (ref.source !== "file" && ref.source !== "exec")
+    return { ok: false, why: `source "${ref.source}" is not supported here` };
   const provider = providerOf(ctx, ref.provider);
-  if (!provider || provider.source !== ref.source) return { ok: false, why: `no ${ref.source} provider ${ref.provider} under secrets.providers` };
+  if (!provider || provider.source !== ref.source)
+    return { ok: false, why: `no ${ref.source} provider ${ref.provider} under secrets.providers` };
   return ref.source === "file" ? fromFile(ref, provider) : fromExec(ref, provider, ctx);
 }

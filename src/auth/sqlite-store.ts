@@ -18,7 +18,14 @@ interface Cell {
   readonly timeColumn: string;
 }
 
-const sharedStateCell = (key: string): Cell => ({ schema: "main", table: "config_machine_state", keyColumn: "state_key", key, jsonColumn: "value_json", timeColumn: "updated_at_ms" });
+const sharedStateCell = (key: string): Cell => ({
+  schema: "main",
+  table: "config_machine_state",
+  keyColumn: "state_key",
+  key,
+  jsonColumn: "value_json",
+  timeColumn: "updated_at_ms",
+});
 const agentCell = (schema: "main" | "agent", kind: "store" | "state"): Cell => ({
   schema,
   table: `auth_profile_${kind}`,
@@ -61,7 +68,8 @@ function profilesOf(doc: Json | undefined): Record<string, RawAuthProfile> {
 function orderOf(doc: Json | undefined): OrderMap {
   const out: OrderMap = {};
   if (!isObject(doc?.order)) return out;
-  for (const [p, ids] of Object.entries(doc.order)) if (Array.isArray(ids)) out[p] = ids.filter((i): i is string => typeof i === "string");
+  for (const [p, ids] of Object.entries(doc.order))
+    if (Array.isArray(ids)) out[p] = ids.filter((i): i is string => typeof i === "string");
   return out;
 }
 
@@ -87,7 +95,9 @@ class Session {
 
   read(cell: Cell): Json | undefined {
     if (!hasTable(this.db, cell.table, cell.schema)) return undefined;
-    const row = this.db.prepare(`SELECT ${cell.jsonColumn} AS v FROM ${cell.schema}.${cell.table} WHERE ${cell.keyColumn} = ?`).get(cell.key) as { v: string } | undefined;
+    const row = this.db
+      .prepare(`SELECT ${cell.jsonColumn} AS v FROM ${cell.schema}.${cell.table} WHERE ${cell.keyColumn} = ?`)
+      .get(cell.key) as { v: string } | undefined;
     if (row === undefined) return undefined;
     let parsed: unknown;
     try {
@@ -96,17 +106,31 @@ class Session {
       parsed = undefined;
     }
     if (!isObject(parsed)) {
-      throw new UserFacingError(userError("credential_db_invalid", `The ${cell.table} row ${cell.key} of ${this.fileOf(cell)} is not a JSON object; nothing was changed.`, "Run `openclaw doctor --fix` with OpenClaw to repair its credential store."));
+      throw new UserFacingError(
+        userError(
+          "credential_db_invalid",
+          `The ${cell.table} row ${cell.key} of ${this.fileOf(cell)} is not a JSON object; nothing was changed.`,
+          "Run `openclaw doctor --fix` with OpenClaw to repair its credential store.",
+        ),
+      );
     }
     return parsed;
   }
 
   write(cell: Cell, doc: Json): void {
     if (!hasTable(this.db, cell.table, cell.schema)) {
-      throw new UserFacingError(userError("credential_db_schema", `${this.fileOf(cell)} has no ${cell.table} table; nothing was changed.`, "Run any `openclaw models auth` command of OpenClaw 2026.9 once so it creates its schema."));
+      throw new UserFacingError(
+        userError(
+          "credential_db_schema",
+          `${this.fileOf(cell)} has no ${cell.table} table; nothing was changed.`,
+          "Run any `openclaw models auth` command of OpenClaw 2026.9 once so it creates its schema.",
+        ),
+      );
     }
     this.db
-      .prepare(`INSERT INTO ${cell.schema}.${cell.table} (${cell.keyColumn}, ${cell.jsonColumn}, ${cell.timeColumn}) VALUES (?, ?, ?) ON CONFLICT(${cell.keyColumn}) DO UPDATE SET ${cell.jsonColumn} = excluded.${cell.jsonColumn}, ${cell.timeColumn} = excluded.${cell.timeColumn}`)
+      .prepare(
+        `INSERT INTO ${cell.schema}.${cell.table} (${cell.keyColumn}, ${cell.jsonColumn}, ${cell.timeColumn}) VALUES (?, ?, ?) ON CONFLICT(${cell.keyColumn}) DO UPDATE SET ${cell.jsonColumn} = excluded.${cell.jsonColumn}, ${cell.timeColumn} = excluded.${cell.timeColumn}`,
+      )
       .run(cell.key, JSON.stringify(doc), Date.now());
   }
 
@@ -132,7 +156,9 @@ function mergedView(shared: Loaded, local: Loaded | undefined): AuthProfilesFile
   const order: OrderMap = { ...base, ...over };
   for (const [p, ids] of Object.entries(base)) {
     if (p in over) continue;
-    const own = Object.entries(localProfiles).filter(([, raw]) => raw.provider === p).map(([id]) => id);
+    const own = Object.entries(localProfiles)
+      .filter(([, raw]) => raw.provider === p)
+      .map(([id]) => id);
     if (own.length > 0) order[p] = [...new Set([...own, ...ids])];
   }
   return { version: 1, profiles, ...(Object.keys(order).length > 0 ? { order } : {}) };
@@ -206,7 +232,13 @@ function applyChanges<T>(session: Session, agentId: string, mutate: (file: AuthP
   };
   const needLocal = (what: string): Owner => {
     if (session.local) return session.local;
-    throw new UserFacingError(userError("agent_db_missing", `Agent ${agentId} has no OpenClaw database (${layout.agentDb}) to hold its ${what}; nothing was changed.`, `Run an \`openclaw models auth\` command of OpenClaw for agent ${agentId} once, or use the main agent.`));
+    throw new UserFacingError(
+      userError(
+        "agent_db_missing",
+        `Agent ${agentId} has no OpenClaw database (${layout.agentDb}) to hold its ${what}; nothing was changed.`,
+        `Run an \`openclaw models auth\` command of OpenClaw for agent ${agentId} once, or use the main agent.`,
+      ),
+    );
   };
 
   const ids = new Set([...Object.keys(before.profiles), ...Object.keys(after.profiles)]);

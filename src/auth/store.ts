@@ -19,7 +19,9 @@ export function parseAuthProfiles(file: string, text: string): AuthProfilesFile 
   try {
     raw = text.trim() === "" ? {} : JSON.parse(text);
   } catch (err) {
-    throw new UserFacingError(userError("auth_file_syntax", `Invalid credential file ${file}: ${describeJsonSyntaxError(text, err)}.`));
+    throw new UserFacingError(
+      userError("auth_file_syntax", `Invalid credential file ${file}: ${describeJsonSyntaxError(text, err)}.`),
+    );
   }
   const parsed = authProfilesFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -73,7 +75,7 @@ export class AuthProfileStore {
       const current = text === undefined ? emptyFile() : parseAuthProfiles(file, text);
       const result = mutate(current);
       current.version ??= 1;
-      writeFileAtomic(file, JSON.stringify(current, null, 2) + "\n");
+      writeFileAtomic(file, `${JSON.stringify(current, null, 2)}\n`);
       return result;
     });
   }

@@ -32,6 +32,8 @@ export function selectAgent(ctx: LoadedContext, requested: string | undefined): 
   fail(
     "unknown_agent",
     `Unknown agent "${wanted}".`,
-    near.length ? `Did you mean ${near.join(", ")}? Known agents: ${known.join(", ")}.` : `Known agents: ${known.join(", ")}.`,
+    near.length
+      ? `Did you mean ${near.join(", ")}? Known agents: ${known.join(", ")}.`
+      : `Known agents: ${known.join(", ")}.`,
   );
 }

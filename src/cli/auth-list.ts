@@ -28,7 +28,13 @@ export async function runAuthList(io: CliIo, opts: AuthListOptions): Promise<num
       .map((p) => {
         const cooldowns = (cli.cooldowns.get(p.id)?.cooldowns ?? [])
           .filter((c) => c.until > now)
-          .map((c) => ({ reason: c.reason, model: c.model ?? null, until: new Date(c.until).toISOString(), remainingMs: c.until - now, errorCount: c.errorCount }));
+          .map((c) => ({
+            reason: c.reason,
+            model: c.model ?? null,
+            until: new Date(c.until).toISOString(),
+            remainingMs: c.until - now,
+            errorCount: c.errorCount,
+          }));
         const disabled = meta[p.id]?.disabled === true;
         return {
           id: p.id,
@@ -56,17 +62,29 @@ export async function runAuthList(io: CliIo, opts: AuthListOptions): Promise<num
     const scope = opts.provider ? ` for ${opts.provider}` : "";
     if (profiles.length === 0) {
       io.out(`No stored profiles${scope} (agent ${cli.agentId}, ${cli.store.pathFor(cli.agentId)}).`);
-      io.out(`Add one with: openclaw models auth paste-api-key --provider ${opts.provider ?? "<provider>"}${cli.agentFlag}`);
+      io.out(
+        `Add one with: openclaw models auth paste-api-key --provider ${opts.provider ?? "<provider>"}${cli.agentFlag}`,
+      );
       return EXIT.ok;
     }
     io.out(`Profiles${scope} (agent ${cli.agentId}, ${cli.store.pathFor(cli.agentId)})`);
     const rows = profiles.map((p) => {
       const flags = [
         p.disabled ? "disabled in config" : "",
-        ...p.cooldowns.map((c) => `cooldown ${formatDuration(c.remainingMs)} (${c.reason}${c.model ? ` on ${c.model}` : ""})`),
+        ...p.cooldowns.map(
+          (c) => `cooldown ${formatDuration(c.remainingMs)} (${c.reason}${c.model ? ` on ${c.model}` : ""})`,
+        ),
         p.email ?? "",
       ].filter(Boolean);
-      return [p.id, p.provider, p.type, p.masked, healthWord(p.health), expiryText(p.expiresAt === null ? undefined : Date.parse(p.expiresAt), now), flags.join(", ")];
+      return [
+        p.id,
+        p.provider,
+        p.type,
+        p.masked,
+        healthWord(p.health),
+        expiryText(p.expiresAt === null ? undefined : Date.parse(p.expiresAt), now),
+        flags.join(", "),
+      ];
     });
     io.out(columns(rows, "  ").join("\n"));
     return EXIT.ok;

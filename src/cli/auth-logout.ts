@@ -14,7 +14,10 @@ export interface LogoutOptions {
 }
 
 /** Removes `id` from every list in `order`, dropping lists it leaves empty; returns the touched keys. */
-function removeFromOrders(order: Record<string, unknown> | undefined, id: string): { changed: string[]; dropped: string[] } {
+function removeFromOrders(
+  order: Record<string, unknown> | undefined,
+  id: string,
+): { changed: string[]; dropped: string[] } {
   const changed: string[] = [];
   const dropped: string[] = [];
   if (!order) return { changed, dropped };
@@ -40,10 +43,18 @@ function removeFromOrders(order: Record<string, unknown> | undefined, id: string
 export async function runLogout(io: CliIo, opts: LogoutOptions, args: string[]): Promise<number> {
   const positional = args[0];
   if (positional !== undefined && opts.profileId !== undefined && positional !== opts.profileId) {
-    fail("logout_ambiguous", `Two different profiles given (${positional} and --profile-id ${opts.profileId}); give one.`);
+    fail(
+      "logout_ambiguous",
+      `Two different profiles given (${positional} and --profile-id ${opts.profileId}); give one.`,
+    );
   }
   const id = (positional ?? opts.profileId)?.trim();
-  if (!id) fail("logout_no_profile", "Which profile? Give its id: openclaw models auth logout <profileId>.", "List them with `openclaw models auth list`.");
+  if (!id)
+    fail(
+      "logout_no_profile",
+      "Which profile? Give its id: openclaw models auth logout <profileId>.",
+      "List them with `openclaw models auth list`.",
+    );
 
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
@@ -53,11 +64,20 @@ export async function runLogout(io: CliIo, opts: LogoutOptions, args: string[]):
       fail(
         "unknown_profile",
         `No stored profile "${id}" for agent ${cli.agentId}; nothing was removed.`,
-        near.length ? `Did you mean ${near.join(", ")}?` : stored.length ? `Stored profiles: ${stored.join(", ")}.` : "This agent has no stored profiles.",
+        near.length
+          ? `Did you mean ${near.join(", ")}?`
+          : stored.length
+            ? `Stored profiles: ${stored.join(", ")}.`
+            : "This agent has no stored profiles.",
       );
     }
     if (!opts.yes) {
-      if (!io.stdin.isTTY) fail("confirmation_required", `Refusing to remove ${id} without confirmation.`, "Pass --yes to remove it from a script.");
+      if (!io.stdin.isTTY)
+        fail(
+          "confirmation_required",
+          `Refusing to remove ${id} without confirmation.`,
+          "Pass --yes to remove it from a script.",
+        );
       if (!(await confirm(io, `Remove auth profile ${id} and every reference to it?`))) {
         io.err("Nothing was removed.");
         return EXIT.problem;
@@ -85,7 +105,10 @@ export async function runLogout(io: CliIo, opts: LogoutOptions, args: string[]):
       }
       const order = existingObjectAt(raw, "auth", "order");
       const refs = removeFromOrders(order, id);
-      configRefs.push(...refs.changed.map((p) => `auth.order.${p}`), ...refs.dropped.map((p) => `auth.order.${p} (removed: it would be empty)`));
+      configRefs.push(
+        ...refs.changed.map((p) => `auth.order.${p}`),
+        ...refs.dropped.map((p) => `auth.order.${p} (removed: it would be empty)`),
+      );
       if (order && Object.keys(order).length === 0) delete auth.order;
       return configRefs.length > 0;
     });

@@ -41,8 +41,10 @@ function printState(io: CliIo, d: ReturnType<typeof describe>, configPath: strin
   if (d.order) io.out(`Agent order for ${d.provider} (agent ${d.agentId}): ${d.order.join(", ")}`);
   else {
     io.out(`No agent order set for ${d.provider} (agent ${d.agentId}).`);
-    if (d.configOrder) io.out(`Applies instead: auth.order.${d.provider} from ${configPath}: ${d.configOrder.join(", ")}`);
-    else io.out("Applies instead: the default order (oauth > token > api_key, least recently used first, then env keys).");
+    if (d.configOrder)
+      io.out(`Applies instead: auth.order.${d.provider} from ${configPath}: ${d.configOrder.join(", ")}`);
+    else
+      io.out("Applies instead: the default order (oauth > token > api_key, least recently used first, then env keys).");
   }
   const usable = d.resolved.filter((c) => c.usable).map((c) => c.id);
   io.out(`Resolved now: ${usable.length ? usable.join(" → ") : "no usable credential"}`);
@@ -68,13 +70,22 @@ function checkIds(file: AuthProfilesFile, provider: string, agentId: string, ids
   for (const id of ids) {
     const p = file.profiles[id];
     if (!p) {
-      const own = Object.entries(file.profiles).filter(([, raw]) => raw.provider === provider).map(([pid]) => pid);
+      const own = Object.entries(file.profiles)
+        .filter(([, raw]) => raw.provider === provider)
+        .map(([pid]) => pid);
       const near = closestMatches(id, own);
-      const hint = near.length ? `Did you mean ${near.join(", ")}?` : own.length ? `Stored ${provider} profiles: ${own.join(", ")}.` : `Agent ${agentId} has no ${provider} profiles; add one with \`openclaw models auth paste-api-key --provider ${provider}\`.`;
+      const hint = near.length
+        ? `Did you mean ${near.join(", ")}?`
+        : own.length
+          ? `Stored ${provider} profiles: ${own.join(", ")}.`
+          : `Agent ${agentId} has no ${provider} profiles; add one with \`openclaw models auth paste-api-key --provider ${provider}\`.`;
       fail("unknown_profile", `Unknown profile "${id}" for agent ${agentId}; nothing was changed.`, hint);
     }
     if (p.provider !== provider) {
-      fail("profile_provider_mismatch", `Profile ${id} belongs to ${p.provider}, not ${provider}; nothing was changed.`);
+      fail(
+        "profile_provider_mismatch",
+        `Profile ${id} belongs to ${p.provider}, not ${provider}; nothing was changed.`,
+      );
     }
   }
 }
@@ -85,7 +96,12 @@ export async function runOrderSet(io: CliIo, opts: OrderOptions, ids: string[]):
   try {
     const provider = orderProvider(cli, opts.provider);
     const order = [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
-    if (order.length === 0) fail("order_empty", "Give at least one profile id.", `To remove the order use \`openclaw models auth order clear --provider ${provider}\`.`);
+    if (order.length === 0)
+      fail(
+        "order_empty",
+        "Give at least one profile id.",
+        `To remove the order use \`openclaw models auth order clear --provider ${provider}\`.`,
+      );
     checkIds(cli.profiles(), provider, cli.agentId, order);
     await cli.store.update(cli.agentId, (file) => {
       checkIds(file, provider, cli.agentId, order); // again under the lock, against the freshest file
@@ -97,7 +113,8 @@ export async function runOrderSet(io: CliIo, opts: OrderOptions, ids: string[]):
     if (opts.json) io.out(toJson({ ...d, droppedAutoPins: dropped }));
     else {
       printState(io, d, cli.ctx.loaded.path);
-      if (dropped !== undefined && dropped > 0) io.out(`Dropped ${dropped} automatic session pin${dropped > 1 ? "s" : ""}.`);
+      if (dropped !== undefined && dropped > 0)
+        io.out(`Dropped ${dropped} automatic session pin${dropped > 1 ? "s" : ""}.`);
     }
     return EXIT.ok;
   } finally {

@@ -26,9 +26,18 @@ export async function runPasteToken(io: CliIo, opts: PasteOptions): Promise<numb
     const provider = knownProvider(cli, opts.provider);
     refuseForeignProfilePrefix(cli.ctx.catalog, provider, opts.profileId);
     const ttl = opts.expiresIn !== undefined ? parseDuration(opts.expiresIn) : undefined;
-    const label = provider === "anthropic" ? "Paste the Anthropic setup-token (from `claude setup-token`)" : `Paste the ${provider} token`;
+    const label =
+      provider === "anthropic"
+        ? "Paste the Anthropic setup-token (from `claude setup-token`)"
+        : `Paste the ${provider} token`;
     const secret = await readSecret(io, label);
-    await saveCredential(cli, { provider, type: "token", secret, profileId: opts.profileId, expires: ttl === undefined ? undefined : io.clock() + ttl });
+    await saveCredential(cli, {
+      provider,
+      type: "token",
+      secret,
+      profileId: opts.profileId,
+      expires: ttl === undefined ? undefined : io.clock() + ttl,
+    });
     return EXIT.ok;
   } finally {
     await cli.close();
@@ -43,7 +52,12 @@ export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<num
     refuseForeignProfilePrefix(cli.ctx.catalog, provider, opts.profileId);
     if (opts.ref !== undefined) {
       const ref = parseRefFlag(opts.ref);
-      if (!ref) fail("bad_secret_ref", `"${opts.ref}" is not a SecretRef.`, "Use --ref env:NAME (an upper-case variable name), file:<provider>:<json-pointer> or exec:<provider>:<id>.");
+      if (!ref)
+        fail(
+          "bad_secret_ref",
+          `"${opts.ref}" is not a SecretRef.`,
+          "Use --ref env:NAME (an upper-case variable name), file:<provider>:<json-pointer> or exec:<provider>:<id>.",
+        );
       await saveCredential(cli, { provider, type: "api_key", secret: "", ref, profileId: opts.profileId });
       return EXIT.ok;
     }
@@ -57,7 +71,8 @@ export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<num
         io.err("Nothing was stored.");
         return EXIT.problem;
       }
-      if (!io.stdin.isTTY) io.err(`warning: ${mismatch} Stored anyway; check it with \`openclaw models status --probe\`.`);
+      if (!io.stdin.isTTY)
+        io.err(`warning: ${mismatch} Stored anyway; check it with \`openclaw models status --probe\`.`);
     }
     await saveCredential(cli, { provider, type: "api_key", secret, profileId: opts.profileId });
     return EXIT.ok;

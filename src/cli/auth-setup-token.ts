@@ -79,7 +79,11 @@ export class MaskingTee {
       return;
     }
     const run = /^[A-Za-z0-9_-]+/.exec(line.slice(at))?.[0] ?? "";
-    this.inToken = line.slice(at + run.length).replace(ANSI, "").trim() === "";
+    this.inToken =
+      line
+        .slice(at + run.length)
+        .replace(ANSI, "")
+        .trim() === "";
     this.write(line.slice(0, at) + maskSecret(run) + line.slice(at + run.length));
   }
 }
@@ -102,7 +106,11 @@ async function runClaudeSetupToken(io: CliIo, claude: string): Promise<string> {
   if (token) io.rememberSecrets([token]);
   if (code !== 0) fail("setup_token_failed", `\`claude setup-token\` exited with code ${code}; nothing was stored.`);
   if (!token) {
-    fail("setup_token_not_found", "No sk-ant-oat01- token found in the output of `claude setup-token`; nothing was stored.", "If it printed one, store it with `openclaw models auth paste-token --provider anthropic`.");
+    fail(
+      "setup_token_not_found",
+      "No sk-ant-oat01- token found in the output of `claude setup-token`; nothing was stored.",
+      "If it printed one, store it with `openclaw models auth paste-token --provider anthropic`.",
+    );
   }
   return token;
 }
@@ -121,7 +129,11 @@ export async function runSetupToken(io: CliIo, opts: SetupTokenOptions): Promise
   try {
     const provider = knownProvider(cli, opts.provider);
     if (provider !== "anthropic") {
-      fail("setup_token_provider", `setup-token is only available for anthropic, not ${provider}.`, `Use \`openclaw models auth paste-token --provider ${provider}\`.`);
+      fail(
+        "setup_token_provider",
+        `setup-token is only available for anthropic, not ${provider}.`,
+        `Use \`openclaw models auth paste-token --provider ${provider}\`.`,
+      );
     }
     const ttl = opts.expiresIn !== undefined ? parseDuration(opts.expiresIn) : undefined;
     const claude = findOnPath("claude", io.env.PATH);
@@ -134,7 +146,13 @@ export async function runSetupToken(io: CliIo, opts: SetupTokenOptions): Promise
     }
     io.err(`Running ${claude} setup-token …`);
     const token = await runClaudeSetupToken(io, claude);
-    await saveCredential(cli, { provider, type: "token", secret: token, profileId: opts.profileId, expires: ttl === undefined ? undefined : io.clock() + ttl });
+    await saveCredential(cli, {
+      provider,
+      type: "token",
+      secret: token,
+      profileId: opts.profileId,
+      expires: ttl === undefined ? undefined : io.clock() + ttl,
+    });
     return EXIT.ok;
   } finally {
     await cli.close();

@@ -18,7 +18,9 @@ export async function openCooldownSource(ctx: LoadedContext, warn: (message: str
     const store = await openExistingSessionStore(ctx);
     if (store) return { cooldowns: store.cooldowns, close: () => store.close() };
   } catch (err) {
-    warn(`warning: cooldowns not shown, the session store could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+    warn(
+      `warning: cooldowns not shown, the session store could not be opened: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return { cooldowns: new MemoryCooldownStore(), close: async () => {} };
 }

@@ -2,7 +2,14 @@ import fs from "node:fs";
 import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
 import { loadContext, type LoadedContext } from "../config/context.js";
-import { configPath as configPathOf, stateDir as stateDirOf, stateEnvFile, agentDir, authProfilesPath, sessionStateDir } from "../config/paths.js";
+import {
+  configPath as configPathOf,
+  stateDir as stateDirOf,
+  stateEnvFile,
+  agentDir,
+  authProfilesPath,
+  sessionStateDir,
+} from "../config/paths.js";
 import { loadEnv, parseEnvFile } from "../config/env.js";
 import { agentIds, configuredModel, defaultAgentId } from "../config/agents.js";
 import { buildCatalog } from "../models/catalog.js";
@@ -34,7 +41,17 @@ export interface DoctorOptions {
 
 /** One thing doctor checked. `ok` and `fixed` are healthy; `warn` and `error` make it exit 1. */
 export interface Finding {
-  readonly check: "config" | "modes" | "credentials" | "credential-store" | "expiry" | "model" | "missing-auth" | "env" | "channels" | "session-store";
+  readonly check:
+    | "config"
+    | "modes"
+    | "credentials"
+    | "credential-store"
+    | "expiry"
+    | "model"
+    | "missing-auth"
+    | "env"
+    | "channels"
+    | "session-store";
   readonly severity: "ok" | "fixed" | "warn" | "error";
   readonly message: string;
   readonly fix?: string;
@@ -61,7 +78,11 @@ function privatePaths(state: string, config: string): { path: string; dir: boole
 
 function agentDirsOnDisk(state: string): string[] {
   try {
-    return fs.readdirSync(path.join(state, "agents"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return fs
+      .readdirSync(path.join(state, "agents"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -83,12 +104,26 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
     const was = octal(st.mode);
     if (fix) {
       fs.chmodSync(p.path, want);
-      findings.push({ check: "modes", severity: "fixed", message: `${p.path} was ${was}; now ${octal(want)} (${p.why})` });
+      findings.push({
+        check: "modes",
+        severity: "fixed",
+        message: `${p.path} was ${was}; now ${octal(want)} (${p.why})`,
+      });
     } else {
-      findings.push({ check: "modes", severity: "error", message: `${p.path} is ${was}; should be ${octal(want)} (${p.why})`, fix: "openclaw doctor --fix" });
+      findings.push({
+        check: "modes",
+        severity: "error",
+        message: `${p.path} is ${was}; should be ${octal(want)} (${p.why})`,
+        fix: "openclaw doctor --fix",
+      });
     }
   }
-  if (findings.length === 0) findings.push({ check: "modes", severity: "ok", message: `${checked} state paths are private (0700 dirs, 0600 files)` });
+  if (findings.length === 0)
+    findings.push({
+      check: "modes",
+      severity: "ok",
+      message: `${checked} state paths are private (0700 dirs, 0600 files)`,
+    });
   return findings;
 }
 
@@ -96,12 +131,26 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
 function loadOrFallback(io: CliIo, findings: Finding[]): LoadedContext {
   try {
     const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
-    findings.push({ check: "config", severity: "ok", message: ctx.loaded.exists ? `config ${ctx.loaded.path} is valid` : `config ${ctx.loaded.path} does not exist; built-in defaults apply` });
+    findings.push({
+      check: "config",
+      severity: "ok",
+      message: ctx.loaded.exists
+        ? `config ${ctx.loaded.path} is valid`
+        : `config ${ctx.loaded.path} does not exist; built-in defaults apply`,
+    });
     return ctx;
   } catch (err) {
     if (!(err instanceof UserFacingError)) throw err;
-    const what = err.detail.code === "config_syntax" ? "fix the syntax at the line and column named above" : "fix the key named above";
-    findings.push({ check: "config", severity: "error", message: err.detail.message, fix: `${what}; other checks ran with an empty config` });
+    const what =
+      err.detail.code === "config_syntax"
+        ? "fix the syntax at the line and column named above"
+        : "fix the key named above";
+    findings.push({
+      check: "config",
+      severity: "error",
+      message: err.detail.message,
+      fix: `${what}; other checks ran with an empty config`,
+    });
     const state = stateDirOf(io.env);
     const config = {};
     return {
@@ -140,7 +189,10 @@ function existingAncestor(dir: string): string {
  * reconnects, no offline queue: a server that refuses, never answers or answers garbage fails
  * fast, and nothing is left running that would keep the process alive.
  */
-async function pingRedis(url: string, timeoutMs: number): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
+async function pingRedis(
+  url: string,
+  timeoutMs: number,
+): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
   const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     lazyConnect: true,
@@ -192,17 +244,32 @@ async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
     const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.path}; the gateway does not start without its session store`;
     const where = `Redis ${printableRedisUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
     const r = await pingRedis(location.url, STORE_PING_TIMEOUT_MS);
-    if (r.ok) return { check: "session-store", severity: "ok", message: `session store ${where} answered PING in ${r.ms} ms` };
-    return { check: "session-store", severity: "error", message: `session store ${where} is not reachable: ${r.reason}`, fix };
+    if (r.ok)
+      return { check: "session-store", severity: "ok", message: `session store ${where} answered PING in ${r.ms} ms` };
+    return {
+      check: "session-store",
+      severity: "error",
+      message: `session store ${where} is not reachable: ${r.reason}`,
+      fix,
+    };
   }
   if (!fs.existsSync(location.file)) {
     const ancestor = existingAncestor(path.dirname(location.file));
     try {
       fs.accessSync(ancestor, fs.constants.W_OK | fs.constants.X_OK);
     } catch {
-      return { check: "session-store", severity: "error", message: `session store ${location.file} cannot be created: ${ancestor} is not writable`, fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.path}` };
+      return {
+        check: "session-store",
+        severity: "error",
+        message: `session store ${location.file} cannot be created: ${ancestor} is not writable`,
+        fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.path}`,
+      };
     }
-    return { check: "session-store", severity: "ok", message: `session store ${location.file} does not exist yet; the gateway creates it at first start` };
+    return {
+      check: "session-store",
+      severity: "ok",
+      message: `session store ${location.file} does not exist yet; the gateway creates it at first start`,
+    };
   }
   try {
     const store = await openExistingSessionStore(ctx);
@@ -214,7 +281,12 @@ async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
     return { check: "session-store", severity: "ok", message: `session store ${location.file} opens (SQLite)` };
   } catch (err) {
     const message = err instanceof UserFacingError ? err.detail.message : errorMessage(err);
-    return { check: "session-store", severity: "error", message: `session store ${location.file} does not open: ${message}`, fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.path}` };
+    return {
+      check: "session-store",
+      severity: "error",
+      message: `session store ${location.file} does not open: ${message}`,
+      fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.path}`,
+    };
   }
 }
 
@@ -248,7 +320,12 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   io.rememberSecrets(envSecrets(ctx));
   const now = io.clock();
   const config = ctx.loaded.config;
-  const scopeFor = (agentId: string) => ({ configPath: ctx.loaded.path, stateDir: ctx.stateDir, agentFlag: agentId === ctx.defaultAgentId ? "" : ` --agent ${agentId}`, now });
+  const scopeFor = (agentId: string) => ({
+    configPath: ctx.loaded.path,
+    stateDir: ctx.stateDir,
+    agentFlag: agentId === ctx.defaultAgentId ? "" : ` --agent ${agentId}`,
+    now,
+  });
 
   findings.push(...checkModes(ctx.stateDir, ctx.loaded.path, opts.fix === true));
 
@@ -264,7 +341,12 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       files.set(agentId, file);
     } catch (err) {
       if (!(err instanceof UserFacingError)) throw err;
-      findings.push({ check: "credentials", severity: "error", message: err.detail.message, fix: "repair or remove the file named above" });
+      findings.push({
+        check: "credentials",
+        severity: "error",
+        message: err.detail.message,
+        fix: "repair or remove the file named above",
+      });
       files.set(agentId, { profiles: {} });
     }
   }
@@ -274,18 +356,39 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       const health = healthOf(p.expires, now);
       if (p.expires !== undefined) tokens++;
       const fix = renewCommand(p.provider, p.type, p.id, scopeFor(agentId).agentFlag);
-      if (health === "expired") findings.push({ check: "expiry", severity: "error", message: `${p.id} (agent ${agentId}) expired ${formatDuration(now - (p.expires ?? now))} ago`, fix });
-      if (health === "expiring") findings.push({ check: "expiry", severity: "warn", message: `${p.id} (agent ${agentId}) expires in ${formatDuration((p.expires ?? now) - now)}`, fix });
+      if (health === "expired")
+        findings.push({
+          check: "expiry",
+          severity: "error",
+          message: `${p.id} (agent ${agentId}) expired ${formatDuration(now - (p.expires ?? now))} ago`,
+          fix,
+        });
+      if (health === "expiring")
+        findings.push({
+          check: "expiry",
+          severity: "warn",
+          message: `${p.id} (agent ${agentId}) expires in ${formatDuration((p.expires ?? now) - now)}`,
+          fix,
+        });
     }
   }
-  if (!findings.some((f) => f.check === "expiry")) findings.push({ check: "expiry", severity: "ok", message: tokens ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h` : "no stored credential expires" });
+  if (!findings.some((f) => f.check === "expiry"))
+    findings.push({
+      check: "expiry",
+      severity: "ok",
+      message: tokens
+        ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h`
+        : "no stored credential expires",
+    });
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
   // so an unreachable store costs one timeout, not two.
   const storeFinding = await checkSessionStore(ctx);
   findings.push(storeFinding);
   const source: CooldownSource =
-    storeFinding.severity === "ok" ? await openCooldownSource(ctx, (m) => io.err(m)) : { cooldowns: new MemoryCooldownStore(), close: async () => {} };
+    storeFinding.severity === "ok"
+      ? await openCooldownSource(ctx, (m) => io.err(m))
+      : { cooldowns: new MemoryCooldownStore(), close: async () => {} };
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {
@@ -306,13 +409,27 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       // An uncatalogued model of a known provider stays allowed (catalogs lag releases), but a typo
       // would otherwise pass every check and fail only at the first chat.
       if (r.ok && r.value.model === undefined) {
-        findings.push({ check: "model", severity: "warn", message: `agent ${agentId}: default model ${notInCatalogText(ctx.catalog, r.value.ref)}`, fix: `openclaw models list --provider ${provider}` });
+        findings.push({
+          check: "model",
+          severity: "warn",
+          message: `agent ${agentId}: default model ${notInCatalogText(ctx.catalog, r.value.ref)}`,
+          fix: `openclaw models list --provider ${provider}`,
+        });
       }
       if (res.chosen) {
-        findings.push({ check: "missing-auth", severity: "ok", message: `agent ${agentId}: ${r.ok ? r.value.ref : ref} uses ${res.chosen.id} (${res.chosen.masked})` });
+        findings.push({
+          check: "missing-auth",
+          severity: "ok",
+          message: `agent ${agentId}: ${r.ok ? r.value.ref : ref} uses ${res.chosen.id} (${res.chosen.masked})`,
+        });
       } else {
         const cmds = addCredentialCommands(provider, ctx.catalog.providers.get(provider), scopeFor(agentId));
-        findings.push({ check: "missing-auth", severity: "error", message: `agent ${agentId}: no usable ${provider} credential for the default model ${r.ok ? r.value.ref : ref} (${res.error?.code ?? "no_credential"})`, fix: cmds.join(" | ") });
+        findings.push({
+          check: "missing-auth",
+          severity: "error",
+          message: `agent ${agentId}: no usable ${provider} credential for the default model ${r.ok ? r.value.ref : ref} (${res.error?.code ?? "no_credential"})`,
+          fix: cmds.join(" | "),
+        });
       }
     }
   } finally {
@@ -329,13 +446,28 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     }
   }
   for (const v of shellOnly) {
-    findings.push({ check: "env", severity: "warn", message: `${v} is set only in this shell's environment; a gateway started as a service will not see it`, fix: `add ${v}=... to ${envFile} (mode 0600)` });
+    findings.push({
+      check: "env",
+      severity: "warn",
+      message: `${v} is set only in this shell's environment; a gateway started as a service will not see it`,
+      fix: `add ${v}=... to ${envFile} (mode 0600)`,
+    });
   }
   findings.push(...envKeyFindings(ctx));
   for (const v of ctx.env.refusedFromCwd) {
-    findings.push({ check: "env", severity: "warn", message: `${path.join(io.cwd, ".env")} sets ${v}, which is ignored: provider keys and OPENCLAW_* never come from the working directory's .env`, fix: `move ${v} to ${envFile}` });
+    findings.push({
+      check: "env",
+      severity: "warn",
+      message: `${path.join(io.cwd, ".env")} sets ${v}, which is ignored: provider keys and OPENCLAW_* never come from the working directory's .env`,
+      fix: `move ${v} to ${envFile}`,
+    });
   }
-  if (!findings.some((f) => f.check === "env")) findings.push({ check: "env", severity: "ok", message: "provider keys are visible to a service (or none are set in the environment)" });
+  if (!findings.some((f) => f.check === "env"))
+    findings.push({
+      check: "env",
+      severity: "ok",
+      message: "provider keys are visible to a service (or none are set in the environment)",
+    });
 
   // A configured channel where nobody may run commands.
   const channels = config.channels ?? {};
@@ -354,7 +486,11 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
         fix: `add your user id to commands.allowFrom.${name} or "${name}:<userId>" to commands.ownerAllowFrom in ${ctx.loaded.path}`,
       });
     } else {
-      findings.push({ check: "channels", severity: "ok", message: `channels.${name}: ${allowed} allowFrom entr${allowed === 1 ? "y" : "ies"}, ${channelOwners} owner${channelOwners === 1 ? "" : "s"}` });
+      findings.push({
+        check: "channels",
+        severity: "ok",
+        message: `channels.${name}: ${allowed} allowFrom entr${allowed === 1 ? "y" : "ies"}, ${channelOwners} owner${channelOwners === 1 ? "" : "s"}`,
+      });
     }
   }
 
@@ -388,7 +524,11 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     }
     const fixable = problems.filter((f) => f.check === "modes").length;
     lines.push("");
-    lines.push(problems.length === 0 ? "No problems found." : `${problems.length} problem${problems.length > 1 ? "s" : ""} found${fixable ? ` (${fixable} fixable with --fix)` : ""}.`);
+    lines.push(
+      problems.length === 0
+        ? "No problems found."
+        : `${problems.length} problem${problems.length > 1 ? "s" : ""} found${fixable ? ` (${fixable} fixable with --fix)` : ""}.`,
+    );
     io.out(lines.join("\n"));
   }
   return problems.length === 0 ? EXIT.ok : EXIT.problem;
@@ -405,8 +545,18 @@ function envKeyFindings(ctx: LoadedContext): Finding[] {
       const where = sourceName(ctx, variable);
       out.push(
         note === "reformatted"
-          ? { check: "env", severity: "warn", message: `${variable} (${where}) holds line breaks or surrounding whitespace; they were removed, as paste-token does`, fix: `write ${variable} on one line, without spaces` }
-          : { check: "env", severity: "warn", message: `${variable} (${where}) is empty, "undefined" or "null"; it is not a credential and is skipped`, fix: `remove ${variable} or set it to a real key` },
+          ? {
+              check: "env",
+              severity: "warn",
+              message: `${variable} (${where}) holds line breaks or surrounding whitespace; they were removed, as paste-token does`,
+              fix: `write ${variable} on one line, without spaces`,
+            }
+          : {
+              check: "env",
+              severity: "warn",
+              message: `${variable} (${where}) is empty, "undefined" or "null"; it is not a credential and is skipped`,
+              fix: `remove ${variable} or set it to a real key`,
+            },
       );
     }
   }

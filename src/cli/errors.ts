@@ -35,8 +35,15 @@ export function reportError(io: CliIo, err: unknown): number {
 export function errorJson(err: unknown): string {
   const detail =
     err instanceof UserFacingError
-      ? { code: err.detail.code, message: oneLine(err.detail.message), ...(err.detail.hint ? { hint: oneLine(err.detail.hint) } : {}) }
-      : { code: "unexpected", message: oneLine(err instanceof Error ? err.message : String(err)) || "unexpected failure" };
+      ? {
+          code: err.detail.code,
+          message: oneLine(err.detail.message),
+          ...(err.detail.hint ? { hint: oneLine(err.detail.hint) } : {}),
+        }
+      : {
+          code: "unexpected",
+          message: oneLine(err instanceof Error ? err.message : String(err)) || "unexpected failure",
+        };
   return JSON.stringify({ error: detail }, null, 2);
 }
 

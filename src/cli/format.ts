@@ -28,7 +28,14 @@ export function columns(rows: readonly (readonly string[])[], indent = ""): stri
       if (i < row.length - 1) widths[i] = Math.max(widths[i] ?? 0, cell.length);
     });
   }
-  return rows.map((row) => indent + row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ").trimEnd());
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell))
+        .join("  ")
+        .trimEnd(),
+  );
 }
 
 /** Prints a value as stable, two-space indented JSON. */

@@ -20,7 +20,12 @@ export interface InstallOptions {
 /** The platform's manager, or a clear failure on one without systemd or launchd. */
 export function requireManager(io: CliIo): ServiceManager {
   const manager = serviceManager(io.env);
-  if (!manager) fail("service_unsupported", `Running the gateway as a service is supported on Linux (systemd) and macOS (launchd), not on ${process.platform}.`, "Run `openclaw gateway` in the foreground instead.");
+  if (!manager)
+    fail(
+      "service_unsupported",
+      `Running the gateway as a service is supported on Linux (systemd) and macOS (launchd), not on ${process.platform}.`,
+      "Run `openclaw gateway` in the foreground instead.",
+    );
   return manager;
 }
 
@@ -45,13 +50,19 @@ export function serviceSpec(io: CliIo, port: number | undefined): ServiceSpec {
   const configPath = io.env.OPENCLAW_CONFIG_PATH?.trim();
   if (configPath) env.OPENCLAW_CONFIG_PATH = path.resolve(io.cwd, configPath);
   if (port !== undefined) env.OPENCLAW_GATEWAY_PORT = String(port);
-  return { node: process.execPath, cli: path.join(packageRoot(), "dist", "src", "cli", "main.js"), env, logDir: path.join(state, "logs") };
+  return {
+    node: process.execPath,
+    cli: path.join(packageRoot(), "dist", "src", "cli", "main.js"),
+    env,
+    logDir: path.join(state, "logs"),
+  };
 }
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) fail("bad_flag", `--port expects a port number (1-65535), got "${value}".`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    fail("bad_flag", `--port expects a port number (1-65535), got "${value}".`);
   return n;
 }
 
@@ -84,7 +95,8 @@ export async function runGatewayInstall(io: CliIo, opts: InstallOptions): Promis
   if (opts.dryRun) {
     io.out(`Would write ${manager.unitPath}:\n\n${text}`);
     io.out(`Would run:\n${manager.installCommands.map((c) => `  ${show(c)}`).join("\n")}`);
-    if (managerTool(manager, io.env) === undefined) io.out(`Note: ${manager.toolName} is not on PATH here; install would fail.`);
+    if (managerTool(manager, io.env) === undefined)
+      io.out(`Note: ${manager.toolName} is not on PATH here; install would fail.`);
     return EXIT.ok;
   }
   const tool = requireTool(io, manager);
@@ -92,7 +104,9 @@ export async function runGatewayInstall(io: CliIo, opts: InstallOptions): Promis
   if (existing !== undefined && existing !== text) {
     const diff = lineDiff(existing, text).filter((l) => !l.startsWith("  "));
     if (!opts.force) {
-      io.err(`error: ${manager.unitPath} exists and differs from the unit this install would write:\n${diff.join("\n")}`);
+      io.err(
+        `error: ${manager.unitPath} exists and differs from the unit this install would write:\n${diff.join("\n")}`,
+      );
       io.err("hint: run `openclaw gateway install --force` to replace it.");
       return EXIT.problem;
     }
@@ -106,7 +120,8 @@ export async function runGatewayInstall(io: CliIo, opts: InstallOptions): Promis
     io.out(`Wrote ${manager.unitPath}`);
   }
   const code = await runAll(io, tool, manager.installCommands);
-  if (code === EXIT.ok) io.out("Installed. Start it with `openclaw gateway start`; check it with `openclaw gateway status`.");
+  if (code === EXIT.ok)
+    io.out("Installed. Start it with `openclaw gateway start`; check it with `openclaw gateway status`.");
   return code;
 }
 
@@ -129,6 +144,11 @@ export async function runGatewayUninstall(io: CliIo): Promise<number> {
 export async function runGatewayAction(io: CliIo, action: "start" | "stop" | "restart"): Promise<number> {
   const manager = requireManager(io);
   const tool = requireTool(io, manager);
-  if (!fs.existsSync(manager.unitPath)) fail("service_not_installed", `The gateway service is not installed (${manager.unitPath} does not exist).`, "Run `openclaw gateway install` first.");
+  if (!fs.existsSync(manager.unitPath))
+    fail(
+      "service_not_installed",
+      `The gateway service is not installed (${manager.unitPath} does not exist).`,
+      "Run `openclaw gateway install` first.",
+    );
   return runAll(io, tool, [manager.action(action)]);
 }

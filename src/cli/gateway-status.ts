@@ -33,15 +33,28 @@ async function probe(base: string): Promise<Probe> {
     const health = await fetch(url, { signal: AbortSignal.timeout(PROBE_MS) });
     await health.body?.cancel();
     const ready = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(PROBE_MS) });
-    const report = ready.headers.get("content-type")?.includes("json") ? ((await ready.json()) as ReadinessReport) : undefined;
-    return { url: base, healthz: { ok: health.ok, status: health.status }, readyz: { status: ready.status, ...(report ? { report } : {}) } };
+    const report = ready.headers.get("content-type")?.includes("json")
+      ? ((await ready.json()) as ReadinessReport)
+      : undefined;
+    return {
+      url: base,
+      healthz: { ok: health.ok, status: health.status },
+      readyz: { status: ready.status, ...(report ? { report } : {}) },
+    };
   } catch (err) {
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+    const cause =
+      err instanceof Error && err.cause instanceof Error
+        ? err.cause.message
+        : err instanceof Error
+          ? err.message
+          : String(err);
     return { url: base, healthz: { ok: false, error: cause } };
   }
 }
 
-type ServiceView = ({ readonly manager: "systemd" | "launchd"; readonly unitPath: string } & ServiceState) | { readonly manager: "none"; readonly note: string };
+type ServiceView =
+  | ({ readonly manager: "systemd" | "launchd"; readonly unitPath: string } & ServiceState)
+  | { readonly manager: "none"; readonly note: string };
 
 async function serviceView(io: CliIo): Promise<ServiceView> {
   const manager = serviceManager(io.env);
@@ -79,16 +92,33 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
   else if (http.readyz?.status !== 200 || deep?.exitCode === EXIT.expiring) exitCode = STATUS_EXIT.degraded;
   const verdict = exitCode === STATUS_EXIT.ready ? "ready" : exitCode === STATUS_EXIT.down ? "down" : "degraded";
   if (opts.json) {
-    io.out(toJson({ verdict, exitCode, service, http: { url: http.url, healthz: http.healthz, readyz: http.readyz ? { status: http.readyz.status } : undefined }, gateway: report, ...(deep ? { check: deep } : {}) }));
+    io.out(
+      toJson({
+        verdict,
+        exitCode,
+        service,
+        http: {
+          url: http.url,
+          healthz: http.healthz,
+          readyz: http.readyz ? { status: http.readyz.status } : undefined,
+        },
+        gateway: report,
+        ...(deep ? { check: deep } : {}),
+      }),
+    );
     return exitCode;
   }
   const lines: string[] = [];
   if (service.manager === "none") lines.push(`Service: unknown (${service.note})`);
   else {
     const pid = service.pid !== undefined ? `, pid ${service.pid}` : "";
-    lines.push(`Service: ${service.manager} unit ${service.installed ? "installed" : "not installed"}, ${service.state}${pid} (${service.unitPath})`);
+    lines.push(
+      `Service: ${service.manager} unit ${service.installed ? "installed" : "not installed"}, ${service.state}${pid} (${service.unitPath})`,
+    );
   }
-  lines.push(`HTTP: ${http.url}  /healthz ${http.healthz.ok ? "ok" : `unreachable${http.healthz.error ? ` (${http.healthz.error})` : ""}`}${http.readyz ? `  /readyz ${http.readyz.status}` : ""}`);
+  lines.push(
+    `HTTP: ${http.url}  /healthz ${http.healthz.ok ? "ok" : `unreachable${http.healthz.error ? ` (${http.healthz.error})` : ""}`}${http.readyz ? `  /readyz ${http.readyz.status}` : ""}`,
+  );
   if (report) {
     lines.push(`Gateway: ${report.version}, pid ${report.pid}, up ${formatDuration(report.uptimeSeconds * 1000)}`);
     lines.push(`State: ${report.stateDir}`, `Config: ${report.configPath}`);
@@ -97,7 +127,9 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
     for (const n of report.notReady) lines.push(`Not ready: ${n}`);
   }
   if (deep) {
-    lines.push(`Credentials: ${deep.exitCode === EXIT.ok ? "ok" : deep.exitCode === EXIT.expiring ? "expiring soon" : "problem"}`);
+    lines.push(
+      `Credentials: ${deep.exitCode === EXIT.ok ? "ok" : deep.exitCode === EXIT.expiring ? "expiring soon" : "problem"}`,
+    );
     for (const p of [...deep.problems, ...deep.warnings]) lines.push(`  - ${p}`);
   }
   lines.push(`Status: ${verdict}`);

@@ -61,5 +61,11 @@ export function createIo(opts: {
 
 /** The real process's streams and environment. */
 export function processIo(): CliIo {
-  return createIo({ env: process.env, cwd: process.cwd(), stdin: () => process.stdin, stdout: process.stdout, stderr: process.stderr });
+  return createIo({
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: () => process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
 }

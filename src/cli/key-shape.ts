@@ -3,9 +3,18 @@ import { fail } from "./errors.js";
 
 /** What each provider's API keys look like today; a key outside it is probably a wrong paste. */
 const KEY_SHAPES: Readonly<Record<string, { readonly pattern: RegExp; readonly description: string }>> = {
-  anthropic: { pattern: /^sk-ant-api\d\d-[A-Za-z0-9_-]{80,}$/, description: "they start with sk-ant-api03- and are about 108 characters long" },
-  openai: { pattern: /^sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{40,}$/, description: "they start with sk- or sk-proj- and are at least 40 characters long" },
-  openrouter: { pattern: /^sk-or-v1-[0-9a-f]{64}$/, description: "they start with sk-or-v1- followed by 64 hexadecimal digits" },
+  anthropic: {
+    pattern: /^sk-ant-api\d\d-[A-Za-z0-9_-]{80,}$/,
+    description: "they start with sk-ant-api03- and are about 108 characters long",
+  },
+  openai: {
+    pattern: /^sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{40,}$/,
+    description: "they start with sk- or sk-proj- and are at least 40 characters long",
+  },
+  openrouter: {
+    pattern: /^sk-or-v1-[0-9a-f]{64}$/,
+    description: "they start with sk-or-v1- followed by 64 hexadecimal digits",
+  },
 };
 
 /**

@@ -6,7 +6,11 @@ import module from "node:module";
 // dynamic imports below.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const [{ processIo }, { runCli }, { exitPromptlyOnSignals }] = await Promise.all([import("./io.js"), import("./program.js"), import("./signals.js")]);
+const [{ processIo }, { runCli }, { exitPromptlyOnSignals }] = await Promise.all([
+  import("./io.js"),
+  import("./program.js"),
+  import("./signals.js"),
+]);
 
 // The `openclaw` binary. Exit through `process.exitCode` so pending stdout is flushed first.
 exitPromptlyOnSignals(process.argv[2]);

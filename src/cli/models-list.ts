@@ -17,7 +17,9 @@ export interface ModelsListOptions {
 
 function contextText(tokens: number | undefined): string {
   if (tokens === undefined) return "";
-  return tokens >= 1_000_000 ? `${(tokens / 1_000_000).toFixed(tokens % 1_000_000 ? 1 : 0)}M ctx` : `${Math.round(tokens / 1000)}k ctx`;
+  return tokens >= 1_000_000
+    ? `${(tokens / 1_000_000).toFixed(tokens % 1_000_000 ? 1 : 0)}M ctx`
+    : `${Math.round(tokens / 1000)}k ctx`;
 }
 
 /**
@@ -44,7 +46,12 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
         name: p?.name ?? id,
         api: p?.api ?? "",
         baseUrl: p?.baseUrl ?? "",
-        auth: { usable: res.chosen !== undefined, effective: res.chosen?.id ?? null, type: res.chosen?.type ?? null, reasonCode: res.error?.code ?? null },
+        auth: {
+          usable: res.chosen !== undefined,
+          effective: res.chosen?.id ?? null,
+          type: res.chosen?.type ?? null,
+          reasonCode: res.error?.code ?? null,
+        },
         models: (p?.models ?? []).map((m) => ({
           ref: m.ref,
           id: m.id,
@@ -70,7 +77,9 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
     }
     const lines: string[] = [];
     for (const p of providers) {
-      const auth = p.auth.usable ? `auth: ${p.auth.effective} (${p.auth.type})` : `auth: none (openclaw models auth paste-api-key --provider ${p.id}${cli.agentFlag})`;
+      const auth = p.auth.usable
+        ? `auth: ${p.auth.effective} (${p.auth.type})`
+        : `auth: none (openclaw models auth paste-api-key --provider ${p.id}${cli.agentFlag})`;
       if (lines.length) lines.push("");
       lines.push(`${p.id} (${p.name}) · ${auth}`);
       const rows = p.models.map((m) => {

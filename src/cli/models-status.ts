@@ -26,7 +26,8 @@ export interface ModelsStatusOptions {
 function positive(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UserFacingError(userError("bad_flag", `${flag} expects a positive whole number, got "${value}".`));
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UserFacingError(userError("bad_flag", `${flag} expects a positive whole number, got "${value}".`));
   return n;
 }
 
@@ -34,7 +35,12 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
 async function probes(cli: CliContext, opts: ModelsStatusOptions): Promise<ProbeResult> {
   const { runProbes } = await import("../providers/probe.js");
   return runProbes(
-    { resolver: cli.resolver, catalog: cli.ctx.catalog, config: cli.ctx.loaded.config, profiles: (id) => cli.profiles(id) },
+    {
+      resolver: cli.resolver,
+      catalog: cli.ctx.catalog,
+      config: cli.ctx.loaded.config,
+      profiles: (id) => cli.profiles(id),
+    },
     {
       agentId: cli.agentId,
       ...(opts.probeProvider ? { provider: opts.probeProvider } : {}),
@@ -66,7 +72,11 @@ export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Pro
         // In text the table goes before the closing Check section, which also judges the probes.
         const { formatProbeTable } = await import("../providers/probe.js");
         const at = opts.plain ? lines.length : lines.findLastIndex((l) => l.startsWith("Check: "));
-        lines.splice(at, 0, ...(opts.plain ? ["", "Probes", formatProbeTable(probed)] : ["Probes", formatProbeTable(probed), ""]));
+        lines.splice(
+          at,
+          0,
+          ...(opts.plain ? ["", "Probes", formatProbeTable(probed)] : ["Probes", formatProbeTable(probed), ""]),
+        );
       }
       io.out(lines.join("\n"));
     }
@@ -94,7 +104,12 @@ function orderText(p: ProviderAuth): string {
 function describeEffective(p: ProviderAuth): string {
   const e = p.effective;
   if (!e) return `none: ${p.error?.message ?? "no usable credential"}`;
-  const from = e.kind === "env" ? `${e.variable ?? "env"} from ${ENV_SOURCE_TEXT[e.envSource ?? ""] ?? "env"}` : e.source === "pin" ? SOURCE_TEXT.pin : orderText(p);
+  const from =
+    e.kind === "env"
+      ? `${e.variable ?? "env"} from ${ENV_SOURCE_TEXT[e.envSource ?? ""] ?? "env"}`
+      : e.source === "pin"
+        ? SOURCE_TEXT.pin
+        : orderText(p);
   return `${e.id} (${e.type}, ${from})`;
 }
 
@@ -114,7 +129,10 @@ function candidateRow(c: CandidateView, chosen: string | undefined, now: number)
 /** The human view: sections with headings, aligned columns, the effective credential marked `→`. */
 export function renderText(r: StatusReport, now: number): string[] {
   const lines: string[] = [];
-  const aliasLines = wrapList(Object.entries(r.aliases).map(([a, ref]) => `${a} → ${ref}`), 88);
+  const aliasLines = wrapList(
+    Object.entries(r.aliases).map(([a, ref]) => `${a} → ${ref}`),
+    88,
+  );
   const deprecated = r.defaultModel.deprecated ? `, ${retirementText(r.defaultModel.deprecated, now)}` : "";
   const notInCatalog = r.defaultModel.inCatalog ? "" : ", not in the catalog";
   lines.push(
@@ -134,10 +152,27 @@ export function renderText(r: StatusReport, now: number): string[] {
   for (const p of r.auth.providers) {
     const need = p.neededBy.length ? ` · needed by ${p.neededBy.join(", ")}` : "";
     lines.push(`  ${p.provider} (${p.name})${need}`);
-    const typeCounts = (["oauth", "token", "api_key"] as const).filter((t) => p.profiles[t] > 0).map((t) => `${p.profiles[t]} ${t}`);
-    const profileText = p.profiles.total === 0 ? "none stored" : `${p.profiles.total} stored (${typeCounts.join(", ")})`;
-    lines.push(...columns([["effective", describeEffective(p)], ["profiles", `${profileText} · env keys: ${p.env}`]], "    "));
-    if (p.candidates.length) lines.push(...columns(p.candidates.map((c) => candidateRow(c, p.effective?.id, now)), "    "));
+    const typeCounts = (["oauth", "token", "api_key"] as const)
+      .filter((t) => p.profiles[t] > 0)
+      .map((t) => `${p.profiles[t]} ${t}`);
+    const profileText =
+      p.profiles.total === 0 ? "none stored" : `${p.profiles.total} stored (${typeCounts.join(", ")})`;
+    lines.push(
+      ...columns(
+        [
+          ["effective", describeEffective(p)],
+          ["profiles", `${profileText} · env keys: ${p.env}`],
+        ],
+        "    ",
+      ),
+    );
+    if (p.candidates.length)
+      lines.push(
+        ...columns(
+          p.candidates.map((c) => candidateRow(c, p.effective?.id, now)),
+          "    ",
+        ),
+      );
   }
 
   if (r.auth.missing.length) {
@@ -155,7 +190,13 @@ export function renderText(r: StatusReport, now: number): string[] {
   else {
     lines.push(
       ...columns(
-        tokens.map((t) => [t.id, t.type, healthWord(t.health), expiryText(t.expiresAt === null ? undefined : Date.parse(t.expiresAt), now), t.expiresAt ?? ""]),
+        tokens.map((t) => [
+          t.id,
+          t.type,
+          healthWord(t.health),
+          expiryText(t.expiresAt === null ? undefined : Date.parse(t.expiresAt), now),
+          t.expiresAt ?? "",
+        ]),
         "  ",
       ),
     );
@@ -174,7 +215,11 @@ export function renderText(r: StatusReport, now: number): string[] {
   lines.push("");
   if (problems.length === 0 && warnings.length === 0) lines.push(`Check: ok${noteText ? `, ${noteText}` : ""}`);
   else {
-    const parts = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", warnings.length ? `${warnings.length} expiring` : "", noteText].filter(Boolean);
+    const parts = [
+      problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "",
+      warnings.length ? `${warnings.length} expiring` : "",
+      noteText,
+    ].filter(Boolean);
     lines.push(`Check: ${parts.join(", ")} (--check exits ${r.check.exitCode})`);
   }
   for (const p of problems) lines.push(`  ✗ ${p}`);
@@ -185,7 +230,8 @@ export function renderText(r: StatusReport, now: number): string[] {
 
 /** `--plain`: one tab-separated record per line, first field the record kind, no decoration. */
 export function renderPlain(r: StatusReport, now: number): string[] {
-  const row = (...cells: (string | number | null | undefined)[]) => cells.map((c) => (c === null || c === undefined ? "-" : String(c))).join("\t");
+  const row = (...cells: (string | number | null | undefined)[]) =>
+    cells.map((c) => (c === null || c === undefined ? "-" : String(c))).join("\t");
   const out = [
     row("config", r.configPath, r.configExists ? "exists" : "missing"),
     row("agent", r.agentId, r.agentDir),
@@ -194,13 +240,35 @@ export function renderPlain(r: StatusReport, now: number): string[] {
     ...Object.entries(r.aliases).map(([a, ref]) => row("alias", a, ref)),
   ];
   for (const p of r.auth.providers) {
-    out.push(row("provider", p.provider, p.effective?.id ?? "none", p.orderSource, p.profiles.total, p.env, p.neededBy.join(",") || null));
+    out.push(
+      row(
+        "provider",
+        p.provider,
+        p.effective?.id ?? "none",
+        p.orderSource,
+        p.profiles.total,
+        p.env,
+        p.neededBy.join(",") || null,
+      ),
+    );
     for (const c of p.candidates) {
-      out.push(row("credential", p.provider, c.id, c.type, c.masked, c.health, c.kind === "env" ? c.envSource : expiryText(c.expires, now), c.usable ? "usable" : c.reasonCode));
+      out.push(
+        row(
+          "credential",
+          p.provider,
+          c.id,
+          c.type,
+          c.masked,
+          c.health,
+          c.kind === "env" ? c.envSource : expiryText(c.expires, now),
+          c.usable ? "usable" : c.reasonCode,
+        ),
+      );
     }
   }
   for (const m of r.auth.missing) out.push(row("missing", m.provider, m.reasonCode, m.commands[0]));
-  for (const t of r.auth.oauth.profiles) if (t.kind === "profile") out.push(row("token", t.id, t.type, t.health, t.expiresAt));
+  for (const t of r.auth.oauth.profiles)
+    if (t.kind === "profile") out.push(row("token", t.id, t.type, t.health, t.expiresAt));
   for (const u of r.auth.unusableProfiles) out.push(row("unusable", u.id, u.reasonCode, u.recovery));
   for (const n of r.check.notes) out.push(row("note", n));
   out.push(row("check", r.check.exitCode));

@@ -32,13 +32,22 @@ const REF_VARIABLE = { api_key: "ANTHROPIC_API_KEY", token: "ANTHROPIC_OAUTH_TOK
  * Ref mode: stores `{ source: "env", provider: "default", id: <variable> }` after checking, as
  * OpenClaw's preflight does, that the variable holds a value now. No secret is read or stored.
  */
-async function saveReference(cli: CliContext, type: "api_key" | "token", opts: OnboardOptions, ttl: number | undefined): Promise<void> {
+async function saveReference(
+  cli: CliContext,
+  type: "api_key" | "token",
+  opts: OnboardOptions,
+  ttl: number | undefined,
+): Promise<void> {
   const variable = REF_VARIABLE[type];
   if (opts.anthropicApiKey !== undefined || opts.token !== undefined || opts.tokenStdin) {
     fail("onboard_ref_inline", `--secret-input-mode ref reads the credential from ${variable}; do not pass it inline.`);
   }
   if (!cli.ctx.env.values[variable]?.trim()) {
-    fail("onboard_ref_unset", `${variable} is not set, so a reference to it would not resolve; nothing was stored.`, `Set ${variable} (e.g. in ~/.openclaw/.env), then run onboard again.`);
+    fail(
+      "onboard_ref_unset",
+      `${variable} is not set, so a reference to it would not resolve; nothing was stored.`,
+      `Set ${variable} (e.g. in ~/.openclaw/.env), then run onboard again.`,
+    );
   }
   await saveCredential(cli, {
     provider: "anthropic",
@@ -56,13 +65,20 @@ const SCRIPT_USAGE =
 /** `--model` resolved against the catalog, or a clear error; checked before anything is written. */
 function checkModel(cli: CliContext, input: string): ResolvedModel {
   const r = resolveModelRef(cli.ctx.catalog, input);
-  if (!r.ok) fail(r.error.code, `${r.error.message} Nothing was stored.`, r.error.hint?.replace("/model list", "openclaw models list"));
+  if (!r.ok)
+    fail(
+      r.error.code,
+      `${r.error.message} Nothing was stored.`,
+      r.error.hint?.replace("/model list", "openclaw models list"),
+    );
   return r.value;
 }
 
 /** Writes `agents.defaults.model` (keeping `fallbacks` when the setting is OpenClaw's object form). */
 async function setDefaultModel(cli: CliContext, model: ResolvedModel): Promise<void> {
-  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) => setConfiguredModel(raw, { scope: "global" }, model.ref));
+  await updateConfigFile(cli.ctx.loaded.path, cli.ctx.stateDir, (raw) =>
+    setConfiguredModel(raw, { scope: "global" }, model.ref),
+  );
   cli.io.out(`Default model: ${model.ref}${model.model ? "" : " (not in the catalog; the provider decides)"}`);
 }
 
@@ -70,12 +86,14 @@ async function setDefaultModel(cli: CliContext, model: ResolvedModel): Promise<v
 function checkCommonFlags(cli: CliContext, opts: OnboardOptions): { model?: ResolvedModel; ttl?: number } {
   const model = opts.model !== undefined ? checkModel(cli, opts.model) : undefined;
   const ttl = opts.tokenExpiresIn !== undefined ? parseDuration(opts.tokenExpiresIn, "--token-expires-in") : undefined;
-  if (opts.profileId !== undefined) refuseForeignProfilePrefix(cli.ctx.catalog, "anthropic", checkProfileId(opts.profileId));
+  if (opts.profileId !== undefined)
+    refuseForeignProfilePrefix(cli.ctx.catalog, "anthropic", checkProfileId(opts.profileId));
   return { ...(model ? { model } : {}), ...(ttl !== undefined ? { ttl } : {}) };
 }
 
 async function nonInteractive(io: CliIo, cli: CliContext, opts: OnboardOptions): Promise<number> {
-  const choice = opts.authChoice ?? (opts.anthropicApiKey !== undefined ? "apiKey" : opts.token !== undefined ? "token" : undefined);
+  const choice =
+    opts.authChoice ?? (opts.anthropicApiKey !== undefined ? "apiKey" : opts.token !== undefined ? "token" : undefined);
   if (!choice) fail("onboard_no_choice", "--non-interactive needs --auth-choice apiKey or token.", SCRIPT_USAGE);
   if (opts.secretInputMode === "ref") {
     const { model, ttl } = checkCommonFlags(cli, opts);
@@ -85,12 +103,19 @@ async function nonInteractive(io: CliIo, cli: CliContext, opts: OnboardOptions):
     return EXIT.ok;
   }
   const given = choice === "apiKey" ? opts.anthropicApiKey : opts.token;
-  if (choice === "apiKey" && opts.token !== undefined) fail("onboard_flag_mismatch", "--token goes with --auth-choice token; an API key goes in --anthropic-api-key.");
-  if (choice === "token" && opts.anthropicApiKey !== undefined) fail("onboard_flag_mismatch", "--anthropic-api-key goes with --auth-choice apiKey; a setup-token goes in --token.");
+  if (choice === "apiKey" && opts.token !== undefined)
+    fail("onboard_flag_mismatch", "--token goes with --auth-choice token; an API key goes in --anthropic-api-key.");
+  if (choice === "token" && opts.anthropicApiKey !== undefined)
+    fail("onboard_flag_mismatch", "--anthropic-api-key goes with --auth-choice apiKey; a setup-token goes in --token.");
   let raw: string;
   if (given !== undefined) raw = given;
   else if (opts.tokenStdin) raw = await readAll(io.stdin);
-  else fail("onboard_no_secret", `--auth-choice ${choice} needs ${choice === "apiKey" ? "--anthropic-api-key <key>" : "--token <token>"} or --token-stdin.`, SCRIPT_USAGE);
+  else
+    fail(
+      "onboard_no_secret",
+      `--auth-choice ${choice} needs ${choice === "apiKey" ? "--anthropic-api-key <key>" : "--token <token>"} or --token-stdin.`,
+      SCRIPT_USAGE,
+    );
   io.rememberSecrets([raw]);
   const secret = normalizeSecret(raw);
   if (secret === "") fail("secret_empty", "The key or token is empty; nothing was stored.");
@@ -162,7 +187,11 @@ async function interactive(io: CliIo, cli: CliContext, opts: OnboardOptions): Pr
     const picked = await p.select<string>({
       message: "Default model for new chats",
       options: [
-        { value: "", label: "Keep the current default", hint: cli.ctx.loaded.config.agents?.defaults?.model ? "from your config" : cli.ctx.catalog.defaultModel },
+        {
+          value: "",
+          label: "Keep the current default",
+          hint: cli.ctx.loaded.config.agents?.defaults?.model ? "from your config" : cli.ctx.catalog.defaultModel,
+        },
         ...anthropicAliases.map(([alias, ref]) => ({ value: ref, label: `${alias} (${ref})` })),
       ],
       ...common,

@@ -17,7 +17,9 @@ export async function afterOrderChange(cli: CliContext): Promise<number | undefi
       await store.close();
     }
   } catch (err) {
-    cli.io.err(`warning: the order is saved, but automatic session pins could not be dropped: ${err instanceof Error ? err.message : String(err)}`);
+    cli.io.err(
+      `warning: the order is saved, but automatic session pins could not be dropped: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return undefined;
   }
 }

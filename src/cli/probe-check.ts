@@ -18,7 +18,10 @@ function failed(row: ProbeRow): boolean {
 export function withProbeFindings(report: StatusReport, probed: ProbeResult): StatusReport {
   const extra = probed.probes
     .filter((row) => row.provider === report.defaultModel.provider && failed(row))
-    .map((row) => `probe of ${row.profileId} failed: ${row.status} (${row.reasonCode})${row.model ? ` with ${row.model}` : ""}`);
+    .map(
+      (row) =>
+        `probe of ${row.profileId} failed: ${row.status} (${row.reasonCode})${row.model ? ` with ${row.model}` : ""}`,
+    );
   if (extra.length === 0) return report;
   const problems = [...report.check.problems, ...extra];
   return { ...report, check: { ...report.check, problems, exitCode: EXIT.problem } };

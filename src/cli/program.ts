@@ -14,7 +14,10 @@ type Run = (io: CliIo, opts: Record<string, unknown>, args: string[]) => Promise
 function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<Run>) {
   return async (...received: unknown[]) => {
     const cmd = received[received.length - 1] as Command;
-    const args = received.slice(0, -2).filter((a): a is string | string[] => a !== undefined).flat();
+    const args = received
+      .slice(0, -2)
+      .filter((a): a is string | string[] => a !== undefined)
+      .flat();
     try {
       const run = await load();
       setExit(await run(io, cmd.optsWithGlobals(), args));
@@ -25,7 +28,8 @@ function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<
   };
 }
 
-const agentOption = () => new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
+const agentOption = () =>
+  new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
 
 /** Registers `sessions list|reset`; owned by the sessions module, loaded only when that command runs. */
 export type RegisterSessions = (program: Command, opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string }) => void;
@@ -42,7 +46,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
 
-  const models = program.command("models").description("Show and manage models and the credentials behind them (alone: models status).");
+  const models = program
+    .command("models")
+    .description("Show and manage models and the credentials behind them (alone: models status).");
 
   models
     .command("status", { isDefault: true })
@@ -50,8 +56,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .addOption(agentOption())
     .option("--json", "print only JSON on stdout (diagnostics go to stderr)")
     .option("--plain", "tab-separated lines without decoration")
-    .option("--check", "exit 1 when the default model's credential is missing, expired or incompatible (or any profile expired), 2 when one expires within 24 h")
-    .option("--probe", "send a tiny live request with every credential and report ok/auth/rate_limit/billing/timeout/format/incompatible")
+    .option(
+      "--check",
+      "exit 1 when the default model's credential is missing, expired or incompatible (or any profile expired), 2 when one expires within 24 h",
+    )
+    .option(
+      "--probe",
+      "send a tiny live request with every credential and report ok/auth/rate_limit/billing/timeout/format/incompatible",
+    )
     .option("--probe-provider <id...>", "probe only these providers")
     .option("--probe-profile <id...>", "probe only these profile ids (repeatable or comma-separated)")
     .option("--probe-timeout <ms>", "time limit per probe", "8000")
@@ -69,7 +81,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .option("--plain", "one model ref per line")
     .action(act(async () => (await import("./models-list.js")).runModelsList));
 
-  const auth = models.command("auth").description("Manage stored credentials (auth profiles).").addOption(agentOption());
+  const auth = models
+    .command("auth")
+    .description("Manage stored credentials (auth profiles).")
+    .addOption(agentOption());
 
   auth
     .command("list")
@@ -93,7 +108,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .description("Store an API key (stdin when piped, else a hidden prompt).")
     .requiredOption("--provider <id>", "provider the key is for")
     .option("--profile-id <id>", "profile id (default <provider>:manual)")
-    .option("--ref <ref>", "store a SecretRef instead of the key: env:NAME, file:<provider>:<id> or exec:<provider>:<id>")
+    .option(
+      "--ref <ref>",
+      "store a SecretRef instead of the key: env:NAME, file:<provider>:<id> or exec:<provider>:<id>",
+    )
     .addOption(agentOption())
     .action(act(async () => (await import("./auth-paste.js")).runPasteApiKey));
 
@@ -106,7 +124,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .addOption(agentOption())
     .action(act(async () => (await import("./auth-setup-token.js")).runSetupToken));
 
-  const order = auth.command("order").description("Per-agent credential order for one provider (overrides config auth.order).");
+  const order = auth
+    .command("order")
+    .description("Per-agent credential order for one provider (overrides config auth.order).");
   for (const [name, description] of [
     ["get", "Show the agent's order, or what applies when none is set."],
     ["clear", "Remove the agent's order; config auth.order or the default order applies again."],
@@ -130,7 +150,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
 
   auth
     .command("logout")
-    .description("Remove a stored profile and every reference to it (config auth.profiles, auth.order lists, agent order).")
+    .description(
+      "Remove a stored profile and every reference to it (config auth.profiles, auth.order lists, agent order).",
+    )
     .argument("[profileId]", "profile to remove")
     .option("--profile-id <id>", "profile to remove (alternative to the argument)")
     .option("--yes", "do not ask for confirmation")
@@ -155,14 +177,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .option("--profile-id <id>", "profile id (default anthropic:manual)")
     .option("--token-expires-in <duration>", "record a token expiry, e.g. 365d")
     .option("--model <ref>", "also write agents.defaults.model (alias or provider/model)")
-    .addOption(new Option("--secret-input-mode <mode>", "ref: store a reference to ANTHROPIC_API_KEY / ANTHROPIC_OAUTH_TOKEN instead of the secret").choices(["plaintext", "ref"]))
+    .addOption(
+      new Option(
+        "--secret-input-mode <mode>",
+        "ref: store a reference to ANTHROPIC_API_KEY / ANTHROPIC_OAUTH_TOKEN instead of the secret",
+      ).choices(["plaintext", "ref"]),
+    )
     .option("--accept-risk", "accepted for compatibility with OpenClaw scripts")
     .addOption(agentOption())
     .action(act(async () => (await import("./onboard.js")).runOnboard));
 
   const gateway = program
     .command("gateway")
-    .description("Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.")
+    .description(
+      "Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.",
+    )
     .option("--log-format <format>", "text (default) or json: one line per event, with time, level and component")
     .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
     .action(
@@ -170,7 +199,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
         const { runGateway } = await import("../app/run.js");
         const { formattedLog, logSettings } = await import("../gateway/log-format.js");
         const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
-        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log: formattedLog((line) => cliIo.err(line), settings) });
+        await runGateway({
+          processEnv: cliIo.env,
+          cwd: cliIo.cwd,
+          log: formattedLog((line) => cliIo.err(line), settings),
+        });
         return 0;
       }),
     );
@@ -193,7 +226,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
   }
   gateway
     .command("status")
-    .description("Service state, /healthz and /readyz, and what the running gateway reports. Exit 0 ready, 1 down, 2 degraded.")
+    .description(
+      "Service state, /healthz and /readyz, and what the running gateway reports. Exit 0 ready, 1 down, 2 degraded.",
+    )
     .option("--deep", "also check credentials as `models status --check` does")
     .option("--json", "print only JSON on stdout")
     .action(act(async () => (await import("./gateway-status.js")).runGatewayStatus));
@@ -203,8 +238,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     // Its errors are complete sentences; the usage hint after them would only add noise.
     const sessions = program.commands.find((c) => c.name() === "sessions");
     if (sessions) for (const c of allCommands(sessions)) c.showHelpAfterError(false);
-  }
-  else program.command("sessions").description("List chat sessions and their model/profile, or reset one (sessions list|reset).");
+  } else
+    program
+      .command("sessions")
+      .description("List chat sessions and their model/profile, or reset one (sessions list|reset).");
 
   return program;
 }
@@ -218,7 +255,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   for (const cmd of allCommands(program)) cmd.exitOverride();
   const typo = unknownSubcommand(program, argv);
   if (typo !== undefined) {
-    io.err(`error: unknown command '${typo.word}'${typo.near.length ? `\n(Did you mean ${typo.near.join(" or ")}?)` : ""}\n(run with --help for usage)`);
+    io.err(
+      `error: unknown command '${typo.word}'${typo.near.length ? `\n(Did you mean ${typo.near.join(" or ")}?)` : ""}\n(run with --help for usage)`,
+    );
     return EXIT.problem;
   }
   try {
@@ -248,7 +287,13 @@ function unknownSubcommand(program: Command, argv: readonly string[]): { word: s
     const defaultName = (cmd as Command & { _defaultCommandName?: string | null })._defaultCommandName;
     const fallback = cmd.commands.find((c) => c.name() === defaultName);
     if (!fallback || fallback.registeredArguments.length > 0) return undefined;
-    return { word, near: closestMatches(word, cmd.commands.map((c) => c.name())) };
+    return {
+      word,
+      near: closestMatches(
+        word,
+        cmd.commands.map((c) => c.name()),
+      ),
+    };
   }
   return undefined;
 }

@@ -14,14 +14,18 @@ export interface RecoveryScope {
 
 /** The command that stores a fresh credential of the same kind under the same profile id. */
 export function renewCommand(provider: string, type: Candidate["type"], profileId: string, agentFlag: string): string {
-  if (type === "api_key") return `openclaw models auth paste-api-key --provider ${provider} --profile-id ${profileId}${agentFlag}`;
-  if (type === "oauth") return `openclaw models auth logout ${profileId}${agentFlag}, then add a credential with openclaw models auth paste-api-key --provider ${provider}${agentFlag}`;
+  if (type === "api_key")
+    return `openclaw models auth paste-api-key --provider ${provider} --profile-id ${profileId}${agentFlag}`;
+  if (type === "oauth")
+    return `openclaw models auth logout ${profileId}${agentFlag}, then add a credential with openclaw models auth paste-api-key --provider ${provider}${agentFlag}`;
   return `openclaw models auth paste-token --provider ${provider} --profile-id ${profileId}${agentFlag}`;
 }
 
 /** The agent order with `drop` removed or `add` appended, as an `order set`/`order clear` command. */
 function orderCommand(res: Resolution, scope: RecoveryScope, edit: { drop?: string; add?: string }): string {
-  const listed = res.candidates.filter((c) => c.source === "agent-order" || c.source === "config-order").map((c) => c.id);
+  const listed = res.candidates
+    .filter((c) => c.source === "agent-order" || c.source === "config-order")
+    .map((c) => c.id);
   const next = listed.filter((id) => id !== edit.drop);
   if (edit.add !== undefined) next.push(edit.add);
   if (res.orderSource === "config") {
@@ -59,7 +63,11 @@ export function recoveryFor(c: Candidate, res: Resolution, scope: RecoveryScope)
 }
 
 /** Commands that give a provider a usable credential, best first. */
-export function addCredentialCommands(provider: string, catalogProvider: CatalogProvider | undefined, scope: RecoveryScope): string[] {
+export function addCredentialCommands(
+  provider: string,
+  catalogProvider: CatalogProvider | undefined,
+  scope: RecoveryScope,
+): string[] {
   const out = [`openclaw models auth paste-api-key --provider ${provider}${scope.agentFlag}`];
   if (provider === "anthropic") {
     out.push(`openclaw models auth setup-token --provider anthropic${scope.agentFlag}`);

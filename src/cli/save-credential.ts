@@ -37,7 +37,12 @@ export function knownProvider(cli: CliContext, provider: string | undefined): st
 /** Profile ids are `<provider>:<name>` by convention; any non-blank id without whitespace is accepted. */
 export function checkProfileId(id: string): string {
   const trimmed = id.trim();
-  if (trimmed === "" || /\s/.test(trimmed)) fail("bad_profile_id", `"${id}" is not a usable profile id.`, "Use the form <provider>:<name>, e.g. anthropic:work.");
+  if (trimmed === "" || /\s/.test(trimmed))
+    fail(
+      "bad_profile_id",
+      `"${id}" is not a usable profile id.`,
+      "Use the form <provider>:<name>, e.g. anthropic:work.",
+    );
   return trimmed;
 }
 
@@ -57,14 +62,22 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
   const profile: RawAuthProfile = {
     type: cred.type,
     provider,
-    ...(cred.ref !== undefined ? { [cred.type === "token" ? "tokenRef" : "keyRef"]: cred.ref } : cred.type === "token" ? { token: cred.secret } : { key: cred.secret }),
+    ...(cred.ref !== undefined
+      ? { [cred.type === "token" ? "tokenRef" : "keyRef"]: cred.ref }
+      : cred.type === "token"
+        ? { token: cred.secret }
+        : { key: cred.secret }),
     ...(cred.expires !== undefined ? { expires: cred.expires } : {}),
   };
   assertConfigWritable(ctx.loaded.path, ctx.stateDir);
   await cli.store.update(agentId, (file) => {
     const existing = file.profiles[profileId];
     if (existing && existing.provider !== provider) {
-      fail("profile_provider_mismatch", `Profile ${profileId} already exists for provider ${existing.provider}, not ${provider}.`, "Choose another --profile-id, or remove it first with `openclaw models auth logout`.");
+      fail(
+        "profile_provider_mismatch",
+        `Profile ${profileId} already exists for provider ${existing.provider}, not ${provider}.`,
+        "Choose another --profile-id, or remove it first with `openclaw models auth logout`.",
+      );
     }
     // Replacing a key with a key (rotation) is expected; silently turning a token into a key is not.
     const existingType = existing ? normalizeProfile(profileId, existing).type : undefined;
@@ -89,20 +102,33 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
   });
 
   io.out(`Auth profile: ${profileId} (${provider}/${cred.type})`);
-  const expiry = cred.expires === undefined ? "no expiry" : `expires ${new Date(cred.expires).toISOString()} (${expiryText(cred.expires, io.clock())})`;
-  const what = cred.ref !== undefined ? `a reference to ${describeRef(cred.ref)} (the secret itself is not stored)` : maskSecret(cred.secret);
+  const expiry =
+    cred.expires === undefined
+      ? "no expiry"
+      : `expires ${new Date(cred.expires).toISOString()} (${expiryText(cred.expires, io.clock())})`;
+  const what =
+    cred.ref !== undefined
+      ? `a reference to ${describeRef(cred.ref)} (the secret itself is not stored)`
+      : maskSecret(cred.secret);
   io.out(`Stored ${what} in ${cli.store.pathFor(agentId)} · ${expiry}`);
   if (cred.ref !== undefined) {
     const r = secretRefsFor(io, ctx)(cred.ref);
-    if (!r.ok) io.err(`note: ${describeRef(cred.ref)} cannot be resolved now (${r.why}); the profile stays unusable (unresolved_ref) until it can.`);
+    if (!r.ok)
+      io.err(
+        `note: ${describeRef(cred.ref)} cannot be resolved now (${r.why}); the profile stays unusable (unresolved_ref) until it can.`,
+      );
   }
 
   const order = cli.profiles(agentId).order?.[provider] ?? ctx.loaded.config.auth?.order?.[provider];
   if (order && !order.includes(profileId)) {
-    io.err(`note: the auth order for ${provider} does not list ${profileId}, so it will not be used; add it with \`openclaw models auth order set --provider ${provider} ${[...order, profileId].join(" ")}${cli.agentFlag}\`.`);
+    io.err(
+      `note: the auth order for ${provider} does not list ${profileId}, so it will not be used; add it with \`openclaw models auth order set --provider ${provider} ${[...order, profileId].join(" ")}${cli.agentFlag}\`.`,
+    );
   }
   if (ctx.loaded.config.auth?.profiles?.[profileId]?.disabled) {
-    io.err(`note: ${profileId} is disabled in ${ctx.loaded.path} (auth.profiles.${profileId}.disabled); remove that key to use it.`);
+    io.err(
+      `note: ${profileId} is disabled in ${ctx.loaded.path} (auth.profiles.${profileId}.disabled); remove that key to use it.`,
+    );
   }
   return profileId;
 }

@@ -36,12 +36,17 @@ export async function readSecret(io: CliIo, message: string): Promise<string> {
     raw = await readAll(io.stdin);
   } else {
     const { password, isCancel } = await import("@clack/prompts");
-    const answer = await password({ message, input: io.stdin as NodeJS.ReadStream, output: io.promptOutput as NodeJS.WriteStream });
+    const answer = await password({
+      message,
+      input: io.stdin as NodeJS.ReadStream,
+      output: io.promptOutput as NodeJS.WriteStream,
+    });
     if (isCancel(answer)) fail("cancelled", "Cancelled; nothing was stored.");
     raw = answer;
   }
   const secret = normalizeSecret(raw);
   io.rememberSecrets([raw, raw.trim(), secret]);
-  if (secret === "") fail("secret_empty", "No secret given; nothing was stored.", "Pipe it on stdin or paste it at the prompt.");
+  if (secret === "")
+    fail("secret_empty", "No secret given; nothing was stored.", "Pipe it on stdin or paste it at the prompt.");
   return secret;
 }

@@ -31,7 +31,10 @@ async function withStore<T>(opts: SessionsCliOptions, fn: (store: PeekableSessio
   // Loaded on use: registering the commands costs the CLI nothing at start-up.
   const { loadContext } = await import("../config/context.js");
   const { openSessionStore } = await import("../sessions/open.js");
-  const ctx = loadContext({ ...(opts.processEnv ? { processEnv: opts.processEnv } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const ctx = loadContext({
+    ...(opts.processEnv ? { processEnv: opts.processEnv } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
   const store = await openSessionStore({ config: ctx.loaded.config, stateDir: ctx.stateDir });
   try {
     return await fn(store);
@@ -47,7 +50,9 @@ async function withStore<T>(opts: SessionsCliOptions, fn: (store: PeekableSessio
  * and pin; an unknown key exits 1.
  */
 export function registerSessionsCommands(program: Command, opts: SessionsCliOptions = {}): void {
-  const sessions = program.command("sessions").description("list chat sessions and the model/profile they use, or reset one");
+  const sessions = program
+    .command("sessions")
+    .description("list chat sessions and the model/profile they use, or reset one");
 
   sessions
     .command("list")
@@ -69,14 +74,20 @@ export function registerSessionsCommands(program: Command, opts: SessionsCliOpti
           setBy: r.setBy ?? null,
           updatedAt: new Date(r.updatedAt).toISOString(),
         }));
-        write(JSON.stringify({ sessions: rows, truncated }, null, 2) + "\n");
+        write(`${JSON.stringify({ sessions: rows, truncated }, null, 2)}\n`);
         return;
       }
       if (shown.length === 0) {
         write("No sessions with a model or profile set.\n");
         return;
       }
-      const rows = shown.map((r) => [r.key, r.model ?? "-", profileColumn(r), r.setBy ?? "-", new Date(r.updatedAt).toISOString()]);
+      const rows = shown.map((r) => [
+        r.key,
+        r.model ?? "-",
+        profileColumn(r),
+        r.setBy ?? "-",
+        new Date(r.updatedAt).toISOString(),
+      ]);
       write(`${columns([["KEY", "MODEL", "PROFILE", "SET BY", "WHEN"], ...rows]).join("\n")}\n`);
       if (truncated) write(`(first ${limit} shown; use --limit to see more)\n`);
     });

@@ -109,11 +109,19 @@ export interface StatusReport {
    * `problems` set exit 1, `warnings` exit 2; `notes` (a default model outside the catalog with its
    * nearest ids, one already retired) are said but leave the exit code alone.
    */
-  readonly check: { readonly exitCode: number; readonly problems: readonly string[]; readonly warnings: readonly string[]; readonly notes: readonly string[] };
+  readonly check: {
+    readonly exitCode: number;
+    readonly problems: readonly string[];
+    readonly warnings: readonly string[];
+    readonly notes: readonly string[];
+  };
 }
 
 /** Where the agent's model comes from, in the order `configuredModel` reads it. */
-export function modelSettingSource(config: OpenClawConfig, agentId: string): { setting?: ModelSetting; source: string } {
+export function modelSettingSource(
+  config: OpenClawConfig,
+  agentId: string,
+): { setting?: ModelSetting; source: string } {
   const agents = config.agents;
   const entry = agents?.entries?.[agentId]?.model;
   if (entry !== undefined) return { setting: entry, source: `agents.entries.${agentId}.model` };
@@ -190,7 +198,10 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   const { primary, fallbacks } = primaryAndFallbacks(setting);
   const configured = primary ?? catalog.defaultModel;
   const resolvedPrimary = resolveModelRef(catalog, configured);
-  if (!resolvedPrimary.ok) diagnostics.push(`warning: default model "${configured}" (${source}) is not in the catalog: ${resolvedPrimary.error.message}`);
+  if (!resolvedPrimary.ok)
+    diagnostics.push(
+      `warning: default model "${configured}" (${source}) is not in the catalog: ${resolvedPrimary.error.message}`,
+    );
   const primaryRef = resolvedPrimary.ok ? resolvedPrimary.value.ref : configured;
   const primaryProvider = resolvedPrimary.ok ? resolvedPrimary.value.provider : providerOf(configured);
   const primaryModel = resolvedPrimary.ok ? resolvedPrimary.value.model : undefined;
@@ -243,21 +254,37 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
       profiles: counts,
       env: res.candidates.filter((c) => c.kind === "env").length,
       candidates,
-      error: res.error ? { code: res.error.code, message: res.error.message, ...(res.error.hint ? { hint: res.error.hint } : {}) } : null,
+      error: res.error
+        ? { code: res.error.code, message: res.error.message, ...(res.error.hint ? { hint: res.error.hint } : {}) }
+        : null,
     });
     for (const c of res.candidates) {
       if (c.usable || !c.reason || c.reason === "superseded_by_pin" || unusable.has(c.id)) continue;
-      unusable.set(c.id, { id: c.id, provider: c.provider, reasonCode: c.reason, detail: reasonDetail(c, now), recovery: recoveryFor(c, res, scope) });
+      unusable.set(c.id, {
+        id: c.id,
+        provider: c.provider,
+        reasonCode: c.reason,
+        detail: reasonDetail(c, now),
+        recovery: recoveryFor(c, res, scope),
+      });
     }
     if (neededBy.length > 0 && !res.chosen) {
       const isPrimary = provider === primaryProvider;
       const code = res.error?.code ?? "no_credential";
-      missing.push({ provider, neededBy, primary: isPrimary, reasonCode: code, commands: addCredentialCommands(provider, catalog.providers.get(provider), scope) });
+      missing.push({
+        provider,
+        neededBy,
+        primary: isPrimary,
+        reasonCode: code,
+        commands: addCredentialCommands(provider, catalog.providers.get(provider), scope),
+      });
       // Everything cooling down recovers by itself; it is reported, not failed.
-      if (isPrimary && code !== "all_in_cooldown") problems.push(`no usable credential for ${provider} (needed by ${neededBy.join(", ")})`);
+      if (isPrimary && code !== "all_in_cooldown")
+        problems.push(`no usable credential for ${provider} (needed by ${neededBy.join(", ")})`);
     }
     if (neededBy.length > 0) {
-      for (const c of res.candidates) if (c.reason === "incompatible") problems.push(`${c.id} cannot be used for ${provider} API requests`);
+      for (const c of res.candidates)
+        if (c.reason === "incompatible") problems.push(`${c.id} cannot be used for ${provider} API requests`);
     }
   }
 
@@ -280,17 +307,31 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   for (const pa of providers) {
     for (const c of pa.candidates) {
       if (c.kind !== "env") continue;
-      tokens.push({ id: c.id, provider: pa.provider, type: c.type, kind: "env", masked: c.masked, expiresAt: null, remainingMs: null, health: c.health });
+      tokens.push({
+        id: c.id,
+        provider: pa.provider,
+        type: c.type,
+        kind: "env",
+        masked: c.masked,
+        expiresAt: null,
+        remainingMs: null,
+        health: c.health,
+      });
     }
   }
 
   const aliases: Record<string, string> = {};
   // Plain code-unit order: the first `localeCompare` sets up ICU collation, about 5 ms of start-up.
-  for (const [alias, ref] of [...catalog.aliases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) aliases[alias] = ref;
+  for (const [alias, ref] of [...catalog.aliases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    aliases[alias] = ref;
   const exitCode = problems.length > 0 ? EXIT.problem : warnings.length > 0 ? EXIT.expiring : EXIT.ok;
   const notes: string[] = [];
-  if (resolvedPrimary.ok && primaryModel === undefined) notes.push(`default model ${notInCatalogText(catalog, primaryRef)}`);
-  if (primaryModel?.deprecated !== undefined && isRetired(primaryModel.deprecated, now)) notes.push(`default model ${primaryRef} was retired on ${primaryModel.deprecated}; requests to it are expected to fail`);
+  if (resolvedPrimary.ok && primaryModel === undefined)
+    notes.push(`default model ${notInCatalogText(catalog, primaryRef)}`);
+  if (primaryModel?.deprecated !== undefined && isRetired(primaryModel.deprecated, now))
+    notes.push(
+      `default model ${primaryRef} was retired on ${primaryModel.deprecated}; requests to it are expected to fail`,
+    );
 
   return {
     configPath: ctx.loaded.path,

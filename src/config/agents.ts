@@ -3,11 +3,7 @@ import type { ModelSetting, OpenClawConfig } from "./schema.js";
 /** The agent used when none is named: `agents.defaults.systemAgent.agentId`, a legacy `default: true` entry, else `main`. */
 export function defaultAgentId(config: OpenClawConfig): string {
   const agents = config.agents;
-  return (
-    agents?.defaults?.systemAgent?.agentId ??
-    agents?.list?.find((a) => a.default)?.id ??
-    "main"
-  );
+  return agents?.defaults?.systemAgent?.agentId ?? agents?.list?.find((a) => a.default)?.id ?? "main";
 }
 
 /** Every agent the config names (`agents.entries` and the legacy `agents.list`), plus the default one. */

@@ -43,7 +43,11 @@ export function parseConfig(file: string, text: string): OpenClawConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.slice(0, 5).map(describeIssue);
     throw new UserFacingError(
-      userError("config_invalid", `Invalid config ${file}: ${lines.join("; ")}`, "Fix the key named above, then run the command again."),
+      userError(
+        "config_invalid",
+        `Invalid config ${file}: ${lines.join("; ")}`,
+        "Fix the key named above, then run the command again.",
+      ),
     );
   }
   return parsed.data;

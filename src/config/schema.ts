@@ -30,11 +30,11 @@ const agentsSection = z.looseObject({
       modelPolicy: z.optional(modelPolicy),
       modelSelectionScope: z.optional(z.enum(["session", "agent", "global"])),
       systemAgent: z.optional(z.looseObject({ agentId: z.optional(z.string().check(z.minLength(1))) })),
-    })
+    }),
   ),
   entries: z.optional(z.record(z.string(), agentEntry)),
   list: z.optional(
-    z.array(z.extend(agentEntry, { id: z.string().check(z.minLength(1)), default: z.optional(z.boolean()) }))
+    z.array(z.extend(agentEntry, { id: z.string().check(z.minLength(1)), default: z.optional(z.boolean()) })),
   ),
 });
 
@@ -62,7 +62,7 @@ const authSection = z.looseObject({
         email: z.optional(z.string()),
         disabled: z.optional(z.boolean()),
       }),
-    )
+    ),
   ),
   order: z.optional(z.record(z.string(), z.array(z.string()))),
   /** The gateway's auth monitor: minutes between checks (default 30; 0 turns it off). */
@@ -98,40 +98,42 @@ const discord = z.looseObject({
   slashCommand: z.optional(z.looseObject({ ephemeral: z.optional(z.boolean()) })),
   interactions: z.optional(
     z.looseObject({
-      publicKey: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "expected a 64-character hex Ed25519 public key"))),
+      publicKey: z.optional(
+        z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "expected a 64-character hex Ed25519 public key")),
+      ),
       path: z.optional(z.string().check(z.startsWith("/"))),
-    })
+    }),
   ),
 });
 
 /** The schema of `openclaw.json`. One schema is the type, the validator and the error message. */
 export const configSchema = z.looseObject({
-  env: z.optional(
-    z.catchall(z.looseObject({ vars: z.optional(z.record(z.string(), z.string())) }), z.unknown())
-  ),
+  env: z.optional(z.catchall(z.looseObject({ vars: z.optional(z.record(z.string(), z.string())) }), z.unknown())),
   agents: z.optional(agentsSection),
   auth: z.optional(authSection),
   models: z.optional(z.looseObject({ providers: z.optional(z.record(z.string(), providerSection)) })),
   channels: z.optional(z.looseObject({ telegram: z.optional(telegram), discord: z.optional(discord) })),
   commands: z.optional(
     z.looseObject({
-      allowFrom: z.optional(z.record(z.string(), z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String))))),
+      allowFrom: z.optional(
+        z.record(z.string(), z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String)))),
+      ),
       ownerAllowFrom: z.optional(z.array(z.string())),
-    })
+    }),
   ),
   session: z.optional(
     z.looseObject({
       store: z.optional(sessionStore),
       dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer"])),
       cacheSize: z.optional(z.int().check(z.positive())),
-    })
+    }),
   ),
   gateway: z.optional(
     z.looseObject({
       port: z.optional(z.int().check(z.gte(0), z.lte(65535))),
       bind: z.optional(z.string()),
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
-    })
+    }),
   ),
 });
 

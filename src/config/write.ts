@@ -48,7 +48,12 @@ export function assertConfigWritable(file: string, stateDir: string): void {
  * A config outside the state directory (`$OPENCLAW_CONFIG_PATH`) leaves its directory's mode
  * alone: that may be a home or project directory. Resolves to whether the file was written.
  */
-export async function updateConfigFile(file: string, stateDir: string, mutate: (raw: RawConfig) => boolean | void): Promise<boolean> {
+export async function updateConfigFile(
+  file: string,
+  stateDir: string,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a mutation that returns nothing means "write"; only false skips the write
+  mutate: (raw: RawConfig) => boolean | void,
+): Promise<boolean> {
   const inState = isInside(file, stateDir);
   if (!inState && !fs.existsSync(path.dirname(file))) {
     throw new UserFacingError(userError("config_dir_missing", `Cannot write ${file}: its directory does not exist.`));
@@ -62,9 +67,10 @@ export async function updateConfigFile(file: string, stateDir: string, mutate: (
       parseConfig(file, text); // a clear error naming the key if the file is already invalid
       raw = JSON5.parse(text);
     }
-    if (!isRawObject(raw)) throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));
+    if (!isRawObject(raw))
+      throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));
     if (mutate(raw) === false) return false;
-    const out = JSON.stringify(raw, null, 2) + "\n";
+    const out = `${JSON.stringify(raw, null, 2)}\n`;
     parseConfig(file, out);
     writeFileAtomic(file, out, { privateDir: inState });
     const key = path.resolve(file);
@@ -103,8 +109,13 @@ export function existingObjectAt(raw: RawConfig, ...keys: string[]): RawConfig |
  * `{ primary }` (keeping its fallbacks), `global` writes `agents.defaults.model` in the form it has
  * (a string stays a string, OpenClaw's object keeps its fallbacks). False when it already was `ref`.
  */
-export function setConfiguredModel(raw: RawConfig, target: { scope: "agent"; agentId: string } | { scope: "global" }, ref: string): boolean {
-  const holder = target.scope === "agent" ? objectAt(raw, "agents", "entries", target.agentId) : objectAt(raw, "agents", "defaults");
+export function setConfiguredModel(
+  raw: RawConfig,
+  target: { scope: "agent"; agentId: string } | { scope: "global" },
+  ref: string,
+): boolean {
+  const holder =
+    target.scope === "agent" ? objectAt(raw, "agents", "entries", target.agentId) : objectAt(raw, "agents", "defaults");
   const current = holder.model;
   if (isRawObject(current)) {
     if (current.primary === ref) return false;

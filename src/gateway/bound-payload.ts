@@ -11,7 +11,11 @@ export type UnboundPayload =
   | { readonly kind: "invalid" };
 
 function mac(secret: string, chatId: string, openerId: string, payload: string): string {
-  return crypto.createHmac("sha256", secret).update(`${chatId}\n${openerId}\n${payload}`).digest("base64url").slice(0, 8);
+  return crypto
+    .createHmac("sha256", secret)
+    .update(`${chatId}\n${openerId}\n${payload}`)
+    .digest("base64url")
+    .slice(0, 8);
 }
 
 /**

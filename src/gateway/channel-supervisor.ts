@@ -22,7 +22,8 @@ export interface SupervisedChannel {
 }
 
 function failureText(err: unknown): string {
-  if (err instanceof UserFacingError) return err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message;
+  if (err instanceof UserFacingError)
+    return err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message;
   return errorMessage(err);
 }
 
@@ -61,7 +62,10 @@ export function superviseChannel(opts: {
         const detail = failureText(err);
         readiness.set({ name, mode, state: "down", detail });
         if (stopping) return undefined;
-        log("warn", `${name}: could not connect (attempt ${attempt}): ${detail.replace(/\.$/, "")}; retrying in ${duration(wait)}`);
+        log(
+          "warn",
+          `${name}: could not connect (attempt ${attempt}): ${detail.replace(/\.$/, "")}; retrying in ${duration(wait)}`,
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           wake = () => {

@@ -24,20 +24,29 @@ export class CommandSpecError extends Error {
 
 function checkDescription(path: string, text: string): void {
   if (text.trim() === "") throw new CommandSpecError(`${path}.description`, "must not be empty");
-  if (text.length > MAX_DESCRIPTION) throw new CommandSpecError(`${path}.description`, `must be at most ${MAX_DESCRIPTION} characters (has ${text.length})`);
+  if (text.length > MAX_DESCRIPTION)
+    throw new CommandSpecError(
+      `${path}.description`,
+      `must be at most ${MAX_DESCRIPTION} characters (has ${text.length})`,
+    );
 }
 
 function checkOption(path: string, o: CommandOption, def: CommandDefinition): void {
   if (!NAME.test(o.name)) throw new CommandSpecError(`${path}.name`, `"${o.name}" must be 1-32 of a-z, 0-9, - and _`);
-  if (!OPTION_TYPES.has(o.type)) throw new CommandSpecError(`${path}.type`, `"${String(o.type)}" is not one of string, integer, boolean, choice`);
+  if (!OPTION_TYPES.has(o.type))
+    throw new CommandSpecError(`${path}.type`, `"${String(o.type)}" is not one of string, integer, boolean, choice`);
   checkDescription(path, o.description);
   if (o.type === "choice" && (o.choices === undefined || o.choices.length === 0 || o.choices.length > MAX_OPTIONS)) {
     throw new CommandSpecError(`${path}.choices`, `a choice option needs 1-${MAX_OPTIONS} choices`);
   }
-  if (o.type !== "choice" && o.choices !== undefined) throw new CommandSpecError(`${path}.choices`, `only a choice option has choices`);
-  if (o.min !== undefined && o.type !== "integer") throw new CommandSpecError(`${path}.min`, "only an integer option has a minimum");
-  if (o.completes && o.type !== "string") throw new CommandSpecError(`${path}.completes`, "only a string option completes");
-  if (o.completes && def.complete === undefined) throw new CommandSpecError(`${path}.completes`, `/${def.name} declares no complete function`);
+  if (o.type !== "choice" && o.choices !== undefined)
+    throw new CommandSpecError(`${path}.choices`, `only a choice option has choices`);
+  if (o.min !== undefined && o.type !== "integer")
+    throw new CommandSpecError(`${path}.min`, "only an integer option has a minimum");
+  if (o.completes && o.type !== "string")
+    throw new CommandSpecError(`${path}.completes`, "only a string option completes");
+  if (o.completes && def.complete === undefined)
+    throw new CommandSpecError(`${path}.completes`, `/${def.name} declares no complete function`);
 }
 
 /**
@@ -60,10 +69,12 @@ export function validateCommand(def: CommandDefinition): void {
     checkOption(at, o, def);
     if (names.has(o.name)) throw new CommandSpecError(`${at}.name`, `"${o.name}" is declared twice`);
     names.add(o.name);
-    if (o.required && optionalSeen) throw new CommandSpecError(`${at}.required`, "required options come before optional ones");
+    if (o.required && optionalSeen)
+      throw new CommandSpecError(`${at}.required`, "required options come before optional ones");
     if (!o.required) optionalSeen = true;
   });
   for (const a of def.aliases ?? []) {
-    if (!COMMAND_NAME.test(a) || a !== a.toLowerCase()) throw new CommandSpecError(`${path}.aliases`, `"${a}" must be 1-32 lower-case letters, digits, - or _`);
+    if (!COMMAND_NAME.test(a) || a !== a.toLowerCase())
+      throw new CommandSpecError(`${path}.aliases`, `"${a}" must be 1-32 lower-case letters, digits, - or _`);
   }
 }

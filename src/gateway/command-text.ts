@@ -27,7 +27,11 @@ export function parseCommandText(text: string, botUsername?: string): ParsedComm
   if (bot) rest = rest.slice(bot[0].length);
   if (rest.startsWith(":")) rest = rest.slice(1);
   else if (rest !== "" && !/^[\s@]/.test(rest)) return undefined;
-  if (addressedTo !== undefined && botUsername !== undefined && addressedTo.toLowerCase() !== botUsername.toLowerCase()) {
+  if (
+    addressedTo !== undefined &&
+    botUsername !== undefined &&
+    addressedTo.toLowerCase() !== botUsername.toLowerCase()
+  ) {
     return undefined;
   }
   const parsed = { command: m[1].toLowerCase(), args: rest };

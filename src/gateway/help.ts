@@ -12,7 +12,9 @@ export const HELP_COMMAND = "help";
 export function helpText(commands: readonly CommandDefinition[]): string {
   const lines = commands.map((c) => {
     const usage = c.argsHint ?? c.options?.map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`)).join(" ");
-    const notes = [c.ownerOnly ? "owners only" : undefined, c.inline ? "may lead a message" : undefined].filter(Boolean);
+    const notes = [c.ownerOnly ? "owners only" : undefined, c.inline ? "may lead a message" : undefined].filter(
+      Boolean,
+    );
     return `/${c.name}${usage ? ` ${usage}` : ""} — ${c.description}${notes.length ? ` (${notes.join("; ")})` : ""}`;
   });
   return [

@@ -36,7 +36,10 @@ export function masked(reply: Reply): Reply {
 
 const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
 const OWNERS_ONLY: Reply = { text: "Only the bot's owners may use this command.", private: true };
-const FAILURE: Reply = { text: "Something went wrong on our side; it has been logged. Please try again.", private: true };
+const FAILURE: Reply = {
+  text: "Something went wrong on our side; it has been logged. Please try again.",
+  private: true,
+};
 
 /**
  * Routes channel-neutral invocations to plugins. Access control is decided here, once, for every
@@ -106,7 +109,12 @@ export class PluginHost {
    * Suggestions for an option being typed, from the command's own `complete`. Senders who may not
    * use commands, and non-owners for owner-only commands, get none.
    */
-  complete(inv: CommandInvocation, capabilities: ChannelCapabilities, option: string, partial: string): readonly Suggestion[] {
+  complete(
+    inv: CommandInvocation,
+    capabilities: ChannelCapabilities,
+    option: string,
+    partial: string,
+  ): readonly Suggestion[] {
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return [];
     const command = this.commands().find((c) => c.name === inv.command);
@@ -114,7 +122,9 @@ export class PluginHost {
     if (!command?.complete || !declared?.completes || (command.ownerOnly && !access.isOwner)) return [];
     try {
       // Suggestions leave the gateway like replies do: through the redactor.
-      return command.complete(option, partial, this.context(inv, capabilities, access)).map((s) => ({ ...s, label: redactText(s.label) }));
+      return command
+        .complete(option, partial, this.context(inv, capabilities, access))
+        .map((s) => ({ ...s, label: redactText(s.label) }));
     } catch (err) {
       this.log("error", `completing /${inv.command} ${option} failed: ${errorMessage(err)}`);
       return [];
@@ -136,7 +146,14 @@ export class PluginHost {
     const config = this.services.config().config;
     const agentId = defaultAgentId(config);
     const keys = sessionKeys(
-      { agentId, channel: inv.channel, chatId: inv.chatId, senderId: inv.sender.id, isGroup: inv.isGroup, ...(inv.threadId !== undefined ? { threadId: inv.threadId } : {}) },
+      {
+        agentId,
+        channel: inv.channel,
+        chatId: inv.chatId,
+        senderId: inv.sender.id,
+        isGroup: inv.isGroup,
+        ...(inv.threadId !== undefined ? { threadId: inv.threadId } : {}),
+      },
       config.session?.dmScope ?? "main",
     );
     return {
@@ -216,7 +233,11 @@ export class PluginHost {
       const reply = await fn();
       return reply === undefined ? reply : masked(reply);
     } catch (err) {
-      if (err instanceof UserFacingError) return masked({ text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message, private: true });
+      if (err instanceof UserFacingError)
+        return masked({
+          text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message,
+          private: true,
+        });
       this.log("error", `${what} failed: ${errorMessage(err)}`);
       return FAILURE;
     }

@@ -105,7 +105,12 @@ export class GatewayHttpServer {
       chunks.push(chunk as Buffer);
     }
     if (tooLarge) return this.send(res, { status: 413, body: { error: "body too large" } }, true);
-    const out = await this.handle({ method: req.method ?? "GET", path, headers: req.headers, body: Buffer.concat(chunks) });
+    const out = await this.handle({
+      method: req.method ?? "GET",
+      path,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    });
     this.send(res, out, false);
   }
 

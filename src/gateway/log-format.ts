@@ -18,12 +18,15 @@ export interface LogSettings {
 /** Reads the flags (which win) and `OPENCLAW_LOG_LEVEL`; a bad value is a clear error. */
 export function logSettings(flags: { logFormat?: string; logLevel?: string }, env: NodeJS.ProcessEnv): LogSettings {
   const format = flags.logFormat ?? "text";
-  if (format !== "text" && format !== "json") throw new UserFacingError(userError("bad_flag", `--log-format expects text or json, got "${format}".`));
+  if (format !== "text" && format !== "json")
+    throw new UserFacingError(userError("bad_flag", `--log-format expects text or json, got "${format}".`));
   const level = (flags.logLevel ?? env.OPENCLAW_LOG_LEVEL ?? "info").toLowerCase();
   const known = LOG_LEVELS.find((l) => l === level);
   if (known === undefined) {
     const from = flags.logLevel !== undefined ? "--log-level" : "OPENCLAW_LOG_LEVEL";
-    throw new UserFacingError(userError("bad_flag", `${from} expects one of ${LOG_LEVELS.join(", ")}, got "${level}".`));
+    throw new UserFacingError(
+      userError("bad_flag", `${from} expects one of ${LOG_LEVELS.join(", ")}, got "${level}".`),
+    );
   }
   return { format, level: known };
 }
@@ -49,7 +52,10 @@ export function formattedLog(write: (line: string) => void, settings: LogSetting
     if (LOG_LEVELS.indexOf(level) < min) return;
     const time = new Date(clock()).toISOString();
     const { component, text } = splitComponent(redactSecretShapes(message).replace(/\s*\n\s*/g, " "));
-    const line = settings.format === "json" ? JSON.stringify({ time, level, component, msg: text }) : `${time} ${level.padEnd(5)} ${component}: ${text}`;
+    const line =
+      settings.format === "json"
+        ? JSON.stringify({ time, level, component, msg: text })
+        : `${time} ${level.padEnd(5)} ${component}: ${text}`;
     write(line);
   };
 }

@@ -62,7 +62,11 @@ export class GatewayMetrics implements GatewayObserver {
         },
       });
     perProvider("openclaw_credential_cooldowns", "Credentials of the provider in cooldown now.", (c) => c.cooldowns);
-    perProvider("openclaw_credentials_expiring", "Credentials of the provider that expire within 24 h.", (c) => c.expiring);
+    perProvider(
+      "openclaw_credentials_expiring",
+      "Credentials of the provider that expire within 24 h.",
+      (c) => c.expiring,
+    );
     new Gauge({
       name: "openclaw_session_store_up",
       help: "1 when the session store answers, else 0.",
@@ -89,7 +93,11 @@ export class GatewayMetrics implements GatewayObserver {
       if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
         return { status: 401, headers: { "www-authenticate": "Bearer" }, body: { error: "unauthorized" } };
       }
-      return { status: 200, headers: { "content-type": this.registry.contentType }, body: await this.registry.metrics() };
+      return {
+        status: 200,
+        headers: { "content-type": this.registry.contentType },
+        body: await this.registry.metrics(),
+      };
     };
   }
 }

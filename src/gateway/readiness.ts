@@ -60,7 +60,13 @@ export class Readiness {
       timer = setTimeout(() => resolve(false), STORE_PROBE_MS);
     });
     try {
-      return await Promise.race([this.probeStore().then(() => true, () => false), timeout]);
+      return await Promise.race([
+        this.probeStore().then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -72,9 +78,19 @@ export class Readiness {
     const channels = [...this.channels.values()];
     const notReady = [
       ...(storeUp ? [] : ["session store: not answering"]),
-      ...channels.filter((c) => c.state !== "connected").map((c) => `channel ${c.name}: ${c.state}${c.detail ? ` (${c.detail})` : ""}`),
+      ...channels
+        .filter((c) => c.state !== "connected")
+        .map((c) => `channel ${c.name}: ${c.state}${c.detail ? ` (${c.detail})` : ""}`),
     ];
-    return { ...this.identity, ready: notReady.length === 0, notReady, storeUp, channels, pid: process.pid, uptimeSeconds: Math.round(process.uptime()) };
+    return {
+      ...this.identity,
+      ready: notReady.length === 0,
+      notReady,
+      storeUp,
+      channels,
+      pid: process.pid,
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   }
 
   /** `GET /readyz`: 200 when ready, else 503; the body names what is not ready. */

@@ -47,7 +47,8 @@ export async function currentSelection(ctx: CommandContext): Promise<CurrentSele
   const configured = configuredFor(services.config().config, services.catalog(), agentId);
   const ref = record?.model ?? configured.ref;
   const provider = providerOf(ref);
-  const source: ModelSource = record?.model === undefined ? configured.source : record.modelFrom === sessionKey ? "session" : "parent";
+  const source: ModelSource =
+    record?.model === undefined ? configured.source : record.modelFrom === sessionKey ? "session" : "parent";
   let pin: PinInput | undefined =
     record?.profileId !== undefined ? { profileId: record.profileId, source: record.pinSource ?? "user" } : undefined;
   if (pin && record?.profileFrom !== sessionKey) {
@@ -65,7 +66,10 @@ export async function currentSelection(ctx: CommandContext): Promise<CurrentSele
 }
 
 /** Asks the one resolver what the next request of this selection would use. */
-export function resolveCurrent(ctx: CommandContext, sel: Pick<CurrentSelection, "ref" | "provider" | "pin">): Resolution {
+export function resolveCurrent(
+  ctx: CommandContext,
+  sel: Pick<CurrentSelection, "ref" | "provider" | "pin">,
+): Resolution {
   return ctx.services.resolver().resolve({
     agentId: ctx.agentId,
     provider: sel.provider,

@@ -34,7 +34,12 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const currentEnv = () => {
     const v = live.version();
     if (v !== envFor) {
-      env = loadEnv({ processEnv: opts.processEnv ?? process.env, cwd: opts.cwd ?? process.cwd(), stateDir: opts.stateDir, config: live.get().config }).values;
+      env = loadEnv({
+        processEnv: opts.processEnv ?? process.env,
+        cwd: opts.cwd ?? process.cwd(),
+        stateDir: opts.stateDir,
+        config: live.get().config,
+      }).values;
       envFor = v;
     }
     return env;
@@ -52,7 +57,8 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
           env: currentEnv(),
           cooldowns: opts.sessions.cooldowns,
           clock,
-          secretRefs: (ref) => resolveSecretRef(ref, { env: currentEnv(), providers: secretProvidersOf(live.get().config) }),
+          secretRefs: (ref) =>
+            resolveSecretRef(ref, { env: currentEnv(), providers: secretProvidersOf(live.get().config) }),
         });
         resolverFor = v;
       }

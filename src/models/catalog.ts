@@ -110,9 +110,9 @@ export function buildCatalog(config: OpenClawConfig): Catalog {
         id: m.id,
         ref: `${id}/${m.id}`,
         name: m.name ?? prev?.name ?? m.id,
-        ...(m.contextWindow ?? prev?.contextWindow ? { contextWindow: m.contextWindow ?? prev?.contextWindow } : {}),
-        ...(m.maxTokens ?? prev?.maxTokens ? { maxTokens: m.maxTokens ?? prev?.maxTokens } : {}),
-        ...(m.deprecated ?? prev?.deprecated ? { deprecated: m.deprecated ?? prev?.deprecated } : {}),
+        ...((m.contextWindow ?? prev?.contextWindow) ? { contextWindow: m.contextWindow ?? prev?.contextWindow } : {}),
+        ...((m.maxTokens ?? prev?.maxTokens) ? { maxTokens: m.maxTokens ?? prev?.maxTokens } : {}),
+        ...((m.deprecated ?? prev?.deprecated) ? { deprecated: m.deprecated ?? prev?.deprecated } : {}),
         origin,
       };
       models.set(m.id, model);

@@ -14,7 +14,9 @@ export function closestCatalogRefs(catalog: Catalog, ref: string, max = 3): stri
   const targets = new Map<string, string>();
   for (const m of known.models) targets.set(m.id, m.ref);
   for (const [alias, target] of catalog.aliases) if (providerOf(target) === provider) targets.set(alias, target);
-  const near = closestMatches(ref.slice(provider.length + 1), targets.keys(), max * 2).map((name) => targets.get(name) ?? name);
+  const near = closestMatches(ref.slice(provider.length + 1), targets.keys(), max * 2).map(
+    (name) => targets.get(name) ?? name,
+  );
   return [...new Set(near)].slice(0, max);
 }
 

@@ -44,7 +44,8 @@ export interface ResolvedModel {
  */
 export function resolveModelRef(catalog: Catalog, input: string, known: readonly string[] = []): Result<ResolvedModel> {
   const text = input.trim();
-  if (text === "") return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
+  if (text === "")
+    return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
   if (containsSecretShape(text)) return { ok: false, error: SECRET_IN_INPUT };
   const aliased = catalog.aliases.get(text.toLowerCase());
   if (aliased) return { ok: true, value: withModel(catalog, aliased, text) };
@@ -65,7 +66,8 @@ export function resolveModelRef(catalog: Catalog, input: string, known: readonly
   const byId = slash > 0 ? [] : bareMatches(catalog, text, known);
   const [only] = byId;
   if (byId.length === 1 && only) return { ok: true, value: withModel(catalog, only) };
-  const suggestions = byId.length > 1 ? byId : closestMatches(text, [...catalog.aliases.keys(), ...catalog.models.keys()]);
+  const suggestions =
+    byId.length > 1 ? byId : closestMatches(text, [...catalog.aliases.keys(), ...catalog.models.keys()]);
   const hint = suggestions.length
     ? `Did you mean ${suggestions.map((s) => `\`${s}\``).join(", ")}? Use /model list to see every model.`
     : "Use /model list to see every model.";
@@ -79,7 +81,8 @@ function bareMatches(catalog: Catalog, id: string, known: readonly string[]): st
   for (const m of catalog.models.values()) if (m.id.toLowerCase() === wanted) refs.add(m.ref);
   for (const ref of known) {
     const slash = ref.indexOf("/");
-    if (slash > 0 && ref.slice(slash + 1).toLowerCase() === wanted && catalog.providers.has(ref.slice(0, slash))) refs.add(catalog.models.get(ref)?.ref ?? ref);
+    if (slash > 0 && ref.slice(slash + 1).toLowerCase() === wanted && catalog.providers.has(ref.slice(0, slash)))
+      refs.add(catalog.models.get(ref)?.ref ?? ref);
   }
   return [...refs];
 }

@@ -28,9 +28,19 @@ function sdkBaseUrl(baseUrl: string): string {
  * retries: failover is ours.
  */
 export function anthropicClient(credential: CallCredential, opts: { baseUrl: string; timeoutMs: number }): Anthropic {
-  const common = { baseURL: sdkBaseUrl(opts.baseUrl), maxRetries: 0, timeout: opts.timeoutMs, logLevel: "off" as const };
+  const common = {
+    baseURL: sdkBaseUrl(opts.baseUrl),
+    maxRetries: 0,
+    timeout: opts.timeoutMs,
+    logLevel: "off" as const,
+  };
   if (isBearerToken(credential)) {
-    return new Anthropic({ ...common, authToken: credential.secret, apiKey: null, defaultHeaders: { "anthropic-beta": OAUTH_BETA } });
+    return new Anthropic({
+      ...common,
+      authToken: credential.secret,
+      apiKey: null,
+      defaultHeaders: { "anthropic-beta": OAUTH_BETA },
+    });
   }
   return new Anthropic({ ...common, apiKey: credential.secret, authToken: null });
 }
@@ -38,15 +48,16 @@ export function anthropicClient(credential: CallCredential, opts: { baseUrl: str
 /** Sends one Messages API request (`POST /v1/messages`, non-streaming) and returns its text. */
 export async function completeAnthropic(credential: CallCredential, req: CompletionRequest): Promise<CompletionResult> {
   const client = anthropicClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs });
-  const message = await client.messages.create({
-    model: req.model,
-    max_tokens: req.maxTokens,
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-    ...(req.system !== undefined ? { system: req.system } : {}),
-  }, req.signal ? { signal: req.signal } : undefined);
-  const text = message.content
-    .map((block) => (block.type === "text" ? block.text : ""))
-    .join("");
+  const message = await client.messages.create(
+    {
+      model: req.model,
+      max_tokens: req.maxTokens,
+      messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...(req.system !== undefined ? { system: req.system } : {}),
+    },
+    req.signal ? { signal: req.signal } : undefined,
+  );
+  const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   return {
     text,
     inputTokens: message.usage.input_tokens,

@@ -10,9 +10,17 @@ export type ModelRequest = Omit<CompletionRequest, "baseUrl">;
  * modules are imported on first use only, so loading this file (the CLI does, for `--probe`) costs
  * nothing. Throws the SDK's error, or a {@link ProviderRequestError} for a provider we cannot reach.
  */
-export async function callProvider(provider: CatalogProvider, credential: CallCredential, req: ModelRequest): Promise<CompletionResult> {
+export async function callProvider(
+  provider: CatalogProvider,
+  credential: CallCredential,
+  req: ModelRequest,
+): Promise<CompletionResult> {
   if (provider.baseUrl === "") {
-    throw new ProviderRequestError("format", "no_base_url", `No endpoint is configured for ${provider.id}; set models.providers.${provider.id}.baseUrl.`);
+    throw new ProviderRequestError(
+      "format",
+      "no_base_url",
+      `No endpoint is configured for ${provider.id}; set models.providers.${provider.id}.baseUrl.`,
+    );
   }
   const request: CompletionRequest = { ...req, baseUrl: provider.baseUrl };
   switch (provider.api) {

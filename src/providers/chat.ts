@@ -70,7 +70,10 @@ interface Turn {
 export function createChatResponder(services: GatewayServices, log: Log, options: ChatOptions = {}): ChatResponder {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const maxAnswerTokens = options.maxAnswerTokens ?? 4_096;
-  const history = new ConversationHistory({ maxSessions: options.historySessions ?? 500, maxTokens: options.historyTokens ?? 16_000 });
+  const history = new ConversationHistory({
+    maxSessions: options.historySessions ?? 500,
+    maxTokens: options.historyTokens ?? 16_000,
+  });
   // One turn at a time per session, so history stays in order when messages arrive together.
   const queues = new Map<string, Promise<unknown>>();
 
@@ -89,7 +92,10 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     const head = `chat session=${turn.ctx.sessionKey} provider=${turn.provider.id} model=${turn.model.ref} credential=${c.id}`;
     let line: string;
     if (outcome.ok) {
-      const usage = outcome.result.outputTokens !== undefined ? ` tokens=${outcome.result.inputTokens ?? "?"}/${outcome.result.outputTokens}` : "";
+      const usage =
+        outcome.result.outputTokens !== undefined
+          ? ` tokens=${outcome.result.inputTokens ?? "?"}/${outcome.result.outputTokens}`
+          : "";
       line = `${head} status=ok latency=${latencyMs}ms${usage}`;
     } else {
       const f = outcome.failure;
@@ -108,14 +114,18 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     const started = performance.now();
     let outcome: CallOutcome;
     try {
-      const result = await callProvider(turn.provider, { secret: c.secret, type: c.type }, {
-        model: providerModelId(turn.model.ref),
-        messages,
-        maxTokens: turn.answerTokens,
-        timeoutMs,
-        signal: shutdown.signal,
-        ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
-      });
+      const result = await callProvider(
+        turn.provider,
+        { secret: c.secret, type: c.type },
+        {
+          model: providerModelId(turn.model.ref),
+          messages,
+          maxTokens: turn.answerTokens,
+          timeoutMs,
+          signal: shutdown.signal,
+          ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
+        },
+      );
       outcome = { ok: true, result };
     } catch (err) {
       outcome = { ok: false, failure: classifyError(err, services.clock()) };
@@ -131,7 +141,13 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     const now = services.clock();
     let input: FailureInput | undefined;
     if (f.kind === "auth" || f.kind === "billing" || f.kind === "incompatible") input = { reason: f.kind, now };
-    else if (f.kind === "rate_limit") input = { reason: "rate_limit", model: turn.model.ref, now, ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}) };
+    else if (f.kind === "rate_limit")
+      input = {
+        reason: "rate_limit",
+        model: turn.model.ref,
+        now,
+        ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}),
+      };
     if (!input) return undefined;
     try {
       return await services.sessions.cooldowns.recordFailure(c.id, input);
@@ -169,7 +185,11 @@ export function createChatResponder(services: GatewayServices, log: Log, options
 
   const answer = async (turn: Turn): Promise<string> => {
     const strict = turn.pin?.source === "user";
-    const messages = history.prompt(turn.ctx.sessionKey, turn.text, historyBudget(turn.model.model, turn.answerTokens, history.maxTokens));
+    const messages = history.prompt(
+      turn.ctx.sessionKey,
+      turn.text,
+      historyBudget(turn.model.model, turn.answerTokens, history.maxTokens),
+    );
     const tried = new Set<string>();
     const failed: FailedAttempt[] = [];
     let transientRetried = false;
@@ -177,7 +197,8 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     let pin = turn.pin;
     for (;;) {
       const res = resolve(turn, pin);
-      const next = res.chosen && !tried.has(res.chosen.id) ? res.chosen : res.candidates.find((c) => c.usable && !tried.has(c.id));
+      const next =
+        res.chosen && !tried.has(res.chosen.id) ? res.chosen : res.candidates.find((c) => c.usable && !tried.has(c.id));
       if (!next) {
         if (failed.length === 0) {
           const e = res.error;
@@ -200,7 +221,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         const { text, stopReason } = outcome.result;
         if (text !== "") history.append(turn.ctx.sessionKey, turn.text, text);
         const body = text === "" ? EMPTY_ANSWER : text;
-        return stopReason !== undefined && CUT_OFF.has(stopReason) ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]` : body;
+        return stopReason !== undefined && CUT_OFF.has(stopReason)
+          ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]`
+          : body;
       }
       const attempt: FailedAttempt = { candidate: next, failure: outcome.failure };
       const cooldown = await recordCooldown(turn, next, outcome.failure);
@@ -230,7 +253,8 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       return `${e.message}${e.hint ? ` ${e.hint}` : ""}`;
     }
     const provider = catalog.providers.get(resolved.value.provider);
-    if (!provider) return `Unknown provider "${resolved.value.provider}" for ${resolved.value.ref}. Use /model list to pick a model.`;
+    if (!provider)
+      return `Unknown provider "${resolved.value.provider}" for ${resolved.value.ref}. Use /model list to pick a model.`;
     const pin = current.pin;
     const answerTokens = Math.max(1, Math.min(maxAnswerTokens, resolved.value.model?.maxTokens ?? maxAnswerTokens));
     const t: Turn = {

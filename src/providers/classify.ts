@@ -65,7 +65,8 @@ export class ProviderRequestError extends Error {
 
 /** Anthropic's wording for a Claude Code-only credential (setup-token used outside Claude Code). */
 const CLAUDE_CODE_ONLY = /only authorized for use with claude code/i;
-const BILLING_TEXT = /credit balance|insufficient[_ ](credits?|balance|funds|quota)|billing|payment required|key limit exceeded|out of credits/i;
+const BILLING_TEXT =
+  /credit balance|insufficient[_ ](credits?|balance|funds|quota)|billing|payment required|key limit exceeded|out of credits/i;
 const USAGE_WINDOW_TEXT = /(hourly|daily|weekly|monthly) (usage )?limit|spend(ing)? limit|limit reached, resets/i;
 const RATE_LIMIT_TEXT = /rate.?limit|too many (concurrent )?requests|throttl|resource.?exhausted/i;
 const OVERLOADED_TEXT = /overloaded/i;
@@ -92,7 +93,11 @@ function str(v: unknown): string | undefined {
 /** The names of an error's classes, most derived first (`APIConnectionTimeoutError`, `APIConnectionError`, ...). */
 function classNames(err: object): string[] {
   const names: string[] = [];
-  for (let p: unknown = Object.getPrototypeOf(err); isRecord(p) && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+  for (
+    let p: unknown = Object.getPrototypeOf(err);
+    isRecord(p) && p !== Object.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
     const ctor = p.constructor;
     if (typeof ctor === "function" && ctor.name) names.push(ctor.name);
   }
@@ -120,7 +125,8 @@ export function retryAfterMs(headers: HeaderSource | undefined, now: number): nu
   const ra = headers.get("retry-after");
   if (ra === null || ra.trim() === "") return undefined;
   const seconds = Number(ra);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.min(Math.round(seconds * 1000), MAX_RETRY_AFTER_MS) : undefined;
+  if (Number.isFinite(seconds))
+    return seconds >= 0 ? Math.min(Math.round(seconds * 1000), MAX_RETRY_AFTER_MS) : undefined;
   const date = Date.parse(ra);
   if (Number.isNaN(date)) return undefined;
   return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
@@ -151,15 +157,20 @@ function bodyOf(err: Record<string, unknown>): { message: string; type?: string;
 
 function byStatus(status: number, text: string, type: string | undefined): Pick<Classification, "kind" | "reasonCode"> {
   // A 402 is an empty wallet, unless it names a usage window: then a short rate-limit cooldown.
-  if (status === 402) return USAGE_WINDOW_TEXT.test(text) ? { kind: "rate_limit", reasonCode: "usage_limit" } : { kind: "billing", reasonCode: "billing" };
+  if (status === 402)
+    return USAGE_WINDOW_TEXT.test(text)
+      ? { kind: "rate_limit", reasonCode: "usage_limit" }
+      : { kind: "billing", reasonCode: "billing" };
   // Billing wording wins over the status: Anthropic says "credit balance is too low" with a 400,
   // OpenAI says `insufficient_quota` with a 429, OpenRouter "Key limit exceeded" with a 403.
   if (status < 500 && BILLING_TEXT.test(text)) return { kind: "billing", reasonCode: "billing" };
   if (status === 401) return { kind: "auth", reasonCode: "unauthorized" };
   if (status === 403) return { kind: "auth", reasonCode: "forbidden" };
   if (status === 429) return { kind: "rate_limit", reasonCode: "rate_limited" };
-  if (status === 408 || status === 499 || status === 504 || status === 522 || status === 524) return { kind: "timeout", reasonCode: "timeout" };
-  if (status === 529 || status === 503 || type === "overloaded_error") return { kind: "overloaded", reasonCode: "overloaded" };
+  if (status === 408 || status === 499 || status === 504 || status === 522 || status === 524)
+    return { kind: "timeout", reasonCode: "timeout" };
+  if (status === 529 || status === 503 || type === "overloaded_error")
+    return { kind: "overloaded", reasonCode: "overloaded" };
   if (status >= 500) return { kind: "overloaded", reasonCode: "server_error" };
   if (status === 404) return { kind: "format", reasonCode: "not_found" };
   if (status === 400 || status === 413 || status === 422) return { kind: "format", reasonCode: "invalid_request" };
@@ -185,17 +196,31 @@ function causeCode(err: Record<string, unknown>): string | undefined {
 function withoutStatus(err: Error, type: string | undefined, message: string): Classification {
   const names = [err.name, ...classNames(err)];
   const code = causeCode(err as unknown as Record<string, unknown>);
-  if (names.some((n) => n === "APIConnectionTimeoutError" || n === "TimeoutError")) return { kind: "timeout", reasonCode: "timeout", detail: "no answer in time" };
-  if (names.some((n) => n === "APIUserAbortError" || n === "AbortError")) return { kind: "timeout", reasonCode: "aborted", detail: "the call was cancelled" };
+  if (names.some((n) => n === "APIConnectionTimeoutError" || n === "TimeoutError"))
+    return { kind: "timeout", reasonCode: "timeout", detail: "no answer in time" };
+  if (names.some((n) => n === "APIUserAbortError" || n === "AbortError"))
+    return { kind: "timeout", reasonCode: "aborted", detail: "the call was cancelled" };
   // Checked on the whole cause chain: the SDKs wrap fetch's TypeError in a connection error.
   if (chainMatches(err, INVALID_HEADER_TEXT)) {
-    return { kind: "auth", reasonCode: "invalid_header", detail: "the credential holds a line break or another character a request header cannot carry" };
+    return {
+      kind: "auth",
+      reasonCode: "invalid_header",
+      detail: "the credential holds a line break or another character a request header cannot carry",
+    };
   }
-  if (names.includes("APIConnectionError")) return { kind: "overloaded", reasonCode: "connection_error", detail: code ? `no connection (${code})` : "no connection" };
+  if (names.includes("APIConnectionError"))
+    return {
+      kind: "overloaded",
+      reasonCode: "connection_error",
+      detail: code ? `no connection (${code})` : "no connection",
+    };
   // A streamed error event or a wrapped error: the provider's type or wording decides.
-  if (type === "rate_limit_error" || RATE_LIMIT_TEXT.test(message)) return { kind: "rate_limit", reasonCode: "rate_limited", detail: safeDetail(message) };
-  if (type === "overloaded_error" || OVERLOADED_TEXT.test(message)) return { kind: "overloaded", reasonCode: "overloaded", detail: safeDetail(message) };
-  if (type === "billing_error" || BILLING_TEXT.test(`${message} ${type ?? ""}`)) return { kind: "billing", reasonCode: "billing", detail: safeDetail(message) };
+  if (type === "rate_limit_error" || RATE_LIMIT_TEXT.test(message))
+    return { kind: "rate_limit", reasonCode: "rate_limited", detail: safeDetail(message) };
+  if (type === "overloaded_error" || OVERLOADED_TEXT.test(message))
+    return { kind: "overloaded", reasonCode: "overloaded", detail: safeDetail(message) };
+  if (type === "billing_error" || BILLING_TEXT.test(`${message} ${type ?? ""}`))
+    return { kind: "billing", reasonCode: "billing", detail: safeDetail(message) };
   if (type === "authentication_error") return { kind: "auth", reasonCode: "unauthorized", detail: safeDetail(message) };
   if (type === "permission_error") return { kind: "auth", reasonCode: "forbidden", detail: safeDetail(message) };
   if (code) return { kind: "overloaded", reasonCode: "connection_error", detail: `no connection (${code})` };
@@ -212,7 +237,8 @@ function chainMatches(err: unknown, re: RegExp): boolean {
 
 /** Classifies an error thrown by a provider call. `now` dates an HTTP-date `retry-after`. */
 export function classifyError(err: unknown, now: number = Date.now()): Classification {
-  if (!isRecord(err)) return { kind: "unknown", reasonCode: "unknown", detail: `an unexpected ${typeof err} was thrown` };
+  if (!isRecord(err))
+    return { kind: "unknown", reasonCode: "unknown", detail: `an unexpected ${typeof err} was thrown` };
   // Our own wording: it names a provider or an API, never a secret.
   if (err instanceof ProviderRequestError) return { kind: err.kind, reasonCode: err.reasonCode, detail: err.message };
   const { message, type, code } = bodyOf(err);
@@ -220,10 +246,17 @@ export function classifyError(err: unknown, now: number = Date.now()): Classific
   const status = typeof err.status === "number" ? err.status : undefined;
   const withStatus = status !== undefined ? { status } : {};
 
-  if (CLAUDE_CODE_ONLY.test(message)) return { kind: "incompatible", reasonCode: "claude_code_only", ...withStatus, detail: "only authorized for use with Claude Code" };
+  if (CLAUDE_CODE_ONLY.test(message))
+    return {
+      kind: "incompatible",
+      reasonCode: "claude_code_only",
+      ...withStatus,
+      detail: "only authorized for use with Claude Code",
+    };
   // The SDKs let a malformed 200's JSON.parse failure escape as a bare SyntaxError, whose message
   // quotes the body.
-  if (err instanceof SyntaxError || err.name === "SyntaxError") return { kind: "format", reasonCode: "malformed_response", detail: "the response could not be parsed" };
+  if (err instanceof SyntaxError || err.name === "SyntaxError")
+    return { kind: "format", reasonCode: "malformed_response", detail: "the response could not be parsed" };
   if (status === undefined) {
     if (err instanceof Error) return withoutStatus(err, type, message);
     return { kind: "unknown", reasonCode: "unknown", detail: "an unexpected value was thrown" };

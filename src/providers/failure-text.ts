@@ -46,7 +46,8 @@ export function describeFailure(a: FailedAttempt, facts: TurnFacts): string {
   const f = a.failure;
   switch (f.kind) {
     case "auth":
-      if (f.reasonCode === "invalid_header") return `was not called: ${f.detail}; store it again (a pasted credential loses its line breaks)${cooling(a, facts)}`;
+      if (f.reasonCode === "invalid_header")
+        return `was not called: ${f.detail}; store it again (a pasted credential loses its line breaks)${cooling(a, facts)}`;
       return `rejected the credential${code(f)}${cooling(a, facts)}`;
     case "rate_limit":
       return `rate-limited it for ${facts.model}${code(f)}${cooling(a, facts)}`;
@@ -75,7 +76,8 @@ export function incompatibleAdvice(a: FailedAttempt, facts: TurnFacts): string {
 
 /** A user-pinned profile failed: say which, why, that nothing else was tried, and how to unpin. */
 export function pinnedFailureText(a: FailedAttempt, facts: TurnFacts): string {
-  if (a.failure.kind === "incompatible") return `${incompatibleAdvice(a, facts)} This session is pinned to it. ${UNPIN}`;
+  if (a.failure.kind === "incompatible")
+    return `${incompatibleAdvice(a, facts)} This session is pinned to it. ${UNPIN}`;
   if (a.failure.kind === "overloaded" || a.failure.kind === "timeout") {
     return `${facts.providerName} ${describeFailure(a, facts)}; please try again in a moment. (This session is pinned to ${a.candidate.id}, so no other credential is tried.)`;
   }
@@ -93,8 +95,10 @@ export function transientText(last: FailedAttempt, facts: TurnFacts): string {
 /** A request the provider will refuse whatever credential sends it (400, 404, a garbled answer). */
 export function requestFailureText(a: FailedAttempt, facts: TurnFacts): string {
   const f = a.failure;
-  if (f.reasonCode === "not_found") return `${facts.providerName} does not serve ${facts.model}${code(f)}. Pick another model with /model list.`;
-  if (f.reasonCode === "malformed_response") return `${facts.providerName} sent an answer that could not be read; please try again.`;
+  if (f.reasonCode === "not_found")
+    return `${facts.providerName} does not serve ${facts.model}${code(f)}. Pick another model with /model list.`;
+  if (f.reasonCode === "malformed_response")
+    return `${facts.providerName} sent an answer that could not be read; please try again.`;
   if (f.kind === "format") return `${facts.providerName} ${describeFailure(a, facts)}.`;
   return `The call to ${facts.providerName} ${describeFailure(a, facts)}. Please try again; ${PROBE}`;
 }
@@ -103,15 +107,21 @@ export function requestFailureText(a: FailedAttempt, facts: TurnFacts): string {
 export function exhaustedText(attempts: readonly FailedAttempt[], facts: TurnFacts): string {
   const incompatible = attempts.find((a) => a.failure.kind === "incompatible");
   if (incompatible && attempts.length === 1) return incompatibleAdvice(incompatible, facts);
-  const lines = attempts.map((a) => `• ${label(a.candidate, facts)}: ${facts.providerName} ${describeFailure(a, facts)}`);
-  const head = attempts.length === 1 ? `The ${facts.provider} credential failed for ${facts.model}:` : `All ${attempts.length} ${facts.provider} credentials failed for ${facts.model}:`;
+  const lines = attempts.map(
+    (a) => `• ${label(a.candidate, facts)}: ${facts.providerName} ${describeFailure(a, facts)}`,
+  );
+  const head =
+    attempts.length === 1
+      ? `The ${facts.provider} credential failed for ${facts.model}:`
+      : `All ${attempts.length} ${facts.provider} credentials failed for ${facts.model}:`;
   const soonest = attempts
     .map((a) => a.cooldown?.until)
     .filter((u): u is number => u !== undefined)
     .sort((x, y) => x - y)[0];
   let hint: string;
   if (incompatible) hint = incompatibleAdvice(incompatible, facts);
-  else if (soonest !== undefined && attempts.every((a) => a.failure.kind === "rate_limit")) hint = `Try again in ${formatDuration(soonest - facts.now)}.`;
+  else if (soonest !== undefined && attempts.every((a) => a.failure.kind === "rate_limit"))
+    hint = `Try again in ${formatDuration(soonest - facts.now)}.`;
   else hint = PROBE;
   return [head, ...lines, hint].join("\n");
 }

@@ -52,14 +52,18 @@ export class ConversationHistory {
       first--;
     }
     const out: ChatMessage[] = [];
-    for (const ex of past.slice(first)) out.push({ role: "user", content: ex.user }, { role: "assistant", content: ex.assistant });
+    for (const ex of past.slice(first))
+      out.push({ role: "user", content: ex.user }, { role: "assistant", content: ex.assistant });
     out.push({ role: "user", content: text });
     return out;
   }
 
   /** Records a completed exchange and drops the oldest ones beyond the per-session cap. */
   append(sessionKey: string, user: string, assistant: string): void {
-    const past = [...(this.sessions.get(sessionKey) ?? []), { user, assistant, tokens: approxTokens(user) + approxTokens(assistant) }];
+    const past = [
+      ...(this.sessions.get(sessionKey) ?? []),
+      { user, assistant, tokens: approxTokens(user) + approxTokens(assistant) },
+    ];
     let total = past.reduce((n, ex) => n + ex.tokens, 0);
     while (past.length > 0 && total > this.maxTokens) total -= past.shift()?.tokens ?? 0;
     if (past.length === 0) this.sessions.delete(sessionKey);
@@ -82,7 +86,11 @@ export class ConversationHistory {
  * what the estimate misses, never above `cap`. Models without a known window are assumed to
  * take 32k tokens.
  */
-export function historyBudget(model: { contextWindow?: number | undefined } | undefined, answerTokens: number, cap: number): number {
+export function historyBudget(
+  model: { contextWindow?: number | undefined } | undefined,
+  answerTokens: number,
+  cap: number,
+): number {
   const window = model?.contextWindow ?? 32_000;
   const margin = Math.ceil(window * 0.1);
   return Math.max(1_000, Math.min(cap, window - answerTokens - margin));

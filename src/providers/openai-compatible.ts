@@ -35,11 +35,16 @@ export async function completeOpenAiCompatible(
   if (req.system !== undefined) messages.push({ role: "system", content: req.system });
   for (const m of req.messages) messages.push({ role: m.role, content: m.content });
   const limit = opts.provider === "openai" ? { max_completion_tokens: req.maxTokens } : { max_tokens: req.maxTokens };
-  const completion = await client.chat.completions.create({ model: req.model, messages, ...limit }, req.signal ? { signal: req.signal } : undefined);
+  const completion = await client.chat.completions.create(
+    { model: req.model, messages, ...limit },
+    req.signal ? { signal: req.signal } : undefined,
+  );
   const choice = completion.choices[0];
   return {
     text: choice?.message.content ?? "",
-    ...(completion.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : {}),
+    ...(completion.usage
+      ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens }
+      : {}),
     ...(choice?.finish_reason ? { stopReason: choice.finish_reason } : {}),
   };
 }

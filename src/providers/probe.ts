@@ -8,7 +8,16 @@ import { callProvider, providerModelId } from "./call.js";
 import { classifyError, type Classification } from "./classify.js";
 
 /** DESIGN section 3's probe status buckets. */
-export type ProbeStatus = "ok" | "auth" | "rate_limit" | "billing" | "timeout" | "format" | "incompatible" | "no_model" | "unknown";
+export type ProbeStatus =
+  | "ok"
+  | "auth"
+  | "rate_limit"
+  | "billing"
+  | "timeout"
+  | "format"
+  | "incompatible"
+  | "no_model"
+  | "unknown";
 
 /** One probed (or deliberately not probed) credential. This is the JSON contract of `--probe`. */
 export interface ProbeRow {
@@ -97,7 +106,10 @@ export function probeStatusOf(failure: Classification): ProbeStatus {
 }
 
 function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  return (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 function fallbacksOf(setting: ModelSetting | undefined): readonly string[] {
@@ -109,7 +121,11 @@ function fallbacksOf(setting: ModelSetting | undefined): readonly string[] {
  * a configured fallback of this provider, else the catalog default, else the provider's first
  * model that is not deprecated. Undefined when the provider has no model to ask (`no_model`).
  */
-export function probeModel(deps: Pick<ProbeDeps, "catalog" | "config">, agentId: string, provider: string): string | undefined {
+export function probeModel(
+  deps: Pick<ProbeDeps, "catalog" | "config">,
+  agentId: string,
+  provider: string,
+): string | undefined {
   const { catalog, config } = deps;
   const agents = config.agents;
   const wanted = [
@@ -171,22 +187,37 @@ export async function runProbes(deps: ProbeDeps, opts: ProbeOptions): Promise<Pr
   const seen = new Set<string>();
   for (const providerId of selected) {
     const model = probeModel(deps, opts.agentId, providerId);
-    const res = deps.resolver.resolve({ agentId: opts.agentId, provider: providerId, ...(model !== undefined ? { model } : {}) });
+    const res = deps.resolver.resolve({
+      agentId: opts.agentId,
+      provider: providerId,
+      ...(model !== undefined ? { model } : {}),
+    });
     const provider = deps.catalog.providers.get(providerId);
     for (const c of res.candidates) {
       if (onlyProfiles.size > 0 && !onlyProfiles.has(c.id)) continue;
       seen.add(c.id);
       const base = { profileId: c.id, provider: providerId, latencyMs: null };
       const skipped = !c.usable && c.reason !== undefined ? NOT_CALLED[c.reason] : undefined;
-      if (skipped !== undefined && c.reason !== undefined) plan.push({ row: { ...base, model: null, status: skipped, reasonCode: c.reason } });
-      else if (model === undefined || !provider) plan.push({ row: { ...base, model: null, status: "no_model", reasonCode: "no_model" } });
+      if (skipped !== undefined && c.reason !== undefined)
+        plan.push({ row: { ...base, model: null, status: skipped, reasonCode: c.reason } });
+      else if (model === undefined || !provider)
+        plan.push({ row: { ...base, model: null, status: "no_model", reasonCode: "no_model" } });
       else plan.push({ candidate: c, provider, model });
     }
   }
   for (const id of onlyProfiles) {
     const prefix = id.includes(":") ? id.slice(0, id.indexOf(":")) : "";
     if (seen.has(id) || (onlyProviders.length > 0 && !onlyProviders.includes(prefix))) continue;
-    plan.push({ row: { profileId: id, provider: prefix, model: null, status: "unknown", reasonCode: "missing_profile", latencyMs: null } });
+    plan.push({
+      row: {
+        profileId: id,
+        provider: prefix,
+        model: null,
+        status: "unknown",
+        reasonCode: "missing_profile",
+        latencyMs: null,
+      },
+    });
   }
 
   const probes = await pool(plan, concurrency, async (p): Promise<ProbeRow> => {
@@ -195,16 +226,25 @@ export async function runProbes(deps: ProbeDeps, opts: ProbeOptions): Promise<Pr
     const started = elapsed();
     const row = { profileId: c.id, provider: provider.id, model };
     try {
-      await callProvider(provider, { secret: c.secret, type: c.type }, {
-        model: providerModelId(model),
-        messages: [{ role: "user", content: PROBE_PROMPT }],
-        maxTokens,
-        timeoutMs,
-      });
+      await callProvider(
+        provider,
+        { secret: c.secret, type: c.type },
+        {
+          model: providerModelId(model),
+          messages: [{ role: "user", content: PROBE_PROMPT }],
+          maxTokens,
+          timeoutMs,
+        },
+      );
       return { ...row, status: "ok", reasonCode: "ok", latencyMs: Math.round(elapsed() - started) };
     } catch (err) {
       const failure = classifyError(err);
-      return { ...row, status: probeStatusOf(failure), reasonCode: failure.reasonCode, latencyMs: Math.round(elapsed() - started) };
+      return {
+        ...row,
+        status: probeStatusOf(failure),
+        reasonCode: failure.reasonCode,
+        latencyMs: Math.round(elapsed() - started),
+      };
     }
   });
   return { probes };

@@ -55,8 +55,15 @@ function systemd(home: string, env: NodeJS.ProcessEnv): ServiceManager {
     action: (a) => ctl(a, SYSTEMD_UNIT),
     async state(run) {
       const r = await run(ctl("show", SYSTEMD_UNIT, "--property=LoadState,ActiveState,SubState,MainPID", "--no-pager"));
-      if (r.code !== 0) return { installed: installed(unitPath), active: false, state: `unknown (${(r.stderr || r.stdout).trim() || `exit ${r.code}`})` };
-      const props = new Map(r.stdout.split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+      if (r.code !== 0)
+        return {
+          installed: installed(unitPath),
+          active: false,
+          state: `unknown (${(r.stderr || r.stdout).trim() || `exit ${r.code}`})`,
+        };
+      const props = new Map(
+        r.stdout.split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const),
+      );
       const active = props.get("ActiveState") ?? "unknown";
       const pid = Number(props.get("MainPID") ?? 0);
       return {
@@ -80,7 +87,12 @@ function launchd(home: string, uid: number): ServiceManager {
     render: launchdPlist,
     installCommands: [["launchctl", "bootstrap", domain, unitPath]],
     uninstallCommands: [["launchctl", "bootout", target]],
-    action: (a) => (a === "start" ? ["launchctl", "kickstart", target] : a === "restart" ? ["launchctl", "kickstart", "-k", target] : ["launchctl", "kill", "SIGTERM", target]),
+    action: (a) =>
+      a === "start"
+        ? ["launchctl", "kickstart", target]
+        : a === "restart"
+          ? ["launchctl", "kickstart", "-k", target]
+          : ["launchctl", "kill", "SIGTERM", target],
     async state(run) {
       const r = await run(["launchctl", "print", target]);
       if (r.code !== 0) return { installed: installed(unitPath), active: false, state: "not loaded" };
@@ -96,7 +108,10 @@ function launchd(home: string, uid: number): ServiceManager {
  * undefined elsewhere. Chosen by platform, not by which tool exists, so `--dry-run` shows the
  * right file on a machine (a container) without the tool.
  */
-export function serviceManager(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ServiceManager | undefined {
+export function serviceManager(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): ServiceManager | undefined {
   const home = env.HOME || os.homedir();
   if (platform === "linux") return systemd(home, env);
   if (platform === "darwin") return launchd(home, process.getuid?.() ?? 501);

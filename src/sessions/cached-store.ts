@@ -81,15 +81,27 @@ export class CachedSessionStore implements PeekableSessionStore {
   async get(key: string): Promise<SessionRecord | undefined> {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit === ABSENT ? undefined : hit;
-    return this.track(key, () => this.backend.get(key), (r) => r);
+    return this.track(
+      key,
+      () => this.backend.get(key),
+      (r) => r,
+    );
   }
 
   async update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined> {
-    return this.track(key, () => this.backend.update(key, patch, now), (r) => r);
+    return this.track(
+      key,
+      () => this.backend.update(key, patch, now),
+      (r) => r,
+    );
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.track(key, () => this.backend.delete(key), () => undefined);
+    return this.track(
+      key,
+      () => this.backend.delete(key),
+      () => undefined,
+    );
   }
 
   list(opts?: { limit?: number; prefix?: string }): Promise<SessionRecord[]> {
@@ -136,7 +148,11 @@ export class CachedSessionStore implements PeekableSessionStore {
     for (const [key, f] of this.inFlight) if (key.startsWith(change.prefix)) f.stale = true;
   }
 
-  private async track<T>(key: string, call: () => Promise<T>, toEntry: (result: T) => SessionRecord | undefined): Promise<T> {
+  private async track<T>(
+    key: string,
+    call: () => Promise<T>,
+    toEntry: (result: T) => SessionRecord | undefined,
+  ): Promise<T> {
     let f = this.inFlight.get(key);
     if (!f) {
       f = { count: 0, stale: false };

@@ -9,7 +9,9 @@ export const STORE_UNAVAILABLE = "store_unavailable";
  * The low-level error is kept as `cause` for logs; it never reaches the chat user.
  */
 export function storeUnavailable(cause?: unknown): UserFacingError {
-  const err = new UserFacingError(userError(STORE_UNAVAILABLE, "The session store is temporarily unavailable; try again."));
+  const err = new UserFacingError(
+    userError(STORE_UNAVAILABLE, "The session store is temporarily unavailable; try again."),
+  );
   if (cause !== undefined) err.cause = cause;
   return err;
 }

@@ -15,12 +15,18 @@ export interface EffectiveSession extends SessionRecord {
  * own `auto` pin. `setBy`/`updatedAt` describe the thread's own record when it
  * has one, else the parent's. The result carries the thread's key.
  */
-export function mergeInherited(key: string, own: SessionRecord | undefined, parent: SessionRecord | undefined): EffectiveSession | undefined {
+export function mergeInherited(
+  key: string,
+  own: SessionRecord | undefined,
+  parent: SessionRecord | undefined,
+): EffectiveSession | undefined {
   if (!parent) return own && withOrigins(own, own, own);
   if (!own) return withOrigins({ ...parent, key }, parent, parent);
   const modelSource = own.model !== undefined ? own : parent;
   // A thread's own auto pin only kept a cache warm; a person's pin on the parent chat wins over it.
-  const ownPinCounts = own.profileId !== undefined && !(own.pinSource === "auto" && parent.profileId !== undefined && parent.pinSource !== "auto");
+  const ownPinCounts =
+    own.profileId !== undefined &&
+    !(own.pinSource === "auto" && parent.profileId !== undefined && parent.pinSource !== "auto");
   const pinSource = ownPinCounts ? own : parent;
   const merged: SessionRecord = {
     key,
@@ -46,7 +52,11 @@ function withOrigins(r: SessionRecord, modelSource: SessionRecord, pinSource: Se
  * {@link mergeInherited}). Pass the `parentKey` that `sessionKeys()` returned; without one this is
  * the session's own record.
  */
-export async function effectiveSession(store: SessionStore, key: string, parentKey?: string): Promise<EffectiveSession | undefined> {
+export async function effectiveSession(
+  store: SessionStore,
+  key: string,
+  parentKey?: string,
+): Promise<EffectiveSession | undefined> {
   const [own, parent] = await Promise.all([store.get(key), parentKey === undefined ? undefined : store.get(parentKey)]);
   return mergeInherited(key, own, parent);
 }

@@ -60,5 +60,8 @@ export async function openSessionStore(opts: {
     return new CachedSessionStore(backend, cache);
   }
   const { SqliteSessionStore } = await import("./sqlite-store.js");
-  return new CachedSessionStore(SqliteSessionStore.open({ file: location.file, privateDir: location.isDefault }), cache);
+  return new CachedSessionStore(
+    SqliteSessionStore.open({ file: location.file, privateDir: location.isDefault }),
+    cache,
+  );
 }

@@ -30,7 +30,12 @@ export function asPinSource(v: unknown): PinSource | undefined {
  * the profile clears it too; a new profile given without a source is a `user` pin. A session left with neither a model nor a profile has nothing to
  * remember and is deleted (returns `undefined`).
  */
-export function applyPatch(key: string, prev: SessionRecord | undefined, patch: SessionPatch, now: number): SessionRecord | undefined {
+export function applyPatch(
+  key: string,
+  prev: SessionRecord | undefined,
+  patch: SessionPatch,
+  now: number,
+): SessionRecord | undefined {
   if (patch.onlyIfProfileId !== undefined && (prev?.profileId ?? null) !== patch.onlyIfProfileId) return prev;
   const model = patch.model === undefined ? prev?.model : (patch.model ?? undefined);
   const profileId = patch.profileId === undefined ? prev?.profileId : (patch.profileId ?? undefined);
@@ -39,7 +44,8 @@ export function applyPatch(key: string, prev: SessionRecord | undefined, patch: 
   // `auto` source from the pin it replaces, or `/new` would silently drop it.
   const newProfile = patch.profileId !== undefined && patch.profileId !== null && patch.profileId !== prev?.profileId;
   const keptSource = newProfile ? "user" : prev?.pinSource;
-  const pinSource = profileId === undefined ? undefined : patch.pinSource === undefined ? keptSource : (patch.pinSource ?? undefined);
+  const pinSource =
+    profileId === undefined ? undefined : patch.pinSource === undefined ? keptSource : (patch.pinSource ?? undefined);
   return makeRecord(key, { model, profileId, pinSource, setBy: patch.setBy ?? prev?.setBy, updatedAt: now });
 }
 

@@ -1,6 +1,13 @@
 import crypto from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
-import { applyFailure, applySuccess, type CooldownEntry, type CooldownStore, type CredentialState, type FailureInput } from "../auth/cooldowns.js";
+import {
+  applyFailure,
+  applySuccess,
+  type CooldownEntry,
+  type CooldownStore,
+  type CredentialState,
+  type FailureInput,
+} from "../auth/cooldowns.js";
 import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { toCredentialState } from "./credential-state.js";
@@ -288,7 +295,14 @@ export class RedisSessionStore implements WatchableSessionStore {
       let dropped = 0;
       let cursor = "0";
       do {
-        const [next, members] = await this.client.sscan(this.autoKey, cursor, "MATCH", `${globEscape(keyPrefix ?? "")}*`, "COUNT", SCAN_COUNT);
+        const [next, members] = await this.client.sscan(
+          this.autoKey,
+          cursor,
+          "MATCH",
+          `${globEscape(keyPrefix ?? "")}*`,
+          "COUNT",
+          SCAN_COUNT,
+        );
         cursor = next;
         const fresh = members.filter((k) => !seen.has(k) && hasPrefix(k, keyPrefix));
         for (const k of fresh) seen.add(k);
@@ -312,14 +326,23 @@ export class RedisSessionStore implements WatchableSessionStore {
   }
 
   /** Read-modify-write of a credential's state; for {@link RedisCooldowns}. */
-  async updateCredential<T>(credentialId: string, change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T }): Promise<T> {
+  async updateCredential<T>(
+    credentialId: string,
+    change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T },
+  ): Promise<T> {
     return guard(async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const raw = await this.client.hget(this.credentialsKey, credentialId);
         const { state, result } = change(raw === null ? undefined : this.parseStored(raw)?.state);
         if (!state) return result;
         const json = JSON.stringify(state);
-        const v = Number(await credentialCas.run(this.client, [this.credentialsKey, this.versionKey], [credentialId, encode(raw), json, this.channel, this.instance]));
+        const v = Number(
+          await credentialCas.run(
+            this.client,
+            [this.credentialsKey, this.versionKey],
+            [credentialId, encode(raw), json, this.channel, this.instance],
+          ),
+        );
         if (v > 0) {
           this.applyCredential(credentialId, v, state);
           return result;
@@ -438,7 +461,10 @@ class RedisCooldowns implements CooldownStore {
     });
   }
   async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
-    await this.store.updateCredential(credentialId, (prev) => ({ state: applySuccess(prev, model, now), result: undefined }));
+    await this.store.updateCredential(credentialId, (prev) => ({
+      state: applySuccess(prev, model, now),
+      result: undefined,
+    }));
   }
   async clear(credentialId: string): Promise<void> {
     await this.store.updateCredential(credentialId, (prev) => ({

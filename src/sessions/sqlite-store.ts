@@ -2,7 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
-import { applyFailure, applySuccess, type CooldownEntry, type CooldownStore, type CredentialState, type FailureInput } from "../auth/cooldowns.js";
+import {
+  applyFailure,
+  applySuccess,
+  type CooldownEntry,
+  type CooldownStore,
+  type CredentialState,
+  type FailureInput,
+} from "../auth/cooldowns.js";
 import { fsFailure } from "../util/fs-failure.js";
 import { makeDirs } from "../util/make-dirs.js";
 import { DIR_MODE, ensurePrivateDir, FILE_MODE } from "../util/secure-fs.js";
@@ -266,7 +273,11 @@ export class SqliteSessionStore implements WatchableSessionStore {
   }
 
   /** Runs a read-modify-write of a credential's state in one transaction; for {@link SqliteCooldowns}. */
-  updateCredential<T>(credentialId: string, now: number, change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T }): T {
+  updateCredential<T>(
+    credentialId: string,
+    now: number,
+    change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T },
+  ): T {
     return this.write(() => {
       const json = this.stmt.getCredential.get(credentialId) as string | undefined;
       const prev = json === undefined ? undefined : parseCredentialState(json);
@@ -359,7 +370,10 @@ class SqliteCooldowns implements CooldownStore {
     });
   }
   async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
-    this.store.updateCredential(credentialId, now, (prev) => ({ state: applySuccess(prev, model, now), result: undefined }));
+    this.store.updateCredential(credentialId, now, (prev) => ({
+      state: applySuccess(prev, model, now),
+      result: undefined,
+    }));
   }
   async clear(credentialId: string): Promise<void> {
     this.store.updateCredential(credentialId, Date.now(), (prev) => ({
@@ -392,7 +406,11 @@ function migrate(db: Database.Database): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new UserFacingError(
-      userError("store_too_new", `The session store was written by a newer version (schema ${version}).`, "Upgrade openclaw."),
+      userError(
+        "store_too_new",
+        `The session store was written by a newer version (schema ${version}).`,
+        "Upgrade openclaw.",
+      ),
     );
   }
   if (version === SCHEMA_VERSION) return;
@@ -437,7 +455,9 @@ function prepare(db: Database.Database) {
     listPrefix: db.prepare(
       "SELECT * FROM sessions WHERE substr(key, 1, length(:prefix)) = :prefix ORDER BY updated_at DESC, key DESC LIMIT :limit",
     ),
-    autoPins: db.prepare("SELECT * FROM sessions WHERE pin_source = 'auto' AND substr(key, 1, length(:prefix)) = :prefix"),
+    autoPins: db.prepare(
+      "SELECT * FROM sessions WHERE pin_source = 'auto' AND substr(key, 1, length(:prefix)) = :prefix",
+    ),
     getCredential: db.prepare("SELECT state FROM credential_state WHERE credential_id = ?").pluck(),
     putCredential: db.prepare(
       `INSERT INTO credential_state (credential_id, state, updated_at) VALUES (?, ?, ?)

@@ -37,7 +37,12 @@ function readOwner(lockDir: string): LockOwner | undefined {
   try {
     const raw = JSON.parse(fs.readFileSync(path.join(lockDir, OWNER_FILE), "utf8")) as Partial<LockOwner>;
     if (typeof raw.pid !== "number" || typeof raw.host !== "string" || typeof raw.since !== "number") return undefined;
-    return { pid: raw.pid, host: raw.host, since: raw.since, command: typeof raw.command === "string" ? raw.command : "?" };
+    return {
+      pid: raw.pid,
+      host: raw.host,
+      since: raw.since,
+      command: typeof raw.command === "string" ? raw.command : "?",
+    };
   } catch {
     // Being written right now, or a lock made by a tool that records no owner.
     return undefined;
@@ -77,7 +82,12 @@ function tryTake(lockDir: string, file: string): boolean {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw fsFailure("lock_failed", "lock", file, err);
   }
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), command: process.argv.slice(2, 6).join(" ") || "openclaw", since: Date.now() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: os.hostname(),
+    command: process.argv.slice(2, 6).join(" ") || "openclaw",
+    since: Date.now(),
+  };
   fs.writeFileSync(path.join(lockDir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
   return true;
 }
@@ -106,7 +116,11 @@ export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, op
     }
     if (now >= deadline) {
       throw new UserFacingError(
-        userError("file_locked", `Timed out waiting for the lock ${shortPath(lockDir)}: ${describeHolder(lockDir, owner, now)}.`, "Try again when that process has finished, or stop it."),
+        userError(
+          "file_locked",
+          `Timed out waiting for the lock ${shortPath(lockDir)}: ${describeHolder(lockDir, owner, now)}.`,
+          "Try again when that process has finished, or stop it.",
+        ),
       );
     }
     await sleep(Math.min(25 * 2 ** attempt, 250));

@@ -10,7 +10,8 @@ export function lineDiff(before: string, after: string): string[] {
   for (let i = a.length - 1; i >= 0; i--) {
     const row = lcs[i] as number[];
     const below = lcs[i + 1] as number[];
-    for (let j = b.length - 1; j >= 0; j--) row[j] = a[i] === b[j] ? (below[j + 1] ?? 0) + 1 : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
+    for (let j = b.length - 1; j >= 0; j--)
+      row[j] = a[i] === b[j] ? (below[j + 1] ?? 0) + 1 : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
   }
   const out: string[] = [];
   let i = 0;
@@ -19,7 +20,8 @@ export function lineDiff(before: string, after: string): string[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       out.push(`  ${a[i++] ?? ""}`);
       j++;
-    } else if (j < b.length && (i === a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) out.push(`+ ${b[j++] ?? ""}`);
+    } else if (j < b.length && (i === a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0)))
+      out.push(`+ ${b[j++] ?? ""}`);
     else out.push(`- ${a[i++] ?? ""}`);
   }
   return out;

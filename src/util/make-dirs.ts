@@ -54,7 +54,8 @@ export function makeDirs(dir: string, mode: number): string[] {
       created.push(d);
     } catch (err) {
       // Another process made it between our stat and mkdir: that is the outcome we wanted.
-      if ((err as NodeJS.ErrnoException).code === "EEXIST" && fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue;
+      if ((err as NodeJS.ErrnoException).code === "EEXIST" && fs.statSync(d, { throwIfNoEntry: false })?.isDirectory())
+        continue;
       for (const c of created.reverse()) removeQuietly(c);
       throw fsFailure("dir_not_creatable", "create directory", d, err);
     }

@@ -17,7 +17,7 @@ export function maskSecret(secret: string | undefined): string {
 // A provider key split early (`sk-ant-api03-Fdkz` + line break + the rest) is one too.
 const SPLIT = String.raw`(?:\s|["'\x60]|\\[nrt"'\\]){1,6}`;
 const SHAPE = String.raw`\bsk-[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9_-]{4,}(?=${SPLIT}[A-Za-z0-9_-]{12,})|\b\d{6,12}:[A-Za-z0-9_-]{30,}|\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}`;
-const SECRET_SHAPES = new RegExp(String.raw`(?:${SHAPE})(?:${SPLIT}[A-Za-z0-9_-]{12,})*`, "g");
+const SECRET_SHAPES = new RegExp(`(?:${SHAPE})(?:${SPLIT}[A-Za-z0-9_-]{12,})*`, "g");
 
 /** True when `text` contains something shaped like a credential. */
 export function containsSecretShape(text: string): boolean {

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { activeCooldown, applyFailure, applySuccess, nextCooldown, QUIET_RESET_MS } from "../../src/auth/cooldowns.js";
+import {
+  activeCooldown,
+  applyFailure,
+  applySuccess,
+  type CredentialState,
+  nextCooldown,
+  QUIET_RESET_MS,
+} from "../../src/auth/cooldowns.js";
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
 
 describe("cooldown policy", () => {
   it("steps rate limits 30 s, 1 min, 5 min, and honours retry-after", () => {
-    let state = undefined;
+    let state: CredentialState | undefined;
     const seen: number[] = [];
     for (let i = 0; i < 4; i++) {
       const r = applyFailure(state, "p", { reason: "rate_limit", model: "m", now: NOW });
@@ -14,11 +21,13 @@ describe("cooldown policy", () => {
       seen.push(r.entry.until - NOW);
     }
     expect(seen).toEqual([30_000, MIN, 5 * MIN, 5 * MIN]);
-    expect(nextCooldown(undefined, "p", { reason: "rate_limit", model: "m", retryAfterMs: 7000, now: NOW }).until).toBe(NOW + 7000);
+    expect(nextCooldown(undefined, "p", { reason: "rate_limit", model: "m", retryAfterMs: 7000, now: NOW }).until).toBe(
+      NOW + 7000,
+    );
   });
 
   it("doubles auth and billing cooldowns from 10 min up to 24 h", () => {
-    let state = undefined;
+    let state: CredentialState | undefined;
     const seen: number[] = [];
     for (let i = 0; i < 10; i++) {
       const r = applyFailure(state, "p", { reason: "billing", now: NOW });

@@ -18,7 +18,9 @@ describe("env key variables, as OpenClaw reads them", () => {
     ["spaces inside", `${KEY.slice(0, 30)}  ${KEY.slice(30)}`],
   ])("joins and trims a single-key variable with %s, and says so by name", (_name, value) => {
     const env = { ANTHROPIC_API_KEY: value };
-    expect(envCredentials(provider("anthropic"), env).map((c) => [c.id, c.secret])).toEqual([["env:ANTHROPIC_API_KEY", KEY]]);
+    expect(envCredentials(provider("anthropic"), env).map((c) => [c.id, c.secret])).toEqual([
+      ["env:ANTHROPIC_API_KEY", KEY],
+    ]);
     expect(envKeyNotes(provider("anthropic"), env)).toEqual([{ variable: "ANTHROPIC_API_KEY", note: "reformatted" }]);
   });
 
@@ -27,7 +29,10 @@ describe("env key variables, as OpenClaw reads them", () => {
   });
 
   it.each(["undefined", "null", "", "  ", "NULL"])("skips %j beside a key list, and notes it", (value) => {
-    const env = { OPENAI_API_KEY: value, OPENAI_API_KEYS: "sk-one-aaaaaaaaaaaaaaaaaaaaaaaa,sk-two-bbbbbbbbbbbbbbbbbbbbbbbb" };
+    const env = {
+      OPENAI_API_KEY: value,
+      OPENAI_API_KEYS: "sk-one-aaaaaaaaaaaaaaaaaaaaaaaa,sk-two-bbbbbbbbbbbbbbbbbbbbbbbb",
+    };
     const creds = envCredentials(provider("openai"), env);
     expect(creds.map((c) => c.id)).toEqual(["env:OPENAI_API_KEYS[1]", "env:OPENAI_API_KEYS[2]"]);
     expect(envKeyNotes(provider("openai"), env)).toEqual([{ variable: "OPENAI_API_KEY", note: "not_a_credential" }]);
@@ -36,6 +41,9 @@ describe("env key variables, as OpenClaw reads them", () => {
   it("skips placeholders inside a key list and in numbered variables", () => {
     const env = { OPENAI_API_KEYS: "undefined,sk-one-aaaaaaaaaaaaaaaaaaaaaaaa", OPENAI_API_KEY_2: "null" };
     expect(envCredentials(provider("openai"), env).map((c) => c.secret)).toEqual(["sk-one-aaaaaaaaaaaaaaaaaaaaaaaa"]);
-    expect(envKeyNotes(provider("openai"), env).map((n) => n.variable)).toEqual(["OPENAI_API_KEYS", "OPENAI_API_KEY_2"]);
+    expect(envKeyNotes(provider("openai"), env).map((n) => n.variable)).toEqual([
+      "OPENAI_API_KEYS",
+      "OPENAI_API_KEY_2",
+    ]);
   });
 });

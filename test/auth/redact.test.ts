@@ -11,7 +11,8 @@ const random = (n: number) => Array.from(crypto.randomBytes(n), (b) => CHARS[b %
 function piecesIn(text: string, secret: string): string[] {
   const found: string[] = [];
   const open = PUBLIC_PREFIX.exec(secret)?.[0].length ?? 0;
-  for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++) if (text.includes(secret.slice(i, i + PIECE))) found.push(secret.slice(i, i + PIECE));
+  for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++)
+    if (text.includes(secret.slice(i, i + PIECE))) found.push(secret.slice(i, i + PIECE));
   return found;
 }
 
@@ -57,11 +58,16 @@ describe("SecretRedactor", () => {
 
   it("masks any 12-character piece of a key, alone or inside other text", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: key.length - PIECE }), fc.integer({ min: PIECE, max: 40 }), fc.string({ maxLength: 20 }), (start, len, around) => {
-        const piece = key.slice(start, start + len);
-        const out = r.redact(`${around}${piece}${around}`);
-        expect(piecesIn(out, key)).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: key.length - PIECE }),
+        fc.integer({ min: PIECE, max: 40 }),
+        fc.string({ maxLength: 20 }),
+        (start, len, around) => {
+          const piece = key.slice(start, start + len);
+          const out = r.redact(`${around}${piece}${around}`);
+          expect(piecesIn(out, key)).toEqual([]);
+        },
+      ),
     );
   });
 

@@ -21,7 +21,8 @@ function setup(file: AuthProfilesFile, config: OpenClawConfig = {}, env: Record<
     cooldowns,
     clock: () => now,
   });
-  const resolve = (req: Partial<ResolveRequest> = {}) => resolver.resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-opus-5-5", ...req });
+  const resolve = (req: Partial<ResolveRequest> = {}) =>
+    resolver.resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-opus-5-5", ...req });
   return { resolve, cooldowns, advance: (ms: number) => (now += ms) };
 }
 
@@ -99,7 +100,12 @@ describe("CredentialResolver", () => {
 
   it("moves a profile in cooldown to the end, per model for rate limits", async () => {
     const s = setup(profiles);
-    await s.cooldowns.recordFailure("anthropic:tok", { reason: "rate_limit", model: "anthropic/claude-opus-5-5", retryAfterMs: 4 * 60_000, now: NOW });
+    await s.cooldowns.recordFailure("anthropic:tok", {
+      reason: "rate_limit",
+      model: "anthropic/claude-opus-5-5",
+      retryAfterMs: 4 * 60_000,
+      now: NOW,
+    });
     const r = s.resolve();
     expect(r.chosen?.id).toBe("anthropic:key");
     const tok = r.candidates.find((c) => c.id === "anthropic:tok");
@@ -126,7 +132,11 @@ describe("CredentialResolver", () => {
   });
 
   it("turns env key lists into separate, de-duplicated candidates", () => {
-    const env = { ANTHROPIC_API_KEY: key("one"), ANTHROPIC_API_KEYS: `${key("one")}, ${key("two")};;${key("three")}`, ANTHROPIC_API_KEY_2: key("four") };
+    const env = {
+      ANTHROPIC_API_KEY: key("one"),
+      ANTHROPIC_API_KEYS: `${key("one")}, ${key("two")};;${key("three")}`,
+      ANTHROPIC_API_KEY_2: key("four"),
+    };
     const r = setup({ profiles: {} }, {}, env).resolve();
     expect(r.candidates.map((c) => c.id)).toEqual([
       "env:ANTHROPIC_API_KEY",
@@ -138,9 +148,19 @@ describe("CredentialResolver", () => {
   });
 
   it("skips disabled profiles and profiles with an empty secret", () => {
-    const file: AuthProfilesFile = { profiles: { "anthropic:a": { type: "api_key", provider: "anthropic", key: "" }, "anthropic:b": { type: "api_key", provider: "anthropic", key: key("b") } } };
-    const r = setup(file, { auth: { profiles: { "anthropic:b": { provider: "anthropic", disabled: true } } } }).resolve();
+    const file: AuthProfilesFile = {
+      profiles: {
+        "anthropic:a": { type: "api_key", provider: "anthropic", key: "" },
+        "anthropic:b": { type: "api_key", provider: "anthropic", key: key("b") },
+      },
+    };
+    const r = setup(file, {
+      auth: { profiles: { "anthropic:b": { provider: "anthropic", disabled: true } } },
+    }).resolve();
     expect(r.chosen).toBeUndefined();
-    expect(Object.fromEntries(r.candidates.map((c) => [c.id, c.reason]))).toEqual({ "anthropic:a": "missing_credential", "anthropic:b": "disabled" });
+    expect(Object.fromEntries(r.candidates.map((c) => [c.id, c.reason]))).toEqual({
+      "anthropic:a": "missing_credential",
+      "anthropic:b": "disabled",
+    });
   });
 });

@@ -10,12 +10,13 @@ import { authProfilesPath } from "../../src/config/paths.js";
 
 // The tables as OpenClaw 2026.9.6 creates them (its schema, observed with `sqlite_master`). The
 // live interop test (test/interop/) runs the real OpenClaw; these tests pin our side quickly.
-const STATE_SCHEMA = "CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT";
+const STATE_SCHEMA =
+  "CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT";
 const AGENT_SCHEMA = [
   "CREATE TABLE auth_profile_state (state_key TEXT NOT NULL PRIMARY KEY, state_json TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT",
   "CREATE TABLE auth_profile_store (store_key TEXT NOT NULL PRIMARY KEY, store_json TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT",
 ];
-const KEY = "sk-ant-api03-" + "a".repeat(80) + "AAAA";
+const KEY = `sk-ant-api03-${"a".repeat(80)}AAAA`;
 
 function open(file: string, schema: readonly string[]): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -31,13 +32,29 @@ function openClawState(opts: { agentDb: boolean }): string {
   const db = open(stateDbPath(state), [STATE_SCHEMA]);
   const put = db.prepare("INSERT INTO config_machine_state VALUES (?, ?, ?)");
   put.run("auth.sharedStore", JSON.stringify({ location: "state-db" }), 1);
-  put.run("authProfiles.store", JSON.stringify({ version: 1, profiles: { "anthropic:manual": { type: "api_key", provider: "anthropic", key: KEY, label: "kept" } }, extra: { kept: true } }), 1);
+  put.run(
+    "authProfiles.store",
+    JSON.stringify({
+      version: 1,
+      profiles: { "anthropic:manual": { type: "api_key", provider: "anthropic", key: KEY, label: "kept" } },
+      extra: { kept: true },
+    }),
+    1,
+  );
   put.run("plugins.installedIndex", JSON.stringify({ revision: 7 }), 1);
   db.close();
   if (opts.agentDb) {
     const agent = open(agentDbPath(state, "main"), AGENT_SCHEMA);
-    agent.prepare("INSERT INTO auth_profile_store VALUES ('primary', ?, 1)").run(JSON.stringify({ version: 1, profiles: {} }));
-    agent.prepare("INSERT INTO auth_profile_state VALUES ('primary', ?, 1)").run(JSON.stringify({ version: 1, order: { anthropic: ["anthropic:manual"] }, usageStats: { "anthropic:manual": { lastUsed: 5 } } }));
+    agent
+      .prepare("INSERT INTO auth_profile_store VALUES ('primary', ?, 1)")
+      .run(JSON.stringify({ version: 1, profiles: {} }));
+    agent.prepare("INSERT INTO auth_profile_state VALUES ('primary', ?, 1)").run(
+      JSON.stringify({
+        version: 1,
+        order: { anthropic: ["anthropic:manual"] },
+        usageStats: { "anthropic:manual": { lastUsed: 5 } },
+      }),
+    );
     agent.close();
   }
   return state;
@@ -52,9 +69,12 @@ function row(file: string, sql: string): Record<string, unknown> {
     db.close();
   }
 }
-const sharedStore = (s: string) => row(stateDbPath(s), "SELECT value_json AS v FROM config_machine_state WHERE state_key = 'authProfiles.store'");
-const sharedState = (s: string) => row(stateDbPath(s), "SELECT value_json AS v FROM config_machine_state WHERE state_key = 'authProfiles.state'");
-const agentState = (s: string) => row(agentDbPath(s, "main"), "SELECT state_json AS v FROM auth_profile_state WHERE state_key = 'primary'");
+const sharedStore = (s: string) =>
+  row(stateDbPath(s), "SELECT value_json AS v FROM config_machine_state WHERE state_key = 'authProfiles.store'");
+const sharedState = (s: string) =>
+  row(stateDbPath(s), "SELECT value_json AS v FROM config_machine_state WHERE state_key = 'authProfiles.state'");
+const agentState = (s: string) =>
+  row(agentDbPath(s, "main"), "SELECT state_json AS v FROM auth_profile_state WHERE state_key = 'primary'");
 
 describe("OpenClaw 2026.9 SQLite credential stores", () => {
   it("reads the shared store and the agent's order, and writes profiles where OpenClaw does, keeping unknown fields and rows", async () => {
@@ -71,9 +91,21 @@ describe("OpenClaw 2026.9 SQLite credential stores", () => {
     });
     const shared = sharedStore(state);
     expect(shared.extra).toEqual({ kept: true });
-    expect(shared.profiles).toMatchObject({ "anthropic:manual": { label: "kept" }, "anthropic:work": { type: "token" } });
-    expect(agentState(state)).toEqual({ version: 1, order: { anthropic: ["anthropic:work", "anthropic:manual"] }, usageStats: { "anthropic:manual": { lastUsed: 5 } } });
-    expect(row(stateDbPath(state), "SELECT value_json AS v FROM config_machine_state WHERE state_key = 'plugins.installedIndex'")).toEqual({ revision: 7 });
+    expect(shared.profiles).toMatchObject({
+      "anthropic:manual": { label: "kept" },
+      "anthropic:work": { type: "token" },
+    });
+    expect(agentState(state)).toEqual({
+      version: 1,
+      order: { anthropic: ["anthropic:work", "anthropic:manual"] },
+      usageStats: { "anthropic:manual": { lastUsed: 5 } },
+    });
+    expect(
+      row(
+        stateDbPath(state),
+        "SELECT value_json AS v FROM config_machine_state WHERE state_key = 'plugins.installedIndex'",
+      ),
+    ).toEqual({ revision: 7 });
     expect(fs.existsSync(authProfilesPath(state, "main"))).toBe(false);
 
     await store.update("main", (f) => {
@@ -99,22 +131,39 @@ describe("OpenClaw 2026.9 SQLite credential stores", () => {
   it("lets an agent's own profiles and order override the shared ones", () => {
     const state = openClawState({ agentDb: true });
     const agent = new Database(agentDbPath(state, "main"));
-    agent.prepare("UPDATE auth_profile_store SET store_json = ?").run(JSON.stringify({ version: 1, profiles: { "anthropic:manual": { type: "api_key", provider: "anthropic", key: "local-" + KEY } } }));
+    agent.prepare("UPDATE auth_profile_store SET store_json = ?").run(
+      JSON.stringify({
+        version: 1,
+        profiles: { "anthropic:manual": { type: "api_key", provider: "anthropic", key: `local-${KEY}` } },
+      }),
+    );
     agent.close();
     const [p] = Object.values(new AuthProfileStore(state).read("main").profiles);
-    expect(p?.key).toBe("local-" + KEY);
+    expect(p?.key).toBe(`local-${KEY}`);
   });
 
   it("waits for another process's transaction instead of failing or losing its change", async () => {
     const state = openClawState({ agentDb: true });
     // Another process takes the write lock, changes the shared store and commits 300 ms later.
-    const holder = spawn(process.execPath, ["-e", `
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `
       const db = new (require("better-sqlite3"))(process.argv[1]);
       db.exec("BEGIN IMMEDIATE");
       db.prepare("UPDATE config_machine_state SET value_json = ? WHERE state_key = 'authProfiles.store'").run(process.argv[2]);
       console.log("locked");
       setTimeout(() => { db.exec("COMMIT"); db.close(); }, 300);
-    `, stateDbPath(state), JSON.stringify({ version: 1, profiles: { "anthropic:theirs": { type: "api_key", provider: "anthropic", key: KEY } } })], { cwd: process.cwd() });
+    `,
+        stateDbPath(state),
+        JSON.stringify({
+          version: 1,
+          profiles: { "anthropic:theirs": { type: "api_key", provider: "anthropic", key: KEY } },
+        }),
+      ],
+      { cwd: process.cwd() },
+    );
     await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
     await new AuthProfileStore(state).update("main", (f) => {
       f.profiles["anthropic:ours"] = { type: "api_key", provider: "anthropic", key: KEY };
@@ -129,8 +178,16 @@ describe("OpenClaw 2026.9 SQLite credential stores", () => {
     const reader = new CachedProfileReader(new AuthProfileStore(state), () => now);
     expect(Object.keys(reader.get("main").profiles)).toEqual(["anthropic:manual"]);
     const db = new Database(stateDbPath(state));
-    db.prepare("UPDATE config_machine_state SET value_json = ?, updated_at_ms = 2 WHERE state_key = 'authProfiles.store'").run(
-      JSON.stringify({ version: 1, profiles: { "anthropic:manual": { type: "api_key", provider: "anthropic", key: KEY }, "anthropic:late": { type: "api_key", provider: "anthropic", key: KEY } } }),
+    db.prepare(
+      "UPDATE config_machine_state SET value_json = ?, updated_at_ms = 2 WHERE state_key = 'authProfiles.store'",
+    ).run(
+      JSON.stringify({
+        version: 1,
+        profiles: {
+          "anthropic:manual": { type: "api_key", provider: "anthropic", key: KEY },
+          "anthropic:late": { type: "api_key", provider: "anthropic", key: KEY },
+        },
+      }),
     );
     db.close();
     now += 1000;
@@ -141,10 +198,22 @@ describe("OpenClaw 2026.9 SQLite credential stores", () => {
     const state = openClawState({ agentDb: false });
     const file = authProfilesPath(state, "main");
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ version: 1, profiles: { "openai:old": { type: "api_key", provider: "openai", key: "sk-old" } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        profiles: { "openai:old": { type: "api_key", provider: "openai", key: "sk-old" } },
+      }),
+    );
     const store = new AuthProfileStore(state);
     const summary = summarizeLayout(store.layout("main"));
-    expect(summary).toMatchObject({ layout: "sqlite", shared: stateDbPath(state), sharedLocation: "state-db", agentDbExists: false, ignoredFile: file });
+    expect(summary).toMatchObject({
+      layout: "sqlite",
+      shared: stateDbPath(state),
+      sharedLocation: "state-db",
+      agentDbExists: false,
+      ignoredFile: file,
+    });
     expect(Object.keys(store.read("main").profiles)).toEqual(["anthropic:manual"]);
   });
 
@@ -154,7 +223,10 @@ describe("OpenClaw 2026.9 SQLite credential stores", () => {
     await store.update("main", (f) => {
       f.profiles["anthropic:manual"] = { type: "api_key", provider: "anthropic", key: KEY };
     });
-    expect(summarizeLayout(store.layout("main"))).toMatchObject({ layout: "json", path: authProfilesPath(state, "main") });
+    expect(summarizeLayout(store.layout("main"))).toMatchObject({
+      layout: "json",
+      path: authProfilesPath(state, "main"),
+    });
     expect(fs.existsSync(stateDbPath(state))).toBe(false);
   });
 });

@@ -19,11 +19,17 @@ describe("AuthProfileStore", () => {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
     fs.writeFileSync(
       file,
-      JSON.stringify({ version: 1, profiles: { "openai:a": { mode: "api_key", provider: "openai", apiKey: "sk-proj-" + "a".repeat(40), label: "team" } }, lastGood: { openai: "openai:a" } }),
+      JSON.stringify({
+        version: 1,
+        profiles: {
+          "openai:a": { mode: "api_key", provider: "openai", apiKey: `sk-proj-${"a".repeat(40)}`, label: "team" },
+        },
+        lastGood: { openai: "openai:a" },
+      }),
       { mode: 0o644 },
     );
     const [p] = listProfiles(store.read("main"));
-    expect(p).toMatchObject({ id: "openai:a", type: "api_key", secret: "sk-proj-" + "a".repeat(40) });
+    expect(p).toMatchObject({ id: "openai:a", type: "api_key", secret: `sk-proj-${"a".repeat(40)}` });
 
     await store.update("main", (f) => {
       f.profiles["anthropic:manual"] = { type: "token", provider: "anthropic", token: "t".repeat(90) };

@@ -1,7 +1,17 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
-import { apiKey, DAY, expectNoSecretLeaked, HOUR, requireBuild, sandbox, setupToken, type Sandbox, removeSandboxes } from "./support.js";
+import {
+  apiKey,
+  DAY,
+  expectNoSecretLeaked,
+  HOUR,
+  requireBuild,
+  sandbox,
+  setupToken,
+  type Sandbox,
+  removeSandboxes,
+} from "./support.js";
 
 beforeAll(requireBuild);
 afterAll(removeSandboxes);
@@ -42,7 +52,9 @@ describe("openclaw models auth order", () => {
     ]);
     expect(get.code).toBe(0);
     expect(get.stdout).toContain("No agent order set for anthropic (agent main).");
-    expect(get.stdout).toContain(`Applies instead: auth.order.anthropic from ${sb.configPath}: anthropic:work, anthropic:manual`);
+    expect(get.stdout).toContain(
+      `Applies instead: auth.order.anthropic from ${sb.configPath}: anthropic:work, anthropic:manual`,
+    );
     expect(get.stdout).toContain("Resolved now: anthropic:work → anthropic:manual");
 
     expect(unknown.code).toBe(1);
@@ -52,7 +64,16 @@ describe("openclaw models auth order", () => {
     expect(foreign.stderr).toContain("Profile openai:manual belongs to openai, not anthropic; nothing was changed.");
     expect(fs.readFileSync(sb.profilesPath(), "utf8")).toBe(before);
 
-    const set = await sb.run(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual", "--json"]);
+    const set = await sb.run([
+      "models",
+      "auth",
+      "order",
+      "set",
+      "--provider",
+      "anthropic",
+      "anthropic:manual",
+      "--json",
+    ]);
     expect(set.code, set.stderr).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({
       agentId: "main",
@@ -89,7 +110,14 @@ describe("openclaw models auth list", () => {
     expect(text.stdout).toMatch(/openai:manual\s+openai\s+api_key/);
     const list = JSON.parse(json.stdout);
     expect(list.profiles).toHaveLength(3);
-    expect(list.profiles[0]).toMatchObject({ id: "anthropic:manual", type: "token", health: "ok", inConfig: true, disabled: false, cooldowns: [] });
+    expect(list.profiles[0]).toMatchObject({
+      id: "anthropic:manual",
+      type: "token",
+      health: "ok",
+      inConfig: true,
+      disabled: false,
+      cooldowns: [],
+    });
     expect(list.profiles[0].expiresAt).toMatch(/Z$/);
     expect(JSON.parse(filtered.stdout).profiles.map((p: { id: string }) => p.id)).toEqual(["openai:manual"]);
   });
@@ -137,11 +165,17 @@ describe("openclaw models auth logout", () => {
 describe("openclaw models auth logout on a terminal", () => {
   it("asks before removing; no keeps everything, yes removes", async () => {
     const sb = threeProfiles();
-    const no = await sb.run(["models", "auth", "logout", "anthropic:work"], { tty: true, answers: [{ after: "Remove auth profile anthropic:work", text: "n\r" }] });
+    const no = await sb.run(["models", "auth", "logout", "anthropic:work"], {
+      tty: true,
+      answers: [{ after: "Remove auth profile anthropic:work", text: "n\r" }],
+    });
     expect(no.code).toBe(1);
     expect(no.stdout).toContain("Nothing was removed.");
     expect(sb.readProfiles().profiles["anthropic:work"]).toBeDefined();
-    const yes = await sb.run(["models", "auth", "logout", "anthropic:work"], { tty: true, answers: [{ after: "Remove auth profile anthropic:work", text: "y\r" }] });
+    const yes = await sb.run(["models", "auth", "logout", "anthropic:work"], {
+      tty: true,
+      answers: [{ after: "Remove auth profile anthropic:work", text: "y\r" }],
+    });
     expect(yes.code).toBe(0);
     expect(yes.stdout).toContain("Removed auth profile anthropic:work (agent main).");
     expect(sb.readProfiles().profiles["anthropic:work"]).toBeUndefined();
@@ -153,22 +187,43 @@ describe("with a session store", () => {
     const sb = threeProfiles();
     const now = Date.now();
     const store = await openSessionStore({ config: {}, stateDir: sb.state });
-    await store.update("agent:main:main", { model: "anthropic/claude-opus-5-5", profileId: "anthropic:work", pinSource: "auto" }, now);
+    await store.update(
+      "agent:main:main",
+      { model: "anthropic/claude-opus-5-5", profileId: "anthropic:work", pinSource: "auto" },
+      now,
+    );
     await store.update("agent:main:telegram:direct:7", { profileId: "anthropic:manual", pinSource: "user" }, now);
     await store.update("agent:other:main", { profileId: "x:y", pinSource: "auto" }, now);
-    await store.cooldowns.recordFailure("anthropic:work", { reason: "rate_limit", model: "anthropic/claude-sonnet-5-5", now });
+    await store.cooldowns.recordFailure("anthropic:work", {
+      reason: "rate_limit",
+      model: "anthropic/claude-sonnet-5-5",
+      now,
+    });
     await store.cooldowns.recordFailure("openai:manual", { reason: "billing", now });
     await store.close();
 
-    const [list, status] = await Promise.all([sb.run(["models", "auth", "list", "--json"]), sb.run(["models", "status", "--json"])]);
+    const [list, status] = await Promise.all([
+      sb.run(["models", "auth", "list", "--json"]),
+      sb.run(["models", "status", "--json"]),
+    ]);
     const work = JSON.parse(list.stdout).profiles.find((p: { id: string }) => p.id === "anthropic:work");
     expect(work.cooldowns).toEqual([
-      expect.objectContaining({ reason: "rate_limit", model: "anthropic/claude-sonnet-5-5", remainingMs: expect.any(Number) }),
+      expect.objectContaining({
+        reason: "rate_limit",
+        model: "anthropic/claude-sonnet-5-5",
+        remainingMs: expect.any(Number),
+      }),
     ]);
     expect(work.recovery).toMatch(/^none needed: retried automatically in \d+s$/);
     const unusable = JSON.parse(status.stdout).auth.unusableProfiles;
     expect(unusable).toContainEqual(expect.objectContaining({ id: "anthropic:work", reasonCode: "cooldown" }));
-    expect(unusable).toContainEqual(expect.objectContaining({ id: "openai:manual", reasonCode: "cooldown", detail: expect.stringContaining("after billing") }));
+    expect(unusable).toContainEqual(
+      expect.objectContaining({
+        id: "openai:manual",
+        reasonCode: "cooldown",
+        detail: expect.stringContaining("after billing"),
+      }),
+    );
 
     const set = await sb.run(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual"]);
     expect(set.code, set.stderr).toBe(0);
@@ -176,7 +231,10 @@ describe("with a session store", () => {
     const after = await openSessionStore({ config: {}, stateDir: sb.state });
     try {
       expect((await after.get("agent:main:main"))?.profileId).toBeUndefined();
-      expect(await after.get("agent:main:telegram:direct:7")).toMatchObject({ profileId: "anthropic:manual", pinSource: "user" });
+      expect(await after.get("agent:main:telegram:direct:7")).toMatchObject({
+        profileId: "anthropic:manual",
+        pinSource: "user",
+      });
       expect(await after.get("agent:other:main")).toMatchObject({ profileId: "x:y", pinSource: "auto" });
     } finally {
       await after.close();
@@ -187,7 +245,9 @@ describe("with a session store", () => {
 describe("expiry shown by status after changes", () => {
   it("an expiring token makes --check exit 2 only while nothing is worse", async () => {
     const sb = sandbox();
-    const r1 = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "12h"], { input: setupToken() });
+    const r1 = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "12h"], {
+      input: setupToken(),
+    });
     expect(r1.code).toBe(0);
     const check = await sb.run(["models", "status", "--check", "--json"]);
     expect(check.code).toBe(2);

@@ -1,7 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiKey, DAY, expectNoSecretLeaked, modeOf, requireBuild, sandbox, setupToken, removeSandboxes } from "./support.js";
+import {
+  apiKey,
+  DAY,
+  expectNoSecretLeaked,
+  modeOf,
+  requireBuild,
+  sandbox,
+  setupToken,
+  removeSandboxes,
+} from "./support.js";
 
 beforeAll(requireBuild);
 afterAll(removeSandboxes);
@@ -12,7 +21,9 @@ describe("openclaw models auth paste-token", () => {
     const token = setupToken();
     const pasted = `  ${token.slice(0, 50)}\r\n${token.slice(50, 77)}\n ${token.slice(77)}\n\n`;
     const before = Date.now();
-    const r = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "365d"], { input: pasted });
+    const r = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "365d"], {
+      input: pasted,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe("Auth profile: anthropic:manual (anthropic/token)");
     expect(r.stdout).toContain(`${token.slice(0, 8)}…${token.slice(-4)}`);
@@ -46,7 +57,15 @@ describe("openclaw models auth paste-token", () => {
       `// my config\n{\n  gateway: { port: 18790, bind: 'loopback' },\n  channels: { telegram: { enabled: true } },\n  custom: { keep: [1, 2, 3] },\n  auth: { profiles: { 'openai:work': { provider: 'openai', mode: 'api_key' } }, order: { openai: ['openai:work'] } },\n}\n`,
       0o644,
     );
-    sb.writeProfiles({ version: 1, profiles: { "openai:work": { type: "api_key", provider: "openai", key: apiKey("sk-proj-"), lastGood: 123 } }, extra: "kept" }, "main", 0o644);
+    sb.writeProfiles(
+      {
+        version: 1,
+        profiles: { "openai:work": { type: "api_key", provider: "openai", key: apiKey("sk-proj-"), lastGood: 123 } },
+        extra: "kept",
+      },
+      "main",
+      0o644,
+    );
     fs.chmodSync(path.dirname(sb.profilesPath()), 0o755);
     const key = apiKey();
     const r = await sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: `${key}\n` });
@@ -62,7 +81,10 @@ describe("openclaw models auth paste-token", () => {
       channels: { telegram: { enabled: true } },
       custom: { keep: [1, 2, 3] },
       auth: {
-        profiles: { "openai:work": { provider: "openai", mode: "api_key" }, "anthropic:manual": { provider: "anthropic", mode: "api_key" } },
+        profiles: {
+          "openai:work": { provider: "openai", mode: "api_key" },
+          "anthropic:manual": { provider: "anthropic", mode: "api_key" },
+        },
         order: { openai: ["openai:work"] },
       },
     });
@@ -92,7 +114,9 @@ describe("openclaw models auth paste-token", () => {
     expect(tokenAsKey.code).toBe(1);
     expect(tokenAsKey.stderr).toContain("That is an Anthropic setup-token, not an API key");
     expect(badDuration.code).toBe(1);
-    expect(badDuration.stderr).toContain('--expires-in expects a positive duration such as 365d, 12h or 30m; got "soon".');
+    expect(badDuration.stderr).toContain(
+      '--expires-in expects a positive duration such as 365d, 12h or 30m; got "soon".',
+    );
     expect(unknownProvider.code).toBe(1);
     expect(unknownProvider.stderr).toContain('Unknown provider "openia".');
     expect(unknownProvider.stderr).toContain("Did you mean openai?");
@@ -104,10 +128,16 @@ describe("openclaw models auth paste-token", () => {
 
   it("uses --profile-id and refuses an id that another provider already holds", async () => {
     const sb = sandbox();
-    const first = await sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "shared:one"], { input: apiKey("sk-proj-") });
+    const first = await sb.run(
+      ["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "shared:one"],
+      { input: apiKey("sk-proj-") },
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("Auth profile: shared:one (openai/api_key)");
-    const clash = await sb.run(["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "shared:one"], { input: setupToken() });
+    const clash = await sb.run(
+      ["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "shared:one"],
+      { input: setupToken() },
+    );
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain("Profile shared:one already exists for provider openai, not anthropic.");
     expect(sb.readProfiles().profiles["shared:one"].provider).toBe("openai");
@@ -117,23 +147,33 @@ describe("openclaw models auth paste-token", () => {
     const sb = sandbox();
     const piped = await sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: "hello\n" });
     expect(piped.code).toBe(0);
-    expect(piped.stderr).toContain("warning: The pasted value (5 characters) does not look like an Anthropic API key: they start with sk-ant-api03- and are about 108 characters long. Stored anyway;");
+    expect(piped.stderr).toContain(
+      "warning: The pasted value (5 characters) does not look like an Anthropic API key: they start with sk-ant-api03- and are about 108 characters long. Stored anyway;",
+    );
     expect(sb.readProfiles().profiles["anthropic:manual"].key).toBe("hello");
 
-    const declined = await sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:typo"], {
-      tty: true,
-      answers: [
-        { after: "Paste the OpenAI API key", text: "not-a-key\r" },
-        { after: "Store it anyway?", text: "\r" }, // the default is no
-      ],
-    });
+    const declined = await sb.run(
+      ["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:typo"],
+      {
+        tty: true,
+        answers: [
+          { after: "Paste the OpenAI API key", text: "not-a-key\r" },
+          { after: "Store it anyway?", text: "\r" }, // the default is no
+        ],
+      },
+    );
     expect(declined.code, declined.stdout).toBe(1);
     expect(declined.stdout).toContain("does not look like an OpenAI API key");
     expect(sb.readProfiles().profiles["openai:typo"]).toBeUndefined();
 
-    const foreign = await sb.run(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "openai:x"], { input: apiKey() });
+    const foreign = await sb.run(
+      ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "openai:x"],
+      { input: apiKey() },
+    );
     expect(foreign.code).toBe(1);
-    expect(foreign.stderr).toContain("Profile id openai:x names provider openai, but the credential is for anthropic; nothing was stored.");
+    expect(foreign.stderr).toContain(
+      "Profile id openai:x names provider openai, but the credential is for anthropic; nothing was stored.",
+    );
     expect(foreign.stderr).toContain("Use --profile-id anthropic:x, or --provider openai if the key is openai's.");
     expect(sb.readProfiles().profiles["openai:x"]).toBeUndefined();
   });
@@ -142,7 +182,9 @@ describe("openclaw models auth paste-token", () => {
     const sb = sandbox();
     sb.writeConfig({ agents: { entries: { work: {} } } });
     const [after, before] = await Promise.all([
-      sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--agent", "work"], { input: apiKey("sk-proj-") }),
+      sb.run(["models", "auth", "paste-api-key", "--provider", "openai", "--agent", "work"], {
+        input: apiKey("sk-proj-"),
+      }),
       sb.run(["models", "auth", "--agent", "work", "paste-token", "--provider", "anthropic"], { input: setupToken() }),
     ]);
     expect(after.code, after.stderr).toBe(0);

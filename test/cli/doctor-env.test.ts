@@ -10,7 +10,8 @@ afterAll(removeSandboxes);
 /** Every 12-character piece of `secret` that `text` contains. */
 function piecesIn(text: string, secret: string): string[] {
   const found: string[] = [];
-  for (let i = 0; i + 12 <= secret.length; i++) if (text.includes(secret.slice(i, i + 12))) found.push(secret.slice(i, i + 12));
+  for (let i = 0; i + 12 <= secret.length; i++)
+    if (text.includes(secret.slice(i, i + 12))) found.push(secret.slice(i, i + 12));
   return found;
 }
 
@@ -19,7 +20,9 @@ describe("doctor on key variables as OpenClaw reads them", () => {
     const sb = sandbox();
     const key = apiKey();
     fs.mkdirSync(sb.state, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(sb.state, ".env"), `ANTHROPIC_API_KEY=${key.slice(0, 50)}\n${key.slice(50)}\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(sb.state, ".env"), `ANTHROPIC_API_KEY=${key.slice(0, 50)}\n${key.slice(50)}\n`, {
+      mode: 0o600,
+    });
     const r = await runInProcess(["doctor"], { env: sb.env, cwd: sb.cwd });
     const out = `${r.stdout}\n${r.stderr}`;
     expect(out).toMatch(/ANTHROPIC_API_KEY \(.*\.env\) holds line breaks or surrounding whitespace; they were removed/);
@@ -35,10 +38,15 @@ describe("doctor on key variables as OpenClaw reads them", () => {
       env: { ...sb.env, OPENAI_API_KEY: "undefined", ANTHROPIC_API_KEY: "null", OPENROUTER_API_KEY: "" },
       cwd: sb.cwd,
     });
-    const findings = (JSON.parse(r.stdout) as { findings: { check: string; severity: string; message: string }[] }).findings;
+    const findings = (JSON.parse(r.stdout) as { findings: { check: string; severity: string; message: string }[] })
+      .findings;
     const env = findings.filter((f) => f.check === "env" && f.severity === "warn").map((f) => f.message);
     for (const v of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"]) {
-      expect(env).toContainEqual(expect.stringMatching(new RegExp(`^${v} \\(process environment\\) is empty, "undefined" or "null"; it is not a credential`)));
+      expect(env).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^${v} \\(process environment\\) is empty, "undefined" or "null"; it is not a credential`),
+        ),
+      );
     }
     // No credential for the default model: the placeholder was not taken for one.
     expect(findings).toContainEqual(expect.objectContaining({ check: "missing-auth", severity: "error" }));

@@ -4,7 +4,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
-import { apiKey, DAY, expectNoSecretLeaked, modeOf, requireBuild, sandbox, setupToken, removeSandboxes } from "./support.js";
+import {
+  apiKey,
+  DAY,
+  expectNoSecretLeaked,
+  modeOf,
+  requireBuild,
+  sandbox,
+  setupToken,
+  removeSandboxes,
+} from "./support.js";
 import { scaled } from "../support/slowness.js";
 
 beforeAll(requireBuild);
@@ -13,8 +22,23 @@ afterAll(removeSandboxes);
 describe("openclaw doctor", () => {
   it("reports modes, expired tokens, missing auth, shell-only and refused keys, unusable channels; --fix repairs modes", async () => {
     const sb = sandbox();
-    sb.writeConfig({ channels: { telegram: { enabled: true }, discord: { enabled: true } }, commands: { ownerAllowFrom: ["discord:42"] } }, 0o644);
-    sb.writeProfiles({ version: 1, profiles: { "anthropic:old": { type: "token", provider: "anthropic", token: setupToken(), expires: Date.now() - DAY } } }, "main", 0o644);
+    sb.writeConfig(
+      {
+        channels: { telegram: { enabled: true }, discord: { enabled: true } },
+        commands: { ownerAllowFrom: ["discord:42"] },
+      },
+      0o644,
+    );
+    sb.writeProfiles(
+      {
+        version: 1,
+        profiles: {
+          "anthropic:old": { type: "token", provider: "anthropic", token: setupToken(), expires: Date.now() - DAY },
+        },
+      },
+      "main",
+      0o644,
+    );
     fs.chmodSync(sb.state, 0o755);
     fs.writeFileSync(path.join(sb.state, ".env"), `OPENROUTER_API_KEY=${apiKey("sk-or-v1-")}\n`, { mode: 0o644 });
     fs.writeFileSync(path.join(sb.cwd, ".env"), `ANTHROPIC_API_KEY=${apiKey()}\nOPENCLAW_GATEWAY_PORT=1\n`);
@@ -28,8 +52,12 @@ describe("openclaw doctor", () => {
     expect(out).toContain(`${sb.profilesPath()} is 0644; should be 0600`);
     expect(out).toContain(`${path.join(sb.state, ".env")} is 0644; should be 0600`);
     expect(out).toContain("anthropic:old (agent main) expired 24h ago");
-    expect(out).toContain("agent main: no usable anthropic credential for the default model anthropic/claude-sonnet-5-5");
-    expect(out).toContain("OPENAI_API_KEY is set only in this shell's environment; a gateway started as a service will not see it");
+    expect(out).toContain(
+      "agent main: no usable anthropic credential for the default model anthropic/claude-sonnet-5-5",
+    );
+    expect(out).toContain(
+      "OPENAI_API_KEY is set only in this shell's environment; a gateway started as a service will not see it",
+    );
     expect(out).toContain(`fix: add OPENAI_API_KEY=... to ${path.join(sb.state, ".env")}`);
     expect(out).toContain(`${path.join(sb.cwd, ".env")} sets ANTHROPIC_API_KEY, which is ignored`);
     expect(out).toContain(`${path.join(sb.cwd, ".env")} sets OPENCLAW_GATEWAY_PORT, which is ignored`);
@@ -70,7 +98,9 @@ describe("openclaw doctor", () => {
     const r = await sb.run(["doctor"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`✗ Invalid config ${sb.configPath}: line 3, column 3: `));
-    expect(r.stdout).toContain("fix: fix the syntax at the line and column named above; other checks ran with an empty config");
+    expect(r.stdout).toContain(
+      "fix: fix the syntax at the line and column named above; other checks ran with an empty config",
+    );
     expect(r.stdout).not.toContain("fix the key named above");
   });
 
@@ -79,12 +109,16 @@ describe("openclaw doctor", () => {
     sb.writeConfig({ agents: { defaults: { model: "anthropic/opuss" } } });
     fs.writeFileSync(path.join(sb.state, ".env"), `ANTHROPIC_API_KEY=${apiKey()}\n`, { mode: 0o600 });
     const [doctor, check] = await Promise.all([sb.run(["doctor"]), sb.run(["models", "status", "--check"])]);
-    expect(doctor.stdout).toContain("! agent main: default model anthropic/opuss is not in the catalog; did you mean anthropic/claude-opus-5-5?");
+    expect(doctor.stdout).toContain(
+      "! agent main: default model anthropic/opuss is not in the catalog; did you mean anthropic/claude-opus-5-5?",
+    );
     expect(doctor.stdout).toContain("fix: openclaw models list --provider anthropic");
     expect(doctor.stdout).not.toContain("No problems found.");
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain("Check: ok, 1 note");
-    expect(check.stdout).toContain("  ? default model anthropic/opuss is not in the catalog; did you mean anthropic/claude-opus-5-5?");
+    expect(check.stdout).toContain(
+      "  ? default model anthropic/opuss is not in the catalog; did you mean anthropic/claude-opus-5-5?",
+    );
   });
 });
 
@@ -115,16 +149,24 @@ describe("openclaw doctor: session store reachable", () => {
     expect((await used.run(["sessions", "list"])).code).toBe(0); // creates the store, as a gateway would
     const usedFile = path.join(used.state, "state", "sessions.sqlite");
     expect(fs.existsSync(usedFile)).toBe(true);
-    const json = JSON.parse((await used.run(["doctor", "--json"])).stdout) as { findings: { check: string; severity: string; message: string }[] };
-    expect(json.findings.filter((f) => f.check === "session-store")).toEqual([{ check: "session-store", severity: "ok", message: `session store ${usedFile} opens (SQLite)` }]);
+    const json = JSON.parse((await used.run(["doctor", "--json"])).stdout) as {
+      findings: { check: string; severity: string; message: string }[];
+    };
+    expect(json.findings.filter((f) => f.check === "session-store")).toEqual([
+      { check: "session-store", severity: "ok", message: `session store ${usedFile} opens (SQLite)` },
+    ]);
 
     const broken = sandbox();
     const brokenFile = path.join(broken.state, "elsewhere.sqlite");
     broken.writeConfig({ session: { store: brokenFile } });
-    fs.writeFileSync(brokenFile, "this is not a database, just text that is long enough to have a header".repeat(20), { mode: 0o600 });
+    fs.writeFileSync(brokenFile, "this is not a database, just text that is long enough to have a header".repeat(20), {
+      mode: 0o600,
+    });
     const b = await broken.run(["doctor"]);
     expect(b.code).toBe(1);
-    expect(b.stdout).toContain(`✗ session store ${brokenFile} does not open: The session store ${brokenFile} is not a SQLite database.`);
+    expect(b.stdout).toContain(
+      `✗ session store ${brokenFile} does not open: The session store ${brokenFile} is not a SQLite database.`,
+    );
     expect(b.stdout).toContain(`fix: repair or move ${brokenFile} away`);
   });
 
@@ -133,7 +175,15 @@ describe("openclaw doctor: session store reachable", () => {
     const silent = await listener(true);
     try {
       const down = sandbox();
-      down.writeConfig({ session: { store: { kind: "redis", url: `redis://:hunter2-redis-password@127.0.0.1:${refused.port}/2`, keyPrefix: "gw:" } } });
+      down.writeConfig({
+        session: {
+          store: {
+            kind: "redis",
+            url: `redis://:hunter2-redis-password@127.0.0.1:${refused.port}/2`,
+            keyPrefix: "gw:",
+          },
+        },
+      });
       const hung = sandbox();
       hung.writeConfig({ session: { store: { kind: "redis", url: `redis://127.0.0.1:${silent.port}` } } });
       const started = performance.now();
@@ -141,17 +191,26 @@ describe("openclaw doctor: session store reachable", () => {
       expect(performance.now() - started).toBeLessThan(scaled(5_000));
 
       expect(d.code).toBe(1);
-      expect(d.stdout).toContain(`✗ session store Redis redis://:****@127.0.0.1:${refused.port}/2 (keyPrefix "gw:") is not reachable: connect ECONNREFUSED`);
+      expect(d.stdout).toContain(
+        `✗ session store Redis redis://:****@127.0.0.1:${refused.port}/2 (keyPrefix "gw:") is not reachable: connect ECONNREFUSED`,
+      );
       expect(d.stdout).toContain(`fix: start Redis there, or correct session.store.url in ${down.configPath}`);
       expect(d.stdout + d.stderr).not.toContain("hunter2-redis-password");
       // One finding, not a second warning from reading cooldowns off the same dead store.
       expect(d.stderr).not.toContain("cooldowns not shown");
 
       expect(h.code).toBe(1);
-      const report = JSON.parse(h.stdout) as { ok: boolean; findings: { check: string; severity: string; message: string }[] };
+      const report = JSON.parse(h.stdout) as {
+        ok: boolean;
+        findings: { check: string; severity: string; message: string }[];
+      };
       expect(report.ok).toBe(false);
       expect(report.findings).toContainEqual(
-        expect.objectContaining({ check: "session-store", severity: "error", message: `session store Redis redis://127.0.0.1:${silent.port} is not reachable: no answer within 2 s` }),
+        expect.objectContaining({
+          check: "session-store",
+          severity: "error",
+          message: `session store Redis redis://127.0.0.1:${silent.port} is not reachable: no answer within 2 s`,
+        }),
       );
     } finally {
       await silent.close();
@@ -172,7 +231,11 @@ describeRedis("openclaw doctor: session store on a live Redis", () => {
     const sb = sandbox();
     sb.writeConfig({ session: { store: { kind: "redis", url: redis?.url ?? "", keyPrefix: "doctor:" } } });
     const r = await sb.run(["doctor"]);
-    expect(r.stdout).toMatch(new RegExp(`✓ session store Redis redis://127\\.0\\.0\\.1:${redis?.port} \\(keyPrefix "doctor:"\\) answered PING in \\d+ ms`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `✓ session store Redis redis://127\\.0\\.0\\.1:${redis?.port} \\(keyPrefix "doctor:"\\) answered PING in \\d+ ms`,
+      ),
+    );
     expect(r.stderr).toBe("");
   });
 });
@@ -182,13 +245,36 @@ describe("openclaw onboard", () => {
     const sb = sandbox();
     const key = apiKey();
     const token = setupToken();
-    const r1 = await sb.run(["onboard", "--non-interactive", "--accept-risk", "--auth-choice", "apiKey", "--anthropic-api-key", key, "--model", "opus"]);
+    const r1 = await sb.run([
+      "onboard",
+      "--non-interactive",
+      "--accept-risk",
+      "--auth-choice",
+      "apiKey",
+      "--anthropic-api-key",
+      key,
+      "--model",
+      "opus",
+    ]);
     expect(r1.code, r1.stderr).toBe(0);
     expect(r1.stdout).toContain("Auth profile: anthropic:manual (anthropic/api_key)");
     expect(r1.stdout).toContain("Default model: anthropic/claude-opus-5-5");
-    const r2 = await sb.run(["onboard", "--non-interactive", "--auth-choice", "token", "--token-stdin", "--profile-id", "anthropic:sub", "--token-expires-in", "365d"], {
-      input: `${token.slice(0, 40)}\n${token.slice(40)}\n`,
-    });
+    const r2 = await sb.run(
+      [
+        "onboard",
+        "--non-interactive",
+        "--auth-choice",
+        "token",
+        "--token-stdin",
+        "--profile-id",
+        "anthropic:sub",
+        "--token-expires-in",
+        "365d",
+      ],
+      {
+        input: `${token.slice(0, 40)}\n${token.slice(40)}\n`,
+      },
+    );
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stdout).toContain("Auth profile: anthropic:sub (anthropic/token)");
     const profiles = sb.readProfiles().profiles;
@@ -239,7 +325,10 @@ describe("openclaw onboard", () => {
     const base = ["onboard", "--non-interactive", "--auth-choice", "apiKey", "--token-stdin"];
     const [model, expiry, prefix] = await Promise.all([
       sb.run([...base, "--model", "opuss"], { input: key }),
-      sb.run(["onboard", "--non-interactive", "--auth-choice", "token", "--token-stdin", "--token-expires-in", "soon"], { input: setupToken() }),
+      sb.run(
+        ["onboard", "--non-interactive", "--auth-choice", "token", "--token-stdin", "--token-expires-in", "soon"],
+        { input: setupToken() },
+      ),
       sb.run([...base, "--profile-id", "openai:work"], { input: key }),
     ]);
     expect(model.code).toBe(1);
@@ -247,7 +336,9 @@ describe("openclaw onboard", () => {
     expect(model.stderr).toMatch(/Did you mean `opus`/);
     expect(expiry.code).toBe(1);
     expect(prefix.code).toBe(1);
-    expect(prefix.stderr).toContain("Profile id openai:work names provider openai, but the credential is for anthropic");
+    expect(prefix.stderr).toContain(
+      "Profile id openai:work names provider openai, but the credential is for anthropic",
+    );
     expect(fs.existsSync(sb.profilesPath())).toBe(false);
     expect(fs.existsSync(sb.configPath)).toBe(false);
   });
@@ -258,7 +349,10 @@ describe("openclaw models auth setup-token", () => {
     const sb = sandbox();
     const [noTty, noClaude] = await Promise.all([
       sb.run(["models", "auth", "setup-token", "--provider", "anthropic"]),
-      sb.run(["models", "auth", "setup-token", "--provider", "anthropic"], { tty: true, env: { PATH: "/usr/bin:/bin" } }),
+      sb.run(["models", "auth", "setup-token", "--provider", "anthropic"], {
+        tty: true,
+        env: { PATH: "/usr/bin:/bin" },
+      }),
     ]);
     expect(noTty.code).toBe(1);
     expect(noTty.stderr.split("\n")[0]).toBe("setup-token requires an interactive TTY.");
@@ -286,7 +380,11 @@ describe("openclaw models auth setup-token", () => {
     expect(r.stdout).toContain(`${token.slice(0, 8)}…${token.slice(66, 70)}`);
     expect(r.stdout).toContain("Store this token somewhere safe.");
     expect(r.stdout).toContain("Auth profile: anthropic:manual (anthropic/token)");
-    expect(sb.readProfiles().profiles["anthropic:manual"]).toMatchObject({ type: "token", provider: "anthropic", token });
+    expect(sb.readProfiles().profiles["anthropic:manual"]).toMatchObject({
+      type: "token",
+      provider: "anthropic",
+      token,
+    });
   });
 });
 

@@ -31,7 +31,12 @@ function machine(extraPath = "/usr/bin:/bin"): Machine {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-home-"));
   const state = path.join(home, "custom-state");
   const systemctl = fakeSystemctl();
-  return { home, state, systemctl, env: { HOME: home, PATH: `${systemctl.bin}:${extraPath}`, OPENCLAW_STATE_DIR: state } };
+  return {
+    home,
+    state,
+    systemctl,
+    env: { HOME: home, PATH: `${systemctl.bin}:${extraPath}`, OPENCLAW_STATE_DIR: state },
+  };
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -39,7 +44,10 @@ async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   let stderr = "";
   const out = new PassThrough().on("data", (d: Buffer) => void (stdout += d.toString("utf8")));
   const err = new PassThrough().on("data", (d: Buffer) => void (stderr += d.toString("utf8")));
-  const code = await runCli(args, createIo({ env, cwd: os.tmpdir(), stdin: () => new PassThrough(), stdout: out, stderr: err }));
+  const code = await runCli(
+    args,
+    createIo({ env, cwd: os.tmpdir(), stdin: () => new PassThrough(), stdout: out, stderr: err }),
+  );
   return { code, stdout, stderr };
 }
 
@@ -58,19 +66,30 @@ describe("gateway install", () => {
     expect(m.systemctl.calls()).toEqual([]);
   });
 
-  it.skipIf(findOnPath("systemd-analyze", process.env.PATH) === undefined)("writes a unit that systemd-analyze verify accepts", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-unit-"));
-    const file = path.join(dir, "openclaw-gateway.service");
-    fs.writeFileSync(file, systemdUnit({ node: process.execPath, cli: path.resolve("dist/src/cli/main.js"), env: { OPENCLAW_STATE_DIR: "/tmp/with space/100%" }, logDir: "/tmp" }));
-    // Throws (with systemd's complaint) on a unit it rejects.
-    execFileSync("systemd-analyze", ["verify", file], { stdio: "pipe", timeout: 60_000 });
-  });
+  it.skipIf(findOnPath("systemd-analyze", process.env.PATH) === undefined)(
+    "writes a unit that systemd-analyze verify accepts",
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-unit-"));
+      const file = path.join(dir, "openclaw-gateway.service");
+      fs.writeFileSync(
+        file,
+        systemdUnit({
+          node: process.execPath,
+          cli: path.resolve("dist/src/cli/main.js"),
+          env: { OPENCLAW_STATE_DIR: "/tmp/with space/100%" },
+          logDir: "/tmp",
+        }),
+      );
+      // Throws (with systemd's complaint) on a unit it rejects.
+      execFileSync("systemd-analyze", ["verify", file], { stdio: "pipe", timeout: 60_000 });
+    },
+  );
 
   it("escapes quotes, specifiers and XML in paths", () => {
     const spec = { node: "/opt/node", cli: "/a b/main.js", env: { OPENCLAW_STATE_DIR: '/s"x%<&' }, logDir: "/l" };
     expect(systemdUnit(spec)).toContain('Environment="OPENCLAW_STATE_DIR=/s\\"x%%<&"');
     const plist = launchdPlist(spec);
-    expect(plist).toContain("<string>/s\"x%&lt;&amp;</string>".replace('"', "&quot;"));
+    expect(plist).toContain('<string>/s"x%&lt;&amp;</string>'.replace('"', "&quot;"));
     expect(plist).toContain("<key>Label</key>\n    <string>ai.openclaw.gateway</string>");
     expect(plist).toContain("<string>/l/gateway.err.log</string>");
   });
@@ -88,16 +107,35 @@ describe("gateway install", () => {
 
     // The gateway the service would run: a real one on this state dir's port.
     const gw = await startGateway({ gateway: { port: 0 } });
-    const status = await cli(["gateway", "status", "--json"], { ...m.env, OPENCLAW_STATE_DIR: gw.stateDir, OPENCLAW_GATEWAY_PORT: String(gw.port) });
+    const status = await cli(["gateway", "status", "--json"], {
+      ...m.env,
+      OPENCLAW_STATE_DIR: gw.stateDir,
+      OPENCLAW_GATEWAY_PORT: String(gw.port),
+    });
     expect(status.code).toBe(0);
     const json = JSON.parse(status.stdout) as Record<string, any>;
     expect(json.verdict).toBe("ready");
-    expect(json.service).toMatchObject({ manager: "systemd", installed: true, active: true, state: "active (running)", pid: 4242 });
+    expect(json.service).toMatchObject({
+      manager: "systemd",
+      installed: true,
+      active: true,
+      state: "active (running)",
+      pid: 4242,
+    });
     expect(json.http.healthz.ok).toBe(true);
-    expect(json.gateway).toMatchObject({ stateDir: gw.stateDir, channels: [{ name: "console", state: "connected" }], store: { kind: "sqlite" }, storeUp: true });
+    expect(json.gateway).toMatchObject({
+      stateDir: gw.stateDir,
+      channels: [{ name: "console", state: "connected" }],
+      store: { kind: "sqlite" },
+      storeUp: true,
+    });
 
-    expect((await cli(["gateway", "restart"], m.env)).stdout).toBe("Ran: systemctl --user restart openclaw-gateway.service\n");
-    expect((await cli(["gateway", "stop"], m.env)).stdout).toBe("Ran: systemctl --user stop openclaw-gateway.service\n");
+    expect((await cli(["gateway", "restart"], m.env)).stdout).toBe(
+      "Ran: systemctl --user restart openclaw-gateway.service\n",
+    );
+    expect((await cli(["gateway", "stop"], m.env)).stdout).toBe(
+      "Ran: systemctl --user stop openclaw-gateway.service\n",
+    );
     const uninstall = await cli(["gateway", "uninstall"], m.env);
     expect(uninstall.code).toBe(0);
     expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
@@ -162,8 +200,15 @@ describe("gateway status exit codes", () => {
     const m = machine();
     const telegram = closeAfter(await startFakeTelegram());
     telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 1_000_000);
-    const gw = await startGateway({ gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } }, { TELEGRAM_BOT_TOKEN: telegram.token });
-    const r = await cli(["gateway", "status"], { ...m.env, OPENCLAW_STATE_DIR: gw.stateDir, OPENCLAW_GATEWAY_PORT: String(gw.port) });
+    const gw = await startGateway(
+      { gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } },
+      { TELEGRAM_BOT_TOKEN: telegram.token },
+    );
+    const r = await cli(["gateway", "status"], {
+      ...m.env,
+      OPENCLAW_STATE_DIR: gw.stateDir,
+      OPENCLAW_GATEWAY_PORT: String(gw.port),
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/Channels: telegram \(long polling\) (down|connecting)/);
     expect(r.stdout).toContain("Status: degraded");
@@ -187,9 +232,16 @@ describe("gateway status exit codes", () => {
 describe("examples/systemd/openclaw-auth-check", () => {
   const dir = path.resolve("examples/systemd");
 
-  it.skipIf(findOnPath("systemd-analyze", process.env.PATH) === undefined)("are units systemd-analyze verify accepts", () => {
-    execFileSync("systemd-analyze", ["verify", path.join(dir, "openclaw-auth-check.service"), path.join(dir, "openclaw-auth-check.timer")], { stdio: "pipe", timeout: 60_000 });
-  });
+  it.skipIf(findOnPath("systemd-analyze", process.env.PATH) === undefined)(
+    "are units systemd-analyze verify accepts",
+    () => {
+      execFileSync(
+        "systemd-analyze",
+        ["verify", path.join(dir, "openclaw-auth-check.service"), path.join(dir, "openclaw-auth-check.timer")],
+        { stdio: "pipe", timeout: 60_000 },
+      );
+    },
+  );
 
   it("succeeds on 0, warns on 2 and fails on 1 from `models status --check`", () => {
     const unit = fs.readFileSync(path.join(dir, "openclaw-auth-check.service"), "utf8");
@@ -199,14 +251,26 @@ describe("examples/systemd/openclaw-auth-check", () => {
     const run = (code: number) => {
       fs.writeFileSync(path.join(bin, "openclaw"), `#!/bin/sh\nexit ${code}\n`, { mode: 0o755 });
       try {
-        return { code: 0, out: execFileSync("/bin/sh", ["-c", script ?? ""], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" }) };
+        return {
+          code: 0,
+          out: execFileSync("/bin/sh", ["-c", script ?? ""], {
+            env: { PATH: `${bin}:/usr/bin:/bin` },
+            encoding: "utf8",
+          }),
+        };
       } catch (err) {
         const e = err as { status: number; stdout: string };
         return { code: e.status, out: e.stdout };
       }
     };
     expect(run(0)).toEqual({ code: 0, out: "" });
-    expect(run(2)).toEqual({ code: 0, out: "<4>openclaw: a credential expires within 24 h; run: openclaw models status\n" });
-    expect(run(1)).toMatchObject({ code: 1, out: expect.stringContaining("<3>openclaw: a credential the default model needs is missing") });
+    expect(run(2)).toEqual({
+      code: 0,
+      out: "<4>openclaw: a credential expires within 24 h; run: openclaw models status\n",
+    });
+    expect(run(1)).toMatchObject({
+      code: 1,
+      out: expect.stringContaining("<3>openclaw: a credential the default model needs is missing"),
+    });
   });
 });

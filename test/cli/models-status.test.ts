@@ -1,6 +1,16 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiKey, DAY, expectNoSecretLeaked, HOUR, requireBuild, sandbox, setupToken, type Sandbox, removeSandboxes } from "./support.js";
+import {
+  apiKey,
+  DAY,
+  expectNoSecretLeaked,
+  HOUR,
+  requireBuild,
+  sandbox,
+  setupToken,
+  type Sandbox,
+  removeSandboxes,
+} from "./support.js";
 
 beforeAll(requireBuild);
 afterAll(removeSandboxes);
@@ -23,7 +33,9 @@ describe("openclaw models status --check", () => {
     });
     // Only an OpenAI key while the default model is Anthropic's.
     const missing = withProfiles({ "openai:manual": { type: "api_key", provider: "openai", key: apiKey("sk-proj-") } });
-    const expiring = withProfiles({ "anthropic:manual": { type: "token", provider: "anthropic", token: setupToken(), expires: now + 5 * HOUR } });
+    const expiring = withProfiles({
+      "anthropic:manual": { type: "token", provider: "anthropic", token: setupToken(), expires: now + 5 * HOUR },
+    });
     const badConfig = sandbox();
     badConfig.writeConfig(`{ gateway: { port: "eighty" } }`);
     const badProfiles = sandbox();
@@ -46,7 +58,9 @@ describe("openclaw models status --check", () => {
     expect(b.stdout).toContain("fix: openclaw models auth paste-token --provider anthropic --profile-id anthropic:old");
 
     expect(c.code).toBe(1);
-    expect(c.stdout).toContain("anthropic: no usable credential (default model anthropic/claude-sonnet-5-5; no_credential)");
+    expect(c.stdout).toContain(
+      "anthropic: no usable credential (default model anthropic/claude-sonnet-5-5; no_credential)",
+    );
     expect(c.stdout).toContain("fix: openclaw models auth paste-api-key --provider anthropic");
 
     expect(d.code).toBe(2);
@@ -61,7 +75,9 @@ describe("openclaw models status --check", () => {
     expect(e.stderr).not.toMatch(/\bat .*\.js:\d+/);
 
     expect(f.code).toBe(1);
-    expect(f.stderr).toContain(`Invalid credential file ${badProfiles.profilesPath()}: line 3, column 17: not valid JSON (Expected property name or '}').`);
+    expect(f.stderr).toContain(
+      `Invalid credential file ${badProfiles.profilesPath()}: line 3, column 17: not valid JSON (Expected property name or '}').`,
+    );
   });
 
   it("answers a mistyped subcommand with the closest names, and a broken config under --json with a JSON error on stdout", async () => {
@@ -102,10 +118,19 @@ describe("openclaw models status --check", () => {
     const r = await sb.run(["models", "status", "--json"], { env: { OPENAI_API_KEY: apiKey("sk-proj-") } });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.defaultModel).toMatchObject({ ref: "anthropic/claude-opus-5-5", source: "agents.defaults.model", configured: "opus" });
+    expect(report.defaultModel).toMatchObject({
+      ref: "anthropic/claude-opus-5-5",
+      source: "agents.defaults.model",
+      configured: "opus",
+    });
 
     const anthropic = report.auth.providers.find((p: { provider: string }) => p.provider === "anthropic");
-    expect(anthropic.effective).toMatchObject({ id: "anthropic:manual", type: "token", source: "stored", health: "ok" });
+    expect(anthropic.effective).toMatchObject({
+      id: "anthropic:manual",
+      type: "token",
+      source: "stored",
+      health: "ok",
+    });
     expect(anthropic.effective.masked).toBe(`${token.slice(0, 8)}…${token.slice(-4)}`);
     expect(anthropic.orderSource).toBe("default");
     expect(anthropic.profiles).toEqual({ total: 3, oauth: 0, token: 2, api_key: 1 });
@@ -136,7 +161,10 @@ describe("openclaw models status --check", () => {
   it("--plain prints tab-separated records and --agent picks another agent's file", async () => {
     const sb = sandbox();
     sb.writeConfig({ agents: { entries: { work: { model: "openai/gpt-5.4" } } } });
-    sb.writeProfiles({ version: 1, profiles: { "openai:manual": { type: "api_key", provider: "openai", key: apiKey("sk-proj-") } } }, "work");
+    sb.writeProfiles(
+      { version: 1, profiles: { "openai:manual": { type: "api_key", provider: "openai", key: apiKey("sk-proj-") } } },
+      "work",
+    );
     const [plain, unknown] = await Promise.all([
       sb.run(["models", "status", "--plain", "--agent", "work", "--check"]),
       sb.run(["models", "status", "--agent", "wrok"]),
@@ -144,7 +172,11 @@ describe("openclaw models status --check", () => {
     expect(plain.code).toBe(0);
     const lines = plain.stdout.trim().split("\n");
     expect(lines).toContain("default\topenai/gpt-5.4\tagents.entries.work.model");
-    expect(lines.some((l) => /^credential\topenai\topenai:manual\tapi_key\tsk-proj-…\S{4}\tstatic\tno expiry\tusable$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^credential\topenai\topenai:manual\tapi_key\tsk-proj-…\S{4}\tstatic\tno expiry\tusable$/.test(l),
+      ),
+    ).toBe(true);
     expect(lines.at(-1)).toBe("check\t0");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('error: Unknown agent "wrok".');
@@ -169,7 +201,11 @@ describe("errors", () => {
       // --json commands print the error as JSON on stdout too; the others print nothing there.
       if (i === 1) expect(JSON.parse(r.stdout).error.code).toBe("config_invalid");
       else expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(new RegExp(`^error: Invalid config ${sb.configPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: agents\\.list\\[0\\]\\.id: .*expected string.*\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^error: Invalid config ${sb.configPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: agents\\.list\\[0\\]\\.id: .*expected string.*\\n$`,
+        ),
+      );
     }
   });
 
@@ -200,7 +236,9 @@ describe("openclaw models list", () => {
     ]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^anthropic \(Anthropic\) · auth: anthropic:manual \(api_key\)/);
-    expect(text.stdout).toMatch(/anthropic\/claude-sonnet-5-5\s+Claude Sonnet 5\.5\s+200k ctx\s+default · alias sonnet/);
+    expect(text.stdout).toMatch(
+      /anthropic\/claude-sonnet-5-5\s+Claude Sonnet 5\.5\s+200k ctx\s+default · alias sonnet/,
+    );
     expect(text.stdout).toMatch(/anthropic\/claude-sonnet-4-5 .*retire[sd] 2026-11-30/);
     const list = JSON.parse(json.stdout);
     const openai = list.providers.find((p: { id: string }) => p.id === "openai");

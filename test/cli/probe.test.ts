@@ -37,9 +37,19 @@ describe("openclaw models status --probe", () => {
 
     const json = await s.run(["models", "status", "--probe", "--probe-provider", "anthropic", "--json"]);
     expect(json.code).toBe(0);
-    const probes = JSON.parse(json.stdout).probes as Array<{ profileId: string; status: string; latencyMs: number | null; model: string }>;
+    const probes = JSON.parse(json.stdout).probes as Array<{
+      profileId: string;
+      status: string;
+      latencyMs: number | null;
+      model: string;
+    }>;
     const byId = Object.fromEntries(probes.map((p) => [p.profileId, p.status]));
-    expect(byId).toMatchObject({ "anthropic:ok": "ok", "anthropic:bad": "auth", "anthropic:limited": "rate_limit", "anthropic:cc": "incompatible" });
+    expect(byId).toMatchObject({
+      "anthropic:ok": "ok",
+      "anthropic:bad": "auth",
+      "anthropic:limited": "rate_limit",
+      "anthropic:cc": "incompatible",
+    });
     expect(probes.every((p) => p.model.startsWith("anthropic/"))).toBe(true);
     // A setup-token probe goes out as a bearer token with the OAuth beta header, never as x-api-key.
     const ccRequest = fake.requestsFor(claudeCode)[0];
@@ -47,7 +57,15 @@ describe("openclaw models status --probe", () => {
     expect(ccRequest?.anthropicBeta).toContain("oauth-2025-04-20");
     expect(json.stdout).not.toContain(CLAUDE_CODE_ONLY_MESSAGE);
 
-    const text = await s.run(["models", "status", "--probe", "--probe-profile", "anthropic:ok,anthropic:bad", "--probe-max-tokens", "4"]);
+    const text = await s.run([
+      "models",
+      "status",
+      "--probe",
+      "--probe-profile",
+      "anthropic:ok,anthropic:bad",
+      "--probe-max-tokens",
+      "4",
+    ]);
     const table = text.stdout.split("\nProbes\n")[1] ?? "";
     expect(table).toMatch(/anthropic:ok.*ok/);
     expect(table).toMatch(/anthropic:bad.*auth/);
@@ -63,10 +81,17 @@ describe("openclaw models status --probe", () => {
     fake.script(limited, { kind: "status", status: 429, retryAfterSeconds: 30 });
     fake.script(openai, { kind: "status", status: 401 });
     const s = sandbox();
-    s.writeConfig({ models: { providers: { anthropic: { baseUrl: fake.url }, openai: { baseUrl: `${fake.url}/v1` } } } });
+    s.writeConfig({
+      models: { providers: { anthropic: { baseUrl: fake.url }, openai: { baseUrl: `${fake.url}/v1` } } },
+    });
     const profiles = (entries: Record<string, string>) => ({
       version: 1,
-      profiles: Object.fromEntries(Object.entries(entries).map(([id, key]) => [id, { type: "api_key", provider: id.slice(0, id.indexOf(":")), key }])),
+      profiles: Object.fromEntries(
+        Object.entries(entries).map(([id, key]) => [
+          id,
+          { type: "api_key", provider: id.slice(0, id.indexOf(":")), key },
+        ]),
+      ),
     });
 
     s.writeProfiles(profiles({ "anthropic:bad": bad }));
@@ -78,10 +103,14 @@ describe("openclaw models status --probe", () => {
     expect(unprobed.code).toBe(0);
     expect(failedText.code).toBe(1);
     expect(failedText.stdout).toContain("Check: 1 problem (--check exits 1)");
-    expect(failedText.stdout).toContain("  ✗ probe of anthropic:bad failed: auth (unauthorized) with anthropic/claude-sonnet-5-5");
+    expect(failedText.stdout).toContain(
+      "  ✗ probe of anthropic:bad failed: auth (unauthorized) with anthropic/claude-sonnet-5-5",
+    );
     expect(failedText.stdout.indexOf("Probes")).toBeLessThan(failedText.stdout.indexOf("Check:"));
     expect(failedJson.code).toBe(1);
-    expect(JSON.parse(failedJson.stdout).check.problems).toContain("probe of anthropic:bad failed: auth (unauthorized) with anthropic/claude-sonnet-5-5");
+    expect(JSON.parse(failedJson.stdout).check.problems).toContain(
+      "probe of anthropic:bad failed: auth (unauthorized) with anthropic/claude-sonnet-5-5",
+    );
 
     s.writeProfiles(profiles({ "anthropic:limited": limited, "openai:bad": openai }));
     const other = await s.run(["models", "status", "--probe", "--check"]);

@@ -14,9 +14,17 @@ describe("openclaw sessions", () => {
   beforeEach(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-sessions-cli-"));
     const store = await openSessionStore({ config: {}, stateDir });
-    await store.update("agent:main:main", { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" }, Date.UTC(2025, 0, 2, 3, 4, 5));
+    await store.update(
+      "agent:main:main",
+      { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" },
+      Date.UTC(2025, 0, 2, 3, 4, 5),
+    );
     await store.update("agent:main:telegram:group:-1", { model: "openai/gpt-5" }, Date.UTC(2025, 0, 3));
-    await store.update("agent:main:discord:channel:9", { profileId: "anthropic:auto", pinSource: "auto", setBy: "gateway" }, Date.UTC(2025, 0, 1));
+    await store.update(
+      "agent:main:discord:channel:9",
+      { profileId: "anthropic:auto", pinSource: "auto", setBy: "gateway" },
+      Date.UTC(2025, 0, 1),
+    );
     await store.close();
   });
   afterEach(() => {
@@ -26,7 +34,9 @@ describe("openclaw sessions", () => {
   async function run(...args: string[]): Promise<number> {
     out = "";
     err = "";
-    const program = new Command("openclaw").exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+    const program = new Command("openclaw")
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
     registerSessionsCommands(program, { processEnv: { OPENCLAW_STATE_DIR: stateDir }, cwd: stateDir });
     try {
       await program.parseAsync(args, { from: "user" });
@@ -55,8 +65,22 @@ describe("openclaw sessions", () => {
     const parsed = JSON.parse(out) as { sessions: unknown[]; truncated: boolean };
     expect(parsed.truncated).toBe(true);
     expect(parsed.sessions).toEqual([
-      { key: "agent:main:telegram:group:-1", model: "openai/gpt-5", profileId: null, pinSource: null, setBy: null, updatedAt: "2025-01-03T00:00:00.000Z" },
-      { key: "agent:main:main", model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1", updatedAt: "2025-01-02T03:04:05.000Z" },
+      {
+        key: "agent:main:telegram:group:-1",
+        model: "openai/gpt-5",
+        profileId: null,
+        pinSource: null,
+        setBy: null,
+        updatedAt: "2025-01-03T00:00:00.000Z",
+      },
+      {
+        key: "agent:main:main",
+        model: "anthropic/claude-opus-4-5",
+        profileId: "anthropic:work",
+        pinSource: "user",
+        setBy: "telegram:1",
+        updatedAt: "2025-01-02T03:04:05.000Z",
+      },
     ]);
     expect(await run("sessions", "list", "--limit", "1")).toBe(0);
     expect(out).toContain("(first 1 shown; use --limit to see more)");
@@ -68,7 +92,9 @@ describe("openclaw sessions", () => {
     expect(await run("sessions", "reset", "agent:main:main")).toBe(0);
     expect(out).toContain("Reset agent:main:main");
     expect(await run("sessions", "list", "--json")).toBe(0);
-    expect((JSON.parse(out) as { sessions: Array<{ key: string }> }).sessions.map((s) => s.key)).not.toContain("agent:main:main");
+    expect((JSON.parse(out) as { sessions: Array<{ key: string }> }).sessions.map((s) => s.key)).not.toContain(
+      "agent:main:main",
+    );
     expect(await run("sessions", "reset", "agent:main:main")).toBe(1);
     expect(err).toContain("no session agent:main:main");
     expect(err).toContain("openclaw sessions list");

@@ -45,7 +45,8 @@ export function expectNoSecretLeaked(): void {
   for (const s of issued) {
     const middle = s.slice(13, 13 + 40);
     for (const o of outputs) {
-      if (o.text.includes(s) || o.text.includes(middle)) throw new Error(`secret leaked by \`openclaw ${o.args}\`:\n${o.text}`);
+      if (o.text.includes(s) || o.text.includes(middle))
+        throw new Error(`secret leaked by \`openclaw ${o.args}\`:\n${o.text}`);
     }
   }
 }
@@ -140,19 +141,40 @@ function shellQuote(s: string): string {
  * Runs one CLI command and records its output for the leak check: in-process through
  * `runCli(argv, io)` with piped (non-TTY) stdin, or as the built binary for `gateway` and `tty`.
  */
-export async function runCli(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
+export async function runCli(
+  args: readonly string[],
+  opts: RunOptions & { env: NodeJS.ProcessEnv },
+  cwd: string,
+): Promise<RunResult> {
   // The gateway reads the real stdin and handles signals: it is always its own process.
   if (opts.tty || args[0] === "gateway") return runProcess(args, opts, cwd);
-  const r = await runInProcess(args, { env: opts.env, cwd, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const r = await runInProcess(args, {
+    env: opts.env,
+    cwd,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   outputs.push({ args: args.join(" "), text: `${r.stdout}\n${r.stderr}` });
   return r;
 }
 
-function runProcess(args: readonly string[], opts: RunOptions & { env: NodeJS.ProcessEnv }, cwd: string): Promise<RunResult> {
+function runProcess(
+  args: readonly string[],
+  opts: RunOptions & { env: NodeJS.ProcessEnv },
+  cwd: string,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = opts.tty
       ? // A pseudo-terminal has no size until one is set; prompts wrap at every character without it.
-        spawn("script", ["-qefc", `stty cols 120 rows 40; ${[process.execPath, BIN, ...args].map(shellQuote).join(" ")}`, "/dev/null"], { cwd, env: opts.env })
+        spawn(
+          "script",
+          [
+            "-qefc",
+            `stty cols 120 rows 40; ${[process.execPath, BIN, ...args].map(shellQuote).join(" ")}`,
+            "/dev/null",
+          ],
+          { cwd, env: opts.env },
+        )
       : spawn(process.execPath, [BIN, ...args], { cwd, env: opts.env });
     let stdout = "";
     let stderr = "";

@@ -80,7 +80,11 @@ interface Layout {
 }
 
 function profileFile(): object {
-  return { version: 1, profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN } }, order: { anthropic: ["anthropic:work"] } };
+  return {
+    version: 1,
+    profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN } },
+    order: { anthropic: ["anthropic:work"] },
+  };
 }
 
 /** A sandbox where `target` is `place`; `seed` lays down a profile first where the target allows. */
@@ -111,7 +115,11 @@ function layout(target: Target, place: Place, seed: boolean): Layout {
     const agent = path.join(state, "agents", "main", "agent");
     fs.mkdirSync(agent, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(agent, "auth-profiles.json"), JSON.stringify(profileFile()), { mode: 0o600 });
-    fs.writeFileSync(path.join(state, "openclaw.json"), JSON.stringify({ auth: { profiles: { "anthropic:work": { provider: "anthropic", mode: "token" } } } }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(state, "openclaw.json"),
+      JSON.stringify({ auth: { profiles: { "anthropic:work": { provider: "anthropic", mode: "token" } } } }),
+      { mode: 0o600 },
+    );
   };
   switch (target) {
     case "state dir":
@@ -122,7 +130,11 @@ function layout(target: Target, place: Place, seed: boolean): Layout {
       const dir = bad();
       // In the read-only case the config sits in the read-only directory itself, not below it.
       const config = path.join(place === "in a read-only directory" ? path.dirname(dir) : dir, "openclaw.json");
-      return { root, env: { ...base, OPENCLAW_STATE_DIR: state, OPENCLAW_CONFIG_PATH: config }, names: path.dirname(config).slice(0, 60) };
+      return {
+        root,
+        env: { ...base, OPENCLAW_STATE_DIR: state, OPENCLAW_CONFIG_PATH: config },
+        names: path.dirname(config).slice(0, 60),
+      };
     }
     case "agent dir": {
       seedState();
@@ -135,7 +147,8 @@ function layout(target: Target, place: Place, seed: boolean): Layout {
       }
       if (place === "in a read-only directory") {
         fs.mkdirSync(path.join(agents, "main", "agent"), { recursive: true });
-        if (!makeReadOnly(path.join(agents, "main", "agent"))) throw new Error("cannot make a read-only directory here");
+        if (!makeReadOnly(path.join(agents, "main", "agent")))
+          throw new Error("cannot make a read-only directory here");
         return { root, env: { ...base, OPENCLAW_STATE_DIR: state }, names: path.join(agents, "main", "agent") };
       }
       fs.rmSync(agents, { recursive: true, force: true });
@@ -157,20 +170,65 @@ interface Writer {
 }
 
 const WRITERS: readonly Writer[] = [
-  { name: "paste-token", args: ["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:new"], input: `${TOKEN}\n`, targets: ["state dir", "agent dir", "config file"] },
-  { name: "paste-api-key", args: ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:key"], input: `${KEY}\n`, targets: ["state dir", "agent dir", "config file"] },
-  { name: "onboard", args: ["onboard", "--non-interactive", "--anthropic-api-key", KEY, "--profile-id", "anthropic:key", "--model", "opus"], targets: ["state dir", "agent dir", "config file"] },
-  { name: "order set", args: ["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work"], targets: ["agent dir"], seeded: true },
-  { name: "order clear", args: ["models", "auth", "order", "clear", "--provider", "anthropic"], targets: ["agent dir"], seeded: true },
-  { name: "logout", args: ["models", "auth", "logout", "anthropic:work", "--yes"], targets: ["agent dir", "config file"], seeded: true },
+  {
+    name: "paste-token",
+    args: ["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:new"],
+    input: `${TOKEN}\n`,
+    targets: ["state dir", "agent dir", "config file"],
+  },
+  {
+    name: "paste-api-key",
+    args: ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:key"],
+    input: `${KEY}\n`,
+    targets: ["state dir", "agent dir", "config file"],
+  },
+  {
+    name: "onboard",
+    args: [
+      "onboard",
+      "--non-interactive",
+      "--anthropic-api-key",
+      KEY,
+      "--profile-id",
+      "anthropic:key",
+      "--model",
+      "opus",
+    ],
+    targets: ["state dir", "agent dir", "config file"],
+  },
+  {
+    name: "order set",
+    args: ["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work"],
+    targets: ["agent dir"],
+    seeded: true,
+  },
+  {
+    name: "order clear",
+    args: ["models", "auth", "order", "clear", "--provider", "anthropic"],
+    targets: ["agent dir"],
+    seeded: true,
+  },
+  {
+    name: "logout",
+    args: ["models", "auth", "logout", "anthropic:work", "--yes"],
+    targets: ["agent dir", "config file"],
+    seeded: true,
+  },
   { name: "sessions reset", args: ["sessions", "reset", "agent:main:main"], targets: ["state dir"] },
 ];
 
-const PLACES: readonly Place[] = ["under /proc", "in a read-only directory", "where a file stands", "5,000 characters long"];
+const PLACES: readonly Place[] = [
+  "under /proc",
+  "in a read-only directory",
+  "where a file stands",
+  "5,000 characters long",
+];
 
 function expectOneClearLine(stderr: string, names: string): void {
   const lines = stderr.trim().split("\n");
-  expect(lines[0]).toMatch(/^error: Cannot (create directory|write|read|lock|make private the directory|open the session store) /);
+  expect(lines[0]).toMatch(
+    /^error: Cannot (create directory|write|read|lock|make private the directory|open the session store) /,
+  );
   expect(lines[0]).toContain(names);
   expect(lines.filter((l) => l.startsWith("error:"))).toHaveLength(1);
   expect(stderr).not.toMatch(/^\s+at /m);
@@ -183,15 +241,22 @@ describe("writing commands on a path that cannot be created or written", () => {
         // Replacing the agent dir by /proc, a file or a long path also removes the profile these
         // commands act on; they then fail earlier, on the missing profile, which other tests cover.
         if (writer.seeded && target === "agent dir" && place !== "in a read-only directory") continue;
-        it.skipIf(place === "in a read-only directory" && !readOnlySupported)(`${writer.name}: ${target} ${place} fails once, clearly, changing nothing`, async () => {
-          const l = layout(target, place, writer.seeded === true || target !== "state dir");
-          const before = snapshot(l.root);
-          const r = await runInProcess(writer.args, { env: l.env, cwd: path.join(l.root, "home"), ...(writer.input !== undefined ? { input: writer.input } : {}) });
-          expect(r.code, r.stderr).toBe(1);
-          expectOneClearLine(r.stderr, l.names);
-          expect(r.stdout).toBe("");
-          expect(snapshot(l.root)).toEqual(before);
-        });
+        it.skipIf(place === "in a read-only directory" && !readOnlySupported)(
+          `${writer.name}: ${target} ${place} fails once, clearly, changing nothing`,
+          async () => {
+            const l = layout(target, place, writer.seeded === true || target !== "state dir");
+            const before = snapshot(l.root);
+            const r = await runInProcess(writer.args, {
+              env: l.env,
+              cwd: path.join(l.root, "home"),
+              ...(writer.input !== undefined ? { input: writer.input } : {}),
+            });
+            expect(r.code, r.stderr).toBe(1);
+            expectOneClearLine(r.stderr, l.names);
+            expect(r.stdout).toBe("");
+            expect(snapshot(l.root)).toEqual(before);
+          },
+        );
       }
     }
   }
@@ -202,7 +267,11 @@ describe("the binary, as a script or a service manager runs it", () => {
   /** The issue's 2 s, grown by this run's measured slowness: a hang or a spin still fails it. */
   const limitMs = () => scaled(2_000);
 
-  function run(args: readonly string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number | null; stderr: string; ms: number }> {
+  function run(
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    input: string,
+  ): Promise<{ code: number | null; stderr: string; ms: number }> {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
       const child = spawn(process.execPath, [CLI, ...args], { env, cwd: env.HOME });
@@ -218,20 +287,25 @@ describe("the binary, as a script or a service manager runs it", () => {
     const l = layout("state dir", "under /proc", false);
     const r = await run(["models", "auth", "paste-api-key", "--provider", "anthropic"], l.env, `${KEY}\n`);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`error: Cannot create directory ${l.env.OPENCLAW_STATE_DIR}: /proc does not accept new entries (a virtual or read-only filesystem).`);
+    expect(r.stderr.trim()).toBe(
+      `error: Cannot create directory ${l.env.OPENCLAW_STATE_DIR}: /proc does not accept new entries (a virtual or read-only filesystem).`,
+    );
     expect(r.ms).toBeLessThan(limitMs());
   });
 
   for (const place of PLACES) {
-    it.skipIf(place === "in a read-only directory" && !readOnlySupported)(`the gateway with its state dir ${place} exits 1 with one line`, async () => {
-      const l = layout("state dir", place, false);
-      const before = snapshot(l.root);
-      const r = await run(["gateway"], l.env, "/model status\n");
-      expect(r.code).toBe(1);
-      expectOneClearLine(r.stderr, l.names);
-      expect(r.ms).toBeLessThan(limitMs());
-      expect(snapshot(l.root)).toEqual(before);
-    });
+    it.skipIf(place === "in a read-only directory" && !readOnlySupported)(
+      `the gateway with its state dir ${place} exits 1 with one line`,
+      async () => {
+        const l = layout("state dir", place, false);
+        const before = snapshot(l.root);
+        const r = await run(["gateway"], l.env, "/model status\n");
+        expect(r.code).toBe(1);
+        expectOneClearLine(r.stderr, l.names);
+        expect(r.ms).toBeLessThan(limitMs());
+        expect(snapshot(l.root)).toEqual(before);
+      },
+    );
   }
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -244,10 +318,17 @@ describe("the binary, as a script or a service manager runs it", () => {
       fs.writeFileSync(file, JSON.stringify(profileFile()), { mode: 0o600 });
       // A live holder: this test process.
       fs.mkdirSync(`${file}.lock`);
-      fs.writeFileSync(path.join(`${file}.lock`, "owner.json"), JSON.stringify({ pid: process.pid, host: os.hostname(), command: "test", since: Date.now() }));
+      fs.writeFileSync(
+        path.join(`${file}.lock`, "owner.json"),
+        JSON.stringify({ pid: process.pid, host: os.hostname(), command: "test", since: Date.now() }),
+      );
       const before = snapshot(root);
       const env = { PATH: process.env.PATH, HOME: path.join(root, "home"), OPENCLAW_STATE_DIR: state };
-      const child = spawn(process.execPath, [CLI, "models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:new"], { env });
+      const child = spawn(
+        process.execPath,
+        [CLI, "models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:new"],
+        { env },
+      );
       child.stdin.end(`${TOKEN}\n`);
       let stderr = "";
       child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));

@@ -13,7 +13,10 @@ function dir(): string {
 
 describe("config", () => {
   it("parses JSON5 and keeps keys it does not know", () => {
-    const c = parseConfig("x.json", "{ // comment\n agents: { defaults: { model: 'anthropic/claude-opus-5-5' } }, ui: { theme: 'dark' }, }");
+    const c = parseConfig(
+      "x.json",
+      "{ // comment\n agents: { defaults: { model: 'anthropic/claude-opus-5-5' } }, ui: { theme: 'dark' }, }",
+    );
     expect(c.agents?.defaults?.model).toBe("anthropic/claude-opus-5-5");
     expect((c as Record<string, unknown>).ui).toEqual({ theme: "dark" });
   });
@@ -44,10 +47,15 @@ describe("config", () => {
     await updateConfigFile(file, path.dirname(file), (raw) => {
       raw.agents = { defaults: { model: "openai/gpt-5.4" } };
     });
-    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ ui: { theme: "dark" }, agents: { defaults: { model: "openai/gpt-5.4" } } });
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({
+      ui: { theme: "dark" },
+      agents: { defaults: { model: "openai/gpt-5.4" } },
+    });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const before = fs.readFileSync(file, "utf8");
-    await expect(updateConfigFile(file, path.dirname(file), (raw) => void (raw.gateway = { port: "x" }))).rejects.toThrow(/gateway\.port/);
+    await expect(
+      updateConfigFile(file, path.dirname(file), (raw) => void (raw.gateway = { port: "x" })),
+    ).rejects.toThrow(/gateway\.port/);
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
 });
@@ -56,10 +64,25 @@ describe("env precedence", () => {
   it("process env > ./.env > <state>/.env > config env, never overriding a set value", () => {
     const cwd = dir();
     const state = dir();
-    fs.writeFileSync(path.join(cwd, ".env"), "A=cwd\nB=cwd\nOPENAI_API_KEY=sk-from-repo\nOPENCLAW_STATE_DIR=/elsewhere\n");
+    fs.writeFileSync(
+      path.join(cwd, ".env"),
+      "A=cwd\nB=cwd\nOPENAI_API_KEY=sk-from-repo\nOPENCLAW_STATE_DIR=/elsewhere\n",
+    );
     fs.writeFileSync(path.join(state, ".env"), "A=state\nB=state\nC=state\nOPENAI_API_KEY=sk-from-state\n");
-    const env = loadEnv({ processEnv: { A: "proc" }, cwd, stateDir: state, config: { env: { D: "config", C: "config", vars: { E: "vars" } } } });
-    expect(env.values).toMatchObject({ A: "proc", B: "cwd", C: "state", D: "config", E: "vars", OPENAI_API_KEY: "sk-from-state" });
+    const env = loadEnv({
+      processEnv: { A: "proc" },
+      cwd,
+      stateDir: state,
+      config: { env: { D: "config", C: "config", vars: { E: "vars" } } },
+    });
+    expect(env.values).toMatchObject({
+      A: "proc",
+      B: "cwd",
+      C: "state",
+      D: "config",
+      E: "vars",
+      OPENAI_API_KEY: "sk-from-state",
+    });
     expect(env.sources.B).toBe("cwd-dotenv");
     expect([...env.refusedFromCwd].sort()).toEqual(["OPENAI_API_KEY", "OPENCLAW_STATE_DIR"]);
   });

@@ -15,7 +15,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../support/cli.js";
-import { apiKey, DAY, HOUR, removeSandboxes, requireBuild, sandbox, setupToken, type RunResult, type Sandbox } from "../cli/support.js";
+import {
+  apiKey,
+  DAY,
+  HOUR,
+  removeSandboxes,
+  requireBuild,
+  sandbox,
+  setupToken,
+  type RunResult,
+  type Sandbox,
+} from "../cli/support.js";
 
 afterAll(removeSandboxes);
 
@@ -39,7 +49,10 @@ function blocks(markdown: string): Block[] {
   for (let i = 0; i < lines.length; i++) {
     if (lines[i] !== "```") continue;
     const end = lines.indexOf("```", i + 1);
-    const before = lines.slice(0, i).reverse().find((l) => l.trim() !== "");
+    const before = lines
+      .slice(0, i)
+      .reverse()
+      .find((l) => l.trim() !== "");
     const marker = /^<!-- (.+) -->$/.exec(before ?? "")?.[1];
     out.push({ line: i + 1, marker, lines: lines.slice(i + 1, end) });
     i = end;
@@ -58,7 +71,11 @@ const SCENARIOS: Record<string, () => Scenario> = {
   /** Nothing stored yet; `pbpaste` holds a setup-token, `key.txt` an API key. */
   fresh: () => ({ sb: sandbox(), inputs: { pbpaste: `${setupToken()}\n`, "key.txt": `${apiKey()}\n` } }),
   /** The state dir is a path no one can create. */
-  unwritable: () => ({ sb: sandbox(), inputs: { "key.txt": `${apiKey()}\n` }, env: { OPENCLAW_STATE_DIR: "/proc/nope" } }),
+  unwritable: () => ({
+    sb: sandbox(),
+    inputs: { "key.txt": `${apiKey()}\n` },
+    env: { OPENCLAW_STATE_DIR: "/proc/nope" },
+  }),
   /** A config with a wrong type in it. */
   invalid: () => {
     const sb = sandbox();
@@ -68,7 +85,14 @@ const SCENARIOS: Record<string, () => Scenario> = {
   /** Ada: an Anthropic setup-token and API key stored with paste-*, and an OpenAI key exported in her shell. */
   ada: () => {
     const sb = sandbox();
-    sb.writeConfig({ auth: { profiles: { "anthropic:manual": { provider: "anthropic", mode: "token" }, "anthropic:work": { provider: "anthropic", mode: "api_key" } } } });
+    sb.writeConfig({
+      auth: {
+        profiles: {
+          "anthropic:manual": { provider: "anthropic", mode: "token" },
+          "anthropic:work": { provider: "anthropic", mode: "api_key" },
+        },
+      },
+    });
     sb.writeProfiles({
       version: 1,
       profiles: {
@@ -110,7 +134,10 @@ const SCENARIOS: Record<string, () => Scenario> = {
   doctor: () => {
     const sb = sandbox();
     sb.writeConfig({}, 0o644);
-    sb.writeProfiles({ version: 1, profiles: { "anthropic:work": { type: "api_key", provider: "anthropic", key: apiKey() } } });
+    sb.writeProfiles({
+      version: 1,
+      profiles: { "anthropic:work": { type: "api_key", provider: "anthropic", key: apiKey() } },
+    });
     fs.writeFileSync(path.join(sb.cwd, ".env"), `ANTHROPIC_API_KEY=${apiKey()}\n`, { mode: 0o600 });
     return { sb, inputs: {}, env: { OPENAI_API_KEY: apiKey("sk-proj-") } };
   },
@@ -143,7 +170,10 @@ function matches(expected: readonly string[], actual: readonly string[]): boolea
 }
 
 /** A documented command line: the arguments, the input it redirects from, and a `jq` path to apply. */
-function parseCommand(line: string, inputs: Readonly<Record<string, string>>): { args: string[]; input?: string; jq?: string } {
+function parseCommand(
+  line: string,
+  inputs: Readonly<Record<string, string>>,
+): { args: string[]; input?: string; jq?: string } {
   let rest = line.slice(2);
   let input: string | undefined;
   const piped = /^(\S+) \| (.*)$/.exec(rest);
@@ -160,7 +190,11 @@ function parseCommand(line: string, inputs: Readonly<Record<string, string>>): {
   }
   const words = rest.split(" ");
   expect(words[0], line).toBe("openclaw");
-  return { args: words.slice(1), ...(input !== undefined ? { input } : {}), ...(jq?.[2] !== undefined ? { jq: jq[2] } : {}) };
+  return {
+    args: words.slice(1),
+    ...(input !== undefined ? { input } : {}),
+    ...(jq?.[2] !== undefined ? { jq: jq[2] } : {}),
+  };
 }
 
 /** `.auth.oauth` of the parsed output, printed as jq prints it. */
@@ -187,12 +221,18 @@ async function runExample(block: Block, scenarioName: string): Promise<void> {
     const { args, input, jq } = parseCommand(line, scenario.inputs);
     // setup-token must see a terminal to get past its first check, so it runs as the real binary.
     const tty = args.join(" ").startsWith("models auth setup-token") && input === undefined;
-    const r: RunResult = await scenario.sb.run(args, { ...(input !== undefined ? { input } : {}), ...(scenario.env ? { env: scenario.env } : {}), ...(tty ? { tty } : { clock: () => NOW }) });
+    const r: RunResult = await scenario.sb.run(args, {
+      ...(input !== undefined ? { input } : {}),
+      ...(scenario.env ? { env: scenario.env } : {}),
+      ...(tty ? { tty } : { clock: () => NOW }),
+    });
     const raw = jq !== undefined ? applyJq(r.stdout, jq) : `${r.stdout}${r.stderr}`;
     const actual = normalise(raw.replace(/\r/g, ""), scenario.sb).replace(/\n+$/, "").split("\n");
     const want = normalise(expected.join("\n")).split("\n");
     if (!matches(want, actual)) {
-      throw new Error(`docs/cli.md:${block.line}: \`${line}\` printed (normalised):\n${actual.join("\n")}\n\nbut the docs say:\n${want.join("\n")}`);
+      throw new Error(
+        `docs/cli.md:${block.line}: \`${line}\` printed (normalised):\n${actual.join("\n")}\n\nbut the docs say:\n${want.join("\n")}`,
+      );
     }
     if (exit) expect(r.code, `${line}: exit code`).toBe(Number(exit[1]));
   }
@@ -210,7 +250,9 @@ const all = blocks(doc);
 
 describe("docs/cli.md", () => {
   it("marks every code block as a synopsis or an example with its scenario", () => {
-    const unmarked = all.filter((b) => b.marker === undefined || !/^(synopsis|example: \S+)$/.test(b.marker)).map((b) => `docs/cli.md:${b.line}`);
+    const unmarked = all
+      .filter((b) => b.marker === undefined || !/^(synopsis|example: \S+)$/.test(b.marker))
+      .map((b) => `docs/cli.md:${b.line}`);
     expect(unmarked).toEqual([]);
   });
 
@@ -235,6 +277,7 @@ describe("docs/cli.md", () => {
 
   for (const b of all.filter((x) => x.marker?.startsWith("example: "))) {
     const scenario = b.marker?.slice("example: ".length) ?? "";
-    it(`line ${b.line}: ${b.lines.find((l) => l.startsWith("$ "))?.slice(2) ?? "?"} (${scenario})`, () => runExample(b, scenario));
+    it(`line ${b.line}: ${b.lines.find((l) => l.startsWith("$ "))?.slice(2) ?? "?"} (${scenario})`, () =>
+      runExample(b, scenario));
   }
 });

@@ -11,9 +11,9 @@
  * auth, one acknowledgement per interaction (40060), `@original` only existing
  * after a callback, stable ids for bulk-overwritten commands.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -51,8 +51,8 @@ import {
   type UserFlags,
   type GatewayIdentifyData,
   type GatewayReadyDispatchData,
-} from 'discord.js';
-import { WebSocket, WebSocketServer } from 'ws';
+} from "discord.js";
+import { WebSocket, WebSocketServer } from "ws";
 import { scaled } from "../support/slowness.js";
 
 /** Options for {@link startFakeDiscord}. */
@@ -102,7 +102,7 @@ export interface RecordedRequest {
 
 /** One accepted answer to an interaction, in the order they were made. */
 export interface InteractionResponseRecord {
-  kind: 'callback' | 'edit' | 'delete' | 'followup';
+  kind: "callback" | "edit" | "delete" | "followup";
   /** Message the answer created or touched (absent for e.g. autocomplete results). */
   messageId?: string;
   body: unknown;
@@ -147,7 +147,7 @@ export interface ComponentInteractionInput {
 }
 
 type Json = Record<string, unknown>;
-type InteractionChannel = NonNullable<APIInteraction['channel']>;
+type InteractionChannel = NonNullable<APIInteraction["channel"]>;
 
 /** Command options as either a command or an autocomplete interaction carries them. */
 type CommandInteractionType = InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete;
@@ -244,40 +244,40 @@ const ALLOWED_CALLBACKS: Record<number, readonly number[]> = {
 };
 
 const ERRORS = {
-  unauthorized: { status: 401, body: { message: '401: Unauthorized', code: 0 } },
-  notFound: { status: 404, body: { message: '404: Not Found', code: 0 } },
-  missingAccess: { status: 403, body: { message: 'Missing Access', code: 50001 } },
-  unknownInteraction: { status: 404, body: { message: 'Unknown interaction', code: 10062 } },
-  unknownWebhook: { status: 404, body: { message: 'Unknown Webhook', code: 10015 } },
-  unknownMessage: { status: 404, body: { message: 'Unknown Message', code: 10008 } },
-  unknownChannel: { status: 404, body: { message: 'Unknown Channel', code: 10003 } },
-  alreadyAcknowledged: { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } },
-  invalidJson: { status: 400, body: { message: 'The request body contains invalid JSON.', code: 50109 } },
+  unauthorized: { status: 401, body: { message: "401: Unauthorized", code: 0 } },
+  notFound: { status: 404, body: { message: "404: Not Found", code: 0 } },
+  missingAccess: { status: 403, body: { message: "Missing Access", code: 50001 } },
+  unknownInteraction: { status: 404, body: { message: "Unknown interaction", code: 10062 } },
+  unknownWebhook: { status: 404, body: { message: "Unknown Webhook", code: 10015 } },
+  unknownMessage: { status: 404, body: { message: "Unknown Message", code: 10008 } },
+  unknownChannel: { status: 404, body: { message: "Unknown Channel", code: 10003 } },
+  alreadyAcknowledged: { status: 400, body: { message: "Interaction has already been acknowledged.", code: 40060 } },
+  invalidJson: { status: 400, body: { message: "The request body contains invalid JSON.", code: 50109 } },
 } satisfies Record<string, Reply>;
 
 function invalidForm(field: string, message: string): Reply {
   return {
     status: 400,
     body: {
-      message: 'Invalid Form Body',
+      message: "Invalid Form Body",
       code: 50035,
-      errors: { [field]: { _errors: [{ code: 'INVALID', message }] } },
+      errors: { [field]: { _errors: [{ code: "INVALID", message }] } },
     },
   };
 }
 
 function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Fields of a create/edit message body that end up on the stored message. */
 function messageFields(body: Json): Partial<APIMessage> {
   const fields: Partial<APIMessage> = {};
-  if (typeof body.content === 'string' || body.content === null) fields.content = body.content ?? '';
+  if (typeof body.content === "string" || body.content === null) fields.content = body.content ?? "";
   if (Array.isArray(body.embeds)) fields.embeds = body.embeds as APIEmbed[];
   if (Array.isArray(body.components)) fields.components = body.components as APIMessageTopLevelComponent[];
-  if (typeof body.flags === 'number') fields.flags = body.flags;
-  if (typeof body.tts === 'boolean') fields.tts = body.tts;
+  if (typeof body.flags === "number") fields.flags = body.flags;
+  if (typeof body.tts === "boolean") fields.tts = body.tts;
   return fields;
 }
 
@@ -310,21 +310,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 async function parseBody(contentType: string, raw: Buffer): Promise<{ body: unknown; files: RecordedFile[] }> {
   if (raw.length === 0) return { body: undefined, files: [] };
-  if (contentType.startsWith('multipart/form-data')) {
+  if (contentType.startsWith("multipart/form-data")) {
     // undici's multipart parser, so the fake reads exactly what discord.js encoded.
-    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    const form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
     const files: RecordedFile[] = [];
     let body: unknown;
     for (const [field, value] of form) {
-      if (typeof value === 'string') {
-        if (field === 'payload_json') body = JSON.parse(value);
+      if (typeof value === "string") {
+        if (field === "payload_json") body = JSON.parse(value);
       } else {
         files.push({ field, filename: value.name, contentType: value.type, size: value.size });
       }
     }
     return { body, files };
   }
-  return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  return { body: JSON.parse(raw.toString("utf8")), files: [] };
 }
 
 /** Handle to a running fake; create with {@link startFakeDiscord}. */
@@ -361,13 +361,13 @@ export class FakeDiscord {
     this.#server = server;
     this.restApi = `http://127.0.0.1:${port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${port}`;
-    this.token = options.token ?? 'fake-bot-token';
-    const botUserId = options.botUserId ?? '1100000000000000001';
+    this.token = options.token ?? "fake-bot-token";
+    const botUserId = options.botUserId ?? "1100000000000000001";
     this.applicationId = options.applicationId ?? botUserId;
     this.botUser = {
       id: botUserId,
-      username: 'fake-bot',
-      discriminator: '0',
+      username: "fake-bot",
+      discriminator: "0",
       global_name: null,
       avatar: null,
       bot: true,
@@ -375,9 +375,9 @@ export class FakeDiscord {
     };
     this.#guilds = options.guilds ?? [];
     this.#registerRoutes();
-    server.on('request', (req, res) => void this.#handleRequest(req, res));
+    server.on("request", (req, res) => void this.#handleRequest(req, res));
     this.#wss = new WebSocketServer({ server });
-    this.#wss.on('connection', (socket, req) => this.#handleConnection(socket, req));
+    this.#wss.on("connection", (socket, req) => this.#handleConnection(socket, req));
   }
 
   // ---------------------------------------------------------------- injection
@@ -392,7 +392,7 @@ export class FakeDiscord {
   /** Makes the interaction answerable over REST and dispatches INTERACTION_CREATE. */
   sendInteraction(interaction: APIInteraction): void {
     this.#trackInteraction(interaction);
-    this.dispatch('INTERACTION_CREATE', interaction);
+    this.dispatch("INTERACTION_CREATE", interaction);
   }
 
   /** Builds a chat-input command interaction (type 2), or autocomplete (type 4) when `focused` is set. */
@@ -472,8 +472,8 @@ export class FakeDiscord {
         reject,
         timer: setTimeout(() => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          const seen = this.requests.map((r) => `${r.method} ${r.path} → ${r.status}`).join('\n  ');
-          reject(new Error(`FakeDiscord: no matching request within ${timeoutMs}ms; seen:\n  ${seen || '(none)'}`));
+          const seen = this.requests.map((r) => `${r.method} ${r.path} → ${r.status}`).join("\n  ");
+          reject(new Error(`FakeDiscord: no matching request within ${timeoutMs}ms; seen:\n  ${seen || "(none)"}`));
         }, timeoutMs),
       };
       this.#waiters.push(waiter);
@@ -487,7 +487,7 @@ export class FakeDiscord {
 
   /** Currently registered commands: global when `guildId` is omitted. */
   commands(appId: string, guildId?: string): APIApplicationCommand[] {
-    return (this.#commands.get(`${appId}/${guildId ?? ''}`) ?? []).map((entry) => entry.command);
+    return (this.#commands.get(`${appId}/${guildId ?? ""}`) ?? []).map((entry) => entry.command);
   }
 
   /** A message the fake stores (created by the bot, or carrying an injected component). */
@@ -504,7 +504,7 @@ export class FakeDiscord {
   async #shutdown(): Promise<void> {
     for (const waiter of this.#waiters) {
       clearTimeout(waiter.timer);
-      waiter.reject(new Error('FakeDiscord closed'));
+      waiter.reject(new Error("FakeDiscord closed"));
     }
     this.#waiters = [];
     for (const session of this.#sessions) session.socket.terminate();
@@ -518,8 +518,8 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- gateway
 
   #handleConnection(socket: WebSocket, req: IncomingMessage): void {
-    const query = new URL(req.url ?? '/', this.gatewayUrl).searchParams;
-    const compress = query.get('compress') === 'zlib-stream';
+    const query = new URL(req.url ?? "/", this.gatewayUrl).searchParams;
+    const compress = query.get("compress") === "zlib-stream";
     let firstFrame = true;
     const session: GatewaySession = {
       socket,
@@ -531,16 +531,16 @@ export class FakeDiscord {
       },
       seq: 0,
       identified: false,
-      sessionId: randomBytes(16).toString('hex'),
+      sessionId: randomBytes(16).toString("hex"),
     };
     this.#sessions.add(session);
-    socket.on('close', () => this.#sessions.delete(session));
-    socket.on('message', (raw) => {
+    socket.on("close", () => this.#sessions.delete(session));
+    socket.on("message", (raw) => {
       let payload: unknown;
       try {
         payload = JSON.parse(String(raw));
       } catch {
-        socket.close(4002, 'Error while decoding payload.');
+        socket.close(4002, "Error while decoding payload.");
         return;
       }
       if (!isRecord(payload)) return;
@@ -557,7 +557,7 @@ export class FakeDiscord {
       case GatewayOpcodes.Identify: {
         const d = payload.d as GatewayIdentifyData;
         if (d.token !== this.token) {
-          session.socket.close(4004, 'Authentication failed.');
+          session.socket.close(4004, "Authentication failed.");
           return;
         }
         this.identifies.push(d);
@@ -569,15 +569,15 @@ export class FakeDiscord {
           session_id: session.sessionId,
           resume_gateway_url: this.gatewayUrl,
           shard: [0, 1],
-          application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
+          application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: "0" },
         };
-        this.#dispatchTo(session, 'READY', ready);
-        for (const guild of this.#guilds) this.#dispatchTo(session, 'GUILD_CREATE', this.#guildPayload(guild));
+        this.#dispatchTo(session, "READY", ready);
+        for (const guild of this.#guilds) this.#dispatchTo(session, "GUILD_CREATE", this.#guildPayload(guild));
         return;
       }
       case GatewayOpcodes.Resume:
         session.identified = true;
-        this.#dispatchTo(session, 'RESUMED', null);
+        this.#dispatchTo(session, "RESUMED", null);
         return;
       default:
         // Presence, voice state, member requests: accepted and ignored.
@@ -591,28 +591,30 @@ export class FakeDiscord {
   }
 
   #guildPayload(guild: FakeGuild): Json {
-    const channels = (guild.channels ?? []).map((c, position): InteractionChannel => ({
-      id: c.id,
-      type: ChannelType.GuildText,
-      guild_id: guild.id,
-      name: c.name ?? 'general',
-      position,
-      permission_overwrites: [],
-      parent_id: null,
-      nsfw: false,
-      topic: null,
-      rate_limit_per_user: 0,
-      last_message_id: null,
-      flags: 0 as ChannelFlags,
-    }));
+    const channels = (guild.channels ?? []).map(
+      (c, position): InteractionChannel => ({
+        id: c.id,
+        type: ChannelType.GuildText,
+        guild_id: guild.id,
+        name: c.name ?? "general",
+        position,
+        permission_overwrites: [],
+        parent_id: null,
+        nsfw: false,
+        topic: null,
+        rate_limit_per_user: 0,
+        last_message_id: null,
+        flags: 0 as ChannelFlags,
+      }),
+    );
     for (const channel of channels) this.#channels.set(channel.id, channel);
     return {
       id: guild.id,
-      name: guild.name ?? 'Fake Guild',
+      name: guild.name ?? "Fake Guild",
       icon: null,
       splash: null,
       discovery_splash: null,
-      owner_id: '1',
+      owner_id: "1",
       afk_channel_id: null,
       afk_timeout: 300,
       verification_level: 0,
@@ -621,7 +623,7 @@ export class FakeDiscord {
       roles: [
         {
           id: guild.id,
-          name: '@everyone',
+          name: "@everyone",
           color: 0,
           hoist: false,
           icon: null,
@@ -668,19 +670,19 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- REST plumbing
 
   async #handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', this.restApi);
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", this.restApi);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
-    const versioned = url.pathname.startsWith('/api/v10/');
-    const path = versioned ? url.pathname.slice('/api/v10'.length) : url.pathname;
+    const versioned = url.pathname.startsWith("/api/v10/");
+    const path = versioned ? url.pathname.slice("/api/v10".length) : url.pathname;
     const raw = await readBody(req);
-    let parsed: { body: unknown; files: RecordedFile[] } = { body: raw.toString('utf8'), files: [] };
+    let parsed: { body: unknown; files: RecordedFile[] } = { body: raw.toString("utf8"), files: [] };
     let reply: Reply;
     try {
-      parsed = await parseBody(headers['content-type'] ?? '', raw);
+      parsed = await parseBody(headers["content-type"] ?? "", raw);
       reply = versioned
         ? this.#route(method, path, headers.authorization, { query: url.searchParams, ...parsed })
         : ERRORS.notFound;
@@ -694,16 +696,16 @@ export class FakeDiscord {
     if (reply.body === undefined) {
       res.writeHead(reply.status).end();
     } else {
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
     }
   }
 
-  #route(method: string, path: string, authorization: string | undefined, ctx: Omit<RouteContext, 'params'>): Reply {
+  #route(method: string, path: string, authorization: string | undefined, ctx: Omit<RouteContext, "params">): Reply {
     for (const route of this.#routes) {
       const match = route.method === method ? route.pattern.exec(path) : null;
       if (!match) continue;
       if (route.auth && authorization !== `Bot ${this.token}`) return ERRORS.unauthorized;
-      const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
+      const params = match.slice(1).map((p) => decodeURIComponent(p ?? ""));
       return route.handler({ ...ctx, params });
     }
     return ERRORS.notFound;
@@ -720,15 +722,15 @@ export class FakeDiscord {
   }
 
   #on(method: string, template: string, handler: (ctx: RouteContext) => Reply, auth = true): void {
-    const source = template.replace(/:\w+/g, '([^/]+)');
+    const source = template.replace(/:\w+/g, "([^/]+)");
     this.#routes.push({ method, pattern: new RegExp(`^${source}$`), auth, handler });
   }
 
   // ---------------------------------------------------------------- REST routes
 
   #registerRoutes(): void {
-    this.#on('GET', '/gateway', () => ({ status: 200, body: { url: this.gatewayUrl } }));
-    this.#on('GET', '/gateway/bot', () => ({
+    this.#on("GET", "/gateway", () => ({ status: 200, body: { url: this.gatewayUrl } }));
+    this.#on("GET", "/gateway/bot", () => ({
       status: 200,
       body: {
         url: this.gatewayUrl,
@@ -736,92 +738,95 @@ export class FakeDiscord {
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
       },
     }));
-    this.#on('GET', '/users/@me', () => ({ status: 200, body: this.botUser }));
-    this.#on('GET', '/applications/@me', () => ({
+    this.#on("GET", "/users/@me", () => ({ status: 200, body: this.botUser }));
+    this.#on("GET", "/applications/@me", () => ({
       status: 200,
       body: {
         id: this.applicationId,
         name: this.botUser.username,
         icon: null,
-        description: '',
+        description: "",
         bot_public: true,
         bot_require_code_grant: false,
-        verify_key: '0'.repeat(64),
+        verify_key: "0".repeat(64),
         flags: 0,
         team: null,
         bot: this.botUser,
       },
     }));
 
-    for (const scope of ['/applications/:app/commands', '/applications/:app/guilds/:guild/commands']) {
+    for (const scope of ["/applications/:app/commands", "/applications/:app/guilds/:guild/commands"]) {
       const key = (params: string[]): string | undefined =>
-        params[0] === this.applicationId ? `${params[0]}/${scope.includes(':guild') ? params[1] : ''}` : undefined;
-      this.#on('GET', scope, ({ params }) => {
+        params[0] === this.applicationId ? `${params[0]}/${scope.includes(":guild") ? params[1] : ""}` : undefined;
+      this.#on("GET", scope, ({ params }) => {
         const k = key(params);
         return k ? { status: 200, body: (this.#commands.get(k) ?? []).map((e) => e.command) } : ERRORS.missingAccess;
       });
-      this.#on('PUT', scope, ({ params, body }) => {
+      this.#on("PUT", scope, ({ params, body }) => {
         const k = key(params);
         if (!k) return ERRORS.missingAccess;
-        if (!Array.isArray(body) || !body.every((c) => isRecord(c) && typeof c.name === 'string')) {
-          return invalidForm('_root', 'Expected an array of application commands');
+        if (!Array.isArray(body) || !body.every((c) => isRecord(c) && typeof c.name === "string")) {
+          return invalidForm("_root", "Expected an array of application commands");
         }
         const stored = body.filter(isRecord).map((c) => this.#storeCommand(k, c));
         this.#commands.set(k, stored);
         return { status: 200, body: stored.map((e) => e.command) };
       });
-      this.#on('POST', scope, ({ params, body }) => {
+      this.#on("POST", scope, ({ params, body }) => {
         const k = key(params);
         if (!k) return ERRORS.missingAccess;
-        if (!isRecord(body) || typeof body.name !== 'string') return invalidForm('name', 'This field is required');
+        if (!isRecord(body) || typeof body.name !== "string") return invalidForm("name", "This field is required");
         const entry = this.#storeCommand(k, body);
         const others = (this.#commands.get(k) ?? []).filter((e) => e.command.id !== entry.command.id);
         this.#commands.set(k, [...others, entry]);
         return { status: 201, body: entry.command };
       });
-      this.#on('DELETE', `${scope}/:command`, ({ params }) => {
+      this.#on("DELETE", `${scope}/:command`, ({ params }) => {
         const k = key(params);
         if (!k) return ERRORS.missingAccess;
         const id = params[params.length - 1];
         const list = this.#commands.get(k) ?? [];
         if (!list.some((e) => e.command.id === id)) {
-          return { status: 404, body: { message: 'Unknown application command', code: 10063 } };
+          return { status: 404, body: { message: "Unknown application command", code: 10063 } };
         }
-        this.#commands.set(k, list.filter((e) => e.command.id !== id));
+        this.#commands.set(
+          k,
+          list.filter((e) => e.command.id !== id),
+        );
         return { status: 204 };
       });
     }
 
-    this.#on('POST', '/interactions/:id/:token/callback', (ctx) => this.#callback(ctx), false);
+    this.#on("POST", "/interactions/:id/:token/callback", (ctx) => this.#callback(ctx), false);
 
-    const webhookMessage = '/webhooks/:app/:token/messages/:message';
-    this.#on('GET', webhookMessage, (ctx) => this.#webhookMessage(ctx, 'get'), false);
-    this.#on('PATCH', webhookMessage, (ctx) => this.#webhookMessage(ctx, 'edit'), false);
-    this.#on('DELETE', webhookMessage, (ctx) => this.#webhookMessage(ctx, 'delete'), false);
-    this.#on('POST', '/webhooks/:app/:token', (ctx) => this.#followUp(ctx), false);
+    const webhookMessage = "/webhooks/:app/:token/messages/:message";
+    this.#on("GET", webhookMessage, (ctx) => this.#webhookMessage(ctx, "get"), false);
+    this.#on("PATCH", webhookMessage, (ctx) => this.#webhookMessage(ctx, "edit"), false);
+    this.#on("DELETE", webhookMessage, (ctx) => this.#webhookMessage(ctx, "delete"), false);
+    this.#on("POST", "/webhooks/:app/:token", (ctx) => this.#followUp(ctx), false);
 
-    this.#on('GET', '/channels/:channel', ({ params }) => {
-      const channel = this.#channels.get(params[0] ?? '');
+    this.#on("GET", "/channels/:channel", ({ params }) => {
+      const channel = this.#channels.get(params[0] ?? "");
       return channel ? { status: 200, body: channel } : ERRORS.unknownChannel;
     });
-    this.#on('POST', '/channels/:channel/typing', () => ({ status: 204 }));
-    this.#on('POST', '/channels/:channel/messages', ({ params, body, files }) => {
-      if (!isRecord(body)) return invalidForm('content', 'Cannot send an empty message');
-      const message = this.#createMessage(params[0] ?? '', body, files, {});
+    this.#on("POST", "/channels/:channel/typing", () => ({ status: 204 }));
+    this.#on("POST", "/channels/:channel/messages", ({ params, body, files }) => {
+      if (!isRecord(body)) return invalidForm("content", "Cannot send an empty message");
+      const message = this.#createMessage(params[0] ?? "", body, files, {});
       return { status: 200, body: message };
     });
-    const channelMessage = '/channels/:channel/messages/:message';
-    this.#on('GET', channelMessage, ({ params }) => {
-      const message = this.#messages.get(params[1] ?? '');
+    const channelMessage = "/channels/:channel/messages/:message";
+    this.#on("GET", channelMessage, ({ params }) => {
+      const message = this.#messages.get(params[1] ?? "");
       return message && message.channel_id === params[0] ? { status: 200, body: message } : ERRORS.unknownMessage;
     });
-    this.#on('PATCH', channelMessage, ({ params, body, files }) => {
-      const message = this.#messages.get(params[1] ?? '');
+    this.#on("PATCH", channelMessage, ({ params, body, files }) => {
+      const message = this.#messages.get(params[1] ?? "");
       if (!message || message.channel_id !== params[0]) return ERRORS.unknownMessage;
       return { status: 200, body: this.#editMessage(message, isRecord(body) ? body : {}, files) };
     });
-    this.#on('DELETE', channelMessage, ({ params }) => {
-      const message = this.#messages.get(params[1] ?? '');
+    this.#on("DELETE", channelMessage, ({ params }) => {
+      const message = this.#messages.get(params[1] ?? "");
       if (!message || message.channel_id !== params[0]) return ERRORS.unknownMessage;
       this.#messages.delete(message.id);
       return { status: 204 };
@@ -830,14 +835,14 @@ export class FakeDiscord {
 
   #storeCommand(key: string, input: Json): { command: APIApplicationCommand; source: string } {
     const source = JSON.stringify(input);
-    const type = typeof input.type === 'number' ? input.type : ApplicationCommandType.ChatInput;
+    const type = typeof input.type === "number" ? input.type : ApplicationCommandType.ChatInput;
     // Discord keeps a command's id across bulk overwrites and bumps `version` only when it changed.
     const previous = this.#commands.get(key)?.find((e) => e.command.name === input.name && e.command.type === type);
     if (previous?.source === source) return previous;
-    const guildId = key.split('/')[1];
+    const guildId = key.split("/")[1];
     const command = {
       default_member_permissions: null,
-      description: '',
+      description: "",
       nsfw: false,
       ...input,
       type,
@@ -863,15 +868,15 @@ export class FakeDiscord {
   }
 
   #callback({ params, query, body, files }: RouteContext): Reply {
-    const [id = '', token = ''] = params;
+    const [id = "", token = ""] = params;
     const state = this.#interactions.get(id);
     if (!state || state.interaction.token !== token) return ERRORS.unknownInteraction;
     if (state.acknowledged) return ERRORS.alreadyAcknowledged;
-    if (!isRecord(body) || typeof body.type !== 'number') return invalidForm('type', 'This field is required');
+    if (!isRecord(body) || typeof body.type !== "number") return invalidForm("type", "This field is required");
     const type = body.type;
     const { interaction } = state;
     if (!ALLOWED_CALLBACKS[interaction.type]?.includes(type)) {
-      return invalidForm('type', `Response type ${type} is invalid for interaction type ${interaction.type}`);
+      return invalidForm("type", `Response type ${type} is invalid for interaction type ${interaction.type}`);
     }
     const data = isRecord(body.data) ? body.data : {};
 
@@ -881,7 +886,7 @@ export class FakeDiscord {
         message = this.#createMessage(this.#channelOf(interaction), data, files, this.#replyExtras(interaction));
         break;
       case InteractionResponseType.DeferredChannelMessageWithSource: {
-        const flags = (typeof data.flags === 'number' ? data.flags : 0) | MessageFlags.Loading;
+        const flags = (typeof data.flags === "number" ? data.flags : 0) | MessageFlags.Loading;
         message = this.#createMessage(this.#channelOf(interaction), { flags }, [], this.#replyExtras(interaction));
         break;
       }
@@ -898,9 +903,9 @@ export class FakeDiscord {
     }
     state.acknowledged = true;
     if (message) state.originalMessageId = message.id;
-    state.responses.push({ kind: 'callback', ...(message ? { messageId: message.id } : {}), body });
+    state.responses.push({ kind: "callback", ...(message ? { messageId: message.id } : {}), body });
 
-    if (query.get('with_response') !== 'true') return { status: 204 };
+    if (query.get("with_response") !== "true") return { status: 204 };
     return {
       status: 200,
       body: {
@@ -921,44 +926,44 @@ export class FakeDiscord {
   }
 
   #webhookState(params: string[]): InteractionState | undefined {
-    const [app, token = ''] = params;
+    const [app, token = ""] = params;
     return app === this.applicationId ? this.#interactionsByToken.get(token) : undefined;
   }
 
-  #webhookMessage({ params, body, files }: RouteContext, action: 'get' | 'edit' | 'delete'): Reply {
+  #webhookMessage({ params, body, files }: RouteContext, action: "get" | "edit" | "delete"): Reply {
     const state = this.#webhookState(params);
     if (!state) return ERRORS.unknownWebhook;
-    const id = params[2] === '@original' ? state.originalMessageId : params[2];
+    const id = params[2] === "@original" ? state.originalMessageId : params[2];
     const message = id === undefined ? undefined : this.#messages.get(id);
     if (!message) return ERRORS.unknownMessage;
-    if (action === 'get') return { status: 200, body: message };
-    if (action === 'delete') {
+    if (action === "get") return { status: 200, body: message };
+    if (action === "delete") {
       this.#messages.delete(message.id);
       if (state.originalMessageId === message.id) delete state.originalMessageId;
-      state.responses.push({ kind: 'delete', messageId: message.id, body });
+      state.responses.push({ kind: "delete", messageId: message.id, body });
       return { status: 204 };
     }
     const edited = this.#editMessage(message, isRecord(body) ? body : {}, files);
-    state.responses.push({ kind: 'edit', messageId: message.id, body });
+    state.responses.push({ kind: "edit", messageId: message.id, body });
     return { status: 200, body: edited };
   }
 
   #followUp({ params, query, body, files }: RouteContext): Reply {
     const state = this.#webhookState(params);
     if (!state) return ERRORS.unknownWebhook;
-    if (!isRecord(body)) return invalidForm('content', 'Cannot send an empty message');
+    if (!isRecord(body)) return invalidForm("content", "Cannot send an empty message");
     const original = state.originalMessageId ? this.#messages.get(state.originalMessageId) : undefined;
     // Discord turns the first follow-up after a deferred reply into the "thinking" message's content.
     const message =
       original && ((original.flags ?? 0) & MessageFlags.Loading) !== 0
         ? this.#editMessage(original, body, files)
         : this.#createMessage(this.#channelOf(state.interaction), body, files, this.#replyExtras(state.interaction));
-    state.responses.push({ kind: 'followup', messageId: message.id, body });
-    return query.get('wait') === 'true' ? { status: 200, body: message } : { status: 204 };
+    state.responses.push({ kind: "followup", messageId: message.id, body });
+    return query.get("wait") === "true" ? { status: 200, body: message } : { status: 204 };
   }
 
   #channelOf(interaction: APIInteraction): string {
-    return interaction.channel_id ?? interaction.channel?.id ?? '0';
+    return interaction.channel_id ?? interaction.channel?.id ?? "0";
   }
 
   #replyExtras(interaction: APIInteraction): Partial<APIMessage> {
@@ -1004,7 +1009,7 @@ export class FakeDiscord {
       id,
       channel_id: channelId,
       author: this.botUser,
-      content: '',
+      content: "",
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
       tts: false,
@@ -1062,11 +1067,11 @@ export class FakeDiscord {
     focused: string | undefined,
     autocomplete: boolean,
   ): BasicDataOption[] {
-    if (focused !== undefined && !(focused in values)) values[focused] = '';
+    if (focused !== undefined && !(focused in values)) values[focused] = "";
     return Object.entries(values).map(([name, value]): BasicDataOption => {
       const isFocused = name === focused ? { focused: true } : {};
-      if (typeof value === 'boolean') return { name, type: ApplicationCommandOptionType.Boolean, value };
-      if (typeof value === 'string') return { name, type: ApplicationCommandOptionType.String, value, ...isFocused };
+      if (typeof value === "boolean") return { name, type: ApplicationCommandOptionType.Boolean, value };
+      if (typeof value === "string") return { name, type: ApplicationCommandOptionType.String, value, ...isFocused };
       // Autocomplete delivers numeric input as the raw text the user typed.
       const typed = autocomplete ? String(value) : value;
       return Number.isInteger(value)
@@ -1079,7 +1084,7 @@ export class FakeDiscord {
     const apiUser: APIUser = {
       id: user.id,
       username: user.username,
-      discriminator: '0',
+      discriminator: "0",
       global_name: user.globalName ?? null,
       avatar: null,
       public_flags: 0 as UserFlags,
@@ -1087,7 +1092,7 @@ export class FakeDiscord {
     const common = {
       id: snowflake(),
       application_id: this.applicationId,
-      token: `fake-interaction-${randomBytes(24).toString('base64url')}`,
+      token: `fake-interaction-${randomBytes(24).toString("base64url")}`,
       version: 1 as const,
       channel_id: channelId,
       app_permissions: APP_PERMISSIONS,
@@ -1109,7 +1114,7 @@ export class FakeDiscord {
         channel,
         context: InteractionContextType.BotDM,
         // "0" is what Discord reports for a guild-installed app used in its own DM.
-        authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: '0' },
+        authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: "0" },
       };
     }
     const member: APIInteractionGuildMember = {
@@ -1130,7 +1135,7 @@ export class FakeDiscord {
       id: channelId,
       type: ChannelType.GuildText as const,
       guild_id: guildId,
-      name: 'general',
+      name: "general",
       position: 0,
       parent_id: null,
       nsfw: false,
@@ -1157,8 +1162,8 @@ export class FakeDiscord {
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
   });
   return new FakeDiscord(server, options);
 }

@@ -6,12 +6,7 @@
  * - Anthropic: `POST /v1/messages` (SDK `baseURL: fake.url`)
  * - OpenAI-compatible: `POST /v1/chat/completions` (SDK `baseURL: fake.url + '/v1'`)
  */
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** Exact message Anthropic returns when a Claude Code-only credential is used elsewhere. */

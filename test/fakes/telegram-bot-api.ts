@@ -214,8 +214,7 @@ class BotApiError extends Error {
 
 const badRequest = (what: string): BotApiError =>
   new BotApiError({ error_code: 400, description: `Bad Request: ${what}` });
-const conflict = (what: string): BotApiError =>
-  new BotApiError({ error_code: 409, description: `Conflict: ${what}` });
+const conflict = (what: string): BotApiError => new BotApiError({ error_code: 409, description: `Conflict: ${what}` });
 
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same " +
@@ -421,8 +420,7 @@ export function buildUserMessageUpdate(
   const from = buildUser(input.from);
   const chat = buildChat(input.chat, from);
   const entities = commandEntities(input.text);
-  const inTopic =
-    input.is_topic_message ?? (input.message_thread_id !== undefined && input.chat.is_forum === true);
+  const inTopic = input.is_topic_message ?? (input.message_thread_id !== undefined && input.chat.is_forum === true);
   const message: ChatMessage = {
     message_id: ids.message_id,
     from,
@@ -886,8 +884,7 @@ class FakeTelegramServer implements FakeTelegram {
     if (replyId === undefined) return undefined;
     const target = this.history.get(chatId)?.get(Number(replyId));
     const allowMissing =
-      (isRecord(params) && params["allow_sending_without_reply"] === true) ||
-      p.boolean("allow_sending_without_reply");
+      (isRecord(params) && params["allow_sending_without_reply"] === true) || p.boolean("allow_sending_without_reply");
     if (target === undefined && !allowMissing) throw badRequest("message to be replied not found");
     return target?.message;
   }

@@ -3,7 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { bindPayload, payloadSecretFromState, payloadSecretFromToken, unbindPayload } from "../../src/gateway/bound-payload.js";
+import {
+  bindPayload,
+  payloadSecretFromState,
+  payloadSecretFromToken,
+  unbindPayload,
+} from "../../src/gateway/bound-payload.js";
 
 const SECRET = payloadSecretFromToken("123456789:token");
 

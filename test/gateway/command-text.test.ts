@@ -20,6 +20,10 @@ describe("parseCommandText", () => {
 
   it("ignores a command addressed to another bot", () => {
     expect(parseCommandText("/model@OtherBot list", "OurBot")).toBeUndefined();
-    expect(parseCommandText("/model@OtherBot list")).toEqual({ command: "model", args: " list", addressedTo: "OtherBot" });
+    expect(parseCommandText("/model@OtherBot list")).toEqual({
+      command: "model",
+      args: " list",
+      addressedTo: "OtherBot",
+    });
   });
 });

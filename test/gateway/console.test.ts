@@ -5,8 +5,8 @@ import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
 import { writeStateDir } from "../support/state.js";
 import { scaled, settle } from "../support/slowness.js";
 
-const TOKEN = "sk-ant-oat01-" + "Q".repeat(84) + "Fq1x";
-const KEY = "sk-ant-api03-" + "k".repeat(80) + "AbCd";
+const TOKEN = `sk-ant-oat01-${"Q".repeat(84)}Fq1x`;
+const KEY = `sk-ant-api03-${"k".repeat(80)}AbCd`;
 
 function stateWithProfiles(config: object = {}): string {
   return writeStateDir({

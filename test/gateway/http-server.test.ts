@@ -9,7 +9,9 @@ let base = "";
 beforeAll(async () => {
   server.route("POST", "/echo", (req) => {
     const body = parseJsonBody(req.body);
-    return body === undefined ? { status: 400, body: { error: "malformed JSON" } } : { status: 200, body: { got: body } };
+    return body === undefined
+      ? { status: 400, body: { error: "malformed JSON" } }
+      : { status: 200, body: { got: body } };
   });
   server.route("POST", "/bug", () => {
     throw new Error("boom");

@@ -6,7 +6,15 @@ import { createTestGateway, type TestGateway } from "../support/gateway.js";
 const CONSOLE = { maxLength: 4096, buttons: false, ephemeral: false };
 const typed = (line: string): CommandInvocation => {
   const [command = "", ...rest] = line.slice(1).split(" ");
-  return { channel: "console", chatId: "local", sender: { id: "local" }, isGroup: false, command, args: rest.join(" "), via: "text" };
+  return {
+    channel: "console",
+    chatId: "local",
+    sender: { id: "local" },
+    isGroup: false,
+    command,
+    args: rest.join(" "),
+    via: "text",
+  };
 };
 
 let gw: TestGateway | undefined;

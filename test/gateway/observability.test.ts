@@ -38,12 +38,20 @@ function sample(metrics: string, name: string, labels: string): number {
 describe("gateway HTTP server with only the console channel", () => {
   it("answers /healthz, /readyz and /metrics, and counts /model commands", async () => {
     const gw = await startGateway({ gateway: { port: 0 } });
-    expect(gw.logs[0]).toMatch(/^\[info\] openclaw gateway \d+\.\d+\.\d+; state .*openclaw-obs-.*; config .*openclaw\.json; channels console \(stdin\/stdout\); store sqlite .*sessions\.sqlite; http 127\.0\.0\.1:\d+$/);
+    expect(gw.logs[0]).toMatch(
+      /^\[info\] openclaw gateway \d+\.\d+\.\d+; state .*openclaw-obs-.*; config .*openclaw\.json; channels console \(stdin\/stdout\); store sqlite .*sessions\.sqlite; http 127\.0\.0\.1:\d+$/,
+    );
 
     expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${gw.base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, storeUp: true, notReady: [], channels: [{ name: "console", mode: "stdin/stdout", state: "connected" }], store: { kind: "sqlite" } });
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      storeUp: true,
+      notReady: [],
+      channels: [{ name: "console", mode: "stdin/stdout", state: "connected" }],
+      store: { kind: "sqlite" },
+    });
 
     const before = await (await fetch(`${gw.base}/metrics`)).text();
     const labels = 'channel="console",command="model",outcome="ok"';
@@ -51,7 +59,9 @@ describe("gateway HTTP server with only the console channel", () => {
     const metrics = await fetch(`${gw.base}/metrics`);
     expect(metrics.headers.get("content-type")).toContain("text/plain");
     const after = await metrics.text();
-    expect(sample(after, "openclaw_commands_total", labels)).toBe(sample(before, "openclaw_commands_total", labels) + 1);
+    expect(sample(after, "openclaw_commands_total", labels)).toBe(
+      sample(before, "openclaw_commands_total", labels) + 1,
+    );
     expect(after).toContain("openclaw_session_store_up 1");
     expect(after).toContain('openclaw_credentials_expiring{provider="anthropic"} 1');
     expect(after).toContain('openclaw_credential_cooldowns{provider="anthropic"} 0');
@@ -78,7 +88,14 @@ describe("gateway HTTP server with only the console channel", () => {
     const input = new PassThrough();
     input.end("/model status\n");
     let port: number | undefined;
-    await runGateway({ processEnv: { OPENCLAW_STATE_DIR: stateDir }, cwd: stateDir, input, output: new PassThrough(), log: (_, m) => void logs.push(m), onListening: (p) => (port = p) });
+    await runGateway({
+      processEnv: { OPENCLAW_STATE_DIR: stateDir },
+      cwd: stateDir,
+      input,
+      output: new PassThrough(),
+      log: (_, m) => void logs.push(m),
+      onListening: (p) => (port = p),
+    });
     expect(port).toBeUndefined();
     expect(logs[0]).toContain("no HTTP server (set gateway.port");
   });
@@ -89,18 +106,27 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     const telegram = closeAfter(await startFakeTelegram());
     // Telegram refuses getMe until the failures are cleared; then the channel recovers without a restart.
     telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 1_000_000);
-    const gw = await startGateway({ gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } }, { TELEGRAM_BOT_TOKEN: telegram.token });
+    const gw = await startGateway(
+      { gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } },
+      { TELEGRAM_BOT_TOKEN: telegram.token },
+    );
     expect(gw.logs[0]).toContain("channels telegram (long polling)");
     expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
 
-    await eventually(() => gw.logs.filter((l) => l.includes("telegram: could not connect")).length >= 2, WAIT_MS, "two retry warnings");
+    await eventually(
+      () => gw.logs.filter((l) => l.includes("telegram: could not connect")).length >= 2,
+      WAIT_MS,
+      "two retry warnings",
+    );
     const warnings = gw.logs.filter((l) => l.includes("telegram: could not connect"));
     expect(warnings[0]).toMatch(/^\[warn\] telegram: could not connect \(attempt 1\): .*; retrying in 20ms$/);
     expect(warnings[1]).toMatch(/\(attempt 2\).*retrying in 40ms$/);
     const down = await fetch(`${gw.base}/readyz`);
     expect(down.status).toBe(503);
     const body = (await down.json()) as { notReady: string[]; channels: { name: string; state: string }[] };
-    expect(body.notReady).toEqual([expect.stringMatching(/^channel telegram: down \(Telegram rejected the bot token\./)]);
+    expect(body.notReady).toEqual([
+      expect.stringMatching(/^channel telegram: down \(Telegram rejected the bot token\./),
+    ]);
     expect(body.channels).toEqual([expect.objectContaining({ name: "telegram", mode: "long polling", state: "down" })]);
 
     telegram.clearFailures("getMe");
@@ -113,7 +139,10 @@ describeRedis("gateway HTTP server with Redis as the session store", () => {
   it("reports the store down on /readyz and in openclaw_session_store_up while Redis is away, and up again after", async () => {
     const redis = await RedisServer.start();
     closeAfter({ close: () => redis.cleanup() });
-    const gw = await startGateway({ gateway: { port: 0 }, session: { store: { kind: "redis", url: redis.url, keyPrefix: `obs-${process.pid}:` } } });
+    const gw = await startGateway({
+      gateway: { port: 0 },
+      session: { store: { kind: "redis", url: redis.url, keyPrefix: `obs-${process.pid}:` } },
+    });
     expect(gw.logs[0]).toContain(`store redis 127.0.0.1:${new URL(redis.url).port}`);
     expect((await fetch(`${gw.base}/readyz`)).status).toBe(200);
 

@@ -26,10 +26,22 @@ const dice = definePlugin({
       options: [
         { name: "die", type: "string", description: "Which die", required: true, completes: true },
         { name: "times", type: "integer", description: "How many rolls", min: 1 },
-        { name: "mode", type: "choice", description: "How to add up", choices: [{ label: "Sum", value: "sum" }, { label: "Each", value: "each" }] },
+        {
+          name: "mode",
+          type: "choice",
+          description: "How to add up",
+          choices: [
+            { label: "Sum", value: "sum" },
+            { label: "Each", value: "each" },
+          ],
+        },
         { name: "secret", type: "boolean", description: "Show only to me" },
       ],
-      complete: (_option, partial, ctx) => FACES.filter((f) => f.startsWith(partial)).map((f) => ({ label: `${f} for ${ctx.isOwner ? "an owner" : "a member"}`, value: f })),
+      complete: (_option, partial, ctx) =>
+        FACES.filter((f) => f.startsWith(partial)).map((f) => ({
+          label: `${f} for ${ctx.isOwner ? "an owner" : "a member"}`,
+          value: f,
+        })),
       handler: (ctx) => ({ text: `rolled ${ctx.invocation.args}` }),
     },
     { name: "reroll-all", description: "Reset every table", ownerOnly: true, handler: () => ({ text: "all reset" }) },
@@ -44,7 +56,8 @@ afterAll(async () => {
   await gw.close();
 });
 
-const inGuild = (user: { id: string; username: string }, command: string, args = "") => toInvocation({ user, channelId: CHANNEL, guildId: GUILD }, command, args, "native");
+const inGuild = (user: { id: string; username: string }, command: string, args = "") =>
+  toInvocation({ user, channelId: CHANNEL, guildId: GUILD }, command, args, "native");
 
 describe("a plugin declares its commands; adapters render them without knowing it", () => {
   it("becomes Discord slash commands with its own options and autocomplete", () => {
@@ -53,7 +66,16 @@ describe("a plugin declares its commands; adapters render them without knowing i
     expect(roll?.options).toEqual([
       { type: 3, name: "die", description: "Which die", required: true, autocomplete: true },
       { type: 4, name: "times", description: "How many rolls", required: false, min_value: 1 },
-      { type: 3, name: "mode", description: "How to add up", required: false, choices: [{ name: "Sum", value: "sum" }, { name: "Each", value: "each" }] },
+      {
+        type: 3,
+        name: "mode",
+        description: "How to add up",
+        required: false,
+        choices: [
+          { name: "Sum", value: "sum" },
+          { name: "Each", value: "each" },
+        ],
+      },
       { type: 5, name: "secret", description: "Show only to me", required: false },
     ]);
     expect(payloads.find((p) => p.name === "r")?.options).toEqual(roll?.options);
@@ -63,7 +85,9 @@ describe("a plugin declares its commands; adapters render them without knowing i
     expect(autocompleteChoices(gw.host, inGuild(OWNER, "roll"), { name: "die", value: "d1" })).toEqual([
       { name: "d12 for an owner", value: "d12" },
     ]);
-    expect(autocompleteChoices(gw.host, inGuild(MEMBER, "r"), { name: "die", value: "d2" })).toEqual([{ name: "d20 for a member", value: "d20" }]);
+    expect(autocompleteChoices(gw.host, inGuild(MEMBER, "r"), { name: "die", value: "d2" })).toEqual([
+      { name: "d20 for a member", value: "d20" },
+    ]);
     // Options it did not declare as completing get nothing.
     expect(autocompleteChoices(gw.host, inGuild(OWNER, "roll"), { name: "times", value: "" })).toEqual([]);
   });
@@ -76,18 +100,29 @@ describe("a plugin declares its commands; adapters render them without knowing i
       { name: "times", value: 3 },
     ]);
     expect(args).toBe("d20 3 --secret");
-    expect(await gw.host.handleCommand(inGuild(MEMBER, "roll", args), { maxLength: 2000, buttons: true, ephemeral: true })).toEqual({ text: "rolled d20 3 --secret" });
+    expect(
+      await gw.host.handleCommand(inGuild(MEMBER, "roll", args), { maxLength: 2000, buttons: true, ephemeral: true }),
+    ).toEqual({ text: "rolled d20 3 --secret" });
   });
 
   it("is in Telegram's command menu", () => {
     const menu = commandMenu(gw.host.commands());
-    expect(menu.commands).toEqual(expect.arrayContaining([{ command: "roll", description: "Roll dice" }, { command: "r", description: "Roll dice" }, { command: "reroll_all", description: "Reset every table" }]));
+    expect(menu.commands).toEqual(
+      expect.arrayContaining([
+        { command: "roll", description: "Roll dice" },
+        { command: "r", description: "Roll dice" },
+        { command: "reroll_all", description: "Reset every table" },
+      ]),
+    );
     expect(menu.renamed.get("reroll_all")).toBe("reroll-all");
   });
 
   it("has owner-only commands enforced by the host, not by the plugin", async () => {
     const caps = { maxLength: 2000, buttons: true, ephemeral: true };
-    expect(await gw.host.handleCommand(inGuild(MEMBER, "reroll-all"), caps)).toEqual({ text: "Only the bot's owners may use this command.", private: true });
+    expect(await gw.host.handleCommand(inGuild(MEMBER, "reroll-all"), caps)).toEqual({
+      text: "Only the bot's owners may use this command.",
+      private: true,
+    });
     expect(await gw.host.handleCommand(inGuild(OWNER, "reroll-all"), caps)).toEqual({ text: "all reset" });
   });
 });
@@ -103,46 +138,113 @@ describe("the auth monitor, a plugin in its own folder, on channels that were no
 
   it("gets a Discord slash command with an autocompleting option, and suggestions for owners only", () => {
     const auth = commandPayloads(mon.host.commands(), false).find((p) => p.name === "auth");
-    expect(auth?.options).toEqual([{ type: 3, name: "action", description: "check: check every credential now and tell owners about changes", required: false, autocomplete: true }]);
-    expect(autocompleteChoices(mon.host, inGuild(OWNER, "auth"), { name: "action", value: "ch" })).toEqual([{ name: "check — check every credential now", value: "check" }]);
+    expect(auth?.options).toEqual([
+      {
+        type: 3,
+        name: "action",
+        description: "check: check every credential now and tell owners about changes",
+        required: false,
+        autocomplete: true,
+      },
+    ]);
+    expect(autocompleteChoices(mon.host, inGuild(OWNER, "auth"), { name: "action", value: "ch" })).toEqual([
+      { name: "check — check every credential now", value: "check" },
+    ]);
     expect(autocompleteChoices(mon.host, inGuild(MEMBER, "auth"), { name: "action", value: "" })).toEqual([]);
-    expect(argsFromOptions(mon.host.commands().find((c) => c.name === "auth"), [{ name: "action", value: "check" }])).toBe("check");
+    expect(
+      argsFromOptions(
+        mon.host.commands().find((c) => c.name === "auth"),
+        [{ name: "action", value: "check" }],
+      ),
+    ).toBe("check");
   });
 
   it("is in Telegram's command menu", () => {
-    expect(commandMenu(mon.host.commands()).commands).toContainEqual({ command: "auth", description: "Credential health (owners only); /auth check checks now" });
+    expect(commandMenu(mon.host.commands()).commands).toContainEqual({
+      command: "auth",
+      description: "Credential health (owners only); /auth check checks now",
+    });
   });
 
   it("is in /help, as every channel (the console too) shows it", async () => {
-    const help = await mon.host.handleCommand(toInvocation({ user: OWNER, channelId: CHANNEL }, "help", "", "text"), { maxLength: 4096, buttons: false, ephemeral: false });
-    expect(help?.text).toContain("/auth [check] — Credential health (owners only); /auth check checks now (owners only)");
+    const help = await mon.host.handleCommand(toInvocation({ user: OWNER, channelId: CHANNEL }, "help", "", "text"), {
+      maxLength: 4096,
+      buttons: false,
+      ephemeral: false,
+    });
+    expect(help?.text).toContain(
+      "/auth [check] — Credential health (owners only); /auth check checks now (owners only)",
+    );
   });
 });
 
 describe("declarations are checked at start-up", () => {
   const base: CommandDefinition = { name: "ok", description: "fine", handler: () => ({ text: "" }) };
   const cases: Array<[string, CommandDefinition, string]> = [
-    ["a name with a space", { ...base, name: "two words" }, "/two words.name: must be 1-32 lower-case letters, digits, - or _"],
+    [
+      "a name with a space",
+      { ...base, name: "two words" },
+      "/two words.name: must be 1-32 lower-case letters, digits, - or _",
+    ],
     ["an empty description", { ...base, description: " " }, "/ok.description: must not be empty"],
-    ["a long description", { ...base, description: "x".repeat(101) }, "/ok.description: must be at most 100 characters (has 101)"],
-    ["an upper-case option", { ...base, options: [{ name: "Die", type: "string", description: "d" }] }, '/ok.options[0].name: "Die" must be 1-32 of a-z, 0-9, - and _'],
-    ["a choice without choices", { ...base, options: [{ name: "c", type: "choice", description: "d" }] }, "/ok.options[0].choices: a choice option needs 1-25 choices"],
-    ["completion without a function", { ...base, options: [{ name: "c", type: "string", description: "d", completes: true }] }, "/ok.options[0].completes: /ok declares no complete function"],
+    [
+      "a long description",
+      { ...base, description: "x".repeat(101) },
+      "/ok.description: must be at most 100 characters (has 101)",
+    ],
+    [
+      "an upper-case option",
+      { ...base, options: [{ name: "Die", type: "string", description: "d" }] },
+      '/ok.options[0].name: "Die" must be 1-32 of a-z, 0-9, - and _',
+    ],
+    [
+      "a choice without choices",
+      { ...base, options: [{ name: "c", type: "choice", description: "d" }] },
+      "/ok.options[0].choices: a choice option needs 1-25 choices",
+    ],
+    [
+      "completion without a function",
+      { ...base, options: [{ name: "c", type: "string", description: "d", completes: true }] },
+      "/ok.options[0].completes: /ok declares no complete function",
+    ],
     [
       "a required option after an optional one",
-      { ...base, options: [{ name: "a", type: "string", description: "d" }, { name: "b", type: "string", description: "d", required: true }] },
+      {
+        ...base,
+        options: [
+          { name: "a", type: "string", description: "d" },
+          { name: "b", type: "string", description: "d", required: true },
+        ],
+      },
       "/ok.options[1].required: required options come before optional ones",
     ],
-    ["a twice-declared option", { ...base, options: [{ name: "a", type: "string", description: "d" }, { name: "a", type: "integer", description: "d" }] }, '/ok.options[1].name: "a" is declared twice'],
+    [
+      "a twice-declared option",
+      {
+        ...base,
+        options: [
+          { name: "a", type: "string", description: "d" },
+          { name: "a", type: "integer", description: "d" },
+        ],
+      },
+      '/ok.options[1].name: "a" is declared twice',
+    ],
   ];
   for (const [what, def, message] of cases) {
     it(`refuses ${what}, naming the field`, () => {
-      expect(() => validateCommand(def)).toThrow(new CommandSpecError(message.slice(0, message.indexOf(":")), message.slice(message.indexOf(":") + 2)));
+      expect(() => validateCommand(def)).toThrow(
+        new CommandSpecError(message.slice(0, message.indexOf(":")), message.slice(message.indexOf(":") + 2)),
+      );
     });
   }
 
   it("stops a gateway whose plugin breaks the contract", async () => {
-    const broken = definePlugin({ name: "broken", commands: () => [{ ...base, options: [{ name: "x", type: "string", description: "d", completes: true }] }] });
-    await expect(createTestGateway({ plugins: [broken] })).rejects.toThrow("/ok.options[0].completes: /ok declares no complete function");
+    const broken = definePlugin({
+      name: "broken",
+      commands: () => [{ ...base, options: [{ name: "x", type: "string", description: "d", completes: true }] }],
+    });
+    await expect(createTestGateway({ plugins: [broken] })).rejects.toThrow(
+      "/ok.options[0].completes: /ok declares no complete function",
+    );
   });
 });

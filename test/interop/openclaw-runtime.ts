@@ -15,7 +15,9 @@ export function interopDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The installed runtime and CLI entry, or why they cannot be used. */
-export type OpenClawInstall = { readonly ok: true; readonly dir: string; readonly node: string; readonly cli: string } | { readonly ok: false; readonly why: string };
+export type OpenClawInstall =
+  | { readonly ok: true; readonly dir: string; readonly node: string; readonly cli: string }
+  | { readonly ok: false; readonly why: string };
 
 /** Finds the installed OpenClaw of {@link OPENCLAW_VERSION} and its Node 24 runtime. */
 export function findOpenClaw(): OpenClawInstall {
@@ -24,10 +26,17 @@ export function findOpenClaw(): OpenClawInstall {
   const cli = path.join(dir, "node_modules", "openclaw", "openclaw.mjs");
   const manifest = path.join(dir, "node_modules", "openclaw", "package.json");
   if (!fs.existsSync(node) || !fs.existsSync(cli) || !fs.existsSync(manifest)) {
-    return { ok: false, why: `OpenClaw ${OPENCLAW_VERSION} is not installed in ${dir}; \`bash .ci/openclaw-interop.sh\` installs it (CI runs it before the tests).` };
+    return {
+      ok: false,
+      why: `OpenClaw ${OPENCLAW_VERSION} is not installed in ${dir}; \`bash .ci/openclaw-interop.sh\` installs it (CI runs it before the tests).`,
+    };
   }
   const version = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version?: string }).version;
-  if (version !== OPENCLAW_VERSION) return { ok: false, why: `${dir} holds OpenClaw ${version}, not ${OPENCLAW_VERSION}; remove it and run \`bash .ci/openclaw-interop.sh\`.` };
+  if (version !== OPENCLAW_VERSION)
+    return {
+      ok: false,
+      why: `${dir} holds OpenClaw ${version}, not ${OPENCLAW_VERSION}; remove it and run \`bash .ci/openclaw-interop.sh\`.`,
+    };
   return { ok: true, dir, node, cli };
 }
 
@@ -44,8 +53,19 @@ function openClawEnv(home: string, state: string): NodeJS.ProcessEnv {
 }
 
 /** Runs the real OpenClaw CLI once (each call costs a few seconds: it loads its plugins). */
-export function runOpenClaw(install: Extract<OpenClawInstall, { ok: true }>, home: string, state: string, args: readonly string[], input = ""): OpenClawRun {
-  const r = spawnSync(install.node, [install.cli, ...args], { cwd: home, env: openClawEnv(home, state), input, encoding: "utf8" });
+export function runOpenClaw(
+  install: Extract<OpenClawInstall, { ok: true }>,
+  home: string,
+  state: string,
+  args: readonly string[],
+  input = "",
+): OpenClawRun {
+  const r = spawnSync(install.node, [install.cli, ...args], {
+    cwd: home,
+    env: openClawEnv(home, state),
+    input,
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -61,7 +81,10 @@ export function startOpenClawWriter(
   opts: { prefix: string; count: number; pauseMs: number },
 ): Promise<OpenClawRun> {
   const script = path.join(path.dirname(new URL(import.meta.url).pathname), "openclaw-writer.mjs");
-  const child = spawn(install.node, [script, install.dir, opts.prefix, String(opts.count), String(opts.pauseMs)], { cwd: home, env: openClawEnv(home, state) });
+  const child = spawn(install.node, [script, install.dir, opts.prefix, String(opts.count), String(opts.pauseMs)], {
+    cwd: home,
+    env: openClawEnv(home, state),
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -11,7 +11,7 @@ const inCi = process.env.CI === "true" || process.env.CI === "1";
 if (!install.ok && !inCi) console.warn(`interop test skipped: ${install.why}`);
 
 const KEY = (tag: string) => `sk-ant-api03-${tag}${"k".repeat(70)}Ab12`;
-const TOKEN = "sk-ant-oat01-" + "T".repeat(80) + "Zz99";
+const TOKEN = `sk-ant-oat01-${"T".repeat(80)}Zz99`;
 const SECRETS = [KEY("oc"), KEY("late"), KEY("ours"), TOKEN];
 
 let root = "";
@@ -65,89 +65,162 @@ function expectNoJsonStore(): void {
   expect(found).toEqual([]);
 }
 
-describe.skipIf(!install.ok && !inCi)(`one state directory shared with OpenClaw ${install.ok ? "2026.9.6" : "(missing)"}`, { timeout: 600_000 }, () => {
-  beforeAll(() => {
-    if (!install.ok) throw new Error(`CI must run the interop test: ${install.why}`);
-    requireBuild();
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-interop-"));
-    state = path.join(root, ".openclaw");
-  });
+describe.skipIf(!install.ok && !inCi)(
+  `one state directory shared with OpenClaw ${install.ok ? "2026.9.6" : "(missing)"}`,
+  { timeout: 600_000 },
+  () => {
+    beforeAll(() => {
+      if (!install.ok) throw new Error(`CI must run the interop test: ${install.why}`);
+      requireBuild();
+      root = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-interop-"));
+      state = path.join(root, ".openclaw");
+    });
 
-  afterAll(() => {
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+    afterAll(() => {
+      if (root) fs.rmSync(root, { recursive: true, force: true });
+    });
 
-  it("OpenClaw writes, ours reads: profiles, order and a gateway pin", () => {
-    expect(openclaw(["models", "auth", "paste-api-key", "--provider", "anthropic"], `${KEY("oc")}\n`).code).toBe(0);
-    expect(openclaw(["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:work", "--expires-in", "30d"], `${TOKEN}\n`).code).toBe(0);
-    expect(openclaw(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "anthropic:manual"]).code).toBe(0);
+    it("OpenClaw writes, ours reads: profiles, order and a gateway pin", () => {
+      expect(openclaw(["models", "auth", "paste-api-key", "--provider", "anthropic"], `${KEY("oc")}\n`).code).toBe(0);
+      expect(
+        openclaw(
+          [
+            "models",
+            "auth",
+            "paste-token",
+            "--provider",
+            "anthropic",
+            "--profile-id",
+            "anthropic:work",
+            "--expires-in",
+            "30d",
+          ],
+          `${TOKEN}\n`,
+        ).code,
+      ).toBe(0);
+      expect(
+        openclaw(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "anthropic:manual"])
+          .code,
+      ).toBe(0);
 
-    expect(oursProfiles().sort()).toEqual(["anthropic:manual", "anthropic:work"]);
-    const order = ours(["models", "auth", "order", "get", "--provider", "anthropic", "--json"]);
-    expect(JSON.parse(order.stdout)).toMatchObject({ order: ["anthropic:work", "anthropic:manual"], applies: "agent", next: "anthropic:work" });
-    const check = ours(["models", "status", "--check"]);
-    expect(check.code, check.stdout + check.stderr).toBe(0);
-    const status = JSON.parse(ours(["models", "status", "--json"]).stdout);
-    expect(status.authStore).toMatchObject({ layout: "sqlite", shared: path.join(state, "state", "openclaw.sqlite"), sharedLocation: "state-db" });
-    const doctor = ours(["doctor"]);
-    expect(doctor.stdout).toContain(`agent main: OpenClaw 2026.9 SQLite: shared ${path.join(state, "state", "openclaw.sqlite")}`);
+      expect(oursProfiles().sort()).toEqual(["anthropic:manual", "anthropic:work"]);
+      const order = ours(["models", "auth", "order", "get", "--provider", "anthropic", "--json"]);
+      expect(JSON.parse(order.stdout)).toMatchObject({
+        order: ["anthropic:work", "anthropic:manual"],
+        applies: "agent",
+        next: "anthropic:work",
+      });
+      const check = ours(["models", "status", "--check"]);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      const status = JSON.parse(ours(["models", "status", "--json"]).stdout);
+      expect(status.authStore).toMatchObject({
+        layout: "sqlite",
+        shared: path.join(state, "state", "openclaw.sqlite"),
+        sharedLocation: "state-db",
+      });
+      const doctor = ours(["doctor"]);
+      expect(doctor.stdout).toContain(
+        `agent main: OpenClaw 2026.9 SQLite: shared ${path.join(state, "state", "openclaw.sqlite")}`,
+      );
 
-    const gw = ours(["gateway"], "/model sonnet@anthropic:manual\n/model status\n");
-    expect(gw.stdout).not.toContain("Unknown profile");
-    expect(gw.stdout).toMatch(/anthropic:manual.*pinned/);
-    expectNoJsonStore();
-  });
+      const gw = ours(["gateway"], "/model sonnet@anthropic:manual\n/model status\n");
+      expect(gw.stdout).not.toContain("Unknown profile");
+      expect(gw.stdout).toMatch(/anthropic:manual.*pinned/);
+      expectNoJsonStore();
+    });
 
-  it("the running gateway uses a profile OpenClaw adds, without a restart", async () => {
-    const gw = new GatewayProcess(state, { HOME: root });
-    try {
-      await gw.send("/model status", /Agent: main/);
-      expect(openclaw(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:late"], `${KEY("late")}\n`).code).toBe(0);
-      const out = await gw.send("/model sonnet@anthropic:late", /anthropic:late/);
-      expect(out).not.toContain("Unknown profile");
-      const status = await gw.send("/model status", /Agent: main/);
-      expect(status).toMatch(/anthropic:late.*pinned/);
-    } finally {
-      await gw.stop();
-    }
-  });
+    it("the running gateway uses a profile OpenClaw adds, without a restart", async () => {
+      const gw = new GatewayProcess(state, { HOME: root });
+      try {
+        await gw.send("/model status", /Agent: main/);
+        expect(
+          openclaw(
+            ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:late"],
+            `${KEY("late")}\n`,
+          ).code,
+        ).toBe(0);
+        const out = await gw.send("/model sonnet@anthropic:late", /anthropic:late/);
+        expect(out).not.toContain("Unknown profile");
+        const status = await gw.send("/model status", /Agent: main/);
+        expect(status).toMatch(/anthropic:late.*pinned/);
+      } finally {
+        await gw.stop();
+      }
+    });
 
-  it("ours writes, OpenClaw reads: paste, order and logout, and OpenClaw keeps working after each", () => {
-    const paste = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ours"], `${KEY("ours")}\n`);
-    expect(paste.code, paste.stderr).toBe(0);
-    const ref = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ref", "--ref", "env:INTEROP_ANTHROPIC_KEY"]);
-    expect(ref.code, ref.stderr).toBe(0);
-    expectNoJsonStore();
-    expect(openclawProfiles()).toEqual(expect.arrayContaining(["anthropic:ours", "anthropic:ref"]));
+    it("ours writes, OpenClaw reads: paste, order and logout, and OpenClaw keeps working after each", () => {
+      const paste = ours(
+        ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:ours"],
+        `${KEY("ours")}\n`,
+      );
+      expect(paste.code, paste.stderr).toBe(0);
+      const ref = ours([
+        "models",
+        "auth",
+        "paste-api-key",
+        "--provider",
+        "anthropic",
+        "--profile-id",
+        "anthropic:ref",
+        "--ref",
+        "env:INTEROP_ANTHROPIC_KEY",
+      ]);
+      expect(ref.code, ref.stderr).toBe(0);
+      expectNoJsonStore();
+      expect(openclawProfiles()).toEqual(expect.arrayContaining(["anthropic:ours", "anthropic:ref"]));
 
-    const set = ours(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:ours", "anthropic:work"]);
-    expect(set.code, set.stderr).toBe(0);
-    expect(openclawOrder()).toEqual(["anthropic:ours", "anthropic:work"]);
+      const set = ours([
+        "models",
+        "auth",
+        "order",
+        "set",
+        "--provider",
+        "anthropic",
+        "anthropic:ours",
+        "anthropic:work",
+      ]);
+      expect(set.code, set.stderr).toBe(0);
+      expect(openclawOrder()).toEqual(["anthropic:ours", "anthropic:work"]);
 
-    const logout = ours(["models", "auth", "logout", "anthropic:work", "--yes"]);
-    expect(logout.code, logout.stderr).toBe(0);
-    expectNoJsonStore();
-    expect(openclawProfiles().sort()).toEqual(["anthropic:late", "anthropic:manual", "anthropic:ours", "anthropic:ref"]);
-    expect(openclawOrder()).toEqual(["anthropic:ours"]);
-  });
+      const logout = ours(["models", "auth", "logout", "anthropic:work", "--yes"]);
+      expect(logout.code, logout.stderr).toBe(0);
+      expectNoJsonStore();
+      expect(openclawProfiles().sort()).toEqual([
+        "anthropic:late",
+        "anthropic:manual",
+        "anthropic:ours",
+        "anthropic:ref",
+      ]);
+      expect(openclawOrder()).toEqual(["anthropic:ours"]);
+    });
 
-  it("two writers, 50 writes each, lose no profile", async () => {
-    if (!install.ok) throw new Error(install.why);
-    const theirs = startOpenClawWriter(install, root, state, { prefix: "race", count: 50, pauseMs: 150 });
-    for (let i = 0; i < 50; i++) {
-      const r = ours(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", `anthropic:mine${i}`], `${KEY(`m${String(i).padStart(3, "0")}`)}\n`);
-      expect(r.code, r.stderr).toBe(0);
-    }
-    const done = await theirs;
-    expect(done.code, done.stderr).toBe(0);
+    it("two writers, 50 writes each, lose no profile", async () => {
+      if (!install.ok) throw new Error(install.why);
+      const theirs = startOpenClawWriter(install, root, state, { prefix: "race", count: 50, pauseMs: 150 });
+      for (let i = 0; i < 50; i++) {
+        const r = ours(
+          ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", `anthropic:mine${i}`],
+          `${KEY(`m${String(i).padStart(3, "0")}`)}\n`,
+        );
+        expect(r.code, r.stderr).toBe(0);
+      }
+      const done = await theirs;
+      expect(done.code, done.stderr).toBe(0);
 
-    const expected = ["anthropic:late", "anthropic:manual", "anthropic:ours", "anthropic:ref", ...Array.from({ length: 50 }, (_, i) => [`anthropic:mine${i}`, `anthropic:race${i}`]).flat()].sort();
-    expect(oursProfiles().sort()).toEqual(expected);
-    expect(openclawProfiles().sort()).toEqual(expected);
-    expectNoJsonStore();
-  });
+      const expected = [
+        "anthropic:late",
+        "anthropic:manual",
+        "anthropic:ours",
+        "anthropic:ref",
+        ...Array.from({ length: 50 }, (_, i) => [`anthropic:mine${i}`, `anthropic:race${i}`]).flat(),
+      ].sort();
+      expect(oursProfiles().sort()).toEqual(expected);
+      expect(openclawProfiles().sort()).toEqual(expected);
+      expectNoJsonStore();
+    });
 
-  it("no secret appears whole in any output of either CLI", () => {
-    for (const secret of SECRETS) for (const text of seen) expect(text.includes(secret)).toBe(false);
-  });
-});
+    it("no secret appears whole in any output of either CLI", () => {
+      for (const secret of SECRETS) for (const text of seen) expect(text.includes(secret)).toBe(false);
+    });
+  },
+);

@@ -59,12 +59,21 @@ const CASES: FailureCase[] = [
   ["forbidden", echo(403, (k) => `key ${k} lacks permission`), "status=auth reason=forbidden"],
   ["overloaded", echo(529, (k) => `overloaded while serving ${k}`), "status=overloaded reason=overloaded"],
   ["server", echo(500, (k) => `internal error for "${k}"`), "status=overloaded reason=server_error"],
-  ["badreq", echo(400, (k) => `messages: bad request from key ${k.slice(0, 40)}\n${k.slice(40)}`), "status=format reason=invalid_request"],
+  [
+    "badreq",
+    echo(400, (k) => `messages: bad request from key ${k.slice(0, 40)}\n${k.slice(40)}`),
+    "status=format reason=invalid_request",
+  ],
   ["garbled", () => ({ kind: "malformed" }) as Scripted, "status=format reason=malformed_response"],
   ["cc", () => ({ kind: "claude-code-only" }) as Scripted, "status=incompatible reason=claude_code_only"],
 ].map(([name, answer, logged]) => {
   const key = anthropicKey();
-  return { profile: `anthropic:${String(name)}`, key, answer: (answer as (k: string) => Scripted)(key), logged: String(logged) };
+  return {
+    profile: `anthropic:${String(name)}`,
+    key,
+    answer: (answer as (k: string) => Scripted)(key),
+    logged: String(logged),
+  };
 });
 
 /** Stored keys a hand edit or an old tool left with a line break, spaces or quotes in them. */
@@ -100,10 +109,7 @@ const S: Record<string, string> = {
   ...Object.fromEntries(Object.entries(STORED).map(([k, v]) => [`stored-${k}`, v])),
 };
 /** The raw forms that were typed, pasted or stored, with their separators. */
-const RAW: string[] = [
-  `  ${S.envKey!.slice(0, 40)}\r\n${S.envKey!.slice(40)}  `,
-  ...Object.values(storedRaw),
-];
+const RAW: string[] = [`  ${S.envKey!.slice(0, 40)}\r\n${S.envKey!.slice(40)}  `, ...Object.values(storedRaw)];
 
 /** Pieces of `secret` that may not appear anywhere: every 12 characters beyond the public prefix. */
 function pieces(secret: string): string[] {
@@ -112,7 +118,9 @@ function pieces(secret: string): string[] {
   for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++) out.push(secret.slice(i, i + PIECE));
   return out;
 }
-const FORBIDDEN = new Map<string, string[]>(Object.entries(S).map(([name, s]) => [name, [...pieces(s), encodeURIComponent(s)]]));
+const FORBIDDEN = new Map<string, string[]>(
+  Object.entries(S).map(([name, s]) => [name, [...pieces(s), encodeURIComponent(s)]]),
+);
 RAW.forEach((raw, i) => FORBIDDEN.set(`raw#${i}`, pieces(raw)));
 
 /** Which secrets (by name) `text` holds a piece of. */
@@ -161,7 +169,12 @@ function collect(stream: PassThrough): () => string {
  * The console gateway in-process, as a fresh process would run it (nothing registered with the
  * redactor beforehand): lines in, replies and log lines out.
  */
-async function inProcessGateway(processEnv: NodeJS.ProcessEnv, cwd: string, lines: string[], chat?: { timeoutMs: number }): Promise<{ stdout: string; stderr: string }> {
+async function inProcessGateway(
+  processEnv: NodeJS.ProcessEnv,
+  cwd: string,
+  lines: string[],
+  chat?: { timeoutMs: number },
+): Promise<{ stdout: string; stderr: string }> {
   secretRedactor.clear();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -180,7 +193,12 @@ async function inProcessGateway(processEnv: NodeJS.ProcessEnv, cwd: string, line
 }
 
 /** Runs the built binary to completion with no time limit of its own (the test's ceiling reports a hang). */
-function runBinary(sb: Sandbox, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBinary(
+  sb: Sandbox,
+  args: string[],
+  input: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: sb.cwd, env: { ...sb.env, ...env } });
     let stdout = "";
@@ -219,13 +237,25 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
 
     for (const c of CASES) if (c.answer) provider.script(c.key, c.answer);
     provider.script(S.envKey!, { kind: "status", status: 401, message: `invalid x-api-key ${RAW[0]}` });
-    provider.script(S.dotenvWrapped!, { kind: "status", status: 429, message: `Rate limit reached for key ${S.dotenvWrapped}` });
+    provider.script(S.dotenvWrapped!, {
+      kind: "status",
+      status: 429,
+      message: `Rate limit reached for key ${S.dotenvWrapped}`,
+    });
     provider.script(S.listKey1!, { kind: "status", status: 429, message: `key ${S.listKey1} is over its rate limit` });
     provider.script(S.listKey2!, { kind: "status", status: 402, message: `no credit left on ${S.listKey2}` });
-    provider.script(S.pastedToken!, { kind: "status", status: 401, message: `OAuth token ${S.pastedToken} is invalid` });
+    provider.script(S.pastedToken!, {
+      kind: "status",
+      status: 401,
+      message: `OAuth token ${S.pastedToken} is invalid`,
+    });
     provider.script(S.pastedKey!, { kind: "status", status: 401, message: `invalid x-api-key ${S.pastedKey}` });
     provider.script(S.onboardKey!, { kind: "text", text: "fine" });
-    provider.script(S.onboardToken!, { kind: "status", status: 403, message: `token ${S.onboardToken} lacks permission` });
+    provider.script(S.onboardToken!, {
+      kind: "status",
+      status: 403,
+      message: `token ${S.onboardToken} lacks permission`,
+    });
     provider.script(S.hangKey!, { kind: "hang" });
     // Header values keep inner spaces and quotes: the fake sees these raw, or normalised by a store that cleans them.
     for (const [name, raw] of Object.entries(storedRaw)) {
@@ -256,7 +286,12 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
       version: 1,
       profiles: {
         ...Object.fromEntries(CASES.map((c) => [c.profile, { type: "api_key", provider: "anthropic", key: c.key }])),
-        ...Object.fromEntries(Object.entries(storedRaw).map(([name, raw]) => [`anthropic:stored-${name}`, { type: "api_key", provider: "anthropic", key: raw }])),
+        ...Object.fromEntries(
+          Object.entries(storedRaw).map(([name, raw]) => [
+            `anthropic:stored-${name}`,
+            { type: "api_key", provider: "anthropic", key: raw },
+          ]),
+        ),
       },
     });
   }, TEST_CEILING_MS);
@@ -287,169 +322,292 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
   /** `openclaw <args>` in-process, as a fresh process would run it (nothing registered beforehand). */
   async function cli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
     secretRedactor.clear();
-    const r = await runInProcess(args, { env: { ...sb.env, ...processEnv(), ...opts.env }, cwd: sb.cwd, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+    const r = await runInProcess(args, {
+      env: { ...sb.env, ...processEnv(), ...opts.env },
+      cwd: sb.cwd,
+      ...(opts.input !== undefined ? { input: opts.input } : {}),
+    });
     transcripts.push({ what: `openclaw ${args.join(" ")}`, text: `${r.stdout}\n${r.stderr}` });
     return r;
   }
 
   /** The console gateway in-process over the shared sandbox, recorded for the leak check. */
-  async function consoleGateway(what: string, lines: string[], chat?: { timeoutMs: number }): Promise<{ stdout: string; stderr: string }> {
+  async function consoleGateway(
+    what: string,
+    lines: string[],
+    chat?: { timeoutMs: number },
+  ): Promise<{ stdout: string; stderr: string }> {
     const r = await inProcessGateway({ ...sb.env, ...processEnv() }, sb.cwd, lines, chat);
     transcripts.push({ what, text: `${r.stdout}\n${r.stderr}` });
     return r;
   }
 
-  it("reproduces issue 20 with the real binary: a key with a line break in the env is never logged", async () => {
-    // The issue's setup: no stored profile, only the env key, a console gateway and a plain message.
-    const own = sandbox();
-    own.writeConfig({ models: { providers: { anthropic: { baseUrl: provider.url } } } });
-    const r = await runBinary(own, ["gateway"], "hello\n", processEnv());
-    transcripts.push({ what: "gateway binary, key with CRLF in the env", text: `${r.stdout}\n${r.stderr}` });
-    expect(r.code, r.stderr).toBe(0);
-    // Joined and trimmed, the key reached the provider (which refused it, echoing it).
-    expect(provider.requestsFor(S.envKey!).length).toBeGreaterThan(0);
-    expect(r.stderr).toContain("credential=env:ANTHROPIC_API_KEY status=auth reason=unauthorized");
-    expect(leakedIn(`${r.stdout}\n${r.stderr}`)).toEqual([]);
-    expect(fileLeaks(own).leaks).toEqual([]);
-  }, TEST_CEILING_MS);
+  it(
+    "reproduces issue 20 with the real binary: a key with a line break in the env is never logged",
+    async () => {
+      // The issue's setup: no stored profile, only the env key, a console gateway and a plain message.
+      const own = sandbox();
+      own.writeConfig({ models: { providers: { anthropic: { baseUrl: provider.url } } } });
+      const r = await runBinary(own, ["gateway"], "hello\n", processEnv());
+      transcripts.push({ what: "gateway binary, key with CRLF in the env", text: `${r.stdout}\n${r.stderr}` });
+      expect(r.code, r.stderr).toBe(0);
+      // Joined and trimmed, the key reached the provider (which refused it, echoing it).
+      expect(provider.requestsFor(S.envKey!).length).toBeGreaterThan(0);
+      expect(r.stderr).toContain("credential=env:ANTHROPIC_API_KEY status=auth reason=unauthorized");
+      expect(leakedIn(`${r.stdout}\n${r.stderr}`)).toEqual([]);
+      expect(fileLeaks(own).leaks).toEqual([]);
+    },
+    TEST_CEILING_MS,
+  );
 
-  it("stores credentials with every CLI way of adding one, from wrapped pastes", async () => {
-    const results = [
-      await cli(["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:sub", "--expires-in", "365d"], {
-        input: `  ${S.pastedToken!.slice(0, 50)}\r\n${S.pastedToken!.slice(50)}  \n`,
-      }),
-      await cli(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:key"], { input: `${S.pastedKey!.slice(0, 33)}\n${S.pastedKey!.slice(33)}\n` }),
-      await cli(["onboard", "--non-interactive", "--accept-risk", "--auth-choice", "apiKey", "--anthropic-api-key", S.onboardKey!, "--profile-id", "anthropic:onboard"]),
-      await cli(["onboard", "--non-interactive", "--auth-choice", "token", "--token-stdin", "--profile-id", "anthropic:onboard-token", "--model", "sonnet"], {
-        input: `${S.onboardToken}\n`,
-      }),
-    ];
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const stored = sb.readProfiles().profiles as Record<string, { key?: string; token?: string }>;
-    expect(stored["anthropic:sub"]?.token).toBe(S.pastedToken);
-    expect(stored["anthropic:key"]?.key).toBe(S.pastedKey);
-    expect(stored["anthropic:onboard"]?.key).toBe(S.onboardKey);
-    expect(stored["anthropic:onboard-token"]?.token).toBe(S.onboardToken);
-  }, TEST_CEILING_MS);
+  it(
+    "stores credentials with every CLI way of adding one, from wrapped pastes",
+    async () => {
+      const results = [
+        await cli(
+          [
+            "models",
+            "auth",
+            "paste-token",
+            "--provider",
+            "anthropic",
+            "--profile-id",
+            "anthropic:sub",
+            "--expires-in",
+            "365d",
+          ],
+          {
+            input: `  ${S.pastedToken!.slice(0, 50)}\r\n${S.pastedToken!.slice(50)}  \n`,
+          },
+        ),
+        await cli(["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:key"], {
+          input: `${S.pastedKey!.slice(0, 33)}\n${S.pastedKey!.slice(33)}\n`,
+        }),
+        await cli([
+          "onboard",
+          "--non-interactive",
+          "--accept-risk",
+          "--auth-choice",
+          "apiKey",
+          "--anthropic-api-key",
+          S.onboardKey!,
+          "--profile-id",
+          "anthropic:onboard",
+        ]),
+        await cli(
+          [
+            "onboard",
+            "--non-interactive",
+            "--auth-choice",
+            "token",
+            "--token-stdin",
+            "--profile-id",
+            "anthropic:onboard-token",
+            "--model",
+            "sonnet",
+          ],
+          {
+            input: `${S.onboardToken}\n`,
+          },
+        ),
+      ];
+      for (const r of results) expect(r.code, r.stderr).toBe(0);
+      const stored = sb.readProfiles().profiles as Record<string, { key?: string; token?: string }>;
+      expect(stored["anthropic:sub"]?.token).toBe(S.pastedToken);
+      expect(stored["anthropic:key"]?.key).toBe(S.pastedKey);
+      expect(stored["anthropic:onboard"]?.key).toBe(S.onboardKey);
+      expect(stored["anthropic:onboard-token"]?.token).toBe(S.onboardToken);
+    },
+    TEST_CEILING_MS,
+  );
 
-  it("runs every read, order, session and doctor command, and their error paths", async () => {
-    const commands: Array<[string[], { input?: string; env?: NodeJS.ProcessEnv }?]> = [
-      [["models"]],
-      [["models", "status"]],
-      [["models", "status", "--json"]],
-      [["models", "status", "--plain"]],
-      [["models", "status", "--check"]],
-      [["models", "status", "--probe"]],
-      [["models", "status", "--probe", "--json"]],
-      [["models", "list"]],
-      [["models", "list", "--json"]],
-      [["models", "list", "--plain"]],
-      [["models", "auth", "list"]],
-      [["models", "auth", "list", "--json"]],
-      [["models", "auth", "order", "get", "--provider", "anthropic"]],
-      [["models", "auth", "order", "set", "anthropic:key", "anthropic:sub", "--provider", "anthropic"]],
-      [["models", "auth", "order", "get", "--provider", "anthropic", "--json"]],
-      [["models", "auth", "order", "clear", "--provider", "anthropic"]],
-      [["doctor"]],
-      [["doctor", "--json"]],
-      [["doctor", "--fix"]],
-      [["sessions", "list"]],
-      [["sessions", "list", "--json"]],
-      // Secrets typed where something else was expected end up in error messages.
-      [["models", "auth", "order", "set", S.pastedKey!, "--provider", "anthropic"]],
-      [["models", "auth", "order", "set", S.telegramToken!, "--provider", "anthropic"], { env: { OPENCLAW_DEBUG: "1" } }],
-      [["models", "auth", "order", "set", S.discordToken!, S.listKey2!, "--provider", "anthropic"]],
-      [["models", "auth", "order", "set", storedRaw.newline, "--provider", "anthropic"]],
-      [["models", "auth", "paste-api-key", "--provider", S.dotenvWrapped!], { input: `${S.pastedKey}\n` }],
-      [["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:wrong"], { input: `${S.pastedToken}\n` }],
-      [["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:bad"], { input: `"${S.discordToken}"\n` }],
-      [["models", "auth", "logout", S.onboardKey!, "--yes"]],
-      [["models", "auth", "logout", "anthropic:onboard", "--yes"]],
-      [["models", "status", "--agent", `${S.pastedKey!.slice(0, 20)}\n${S.pastedKey!.slice(20)}`]],
-    ];
-    for (const [args, opts] of commands) {
-      const r = await cli(args, opts);
-      expect(typeof r.code, `${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe("number");
-    }
-    // The probes really reached the fake with stored, pasted, env and .env credentials (and their echoing errors).
-    for (const secret of [S.pastedToken!, S.pastedKey!, S.envKey!, S.dotenvWrapped!, CASES[0]!.key]) expect(provider.requestsFor(secret).length).toBeGreaterThan(0);
-  }, TEST_CEILING_MS);
+  it(
+    "runs every read, order, session and doctor command, and their error paths",
+    async () => {
+      const commands: Array<[string[], { input?: string; env?: NodeJS.ProcessEnv }?]> = [
+        [["models"]],
+        [["models", "status"]],
+        [["models", "status", "--json"]],
+        [["models", "status", "--plain"]],
+        [["models", "status", "--check"]],
+        [["models", "status", "--probe"]],
+        [["models", "status", "--probe", "--json"]],
+        [["models", "list"]],
+        [["models", "list", "--json"]],
+        [["models", "list", "--plain"]],
+        [["models", "auth", "list"]],
+        [["models", "auth", "list", "--json"]],
+        [["models", "auth", "order", "get", "--provider", "anthropic"]],
+        [["models", "auth", "order", "set", "anthropic:key", "anthropic:sub", "--provider", "anthropic"]],
+        [["models", "auth", "order", "get", "--provider", "anthropic", "--json"]],
+        [["models", "auth", "order", "clear", "--provider", "anthropic"]],
+        [["doctor"]],
+        [["doctor", "--json"]],
+        [["doctor", "--fix"]],
+        [["sessions", "list"]],
+        [["sessions", "list", "--json"]],
+        // Secrets typed where something else was expected end up in error messages.
+        [["models", "auth", "order", "set", S.pastedKey!, "--provider", "anthropic"]],
+        [
+          ["models", "auth", "order", "set", S.telegramToken!, "--provider", "anthropic"],
+          { env: { OPENCLAW_DEBUG: "1" } },
+        ],
+        [["models", "auth", "order", "set", S.discordToken!, S.listKey2!, "--provider", "anthropic"]],
+        [["models", "auth", "order", "set", storedRaw.newline, "--provider", "anthropic"]],
+        [["models", "auth", "paste-api-key", "--provider", S.dotenvWrapped!], { input: `${S.pastedKey}\n` }],
+        [
+          ["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:wrong"],
+          { input: `${S.pastedToken}\n` },
+        ],
+        [
+          ["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:bad"],
+          { input: `"${S.discordToken}"\n` },
+        ],
+        [["models", "auth", "logout", S.onboardKey!, "--yes"]],
+        [["models", "auth", "logout", "anthropic:onboard", "--yes"]],
+        [["models", "status", "--agent", `${S.pastedKey!.slice(0, 20)}\n${S.pastedKey!.slice(20)}`]],
+      ];
+      for (const [args, opts] of commands) {
+        const r = await cli(args, opts);
+        expect(typeof r.code, `${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe("number");
+      }
+      // The probes really reached the fake with stored, pasted, env and .env credentials (and their echoing errors).
+      for (const secret of [S.pastedToken!, S.pastedKey!, S.envKey!, S.dotenvWrapped!, CASES[0]!.key])
+        expect(provider.requestsFor(secret).length).toBeGreaterThan(0);
+    },
+    TEST_CEILING_MS,
+  );
 
-  it("answers chat messages that fail in every way the providers classify, in-process", async () => {
-    writeConfig({ telegram: false, discord: false });
-    const stored = Object.keys(storedRaw).map((name) => `anthropic:stored-${name}`);
-    const lines = [
-      "/model",
-      "/model status",
-      ...[...CASES.map((c) => c.profile), ...stored].flatMap((id) => [`/model sonnet@${id}`, `hello via ${id}`, `/models anthropic`]),
-      "/model default",
-      "hello, unpinned", // candidates in order until one fails for every credential (a bad request)
-      "/model gpt",
-      "hello, openai", // the wrapped .env key, rate-limited
-      "/model openrouter/openai/gpt-5",
-      "hello, openrouter", // the quoted .env key, connection refused
-      "/model status",
-      "/model default",
-    ];
-    const r = await consoleGateway("console gateway, every failure", lines);
-    const expected = [
-      ...CASES.map((c) => `credential=${c.profile} ${c.logged}`),
-      "credential=anthropic:stored-newline status=auth reason=invalid_header",
-      "credential=anthropic:stored-crlf status=auth reason=invalid_header",
-      "credential=env:OPENAI_API_KEY status=rate_limit reason=rate_limited",
-      "credential=env:OPENROUTER_API_KEY status=overloaded reason=connection_error",
-    ];
-    for (const line of expected) expect(r.stderr, r.stderr).toContain(line);
-    // Each stored key with spaces or quotes was sent (raw or cleaned) and refused.
-    for (const name of ["spaced", "quoted"] as const) {
-      expect(provider.requestsFor(storedRaw[name]).length + provider.requestsFor(STORED[name]).length).toBeGreaterThan(0);
-    }
-    expect(r.stdout).toContain("pinned profile anthropic:auth");
-  }, TEST_CEILING_MS);
+  it(
+    "answers chat messages that fail in every way the providers classify, in-process",
+    async () => {
+      writeConfig({ telegram: false, discord: false });
+      const stored = Object.keys(storedRaw).map((name) => `anthropic:stored-${name}`);
+      const lines = [
+        "/model",
+        "/model status",
+        ...[...CASES.map((c) => c.profile), ...stored].flatMap((id) => [
+          `/model sonnet@${id}`,
+          `hello via ${id}`,
+          `/models anthropic`,
+        ]),
+        "/model default",
+        "hello, unpinned", // candidates in order until one fails for every credential (a bad request)
+        "/model gpt",
+        "hello, openai", // the wrapped .env key, rate-limited
+        "/model openrouter/openai/gpt-5",
+        "hello, openrouter", // the quoted .env key, connection refused
+        "/model status",
+        "/model default",
+      ];
+      const r = await consoleGateway("console gateway, every failure", lines);
+      const expected = [
+        ...CASES.map((c) => `credential=${c.profile} ${c.logged}`),
+        "credential=anthropic:stored-newline status=auth reason=invalid_header",
+        "credential=anthropic:stored-crlf status=auth reason=invalid_header",
+        "credential=env:OPENAI_API_KEY status=rate_limit reason=rate_limited",
+        "credential=env:OPENROUTER_API_KEY status=overloaded reason=connection_error",
+      ];
+      for (const line of expected) expect(r.stderr, r.stderr).toContain(line);
+      // Each stored key with spaces or quotes was sent (raw or cleaned) and refused.
+      for (const name of ["spaced", "quoted"] as const) {
+        expect(
+          provider.requestsFor(storedRaw[name]).length + provider.requestsFor(STORED[name]).length,
+        ).toBeGreaterThan(0);
+      }
+      expect(r.stdout).toContain("pinned profile anthropic:auth");
+    },
+    TEST_CEILING_MS,
+  );
 
-  it("answers a provider that never answers with a timeout, in-process", async () => {
-    // Added only now: a probe of it would wait out the probe timeout in every `--probe` run above.
-    const file = sb.readProfiles();
-    sb.writeProfiles({ ...file, profiles: { ...file.profiles, "anthropic:slow": { type: "api_key", provider: "anthropic", key: S.hangKey } } });
-    // The only short limit in this file: the hanging fake never answers, so the call times out however busy the machine is.
-    const r = await consoleGateway("console gateway, timeout", ["/model sonnet@anthropic:slow", "hello, slow"], { timeoutMs: 300 });
-    expect(r.stderr).toContain("credential=anthropic:slow status=timeout reason=timeout");
-    expect(r.stdout).toContain("did not answer within 300ms");
-  }, TEST_CEILING_MS);
+  it(
+    "answers a provider that never answers with a timeout, in-process",
+    async () => {
+      // Added only now: a probe of it would wait out the probe timeout in every `--probe` run above.
+      const file = sb.readProfiles();
+      sb.writeProfiles({
+        ...file,
+        profiles: { ...file.profiles, "anthropic:slow": { type: "api_key", provider: "anthropic", key: S.hangKey } },
+      });
+      // The only short limit in this file: the hanging fake never answers, so the call times out however busy the machine is.
+      const r = await consoleGateway("console gateway, timeout", ["/model sonnet@anthropic:slow", "hello, slow"], {
+        timeoutMs: 300,
+      });
+      expect(r.stderr).toContain("credential=anthropic:slow status=timeout reason=timeout");
+      expect(r.stdout).toContain("did not answer within 300ms");
+    },
+    TEST_CEILING_MS,
+  );
 
-  it("runs Telegram and Discord in one gateway process, with a Bot API error that echoes the token", async () => {
-    writeConfig({ telegram: true, discord: true });
-    const gw = new GatewayChild(sb.state, { HOME: sb.home, ANTHROPIC_API_KEY: RAW[0]! }, sb.cwd);
-    gateways.push(gw);
-    await gw.listening(HANG_REPORT_MS);
-    await gw.waitFor("stderr", /discord: registered/, HANG_REPORT_MS);
+  it(
+    "runs Telegram and Discord in one gateway process, with a Bot API error that echoes the token",
+    async () => {
+      writeConfig({ telegram: true, discord: true });
+      const gw = new GatewayChild(sb.state, { HOME: sb.home, ANTHROPIC_API_KEY: RAW[0]! }, sb.cwd);
+      gateways.push(gw);
+      await gw.listening(HANG_REPORT_MS);
+      await gw.waitFor("stderr", /discord: registered/, HANG_REPORT_MS);
 
-    telegram.failNext("sendMessage", { error_code: 400, description: `Bad Request: chat not found for bot${S.telegramToken}` });
-    telegram.userMessage({ chat: { id: OWNER_TG, type: "private" }, from: { id: OWNER_TG }, text: "/model status" });
-    await telegram.waitForCall("sendMessage", undefined, HANG_REPORT_MS); // refused by the fake, logged by the gateway
-    telegram.userMessage({ chat: { id: OWNER_TG, type: "private" }, from: { id: OWNER_TG }, text: "/model sonnet@anthropic:stored-newline" });
-    await telegram.waitForCall("sendMessage", (c) => String(c.payload.text).includes("anthropic:stored-newline"), HANG_REPORT_MS);
-    telegram.userMessage({ chat: { id: OWNER_TG, type: "private" }, from: { id: OWNER_TG }, text: "hello from telegram" });
-    // The pinned key cannot be sent (or is still cooling down from the console run): the reply names it either way.
-    await telegram.waitForCall("sendMessage", (c) => String(c.payload.text).includes("anthropic:stored-newline"), HANG_REPORT_MS);
+      telegram.failNext("sendMessage", {
+        error_code: 400,
+        description: `Bad Request: chat not found for bot${S.telegramToken}`,
+      });
+      telegram.userMessage({ chat: { id: OWNER_TG, type: "private" }, from: { id: OWNER_TG }, text: "/model status" });
+      await telegram.waitForCall("sendMessage", undefined, HANG_REPORT_MS); // refused by the fake, logged by the gateway
+      telegram.userMessage({
+        chat: { id: OWNER_TG, type: "private" },
+        from: { id: OWNER_TG },
+        text: "/model sonnet@anthropic:stored-newline",
+      });
+      await telegram.waitForCall(
+        "sendMessage",
+        (c) => String(c.payload.text).includes("anthropic:stored-newline"),
+        HANG_REPORT_MS,
+      );
+      telegram.userMessage({
+        chat: { id: OWNER_TG, type: "private" },
+        from: { id: OWNER_TG },
+        text: "hello from telegram",
+      });
+      // The pinned key cannot be sent (or is still cooling down from the console run): the reply names it either way.
+      await telegram.waitForCall(
+        "sendMessage",
+        (c) => String(c.payload.text).includes("anthropic:stored-newline"),
+        HANG_REPORT_MS,
+      );
 
-    const interaction = discord.slashCommand({ name: "model", options: { ref: "status" }, user: OWNER_DC, guildId: GUILD, channelId: CHANNEL });
-    discord.sendInteraction(interaction);
-    const callback = await discord.waitForRequest((q) => q.path === `/interactions/${interaction.id}/${interaction.token}/callback`, HANG_REPORT_MS);
-    transcripts.push({ what: "discord interaction reply", text: JSON.stringify(callback.body) });
-    for (const c of telegram.calls) transcripts.push({ what: `telegram ${c.method}`, text: JSON.stringify(c.payload) });
+      const interaction = discord.slashCommand({
+        name: "model",
+        options: { ref: "status" },
+        user: OWNER_DC,
+        guildId: GUILD,
+        channelId: CHANNEL,
+      });
+      discord.sendInteraction(interaction);
+      const callback = await discord.waitForRequest(
+        (q) => q.path === `/interactions/${interaction.id}/${interaction.token}/callback`,
+        HANG_REPORT_MS,
+      );
+      transcripts.push({ what: "discord interaction reply", text: JSON.stringify(callback.body) });
+      for (const c of telegram.calls)
+        transcripts.push({ what: `telegram ${c.method}`, text: JSON.stringify(c.payload) });
 
-    expect(await gw.stop()).toBe(0);
-    transcripts.push({ what: "telegram+discord gateway", text: `${gw.stdout}\n${gw.stderr}` });
-    expect(gw.stderr).toMatch(/chat not found/); // the echoing error was logged, so its redaction was tested
-  }, TEST_CEILING_MS);
+      expect(await gw.stop()).toBe(0);
+      transcripts.push({ what: "telegram+discord gateway", text: `${gw.stdout}\n${gw.stderr}` });
+      expect(gw.stderr).toMatch(/chat not found/); // the echoing error was logged, so its redaction was tested
+    },
+    TEST_CEILING_MS,
+  );
 
   it("no output, log or reply holds a piece of a secret", () => {
     expect(transcripts.length).toBeGreaterThan(30);
     // The outputs did talk about these credentials, masked (so the check below looks at the right text).
     const all = transcripts.map((t) => t.text).join("\n");
-    for (const secret of [S.pastedToken!, S.pastedKey!, S.envKey!, S.dotenvWrapped!, CASES[0]!.key]) expect(all).toContain(`${secret.slice(0, 8)}…${secret.slice(-4)}`);
-    const leaks = transcripts.flatMap((t) => leakedIn(t.text).map((name) => `${name} in output of ${t.what}:\n${t.text}`));
+    for (const secret of [S.pastedToken!, S.pastedKey!, S.envKey!, S.dotenvWrapped!, CASES[0]!.key])
+      expect(all).toContain(`${secret.slice(0, 8)}…${secret.slice(-4)}`);
+    const leaks = transcripts.flatMap((t) =>
+      leakedIn(t.text).map((name) => `${name} in output of ${t.what}:\n${t.text}`),
+    );
     expect(leaks.join("\n\n")).toBe("");
   });
 
@@ -473,8 +631,13 @@ describe("secrets typed into /model where a model or profile id belongs", () => 
     const stored = anthropicKey();
     const env = `sk-proj-${random(100)}`;
     const list = anthropicKey();
-    sb.writeProfiles({ version: 1, profiles: { "anthropic:key": { type: "api_key", provider: "anthropic", key: stored } } });
-    fs.writeFileSync(path.join(sb.state, ".env"), `OPENAI_API_KEY=${env}\nANTHROPIC_API_KEYS=${list}\n`, { mode: 0o600 });
+    sb.writeProfiles({
+      version: 1,
+      profiles: { "anthropic:key": { type: "api_key", provider: "anthropic", key: stored } },
+    });
+    fs.writeFileSync(path.join(sb.state, ".env"), `OPENAI_API_KEY=${env}\nANTHROPIC_API_KEYS=${list}\n`, {
+      mode: 0o600,
+    });
     const lines = [
       `/model opus@${stored}`, // a stored profile's key as the profile id
       `/model ${env}`, // an env key as the model
@@ -489,9 +652,14 @@ describe("secrets typed into /model where a model or profile id belongs", () => 
     expect(text).toContain("anthropic:key");
     const forms = [stored, env, list, S.telegramToken!, S.discordToken!].flatMap(pieces);
     const echoed = forms.filter((f) => text.includes(f));
-    const inFiles = fs
-      .readdirSync(path.join(sb.state, "state"))
-      .flatMap((f) => forms.filter((piece) => fs.readFileSync(path.join(sb.state, "state", f)).toString("latin1").includes(piece)));
+    const inFiles = fs.readdirSync(path.join(sb.state, "state")).flatMap((f) =>
+      forms.filter((piece) =>
+        fs
+          .readFileSync(path.join(sb.state, "state", f))
+          .toString("latin1")
+          .includes(piece),
+      ),
+    );
     expect({ echoed, inFiles }, text).toEqual({ echoed: [], inFiles: [] });
   });
 });

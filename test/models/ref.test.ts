@@ -17,7 +17,10 @@ describe("splitProfile", () => {
     ["opus", { ref: "opus" }],
     ["opus@work", { ref: "opus", profile: "work" }],
     ["anthropic/claude-opus-5-5@anthropic:work", { ref: "anthropic/claude-opus-5-5", profile: "anthropic:work" }],
-    ["openrouter/anthropic/claude-sonnet-4.5@or:team", { ref: "openrouter/anthropic/claude-sonnet-4.5", profile: "or:team" }],
+    [
+      "openrouter/anthropic/claude-sonnet-4.5@or:team",
+      { ref: "openrouter/anthropic/claude-sonnet-4.5", profile: "or:team" },
+    ],
     ["vertex/claude-3-5@2024-10-22", { ref: "vertex/claude-3-5@2024-10-22" }],
     ["x/model@v1.2", { ref: "x/model@v1.2" }],
     ["x/model@latest", { ref: "x/model@latest" }],
@@ -56,7 +59,11 @@ describe("resolveModelRef", () => {
     }
   });
   it("accepts a bare id that exactly one allowed or configured ref names, though the catalog lacks it", () => {
-    const r = resolveModelRef(catalog, "kimi-k2.6", ["openrouter/*", "openrouter/kimi-k2.6", "anthropic/claude-opus-5-5"]);
+    const r = resolveModelRef(catalog, "kimi-k2.6", [
+      "openrouter/*",
+      "openrouter/kimi-k2.6",
+      "anthropic/claude-opus-5-5",
+    ]);
     expect(r.ok && r.value).toEqual({ provider: "openrouter", ref: "openrouter/kimi-k2.6" });
     expect(resolveModelRef(catalog, "kimi-k2.6").ok).toBe(false);
   });
@@ -81,11 +88,19 @@ describe("catalog", () => {
       if (/-\d{8}$/.test(id)) continue;
       const m = catalog.models.get(`anthropic/${id}`);
       expect(m, id).toBeDefined();
-      expect(new Date(m!.deprecated! + "T00:00:00Z").toDateString()).toBe(new Date(when.replace(/(\d+)(st|nd|rd|th)/, "$1") + " UTC").toDateString());
+      expect(new Date(`${m!.deprecated!}T00:00:00Z`).toDateString()).toBe(
+        new Date(`${when.replace(/(\d+)(st|nd|rd|th)/, "$1")} UTC`).toDateString(),
+      );
     }
   });
   it("keeps built-in models when a user gives only a baseUrl, and adds user models", () => {
-    const c = buildCatalog({ models: { providers: { anthropic: { baseUrl: "http://127.0.0.1:9/", models: [{ id: "claude-test", contextWindow: 1000 }] } } } });
+    const c = buildCatalog({
+      models: {
+        providers: {
+          anthropic: { baseUrl: "http://127.0.0.1:9/", models: [{ id: "claude-test", contextWindow: 1000 }] },
+        },
+      },
+    });
     const p = c.providers.get("anthropic")!;
     expect(p.baseUrl).toBe("http://127.0.0.1:9");
     expect(c.models.get("anthropic/claude-opus-5-5")).toBeDefined();

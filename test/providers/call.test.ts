@@ -7,10 +7,24 @@ import type { CatalogProvider } from "../../src/models/catalog.js";
 import { scaled } from "../support/slowness.js";
 
 const KEY = "sk-ant-api03-CALLCALLCALLCALLCALLcall";
-const ask = { model: "claude-haiku-5-5", messages: [{ role: "user" as const, content: "hi" }], maxTokens: 16, timeoutMs: scaled(2000) };
+const ask = {
+  model: "claude-haiku-5-5",
+  messages: [{ role: "user" as const, content: "hi" }],
+  maxTokens: 16,
+  timeoutMs: scaled(2000),
+};
 
 function provider(over: Partial<CatalogProvider>): CatalogProvider {
-  return { id: "anthropic", name: "Anthropic", baseUrl: "", api: "anthropic-messages", envKeys: [], tokenEnvKeys: [], models: [], ...over };
+  return {
+    id: "anthropic",
+    name: "Anthropic",
+    baseUrl: "",
+    api: "anthropic-messages",
+    envKeys: [],
+    tokenEnvKeys: [],
+    models: [],
+    ...over,
+  };
 }
 
 const fake = useFakeProvider();
@@ -32,31 +46,53 @@ describe("callProvider", () => {
 
   it("sends a system prompt where each API wants it", async () => {
     fake.defaultText("ok");
-    await callProvider(provider({ baseUrl: fake.url }), { secret: KEY, type: "api_key" }, { ...ask, system: "be brief" });
-    await callProvider(provider({ id: "openai", baseUrl: `${fake.url}/v1`, api: "openai-completions" }), { secret: KEY, type: "api_key" }, { ...ask, system: "be brief" });
+    await callProvider(
+      provider({ baseUrl: fake.url }),
+      { secret: KEY, type: "api_key" },
+      { ...ask, system: "be brief" },
+    );
+    await callProvider(
+      provider({ id: "openai", baseUrl: `${fake.url}/v1`, api: "openai-completions" }),
+      { secret: KEY, type: "api_key" },
+      { ...ask, system: "be brief" },
+    );
     expect(fake.requests[0]?.body).toMatchObject({ system: "be brief" });
     expect(fake.requests[1]?.messages?.[0]).toEqual({ role: "system", content: "be brief" });
   });
 
   it("refuses a provider without an endpoint or with an API we do not speak, as format errors", async () => {
-    const none = await callProvider(provider({ id: "acme", baseUrl: "" }), { secret: KEY, type: "api_key" }, ask).catch((e: unknown) => e);
+    const none = await callProvider(provider({ id: "acme", baseUrl: "" }), { secret: KEY, type: "api_key" }, ask).catch(
+      (e: unknown) => e,
+    );
     expect(classifyError(none)).toMatchObject({ kind: "format", reasonCode: "no_base_url" });
     expect((none as Error).message).toContain("models.providers.acme.baseUrl");
-    const odd = await callProvider(provider({ id: "acme", baseUrl: fake.url, api: "google-gemini" }), { secret: KEY, type: "api_key" }, ask).catch((e: unknown) => e);
+    const odd = await callProvider(
+      provider({ id: "acme", baseUrl: fake.url, api: "google-gemini" }),
+      { secret: KEY, type: "api_key" },
+      ask,
+    ).catch((e: unknown) => e);
     expect(classifyError(odd)).toMatchObject({ kind: "format", reasonCode: "unsupported_api" });
     expect(fake.requests).toHaveLength(0);
   });
 
   it("a malformed OpenAI answer classifies as format too", async () => {
     fake.script(KEY, { kind: "malformed" });
-    const err = await callProvider(provider({ id: "openai", baseUrl: `${fake.url}/v1`, api: "openai-completions" }), { secret: KEY, type: "api_key" }, ask).catch((e: unknown) => e);
+    const err = await callProvider(
+      provider({ id: "openai", baseUrl: `${fake.url}/v1`, api: "openai-completions" }),
+      { secret: KEY, type: "api_key" },
+      ask,
+    ).catch((e: unknown) => e);
     expect(classifyError(err).kind).toBe("format");
   });
 });
 
 describe("helpers", () => {
   it("providerModelId drops only the provider part", () => {
-    expect([providerModelId("anthropic/claude-x"), providerModelId("openrouter/anthropic/claude-x"), providerModelId("bare")]).toEqual(["claude-x", "anthropic/claude-x", "bare"]);
+    expect([
+      providerModelId("anthropic/claude-x"),
+      providerModelId("openrouter/anthropic/claude-x"),
+      providerModelId("bare"),
+    ]).toEqual(["claude-x", "anthropic/claude-x", "bare"]);
   });
 
   it("isBearerToken: tokens, OAuth, and setup-tokens stored as keys", () => {

@@ -2,7 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
-import { apiKey, createChatHarness, leaks, MAIN_KEY, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
+import {
+  apiKey,
+  createChatHarness,
+  leaks,
+  MAIN_KEY,
+  T0,
+  type ChatHarness,
+  type ChatHarnessOptions,
+} from "./harness.js";
 import { PASTE_API_KEY } from "../../src/providers/failure-text.js";
 import { scaled } from "../support/slowness.js";
 
@@ -23,7 +31,11 @@ const ALL_SECRETS = [KEY_A, KEY_B, KEY_C, SETUP_TOKEN, ENV_K1, ENV_K2, OPENAI_KE
 
 const THREE = {
   version: 1,
-  profiles: { "anthropic:a": apiKey("anthropic", KEY_A), "anthropic:b": apiKey("anthropic", KEY_B), "anthropic:c": apiKey("anthropic", KEY_C) },
+  profiles: {
+    "anthropic:a": apiKey("anthropic", KEY_A),
+    "anthropic:b": apiKey("anthropic", KEY_B),
+    "anthropic:c": apiKey("anthropic", KEY_C),
+  },
 };
 const ORDERED = { auth: { order: { anthropic: ["anthropic:a", "anthropic:b", "anthropic:c"] } } };
 
@@ -71,9 +83,15 @@ describe("chat: the happy path", () => {
     expect(await h.say("hi")).toBe("hello from the fake");
 
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]).toMatchObject({ api: "anthropic", model: "claude-sonnet-5-5", messages: [{ role: "user", content: "hi" }] });
+    expect(fake.requests[0]).toMatchObject({
+      api: "anthropic",
+      model: "claude-sonnet-5-5",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(h.logs).toHaveLength(1);
-    expect(h.logs[0]).toMatch(/^\[info\] chat session=agent:main:main provider=anthropic model=anthropic\/claude-sonnet-5-5 credential=anthropic:a status=ok latency=\d+ms/);
+    expect(h.logs[0]).toMatch(
+      /^\[info\] chat session=agent:main:main provider=anthropic model=anthropic\/claude-sonnet-5-5 credential=anthropic:a status=ok latency=\d+ms/,
+    );
     expect(h.sessions.cooldowns.get("anthropic:a")?.lastUsedAt).toBe(T0);
   });
 
@@ -105,7 +123,10 @@ describe("chat: the happy path", () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt" });
     fake.script(OPENROUTER_KEY, { kind: "text", text: "from the router" });
     const h = harness({
-      authProfiles: { version: 1, profiles: { "openai:k": apiKey("openai", OPENAI_KEY), "openrouter:k": apiKey("openrouter", OPENROUTER_KEY) } },
+      authProfiles: {
+        version: 1,
+        profiles: { "openai:k": apiKey("openai", OPENAI_KEY), "openrouter:k": apiKey("openrouter", OPENROUTER_KEY) },
+      },
     });
     await h.sessions.update(MAIN_KEY, { model: "openai/gpt-5.4-mini" }, T0);
     expect(await h.say("hi")).toBe("from gpt");
@@ -124,7 +145,12 @@ describe("chat: the happy path", () => {
 describe("chat: Anthropic credentials on the wire", () => {
   it("sends a setup-token as Bearer with the oauth beta header, never as x-api-key", async () => {
     fake.script(SETUP_TOKEN, { kind: "text", text: "via setup-token" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:st": { type: "token", provider: "anthropic", token: SETUP_TOKEN } } } });
+    const h = harness({
+      authProfiles: {
+        version: 1,
+        profiles: { "anthropic:st": { type: "token", provider: "anthropic", token: SETUP_TOKEN } },
+      },
+    });
 
     expect(await h.say("hi")).toBe("via setup-token");
 
@@ -146,7 +172,9 @@ describe("chat: Anthropic credentials on the wire", () => {
 
   it("treats a setup-token stored as an api_key like a token", async () => {
     fake.script(SETUP_TOKEN, { kind: "text", text: "ok" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:mislabelled": apiKey("anthropic", SETUP_TOKEN) } } });
+    const h = harness({
+      authProfiles: { version: 1, profiles: { "anthropic:mislabelled": apiKey("anthropic", SETUP_TOKEN) } },
+    });
     await h.say("hi");
     expect(fake.requests[0]?.anthropicBeta).toContain("oauth-2025-04-20");
     expect(fake.requests[0]?.headers["x-api-key"]).toBeUndefined();
@@ -178,13 +206,19 @@ describe("chat: failover", () => {
   });
 
   it("a 429 with retry-after 7 cools that profile for that model only, for 7 s", async () => {
-    fake.script(KEY_A, { kind: "status", status: 429, retryAfterSeconds: 7 }, { kind: "text", text: "a, on another model" });
+    fake.script(
+      KEY_A,
+      { kind: "status", status: 429, retryAfterSeconds: 7 },
+      { kind: "text", text: "a, on another model" },
+    );
     fake.script(KEY_B, { kind: "text", text: "b answers" });
     const h = harness({ authProfiles: THREE, config: ORDERED });
 
     expect(await h.say("hi")).toBe("b answers");
     const state = h.sessions.cooldowns.get("anthropic:a");
-    expect(state?.cooldowns).toEqual([expect.objectContaining({ reason: "rate_limit", model: SONNET, until: T0 + 7000 })]);
+    expect(state?.cooldowns).toEqual([
+      expect.objectContaining({ reason: "rate_limit", model: SONNET, until: T0 + 7000 }),
+    ]);
 
     const resolver = h.services.resolver();
     expect(resolver.resolve({ agentId: "main", provider: "anthropic", model: SONNET }).chosen?.id).toBe("anthropic:b");
@@ -208,8 +242,14 @@ describe("chat: failover", () => {
 
     expect(await h.say("hi")).toBe("second env key");
     expect(credentialsUsed()).toEqual([ENV_K1, ENV_K2]);
-    expect(h.sessions.cooldowns.get("env:ANTHROPIC_API_KEYS[1]")?.cooldowns[0]).toMatchObject({ reason: "rate_limit", model: SONNET, until: T0 + 30_000 });
-    expect(h.logs.join("\n")).toContain("credential=env:ANTHROPIC_API_KEYS[1] status=rate_limit reason=rate_limited http=429 retryAfter=30000ms");
+    expect(h.sessions.cooldowns.get("env:ANTHROPIC_API_KEYS[1]")?.cooldowns[0]).toMatchObject({
+      reason: "rate_limit",
+      model: SONNET,
+      until: T0 + 30_000,
+    });
+    expect(h.logs.join("\n")).toContain(
+      "credential=env:ANTHROPIC_API_KEYS[1] status=rate_limit reason=rate_limited http=429 retryAfter=30000ms",
+    );
   });
 
   it("when every key is rate-limited, says when to try again", async () => {
@@ -231,7 +271,9 @@ describe("chat: failover", () => {
     const h = harness({ authProfiles: THREE, config: ORDERED });
 
     expect(await h.say("hi")).toBe("b pays");
-    expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns).toEqual([expect.objectContaining({ reason: "billing", until: T0 + 10 * MIN })]);
+    expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns).toEqual([
+      expect.objectContaining({ reason: "billing", until: T0 + 10 * MIN }),
+    ]);
   });
 
   it("tells the user when every credential failed, one line each", async () => {
@@ -244,9 +286,15 @@ describe("chat: failover", () => {
 
     expect(credentialsUsed()).toEqual([KEY_A, KEY_B, KEY_C]);
     expect(reply).toContain(`All 3 anthropic credentials failed for ${SONNET}`);
-    expect(reply).toContain("anthropic:a (sk-ant-a…aaaa): Anthropic rejected the credential (401); cooling down for 10m");
-    expect(reply).toContain("anthropic:b (sk-ant-a…bbbb): Anthropic refused it for billing or credit (402); cooling down for 10m");
-    expect(reply).toContain(`anthropic:c (sk-ant-a…cccc): Anthropic rate-limited it for ${SONNET} (429); free again in 7s`);
+    expect(reply).toContain(
+      "anthropic:a (sk-ant-a…aaaa): Anthropic rejected the credential (401); cooling down for 10m",
+    );
+    expect(reply).toContain(
+      "anthropic:b (sk-ant-a…bbbb): Anthropic refused it for billing or credit (402); cooling down for 10m",
+    );
+    expect(reply).toContain(
+      `anthropic:c (sk-ant-a…cccc): Anthropic rate-limited it for ${SONNET} (429); free again in 7s`,
+    );
 
     // The next message does not call anyone: the resolver says when the first is free again.
     fake.reset();
@@ -287,13 +335,21 @@ describe("chat: failover", () => {
 
   it("with a single hanging credential, says it timed out", async () => {
     fake.script(KEY_A, { kind: "hang" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } }, chat: { timeoutMs: 300 } });
-    expect(await h.say("hi")).toBe(`Anthropic did not answer within 300ms for ${SONNET}; please try again in a moment.`);
+    const h = harness({
+      authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
+      chat: { timeoutMs: 300 },
+    });
+    expect(await h.say("hi")).toBe(
+      `Anthropic did not answer within 300ms for ${SONNET}; please try again in a moment.`,
+    );
   });
 
   it("close() ends a call in flight at once instead of waiting for its timeout", async () => {
     fake.script(KEY_A, { kind: "hang" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } }, chat: { timeoutMs: 60_000 } });
+    const h = harness({
+      authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
+      chat: { timeoutMs: 60_000 },
+    });
     const started = Date.now();
     const answer = h.say("hi");
     await new Promise((r) => setTimeout(r, 100));
@@ -333,7 +389,9 @@ describe("chat: a session pinned by a user", () => {
 
     // While it cools, the resolver's strict pin error answers without a call.
     fake.reset();
-    expect(await h.say("again")).toMatch(/^The pinned profile anthropic:a is cooling down for 10m after an auth error; pinned sessions do not switch credentials\. Use \/model default/);
+    expect(await h.say("again")).toMatch(
+      /^The pinned profile anthropic:a is cooling down for 10m after an auth error; pinned sessions do not switch credentials\. Use \/model default/,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -341,7 +399,9 @@ describe("chat: a session pinned by a user", () => {
     fake.script(KEY_B, { kind: "status", status: 429, retryAfterSeconds: 7 });
     const h = harness({ authProfiles: THREE, config: ORDERED });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:b", pinSource: "user" }, T0);
-    expect(await h.say("hi")).toContain(`failed: Anthropic rate-limited it for ${SONNET} (429); free again in 7s. This session is pinned to it`);
+    expect(await h.say("hi")).toContain(
+      `failed: Anthropic rate-limited it for ${SONNET} (429); free again in 7s. This session is pinned to it`,
+    );
     expect(credentialsUsed()).toEqual([KEY_B]);
   });
 
@@ -353,7 +413,15 @@ describe("chat: a session pinned by a user", () => {
     const reply = await h.say("hi", {
       sessionKey: key,
       isOwner: false,
-      invocation: { channel: "telegram", chatId: "-100", sender: { id: "7" }, isGroup: true, command: "", args: "", via: "text" },
+      invocation: {
+        channel: "telegram",
+        chatId: "-100",
+        sender: { id: "7" },
+        isGroup: true,
+        command: "",
+        args: "",
+        via: "text",
+      },
     });
     expect(reply).toContain("Your pinned profile anthropic:a failed");
     expect(reply).not.toContain("sk-ant-a…");
@@ -405,7 +473,9 @@ describe("chat: Claude Code-only credentials", () => {
   it("an unpinned session moves on to an API key", async () => {
     fake.script(SETUP_TOKEN, { kind: "claude-code-only" });
     fake.script(KEY_A, { kind: "text", text: "api key answers" });
-    const h = harness({ authProfiles: { version: 1, profiles: { ...profiles.profiles, "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = harness({
+      authProfiles: { version: 1, profiles: { ...profiles.profiles, "anthropic:a": apiKey("anthropic", KEY_A) } },
+    });
     // oauth/token profiles rank before api keys when nothing orders them.
     expect(await h.say("hi")).toBe("api key answers");
     expect(credentialsUsed()).toEqual([SETUP_TOKEN, KEY_A]);
@@ -450,16 +520,31 @@ describe("chat: requests the provider refuses", () => {
 
   it("an unreadable credential file: its message to the owner, a generic reply to a group", async () => {
     const h = harness({ authProfiles: THREE });
-    fs.writeFileSync(path.join(h.services.stateDir, "agents", "main", "agent", "auth-profiles.json"), `{ "profiles": { "anthropic:a": { "key": "${KEY_A}"`);
+    fs.writeFileSync(
+      path.join(h.services.stateDir, "agents", "main", "agent", "auth-profiles.json"),
+      `{ "profiles": { "anthropic:a": { "key": "${KEY_A}"`,
+    );
     h.clock.advance(1000); // past the credential reader's re-check interval
-    expect(await h.say("hi")).toMatch(/^Invalid credential file .*auth-profiles\.json: line 1, column \d+: not valid JSON \([^)]*\)\.$/);
+    expect(await h.say("hi")).toMatch(
+      /^Invalid credential file .*auth-profiles\.json: line 1, column \d+: not valid JSON \([^)]*\)\.$/,
+    );
     const group = await h.say("hi", {
       sessionKey: "agent:main:telegram:group:-1",
       isOwner: false,
-      invocation: { channel: "telegram", chatId: "-1", sender: { id: "7" }, isGroup: true, command: "", args: "", via: "text" },
+      invocation: {
+        channel: "telegram",
+        chatId: "-1",
+        sender: { id: "7" },
+        isGroup: true,
+        command: "",
+        args: "",
+        via: "text",
+      },
     });
     expect(group).toBe("Something went wrong while asking the model; it has been logged. Please try again.");
-    expect(h.logs.at(-1)).toMatch(/^\[error\] chat session=agent:main:telegram:group:-1 failed: Invalid credential file/);
+    expect(h.logs.at(-1)).toMatch(
+      /^\[error\] chat session=agent:main:telegram:group:-1 failed: Invalid credential file/,
+    );
   });
 
   it("an unknown session model: the catalog's message", async () => {
@@ -471,7 +556,12 @@ describe("chat: requests the provider refuses", () => {
 
 describe("chat: conversation history", () => {
   it("sends earlier exchanges, and reset() forgets them", async () => {
-    fake.script(KEY_A, { kind: "text", text: "first answer" }, { kind: "text", text: "second answer" }, { kind: "text", text: "third answer" });
+    fake.script(
+      KEY_A,
+      { kind: "text", text: "first answer" },
+      { kind: "text", text: "second answer" },
+      { kind: "text", text: "third answer" },
+    );
     const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
 
     await h.say("one");
@@ -501,11 +591,11 @@ describe("chat: conversation history", () => {
     for (const n of [1, 2, 3, 4, 5]) await h.say(`message ${n} `.padEnd(40, "."));
     // Each exchange is 20 tokens; 60 - 10 for the new message leaves room for the two newest.
     const last = fake.requests[4]?.messages ?? [];
-    expect(last.filter((m) => (m as { role: string }).role === "user").map((m) => (m as { content: string }).content.slice(0, 9))).toEqual([
-      "message 3",
-      "message 4",
-      "message 5",
-    ]);
+    expect(
+      last
+        .filter((m) => (m as { role: string }).role === "user")
+        .map((m) => (m as { content: string }).content.slice(0, 9)),
+    ).toEqual(["message 3", "message 4", "message 5"]);
   });
 
   it("does not store a failed turn", async () => {

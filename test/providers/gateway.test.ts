@@ -31,8 +31,14 @@ afterEach(async () => {
 
 async function start(): Promise<TestGateway> {
   gw = await createTestGateway({
-    config: { models: { providers: fakeProviders(fake) }, auth: { order: { anthropic: ["anthropic:a", "anthropic:b"] } } },
-    authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A), "anthropic:b": apiKey("anthropic", KEY_B) } },
+    config: {
+      models: { providers: fakeProviders(fake) },
+      auth: { order: { anthropic: ["anthropic:a", "anthropic:b"] } },
+    },
+    authProfiles: {
+      version: 1,
+      profiles: { "anthropic:a": apiKey("anthropic", KEY_A), "anthropic:b": apiKey("anthropic", KEY_B) },
+    },
     clock: testClock(),
   });
   const log = (level: "info" | "warn" | "error", message: string) => void gw?.logs.push(`[${level}] ${message}`);
@@ -79,9 +85,15 @@ describe("chat through the gateway", () => {
     fake.script(KEY_A, { kind: "status", status: 429, retryAfterSeconds: 7 });
     fake.script(KEY_B, { kind: "text", text: "b answers" });
     expect(await say(g, "hi")).toBe("b answers");
-    const res = g.services.resolver().resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-sonnet-5-5" });
+    const res = g.services
+      .resolver()
+      .resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-sonnet-5-5" });
     expect(res.chosen?.id).toBe("anthropic:b");
-    expect(res.candidates.find((c) => c.id === "anthropic:a")).toMatchObject({ usable: false, reason: "cooldown", cooldown: { reason: "rate_limit", model: "anthropic/claude-sonnet-5-5" } });
+    expect(res.candidates.find((c) => c.id === "anthropic:a")).toMatchObject({
+      usable: false,
+      reason: "cooldown",
+      cooldown: { reason: "rate_limit", model: "anthropic/claude-sonnet-5-5" },
+    });
   });
 
   it("/new forgets the conversation", async () => {

@@ -69,14 +69,24 @@ export function fakeProviders(fake: FakeProvider): Record<string, unknown> {
 
 export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions = {}): ChatHarness {
   const userModels = (opts.config?.models ?? {}) as { providers?: Record<string, unknown> };
-  const config = { ...opts.config, models: { ...userModels, providers: { ...fakeProviders(fake), ...userModels.providers } } };
-  const stateDir = writeStateDir({ prefix: "openclaw-providers-", config, ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}) });
+  const config = {
+    ...opts.config,
+    models: { ...userModels, providers: { ...fakeProviders(fake), ...userModels.providers } },
+  };
+  const stateDir = writeStateDir({
+    prefix: "openclaw-providers-",
+    config,
+    ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}),
+  });
   const configPath = path.join(stateDir, "openclaw.json");
   const clock = testClock();
   const logs: string[] = [];
   const replies: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const sessions = new CachedSessionStore(SqliteSessionStore.open({ file: path.join(stateDir, "state", "sessions.sqlite"), privateDir: true }), { clock });
+  const sessions = new CachedSessionStore(
+    SqliteSessionStore.open({ file: path.join(stateDir, "state", "sessions.sqlite"), privateDir: true }),
+    { clock },
+  );
   const services = createGatewayServices({
     stateDir,
     configPath,
@@ -88,7 +98,15 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
   });
   const chat = createChatResponder(services, log, { timeoutMs: scaled(2_000), ...opts.chat });
   const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
-    invocation: { channel: "console", chatId: "local", sender: { id: "local" }, isGroup: false, command: "", args: "", via: "text" },
+    invocation: {
+      channel: "console",
+      chatId: "local",
+      sender: { id: "local" },
+      isGroup: false,
+      command: "",
+      args: "",
+      via: "text",
+    },
     capabilities: { maxLength: 4096, buttons: false, ephemeral: false },
     sessionKey: MAIN_KEY,
     agentId: "main",

@@ -12,7 +12,13 @@ describe("ConversationHistory", () => {
     const h = new ConversationHistory();
     h.append("s", "q1", "a1");
     h.append("s", "q2", "a2");
-    expect(h.prompt("s", "q3", 1000).map((m) => `${m.role}:${m.content}`)).toEqual(["user:q1", "assistant:a1", "user:q2", "assistant:a2", "user:q3"]);
+    expect(h.prompt("s", "q3", 1000).map((m) => `${m.role}:${m.content}`)).toEqual([
+      "user:q1",
+      "assistant:a1",
+      "user:q2",
+      "assistant:a2",
+      "user:q3",
+    ]);
   });
 
   it("keeps only the newest whole exchanges that fit the budget", () => {

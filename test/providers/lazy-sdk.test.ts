@@ -21,7 +21,11 @@ describe("provider SDKs load lazily", () => {
   const files = [...sources("src"), ...(fs.existsSync(path.join(ROOT, "plugins")) ? sources("plugins") : [])];
 
   it("only the client modules import @anthropic-ai/sdk or openai", () => {
-    const offenders = files.filter((f) => !CLIENTS.has(f) && /from\s+["'](@anthropic-ai\/sdk|openai)(\/[^"']*)?["']/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+    const offenders = files.filter(
+      (f) =>
+        !CLIENTS.has(f) &&
+        /from\s+["'](@anthropic-ai\/sdk|openai)(\/[^"']*)?["']/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
     expect(offenders).toEqual([]);
   });
 

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { apiKey, createChatHarness, leaks, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
-import { formatProbeTable, probeModel, runProbes, type ProbeDeps, type ProbeOptions, type ProbeResult } from "../../src/providers/probe.js";
+import {
+  formatProbeTable,
+  probeModel,
+  runProbes,
+  type ProbeDeps,
+  type ProbeOptions,
+  type ProbeResult,
+} from "../../src/providers/probe.js";
 import { scaled } from "../support/slowness.js";
 
 const OK_KEY = "sk-ant-api03-OKOKOKOKOKOKOKOKOKOKokok";
@@ -15,7 +22,19 @@ const OLD_TOKEN = "sk-ant-oat01-OLDOLDOLDOLDOLDOLDOLDold";
 const ENV_KEY = "sk-ant-api03-ENVENVENVENVENVENVENVenv";
 const OPENAI_KEY = "sk-proj-OPENAIOPENAIOPENAI0000";
 const ACME_KEY = "acme-key-ACMEACMEACMEACMEACME";
-const SECRETS = [OK_KEY, AUTH_KEY, RL_KEY, BILL_KEY, SLOW_KEY, CC_TOKEN, LEFT_OUT, OLD_TOKEN, ENV_KEY, OPENAI_KEY, ACME_KEY];
+const SECRETS = [
+  OK_KEY,
+  AUTH_KEY,
+  RL_KEY,
+  BILL_KEY,
+  SLOW_KEY,
+  CC_TOKEN,
+  LEFT_OUT,
+  OLD_TOKEN,
+  ENV_KEY,
+  OPENAI_KEY,
+  ACME_KEY,
+];
 
 const PROFILES = {
   version: 1,
@@ -32,7 +51,15 @@ const PROFILES = {
     "acme:x": apiKey("acme", ACME_KEY),
   },
 };
-const ORDER = ["anthropic:ok", "anthropic:auth", "anthropic:rl", "anthropic:bill", "anthropic:slow", "anthropic:cc", "anthropic:old"];
+const ORDER = [
+  "anthropic:ok",
+  "anthropic:auth",
+  "anthropic:rl",
+  "anthropic:bill",
+  "anthropic:slow",
+  "anthropic:cc",
+  "anthropic:old",
+];
 
 let h: ChatHarness | undefined;
 
@@ -55,12 +82,20 @@ afterEach(async () => {
 function setup(opts: ChatHarnessOptions = {}): ProbeDeps {
   h = createChatHarness(fake, {
     authProfiles: PROFILES,
-    config: { auth: { order: { anthropic: ORDER } }, models: { providers: { acme: { baseUrl: `${fake.url}/v1`, api: "openai-completions" } } } },
+    config: {
+      auth: { order: { anthropic: ORDER } },
+      models: { providers: { acme: { baseUrl: `${fake.url}/v1`, api: "openai-completions" } } },
+    },
     env: { ANTHROPIC_API_KEY: ENV_KEY },
     ...opts,
   });
   const s = h.services;
-  return { resolver: s.resolver(), catalog: s.catalog(), config: s.config().config, profiles: (id) => s.profiles.read(id) };
+  return {
+    resolver: s.resolver(),
+    catalog: s.catalog(),
+    config: s.config().config,
+    profiles: (id) => s.profiles.read(id),
+  };
 }
 
 async function probe(deps: ProbeDeps, opts: Partial<ProbeOptions> = {}): Promise<ProbeResult> {
@@ -68,7 +103,9 @@ async function probe(deps: ProbeDeps, opts: Partial<ProbeOptions> = {}): Promise
 }
 
 function byId(result: ProbeResult): Record<string, { status: string; reasonCode: string; model: string | null }> {
-  return Object.fromEntries(result.probes.map((p) => [p.profileId, { status: p.status, reasonCode: p.reasonCode, model: p.model }]));
+  return Object.fromEntries(
+    result.probes.map((p) => [p.profileId, { status: p.status, reasonCode: p.reasonCode, model: p.model }]),
+  );
 }
 
 describe("runProbes", () => {
@@ -91,7 +128,13 @@ describe("runProbes", () => {
       "acme:x": { status: "no_model", reasonCode: "no_model", model: null },
     });
     // Rows keep the resolver's order within a provider.
-    expect(result.probes.slice(0, 5).map((p) => p.profileId)).toEqual(["anthropic:ok", "anthropic:auth", "anthropic:rl", "anthropic:bill", "anthropic:slow"]);
+    expect(result.probes.slice(0, 5).map((p) => p.profileId)).toEqual([
+      "anthropic:ok",
+      "anthropic:auth",
+      "anthropic:rl",
+      "anthropic:bill",
+      "anthropic:slow",
+    ]);
   });
 
   it("never calls a credential it reports as not usable", async () => {
@@ -116,7 +159,17 @@ describe("runProbes", () => {
     expect(Object.keys(json)).toEqual(["probes"]);
     for (const row of json.probes) {
       expect(Object.keys(row).sort()).toEqual(["latencyMs", "model", "profileId", "provider", "reasonCode", "status"]);
-      expect(["ok", "auth", "rate_limit", "billing", "timeout", "format", "incompatible", "no_model", "unknown"]).toContain(row.status);
+      expect([
+        "ok",
+        "auth",
+        "rate_limit",
+        "billing",
+        "timeout",
+        "format",
+        "incompatible",
+        "no_model",
+        "unknown",
+      ]).toContain(row.status);
       expect(row.latencyMs === null || (typeof row.latencyMs === "number" && row.latencyMs >= 0)).toBe(true);
     }
     expect(json.probes.find((p) => p.profileId === "anthropic:ok")?.latencyMs).toEqual(expect.any(Number));
@@ -130,12 +183,23 @@ describe("runProbes", () => {
     const some = await probe(deps, { profile: ["anthropic:ok,anthropic:auth", "openai:k"] });
     expect(some.probes.map((p) => p.profileId)).toEqual(["anthropic:ok", "anthropic:auth", "openai:k"]);
     const env = await probe(deps, { profile: ["env:ANTHROPIC_API_KEY"] });
-    expect(byId(env)).toEqual({ "env:ANTHROPIC_API_KEY": { status: "ok", reasonCode: "ok", model: "anthropic/claude-sonnet-5-5" } });
+    expect(byId(env)).toEqual({
+      "env:ANTHROPIC_API_KEY": { status: "ok", reasonCode: "ok", model: "anthropic/claude-sonnet-5-5" },
+    });
   });
 
   it("reports a requested profile that does not exist", async () => {
     const result = await probe(setup(), { profile: ["anthropic:nope"] });
-    expect(result.probes).toEqual([{ profileId: "anthropic:nope", provider: "anthropic", model: null, status: "unknown", reasonCode: "missing_profile", latencyMs: null }]);
+    expect(result.probes).toEqual([
+      {
+        profileId: "anthropic:nope",
+        provider: "anthropic",
+        model: null,
+        status: "unknown",
+        reasonCode: "missing_profile",
+        latencyMs: null,
+      },
+    ]);
   });
 
   it("records no cooldown and no success: a probe is a diagnosis", async () => {
@@ -150,7 +214,14 @@ describe("runProbes", () => {
   });
 
   it("runs at most `concurrency` probes at once", async () => {
-    const slow = { version: 1, profiles: { "anthropic:s1": apiKey("anthropic", SLOW_KEY), "anthropic:s2": apiKey("anthropic", `${SLOW_KEY}2`), "anthropic:s3": apiKey("anthropic", `${SLOW_KEY}3`) } };
+    const slow = {
+      version: 1,
+      profiles: {
+        "anthropic:s1": apiKey("anthropic", SLOW_KEY),
+        "anthropic:s2": apiKey("anthropic", `${SLOW_KEY}2`),
+        "anthropic:s3": apiKey("anthropic", `${SLOW_KEY}3`),
+      },
+    };
     fake.script(`${SLOW_KEY}2`, { kind: "hang" });
     fake.script(`${SLOW_KEY}3`, { kind: "hang" });
     const deps = setup({ authProfiles: slow, config: {}, env: {} });
@@ -166,7 +237,11 @@ describe("runProbes", () => {
 
 describe("probeModel", () => {
   it("prefers the agent's model, then fallbacks, then the catalog default, then the provider's first current model", () => {
-    const deps = setup({ config: { agents: { defaults: { model: { primary: "anthropic/claude-haiku-5-5", fallbacks: ["openai/gpt-5.4-mini"] } } } } });
+    const deps = setup({
+      config: {
+        agents: { defaults: { model: { primary: "anthropic/claude-haiku-5-5", fallbacks: ["openai/gpt-5.4-mini"] } } },
+      },
+    });
     expect(probeModel(deps, "main", "anthropic")).toBe("anthropic/claude-haiku-5-5");
     expect(probeModel(deps, "main", "openai")).toBe("openai/gpt-5.4-mini");
     expect(probeModel(deps, "main", "openrouter")).toMatch(/^openrouter\//);
@@ -178,9 +253,30 @@ describe("formatProbeTable", () => {
   it("prints one aligned line per credential and a summary", () => {
     const table = formatProbeTable({
       probes: [
-        { profileId: "anthropic:work", provider: "anthropic", model: "anthropic/claude-sonnet-5-5", status: "ok", reasonCode: "ok", latencyMs: 412 },
-        { profileId: "anthropic:old", provider: "anthropic", model: null, status: "auth", reasonCode: "expired", latencyMs: null },
-        { profileId: "env:OPENAI_API_KEY", provider: "openai", model: "openai/gpt-5.4", status: "rate_limit", reasonCode: "rate_limited", latencyMs: 95 },
+        {
+          profileId: "anthropic:work",
+          provider: "anthropic",
+          model: "anthropic/claude-sonnet-5-5",
+          status: "ok",
+          reasonCode: "ok",
+          latencyMs: 412,
+        },
+        {
+          profileId: "anthropic:old",
+          provider: "anthropic",
+          model: null,
+          status: "auth",
+          reasonCode: "expired",
+          latencyMs: null,
+        },
+        {
+          profileId: "env:OPENAI_API_KEY",
+          provider: "openai",
+          model: "openai/gpt-5.4",
+          status: "rate_limit",
+          reasonCode: "rate_limited",
+          latencyMs: 95,
+        },
       ],
     });
     expect(table).toBe(

@@ -12,8 +12,8 @@ import { writeStateDir } from "../support/state.js";
 import { GatewayChild } from "./support.js";
 import { scaled } from "../support/slowness.js";
 
-const KEY_A = "sk-ant-api03-" + "a".repeat(80) + "OutA";
-const KEY_B = "sk-ant-api03-" + "b".repeat(80) + "OutB";
+const KEY_A = `sk-ant-api03-${"a".repeat(80)}OutA`;
+const KEY_B = `sk-ant-api03-${"b".repeat(80)}OutB`;
 const UNAVAILABLE = /temporarily unavailable[\s\S]*try again/i;
 
 interface SessionRow {
@@ -71,7 +71,14 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
   it("pins while Redis is up", async () => {
     const { out } = await timed("/model sonnet@anthropic:a", /anthropic:a/);
     expect(out).toContain("claude-sonnet-5-5");
-    expect(sessionsInRedis()).toEqual([expect.objectContaining({ key: "agent:main:main", model: "anthropic/claude-sonnet-5-5", profileId: "anthropic:a", pinSource: "user" })]);
+    expect(sessionsInRedis()).toEqual([
+      expect.objectContaining({
+        key: "agent:main:main",
+        model: "anthropic/claude-sonnet-5-5",
+        profileId: "anthropic:a",
+        pinSource: "user",
+      }),
+    ]);
   });
 
   it("with Redis down, /model answers 'temporarily unavailable, try again' quickly, and /model status still answers", async () => {
@@ -94,7 +101,14 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
   it("recovers by itself when Redis is back: the acknowledged pin is there and a new pin works", async () => {
     await redis?.restart();
     // A separate process reads straight from Redis: the pin acknowledged before the outage survived.
-    expect(sessionsInRedis()).toEqual([expect.objectContaining({ key: "agent:main:main", model: "anthropic/claude-sonnet-5-5", profileId: "anthropic:a", pinSource: "user" })]);
+    expect(sessionsInRedis()).toEqual([
+      expect.objectContaining({
+        key: "agent:main:main",
+        model: "anthropic/claude-sonnet-5-5",
+        profileId: "anthropic:a",
+        pinSource: "user",
+      }),
+    ]);
 
     // The same gateway process reconnects on its own (no restart): ask until it answers from Redis.
     const deadline = Date.now() + scaled(10_000);
@@ -116,7 +130,14 @@ describeRedis("a gateway whose Redis goes away and comes back", () => {
     expect(status).toContain("claude-opus-5-5");
     expect(status).toMatch(/anthropic:b.*pinned/);
     expect(gw?.stderr ?? "").toContain("session store reachable again");
-    expect(sessionsInRedis()).toEqual([expect.objectContaining({ key: "agent:main:main", model: "anthropic/claude-opus-5-5", profileId: "anthropic:b", pinSource: "user" })]);
+    expect(sessionsInRedis()).toEqual([
+      expect.objectContaining({
+        key: "agent:main:main",
+        model: "anthropic/claude-opus-5-5",
+        profileId: "anthropic:b",
+        pinSource: "user",
+      }),
+    ]);
   });
 
   it("stops cleanly afterwards, without printing a key", async () => {

@@ -21,7 +21,10 @@ export class GatewayChild {
 
   /** `env` is added to (and may override) {@link cliEnv}; the working directory defaults to the state dir. */
   constructor(stateDir: string, env: Record<string, string> = {}, cwd = stateDir) {
-    this.child = spawn(process.execPath, [CLI, "gateway"], { cwd, env: cliEnv(stateDir, { OPENCLAW_GATEWAY_PORT: "0", ...env }) });
+    this.child = spawn(process.execPath, [CLI, "gateway"], {
+      cwd,
+      env: cliEnv(stateDir, { OPENCLAW_GATEWAY_PORT: "0", ...env }),
+    });
     running.add(this.child);
     this.child.once("exit", () => {
       running.delete(this.child);
@@ -43,13 +46,24 @@ export class GatewayChild {
   }
 
   /** Resolves once `stream` (from character `from` on) matches `re`; rejects on timeout or exit. */
-  async waitFor(stream: "stdout" | "stderr", re: RegExp, timeoutMs = scaled(10_000), from = 0): Promise<RegExpExecArray> {
+  async waitFor(
+    stream: "stdout" | "stderr",
+    re: RegExp,
+    timeoutMs = scaled(10_000),
+    from = 0,
+  ): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = re.exec(this[stream].slice(from));
       if (m) return m;
-      if (!this.alive) throw new Error(`gateway exited (${this.child.exitCode ?? this.child.signalCode}) before ${re} on ${stream}:\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`no ${re} on ${stream} within ${timeoutMs} ms; stderr:\n${this.stderr}\nstdout:\n${this.stdout}`);
+      if (!this.alive)
+        throw new Error(
+          `gateway exited (${this.child.exitCode ?? this.child.signalCode}) before ${re} on ${stream}:\n${this.stderr}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${re} on ${stream} within ${timeoutMs} ms; stderr:\n${this.stderr}\nstdout:\n${this.stdout}`,
+        );
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);
@@ -76,9 +90,13 @@ export class GatewayChild {
     const deadline = Date.now() + timeoutMs;
     const port = Number((await this.waitFor("stderr", /; http \S+:(\d+)$/m, timeoutMs))[1]);
     for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return port;
-      if (!this.alive || Date.now() > deadline) throw new Error(`gateway on port ${port} not ready within ${timeoutMs} ms; stderr:\n${this.stderr}`);
+      if (!this.alive || Date.now() > deadline)
+        throw new Error(`gateway on port ${port} not ready within ${timeoutMs} ms; stderr:\n${this.stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -15,8 +15,8 @@ import { scaled } from "../support/slowness.js";
 
 const OWNER = 424242;
 const SECRET = "scaleout_webhook-Secret_0123456789";
-const FIRST_KEY = "sk-ant-api03-" + "F".repeat(80) + "irst";
-const SECOND_KEY = "sk-ant-api03-" + "S".repeat(80) + "cond";
+const FIRST_KEY = `sk-ant-api03-${"F".repeat(80)}irst`;
+const SECOND_KEY = `sk-ant-api03-${"S".repeat(80)}cond`;
 
 describeRedis("two gateway instances behind one Telegram webhook, sharing Redis", () => {
   let redis: RedisServer | undefined;
@@ -37,7 +37,9 @@ describeRedis("two gateway instances behind one Telegram webhook, sharing Redis"
 
     const config = {
       session: { store: { kind: "redis", url: redis.url, keyPrefix: `scaleout-${process.pid}:` } },
-      channels: { telegram: { webhookUrl: "https://example.invalid/hook", webhookSecret: SECRET, apiRoot: telegram.apiRoot } },
+      channels: {
+        telegram: { webhookUrl: "https://example.invalid/hook", webhookSecret: SECRET, apiRoot: telegram.apiRoot },
+      },
       commands: { ownerAllowFrom: [`telegram:${OWNER}`] },
       models: { providers: { anthropic: { baseUrl: provider.url } } },
     };
@@ -79,15 +81,21 @@ describeRedis("two gateway instances behind one Telegram webhook, sharing Redis"
 
   function dm(text: string) {
     if (!telegram) throw new Error("fake Telegram not started");
-    return telegram.buildUserMessage({ chat: { id: OWNER, type: "private" }, from: { id: OWNER, first_name: "Owner" }, text });
+    return telegram.buildUserMessage({
+      chat: { id: OWNER, type: "private" },
+      from: { id: OWNER, first_name: "Owner" },
+      text,
+    });
   }
 
-  const toOwner = (re: RegExp) => (c: Call) => String(c.payload.chat_id) === String(OWNER) && re.test(String(c.payload.text));
+  const toOwner = (re: RegExp) => (c: Call) =>
+    String(c.payload.chat_id) === String(OWNER) && re.test(String(c.payload.text));
 
   it("both instances registered the webhook with the secret", () => {
     const setWebhook = telegram?.callsTo("setWebhook") ?? [];
     expect(setWebhook).toHaveLength(2);
-    for (const c of setWebhook) expect(c.payload).toMatchObject({ url: "https://example.invalid/hook", secret_token: SECRET });
+    for (const c of setWebhook)
+      expect(c.payload).toMatchObject({ url: "https://example.invalid/hook", secret_token: SECRET });
   });
 
   it("a pin typed at A is used by B for the next message, within a second", async () => {

@@ -72,7 +72,11 @@ export function startWriter(spec: WriterSpec): Writer {
  * Polls `probe` until it returns true; resolves with the milliseconds it took, rejects after
  * `timeoutMs` (a quiet-machine figure, scaled by this run's slowness).
  */
-export async function eventually(probe: () => boolean | Promise<boolean>, timeoutMs: number, what = "condition"): Promise<number> {
+export async function eventually(
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what = "condition",
+): Promise<number> {
   const start = performance.now();
   const limit = scaled(timeoutMs);
   for (;;) {

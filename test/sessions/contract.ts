@@ -50,37 +50,76 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
       });
 
       it("update creates the record, returns it and stores it", async () => {
-        const rec = await store.update(KEY, { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" }, T0);
-        const expected = { key: KEY, model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1", updatedAt: T0 };
+        const rec = await store.update(
+          KEY,
+          { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" },
+          T0,
+        );
+        const expected = {
+          key: KEY,
+          model: "anthropic/claude-opus-4-5",
+          profileId: "anthropic:work",
+          pinSource: "user",
+          setBy: "telegram:1",
+          updatedAt: T0,
+        };
         expect(rec).toEqual(expected);
         expect(await store.get(KEY)).toEqual(expected);
       });
 
       it("undefined keeps a field, null clears it, setBy and updatedAt follow the last change", async () => {
-        await store.update(KEY, { model: "openai/gpt-5", profileId: "openai:a", pinSource: "auto", setBy: "telegram:1" }, T0);
+        await store.update(
+          KEY,
+          { model: "openai/gpt-5", profileId: "openai:a", pinSource: "auto", setBy: "telegram:1" },
+          T0,
+        );
         const kept = await store.update(KEY, { setBy: "telegram:2" }, T0 + 1);
-        expect(kept).toEqual({ key: KEY, model: "openai/gpt-5", profileId: "openai:a", pinSource: "auto", setBy: "telegram:2", updatedAt: T0 + 1 });
+        expect(kept).toEqual({
+          key: KEY,
+          model: "openai/gpt-5",
+          profileId: "openai:a",
+          pinSource: "auto",
+          setBy: "telegram:2",
+          updatedAt: T0 + 1,
+        });
         const upgraded = await store.update(KEY, { pinSource: "user" }, T0 + 2);
         expect(upgraded?.pinSource).toBe("user");
         const cleared = await store.update(KEY, { model: null }, T0 + 3);
-        expect(cleared).toEqual({ key: KEY, profileId: "openai:a", pinSource: "user", setBy: "telegram:2", updatedAt: T0 + 3 });
+        expect(cleared).toEqual({
+          key: KEY,
+          profileId: "openai:a",
+          pinSource: "user",
+          setBy: "telegram:2",
+          updatedAt: T0 + 3,
+        });
         expect(await store.get(KEY)).toEqual(cleared);
       });
 
       it("a conditional auto pin never replaces a pin someone set meanwhile", async () => {
         // A model call started with no pin; while it ran, a person pinned anthropic:work.
         await store.update(KEY, { profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" }, T0);
-        const after = await store.update(KEY, { profileId: "anthropic:b", pinSource: "auto", setBy: "gateway", onlyIfProfileId: null }, T0 + 1);
+        const after = await store.update(
+          KEY,
+          { profileId: "anthropic:b", pinSource: "auto", setBy: "gateway", onlyIfProfileId: null },
+          T0 + 1,
+        );
         expect(after).toMatchObject({ profileId: "anthropic:work", pinSource: "user", updatedAt: T0 });
         expect(await store.get(KEY)).toMatchObject({ profileId: "anthropic:work", pinSource: "user" });
         // With the expected pin in place the write goes through.
-        const swapped = await store.update(KEY, { profileId: "anthropic:b", pinSource: "auto", setBy: "gateway", onlyIfProfileId: "anthropic:work" }, T0 + 2);
+        const swapped = await store.update(
+          KEY,
+          { profileId: "anthropic:b", pinSource: "auto", setBy: "gateway", onlyIfProfileId: "anthropic:work" },
+          T0 + 2,
+        );
         expect(swapped).toMatchObject({ profileId: "anthropic:b", pinSource: "auto", updatedAt: T0 + 2 });
       });
 
       it("a new profile without a stated source is a user pin, never an inherited auto one", async () => {
         await store.update(KEY, { profileId: "anthropic:a", pinSource: "auto" }, T0);
-        expect(await store.update(KEY, { profileId: "anthropic:b" }, T0 + 1)).toMatchObject({ profileId: "anthropic:b", pinSource: "user" });
+        expect(await store.update(KEY, { profileId: "anthropic:b" }, T0 + 1)).toMatchObject({
+          profileId: "anthropic:b",
+          pinSource: "user",
+        });
       });
 
       it("clearing the profile clears its pin source too", async () => {
@@ -123,19 +162,32 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
           "agent:ops:main",
           "agent:main:main",
         ]);
-        expect((await store.list({ limit: 2 })).map((r) => r.key)).toEqual(["agent:main:telegram:group:1:topic:9", "agent:main:telegram:group:1"]);
+        expect((await store.list({ limit: 2 })).map((r) => r.key)).toEqual([
+          "agent:main:telegram:group:1:topic:9",
+          "agent:main:telegram:group:1",
+        ]);
         expect((await store.list({ prefix: "agent:main:" })).map((r) => r.key)).toEqual([
           "agent:main:telegram:group:1:topic:9",
           "agent:main:telegram:group:1",
           "agent:main:main",
         ]);
-        expect((await store.list({ prefix: "agent:main:", limit: 1 })).map((r) => r.key)).toEqual(["agent:main:telegram:group:1:topic:9"]);
+        expect((await store.list({ prefix: "agent:main:", limit: 1 })).map((r) => r.key)).toEqual([
+          "agent:main:telegram:group:1:topic:9",
+        ]);
         expect(await store.list({ prefix: "agent:none:" })).toEqual([]);
-        expect((await store.list())[0]).toEqual({ key: "agent:main:telegram:group:1:topic:9", model: "a/4", updatedAt: T0 + 4 });
+        expect((await store.list())[0]).toEqual({
+          key: "agent:main:telegram:group:1:topic:9",
+          model: "a/4",
+          updatedAt: T0 + 4,
+        });
       });
 
       it("dropAutoPins drops auto pins only, keeps models, deletes what is left empty, honours the prefix", async () => {
-        await store.update("agent:main:a", { model: "a/1", profileId: "p:auto", pinSource: "auto", setBy: "gateway" }, T0);
+        await store.update(
+          "agent:main:a",
+          { model: "a/1", profileId: "p:auto", pinSource: "auto", setBy: "gateway" },
+          T0,
+        );
         await store.update("agent:main:b", { profileId: "p:auto", pinSource: "auto" }, T0);
         await store.update("agent:main:c", { model: "a/1", profileId: "p:user", pinSource: "user" }, T0);
         await store.update("agent:ops:d", { profileId: "p:auto", pinSource: "auto" }, T0);
@@ -143,7 +195,12 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
         await store.get("agent:main:a"); // cached before the drop: must not be served stale after it
 
         expect(await store.dropAutoPins("agent:main:")).toBe(2);
-        expect(await store.get("agent:main:a")).toEqual({ key: "agent:main:a", model: "a/1", setBy: "gateway", updatedAt: T0 });
+        expect(await store.get("agent:main:a")).toEqual({
+          key: "agent:main:a",
+          model: "a/1",
+          setBy: "gateway",
+          updatedAt: T0,
+        });
         expect(store.peek("agent:main:b")).toBeUndefined();
         expect(await store.get("agent:main:b")).toBeUndefined();
         expect((await store.get("agent:main:c"))?.profileId).toBe("p:user");
@@ -161,7 +218,14 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
         await store.delete("agent:main:gone");
         await store.close();
         const reopened = await h.open();
-        expect(await reopened.get(KEY)).toEqual({ key: KEY, model: "openai/gpt-5", profileId: "openai:a", pinSource: "user", setBy: "x", updatedAt: T0 });
+        expect(await reopened.get(KEY)).toEqual({
+          key: KEY,
+          model: "openai/gpt-5",
+          profileId: "openai:a",
+          pinSource: "user",
+          setBy: "x",
+          updatedAt: T0,
+        });
         expect(await reopened.get("agent:main:gone")).toBeUndefined();
         expect(await reopened.list()).toHaveLength(1);
       });
@@ -195,11 +259,23 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
 
         await other.update(KEY, { model: "openai/gpt-5", profileId: "openai:a", pinSource: "user" }, T0 + 1);
         await other.update("agent:main:main", { model: "a/2" }, T0 + 2);
-        await eventually(async () => (store.peek(KEY) ?? (await store.get(KEY)))?.profileId === "openai:a", WITHIN, "other instance's pin");
-        await eventually(async () => (store.peek("agent:main:main") ?? (await store.get("agent:main:main")))?.model === "a/2", WITHIN, "other instance's model");
+        await eventually(
+          async () => (store.peek(KEY) ?? (await store.get(KEY)))?.profileId === "openai:a",
+          WITHIN,
+          "other instance's pin",
+        );
+        await eventually(
+          async () => (store.peek("agent:main:main") ?? (await store.get("agent:main:main")))?.model === "a/2",
+          WITHIN,
+          "other instance's model",
+        );
 
         await other.delete(KEY);
-        await eventually(async () => (store.peek(KEY) ?? (await store.get(KEY))) === undefined, WITHIN, "other instance's delete");
+        await eventually(
+          async () => (store.peek(KEY) ?? (await store.get(KEY))) === undefined,
+          WITHIN,
+          "other instance's delete",
+        );
       });
 
       it("auto pins dropped by another instance are gone within 1 s", async () => {
@@ -207,14 +283,22 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
         await store.update(KEY, { model: "a/1", profileId: "p:auto", pinSource: "auto" }, T0);
         expect(store.peek(KEY)?.profileId).toBe("p:auto");
         expect(await other.dropAutoPins("agent:main:")).toBe(1);
-        await eventually(async () => (store.peek(KEY) ?? (await store.get(KEY)))?.profileId === undefined, WITHIN, "dropped auto pin");
+        await eventually(
+          async () => (store.peek(KEY) ?? (await store.get(KEY)))?.profileId === undefined,
+          WITHIN,
+          "dropped auto pin",
+        );
       });
 
       it("a pin written by another process is seen within 1 s", async () => {
         expect(await store.get(KEY)).toBeUndefined(); // cached as absent
         const writer = startWriter({ ...h.location, action: "pin", key: KEY, profileId: "anthropic:child" });
         await writer.waitFor("acked");
-        const ms = await eventually(async () => (store.peek(KEY) ?? (await store.get(KEY)))?.profileId === "anthropic:child", WITHIN, "child's pin");
+        const ms = await eventually(
+          async () => (store.peek(KEY) ?? (await store.get(KEY)))?.profileId === "anthropic:child",
+          WITHIN,
+          "child's pin",
+        );
         expect(ms).toBeLessThan(scaled(WITHIN));
         expect((await writer.exited).code).toBe(0);
       });
@@ -262,24 +346,44 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
         const other = await h.open();
         expect(store.cooldowns.get(id)).toBeUndefined();
         const entry = await other.cooldowns.recordFailure(id, { reason: "auth", now: T0 });
-        await eventually(() => store.cooldowns.get(id)?.cooldowns[0]?.until === entry.until, WITHIN, "other instance's cooldown");
+        await eventually(
+          () => store.cooldowns.get(id)?.cooldowns[0]?.until === entry.until,
+          WITHIN,
+          "other instance's cooldown",
+        );
         await other.cooldowns.recordSuccess(id, undefined, T0 + 1);
-        await eventually(() => store.cooldowns.get(id)?.cooldowns.length === 0 && store.cooldowns.get(id)?.lastUsedAt === T0 + 1, WITHIN, "other instance's success");
+        await eventually(
+          () => store.cooldowns.get(id)?.cooldowns.length === 0 && store.cooldowns.get(id)?.lastUsedAt === T0 + 1,
+          WITHIN,
+          "other instance's success",
+        );
       });
 
       it("a failure recorded by another process is seen within 1 s", async () => {
         const writer = startWriter({ ...h.location, action: "cooldown", credentialId: id });
         await writer.waitFor("acked");
-        await eventually(() => store.cooldowns.get(id)?.cooldowns[0]?.reason === "rate_limit", WITHIN, "child's cooldown");
+        await eventually(
+          () => store.cooldowns.get(id)?.cooldowns[0]?.reason === "rate_limit",
+          WITHIN,
+          "child's cooldown",
+        );
         expect((await writer.exited).code).toBe(0);
       });
 
       it("concurrent failures from two instances are both counted", async () => {
         const other = await h.open();
         const f: FailureInput = { reason: "rate_limit", model: "m", now: T0 };
-        await Promise.all([store.cooldowns.recordFailure(id, f), other.cooldowns.recordFailure(id, f), store.cooldowns.recordFailure(id, f)]);
+        await Promise.all([
+          store.cooldowns.recordFailure(id, f),
+          other.cooldowns.recordFailure(id, f),
+          store.cooldowns.recordFailure(id, f),
+        ]);
         await eventually(() => store.cooldowns.get(id)?.cooldowns[0]?.errorCount === 3, WITHIN, "three failures");
-        await eventually(() => other.cooldowns.get(id)?.cooldowns[0]?.errorCount === 3, WITHIN, "three failures (other)");
+        await eventually(
+          () => other.cooldowns.get(id)?.cooldowns[0]?.errorCount === 3,
+          WITHIN,
+          "three failures (other)",
+        );
       });
     });
 

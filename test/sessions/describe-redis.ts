@@ -23,6 +23,8 @@ export function describeRedis(name: string, body: () => void): void {
     });
     return;
   }
-  process.stderr.write(`[sessions] skipping "${name}": redis-server not found (apt-get install redis-server, or set REDIS_SERVER_BIN)\n`);
+  process.stderr.write(
+    `[sessions] skipping "${name}": redis-server not found (apt-get install redis-server, or set REDIS_SERVER_BIN)\n`,
+  );
   describe.skip(name, body);
 }

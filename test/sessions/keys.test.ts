@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { sessionKeys, type DmScope, type SessionTarget } from "../../src/sessions/keys.js";
 
-const dm = (channel: string, senderId: string): SessionTarget => ({ agentId: "main", channel, chatId: senderId, senderId, isGroup: false });
+const dm = (channel: string, senderId: string): SessionTarget => ({
+  agentId: "main",
+  channel,
+  chatId: senderId,
+  senderId,
+  isGroup: false,
+});
 const group = (channel: string, chatId: string, threadId?: string): SessionTarget => ({
   agentId: "main",
   channel,
@@ -15,7 +21,12 @@ describe("sessionKeys (DESIGN section 5)", () => {
   const table: Array<[string, SessionTarget, DmScope | undefined, { key: string; parentKey?: string }]> = [
     ["DM, default scope main", dm("telegram", "42"), undefined, { key: "agent:main:main" }],
     ["DM, scope main", dm("discord", "7"), "main", { key: "agent:main:main" }],
-    ["DM, per-channel-peer (telegram)", dm("telegram", "42"), "per-channel-peer", { key: "agent:main:telegram:direct:42" }],
+    [
+      "DM, per-channel-peer (telegram)",
+      dm("telegram", "42"),
+      "per-channel-peer",
+      { key: "agent:main:telegram:direct:42" },
+    ],
     ["DM, per-channel-peer (discord)", dm("discord", "7"), "per-channel-peer", { key: "agent:main:discord:direct:7" }],
     ["DM, per-peer", dm("telegram", "42"), "per-peer", { key: "agent:main:direct:42" }],
     ["DM of another agent", { ...dm("telegram", "42"), agentId: "ops" }, "main", { key: "agent:ops:main" }],

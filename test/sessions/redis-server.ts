@@ -21,7 +21,10 @@ export function findRedisServer(): string | undefined {
   const fromEnv = process.env.REDIS_SERVER_BIN;
   if (fromEnv) return executable(fromEnv) ? fromEnv : undefined;
   const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/bin", "/usr/sbin", "/usr/local/bin"];
-  return dirs.filter(Boolean).map((dir) => path.join(dir, "redis-server")).find(executable);
+  return dirs
+    .filter(Boolean)
+    .map((dir) => path.join(dir, "redis-server"))
+    .find(executable);
 }
 
 async function freePort(): Promise<number> {
@@ -128,7 +131,18 @@ export class RedisServer {
   }
 
   private async launch(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--dir", this.dir, "--daemonize", "no"];
+    const args = [
+      "--port",
+      String(this.port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--dir",
+      this.dir,
+      "--daemonize",
+      "no",
+    ];
     args.push(...(this.durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]));
     const proc = spawn(this.bin, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.output = "";

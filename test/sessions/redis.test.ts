@@ -28,7 +28,12 @@ describeRedis("redis session store", () => {
   });
 
   function redisConfig(keyPrefix: string, cacheSize?: number): OpenClawConfig {
-    return { session: { store: { kind: "redis", url: server.url, keyPrefix }, ...(cacheSize !== undefined ? { cacheSize } : {}) } };
+    return {
+      session: {
+        store: { kind: "redis", url: server.url, keyPrefix },
+        ...(cacheSize !== undefined ? { cacheSize } : {}),
+      },
+    };
   }
 
   // Every test gets its own key prefix on the shared server.
@@ -38,7 +43,11 @@ describeRedis("redis session store", () => {
     return {
       location: { config: redisConfig(prefix), stateDir: os.tmpdir() },
       async open(opts = {}) {
-        const store = await openSessionStore({ config: redisConfig(prefix, opts.cacheSize), stateDir: os.tmpdir(), ...(opts.clock ? { clock: opts.clock } : {}) });
+        const store = await openSessionStore({
+          config: redisConfig(prefix, opts.cacheSize),
+          stateDir: os.tmpdir(),
+          ...(opts.clock ? { clock: opts.clock } : {}),
+        });
         opened.push(store);
         return store;
       },
@@ -75,11 +84,20 @@ describeRedis("redis session store", () => {
     it("keeps sessions as hashes and cooldown state as JSON under the key prefix", async () => {
       const store = await open();
       await store.update("agent:main:main", { model: "a/1", profileId: "p:1", pinSource: "auto", setBy: "x" }, 42);
-      expect(await raw.hgetall(`${prefix}session:agent:main:main`)).toEqual({ model: "a/1", profileId: "p:1", pinSource: "auto", setBy: "x", updatedAt: "42" });
+      expect(await raw.hgetall(`${prefix}session:agent:main:main`)).toEqual({
+        model: "a/1",
+        profileId: "p:1",
+        pinSource: "auto",
+        setBy: "x",
+        updatedAt: "42",
+      });
       expect(await raw.zrange(`${prefix}sessions`, 0, -1, "WITHSCORES")).toEqual(["agent:main:main", "42"]);
       expect(await raw.smembers(`${prefix}sessions:auto`)).toEqual(["agent:main:main"]);
       await store.cooldowns.recordFailure("anthropic:a", { reason: "auth", now: 1000 });
-      const stored = JSON.parse((await raw.hget(`${prefix}credentials`, "anthropic:a")) ?? "null") as { v: number; state: unknown };
+      const stored = JSON.parse((await raw.hget(`${prefix}credentials`, "anthropic:a")) ?? "null") as {
+        v: number;
+        state: unknown;
+      };
       expect(stored.state).toEqual(store.cooldowns.get("anthropic:a"));
       await store.update("agent:main:main", { profileId: null }, 43);
       expect(await raw.smembers(`${prefix}sessions:auto`)).toEqual([]);
@@ -88,7 +106,10 @@ describeRedis("redis session store", () => {
     });
 
     it("the default key prefix is openclaw:", async () => {
-      const store = await openSessionStore({ config: { session: { store: { kind: "redis", url: server.url } } }, stateDir: os.tmpdir() });
+      const store = await openSessionStore({
+        config: { session: { store: { kind: "redis", url: server.url } } },
+        stateDir: os.tmpdir(),
+      });
       stores.push(store);
       const key = `agent:prefix-test-${crypto.randomBytes(4).toString("hex")}:main`;
       await store.update(key, { model: "a/1" }, 1);
@@ -98,7 +119,9 @@ describeRedis("redis session store", () => {
 
     it("opening while Redis is unreachable rejects quickly with store_unavailable", async () => {
       const started = performance.now();
-      const err = await RedisSessionStore.open({ url: "redis://127.0.0.1:1", connectTimeoutMs: 500 }).catch((e: unknown) => e);
+      const err = await RedisSessionStore.open({ url: "redis://127.0.0.1:1", connectTimeoutMs: 500 }).catch(
+        (e: unknown) => e,
+      );
       expect(code(err)).toBe("store_unavailable");
       expect((err as Error).message).toBe("The session store is temporarily unavailable; try again.");
       expect(performance.now() - started).toBeLessThan(scaled(2000));
@@ -117,7 +140,11 @@ describeRedis("redis session store", () => {
         for (;;) {
           const i = next++;
           try {
-            await store.update(`agent:storm:${i}`, { model: `a/${i}`, profileId: `p:${i}`, pinSource: i % 2 ? "auto" : "user", setBy: "storm" }, 100 + i);
+            await store.update(
+              `agent:storm:${i}`,
+              { model: `a/${i}`, profileId: `p:${i}`, pinSource: i % 2 ? "auto" : "user", setBy: "storm" },
+              100 + i,
+            );
             acked.add(i);
           } catch (err) {
             failed.push(err);
@@ -154,15 +181,32 @@ describeRedis("redis session store", () => {
       }
 
       await server.restart();
-      await eventually(async () => (await store.update("agent:main:new", { model: "a/2" }, 2).then(() => true, () => false)), 5000, "store back after restart");
+      await eventually(
+        async () =>
+          await store.update("agent:main:new", { model: "a/2" }, 2).then(
+            () => true,
+            () => false,
+          ),
+        5000,
+        "store back after restart",
+      );
       expect(await store.get("agent:main:new")).toMatchObject({ model: "a/2" });
-      await eventually(async () => (await other.get("agent:main:new").then((r) => r?.model === "a/2", () => false)), 5000, "second instance back");
+      await eventually(
+        async () =>
+          await other.get("agent:main:new").then(
+            (r) => r?.model === "a/2",
+            () => false,
+          ),
+        5000,
+        "second instance back",
+      );
       await store.cooldowns.recordFailure("anthropic:a", { reason: "auth", now: 1 });
       await eventually(() => other.cooldowns.get("anthropic:a") !== undefined, 1000, "cooldown shared after restart");
 
       // Every write that was acknowledged is there, and every session is whole and indexed.
       for (let i = 0; i < settled.length; i++) {
-        if (settled[i]?.status === "fulfilled") expect(await raw.hget(`${prefix}session:agent:storm:${i}`, "profileId")).toBe(`p:${i}`);
+        if (settled[i]?.status === "fulfilled")
+          expect(await raw.hget(`${prefix}session:agent:storm:${i}`, "profileId")).toBe(`p:${i}`);
       }
       const hashes = (await raw.keys(`${prefix}session:agent:storm:*`)).sort();
       const indexed = (await raw.zrange(`${prefix}sessions`, 0, -1)).filter((k) => k.startsWith("agent:storm:"));
@@ -171,7 +215,13 @@ describeRedis("redis session store", () => {
       for (const h of hashes) {
         const rec = await raw.hgetall(h);
         const i = Number(h.slice(h.lastIndexOf(":") + 1));
-        expect(rec).toEqual({ model: `a/${i}`, profileId: `p:${i}`, pinSource: i % 2 ? "auto" : "user", setBy: "storm", updatedAt: String(100 + i) });
+        expect(rec).toEqual({
+          model: `a/${i}`,
+          profileId: `p:${i}`,
+          pinSource: i % 2 ? "auto" : "user",
+          setBy: "storm",
+          updatedAt: String(100 + i),
+        });
         expect(auto.has(`agent:storm:${i}`)).toBe(i % 2 === 1);
       }
     });
@@ -183,8 +233,22 @@ describeRedis("redis session store", () => {
       await server.kill();
       await server.restart();
       // Written behind the store's back while its subscriber was reconnecting.
-      await eventually(async () => (await raw.hset(`${prefix}session:agent:main:main`, "model", "a/9").then(() => true, () => false)), 5000, "raw client back");
-      await eventually(async () => (store.peek("agent:main:main") ?? (await store.get("agent:main:main").catch(() => undefined)))?.model === "a/9", 5000, "cache dropped on reconnect");
+      await eventually(
+        async () =>
+          await raw.hset(`${prefix}session:agent:main:main`, "model", "a/9").then(
+            () => true,
+            () => false,
+          ),
+        5000,
+        "raw client back",
+      );
+      await eventually(
+        async () =>
+          (store.peek("agent:main:main") ?? (await store.get("agent:main:main").catch(() => undefined)))?.model ===
+          "a/9",
+        5000,
+        "cache dropped on reconnect",
+      );
     });
   });
 });

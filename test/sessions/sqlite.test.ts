@@ -90,16 +90,20 @@ describe("sqlite session store", () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((n) => !n.startsWith("sqlite_"));
+      const tables = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+      ).filter((n) => !n.startsWith("sqlite_"));
       expect(tables).toEqual(["changes", "credential_state", "sessions"]);
-      const cols = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
+      const cols = (t: string) =>
+        (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
       expect(cols("sessions")).toEqual(["key", "model", "profile_id", "pin_source", "set_by", "updated_at"]);
       expect(cols("credential_state")).toEqual(["credential_id", "state", "updated_at"]);
     } finally {
       db.close();
     }
     // synchronous is per connection: read it through the store's own handle.
-    const sync = (s: SqliteSessionStore) => (s as unknown as { db: Database.Database }).db.pragma("synchronous", { simple: true });
+    const sync = (s: SqliteSessionStore) =>
+      (s as unknown as { db: Database.Database }).db.pragma("synchronous", { simple: true });
     expect(sync(normal)).toBe(1);
     const full = SqliteSessionStore.open({ file: path.join(stateDir, "f.sqlite"), durability: "full" });
     stores.push(full);
@@ -107,12 +111,34 @@ describe("sqlite session store", () => {
   });
 
   it("a plain string session.store is the SQLite file's path (OpenClaw's meaning)", async () => {
-    expect(sessionStoreLocation({ session: { store: "custom/db.sqlite" } }, "/s")).toEqual({ kind: "sqlite", file: "/s/custom/db.sqlite", isDefault: false });
-    expect(sessionStoreLocation({ session: { store: "/abs/db.sqlite" } }, "/s")).toEqual({ kind: "sqlite", file: "/abs/db.sqlite", isDefault: false });
-    expect(sessionStoreLocation({ session: { store: "~/x.sqlite" } }, "/s")).toMatchObject({ file: path.join(os.homedir(), "x.sqlite") });
-    expect(sessionStoreLocation({}, "/s")).toEqual({ kind: "sqlite", file: "/s/state/sessions.sqlite", isDefault: true });
-    expect(sessionStoreLocation({ session: { store: { kind: "sqlite" } } }, "/s")).toEqual({ kind: "sqlite", file: "/s/state/sessions.sqlite", isDefault: true });
-    expect(sessionStoreLocation({ session: { store: { kind: "redis", url: "redis://h:1" } } }, "/s")).toEqual({ kind: "redis", url: "redis://h:1", keyPrefix: undefined });
+    expect(sessionStoreLocation({ session: { store: "custom/db.sqlite" } }, "/s")).toEqual({
+      kind: "sqlite",
+      file: "/s/custom/db.sqlite",
+      isDefault: false,
+    });
+    expect(sessionStoreLocation({ session: { store: "/abs/db.sqlite" } }, "/s")).toEqual({
+      kind: "sqlite",
+      file: "/abs/db.sqlite",
+      isDefault: false,
+    });
+    expect(sessionStoreLocation({ session: { store: "~/x.sqlite" } }, "/s")).toMatchObject({
+      file: path.join(os.homedir(), "x.sqlite"),
+    });
+    expect(sessionStoreLocation({}, "/s")).toEqual({
+      kind: "sqlite",
+      file: "/s/state/sessions.sqlite",
+      isDefault: true,
+    });
+    expect(sessionStoreLocation({ session: { store: { kind: "sqlite" } } }, "/s")).toEqual({
+      kind: "sqlite",
+      file: "/s/state/sessions.sqlite",
+      isDefault: true,
+    });
+    expect(sessionStoreLocation({ session: { store: { kind: "redis", url: "redis://h:1" } } }, "/s")).toEqual({
+      kind: "redis",
+      url: "redis://h:1",
+      keyPrefix: undefined,
+    });
 
     const store = await openSessionStore({ config: { session: { store: "custom/db.sqlite" } }, stateDir });
     stores.push(store);
@@ -185,6 +211,12 @@ describe("sqlite session store", () => {
     const b = SqliteSessionStore.open({ file, pollIntervalMs: 0 });
     stores.push(a, b);
     await a.update("agent:main:main", { model: "a/1", profileId: "p", pinSource: "user" }, 5);
-    expect(await b.get("agent:main:main")).toEqual({ key: "agent:main:main", model: "a/1", profileId: "p", pinSource: "user", updatedAt: 5 });
+    expect(await b.get("agent:main:main")).toEqual({
+      key: "agent:main:main",
+      model: "a/1",
+      profileId: "p",
+      pinSource: "user",
+      updatedAt: 5,
+    });
   });
 });

@@ -11,7 +11,8 @@ export const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
 
 /** Fails clearly when `npm run build` has not been run. */
 export function requireBuild(): void {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does) before these tests.`);
+  if (!fs.existsSync(CLI))
+    throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does) before these tests.`);
 }
 
 /** The environment for a CLI process confined to a temp state dir (no real HOME, no shell keys). */
@@ -62,7 +63,9 @@ export class GatewayProcess {
     const deadline = Date.now() + timeoutMs;
     while (!until.test(this.buffer.slice(start))) {
       if (Date.now() > deadline || this.child.exitCode !== null) {
-        throw new Error(`no ${until} after ${JSON.stringify(line)}; got: ${this.buffer.slice(start)}; stderr: ${this.errors}; exit: ${this.child.exitCode}`);
+        throw new Error(
+          `no ${until} after ${JSON.stringify(line)}; got: ${this.buffer.slice(start)}; stderr: ${this.errors}; exit: ${this.child.exitCode}`,
+        );
       }
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);

@@ -3,7 +3,7 @@ import { runGateway } from "../../src/app/run.js";
 import { writeStateDir } from "./state.js";
 
 /** A setup-token stored in every state dir {@link startGateway} writes; it expires in 5 h. */
-export const TOKEN = "sk-ant-oat01-" + "Q".repeat(84) + "Fq1x";
+export const TOKEN = `sk-ant-oat01-${"Q".repeat(84)}Fq1x`;
 
 /** An in-process gateway on a random port. */
 export interface Running {
@@ -36,13 +36,22 @@ export async function stopGateways(): Promise<void> {
  * `config` and {@link TOKEN} (or over `shared.stateDir`, as a second instance). Channel retries
  * are fast (20 ms, at most 40 ms).
  */
-export async function startGateway(config: object, env: Record<string, string> = {}, shared?: { stateDir: string }): Promise<Running> {
+export async function startGateway(
+  config: object,
+  env: Record<string, string> = {},
+  shared?: { stateDir: string },
+): Promise<Running> {
   const stateDir =
     shared?.stateDir ??
     writeStateDir({
       prefix: "openclaw-obs-",
       config,
-      authProfiles: { version: 1, profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() + 5 * 3_600_000 } } },
+      authProfiles: {
+        version: 1,
+        profiles: {
+          "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() + 5 * 3_600_000 },
+        },
+      },
     });
   const logs: string[] = [];
   const input = new PassThrough();
@@ -61,7 +70,10 @@ export async function startGateway(config: object, env: Record<string, string> =
     retry: { initialMs: 20, maxMs: 40 },
     onListening: listening,
   });
-  const bound = await Promise.race([port, done.then(() => Promise.reject(new Error(`gateway ended: ${logs.join("\n")}`)))]);
+  const bound = await Promise.race([
+    port,
+    done.then(() => Promise.reject(new Error(`gateway ended: ${logs.join("\n")}`))),
+  ]);
   const r: Running = {
     stateDir,
     port: bound,

@@ -45,7 +45,9 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   const configPath = path.join(stateDir, "openclaw.json");
   const logs: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const config = JSON.parse(fs.existsSync(configPath) ? fs.readFileSync(configPath, "utf8") : "{}") as Parameters<typeof openSessionStore>[0]["config"];
+  const config = JSON.parse(fs.existsSync(configPath) ? fs.readFileSync(configPath, "utf8") : "{}") as Parameters<
+    typeof openSessionStore
+  >[0]["config"];
   const sessions = await openSessionStore({ config, stateDir, ...(opts.clock ? { clock: opts.clock } : {}) });
   const services = createGatewayServices({
     stateDir,

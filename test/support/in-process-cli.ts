@@ -20,12 +20,22 @@ function collect(stream: PassThrough): () => string {
  * Runs `openclaw <args>` inside the test process, with piped (non-TTY) stdin: the same code as the
  * binary without a process start, for tests that are about behaviour, not about the process.
  */
-export async function runInProcess(args: readonly string[], opts: { env: NodeJS.ProcessEnv; cwd: string; input?: string; clock?: Clock }): Promise<InProcessResult> {
+export async function runInProcess(
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string; input?: string; clock?: Clock },
+): Promise<InProcessResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out = collect(stdout);
   const err = collect(stderr);
-  const io = createIo({ env: opts.env, cwd: opts.cwd, stdin: () => Readable.from([opts.input ?? ""]), stdout, stderr, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const io = createIo({
+    env: opts.env,
+    cwd: opts.cwd,
+    stdin: () => Readable.from([opts.input ?? ""]),
+    stdout,
+    stderr,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const code = await runCli(args, io);
   return { code, stdout: out(), stderr: err() };
 }

@@ -25,7 +25,9 @@ function holdAs(file: string, owner: object | undefined, ageMs = 0): void {
 
 /** The pid of a process that has exited: nothing can hold a lock under it. */
 function deadPid(): number {
-  return Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
+  return Number(
+    spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout,
+  );
 }
 
 describe("withFileLock", () => {
@@ -37,19 +39,30 @@ describe("withFileLock", () => {
 
   it("gives up at the deadline, naming the lock file and its holder", async () => {
     const file = target();
-    holdAs(file, { pid: process.pid, host: os.hostname(), command: "models auth order set", since: Date.now() - 5_000 });
+    holdAs(file, {
+      pid: process.pid,
+      host: os.hostname(),
+      command: "models auth order set",
+      since: Date.now() - 5_000,
+    });
     const err = await withFileLock(file, () => "ran", { deadlineMs: 150 }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
-    expect(err?.message).toMatch(new RegExp(`^Timed out waiting for the lock ${file}\\.lock: held by pid ${process.pid} on ${os.hostname()} \\(models auth order set\\) for [5-9]s\\.`));
+    expect(err?.message).toMatch(
+      new RegExp(
+        `^Timed out waiting for the lock ${file}\\.lock: held by pid ${process.pid} on ${os.hostname()} \\(models auth order set\\) for [5-9]s\\.`,
+      ),
+    );
     expect(fs.existsSync(path.join(`${file}.lock`, "owner.json"))).toBe(true);
   });
 
   it("says so when the holder left no owner record", async () => {
     const file = target();
     holdAs(file, undefined);
-    await expect(withFileLock(file, () => "ran", { deadlineMs: 100 })).rejects.toThrow(/held by a process that left no owner record, taken \d+s ago/);
+    await expect(withFileLock(file, () => "ran", { deadlineMs: 100 })).rejects.toThrow(
+      /held by a process that left no owner record, taken \d+s ago/,
+    );
   });
 
   it("takes over at once a lock whose holder on this host has died", async () => {

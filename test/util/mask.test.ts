@@ -23,10 +23,10 @@ describe("maskSecret", () => {
 
 describe("secret shapes", () => {
   const shaped = [
-    "sk-ant-api03-" + "a".repeat(40),
-    "sk-proj-" + "b".repeat(40),
-    "7123456789:AA" + "c".repeat(33),
-    Buffer.from("123456789012345678").toString("base64url") + ".GxYzAb." + "d".repeat(38),
+    `sk-ant-api03-${"a".repeat(40)}`,
+    `sk-proj-${"b".repeat(40)}`,
+    `7123456789:AA${"c".repeat(33)}`,
+    `${Buffer.from("123456789012345678").toString("base64url")}.GxYzAb.${"d".repeat(38)}`,
   ];
   it.each(shaped)("recognises and masks %s", (s) => {
     expect(containsSecretShape(`use ${s} please`)).toBe(true);
@@ -51,7 +51,12 @@ describe("secret shapes", () => {
     expect(out).toBe(`Unknown agent "sk-ant-a…rrrr".`);
   });
   it("leaves model ids and profile ids alone", () => {
-    for (const s of ["anthropic/claude-opus-5-5", "openai:owner+work@example.com", "openrouter/anthropic/claude-sonnet-4.5", "gpt-5.4-mini"]) {
+    for (const s of [
+      "anthropic/claude-opus-5-5",
+      "openai:owner+work@example.com",
+      "openrouter/anthropic/claude-sonnet-4.5",
+      "gpt-5.4-mini",
+    ]) {
       expect(containsSecretShape(s)).toBe(false);
     }
   });

@@ -38,7 +38,12 @@ export async function handleConsoleLine(host: PluginHost, line: string): Promise
  * input is piped (no terminal showed what was typed) the line answered comes first, as `> line`,
  * so a transcript reads as question and answer. `signal` ends reading early (SIGINT/SIGTERM).
  */
-export async function runConsole(host: PluginHost, input: NodeJS.ReadableStream & { readonly isTTY?: boolean }, output: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+export async function runConsole(
+  host: PluginHost,
+  input: NodeJS.ReadableStream & { readonly isTTY?: boolean },
+  output: NodeJS.WritableStream,
+  signal?: AbortSignal,
+): Promise<void> {
   const echo = input.isTTY !== true;
   output.write(`Console chat · state dir ${host.services.stateDir} · /help lists the commands; end with Ctrl-D\n\n`);
   const rl = readline.createInterface({ input, terminal: false, crlfDelay: Infinity });

@@ -55,19 +55,38 @@ function selectRow(choices: readonly Choice[], b: PickerBinding): ComponentRow |
   if (customId === undefined || options.length === 0) return undefined;
   return {
     type: ComponentType.ActionRow,
-    components: [{ type: ComponentType.StringSelect, custom_id: customId, placeholder: "Choose…", min_values: 1, max_values: 1, options }],
+    components: [
+      {
+        type: ComponentType.StringSelect,
+        custom_id: customId,
+        placeholder: "Choose…",
+        min_values: 1,
+        max_values: 1,
+        options,
+      },
+    ],
   };
 }
 
 function button(action: Choice, b: PickerBinding): APIButtonComponentWithCustomId | undefined {
   const label = clip(checked(action), 80);
   if (PAGE_LABEL.test(action.label)) {
-    return { type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: PAGE_INDICATOR_ID, disabled: true };
+    return {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label,
+      custom_id: PAGE_INDICATOR_ID,
+      disabled: true,
+    };
   }
   if (action.payload === SELECT_PAYLOAD) return undefined;
   const customId = bound(b, action.payload);
   if (customId === undefined) return undefined;
-  const style = action.selected ? ButtonStyle.Primary : /cancel/i.test(action.label) ? ButtonStyle.Danger : ButtonStyle.Secondary;
+  const style = action.selected
+    ? ButtonStyle.Primary
+    : /cancel/i.test(action.label)
+      ? ButtonStyle.Danger
+      : ButtonStyle.Secondary;
   return { type: ComponentType.Button, style, label, custom_id: customId };
 }
 
@@ -79,7 +98,7 @@ function withIndicator(reply: Reply): Choice[] {
   const indicator: Choice = { label: `${page.index + 1}/${page.count}`, payload: "" };
   const prev = actions.findIndex((a) => PREV.test(a.label));
   const next = actions.findIndex((a) => NEXT.test(a.label));
-  const at = prev >= 0 ? prev + 1 : next >= 0 ? next : 0;
+  const at = prev >= 0 ? prev + 1 : Math.max(next, 0);
   actions.splice(at, 0, indicator);
   return actions;
 }
@@ -125,6 +144,7 @@ export function readPress(b: PickerBinding, customId: string, values: readonly s
   const value = values[0];
   if (value === undefined) return { kind: "invalid" };
   const inner = unbindPayload(b.secret, b.channelId, b.userId, value);
-  if (inner.kind !== "ok" || inner.payload === SELECT_PAYLOAD) return { kind: inner.kind === "foreign" ? "foreign" : "invalid" };
+  if (inner.kind !== "ok" || inner.payload === SELECT_PAYLOAD)
+    return { kind: inner.kind === "foreign" ? "foreign" : "invalid" };
   return inner;
 }

@@ -13,7 +13,12 @@ import {
 import type { PluginHost } from "../../gateway/host.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import type { Reply } from "../../gateway/types.js";
-import { GENERIC_ERROR, type InteractionHandler, type InteractionInput, type InteractionResponder } from "./interactions.js";
+import {
+  GENERIC_ERROR,
+  type InteractionHandler,
+  type InteractionInput,
+  type InteractionResponder,
+} from "./interactions.js";
 import type { Place } from "./invocation.js";
 import { answerText } from "./text-messages.js";
 
@@ -42,7 +47,12 @@ export interface GatewayClientOptions {
 
 type Handled = ChatInputCommandInteraction | AutocompleteInteraction | MessageComponentInteraction;
 
-function placeOf(i: { user: { id: string; username: string; globalName: string | null }; channelId: string | null; guildId: string | null; channel: Interaction["channel"] | Message["channel"] }): Place | undefined {
+function placeOf(i: {
+  user: { id: string; username: string; globalName: string | null };
+  channelId: string | null;
+  guildId: string | null;
+  channel: Interaction["channel"] | Message["channel"];
+}): Place | undefined {
   if (i.channelId === null) return undefined;
   const parentId = i.channel?.isThread() ? i.channel.parentId : null;
   return {
@@ -59,9 +69,19 @@ export function inputFromInteraction(i: Interaction): { input: InteractionInput;
   if (!place) return undefined;
   if (i.isChatInputCommand() || i.isAutocomplete()) {
     const options = i.options.data.flatMap((o) => (o.value === undefined ? [] : [{ name: o.name, value: o.value }]));
-    if (i.isChatInputCommand()) return { input: { kind: "command", place, command: i.commandName, options }, interaction: i };
+    if (i.isChatInputCommand())
+      return { input: { kind: "command", place, command: i.commandName, options }, interaction: i };
     const focused = i.options.getFocused(true);
-    return { input: { kind: "autocomplete", place, command: i.commandName, options, focused: { name: focused.name, value: String(focused.value) } }, interaction: i };
+    return {
+      input: {
+        kind: "autocomplete",
+        place,
+        command: i.commandName,
+        options,
+        focused: { name: focused.name, value: String(focused.value) },
+      },
+      interaction: i,
+    };
   }
   if (i.isButton() || i.isStringSelectMenu()) {
     const values = i.isStringSelectMenu() ? i.values : [];
@@ -87,13 +107,23 @@ export function interactionResponder(i: Handled): InteractionResponder {
       }
       if (i.isAutocomplete()) throw wrong("reply to");
       if (r.kind === "message") {
-        await i.reply({ content: r.message.content, components: [...r.message.components], allowedMentions: NO_PINGS, ...flags(r.message.ephemeral) });
+        await i.reply({
+          content: r.message.content,
+          components: [...r.message.components],
+          allowedMentions: NO_PINGS,
+          ...flags(r.message.ephemeral),
+        });
       } else if (r.kind === "defer") {
         await i.deferReply(flags(r.ephemeral));
       } else {
         if (!i.isMessageComponent()) throw wrong("update");
         if (r.kind === "defer-update") await i.deferUpdate();
-        else await i.update({ content: r.message.content, components: [...r.message.components], allowedMentions: NO_PINGS });
+        else
+          await i.update({
+            content: r.message.content,
+            components: [...r.message.components],
+            allowedMentions: NO_PINGS,
+          });
       }
     },
     editOriginal: async (m) => {
@@ -106,7 +136,12 @@ export function interactionResponder(i: Handled): InteractionResponder {
     },
     followUp: async (m) => {
       if (i.isAutocomplete()) throw wrong("follow up");
-      await i.followUp({ content: m.content, components: [...m.components], allowedMentions: NO_PINGS, ...flags(m.ephemeral) });
+      await i.followUp({
+        content: m.content,
+        components: [...m.components],
+        allowedMentions: NO_PINGS,
+        ...flags(m.ephemeral),
+      });
     },
   };
 }
@@ -120,8 +155,10 @@ async function deliver(message: Message, handler: InteractionHandler, place: Pla
   const channel = message.channel;
   if (!channel.isSendable()) return;
   const [first, ...rest] = handler.render(reply, handler.bindingFor(place), false);
-  if (first) await message.reply({ content: first.content, components: [...first.components], allowedMentions: NO_PINGS });
-  for (const m of rest) await channel.send({ content: m.content, components: [...m.components], allowedMentions: NO_PINGS });
+  if (first)
+    await message.reply({ content: first.content, components: [...first.components], allowedMentions: NO_PINGS });
+  for (const m of rest)
+    await channel.send({ content: m.content, components: [...m.components], allowedMentions: NO_PINGS });
 }
 
 /**
@@ -141,7 +178,13 @@ export async function connectGateway(opts: GatewayClientOptions): Promise<Client
   client.on(Events.InteractionCreate, (i) => {
     const found = inputFromInteraction(i);
     if (!found) {
-      if (i.isRepliable()) opts.track(i.reply({ content: "This kind of interaction is not supported.", flags: MessageFlags.Ephemeral }).then(() => undefined, () => undefined));
+      if (i.isRepliable())
+        opts.track(
+          i.reply({ content: "This kind of interaction is not supported.", flags: MessageFlags.Ephemeral }).then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
       return;
     }
     opts.track(opts.handler.handle(found.input, interactionResponder(found.interaction)));
@@ -170,7 +213,12 @@ export async function connectGateway(opts: GatewayClientOptions): Promise<Client
 async function onMessage(client: Client, opts: GatewayClientOptions, message: Message): Promise<void> {
   const bot = client.user;
   if (!bot) return;
-  const place = placeOf({ user: message.author, channelId: message.channelId, guildId: message.guildId, channel: message.channel });
+  const place = placeOf({
+    user: message.author,
+    channelId: message.channelId,
+    guildId: message.guildId,
+    channel: message.channel,
+  });
   if (!place) return;
   try {
     const incoming = { place, content: message.content, mentionsBot: message.mentions.users.has(bot.id) };

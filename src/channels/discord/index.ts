@@ -51,9 +51,12 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
   const token = settings.token;
   const log = redactingLog(env.log, token);
   if (token === undefined && settings.publicKey === undefined) {
-    throw new Error("discord: set channels.discord.token (or DISCORD_BOT_TOKEN), or channels.discord.interactions.publicKey");
+    throw new Error(
+      "discord: set channels.discord.token (or DISCORD_BOT_TOKEN), or channels.discord.interactions.publicKey",
+    );
   }
-  if (token === undefined) log("warn", "discord: no bot token; slash commands are not registered (register them once with a token)");
+  if (token === undefined)
+    log("warn", "discord: no bot token; slash commands are not registered (register them once with a token)");
   const handler = new InteractionHandler({
     host,
     log,
@@ -77,9 +80,17 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
   if (settings.publicKey !== undefined) {
     rest = new REST(settings.apiBase ? { api: settings.apiBase } : {});
     if (token !== undefined) rest.setToken(token);
-    const endpoint = interactionsEndpoint({ publicKey: settings.publicKey, handler, webhooks: restWebhooks(rest), log, track });
+    const endpoint = interactionsEndpoint({
+      publicKey: settings.publicKey,
+      handler,
+      webhooks: restWebhooks(rest),
+      log,
+      track,
+    });
     // Once stopping, new interactions are refused rather than started against a closing store.
-    env.http.route("POST", settings.interactionsPath, (req) => (stopping ? { status: 503, body: { error: "shutting down" } } : endpoint(req)));
+    env.http.route("POST", settings.interactionsPath, (req) =>
+      stopping ? { status: 503, body: { error: "shutting down" } } : endpoint(req),
+    );
     log("info", `discord: interactions endpoint on POST ${settings.interactionsPath}`);
     if (token !== undefined && applicationId === undefined) {
       try {
@@ -90,7 +101,14 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
     }
   } else {
     // Checked above: without a public key there is a token.
-    client = await connectGateway({ token: token ?? "", ...(settings.apiBase ? { apiBase: settings.apiBase } : {}), host, handler, log, track });
+    client = await connectGateway({
+      token: token ?? "",
+      ...(settings.apiBase ? { apiBase: settings.apiBase } : {}),
+      host,
+      handler,
+      log,
+      track,
+    });
     rest = client.rest;
     applicationId ??= client.application.id;
     log("info", `discord: connected to the gateway as ${client.user.username}`);
@@ -126,7 +144,9 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
       try {
         const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
         for (let i = 0; i < reply.text.length; i += DISCORD_CAPABILITIES.maxLength) {
-          await rest.post(Routes.channelMessages(dm.id), { body: { content: reply.text.slice(i, i + DISCORD_CAPABILITIES.maxLength) } });
+          await rest.post(Routes.channelMessages(dm.id), {
+            body: { content: reply.text.slice(i, i + DISCORD_CAPABILITIES.maxLength) },
+          });
         }
       } catch (err) {
         throw new Error(`direct message failed: ${redactToken(errorMessage(err), token)}`);

@@ -1,4 +1,10 @@
-import { DiscordAPIError, Routes, type APIInteractionResponse, type REST, type RESTPostAPIWebhookWithTokenJSONBody } from "discord.js";
+import {
+  DiscordAPIError,
+  Routes,
+  type APIInteractionResponse,
+  type REST,
+  type RESTPostAPIWebhookWithTokenJSONBody,
+} from "discord.js";
 import * as z from "zod";
 import { parseJsonBody, type HttpHandler, type HttpRequest } from "../../gateway/http-server.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
@@ -40,14 +46,20 @@ async function retryingUnknown(op: () => Promise<unknown>): Promise<void> {
 /** {@link InteractionWebhooks} over discord.js REST (`PATCH/DELETE /webhooks/:app/:token/messages/@original`, `POST /webhooks/:app/:token`). */
 export function restWebhooks(rest: REST): InteractionWebhooks {
   return {
-    editOriginal: (app, token, body) => retryingUnknown(() => rest.patch(Routes.webhookMessage(app, token, "@original"), { body, auth: false })),
-    deleteOriginal: (app, token) => retryingUnknown(() => rest.delete(Routes.webhookMessage(app, token, "@original"), { auth: false })),
+    editOriginal: (app, token, body) =>
+      retryingUnknown(() => rest.patch(Routes.webhookMessage(app, token, "@original"), { body, auth: false })),
+    deleteOriginal: (app, token) =>
+      retryingUnknown(() => rest.delete(Routes.webhookMessage(app, token, "@original"), { auth: false })),
     followUp: (app, token, body) => retryingUnknown(() => rest.post(Routes.webhook(app, token), { body, auth: false })),
   };
 }
 
 // Only the fields we read; Discord sends many more. The body is signed, but still checked here.
-const userSchema = z.looseObject({ id: z.string().min(1), username: z.string().optional(), global_name: z.string().nullish() });
+const userSchema = z.looseObject({
+  id: z.string().min(1),
+  username: z.string().optional(),
+  global_name: z.string().nullish(),
+});
 const optionSchema = z.looseObject({
   name: z.string(),
   type: z.number(),
@@ -89,7 +101,11 @@ function placeOf(raw: RawInteraction): Place | undefined {
   if (!user || channelId === undefined) return undefined;
   const parentId = raw.channel && THREAD_TYPES.has(raw.channel.type) ? raw.channel.parent_id : undefined;
   return {
-    user: { id: user.id, ...(user.username ? { username: user.username } : {}), ...(user.global_name ? { globalName: user.global_name } : {}) },
+    user: {
+      id: user.id,
+      ...(user.username ? { username: user.username } : {}),
+      ...(user.global_name ? { globalName: user.global_name } : {}),
+    },
     channelId,
     ...(parentId ? { parentId } : {}),
     ...(raw.guild_id !== undefined ? { guildId: raw.guild_id } : {}),
@@ -100,7 +116,9 @@ function inputOf(raw: RawInteraction): InteractionInput | undefined {
   const place = placeOf(raw);
   const data = raw.data;
   if (!place || !data) return undefined;
-  const options: OptionValue[] = (data.options ?? []).flatMap((o) => (o.value === undefined ? [] : [{ name: o.name, value: o.value }]));
+  const options: OptionValue[] = (data.options ?? []).flatMap((o) =>
+    o.value === undefined ? [] : [{ name: o.name, value: o.value }],
+  );
   if (raw.type === APPLICATION_COMMAND && data.name) return { kind: "command", place, command: data.name, options };
   if (raw.type === AUTOCOMPLETE && data.name) {
     const f = data.options?.find((o) => o.focused);
@@ -160,7 +178,13 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
   const key = publicKeyFromHex(opts.publicKey);
   const clock = opts.clock ?? systemClock;
   return async (req) => {
-    const verdict = verifyInteraction(key, header(req, "x-signature-ed25519"), header(req, "x-signature-timestamp"), req.body, clock());
+    const verdict = verifyInteraction(
+      key,
+      header(req, "x-signature-ed25519"),
+      header(req, "x-signature-timestamp"),
+      req.body,
+      clock(),
+    );
     if (!verdict.ok) return { status: 401, body: { error: "invalid request signature" } };
     const json = parseJsonBody(req.body);
     if (json === undefined) return { status: 400, body: { error: "malformed JSON" } };
@@ -168,7 +192,11 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
     if (read.kind === "invalid") return { status: 400, body: { error: "not an interaction" } };
     if (read.kind === "ping") return { status: 200, body: { type: 1 } };
     if (read.kind === "unsupported") {
-      const message: OutMessage = { content: "This kind of interaction is not supported.", components: [], ephemeral: true };
+      const message: OutMessage = {
+        content: "This kind of interaction is not supported.",
+        components: [],
+        ephemeral: true,
+      };
       return { status: 200, body: callbackBody({ kind: "message", message }) };
     }
     let answer!: (body: APIInteractionResponse) => void; // assigned synchronously by the executor below
@@ -185,7 +213,9 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
     const work = opts.handler
       .handle(read.input, responder)
       .catch((err: unknown) => opts.log("error", `discord: interaction failed: ${errorMessage(err)}`))
-      .finally(() => answer(callbackBody({ kind: "message", message: { content: GENERIC_ERROR, components: [], ephemeral: true } })));
+      .finally(() =>
+        answer(callbackBody({ kind: "message", message: { content: GENERIC_ERROR, components: [], ephemeral: true } })),
+      );
     opts.track?.(work);
     return { status: 200, body: await first };
   };

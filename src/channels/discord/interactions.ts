@@ -9,7 +9,12 @@ import { argsFromOptions, type OptionValue } from "./register.js";
 
 /** An interaction as the handler needs it, whether it came over the gateway or the HTTP endpoint. */
 export type InteractionInput =
-  | { readonly kind: "command"; readonly place: Place; readonly command: string; readonly options: readonly OptionValue[] }
+  | {
+      readonly kind: "command";
+      readonly place: Place;
+      readonly command: string;
+      readonly options: readonly OptionValue[];
+    }
   | {
       readonly kind: "autocomplete";
       readonly place: Place;
@@ -121,7 +126,12 @@ export class InteractionHandler {
       const what = input.kind === "component" ? "component press" : `${input.kind} /${input.command}`;
       this.opts.log("error", `discord: ${what} failed: ${errorMessage(err)}`);
       try {
-        if (!r.answered) await r.initial(input.kind === "autocomplete" ? { kind: "choices", choices: [] } : { kind: "message", message: notice(GENERIC_ERROR) });
+        if (!r.answered)
+          await r.initial(
+            input.kind === "autocomplete"
+              ? { kind: "choices", choices: [] }
+              : { kind: "message", message: notice(GENERIC_ERROR) },
+          );
         else if (input.kind !== "autocomplete") await r.followUp(notice(GENERIC_ERROR));
       } catch (again) {
         this.opts.log("error", `discord: could not report the failure: ${errorMessage(again)}`);
@@ -172,7 +182,10 @@ export class InteractionHandler {
     for (const m of rest) await r.followUp(m);
   }
 
-  private async autocomplete(input: Extract<InteractionInput, { kind: "autocomplete" }>, r: InteractionResponder): Promise<void> {
+  private async autocomplete(
+    input: Extract<InteractionInput, { kind: "autocomplete" }>,
+    r: InteractionResponder,
+  ): Promise<void> {
     // Nothing is submitted yet: the command sees only the focused option's partial value.
     const inv = toInvocation(input.place, input.command, "", "native");
     await r.initial({ kind: "choices", choices: autocompleteChoices(this.opts.host, inv, input.focused) });

@@ -20,7 +20,12 @@ export interface Place {
  * The channel-neutral invocation for a Discord event: `chatId` is the channel (the parent channel
  * inside a thread, with `threadId` the thread), a guild makes it a group, the sender is the user id.
  */
-export function toInvocation(place: Place, command: string, args: string, via: CommandInvocation["via"]): CommandInvocation {
+export function toInvocation(
+  place: Place,
+  command: string,
+  args: string,
+  via: CommandInvocation["via"],
+): CommandInvocation {
   const { user } = place;
   const displayName = user.globalName ?? user.username;
   return {

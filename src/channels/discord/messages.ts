@@ -98,7 +98,10 @@ export function callbackBody(initial: InitialResponse): APIInteractionResponse {
     case "message":
       return { type: InteractionResponseType.ChannelMessageWithSource, data: messageBody(initial.message) };
     case "defer":
-      return { type: InteractionResponseType.DeferredChannelMessageWithSource, data: initial.ephemeral ? { flags: MessageFlags.Ephemeral } : {} };
+      return {
+        type: InteractionResponseType.DeferredChannelMessageWithSource,
+        data: initial.ephemeral ? { flags: MessageFlags.Ephemeral } : {},
+      };
     case "defer-update":
       return { type: InteractionResponseType.DeferredMessageUpdate };
     case "update": {
@@ -107,6 +110,9 @@ export function callbackBody(initial: InitialResponse): APIInteractionResponse {
       return { type: InteractionResponseType.UpdateMessage, data };
     }
     case "choices":
-      return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [...initial.choices] } };
+      return {
+        type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+        data: { choices: [...initial.choices] },
+      };
   }
 }

@@ -1,5 +1,5 @@
 import {
-  ApplicationCommandOptionBase,
+  type ApplicationCommandOptionBase,
   InteractionContextType,
   Routes,
   SlashCommandBuilder,
@@ -33,7 +33,9 @@ function addOption(b: SlashCommandBuilder, o: CommandOption): void {
       b.addStringOption((x) => (o.completes ? base(x).setAutocomplete(true) : base(x)));
       return;
     case "choice":
-      b.addStringOption((x) => base(x).addChoices(...(o.choices ?? []).map((c) => ({ name: clip(c.label, 100), value: c.value }))));
+      b.addStringOption((x) =>
+        base(x).addChoices(...(o.choices ?? []).map((c) => ({ name: clip(c.label, 100), value: c.value }))),
+      );
       return;
     case "integer":
       b.addIntegerOption((x) => (o.min !== undefined ? base(x).setMinValue(o.min) : base(x)));
@@ -54,14 +56,20 @@ export function slashCommand(def: CommandDefinition, global: boolean): RESTPostA
   if (def.options) {
     for (const o of def.options) addOption(b, o);
   } else {
-    const hint = def.argsHint ? clip(`Arguments: ${def.argsHint}`, 100) : "Arguments, as you would type them after the text command";
+    const hint = def.argsHint
+      ? clip(`Arguments: ${def.argsHint}`, 100)
+      : "Arguments, as you would type them after the text command";
     b.addStringOption((o) => o.setName(ARGS_OPTION).setDescription(hint));
   }
   return b.toJSON();
 }
 
 /** The bulk-overwrite body for every host command Discord can take; others are logged and skipped. */
-export function commandPayloads(defs: readonly CommandDefinition[], global: boolean, log?: Log): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function commandPayloads(
+  defs: readonly CommandDefinition[],
+  global: boolean,
+  log?: Log,
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const out: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
   for (const def of defs) {
     if (!COMMAND_NAME.test(def.name) || def.name !== def.name.toLowerCase()) {

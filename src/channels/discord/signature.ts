@@ -17,7 +17,11 @@ export type SignatureFailure = "missing" | "malformed" | "bad_signature" | "stal
 /** Builds a verification key from the application's public key as the developer portal shows it (64 hex chars). */
 export function publicKeyFromHex(hex: string): KeyObject {
   if (!HEX_KEY.test(hex)) throw new Error("Discord public key must be 64 hex characters");
-  return crypto.createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, "hex")]), format: "der", type: "spki" });
+  return crypto.createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, "hex")]),
+    format: "der",
+    type: "spki",
+  });
 }
 
 /**

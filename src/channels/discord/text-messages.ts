@@ -23,13 +23,21 @@ export interface BotIdentity {
  * (plain text, unknown `/words`) to the host's message path (`onModelCall` fires first, e.g. to show
  * "typing…"). Undefined when the message is not for us.
  */
-export async function answerText(host: PluginHost, msg: IncomingText, bot: BotIdentity, onModelCall?: () => void): Promise<Reply[] | undefined> {
+export async function answerText(
+  host: PluginHost,
+  msg: IncomingText,
+  bot: BotIdentity,
+  onModelCall?: () => void,
+): Promise<Reply[] | undefined> {
   if (msg.place.guildId !== undefined && !msg.mentionsBot) return undefined;
   const text = stripLeadingMention(msg.content, bot.id).trim();
   if (text === "") return undefined;
   const parsed = parseCommandText(text, bot.username);
   if (parsed) {
-    const reply = await host.handleCommand(toInvocation(msg.place, parsed.command, parsed.args, "text"), DISCORD_MESSAGE_CAPABILITIES);
+    const reply = await host.handleCommand(
+      toInvocation(msg.place, parsed.command, parsed.args, "text"),
+      DISCORD_MESSAGE_CAPABILITIES,
+    );
     if (reply) return [reply];
   }
   onModelCall?.();

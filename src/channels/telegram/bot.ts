@@ -12,7 +12,11 @@ import { TELEGRAM_MAX_TEXT } from "./split.js";
 import { keepTyping, TYPING_INTERVAL_MS } from "./typing.js";
 
 /** Telegram renders inline keyboards; messages hold 4096 chars; nothing is private inside a group. */
-export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { maxLength: TELEGRAM_MAX_TEXT, buttons: true, ephemeral: false };
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
+  maxLength: TELEGRAM_MAX_TEXT,
+  buttons: true,
+  ephemeral: false,
+};
 
 /** The update types the adapter handles; asked for in `getUpdates` and `setWebhook`. */
 export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
@@ -52,7 +56,9 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
   // Every callback query is answered exactly once, here.
   bot.on("callback_query", async (ctx, next) => {
     const press = readPress(ctx.callbackQuery);
-    const verdict = press ? verifyPress(secret, press.target.chatId, String(ctx.callbackQuery.from.id), press.data) : undefined;
+    const verdict = press
+      ? verifyPress(secret, press.target.chatId, String(ctx.callbackQuery.from.id), press.data)
+      : undefined;
     const text = verdict === undefined ? STALE_MENU_TEXT : verdict.kind === "ok" ? undefined : verdict.text;
     try {
       await ctx.answerCallbackQuery(text === undefined ? {} : { text, show_alert: false });
@@ -80,7 +86,9 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
     const reply = await host.handleChoice(press.invocation, payload, TELEGRAM_CAPABILITIES);
     const bind = callbackBinder(secret, press.target.chatId, press.invocation.sender.id);
     await guard("delivering a button reply", () =>
-      reply.replace ? delivery.edit(press.target, press.messageId, reply, bind) : delivery.send(press.target, reply, bind),
+      reply.replace
+        ? delivery.edit(press.target, press.messageId, reply, bind)
+        : delivery.send(press.target, reply, bind),
     );
   });
 
@@ -91,14 +99,19 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
     if (inbound.isCommand) {
       const command = deps.commandName?.(invocation.command) ?? invocation.command;
       ours = host.hasCommand(command);
-      const reply = await host.handleCommand(command === invocation.command ? invocation : { ...invocation, command }, TELEGRAM_CAPABILITIES);
+      const reply = await host.handleCommand(
+        command === invocation.command ? invocation : { ...invocation, command },
+        TELEGRAM_CAPABILITIES,
+      );
       if (reply) return guard(`replying to /${command}`, () => delivery.send(target, reply, bind));
     }
     // One of our commands that turned out to be an inline directive (`/model opus explain…`) is
     // addressed to us even in a group without a mention.
     if (!inbound.addressed && !ours) return;
     const stopTyping = keepTyping(bot.api, target, typingIntervalMs);
-    const replies = await host.handleMessage({ ...invocation, command: "", args: "" }, inbound.text, TELEGRAM_CAPABILITIES).finally(stopTyping);
+    const replies = await host
+      .handleMessage({ ...invocation, command: "", args: "" }, inbound.text, TELEGRAM_CAPABILITIES)
+      .finally(stopTyping);
     for (const reply of replies) await guard("replying to a message", () => delivery.send(target, reply, bind));
   }
 

@@ -93,7 +93,10 @@ export class CommandMenuSync {
     try {
       await this.api.setMyCommands(menu.commands);
       if (this.registered === undefined && menu.skipped.length > 0) {
-        this.log("warn", `telegram: commands not shown in the menu (Telegram allows 1-32 of a-z, 0-9, _): ${menu.skipped.join(", ")}`);
+        this.log(
+          "warn",
+          `telegram: commands not shown in the menu (Telegram allows 1-32 of a-z, 0-9, _): ${menu.skipped.join(", ")}`,
+        );
       }
       this.registered = key;
       this.renamed = menu.renamed;

@@ -18,7 +18,11 @@ export function editFailure(err: unknown): EditFailure {
   if (!(err instanceof GrammyError) || err.error_code !== 400) return "other";
   const d = err.description.toLowerCase();
   if (d.includes("message is not modified")) return "unchanged";
-  if (d.includes("message to edit not found") || d.includes("there is no text in the message to edit") || d.includes("message can't be edited")) {
+  if (
+    d.includes("message to edit not found") ||
+    d.includes("there is no text in the message to edit") ||
+    d.includes("message can't be edited")
+  ) {
     return "gone";
   }
   return "other";
@@ -72,9 +76,17 @@ export class ReplyDelivery {
   async edit(target: ReplyTarget, messageId: number, reply: Reply, bind: PayloadBinder): Promise<void> {
     const [first, ...rest] = this.render(reply, bind);
     if (first === undefined) return;
-    const inTopic: ReplyTarget = { chatId: target.chatId, ...(target.threadId !== undefined ? { threadId: target.threadId } : {}) };
+    const inTopic: ReplyTarget = {
+      chatId: target.chatId,
+      ...(target.threadId !== undefined ? { threadId: target.threadId } : {}),
+    };
     try {
-      await this.api.editMessageText(target.chatId, messageId, first.text, first.markup ? { reply_markup: first.markup } : {});
+      await this.api.editMessageText(
+        target.chatId,
+        messageId,
+        first.text,
+        first.markup ? { reply_markup: first.markup } : {},
+      );
     } catch (err) {
       const failure = editFailure(err);
       if (failure === "unchanged") return;
@@ -90,7 +102,9 @@ export class ReplyDelivery {
     for (const chunk of chunks) {
       await this.api.sendMessage(target.chatId, chunk.text, {
         ...(target.threadId !== undefined ? { message_thread_id: target.threadId } : {}),
-        ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+        ...(replyTo !== undefined
+          ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+          : {}),
         ...(chunk.markup ? { reply_markup: chunk.markup } : {}),
       });
       replyTo = undefined;

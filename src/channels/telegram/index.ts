@@ -10,7 +10,13 @@ import { startPolling } from "./polling.js";
 import { telegramSettings } from "./settings.js";
 import { startWebhook } from "./webhook.js";
 
-export { TELEGRAM_CAPABILITIES, createTelegramBot, installHandlers, type HandlerDeps, type TelegramBot } from "./bot.js";
+export {
+  TELEGRAM_CAPABILITIES,
+  createTelegramBot,
+  installHandlers,
+  type HandlerDeps,
+  type TelegramBot,
+} from "./bot.js";
 export { telegramSettings, type TelegramSettings, type WebhookSettings } from "./settings.js";
 
 /** Tuning for {@link startTelegram}; the defaults are what production uses. */
@@ -49,7 +55,11 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
   } catch (err) {
     if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
       throw new UserFacingError(
-        userError("telegram_token_rejected", "Telegram rejected the bot token.", "Check channels.telegram.botToken or TELEGRAM_BOT_TOKEN (from @BotFather)."),
+        userError(
+          "telegram_token_rejected",
+          "Telegram rejected the bot token.",
+          "Check channels.telegram.botToken or TELEGRAM_BOT_TOKEN (from @BotFather).",
+        ),
       );
     }
     throw new Error(`telegram: getMe failed: ${redactToken(errorMessage(err), settings.token)}`);
@@ -60,10 +70,16 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
   try {
     mode = settings.webhook
       ? await startWebhook(tg, env.http, settings.webhook, log)
-      : await startPolling(tg, log, options.pollingTimeoutSeconds !== undefined ? { timeoutSeconds: options.pollingTimeoutSeconds } : {});
+      : await startPolling(
+          tg,
+          log,
+          options.pollingTimeoutSeconds !== undefined ? { timeoutSeconds: options.pollingTimeoutSeconds } : {},
+        );
   } catch (err) {
     await menu.stop();
-    throw new Error(`telegram: could not start ${settings.webhook ? "the webhook" : "polling"}: ${redactToken(errorMessage(err), settings.token)}`);
+    throw new Error(
+      `telegram: could not start ${settings.webhook ? "the webhook" : "polling"}: ${redactToken(errorMessage(err), settings.token)}`,
+    );
   }
   log("info", `telegram: @${tg.bot.botInfo.username} ready (${settings.webhook ? "webhook" : "long polling"})`);
   let stopped: Promise<void> | undefined;
@@ -76,7 +92,8 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
     // A private chat's id is the user's id, so a direct message needs no lookup.
     async send(userId, reply) {
       try {
-        for (const text of splitText(reply.text, TELEGRAM_CAPABILITIES.maxLength)) await tg.bot.api.sendMessage(Number(userId), text);
+        for (const text of splitText(reply.text, TELEGRAM_CAPABILITIES.maxLength))
+          await tg.bot.api.sendMessage(Number(userId), text);
       } catch (err) {
         // grammY's errors hold the request URL, and with it the bot token.
         throw new Error(`sendMessage failed: ${redactToken(errorMessage(err), settings.token)}`);

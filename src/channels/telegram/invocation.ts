@@ -89,7 +89,11 @@ export function messageReader(me: UserFromGetMe): MessageReader {
     const addressed =
       !group || addressedTo === myName || mention.test(text) || message.reply_to_message?.from?.id === me.id;
     return {
-      invocation: { ...baseInvocation(message.chat, from, threadId, "text"), command: parsed?.command ?? "", args: parsed?.args ?? "" },
+      invocation: {
+        ...baseInvocation(message.chat, from, threadId, "text"),
+        command: parsed?.command ?? "",
+        args: parsed?.args ?? "",
+      },
       target: { chatId: message.chat.id, ...(threadId !== undefined ? { threadId } : {}), replyTo: message.message_id },
       isCommand: parsed !== undefined,
       text: text.replace(leadingMention, ""),

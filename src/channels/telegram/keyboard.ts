@@ -12,8 +12,13 @@ export type PayloadBinder = (payload: string) => string;
 
 /** Thrown when a button's callback data would not fit Telegram's 64 bytes: a plugin bug. */
 export class CallbackDataTooLongError extends Error {
-  constructor(readonly payload: string, readonly bytes: number) {
-    super(`callback data for payload ${JSON.stringify(payload)} is ${bytes} bytes; Telegram allows ${CALLBACK_DATA_MAX_BYTES}`);
+  constructor(
+    readonly payload: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `callback data for payload ${JSON.stringify(payload)} is ${bytes} bytes; Telegram allows ${CALLBACK_DATA_MAX_BYTES}`,
+    );
     this.name = "CallbackDataTooLongError";
   }
 }
@@ -34,7 +39,8 @@ export function renderKeyboard(reply: Reply, bind: PayloadBinder): InlineKeyboar
   const rows: InlineKeyboardButton[][] = [];
   const choices = reply.choices ?? [];
   const columns = Math.max(1, Math.floor(reply.columns ?? 1));
-  for (let i = 0; i < choices.length; i += columns) rows.push(choices.slice(i, i + columns).map((c) => button(c, bind)));
+  for (let i = 0; i < choices.length; i += columns)
+    rows.push(choices.slice(i, i + columns).map((c) => button(c, bind)));
   const actions = reply.actions ?? [];
   if (actions.length > 0) rows.push(actions.map((a) => button(a, bind)));
   return rows.length === 0 ? undefined : { inline_keyboard: rows };

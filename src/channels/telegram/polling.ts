@@ -21,10 +21,12 @@ function logPollFailures(log: Log): Transformer {
   return async (prev, method, payload, signal) => {
     try {
       const res = await prev(method, payload, signal);
-      if (method === "getUpdates" && !res.ok) log("warn", `telegram: getUpdates failed (${res.error_code}: ${res.description})`);
+      if (method === "getUpdates" && !res.ok)
+        log("warn", `telegram: getUpdates failed (${res.error_code}: ${res.description})`);
       return res;
     } catch (err) {
-      if (method === "getUpdates" && signal?.aborted !== true) log("warn", `telegram: getUpdates failed: ${errorMessage(err)}`);
+      if (method === "getUpdates" && signal?.aborted !== true)
+        log("warn", `telegram: getUpdates failed: ${errorMessage(err)}`);
       throw err;
     }
   };
@@ -60,7 +62,10 @@ export async function startPolling(tg: TelegramBot, log: Log, options: PollingOp
       try {
         await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 });
       } catch (err) {
-        log("warn", `telegram: could not confirm update ${last}; it may be processed again after a restart: ${errorMessage(err)}`);
+        log(
+          "warn",
+          `telegram: could not confirm update ${last}; it may be processed again after a restart: ${errorMessage(err)}`,
+        );
       }
     },
   };

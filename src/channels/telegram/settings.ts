@@ -38,7 +38,11 @@ export function telegramSettings(config: OpenClawConfig, env: Readonly<Record<st
   const token = (t?.botToken || env.TELEGRAM_BOT_TOKEN || "").trim();
   if (token === "") {
     throw new UserFacingError(
-      userError("telegram_token_missing", "Telegram needs a bot token.", "Set channels.telegram.botToken or TELEGRAM_BOT_TOKEN."),
+      userError(
+        "telegram_token_missing",
+        "Telegram needs a bot token.",
+        "Set channels.telegram.botToken or TELEGRAM_BOT_TOKEN.",
+      ),
     );
   }
   const base = { token, ...(t?.apiRoot ? { apiRoot: t.apiRoot.replace(/\/+$/, "") } : {}) };

@@ -18,7 +18,9 @@ export interface Webhook {
 export { secretMatches };
 
 function isUpdate(value: unknown): value is Update {
-  return typeof value === "object" && value !== null && Number.isSafeInteger((value as { update_id?: unknown }).update_id);
+  return (
+    typeof value === "object" && value !== null && Number.isSafeInteger((value as { update_id?: unknown }).update_id)
+  );
 }
 
 /**
@@ -42,9 +44,18 @@ export function webhookHandler(tg: TelegramBot, secret: string, accepting: () =>
  * `setWebhook({ url, secret_token, allowed_updates })`. The webhook stays set on stop, so updates
  * wait at Telegram for the next start.
  */
-export async function startWebhook(tg: TelegramBot, http: GatewayHttpServer, settings: WebhookSettings, log: Log): Promise<Webhook> {
+export async function startWebhook(
+  tg: TelegramBot,
+  http: GatewayHttpServer,
+  settings: WebhookSettings,
+  log: Log,
+): Promise<Webhook> {
   let accepting = true;
-  http.route("POST", settings.path, webhookHandler(tg, settings.secret, () => accepting));
+  http.route(
+    "POST",
+    settings.path,
+    webhookHandler(tg, settings.secret, () => accepting),
+  );
   await tg.bot.api.setWebhook(settings.url, { secret_token: settings.secret, allowed_updates: [...ALLOWED_UPDATES] });
   log("info", `telegram: webhook set, updates arrive at POST ${settings.path}`);
   return {

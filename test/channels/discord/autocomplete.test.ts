@@ -21,7 +21,11 @@ function place(user: { id: string; username: string }, guild = true): Place {
   return { user, channelId: CHANNEL, ...(guild ? { guildId: GUILD } : {}) };
 }
 
-function suggest(g: TestGateway, typed: string, opts: { user?: { id: string; username: string }; guild?: boolean; command?: string; option?: string } = {}) {
+function suggest(
+  g: TestGateway,
+  typed: string,
+  opts: { user?: { id: string; username: string }; guild?: boolean; command?: string; option?: string } = {},
+) {
   const inv = toInvocation(place(opts.user ?? OWNER, opts.guild ?? true), opts.command ?? "model", typed, "native");
   return autocompleteChoices(g.host, inv, { name: opts.option ?? "ref", value: typed });
 }
@@ -67,7 +71,9 @@ describe("autocomplete for /model ref", () => {
     const choices = suggest(gw, "opus@");
     expect(choices.map((c) => c.value).sort()).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
     expect(choices.find((c) => c.value === "opus@anthropic:work")?.name).toBe("opus@anthropic:work (api_key)");
-    expect(suggest(gw, "anthropic/claude-haiku-4-5@w").map((c) => c.value)).toEqual(["anthropic/claude-haiku-4-5@anthropic:work"]);
+    expect(suggest(gw, "anthropic/claude-haiku-4-5@w").map((c) => c.value)).toEqual([
+      "anthropic/claude-haiku-4-5@anthropic:work",
+    ]);
     expect(suggest(gw, "gpt@").map((c) => c.value)).toEqual(["gpt@openai:main"]);
     expect(leaksNoSecret(JSON.stringify(suggest(gw, "opus@")))).toBe(true);
   });
@@ -87,11 +93,18 @@ describe("autocomplete for /model ref", () => {
 
 describe("autocomplete for /models provider", () => {
   it("offers providers with allowed models", () => {
-    expect(suggest(gw, "", { command: "models", option: "provider" }).map((c) => c.value)).toEqual(["anthropic", "openai", "openrouter"]);
+    expect(suggest(gw, "", { command: "models", option: "provider" }).map((c) => c.value)).toEqual([
+      "anthropic",
+      "openai",
+      "openrouter",
+    ]);
     expect(suggest(gw, "open", { command: "models", option: "provider" })).toEqual([
       { name: "OpenAI (openai)", value: "openai" },
       { name: "OpenRouter (openrouter)", value: "openrouter" },
     ]);
-    expect(suggest(limited, "", { command: "models", option: "provider" }).map((c) => c.value)).toEqual(["anthropic", "openai"]);
+    expect(suggest(limited, "", { command: "models", option: "provider" }).map((c) => c.value)).toEqual([
+      "anthropic",
+      "openai",
+    ]);
   });
 });

@@ -26,7 +26,13 @@ describe("pickerComponents", () => {
   it("renders a select of choices, a navigation row and an action row", () => {
     const rows = pickerComponents(reply, opener);
     const shape = rows.map((r) =>
-      r.components.map((c) => ("options" in c ? { select: c.options.map((o) => o.label) } : "label" in c ? { label: c.label, style: c.style, disabled: c.disabled ?? false } : {})),
+      r.components.map((c) =>
+        "options" in c
+          ? { select: c.options.map((o) => o.label) }
+          : "label" in c
+            ? { label: c.label, style: c.style, disabled: c.disabled ?? false }
+            : {},
+      ),
     );
     expect(shape).toEqual([
       [{ select: ["✓ claude-opus-5-5 · opus", "claude-sonnet-5-5 · sonnet"] }],
@@ -50,7 +56,14 @@ describe("pickerComponents", () => {
 
   it("adds a page indicator between Prev and Next when the plugin gives only a page", () => {
     const rows = pickerComponents(
-      { text: "t", actions: [{ label: "◀ Prev", payload: "p" }, { label: "Next ▶", payload: "n" }], page: { index: 1, count: 3 } },
+      {
+        text: "t",
+        actions: [
+          { label: "◀ Prev", payload: "p" },
+          { label: "Next ▶", payload: "n" },
+        ],
+        page: { index: 1, count: 3 },
+      },
       opener,
     );
     expect(rows[0]?.components.map((c) => ("label" in c ? c.label : ""))).toEqual(["◀ Prev", "2/3", "Next ▶"]);

@@ -5,7 +5,16 @@ import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
 import { definePlugin } from "../../../src/gateway/types.js";
 import { snowflake, startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway } from "../../support/gateway.js";
-import { CHANNEL, discordTestGateway, gatewayOptions, GUILD, leaksNoSecret, MEMBER, OWNER, STRANGER } from "./support.js";
+import {
+  CHANNEL,
+  discordTestGateway,
+  gatewayOptions,
+  GUILD,
+  leaksNoSecret,
+  MEMBER,
+  OWNER,
+  STRANGER,
+} from "./support.js";
 
 const DM_CHANNEL = "4400000000000000099";
 
@@ -16,7 +25,12 @@ let channel: RunningDiscord;
 beforeAll(async () => {
   fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
   gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] });
-  const env = { host: gw.host, http: new GatewayHttpServer(() => undefined), log: (level: "info" | "warn" | "error", m: string) => void gw.logs.push(`[${level}] ${m}`), env: { DISCORD_BOT_TOKEN: fake.token } };
+  const env = {
+    host: gw.host,
+    http: new GatewayHttpServer(() => undefined),
+    log: (level: "info" | "warn" | "error", m: string) => void gw.logs.push(`[${level}] ${m}`),
+    env: { DISCORD_BOT_TOKEN: fake.token },
+  };
   channel = await startDiscord(env, { commandsRefreshMs: 0 });
 });
 
@@ -33,7 +47,12 @@ function user(u: { id: string; username: string }) {
 type MessageCreate = APIMessage & { guild_id?: string; channel_type: number };
 
 /** A MESSAGE_CREATE payload as Discord sends it. */
-function message(content: string, from: { id: string; username: string }, where: { channelId: string; guildId?: string }, mentionsBot = false): MessageCreate {
+function message(
+  content: string,
+  from: { id: string; username: string },
+  where: { channelId: string; guildId?: string },
+  mentionsBot = false,
+): MessageCreate {
   return {
     id: snowflake(),
     channel_id: where.channelId,
@@ -60,66 +79,138 @@ describe("discord.js gateway mode", () => {
   it("identifies with the guild, message, DM and message-content intents and registers the commands", () => {
     expect(channel.mode).toBe("gateway");
     expect(fake.identifies[0]?.intents).toBe(
-      GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent,
+      GatewayIntentBits.Guilds |
+        GatewayIntentBits.GuildMessages |
+        GatewayIntentBits.DirectMessages |
+        GatewayIntentBits.MessageContent,
     );
     expect(fake.commands(fake.applicationId, GUILD).map((c) => c.name)).toEqual(gw.host.commands().map((c) => c.name));
     expect(gw.logs.join("\n")).not.toContain(fake.token);
   });
 
   it("answers /model status from INTERACTION_CREATE over REST, ephemeral", async () => {
-    const interaction = fake.slashCommand({ name: "model", options: { ref: "status" }, user: OWNER, guildId: GUILD, channelId: CHANNEL });
+    const interaction = fake.slashCommand({
+      name: "model",
+      options: { ref: "status" },
+      user: OWNER,
+      guildId: GUILD,
+      channelId: CHANNEL,
+    });
     fake.sendInteraction(interaction);
-    const callback = await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-    expect(callback.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining("anthropic:work") } });
+    const callback = await fake.waitForRequest(
+      (r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`,
+    );
+    expect(callback.body).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: expect.stringContaining("anthropic:work") },
+    });
     expect(leaksNoSecret(JSON.stringify(callback.body))).toBe(true);
   });
 
   it("sends an unauthorised user an ephemeral refusal for /model, /model opus and autocomplete", async () => {
     for (const args of [{}, { ref: "opus" }] as Array<Record<string, string>>) {
-      const interaction = fake.slashCommand({ name: "model", options: args, user: STRANGER, guildId: GUILD, channelId: CHANNEL });
+      const interaction = fake.slashCommand({
+        name: "model",
+        options: args,
+        user: STRANGER,
+        guildId: GUILD,
+        channelId: CHANNEL,
+      });
       fake.sendInteraction(interaction);
       await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
-      expect(fake.interactionResponses(interaction.id)).toMatchObject([{ kind: "callback", body: { type: 4, data: { flags: 64, content: expect.stringMatching(/not allowed/) } } }]);
+      expect(fake.interactionResponses(interaction.id)).toMatchObject([
+        { kind: "callback", body: { type: 4, data: { flags: 64, content: expect.stringMatching(/not allowed/) } } },
+      ]);
     }
-    const auto = fake.slashCommand({ name: "model", options: { ref: "op" }, focused: "ref", user: STRANGER, guildId: GUILD, channelId: CHANNEL });
+    const auto = fake.slashCommand({
+      name: "model",
+      options: { ref: "op" },
+      focused: "ref",
+      user: STRANGER,
+      guildId: GUILD,
+      channelId: CHANNEL,
+    });
     fake.sendInteraction(auto);
     await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${auto.id}/`));
-    expect(fake.interactionResponses(auto.id)).toEqual([{ kind: "callback", body: { type: 8, data: { choices: [] } } }]);
+    expect(fake.interactionResponses(auto.id)).toEqual([
+      { kind: "callback", body: { type: 8, data: { choices: [] } } },
+    ]);
   });
 
   it("answers autocomplete with models, aliases and profiles", async () => {
-    const auto = fake.slashCommand({ name: "model", options: { ref: "opus@" }, focused: "ref", user: OWNER, guildId: GUILD, channelId: CHANNEL });
+    const auto = fake.slashCommand({
+      name: "model",
+      options: { ref: "opus@" },
+      focused: "ref",
+      user: OWNER,
+      guildId: GUILD,
+      channelId: CHANNEL,
+    });
     fake.sendInteraction(auto);
     await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${auto.id}/`));
-    const body = fake.interactionResponses(auto.id)[0]?.body as { type: number; data: { choices: Array<{ value: string }> } };
+    const body = fake.interactionResponses(auto.id)[0]?.body as {
+      type: number;
+      data: { choices: Array<{ value: string }> };
+    };
     expect(body.type).toBe(8);
     expect(body.data.choices.map((c) => c.value).sort()).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
   });
 
   it("sets the model of a thread's session from a slash command in the thread", async () => {
     const thread = "4400000000000000050";
-    const interaction = fake.slashCommand({ name: "model", options: { ref: "haiku" }, user: MEMBER, guildId: GUILD, channelId: thread });
-    (interaction as { channel: unknown }).channel = { id: thread, type: 11, guild_id: GUILD, parent_id: CHANNEL, name: "t", flags: 0 };
+    const interaction = fake.slashCommand({
+      name: "model",
+      options: { ref: "haiku" },
+      user: MEMBER,
+      guildId: GUILD,
+      channelId: thread,
+    });
+    (interaction as { channel: unknown }).channel = {
+      id: thread,
+      type: 11,
+      guild_id: GUILD,
+      parent_id: CHANNEL,
+      name: "t",
+      flags: 0,
+    };
     fake.sendInteraction(interaction);
     await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
-    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({ type: 4, data: { content: expect.stringContaining("claude-haiku-5-5") } });
-    expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}:thread:${thread}`))?.model).toBe("anthropic/claude-haiku-5-5");
+    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({
+      type: 4,
+      data: { content: expect.stringContaining("claude-haiku-5-5") },
+    });
+    expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}:thread:${thread}`))?.model).toBe(
+      "anthropic/claude-haiku-5-5",
+    );
   });
 
   it("answers a text /model status in a DM", async () => {
     fake.dispatch("MESSAGE_CREATE", message("/model status", OWNER, { channelId: DM_CHANNEL }));
     const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${DM_CHANNEL}/messages`);
-    expect(sent.body).toMatchObject({ content: expect.stringContaining("anthropic:work"), allowed_mentions: { parse: [] } });
+    expect(sent.body).toMatchObject({
+      content: expect.stringContaining("anthropic:work"),
+      allowed_mentions: { parse: [] },
+    });
     expect(leaksNoSecret(JSON.stringify(sent.body))).toBe(true);
   });
 
   it("answers a guild message only when it mentions the bot, dropping the mention", async () => {
     fake.dispatch("MESSAGE_CREATE", message("/model haiku", MEMBER, { channelId: CHANNEL, guildId: GUILD }));
-    fake.dispatch("MESSAGE_CREATE", message(`<@${fake.botUser.id}> /model sonnet`, MEMBER, { channelId: CHANNEL, guildId: GUILD }, true));
+    fake.dispatch(
+      "MESSAGE_CREATE",
+      message(`<@${fake.botUser.id}> /model sonnet`, MEMBER, { channelId: CHANNEL, guildId: GUILD }, true),
+    );
     const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${CHANNEL}/messages`);
-    expect(sent.body).toMatchObject({ content: expect.stringContaining("claude-sonnet-5-5"), message_reference: { message_id: expect.any(String) } });
-    expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}`))?.model).toBe("anthropic/claude-sonnet-5-5");
-    expect(fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${CHANNEL}/messages`)).toHaveLength(1);
+    expect(sent.body).toMatchObject({
+      content: expect.stringContaining("claude-sonnet-5-5"),
+      message_reference: { message_id: expect.any(String) },
+    });
+    expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}`))?.model).toBe(
+      "anthropic/claude-sonnet-5-5",
+    );
+    expect(fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${CHANNEL}/messages`)).toHaveLength(
+      1,
+    );
   });
 
   it("re-registers idempotently", async () => {
@@ -135,7 +226,12 @@ describe("gateway mode start-up", () => {
     const g = await discordTestGateway({ apiBase: f.restApi });
     const logs: string[] = [];
     try {
-      const env = { host: g.host, http: new GatewayHttpServer(() => undefined), log: (_: string, m: string) => void logs.push(m), env: { DISCORD_BOT_TOKEN: "a-wrong-token" } };
+      const env = {
+        host: g.host,
+        http: new GatewayHttpServer(() => undefined),
+        log: (_: string, m: string) => void logs.push(m),
+        env: { DISCORD_BOT_TOKEN: "a-wrong-token" },
+      };
       const err: unknown = await startDiscord(env, { commandsRefreshMs: 0 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toMatch(/^discord: could not connect/);
@@ -157,13 +253,38 @@ describe("gateway mode with a slow command", () => {
     const slow = definePlugin({
       name: "slow",
       commands: () => [
-        { name: "slow", description: "Waits", handler: async () => (await gate, { text: "done at last" }) },
-        { name: "secret", description: "Waits, then answers privately", handler: async () => (await gate, { text: "for you only", private: true }) },
+        {
+          name: "slow",
+          description: "Waits",
+          handler: async () => {
+            await gate;
+            return { text: "done at last" };
+          },
+        },
+        {
+          name: "secret",
+          description: "Waits, then answers privately",
+          handler: async () => {
+            await gate;
+            return { text: "for you only", private: true };
+          },
+        },
       ],
     });
     const f = await startFakeDiscord();
-    const g = await createTestGateway({ ...gatewayOptions({ apiBase: f.restApi, slashCommand: { ephemeral: false } }), plugins: [slow] });
-    const running = await startDiscord({ host: g.host, http: new GatewayHttpServer(() => undefined), log: () => undefined, env: { DISCORD_BOT_TOKEN: f.token } }, { deferAfterMs: 20, commandsRefreshMs: 0 });
+    const g = await createTestGateway({
+      ...gatewayOptions({ apiBase: f.restApi, slashCommand: { ephemeral: false } }),
+      plugins: [slow],
+    });
+    const running = await startDiscord(
+      {
+        host: g.host,
+        http: new GatewayHttpServer(() => undefined),
+        log: () => undefined,
+        env: { DISCORD_BOT_TOKEN: f.token },
+      },
+      { deferAfterMs: 20, commandsRefreshMs: 0 },
+    );
     try {
       const a = f.slashCommand({ name: "slow", user: OWNER, channelId: DM_CHANNEL });
       const b = f.slashCommand({ name: "secret", user: OWNER, channelId: DM_CHANNEL });

@@ -1,12 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { GENERIC_ERROR, InteractionHandler, type InteractionInput, type InteractionResponder } from "../../../src/channels/discord/interactions.js";
+import {
+  GENERIC_ERROR,
+  InteractionHandler,
+  type InteractionInput,
+  type InteractionResponder,
+} from "../../../src/channels/discord/interactions.js";
 import type { InitialResponse, OutMessage } from "../../../src/channels/discord/messages.js";
 import type { PluginHost } from "../../../src/gateway/host.js";
 import { definePlugin, type PluginDefinition } from "../../../src/gateway/types.js";
 import { createTestGateway } from "../../support/gateway.js";
 import { CHANNEL, gatewayOptions, GUILD, OWNER } from "./support.js";
 
-type Call = { op: "initial"; response: InitialResponse } | { op: "edit" | "followUp"; message: OutMessage } | { op: "delete" };
+type Call =
+  | { op: "initial"; response: InitialResponse }
+  | { op: "edit" | "followUp"; message: OutMessage }
+  | { op: "delete" };
 
 function recorder(): { responder: InteractionResponder; calls: Call[] } {
   const calls: Call[] = [];
@@ -51,19 +59,38 @@ describe("InteractionHandler", () => {
       },
     });
     const { calls, logs } = await run(broken, command("model"));
-    expect(calls).toEqual([{ op: "initial", response: { kind: "message", message: { content: GENERIC_ERROR, components: [], ephemeral: true } } }]);
+    expect(calls).toEqual([
+      {
+        op: "initial",
+        response: { kind: "message", message: { content: GENERIC_ERROR, components: [], ephemeral: true } },
+      },
+    ]);
     expect(logs).toEqual(["discord: command /model failed: catalog exploded"]);
-    const auto = await run(broken, { kind: "autocomplete", place, command: "model", options: [], focused: { name: "ref", value: "" } }, true, true);
+    const auto = await run(
+      broken,
+      { kind: "autocomplete", place, command: "model", options: [], focused: { name: "ref", value: "" } },
+      true,
+      true,
+    );
     expect(auto.calls).toEqual([{ op: "initial", response: { kind: "choices", choices: [] } }]);
     expect(auto.logs).toEqual(["discord: autocomplete /model failed: config unreadable"]);
   });
 
   it("splits a long reply into a reply and follow-ups of at most 2000 characters", async () => {
     const text = Array.from({ length: 400 }, (_, i) => `line ${i}`).join("\n");
-    const long = definePlugin({ name: "long", commands: () => [{ name: "long", description: "d", handler: () => ({ text }) }] });
+    const long = definePlugin({
+      name: "long",
+      commands: () => [{ name: "long", description: "d", handler: () => ({ text }) }],
+    });
     const { calls } = await run(long, command("long"));
     expect(calls.map((c) => c.op)).toEqual(["initial", "followUp"]);
-    const contents = calls.map((c) => (c.op === "initial" && c.response.kind === "message" ? c.response.message.content : c.op === "followUp" ? c.message.content : ""));
+    const contents = calls.map((c) =>
+      c.op === "initial" && c.response.kind === "message"
+        ? c.response.message.content
+        : c.op === "followUp"
+          ? c.message.content
+          : "",
+    );
     for (const c of contents) expect(c.length).toBeLessThanOrEqual(2000);
     expect(contents.join("\n")).toBe(text);
   });
@@ -85,6 +112,14 @@ describe("InteractionHandler", () => {
   it("says so when a registered command is no longer offered", async () => {
     const none = definePlugin({ name: "none", commands: () => [] });
     const { calls } = await run(none, command("gone"));
-    expect(calls).toMatchObject([{ op: "initial", response: { kind: "message", message: { ephemeral: true, content: expect.stringMatching(/no longer available/) } } }]);
+    expect(calls).toMatchObject([
+      {
+        op: "initial",
+        response: {
+          kind: "message",
+          message: { ephemeral: true, content: expect.stringMatching(/no longer available/) },
+        },
+      },
+    ]);
   });
 });

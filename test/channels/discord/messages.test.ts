@@ -25,7 +25,7 @@ describe("splitText", () => {
   });
 
   it("closes a code fence at a cut and reopens it in the next part", () => {
-    const text = "```\n" + Array.from({ length: 200 }, (_, i) => `row ${i} ${"y".repeat(12)}`).join("\n") + "\n```";
+    const text = `\`\`\`\n${Array.from({ length: 200 }, (_, i) => `row ${i} ${"y".repeat(12)}`).join("\n")}\n\`\`\``;
     const parts = splitText(text);
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) {
@@ -48,7 +48,10 @@ describe("wire bodies", () => {
       type: 7,
       data: { content: "x", components: [], allowed_mentions: { parse: [] } },
     });
-    expect(callbackBody({ kind: "choices", choices: [{ name: "a", value: "a" }] })).toEqual({ type: 8, data: { choices: [{ name: "a", value: "a" }] } });
+    expect(callbackBody({ kind: "choices", choices: [{ name: "a", value: "a" }] })).toEqual({
+      type: 8,
+      data: { choices: [{ name: "a", value: "a" }] },
+    });
   });
 
   it("clips with an ellipsis", () => {

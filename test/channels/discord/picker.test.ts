@@ -27,7 +27,15 @@ const sessionKey = `agent:main:discord:channel:${CHANNEL}`;
 beforeAll(async () => {
   fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
   gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] });
-  channel = await startDiscord({ host: gw.host, http: new GatewayHttpServer(() => undefined), log: () => undefined, env: { DISCORD_BOT_TOKEN: fake.token } }, { commandsRefreshMs: 0 });
+  channel = await startDiscord(
+    {
+      host: gw.host,
+      http: new GatewayHttpServer(() => undefined),
+      log: () => undefined,
+      env: { DISCORD_BOT_TOKEN: fake.token },
+    },
+    { commandsRefreshMs: 0 },
+  );
 });
 
 afterAll(async () => {
@@ -37,14 +45,17 @@ afterAll(async () => {
 });
 
 function parts(message: APIMessage | undefined): { select?: Select; buttons: Button[] } {
-  const components = (message?.components ?? []).flatMap((row) => ("components" in row ? (row.components as unknown as Array<Select | Button>) : []));
+  const components = (message?.components ?? []).flatMap((row) =>
+    "components" in row ? (row.components as unknown as Array<Select | Button>) : [],
+  );
   const select = components.find((c): c is Select => c.type === 3);
   return { ...(select ? { select } : {}), buttons: components.filter((c): c is Button => c.type === 2) };
 }
 
 function option(message: APIMessage | undefined, label: RegExp): string {
   const found = parts(message).select?.options.find((o) => label.test(o.label));
-  if (!found) throw new Error(`no option ${label} in ${JSON.stringify(parts(message).select?.options.map((o) => o.label))}`);
+  if (!found)
+    throw new Error(`no option ${label} in ${JSON.stringify(parts(message).select?.options.map((o) => o.label))}`);
   return found.value;
 }
 
@@ -55,7 +66,11 @@ function button(message: APIMessage | undefined, label: RegExp): string {
 }
 
 /** Sends a component interaction on `messageId` and returns the one answer it got. */
-async function press(messageId: string, customId: string, opts: { values?: string[]; user?: { id: string; username: string } } = {}) {
+async function press(
+  messageId: string,
+  customId: string,
+  opts: { values?: string[]; user?: { id: string; username: string } } = {},
+) {
   const interaction = fake.componentInteraction({
     customId,
     componentType: opts.values ? ComponentType.StringSelect : ComponentType.Button,
@@ -80,11 +95,17 @@ describe("the /model picker", () => {
     expect(opened?.body).toMatchObject({ type: 4, data: { flags: 64 } });
     const messageId = opened?.messageId ?? "";
     const menu = () => fake.message(messageId);
-    expect(parts(menu()).select?.options.map((o) => o.label)).toEqual(["✓ anthropic (29)", "openai (13)", "openrouter (10)"]);
+    expect(parts(menu()).select?.options.map((o) => o.label)).toEqual([
+      "✓ anthropic (29)",
+      "openai (13)",
+      "openrouter (10)",
+    ]);
     expect(parts(menu()).buttons.map((b) => b.label)).toEqual(["Reset to default", "Cancel"]);
 
     // Provider → its first page of 25 models, with 1/2 (disabled) and Next ▶.
-    const providerPage = await press(messageId, parts(menu()).select?.custom_id ?? "", { values: [option(menu(), /^✓ anthropic/)] });
+    const providerPage = await press(messageId, parts(menu()).select?.custom_id ?? "", {
+      values: [option(menu(), /^✓ anthropic/)],
+    });
     expect(providerPage.type).toBe(7);
     expect(parts(menu()).select?.options).toHaveLength(25);
     expect(parts(menu()).buttons.map((b) => [b.label, b.disabled ?? false])).toEqual([
@@ -97,11 +118,22 @@ describe("the /model picker", () => {
 
     // Next ▶ → the remaining 4 models.
     expect((await press(messageId, button(menu(), /Next/))).type).toBe(7);
-    expect(parts(menu()).select?.options.map((o) => o.label)).toEqual(["claude-test-7", "claude-test-8", "claude-test-9", "claude-test-10"]);
-    expect(parts(menu()).buttons.map((b) => b.label).slice(0, 2)).toEqual(["◀ Prev", "2/2"]);
+    expect(parts(menu()).select?.options.map((o) => o.label)).toEqual([
+      "claude-test-7",
+      "claude-test-8",
+      "claude-test-9",
+      "claude-test-10",
+    ]);
+    expect(
+      parts(menu())
+        .buttons.map((b) => b.label)
+        .slice(0, 2),
+    ).toEqual(["◀ Prev", "2/2"]);
 
     // Pick → the message is replaced by the confirmation; the session has the model.
-    const picked = await press(messageId, parts(menu()).select?.custom_id ?? "", { values: [option(menu(), /^claude-test-10$/)] });
+    const picked = await press(messageId, parts(menu()).select?.custom_id ?? "", {
+      values: [option(menu(), /^claude-test-10$/)],
+    });
     expect(picked.type).toBe(7);
     expect(menu()?.content).toContain("claude-test-10");
     expect((await gw.services.sessions.get(sessionKey))?.model).toBe("anthropic/claude-test-10");
@@ -117,7 +149,10 @@ describe("the /model picker", () => {
     const foreign = await press(messageId, button(fake.message(messageId), /Reset/), { user: MEMBER });
     expect(foreign).toMatchObject({ type: 4, data: { content: FOREIGN_PRESS, flags: 64 } });
     const select = parts(fake.message(messageId)).select;
-    const foreignSelect = await press(messageId, select?.custom_id ?? "", { values: [select?.options[1]?.value ?? ""], user: MEMBER });
+    const foreignSelect = await press(messageId, select?.custom_id ?? "", {
+      values: [select?.options[1]?.value ?? ""],
+      user: MEMBER,
+    });
     expect(foreignSelect).toMatchObject({ type: 4, data: { content: FOREIGN_PRESS, flags: 64 } });
     expect(JSON.stringify(fake.message(messageId))).toBe(before);
     expect((await gw.services.sessions.get(sessionKey))?.model).toBe("anthropic/claude-test-10");

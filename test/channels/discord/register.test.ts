@@ -109,7 +109,9 @@ describe("command registration", () => {
 
   it("registers globally, usable in guilds and DMs, when no guild is configured", async () => {
     await registerCommands(rest, fake.applicationId, [], gw.host.commands());
-    const put = await fake.waitForRequest((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`);
+    const put = await fake.waitForRequest(
+      (r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`,
+    );
     expect(put.body).toEqual(commandPayloads(gw.host.commands(), true));
     expect((put.body as Array<{ contexts?: number[] }>)[0]?.contexts).toEqual([0, 1]);
   });
@@ -133,7 +135,12 @@ describe("argsFromOptions", () => {
     const def = (name: string) => gw.host.commands().find((c) => c.name === name);
     expect(argsFromOptions(def("model"), [{ name: "ref", value: "opus@anthropic:work" }])).toBe("opus@anthropic:work");
     expect(argsFromOptions(def("model"), [])).toBe("");
-    expect(argsFromOptions(def("models"), [{ name: "provider", value: "openai" }, { name: "page", value: 2 }])).toBe("openai 2");
+    expect(
+      argsFromOptions(def("models"), [
+        { name: "provider", value: "openai" },
+        { name: "page", value: 2 },
+      ]),
+    ).toBe("openai 2");
     expect(argsFromOptions(def("opus"), [{ name: "args", value: "-s" }])).toBe("-s");
   });
 });

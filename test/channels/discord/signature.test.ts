@@ -8,7 +8,13 @@ const nowSec = now / 1000;
 const keys = interactionKeys();
 
 function check(headers: Record<string, string>, raw = body, at = now) {
-  return verifyInteraction(publicKeyFromHex(keys.publicKeyHex), headers["x-signature-ed25519"], headers["x-signature-timestamp"], Buffer.from(raw), at);
+  return verifyInteraction(
+    publicKeyFromHex(keys.publicKeyHex),
+    headers["x-signature-ed25519"],
+    headers["x-signature-timestamp"],
+    Buffer.from(raw),
+    at,
+  );
 }
 
 describe("verifyInteraction", () => {
@@ -19,8 +25,14 @@ describe("verifyInteraction", () => {
   it("refuses a tampered body, a signature by another key, and missing or malformed headers", () => {
     const headers = signedHeaders(keys.privateKey, body, nowSec);
     expect(check(headers, '{"type":2}')).toEqual({ ok: false, reason: "bad_signature" });
-    expect(check(signedHeaders(interactionKeys().privateKey, body, nowSec))).toEqual({ ok: false, reason: "bad_signature" });
-    expect(check({ ...headers, "x-signature-timestamp": String(nowSec + 1) })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(check(signedHeaders(interactionKeys().privateKey, body, nowSec))).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+    expect(check({ ...headers, "x-signature-timestamp": String(nowSec + 1) })).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
     expect(check({})).toEqual({ ok: false, reason: "missing" });
     expect(check({ ...headers, "x-signature-ed25519": "zz" })).toEqual({ ok: false, reason: "malformed" });
     expect(check({ ...headers, "x-signature-timestamp": "soon" })).toEqual({ ok: false, reason: "malformed" });

@@ -9,7 +9,10 @@ export const GUILD = "3300000000000000001";
 export const CHANNEL = "4400000000000000001";
 
 /** Ten extra Anthropic models, so the provider has more than one 25-option page. */
-export const EXTRA_MODELS = Array.from({ length: 10 }, (_, i) => ({ id: `claude-test-${i + 1}`, name: `Claude Test ${i + 1}` }));
+export const EXTRA_MODELS = Array.from({ length: 10 }, (_, i) => ({
+  id: `claude-test-${i + 1}`,
+  name: `Claude Test ${i + 1}`,
+}));
 
 /** Secrets that must never show up in anything Discord receives or the log. */
 export const SECRETS = {
@@ -19,7 +22,10 @@ export const SECRETS = {
 } as const;
 
 /** The config and credentials every Discord test starts from; `discord` merges into `channels.discord`. */
-export function gatewayOptions(discord: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): TestGatewayOptions {
+export function gatewayOptions(
+  discord: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): TestGatewayOptions {
   return {
     config: {
       commands: { allowFrom: { discord: [OWNER.id, MEMBER.id] }, ownerAllowFrom: [`discord:${OWNER.id}`] },
@@ -39,7 +45,10 @@ export function gatewayOptions(discord: Record<string, unknown> = {}, extra: Rec
 }
 
 /** A gateway over a temp state dir with {@link gatewayOptions}. */
-export function discordTestGateway(discord: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<TestGateway> {
+export function discordTestGateway(
+  discord: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<TestGateway> {
   return createTestGateway(gatewayOptions(discord, extra));
 }
 
@@ -51,7 +60,11 @@ export function interactionKeys(): { publicKeyHex: string; privateKey: KeyObject
 }
 
 /** Discord's request headers for `body`, signed at `timestampSec` (default now). */
-export function signedHeaders(privateKey: KeyObject, body: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signedHeaders(
+  privateKey: KeyObject,
+  body: string,
+  timestampSec = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   const timestamp = String(timestampSec);
   const signature = crypto.sign(null, Buffer.from(timestamp + body), privateKey).toString("hex");
   return { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp };

@@ -19,19 +19,38 @@ let extraCommands: CommandDefinition[] = [];
 const stub: PluginDefinition = definePlugin({
   name: "stub",
   commands: () => [
-    { name: "echo", description: "Echo the arguments", handler: (ctx) => ({ text: `echo:${ctx.invocation.args.trim()} session=${ctx.sessionKey}` }) },
-    { name: "long", description: "A long reply", handler: () => ({ text: longText, choices: [{ label: "More", payload: "more" }] }) },
+    {
+      name: "echo",
+      description: "Echo the arguments",
+      handler: (ctx) => ({ text: `echo:${ctx.invocation.args.trim()} session=${ctx.sessionKey}` }),
+    },
+    {
+      name: "long",
+      description: "A long reply",
+      handler: () => ({ text: longText, choices: [{ label: "More", payload: "more" }] }),
+    },
     {
       name: "pick",
       description: "A picker",
-      handler: () => ({ text: "Pick one", choices: [{ label: "A", payload: "a" }, { label: "B", payload: "b", selected: true }], columns: 2, actions: [{ label: "Cancel", payload: "x" }] }),
+      handler: () => ({
+        text: "Pick one",
+        choices: [
+          { label: "A", payload: "a" },
+          { label: "B", payload: "b", selected: true },
+        ],
+        columns: 2,
+        actions: [{ label: "Cancel", payload: "x" }],
+      }),
     },
     { name: "secret", description: "A private reply", handler: () => ({ text: "for your eyes only", private: true }) },
     { name: "bad-name", description: "Not a Telegram command name", handler: () => ({ text: "works when typed" }) },
     { name: "über", description: "Never listed", handler: () => ({ text: "unreachable" }) },
     ...extraCommands,
   ],
-  onChoice: (_ctx, payload) => (payload === "new" ? { text: "a new message" } : { text: `picked ${payload}`, actions: [{ label: "Again", payload: "again" }], replace: true }),
+  onChoice: (_ctx, payload) =>
+    payload === "new"
+      ? { text: "a new message" }
+      : { text: `picked ${payload}`, actions: [{ label: "Again", payload: "again" }], replace: true },
 });
 
 const allowAll = { commands: { allowFrom: { telegram: ["*"] } } };
@@ -81,7 +100,10 @@ describe("telegram adapter (stub plugin)", () => {
     const update = fake.userMessage({ chat: DM, from: ALICE, text: "/echo hi there" });
     const sent = await nextMessage(fake, DM.id);
     expect(textOf(sent)).toBe("echo:hi there session=agent:main:main");
-    expect(sent.payload.reply_parameters).toEqual({ message_id: update.message?.message_id, allow_sending_without_reply: true });
+    expect(sent.payload.reply_parameters).toEqual({
+      message_id: update.message?.message_id,
+      allow_sending_without_reply: true,
+    });
     expect(sent.payload.message_thread_id).toBeUndefined();
     fake.userMessage({ chat: DM, from: ALICE, text: "/bad-name" });
     expect(textOf(await nextMessage(fake, DM.id))).toBe("works when typed");
@@ -117,7 +139,11 @@ describe("telegram adapter (stub plugin)", () => {
 
   it("ignores /cmd@OtherBot and unaddressed group chatter, but answers a mention", async () => {
     const { fake, gateway } = await start();
-    gateway.services.chat = { respond: async (_ctx, text) => ({ text: `model: ${text}` }), reset: async () => undefined, close: () => undefined };
+    gateway.services.chat = {
+      respond: async (_ctx, text) => ({ text: `model: ${text}` }),
+      reset: async () => undefined,
+      close: () => undefined,
+    };
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@OtherBot one" });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "just chatting" });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@gateway_test_bot two" });
@@ -149,7 +175,11 @@ describe("telegram adapter (stub plugin)", () => {
 
   it("retries a sendMessage refused with 429 after retry_after", async () => {
     const { fake } = await start();
-    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    fake.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      parameters: { retry_after: 1 },
+    });
     fake.userMessage({ chat: DM, from: ALICE, text: "/echo flood" });
     const refused = await nextMessage(fake, DM.id);
     const retried = await nextMessage(fake, DM.id, scaled(5000));
@@ -164,14 +194,23 @@ describe("telegram adapter (stub plugin)", () => {
     const picker = await nextMessage(fake, DM.id);
     const pickerId = fake.messages(DM.id)[0]?.message_id ?? 0;
     expect(buttonsOf(fake, DM.id, pickerId).map(([label]) => label)).toEqual(["A", "✓ B", "Cancel"]);
-    expect(picker.payload.reply_markup).toMatchObject({ inline_keyboard: [[{ text: "A" }, { text: "✓ B" }], [{ text: "Cancel" }]] });
+    expect(picker.payload.reply_markup).toMatchObject({
+      inline_keyboard: [[{ text: "A" }, { text: "✓ B" }], [{ text: "Cancel" }]],
+    });
 
     const [, dataA] = buttonsOf(fake, DM.id, pickerId)[0] ?? [];
     fake.pressButton({ chatId: DM.id, messageId: pickerId, from: ALICE, data: dataA ?? "" });
     await fake.waitForCall("editMessageText");
-    expect(fake.messages(DM.id)[0]).toMatchObject({ message_id: pickerId, text: "picked a", edit_date: expect.any(Number) });
+    expect(fake.messages(DM.id)[0]).toMatchObject({
+      message_id: pickerId,
+      text: "picked a",
+      edit_date: expect.any(Number),
+    });
 
-    for (const description of ["Bad Request: message to edit not found", "Bad Request: there is no text in the message to edit"]) {
+    for (const description of [
+      "Bad Request: message to edit not found",
+      "Bad Request: there is no text in the message to edit",
+    ]) {
       const [, again] = buttonsOf(fake, DM.id, pickerId)[0] ?? [];
       fake.failNext("editMessageText", { error_code: 400, description });
       fake.pressButton({ chatId: DM.id, messageId: pickerId, from: ALICE, data: again ?? "" });
@@ -211,15 +250,24 @@ describe("telegram adapter (stub plugin)", () => {
     const once = fake.userMessage({ chat: DM, from: ALICE, text: "/echo once" });
     await nextMessage(fake, DM.id);
     await harness.restart();
-    expect(fake.callsTo("getUpdates").map((c) => c.payload)).toContainEqual({ offset: once.update_id + 1, limit: 1, timeout: 0 });
+    expect(fake.callsTo("getUpdates").map((c) => c.payload)).toContainEqual({
+      offset: once.update_id + 1,
+      limit: 1,
+      timeout: 0,
+    });
     expect(fake.pendingUpdateCount).toBe(0);
     fake.userMessage({ chat: DM, from: ALICE, text: "/echo twice" });
     expect(textOf(await nextMessage(fake, DM.id))).toBe("echo:twice session=agent:main:main");
-    expect(fake.callsTo("sendMessage").map(textOf)).toEqual(["echo:once session=agent:main:main", "echo:twice session=agent:main:main"]);
+    expect(fake.callsTo("sendMessage").map(textOf)).toEqual([
+      "echo:once session=agent:main:main",
+      "echo:twice session=agent:main:main",
+    ]);
   });
 
   it("refuses to start with a token Telegram rejects", async () => {
-    await expect(start({ config: { ...allowAll, channels: { telegram: { botToken: "1:wrong" } } } })).rejects.toMatchObject({
+    await expect(
+      start({ config: { ...allowAll, channels: { telegram: { botToken: "1:wrong" } } } }),
+    ).rejects.toMatchObject({
       detail: { code: "telegram_token_rejected" },
     });
   });

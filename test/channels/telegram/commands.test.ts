@@ -2,12 +2,25 @@ import { describe, expect, it } from "vitest";
 import { commandMenu } from "../../../src/channels/telegram/commands.js";
 import type { CommandDefinition } from "../../../src/gateway/types.js";
 
-const def = (name: string, description = `${name} command`): CommandDefinition => ({ name, description, handler: () => ({ text: "" }) });
+const def = (name: string, description = `${name} command`): CommandDefinition => ({
+  name,
+  description,
+  handler: () => ({ text: "" }),
+});
 
 describe("commandMenu", () => {
   it("is the setMyCommands payload: valid names kept, `-` listed as `_`, others skipped", () => {
     expect(
-      commandMenu([def("model", "Show or change the model"), def("Opus"), def("gpt-mini"), def("new_x"), def("new-x"), def("x".repeat(33)), def("ünï"), def("new", "  ")]),
+      commandMenu([
+        def("model", "Show or change the model"),
+        def("Opus"),
+        def("gpt-mini"),
+        def("new_x"),
+        def("new-x"),
+        def("x".repeat(33)),
+        def("ünï"),
+        def("new", "  "),
+      ]),
     ).toEqual({
       commands: [
         { command: "model", description: "Show or change the model" },
@@ -22,7 +35,11 @@ describe("commandMenu", () => {
   });
 
   it("trims descriptions to 256 chars, drops duplicates and stops at 100 commands", () => {
-    const menu = commandMenu([def("a", "d".repeat(300)), def("A"), ...Array.from({ length: 120 }, (_, i) => def(`c${i}`))]);
+    const menu = commandMenu([
+      def("a", "d".repeat(300)),
+      def("A"),
+      ...Array.from({ length: 120 }, (_, i) => def(`c${i}`)),
+    ]);
     expect(menu.commands[0]?.description.length).toBe(256);
     expect(menu.commands.length).toBe(100);
     expect(menu.skipped[0]).toBe("A");

@@ -40,12 +40,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...rest,
     config: {
       ...config,
-      channels: { ...config.channels, telegram: { botToken: fake.token, apiRoot: fake.apiRoot, ...config.channels?.telegram } },
+      channels: {
+        ...config.channels,
+        telegram: { botToken: fake.token, apiRoot: fake.apiRoot, ...config.channels?.telegram },
+      },
     },
   });
   const log: Log = (level, m) => void gateway.logs.push(`[${level}] ${m}`);
   const http = new GatewayHttpServer(log);
-  const start = () => startTelegram({ host: gateway.host, http, log, env: {} }, { pollingTimeoutSeconds: 5, ...channelOptions });
+  const start = () =>
+    startTelegram({ host: gateway.host, http, log, env: {} }, { pollingTimeoutSeconds: 5, ...channelOptions });
   let channel: RunningChannel;
   try {
     channel = await start();
@@ -85,5 +89,7 @@ export function textOf(call: Call): string {
 /** Every button on a bot message, as `[label, callback_data]`. */
 export function buttonsOf(fake: FakeTelegram, chatId: number, messageId: number): Array<[string, string]> {
   const message = fake.messages(chatId).find((m) => m.message_id === messageId);
-  return (message?.reply_markup?.inline_keyboard ?? []).flat().flatMap((b) => ("callback_data" in b ? [[b.text, b.callback_data] as [string, string]] : []));
+  return (message?.reply_markup?.inline_keyboard ?? [])
+    .flat()
+    .flatMap((b) => ("callback_data" in b ? [[b.text, b.callback_data] as [string, string]] : []));
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Message, UserFromGetMe } from "grammy/types";
 import { messageReader, readPress, topicOf } from "../../../src/channels/telegram/invocation.js";
-import { buildCallbackQueryUpdate, buildUserMessageUpdate, type UserMessageInput } from "../../fakes/telegram-bot-api.js";
+import {
+  buildCallbackQueryUpdate,
+  buildUserMessageUpdate,
+  type UserMessageInput,
+} from "../../fakes/telegram-bot-api.js";
 
 const me = { id: 999, is_bot: true, first_name: "Gateway", username: "gateway_bot" } as UserFromGetMe;
 const read = messageReader(me);
@@ -47,7 +51,12 @@ describe("messageReader", () => {
     expect(read(message({ chat: group, from: alice, text: "hello all" }))?.addressed).toBe(false);
     expect(read(message({ chat: group, from: alice, text: "/start" }))?.addressed).toBe(false);
     const mention = read(message({ chat: group, from: alice, text: "@gateway_bot what is 2+2?" }));
-    expect(mention).toMatchObject({ addressed: true, isCommand: false, text: "what is 2+2?", invocation: { command: "", args: "" } });
+    expect(mention).toMatchObject({
+      addressed: true,
+      isCommand: false,
+      text: "what is 2+2?",
+      invocation: { command: "", args: "" },
+    });
     expect(read(message({ chat: group, from: alice, text: "hi @gateway_botx" }))?.addressed).toBe(false);
     const answer: NonNullable<Message["reply_to_message"]> = {
       message_id: 5,
@@ -66,14 +75,26 @@ describe("messageReader", () => {
     expect(topic?.invocation.threadId).toBe("42");
     expect(topic?.target).toEqual({ chatId: -1009, threadId: 42, replyTo: 77 });
     // A reply thread in a plain supergroup is not a topic.
-    const thread = read(message({ chat: { id: -1010, type: "supergroup" }, from: alice, text: "/model", message_thread_id: 5, is_topic_message: false }));
+    const thread = read(
+      message({
+        chat: { id: -1010, type: "supergroup" },
+        from: alice,
+        text: "/model",
+        message_thread_id: 5,
+        is_topic_message: false,
+      }),
+    );
     expect(thread?.invocation.threadId).toBeUndefined();
     expect(thread?.target.threadId).toBeUndefined();
     expect(topicOf({ message_thread_id: 5 })).toBeUndefined();
   });
 
   it("ignores bots, non-text messages and channel posts", () => {
-    expect(read(message({ chat: group, from: { id: 5 }, text: "/model" }, { from: { id: 5, is_bot: true, first_name: "b" } }))).toBeUndefined();
+    expect(
+      read(
+        message({ chat: group, from: { id: 5 }, text: "/model" }, { from: { id: 5, is_bot: true, first_name: "b" } }),
+      ),
+    ).toBeUndefined();
     const { text: _text, ...photo } = message({ chat: dm, from: alice, text: "x" });
     expect(read(photo as Message)).toBeUndefined();
   });
@@ -81,7 +102,10 @@ describe("messageReader", () => {
 
 describe("readPress", () => {
   it("reads a press in a forum topic", () => {
-    const picker = buildUserMessageUpdate({ chat: forum, from: { id: 999 }, text: "Pick", message_thread_id: 42 }, { update_id: 1, message_id: 77 }).message;
+    const picker = buildUserMessageUpdate(
+      { chat: forum, from: { id: 999 }, text: "Pick", message_thread_id: 42 },
+      { update_id: 1, message_id: 77 },
+    ).message;
     if (!picker) throw new Error("no message");
     const update = buildCallbackQueryUpdate({ update_id: 2, id: "q1", from: alice, message: picker, data: "abc" });
     if (!update.callback_query) throw new Error("no query");
@@ -103,6 +127,14 @@ describe("readPress", () => {
   });
 
   it("gives nothing for inline-mode presses (no message)", () => {
-    expect(readPress({ id: "q", from: { id: 1, is_bot: false, first_name: "a" }, chat_instance: "c", data: "x", inline_message_id: "i" })).toBeUndefined();
+    expect(
+      readPress({
+        id: "q",
+        from: { id: 1, is_bot: false, first_name: "a" },
+        chat_instance: "c",
+        data: "x",
+        inline_message_id: "i",
+      }),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CallbackDataTooLongError, renderKeyboard } from "../../../src/channels/telegram/keyboard.js";
-import { callbackBinder, FOREIGN_MENU_TEXT, STALE_MENU_TEXT, verifyPress } from "../../../src/channels/telegram/callbacks.js";
+import {
+  callbackBinder,
+  FOREIGN_MENU_TEXT,
+  STALE_MENU_TEXT,
+  verifyPress,
+} from "../../../src/channels/telegram/callbacks.js";
 import { payloadSecretFromToken } from "../../../src/gateway/bound-payload.js";
 import type { Reply } from "../../../src/gateway/types.js";
 
@@ -90,7 +95,9 @@ describe("renderKeyboard", () => {
     const fits = renderKeyboard({ text: "t", choices: [{ label: "a", payload: "m".repeat(40) }] }, bind);
     const data = fits?.inline_keyboard[0]?.[0];
     expect(data && "callback_data" in data ? Buffer.byteLength(data.callback_data) : 0).toBeLessThanOrEqual(64);
-    expect(() => renderKeyboard({ text: "t", choices: [{ label: "a", payload: "m".repeat(60) }] }, bind)).toThrow(CallbackDataTooLongError);
+    expect(() => renderKeyboard({ text: "t", choices: [{ label: "a", payload: "m".repeat(60) }] }, bind)).toThrow(
+      CallbackDataTooLongError,
+    );
   });
 });
 

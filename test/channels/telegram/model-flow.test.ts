@@ -33,8 +33,19 @@ async function start(): Promise<Harness> {
 }
 
 /** Sends a message and returns the bot's answer to it. */
-async function ask(harness: Harness, chat: { id: number; type: "private" | "group" | "supergroup"; is_forum?: boolean }, from: typeof ALICE, text: string, threadId?: number) {
-  const update = harness.fake.userMessage({ chat, from, text, ...(threadId !== undefined ? { message_thread_id: threadId } : {}) });
+async function ask(
+  harness: Harness,
+  chat: { id: number; type: "private" | "group" | "supergroup"; is_forum?: boolean },
+  from: typeof ALICE,
+  text: string,
+  threadId?: number,
+) {
+  const update = harness.fake.userMessage({
+    chat,
+    from,
+    text,
+    ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+  });
   const call = await nextMessage(harness.fake, chat.id);
   return { update, call, text: textOf(call) };
 }
@@ -45,8 +56,11 @@ function lastBotMessageId(harness: Harness, chatId: number): number {
 }
 
 function button(harness: Harness, chatId: number, messageId: number, label: string | RegExp): string {
-  const found = buttonsOf(harness.fake, chatId, messageId).find(([l]) => (typeof label === "string" ? l === label : label.test(l)));
-  if (!found) throw new Error(`no button ${String(label)} in ${JSON.stringify(buttonsOf(harness.fake, chatId, messageId))}`);
+  const found = buttonsOf(harness.fake, chatId, messageId).find(([l]) =>
+    typeof label === "string" ? l === label : label.test(l),
+  );
+  if (!found)
+    throw new Error(`no button ${String(label)} in ${JSON.stringify(buttonsOf(harness.fake, chatId, messageId))}`);
   return found[1];
 }
 
@@ -105,19 +119,30 @@ describe("/model over Telegram", () => {
     const { fake } = harness;
     const opened = await ask(harness, DM, ALICE, "/model");
     const pickerId = lastBotMessageId(harness, DM.id);
-    const rows = (opened.call.payload.reply_markup as { inline_keyboard: Array<Array<{ text: string }>> }).inline_keyboard;
+    const rows = (opened.call.payload.reply_markup as { inline_keyboard: Array<Array<{ text: string }>> })
+      .inline_keyboard;
     expect(rows.map((r) => r.map((b) => b.text))).toEqual([
       ["✓ anthropic (19)", "openai (13)"],
       ["openrouter (10)"],
       ["Reset to default", "Cancel"],
     ]);
 
-    fake.pressButton({ chatId: DM.id, messageId: pickerId, from: ALICE, data: button(harness, DM.id, pickerId, "✓ anthropic (19)") });
+    fake.pressButton({
+      chatId: DM.id,
+      messageId: pickerId,
+      from: ALICE,
+      data: button(harness, DM.id, pickerId, "✓ anthropic (19)"),
+    });
     await fake.waitForCall("editMessageText");
     expect(fake.messages(DM.id).at(-1)?.text).toMatch(/^anthropic — 19 models, page 1\/3/);
     expect(buttonsOf(fake, DM.id, pickerId).map(([l]) => l)).toContain("✓ claude-sonnet-5-5 · sonnet");
 
-    fake.pressButton({ chatId: DM.id, messageId: pickerId, from: ALICE, data: button(harness, DM.id, pickerId, "Next ▶") });
+    fake.pressButton({
+      chatId: DM.id,
+      messageId: pickerId,
+      from: ALICE,
+      data: button(harness, DM.id, pickerId, "Next ▶"),
+    });
     await fake.waitForCall("editMessageText");
     expect(fake.messages(DM.id).at(-1)?.text).toMatch(/page 2\/3/);
 
@@ -141,14 +166,31 @@ describe("/model over Telegram", () => {
     const pickerId = lastBotMessageId(harness, GROUP.id);
     const before = fake.messages(GROUP.id).at(-1)?.text;
 
-    fake.pressButton({ chatId: GROUP.id, messageId: pickerId, from: CAROL, data: button(harness, GROUP.id, pickerId, /^openai/) });
-    expect((await fake.waitForCall("answerCallbackQuery")).payload).toMatchObject({ text: "This menu belongs to someone else.", show_alert: false });
+    fake.pressButton({
+      chatId: GROUP.id,
+      messageId: pickerId,
+      from: CAROL,
+      data: button(harness, GROUP.id, pickerId, /^openai/),
+    });
+    expect((await fake.waitForCall("answerCallbackQuery")).payload).toMatchObject({
+      text: "This menu belongs to someone else.",
+      show_alert: false,
+    });
 
     // Alice's real button data, re-bound with a guessed secret to pick a model she was never offered.
-    const forged = fake.buildButtonPress({ chatId: GROUP.id, messageId: pickerId, from: ALICE, data: button(harness, GROUP.id, pickerId, /^openai/) });
-    if (forged.callback_query) forged.callback_query.data = bindPayload("guessed", String(GROUP.id), String(ALICE.id), "m:r");
+    const forged = fake.buildButtonPress({
+      chatId: GROUP.id,
+      messageId: pickerId,
+      from: ALICE,
+      data: button(harness, GROUP.id, pickerId, /^openai/),
+    });
+    if (forged.callback_query)
+      forged.callback_query.data = bindPayload("guessed", String(GROUP.id), String(ALICE.id), "m:r");
     fake.pushUpdate(forged);
-    expect((await fake.waitForCall("answerCallbackQuery")).payload).toMatchObject({ text: "This menu is out of date; send /model again.", show_alert: false });
+    expect((await fake.waitForCall("answerCallbackQuery")).payload).toMatchObject({
+      text: "This menu is out of date; send /model again.",
+      show_alert: false,
+    });
 
     expect(fake.messages(GROUP.id).at(-1)?.text).toBe(before);
     expect(fake.callsTo("editMessageText")).toEqual([]);

@@ -41,7 +41,12 @@ async function start(extra: Record<string, unknown> = {}): Promise<Harness> {
   return h;
 }
 
-async function ask(harness: Harness, chat: typeof GROUP | typeof DM, from: typeof ALICE, text: string): Promise<string> {
+async function ask(
+  harness: Harness,
+  chat: typeof GROUP | typeof DM,
+  from: typeof ALICE,
+  text: string,
+): Promise<string> {
   harness.fake.userMessage({ chat, from, text });
   return textOf(await nextMessage(harness.fake, chat.id));
 }
@@ -61,7 +66,9 @@ describe("Telegram: OpenClaw /model parity", () => {
   });
 
   it("offers only allowed models in the command menu", async () => {
-    const harness = await start({ agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*"] } } } });
+    const harness = await start({
+      agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*"] } } },
+    });
     const menu = (await harness.fake.waitForCall("setMyCommands")).payload.commands as Array<{ command: string }>;
     const names = menu.map((c) => c.command);
     expect(names).toEqual(expect.arrayContaining(["model", "models", "opus", "sonnet", "haiku"]));
@@ -87,9 +94,15 @@ describe("Telegram: OpenClaw /model parity", () => {
     provider.script(KEY, { kind: "text", text: "Group answer." });
     const harness = await start();
     harness.fake.userMessage({ chat: GROUP, from: ALICE, text: "/opus summarise the thread" });
-    const texts = [textOf(await nextMessage(harness.fake, GROUP.id)), textOf(await nextMessage(harness.fake, GROUP.id))].join("\n");
+    const texts = [
+      textOf(await nextMessage(harness.fake, GROUP.id)),
+      textOf(await nextMessage(harness.fake, GROUP.id)),
+    ].join("\n");
     expect(texts).toContain("claude-opus-5-5");
     expect(texts).toContain("Group answer.");
-    expect(provider.requestsFor(KEY).at(-1)?.messages?.at(-1)).toMatchObject({ role: "user", content: "summarise the thread" });
+    expect(provider.requestsFor(KEY).at(-1)?.messages?.at(-1)).toMatchObject({
+      role: "user",
+      content: "summarise the thread",
+    });
   });
 });

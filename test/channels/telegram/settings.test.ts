@@ -15,9 +15,13 @@ const codeOf = (fn: () => unknown): string | undefined => {
 
 describe("telegramSettings", () => {
   it("takes the token from config, else TELEGRAM_BOT_TOKEN; polling unless webhookUrl is set", () => {
-    expect(telegramSettings({ channels: { telegram: { botToken: "1:cfg" } } }, { TELEGRAM_BOT_TOKEN: "1:env" })).toEqual({ token: "1:cfg" });
+    expect(
+      telegramSettings({ channels: { telegram: { botToken: "1:cfg" } } }, { TELEGRAM_BOT_TOKEN: "1:env" }),
+    ).toEqual({ token: "1:cfg" });
     expect(telegramSettings({}, { TELEGRAM_BOT_TOKEN: "1:env" })).toEqual({ token: "1:env" });
-    expect(telegramSettings({ channels: { telegram: { apiRoot: "http://127.0.0.1:9/" } } }, { TELEGRAM_BOT_TOKEN: "1:env" })).toEqual({
+    expect(
+      telegramSettings({ channels: { telegram: { apiRoot: "http://127.0.0.1:9/" } } }, { TELEGRAM_BOT_TOKEN: "1:env" }),
+    ).toEqual({
       token: "1:env",
       apiRoot: "http://127.0.0.1:9",
     });
@@ -26,17 +30,26 @@ describe("telegramSettings", () => {
 
   it("needs a webhook secret in webhook mode, in Telegram's alphabet", () => {
     const webhookUrl = "https://example.com/tg";
-    expect(telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s3cr-et_" } } }, {})).toEqual({
+    expect(
+      telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s3cr-et_" } } }, {}),
+    ).toEqual({
       token: "1:t",
       webhook: { url: webhookUrl, secret: "s3cr-et_", path: "/telegram-webhook" },
     });
-    expect(codeOf(() => telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl } } }, {}))).toBe("telegram_webhook_secret_missing");
-    expect(codeOf(() => telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "has space" } } }, {}))).toBe(
-      "telegram_webhook_secret_invalid",
+    expect(codeOf(() => telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl } } }, {}))).toBe(
+      "telegram_webhook_secret_missing",
     );
-    expect(telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s", webhookPath: "/hook" } } }, {}).webhook?.path).toBe(
-      "/hook",
-    );
+    expect(
+      codeOf(() =>
+        telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "has space" } } }, {}),
+      ),
+    ).toBe("telegram_webhook_secret_invalid");
+    expect(
+      telegramSettings(
+        { channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s", webhookPath: "/hook" } } },
+        {},
+      ).webhook?.path,
+    ).toBe("/hook");
   });
 });
 
@@ -52,6 +65,8 @@ describe("secretMatches", () => {
 
 describe("redactToken", () => {
   it("hides the token raw and URL-encoded", () => {
-    expect(redactToken("GET /bot123:ABC/getMe and /bot123%3AABC/x", "123:ABC")).toBe("GET /bot<bot-token>/getMe and /bot<bot-token>/x");
+    expect(redactToken("GET /bot123:ABC/getMe and /bot123%3AABC/x", "123:ABC")).toBe(
+      "GET /bot<bot-token>/getMe and /bot<bot-token>/x",
+    );
   });
 });

@@ -37,7 +37,10 @@ function post(body: string, secret?: string): HttpRequest {
 async function startWebhookHarness(): Promise<Harness> {
   h = await startHarness({
     plugins: [stub],
-    config: { commands: { allowFrom: { telegram: ["*"] } }, channels: { telegram: { webhookUrl: URL_, webhookSecret: SECRET } } },
+    config: {
+      commands: { allowFrom: { telegram: ["*"] } },
+      channels: { telegram: { webhookUrl: URL_, webhookSecret: SECRET } },
+    },
   });
   return h;
 }
@@ -45,7 +48,12 @@ async function startWebhookHarness(): Promise<Harness> {
 describe("telegram webhook mode", () => {
   it("sets the webhook with its secret and never polls", async () => {
     const { fake } = await startWebhookHarness();
-    expect(fake.webhook).toEqual({ url: URL_, secret_token: SECRET, max_connections: 40, allowed_updates: ["message", "callback_query"] });
+    expect(fake.webhook).toEqual({
+      url: URL_,
+      secret_token: SECRET,
+      max_connections: 40,
+      allowed_updates: ["message", "callback_query"],
+    });
     expect(fake.callsTo("getUpdates")).toEqual([]);
   });
 
@@ -76,8 +84,17 @@ describe("telegram webhook mode", () => {
     const { fake, http, gateway } = await startWebhookHarness();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    gateway.services.chat = { respond: async () => (await gate, { text: "slow answer" }), reset: async () => undefined, close: () => undefined };
-    const slow = await http.handle(post(JSON.stringify(fake.buildUserMessage({ chat: DM, from: ALICE, text: "think hard" })), SECRET));
+    gateway.services.chat = {
+      respond: async () => {
+        await gate;
+        return { text: "slow answer" };
+      },
+      reset: async () => undefined,
+      close: () => undefined,
+    };
+    const slow = await http.handle(
+      post(JSON.stringify(fake.buildUserMessage({ chat: DM, from: ALICE, text: "think hard" })), SECRET),
+    );
     expect(slow.status).toBe(200);
     expect(fake.callsTo("sendMessage")).toEqual([]);
     release();

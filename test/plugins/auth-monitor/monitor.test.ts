@@ -46,7 +46,9 @@ describeRedis("auth monitor with two instances on one Redis", () => {
     const config = {
       gateway: { port: 0 },
       session: { store: { kind: "redis", url: server.url, keyPrefix: `authmon-${process.pid}:` } },
-      channels: { telegram: { webhookUrl: "https://example.invalid/hook", webhookSecret: SECRET, apiRoot: tg.apiRoot } },
+      channels: {
+        telegram: { webhookUrl: "https://example.invalid/hook", webhookSecret: SECRET, apiRoot: tg.apiRoot },
+      },
       commands: { ownerAllowFrom: [`telegram:${OWNER}`] },
       // A check every 120 ms: both instances check many times, and still one message goes out.
       auth: { monitor: { intervalMinutes: 0.002 } },
@@ -58,19 +60,35 @@ describeRedis("auth monitor with two instances on one Redis", () => {
 
     const dms = tg.messages(OWNER);
     expect(dms).toHaveLength(1);
-    expect(dms[0]?.text).toMatch(/^Credential anthropic:work \(sk-ant-o…Fq1x\) expires soon: expires in 5h\.\nFix: openclaw models auth paste-token --provider anthropic --profile-id anthropic:work$/);
+    expect(dms[0]?.text).toMatch(
+      /^Credential anthropic:work \(sk-ant-o…Fq1x\) expires soon: expires in 5h\.\nFix: openclaw models auth paste-token --provider anthropic --profile-id anthropic:work$/,
+    );
     const sentBy = [a, b].map((gw) => gw.logs.filter((l) => /[1-9]\d* message\(s\) sent/.test(l)).length);
     expect(sentBy.sort()).toEqual([0, 1]);
     for (const gw of [a, b]) expect(gw.logs.join("\n")).not.toContain(TOKEN);
   });
 
   it("lets exactly one of many instances claim the same announcement at the same moment", async () => {
-    const config = { session: { store: { kind: "redis" as const, url: (redis as RedisServer).url, keyPrefix: `authmon-race-${process.pid}:` } } };
+    const config = {
+      session: {
+        store: { kind: "redis" as const, url: (redis as RedisServer).url, keyPrefix: `authmon-race-${process.pid}:` },
+      },
+    };
     const stores = await Promise.all([1, 2, 3, 4].map(() => openSessionStore({ config, stateDir: "/nonexistent" })));
     try {
       for (const round of [1, 2, 3]) {
         const owner = `telegram:${round}`;
-        const won = await Promise.all(stores.map((s, i) => claimAnnouncement(s, { owner, credentialId: "anthropic:work", instance: `i${i}` }, "ok", "expiring", Date.now())));
+        const won = await Promise.all(
+          stores.map((s, i) =>
+            claimAnnouncement(
+              s,
+              { owner, credentialId: "anthropic:work", instance: `i${i}` },
+              "ok",
+              "expiring",
+              Date.now(),
+            ),
+          ),
+        );
         expect(won.filter(Boolean)).toHaveLength(1);
       }
     } finally {
@@ -84,15 +102,32 @@ describe("/auth", () => {
     const gw = await createTestGateway({
       plugins: [modelPlugin, authMonitorPlugin()],
       config: { commands: { ownerAllowFrom: [`telegram:${OWNER}`], allowFrom: { telegram: ["*"] } } },
-      authProfiles: { version: 1, profiles: { "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() - 3_600_000 } } },
+      authProfiles: {
+        version: 1,
+        profiles: {
+          "anthropic:work": { type: "token", provider: "anthropic", token: TOKEN, expires: Date.now() - 3_600_000 },
+        },
+      },
     });
     try {
-      const inv = (sender: number): CommandInvocation => ({ channel: "telegram", chatId: String(sender), sender: { id: String(sender) }, isGroup: false, command: "auth", args: "", via: "text" });
+      const inv = (sender: number): CommandInvocation => ({
+        channel: "telegram",
+        chatId: String(sender),
+        sender: { id: String(sender) },
+        isGroup: false,
+        command: "auth",
+        args: "",
+        via: "text",
+      });
       const caps = { maxLength: 4096, buttons: true, ephemeral: false };
-      expect((await gw.host.handleCommand(inv(STRANGER), caps))?.text).toBe("Only the bot's owners may use this command.");
+      expect((await gw.host.handleCommand(inv(STRANGER), caps))?.text).toBe(
+        "Only the bot's owners may use this command.",
+      );
       const owner = await gw.host.handleCommand(inv(OWNER), caps);
       expect(owner?.text).toContain("✗ anthropic:work (sk-ant-o…Fq1x): expired 1h ago");
-      expect(owner?.text).toContain("fix: openclaw models auth paste-token --provider anthropic --profile-id anthropic:work");
+      expect(owner?.text).toContain(
+        "fix: openclaw models auth paste-token --provider anthropic --profile-id anthropic:work",
+      );
       expect(owner?.text).not.toContain(TOKEN);
       // The console user is always an owner.
       expect((await handleConsoleLine(gw.host, "/auth")).join("\n")).toContain("expired 1h ago");

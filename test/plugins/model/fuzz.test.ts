@@ -4,7 +4,15 @@ import type { Reply } from "../../../src/gateway/types.js";
 import { modelPlugin } from "../../../plugins/model/index.js";
 import { MAX_LABEL } from "../../../plugins/model/format.js";
 import { MAX_PAYLOAD } from "../../../plugins/model/payload.js";
-import { CHANNELS, createHarness, defaultProfiles, SECRETS, type ChannelName, type Harness, type Who } from "./services.js";
+import {
+  CHANNELS,
+  createHarness,
+  defaultProfiles,
+  SECRETS,
+  type ChannelName,
+  type Harness,
+  type Who,
+} from "./services.js";
 
 // A catalog and credential file built to overflow: many models, a huge id, long aliases and profile ids.
 const CONFIG = {
@@ -16,19 +24,73 @@ const CONFIG = {
   },
   models: {
     providers: {
-      x: { models: [{ id: "h".repeat(5000) }, ...Array.from({ length: 400 }, (_, i) => ({ id: `m-${i}-${"z".repeat(i % 90)}` }))] },
+      x: {
+        models: [
+          { id: "h".repeat(5000) },
+          ...Array.from({ length: 400 }, (_, i) => ({ id: `m-${i}-${"z".repeat(i % 90)}` })),
+        ],
+      },
     },
   },
 };
 const PROFILES = (() => {
   const base = defaultProfiles() as { version: number; profiles: Record<string, object> };
-  for (let i = 0; i < 60; i++) base.profiles[`anthropic:${"p".repeat(i * 10)}${i}`] = { type: "api_key", provider: "anthropic", key: `${SECRETS.ci}${i}` };
+  for (let i = 0; i < 60; i++)
+    base.profiles[`anthropic:${"p".repeat(i * 10)}${i}`] = {
+      type: "api_key",
+      provider: "anthropic",
+      key: `${SECRETS.ci}${i}`,
+    };
   return base;
 })();
 
-const WORDS = ["list", "status", "default", "opus", "OPUS", "gpt-mini", "x", "anthropic", "openai/gpt-5", "huge", "all", "0", "1", "2", "99", "limit=0", "limit=1", "limit=all", "size=3", "-s", "-a", "-g", "--global", "\u2014agent", "-x", "@", "@work", "opus@work", "x@", "@x", '"', '"a b"', '\\"', "\u201c", "claude-3-5@2024-10-22", "m:s:0:0:0"];
-const word = fc.oneof(fc.constantFrom(...WORDS), fc.string({ unit: "binary", maxLength: 12 }), fc.string({ unit: fc.constantFrom("@", '"', "\\", " ", "-", "/", ":", "=", "a", "1"), maxLength: 12 }));
-const args = fc.oneof(fc.array(word, { maxLength: 6 }).map((ws) => ws.join(" ")), fc.string({ unit: "binary", maxLength: 80 }));
+const WORDS = [
+  "list",
+  "status",
+  "default",
+  "opus",
+  "OPUS",
+  "gpt-mini",
+  "x",
+  "anthropic",
+  "openai/gpt-5",
+  "huge",
+  "all",
+  "0",
+  "1",
+  "2",
+  "99",
+  "limit=0",
+  "limit=1",
+  "limit=all",
+  "size=3",
+  "-s",
+  "-a",
+  "-g",
+  "--global",
+  "\u2014agent",
+  "-x",
+  "@",
+  "@work",
+  "opus@work",
+  "x@",
+  "@x",
+  '"',
+  '"a b"',
+  '\\"',
+  "\u201c",
+  "claude-3-5@2024-10-22",
+  "m:s:0:0:0",
+];
+const word = fc.oneof(
+  fc.constantFrom(...WORDS),
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.string({ unit: fc.constantFrom("@", '"', "\\", " ", "-", "/", ":", "=", "a", "1"), maxLength: 12 }),
+);
+const args = fc.oneof(
+  fc.array(word, { maxLength: 6 }).map((ws) => ws.join(" ")),
+  fc.string({ unit: "binary", maxLength: 80 }),
+);
 const who = fc.record({
   channel: fc.constantFrom<ChannelName>("telegram", "discord", "console"),
   isGroup: fc.boolean(),
@@ -86,7 +148,11 @@ describe("for any input", () => {
         for (const x of [...(page.choices ?? []), ...(page.actions ?? [])]) made.push(x.payload);
       }
     }
-    const payload = fc.oneof(fc.constantFrom(...made), fc.string({ unit: "binary", maxLength: 50 }), fc.string({ unit: fc.constantFrom("m", ":", "s", "p", "h", "n", "0", "9", "a"), maxLength: 30 }));
+    const payload = fc.oneof(
+      fc.constantFrom(...made),
+      fc.string({ unit: "binary", maxLength: 50 }),
+      fc.string({ unit: fc.constantFrom("m", ":", "s", "p", "h", "n", "0", "9", "a"), maxLength: 30 }),
+    );
     await fc.assert(
       fc.asyncProperty(payload, who, async (p, w) => {
         const r = await h.choose(p, whoOf(w));
@@ -97,7 +163,17 @@ describe("for any input", () => {
   });
 
   test("messages never throw; a directive's notice fits and its text is a suffix of the message", async () => {
-    const head = fc.constantFrom("/model ", "/model: ", "/MODEL@Bot ", "/opus", "/opus@work ", "/huge ", "/models ", "", "/x ");
+    const head = fc.constantFrom(
+      "/model ",
+      "/model: ",
+      "/MODEL@Bot ",
+      "/opus",
+      "/opus@work ",
+      "/huge ",
+      "/models ",
+      "",
+      "/x ",
+    );
     await fc.assert(
       fc.asyncProperty(head, args, fc.string({ unit: "binary", maxLength: 40 }), who, async (hd, a, rest, w) => {
         const text = `${hd}${a} ${rest}`;

@@ -80,7 +80,11 @@ const TABLE: ReadonlyArray<readonly [string, string, Expected]> = [
   ["model", "default x", { error: "unexpected_argument" }],
   // quotes
   ["model", '"default"', { kind: "select", ref: "default" }],
-  ["model", '"openai/gpt-5"@"openai:owner+work@example.com" -s', { kind: "select", ref: "openai/gpt-5", profile: "openai:owner+work@example.com", scope: "session" }],
+  [
+    "model",
+    '"openai/gpt-5"@"openai:owner+work@example.com" -s',
+    { kind: "select", ref: "openai/gpt-5", profile: "openai:owner+work@example.com", scope: "session" },
+  ],
   ["model", '"my model"@"a b"', { kind: "select", ref: "my model", profile: "a b" }],
   ["model", '"a\\"b"@"c\\\\d"', { kind: "select", ref: 'a"b', profile: "c\\d" }],
   ["model", '"a\\nb"', { kind: "select", ref: "a\\nb" }],
@@ -142,7 +146,11 @@ const DIRECTIVES: ReadonlyArray<readonly [string, Expected | undefined, string?]
   ["/model@MyBot opus hi", { kind: "select", ref: "opus" }, "hi"],
   ["/model@MyBot: opus hi", { kind: "select", ref: "opus" }, "hi"],
   ["/model opus -s hi", { kind: "select", ref: "opus", scope: "session" }, "hi"],
-  ["/model opus@anthropic:work -g hi", { kind: "select", ref: "opus", profile: "anthropic:work", scope: "global" }, "hi"],
+  [
+    "/model opus@anthropic:work -g hi",
+    { kind: "select", ref: "opus", profile: "anthropic:work", scope: "global" },
+    "hi",
+  ],
   ["/model opus\n  indented code\n", { kind: "select", ref: "opus" }, "  indented code\n"],
   ["/model opus   two  spaces", { kind: "select", ref: "opus" }, "two  spaces"],
   ["/model opus what's \"this", { kind: "select", ref: "opus" }, "what's \"this"],
@@ -172,24 +180,42 @@ const DIRECTIVES: ReadonlyArray<readonly [string, Expected | undefined, string?]
 ];
 
 describe("parseDirective", () => {
-  test.each(DIRECTIVES.map(([text, expected, rest]) => ({ text, expected, rest })))("$text", ({ text, expected, rest }) => {
-    const d = parseDirective(text, isAlias);
-    if (expected === undefined) {
-      expect(d).toBeUndefined();
-      return;
-    }
-    expect(d).toBeDefined();
-    if (!d) return;
-    if ("error" in expected) expect(d.selection.ok ? d.selection.value : d.selection.error.code).toBe(expected.error);
-    else {
-      expect(d.selection.ok ? d.selection.value : d.selection.error).toEqual(expected);
-      expect(d.rest).toBe(rest);
-    }
-  });
+  test.each(DIRECTIVES.map(([text, expected, rest]) => ({ text, expected, rest })))(
+    "$text",
+    ({ text, expected, rest }) => {
+      const d = parseDirective(text, isAlias);
+      if (expected === undefined) {
+        expect(d).toBeUndefined();
+        return;
+      }
+      expect(d).toBeDefined();
+      if (!d) return;
+      if ("error" in expected) expect(d.selection.ok ? d.selection.value : d.selection.error.code).toBe(expected.error);
+      else {
+        expect(d.selection.ok ? d.selection.value : d.selection.error).toEqual(expected);
+        expect(d.rest).toBe(rest);
+      }
+    },
+  );
 });
 
 describe("formatSelection round trip", () => {
-  const special = fc.constantFrom("@", "+", "/", " ", '"', "\\", "\u201c", "\u201d", "-", ":", "\t", "\u00a0", "=", "\n");
+  const special = fc.constantFrom(
+    "@",
+    "+",
+    "/",
+    " ",
+    '"',
+    "\\",
+    "\u201c",
+    "\u201d",
+    "-",
+    ":",
+    "\t",
+    "\u00a0",
+    "=",
+    "\n",
+  );
   const unit = fc.oneof(special, fc.string({ unit: "binary", minLength: 1, maxLength: 1 }));
   const text = fc.string({ unit, minLength: 1, maxLength: 24 });
   const ref = text.filter((s) => s.trim() !== "");
@@ -198,7 +224,9 @@ describe("formatSelection round trip", () => {
     fc.assert(
       fc.property(ref, fc.option(text, { nil: undefined }), (r, p) => {
         const parsed = parseInvocation("model", formatSelection(r, p));
-        expect(parsed.ok ? parsed.value : parsed.error).toEqual(p === undefined ? { kind: "select", ref: r } : { kind: "select", ref: r, profile: p });
+        expect(parsed.ok ? parsed.value : parsed.error).toEqual(
+          p === undefined ? { kind: "select", ref: r } : { kind: "select", ref: r, profile: p },
+        );
       }),
       { numRuns: 2000 },
     );
@@ -208,7 +236,9 @@ describe("formatSelection round trip", () => {
     fc.assert(
       fc.property(ref, text, fc.constantFrom("-s", "--agent", "-g"), (r, p, flag) => {
         const parsed = parseInvocation("model", `${formatSelection(r, p)} ${flag}`);
-        expect(parsed.ok && parsed.value.kind === "select" ? [parsed.value.ref, parsed.value.profile] : parsed).toEqual([r, p]);
+        expect(parsed.ok && parsed.value.kind === "select" ? [parsed.value.ref, parsed.value.profile] : parsed).toEqual(
+          [r, p],
+        );
       }),
       { numRuns: 500 },
     );
@@ -216,7 +246,9 @@ describe("formatSelection round trip", () => {
 
   test("common refs print bare", () => {
     expect(formatSelection("anthropic/claude-opus-5-5")).toBe("anthropic/claude-opus-5-5");
-    expect(formatSelection("openai/gpt-5", "openai:owner+work@example.com")).toBe('openai/gpt-5@"openai:owner+work@example.com"');
+    expect(formatSelection("openai/gpt-5", "openai:owner+work@example.com")).toBe(
+      'openai/gpt-5@"openai:owner+work@example.com"',
+    );
     expect(formatSelection("default")).toBe('"default"');
     expect(formatSelection("claude-3-5@2024-10-22")).toBe('"claude-3-5@2024-10-22"');
   });

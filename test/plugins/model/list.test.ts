@@ -2,9 +2,16 @@ import { afterEach, describe, expect, test } from "vitest";
 import { CHANNELS, createHarness, defaultProfiles, type ChannelName, type Harness } from "./services.js";
 
 const MANY = 300;
-const manyModels = Array.from({ length: MANY }, (_, i) => ({ id: `bulk-model-${String(i).padStart(3, "0")}-${"with-a-long-descriptive-suffix".repeat(2)}` }));
+const manyModels = Array.from({ length: MANY }, (_, i) => ({
+  id: `bulk-model-${String(i).padStart(3, "0")}-${"with-a-long-descriptive-suffix".repeat(2)}`,
+}));
 const CONFIG = {
-  agents: { defaults: { model: "anthropic/claude-sonnet-5-5", models: { "x/bulk-model-007-with-a-long-descriptive-suffixwith-a-long-descriptive-suffix": { alias: "seven" } } } },
+  agents: {
+    defaults: {
+      model: "anthropic/claude-sonnet-5-5",
+      models: { "x/bulk-model-007-with-a-long-descriptive-suffixwith-a-long-descriptive-suffix": { alias: "seven" } },
+    },
+  },
   models: { providers: { x: { baseUrl: "http://127.0.0.1:9/v1", models: manyModels } } },
 };
 
@@ -26,19 +33,22 @@ async function walk(first: string, channel: ChannelName): Promise<string[]> {
 }
 
 describe("/models paging", () => {
-  test.each(["telegram", "discord", "console"] as const)("limit=all on a catalog larger than a message pages to fit %s, covering each model once", async (channel) => {
-    h = await createHarness({ config: CONFIG, profiles: defaultProfiles() });
-    expect(manyModels.map((m) => m.id).join("\n").length).toBeGreaterThan(4096);
-    const pages = await walk("/models x limit=all", channel);
-    expect(pages.length).toBeGreaterThan(1);
-    for (const p of pages) expect(p.length).toBeLessThanOrEqual(CHANNELS[channel].maxLength);
-    const listed = pages.flatMap((p) => p.split("\n").filter((l) => l.startsWith("• x/") || l.startsWith("✓ x/")));
-    expect(listed).toHaveLength(MANY);
-    expect(new Set(listed).size).toBe(MANY);
-    expect(pages[0]).toContain(`x — ${MANY} models, page 1/${pages.length}:`);
-    expect(pages[0]).toContain("Next page: /models x 2 limit=all");
-    expect(pages.at(-1)).not.toContain("Next page");
-  });
+  test.each(["telegram", "discord", "console"] as const)(
+    "limit=all on a catalog larger than a message pages to fit %s, covering each model once",
+    async (channel) => {
+      h = await createHarness({ config: CONFIG, profiles: defaultProfiles() });
+      expect(manyModels.map((m) => m.id).join("\n").length).toBeGreaterThan(4096);
+      const pages = await walk("/models x limit=all", channel);
+      expect(pages.length).toBeGreaterThan(1);
+      for (const p of pages) expect(p.length).toBeLessThanOrEqual(CHANNELS[channel].maxLength);
+      const listed = pages.flatMap((p) => p.split("\n").filter((l) => l.startsWith("• x/") || l.startsWith("✓ x/")));
+      expect(listed).toHaveLength(MANY);
+      expect(new Set(listed).size).toBe(MANY);
+      expect(pages[0]).toContain(`x — ${MANY} models, page 1/${pages.length}:`);
+      expect(pages[0]).toContain("Next page: /models x 2 limit=all");
+      expect(pages.at(-1)).not.toContain("Next page");
+    },
+  );
 
   test("a large limit is capped by the message limit, a small one is honoured", async () => {
     h = await createHarness({ config: CONFIG, profiles: defaultProfiles() });

@@ -52,7 +52,14 @@ describe("picker", () => {
     expect(find(page1.choices, "claude-sonnet-5-5 · sonnet").selected).toBe(true);
     expect(page1.actions?.map((a) => a.label)).toEqual(["1/3", "Next ▶", "Back", "Reset to default", "Cancel"]);
     const page2 = await h.choose(find(page1.actions, "Next ▶").payload);
-    expect(page2.actions?.map((a) => a.label)).toEqual(["◀ Prev", "2/3", "Next ▶", "Back", "Reset to default", "Cancel"]);
+    expect(page2.actions?.map((a) => a.label)).toEqual([
+      "◀ Prev",
+      "2/3",
+      "Next ▶",
+      "Back",
+      "Reset to default",
+      "Cancel",
+    ]);
     const same = await h.choose(find(page2.actions, "2/3").payload);
     expect(same).toEqual(page2);
     const page3 = await h.choose(find(page2.actions, "Next ▶").payload);
@@ -72,7 +79,9 @@ describe("picker", () => {
   });
 
   test("pressing a model selects it for the session only and confirms in place", async () => {
-    await setup({ config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelSelectionScope: "global" } } } });
+    await setup({
+      config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelSelectionScope: "global" } } },
+    });
     const before = fs.readFileSync(h.configPath);
     const home = await h.text("/model");
     const openai = await h.choose(find(home.choices, "openai (13)").payload);
@@ -97,12 +106,26 @@ describe("picker", () => {
   });
 
   test("only allowed models are offered; a press made stale by an allowlist change is refused", async () => {
-    await setup({ config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/claude-opus-5-5", "openai/*"] } } } } });
+    await setup({
+      config: {
+        agents: {
+          defaults: {
+            model: "anthropic/claude-sonnet-5-5",
+            modelPolicy: { allow: ["anthropic/claude-opus-5-5", "openai/*"] },
+          },
+        },
+      },
+    });
     const home = await h.text("/model");
     expect(home.choices?.map((c) => c.label)).toEqual(["anthropic (1)", "openai (13)"]);
     const openai = await h.choose(find(home.choices, "openai (13)").payload);
     const gpt = find(openai.choices, "gpt-5.4 · gpt").payload;
-    fs.writeFileSync(h.configPath, JSON.stringify({ agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*"] } } } }));
+    fs.writeFileSync(
+      h.configPath,
+      JSON.stringify({
+        agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*"] } } },
+      }),
+    );
     const stale = await h.choose(gpt);
     expect(stale).toEqual({ text: "This picker is out of date; run /model again.", replace: true });
     expect(await h.sessions.get(DM_KEY)).toBeUndefined();
@@ -130,7 +153,7 @@ describe("picker", () => {
       `m:s:${v}:-1:0`,
       `m:s:${v}:0:1e3`,
       "m:r:extra",
-      "m:s:" + "9".repeat(60),
+      `m:s:${"9".repeat(60)}`,
       "\u0000\uffff",
     ];
     for (const p of forged) {

@@ -14,7 +14,12 @@ const GROUP_KEY = "agent:main:telegram:group:-500";
 
 let h: Harness;
 async function setup(opts: HarnessOptions = {}): Promise<Harness> {
-  h = await createHarness({ config: BASE, profiles: defaultProfiles(), env: { ANTHROPIC_API_KEY: SECRETS.envAnthropic }, ...opts });
+  h = await createHarness({
+    config: BASE,
+    profiles: defaultProfiles(),
+    env: { ANTHROPIC_API_KEY: SECRETS.envAnthropic },
+    ...opts,
+  });
   return h;
 }
 afterEach(async () => {
@@ -36,20 +41,29 @@ describe("/model <ref>[@profile]", () => {
       setBy: "telegram:100",
     });
     expect(r.text).toContain("Model for this chat: anthropic/claude-opus-5-5 (opus).");
-    expect(r.text).toContain("Next request: anthropic/claude-opus-5-5 (opus) with anthropic:work (token sk-ant-o…Fq1x).");
+    expect(r.text).toContain(
+      "Next request: anthropic/claude-opus-5-5 (opus) with anthropic:work (token sk-ant-o…Fq1x).",
+    );
     noSecrets(r.text);
   });
 
   test("a bare profile name means <provider>:<name>; aliases are case-insensitive", async () => {
     await setup();
     await h.text("/model OPUS@work");
-    expect(await h.sessions.get(DM_KEY)).toMatchObject({ model: "anthropic/claude-opus-5-5", profileId: "anthropic:work" });
+    expect(await h.sessions.get(DM_KEY)).toMatchObject({
+      model: "anthropic/claude-opus-5-5",
+      profileId: "anthropic:work",
+    });
   });
 
   test("quoted ref and a profile id holding @ and +", async () => {
     await setup();
     const r = await h.text('/model "openai/gpt-5"@"openai:owner+work@example.com" -s');
-    expect(await h.sessions.get(DM_KEY)).toMatchObject({ model: "openai/gpt-5", profileId: "openai:owner+work@example.com", pinSource: "user" });
+    expect(await h.sessions.get(DM_KEY)).toMatchObject({
+      model: "openai/gpt-5",
+      profileId: "openai:owner+work@example.com",
+      pinSource: "user",
+    });
     expect(r.text).toContain("with openai:owner+work@example.com (api_key sk-proj-…oa12)");
   });
 
@@ -105,12 +119,16 @@ describe("/model <ref>[@profile]", () => {
     await setup();
     h.now = Date.UTC(2026, 10, 28, 12);
     const r = await h.text("/model anthropic/claude-mythos-preview");
-    expect(r.text).toContain("⛔ anthropic/claude-mythos-preview was retired on 2026-06-30: anthropic no longer serves it, so requests to it are expected to fail.");
+    expect(r.text).toContain(
+      "⛔ anthropic/claude-mythos-preview was retired on 2026-06-30: anthropic no longer serves it, so requests to it are expected to fail.",
+    );
     expect(r.text).toContain("Pick a current model: /models anthropic");
     expect(r.text).not.toContain("retires");
     expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-mythos-preview");
     expect((await h.text("/model status")).text.split("\n")[0]).toContain("(retired on 2026-06-30)");
-    expect((await h.text("/models anthropic all")).text).toContain("✓ anthropic/claude-mythos-preview — retired on 2026-06-30");
+    expect((await h.text("/models anthropic all")).text).toContain(
+      "✓ anthropic/claude-mythos-preview — retired on 2026-06-30",
+    );
   });
 
   test("a model-only change keeps a compatible pin and drops another provider's", async () => {
@@ -156,7 +174,9 @@ describe("/model <ref>[@profile]", () => {
     await h.text("/model opus@work");
     const r = await h.text("/model default");
     expect(await h.sessions.get(DM_KEY)).toBeUndefined();
-    expect(r.text).toContain("This chat now uses anthropic/claude-sonnet-5-5 (sonnet): the default (agents.defaults.model).");
+    expect(r.text).toContain(
+      "This chat now uses anthropic/claude-sonnet-5-5 (sonnet): the default (agents.defaults.model).",
+    );
     expect(r.text).toContain("No profile pinned.");
     const g = await h.text("/model default -g");
     expect(g.text).toContain("does not change configured defaults");
@@ -178,11 +198,23 @@ describe("/model <ref>[@profile]", () => {
 
 describe("scope", () => {
   test("-a writes agents.entries.<id>.model as { primary } keeping fallbacks", async () => {
-    await setup({ config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5" }, entries: { main: { model: { primary: "x/y", fallbacks: ["openai/gpt-5"] } } } } } });
+    await setup({
+      config: {
+        agents: {
+          defaults: { model: "anthropic/claude-sonnet-5-5" },
+          entries: { main: { model: { primary: "x/y", fallbacks: ["openai/gpt-5"] } } },
+        },
+      },
+    });
     const r = await h.text("/model opus -a");
-    expect(r.text).toContain("Model for this chat and agent main's default: anthropic/claude-opus-5-5 (opus) (written to agents.entries.main.model).");
+    expect(r.text).toContain(
+      "Model for this chat and agent main's default: anthropic/claude-opus-5-5 (opus) (written to agents.entries.main.model).",
+    );
     const cfg = JSON.parse(h.readConfig());
-    expect(cfg.agents.entries.main.model).toEqual({ primary: "anthropic/claude-opus-5-5", fallbacks: ["openai/gpt-5"] });
+    expect(cfg.agents.entries.main.model).toEqual({
+      primary: "anthropic/claude-opus-5-5",
+      fallbacks: ["openai/gpt-5"],
+    });
     expect(cfg.agents.defaults.model).toBe("anthropic/claude-sonnet-5-5");
     expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-opus-5-5");
   });
@@ -202,7 +234,12 @@ describe("scope", () => {
   });
 
   test("-g keeps an object an object with its fallbacks", async () => {
-    await setup({ config: { agents: { defaults: { model: { primary: "anthropic/claude-sonnet-5-5", fallbacks: ["openai/gpt-5"] } } }, keep: { me: 1 } } });
+    await setup({
+      config: {
+        agents: { defaults: { model: { primary: "anthropic/claude-sonnet-5-5", fallbacks: ["openai/gpt-5"] } } },
+        keep: { me: 1 },
+      },
+    });
     await h.text("/model haiku --global");
     const cfg = JSON.parse(h.readConfig());
     expect(cfg.agents.defaults.model).toEqual({ primary: "anthropic/claude-haiku-5-5", fallbacks: ["openai/gpt-5"] });
@@ -235,7 +272,9 @@ describe("scope", () => {
   });
 
   test("modelSelectionScope applies without a flag; for non-owners it narrows to the chat", async () => {
-    await setup({ config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelSelectionScope: "global" } } } });
+    await setup({
+      config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelSelectionScope: "global" } } },
+    });
     const before = fs.readFileSync(h.configPath);
     const narrowed = await h.text("/model opus", { isOwner: false });
     expect(narrowed.text).toContain('Changed for this chat only: agents.defaults.modelSelectionScope is "global"');
@@ -248,7 +287,9 @@ describe("scope", () => {
 });
 
 describe("allowlist", () => {
-  const allowAnthropic = { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*", "gpt-mini"] } } } };
+  const allowAnthropic = {
+    agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*", "gpt-mini"] } } },
+  };
 
   test("/model refuses a model outside the allowlist naming the key, and changes nothing", async () => {
     await setup({ config: allowAnthropic });
@@ -261,7 +302,11 @@ describe("allowlist", () => {
   });
 
   test("an agent's own allowlist replaces the defaults and is the key named", async () => {
-    await setup({ config: { agents: { ...allowAnthropic.agents, entries: { main: { modelPolicy: { allow: ["openai/gpt-5.4"] } } } } } });
+    await setup({
+      config: {
+        agents: { ...allowAnthropic.agents, entries: { main: { modelPolicy: { allow: ["openai/gpt-5.4"] } } } },
+      },
+    });
     const r = await h.text("/model opus");
     expect(r.text).toContain("it is not in agents.entries.main.modelPolicy.allow");
     expect((await h.text("/model gpt")).text).toContain("Model for this chat: openai/gpt-5.4");
@@ -309,7 +354,9 @@ describe("alias commands", () => {
     const cmds = modelPlugin.commands(h.services);
     const names = cmds.map((c) => c.name);
     expect(names.slice(0, 4)).toEqual(["model", "models", "new", "reset"]);
-    expect(names).toEqual(expect.arrayContaining(["opus", "sonnet", "haiku", "gpt", "gpt-mini", "gemini", "gemini-flash", "fast"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["opus", "sonnet", "haiku", "gpt", "gpt-mini", "gemini", "gemini-flash", "fast"]),
+    );
     expect(names.filter((n) => n === "new" || n === "models")).toHaveLength(2);
     expect(names).not.toContain("two words");
     expect(cmds.find((c) => c.name === "opus")?.description).toBe("Switch this chat to anthropic/claude-opus-4-8");
@@ -322,9 +369,15 @@ describe("alias commands", () => {
     await h.command("opus");
     expect(await h.sessions.get(DM_KEY)).toMatchObject({ model: "anthropic/claude-opus-5-5" });
     await h.command("sonnet", "@work");
-    expect(await h.sessions.get(DM_KEY)).toMatchObject({ model: "anthropic/claude-sonnet-5-5", profileId: "anthropic:work" });
+    expect(await h.sessions.get(DM_KEY)).toMatchObject({
+      model: "anthropic/claude-sonnet-5-5",
+      profileId: "anthropic:work",
+    });
     await h.command("haiku", "@MyGatewayBot");
-    expect(await h.sessions.get(DM_KEY)).toMatchObject({ model: "anthropic/claude-haiku-5-5", profileId: "anthropic:work" });
+    expect(await h.sessions.get(DM_KEY)).toMatchObject({
+      model: "anthropic/claude-haiku-5-5",
+      profileId: "anthropic:work",
+    });
     await h.command("opus", " -g");
     expect(JSON.parse(h.readConfig()).agents.defaults.model).toBe("anthropic/claude-opus-5-5");
   });
@@ -341,7 +394,10 @@ describe("inline directive (onMessage)", () => {
     expect(colon?.text).toBe("what is 2+2?");
     const alias = await h.message("/haiku@work -s tell me");
     expect(alias?.text).toBe("tell me");
-    expect(await h.sessions.get(DM_KEY)).toMatchObject({ model: "anthropic/claude-haiku-5-5", profileId: "anthropic:work" });
+    expect(await h.sessions.get(DM_KEY)).toMatchObject({
+      model: "anthropic/claude-haiku-5-5",
+      profileId: "anthropic:work",
+    });
   });
 
   test("a refused directive changes nothing and sends nothing on", async () => {
@@ -366,7 +422,11 @@ describe("inline directive (onMessage)", () => {
 describe("/new", () => {
   test("/new opus selects the model under /model's rules and drops an auto pin", async () => {
     await setup();
-    await h.sessions.update(DM_KEY, { model: "anthropic/claude-sonnet-5-5", profileId: "anthropic:ci", pinSource: "auto" }, h.now);
+    await h.sessions.update(
+      DM_KEY,
+      { model: "anthropic/claude-sonnet-5-5", profileId: "anthropic:ci", pinSource: "auto" },
+      h.now,
+    );
     const r = await h.text("/new opus");
     expect(r.text).toContain("New conversation started.");
     expect(r.text).toContain("Model for this chat: anthropic/claude-opus-5-5 (opus).");
@@ -394,7 +454,10 @@ describe("/new", () => {
   test("asks the chat responder to forget the conversation", async () => {
     await setup();
     const resets: string[] = [];
-    const services: GatewayServices = { ...h.services, chat: { respond: async () => ({ text: "" }), reset: async (k) => void resets.push(k), close: () => undefined } };
+    const services: GatewayServices = {
+      ...h.services,
+      chat: { respond: async () => ({ text: "" }), reset: async (k) => void resets.push(k), close: () => undefined },
+    };
     const def = modelPlugin.commands(services).find((c) => c.name === "new");
     await def?.handler({ ...h.ctx({}, { command: "new" }), services });
     expect(resets).toEqual([DM_KEY]);
@@ -407,9 +470,23 @@ describe("store unavailable", () => {
     const fail = async (): Promise<never> => {
       throw storeUnavailable();
     };
-    const down: SessionStore = { get: fail, update: fail, delete: fail, list: fail, dropAutoPins: fail, cooldowns: h.sessions.cooldowns, close: async () => undefined };
+    const down: SessionStore = {
+      get: fail,
+      update: fail,
+      delete: fail,
+      list: fail,
+      dropAutoPins: fail,
+      cooldowns: h.sessions.cooldowns,
+      close: async () => undefined,
+    };
     const services: GatewayServices = { ...h.services, sessions: down };
-    for (const [name, args] of [["model", ""], ["model", "opus"], ["model", "status"], ["models", "anthropic"], ["new", ""]] as const) {
+    for (const [name, args] of [
+      ["model", ""],
+      ["model", "opus"],
+      ["model", "status"],
+      ["models", "anthropic"],
+      ["new", ""],
+    ] as const) {
       const def = modelPlugin.commands(services).find((c) => c.name === name);
       const r = await def?.handler({ ...h.ctx({}, { command: name, args }), services });
       expect(r?.text).toContain("temporarily unavailable");
@@ -422,7 +499,14 @@ describe("store unavailable", () => {
 describe("findProfile", () => {
   test("an exact id of the model's provider, then <provider>:<name>, then another provider's exact id (refused)", async () => {
     const { findProfile } = await import("../../../plugins/model/select.js");
-    const file = { version: 1, profiles: { work: { provider: "openai", key: "k" }, "anthropic:work": { provider: "anthropic", key: "k" }, solo: { provider: "openai", key: "k" } } };
+    const file = {
+      version: 1,
+      profiles: {
+        work: { provider: "openai", key: "k" },
+        "anthropic:work": { provider: "anthropic", key: "k" },
+        solo: { provider: "openai", key: "k" },
+      },
+    };
     const opus = { provider: "anthropic", ref: "anthropic/claude-opus-5-5" };
     const gpt = { provider: "openai", ref: "openai/gpt-5.4" };
     expect(findProfile(file, opus, "work", false)).toEqual({ ok: true, value: "anthropic:work" });

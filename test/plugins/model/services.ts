@@ -8,7 +8,13 @@ import { CredentialResolver } from "../../../src/auth/resolver.js";
 import { openSessionStore } from "../../../src/sessions/open.js";
 import { sessionKeys } from "../../../src/sessions/keys.js";
 import type { SessionStore } from "../../../src/sessions/types.js";
-import type { ChannelCapabilities, CommandContext, CommandInvocation, GatewayServices, Reply } from "../../../src/gateway/types.js";
+import type {
+  ChannelCapabilities,
+  CommandContext,
+  CommandInvocation,
+  GatewayServices,
+  Reply,
+} from "../../../src/gateway/types.js";
 import { modelPlugin } from "../../../plugins/model/index.js";
 
 export const TELEGRAM: ChannelCapabilities = { maxLength: 4096, buttons: true, ephemeral: false };
@@ -88,7 +94,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "model-plugin-"));
   fs.chmodSync(stateDir, 0o700);
   const configPath = path.join(stateDir, "openclaw.json");
-  if (opts.config) fs.writeFileSync(configPath, JSON.stringify(opts.config, null, 2) + "\n", { mode: 0o600 });
+  if (opts.config) fs.writeFileSync(configPath, `${JSON.stringify(opts.config, null, 2)}\n`, { mode: 0o600 });
   const profileStore = new AuthProfileStore(stateDir);
   if (opts.profiles !== undefined) {
     fs.mkdirSync(path.dirname(profileStore.pathFor("main")), { recursive: true, mode: 0o700 });
@@ -111,32 +117,65 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   let stamp = stampOf();
   const sessions = await openSessionStore({ config: loaded.config, stateDir, clock });
   const reader = new CachedProfileReader(profileStore, clock, 0);
-  let resolver = new CredentialResolver({ config: loaded.config, catalog, profiles: reader, env, cooldowns: sessions.cooldowns, clock });
+  let resolver = new CredentialResolver({
+    config: loaded.config,
+    catalog,
+    profiles: reader,
+    env,
+    cooldowns: sessions.cooldowns,
+    clock,
+  });
   const refresh = () => {
     const s = stampOf();
     if (s === stamp) return;
     stamp = s;
     loaded = loadConfig(configPath);
     catalog = buildCatalog(loaded.config);
-    resolver = new CredentialResolver({ config: loaded.config, catalog, profiles: reader, env, cooldowns: sessions.cooldowns, clock });
+    resolver = new CredentialResolver({
+      config: loaded.config,
+      catalog,
+      profiles: reader,
+      env,
+      cooldowns: sessions.cooldowns,
+      clock,
+    });
   };
   const services: GatewayServices = {
-    config: () => (refresh(), loaded),
-    catalog: () => (refresh(), catalog),
-    resolver: () => (refresh(), resolver),
+    config: () => {
+      refresh();
+      return loaded;
+    },
+    catalog: () => {
+      refresh();
+      return catalog;
+    },
+    resolver: () => {
+      refresh();
+      return resolver;
+    },
     profiles: profileStore,
     sessions,
     clock,
     stateDir,
   };
 
-  const ctx = (who: Who = {}, inv: Partial<Pick<CommandInvocation, "command" | "args" | "via">> = {}): CommandContext => {
+  const ctx = (
+    who: Who = {},
+    inv: Partial<Pick<CommandInvocation, "command" | "args" | "via">> = {},
+  ): CommandContext => {
     const channel = who.channel ?? "telegram";
     const senderId = who.senderId ?? "100";
     const isGroup = who.isGroup ?? false;
     const chatId = who.chatId ?? (isGroup ? "-500" : senderId);
     const agentId = who.agentId ?? "main";
-    const keys = sessionKeys({ agentId, channel, chatId, senderId, isGroup, ...(who.threadId !== undefined ? { threadId: who.threadId } : {}) });
+    const keys = sessionKeys({
+      agentId,
+      channel,
+      chatId,
+      senderId,
+      isGroup,
+      ...(who.threadId !== undefined ? { threadId: who.threadId } : {}),
+    });
     const invocation: CommandInvocation = {
       channel,
       chatId,

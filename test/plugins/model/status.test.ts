@@ -6,7 +6,12 @@ const MINUTE = 60_000;
 
 let h: Harness;
 async function setup(opts: HarnessOptions = {}): Promise<Harness> {
-  h = await createHarness({ config: BASE, profiles: defaultProfiles(), env: { ANTHROPIC_API_KEY: SECRETS.envAnthropic }, ...opts });
+  h = await createHarness({
+    config: BASE,
+    profiles: defaultProfiles(),
+    env: { ANTHROPIC_API_KEY: SECRETS.envAnthropic },
+    ...opts,
+  });
   return h;
 }
 afterEach(async () => {
@@ -26,7 +31,9 @@ describe("/model status", () => {
     expect(lines[0]).toBe("Model: anthropic/claude-sonnet-5-5 (sonnet) — the default (agents.defaults.model)");
     expect(r.text).toContain("Agent: main");
     expect(r.text).toContain("anthropic — https://api.anthropic.com · anthropic-messages · default order");
-    const resolution = h.services.resolver().resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-sonnet-5-5" });
+    const resolution = h.services
+      .resolver()
+      .resolve({ agentId: "main", provider: "anthropic", model: "anthropic/claude-sonnet-5-5" });
     const shown = lines.filter((l) => /^ {2}\d+\. /.test(l)).slice(0, resolution.candidates.length);
     expect(shown.map((l) => l.split(" ")[3])).toEqual(resolution.candidates.map((c) => c.id));
     expect(lineOf(r.text, "anthropic:work")).toBe("  1. anthropic:work token sk-ant-o…Fq1x — next, exp 5h");
@@ -40,7 +47,12 @@ describe("/model status", () => {
   test("flags: pinned, cooldown with time left and reason, excluded, incompatible", async () => {
     await setup({ config: { ...BASE, auth: { order: { anthropic: ["anthropic:work", "anthropic:ci"] } } } });
     await h.text("/model opus@ci");
-    await h.sessions.cooldowns.recordFailure("anthropic:work", { reason: "rate_limit", model: "anthropic/claude-opus-5-5", retryAfterMs: 4 * MINUTE, now: T0 });
+    await h.sessions.cooldowns.recordFailure("anthropic:work", {
+      reason: "rate_limit",
+      model: "anthropic/claude-opus-5-5",
+      retryAfterMs: 4 * MINUTE,
+      now: T0,
+    });
     h.now = T0 + 30_000;
     const r = await h.text("/model status");
     expect(r.text).toContain("Pinned profile: anthropic:ci (user)");
