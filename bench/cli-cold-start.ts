@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { packageRoot } from "../src/util/package-root.js";
+import { cliBinPath } from "../src/util/package-root.js";
 import { costFigure, percentile, type BenchResult } from "./result.js";
 
 const RUNS = 15;
@@ -77,7 +77,7 @@ function timeGatewayAnswer(bin: string, env: NodeJS.ProcessEnv, cwd: string): Pr
  * alternating with `node -e 0` the same way. Needs a build (`npm run build`).
  */
 export default async function bench(): Promise<BenchResult[]> {
-  const bin = path.join(packageRoot(), "dist", "src", "cli", "main.js");
+  const bin = cliBinPath();
   if (!fs.existsSync(bin)) throw new Error(`${bin} is missing; run \`npm run build\` first`);
   const root = makeState();
   const env: NodeJS.ProcessEnv = { ...process.env, OPENCLAW_STATE_DIR: path.join(root, "state"), HOME: root };

@@ -47,8 +47,8 @@ const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const started = Date.now();
 const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
 if (result.status !== 0) process.exit(result.status ?? 1);
-// The CLI is bundled over tsc's output (one chunk per lazily loaded command): a start opens a few
-// files instead of a hundred and fifty.
+// The CLI is bundled into one CommonJS file (scripts/bundle-cli.mjs explains why): a start reads one
+// of our files instead of a hundred and fifty.
 const bundle = spawnSync(process.execPath, [path.join(root, "scripts", "bundle-cli.mjs")], { stdio: "inherit" });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

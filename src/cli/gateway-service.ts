@@ -7,7 +7,7 @@ import { stateDir as stateDirOf } from "../config/paths.js";
 import { managerTool, serviceManager, toolRunner, type ServiceManager, type ToolCommand } from "../service/manager.js";
 import type { ServiceSpec } from "../service/unit-files.js";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
-import { packageRoot } from "../util/package-root.js";
+import { cliBinPath } from "../util/package-root.js";
 import { lineDiff } from "../util/line-diff.js";
 
 /** Flags of `openclaw gateway install`. */
@@ -52,7 +52,7 @@ export function serviceSpec(io: CliIo, port: number | undefined): ServiceSpec {
   if (port !== undefined) env.OPENCLAW_GATEWAY_PORT = String(port);
   return {
     node: process.execPath,
-    cli: path.join(packageRoot(), "dist", "src", "cli", "main.js"),
+    cli: cliBinPath(),
     env,
     logDir: path.join(state, "logs"),
   };

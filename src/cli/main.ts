@@ -6,12 +6,14 @@ import module from "node:module";
 // dynamic imports below.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const [{ processIo }, { runCli }, { exitPromptlyOnSignals }] = await Promise.all([
-  import("./io.js"),
-  import("./program.js"),
-  import("./signals.js"),
-]);
-
-// The `openclaw` binary. Exit through `process.exitCode` so pending stdout is flushed first.
-exitPromptlyOnSignals(process.argv[2]);
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+// No top-level await: the bundle is CommonJS (see scripts/bundle-cli.mjs).
+void (async () => {
+  const [{ processIo }, { runCli }, { exitPromptlyOnSignals }] = await Promise.all([
+    import("./io.js"),
+    import("./program.js"),
+    import("./signals.js"),
+  ]);
+  // Exit through `process.exitCode` so pending stdout is flushed first.
+  exitPromptlyOnSignals(process.argv[2]);
+  process.exitCode = await runCli(process.argv.slice(2), processIo());
+})();

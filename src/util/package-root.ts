@@ -17,6 +17,11 @@ export function packageRoot(): string {
   return dir;
 }
 
+/** The built `openclaw` binary (package.json `bin`), made by `npm run build`. */
+export function cliBinPath(): string {
+  return path.join(packageRoot(), "dist", "openclaw.cjs");
+}
+
 /** Our package.json version, or `0.0.0` when it cannot be read. */
 export function packageVersion(): string {
   try {

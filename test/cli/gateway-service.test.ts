@@ -57,7 +57,7 @@ describe("gateway install", () => {
     const r = await cli(["gateway", "install", "--dry-run", "--port", "18790"], m.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Would write ${path.join(m.home, UNIT)}`);
-    expect(r.stdout).toContain(`ExecStart="${process.execPath}" "${path.resolve("dist/src/cli/main.js")}" gateway`);
+    expect(r.stdout).toContain(`ExecStart="${process.execPath}" "${path.resolve("dist/openclaw.cjs")}" gateway`);
     expect(r.stdout).toContain(`Environment="OPENCLAW_STATE_DIR=${m.state}"`);
     expect(r.stdout).toContain('Environment="OPENCLAW_GATEWAY_PORT=18790"');
     expect(r.stdout).toMatch(/Restart=on-failure\nRestartSec=5/);
@@ -75,7 +75,7 @@ describe("gateway install", () => {
         file,
         systemdUnit({
           node: process.execPath,
-          cli: path.resolve("dist/src/cli/main.js"),
+          cli: path.resolve("dist/openclaw.cjs"),
           env: { OPENCLAW_STATE_DIR: "/tmp/with space/100%" },
           logDir: "/tmp",
         }),

@@ -7,7 +7,7 @@ import { scaled } from "./slowness.js";
 /** The repository root (this file is `test/support/cli.ts`). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The built binary; tests run the real compiled CLI, as users do. */
-export const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
+export const CLI = path.join(ROOT, "dist", "openclaw.cjs");
 
 /** Fails clearly when `npm run build` has not been run. */
 export function requireBuild(): void {
