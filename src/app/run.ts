@@ -53,7 +53,7 @@ interface PlannedChannel {
 function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, string>>): PlannedChannel[] {
   const planned: PlannedChannel[] = [];
   const t = config.channels?.telegram;
-  if ((t?.enabled !== false && t?.botToken) || env.TELEGRAM_BOT_TOKEN) {
+  if (t?.enabled !== false && (t?.botToken || env.TELEGRAM_BOT_TOKEN)) {
     const settings = telegramSettings(config, env);
     planned.push({
       name: "telegram",
@@ -62,7 +62,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     });
   }
   const d = config.channels?.discord;
-  if ((d?.enabled !== false && d?.token) || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey) {
+  if (d?.enabled !== false && (d?.token || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)) {
     const settings = discordSettings(config, env);
     planned.push({
       name: "discord",

@@ -36,6 +36,21 @@ function sample(metrics: string, name: string, labels: string): number {
 }
 
 describe("gateway HTTP server with only the console channel", () => {
+  it("starts no channel whose config says enabled: false, even with its token in the environment", async () => {
+    const gw = await startGateway(
+      {
+        gateway: { port: 0 },
+        // Roots nothing listens on: a channel started by mistake fails at once instead of reaching out.
+        channels: {
+          telegram: { enabled: false, apiRoot: "http://127.0.0.1:9" },
+          discord: { enabled: false, apiBase: "http://127.0.0.1:9/api" },
+        },
+      },
+      { TELEGRAM_BOT_TOKEN: "123456:telegram-token-not-used", DISCORD_BOT_TOKEN: "discord-token-not-used" },
+    );
+    expect(gw.logs[0]).toMatch(/; channels console \(stdin\/stdout\);/);
+  });
+
   it("answers /healthz, /readyz and /metrics, and counts /model commands", async () => {
     const gw = await startGateway({ gateway: { port: 0 } });
     expect(gw.logs[0]).toMatch(
