@@ -82,6 +82,9 @@ export default async function bench(): Promise<BenchResult[]> {
   const root = makeState();
   const env: NodeJS.ProcessEnv = { ...process.env, OPENCLAW_STATE_DIR: path.join(root, "state"), HOME: root };
   delete env.ANTHROPIC_API_KEY;
+  // Extra CA certificates are parsed at every Node start; they would add the same cost to both sides
+  // and flatter the ratio. Neither side makes a TLS connection here.
+  delete env.NODE_EXTRA_CA_CERTS;
   const floor = ["-e", "0"];
   try {
     // One unmeasured run of each warms the OS file cache, as a person's second command would find it.
