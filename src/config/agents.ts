@@ -14,7 +14,8 @@ export function agentIds(config: OpenClawConfig): string[] {
   return [...ids];
 }
 
-function primaryOf(setting: ModelSetting | undefined): string | undefined {
+/** The primary a model setting names: the string itself, or the object's `primary`. */
+export function primaryOf(setting: ModelSetting | undefined): string | undefined {
   if (setting === undefined) return undefined;
   return typeof setting === "string" ? setting : setting.primary;
 }

@@ -64,3 +64,27 @@ describe("doctor on model fallbacks", () => {
     );
   });
 });
+
+describe("models status shows the chain a chat turn walks", () => {
+  it("an agent's { fallbacks } keeps the shared primary; an agent's own primary has none", async () => {
+    const sb = sandbox();
+    sb.writeConfig({
+      agents: {
+        defaults: { model: { primary: "anthropic/claude-haiku-5-5", fallbacks: ["openai/gpt-5.2"] } },
+        entries: { main: { model: { fallbacks: ["openai/gpt-5.4"] } }, work: { model: "anthropic/claude-opus-5-5" } },
+      },
+    });
+    const [main, work] = await Promise.all([
+      sb.run(["models", "status", "--json"]),
+      sb.run(["models", "status", "--json", "--agent", "work"]),
+    ]);
+    expect(JSON.parse(main.stdout)).toMatchObject({
+      defaultModel: { ref: "anthropic/claude-haiku-5-5", source: "agents.defaults.model" },
+      fallbacks: ["openai/gpt-5.4"],
+    });
+    expect(JSON.parse(work.stdout)).toMatchObject({
+      defaultModel: { ref: "anthropic/claude-opus-5-5", source: "agents.entries.work.model" },
+      fallbacks: [],
+    });
+  });
+});
