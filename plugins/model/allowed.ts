@@ -2,7 +2,7 @@ import type { OpenClawConfig } from "../../src/config/schema.js";
 import type { CommandContext } from "../../src/gateway/types.js";
 import type { Catalog, CatalogModel } from "../../src/models/catalog.js";
 import { isModelAllowed } from "../../src/models/ref.js";
-import { configuredModel, modelAllowlist } from "../../src/config/agents.js";
+import { allowlistKey, configuredModel, modelAllowlist } from "../../src/config/agents.js";
 import { userError, type UserError } from "../../src/util/user-error.js";
 
 /** A provider with the models an agent may use, in catalog order. */
@@ -69,13 +69,6 @@ export function allowedModels(catalog: Catalog, allow: readonly string[]): Allow
 /** What lists and pickers offer the context's agent. */
 export function offeredModels(ctx: CommandContext): AllowedModels {
   return allowedModels(ctx.services.catalog(), modelAllowlist(ctx.services.config().config, ctx.agentId));
-}
-
-/** The config key whose allowlist applies to an agent, for messages that say what to change. */
-export function allowlistKey(config: OpenClawConfig, agentId: string): string {
-  return config.agents?.entries?.[agentId]?.modelPolicy?.allow !== undefined
-    ? `agents.entries.${agentId}.modelPolicy.allow`
-    : "agents.defaults.modelPolicy.allow";
 }
 
 /** The refusal for a model outside the allowlist, naming the key and how to change it. */

@@ -3,7 +3,9 @@ import type { Candidate, Resolution } from "../../src/auth/resolver.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { formatDuration } from "../../src/auth/health.js";
 import { userError } from "../../src/util/user-error.js";
-import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
+import { chosenByUser, currentSelection, resolveCurrent, type CurrentSelection } from "../../src/gateway/selection.js";
+import { fallbackChain } from "../../src/models/fallbacks.js";
+import { reasonWithoutCall } from "../../src/providers/fallback-text.js";
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 import { retirementText } from "../../src/models/retirement.js";
@@ -55,6 +57,29 @@ function providerBlock(catalog: Catalog, r: Resolution, now: number): string[] {
   return lines;
 }
 
+/**
+ * The configured model's fallback chain and, per entry, whether the resolver has a credential for
+ * it now (the one that would be used) or why not; entries never tried say why.
+ */
+function fallbackBlock(ctx: CommandContext, sel: CurrentSelection, now: number): string[] {
+  const { services, agentId } = ctx;
+  const chain = fallbackChain(services.config().config, services.catalog(), agentId, sel.configured.ref);
+  if (chain.steps.length === 0) return [`Fallbacks: none (${chain.key})`];
+  const unused = chosenByUser(sel) ? "; not used while this chat has its own model or pin" : "";
+  const lines = [`Fallbacks (${chain.key}${unused}):`];
+  const resolver = services.resolver();
+  chain.steps.forEach((step, i) => {
+    let state: string;
+    if (step.skip !== undefined || !step.model) state = `never tried: ${step.why ?? step.skip}`;
+    else {
+      const r = resolver.resolve({ agentId, provider: step.model.provider, model: step.model.ref });
+      state = r.chosen ? `usable now, next ${r.chosen.id}` : reasonWithoutCall(r, now);
+    }
+    lines.push(`  ${i + 1}. ${step.model?.ref ?? step.configured} — ${state}`);
+  });
+  return lines;
+}
+
 const GROUP_REFUSAL = userError(
   "owner_only",
   "/model status shows credentials, so in a group only an owner may see it.",
@@ -83,6 +108,7 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   }
   lines.push(`Agent: ${agentId}`);
   lines.push(sel.pin ? `Pinned profile: ${sel.pin.profileId} (${sel.pin.source})` : "Pinned profile: none");
+  lines.push(...fallbackBlock(ctx, sel, now));
   lines.push("", ...providerBlock(catalog, resolveCurrent(ctx, sel), now));
   const resolver = services.resolver();
   for (const id of catalog.providers.keys()) {

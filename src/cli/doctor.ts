@@ -11,7 +11,8 @@ import {
   sessionStateDir,
 } from "../config/paths.js";
 import { loadEnv, parseEnvFile } from "../config/env.js";
-import { agentIds, configuredModel, defaultAgentId } from "../config/agents.js";
+import { agentIds, allowlistKey, configuredModel, defaultAgentId } from "../config/agents.js";
+import { fallbackChain } from "../models/fallbacks.js";
 import { buildCatalog } from "../models/catalog.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
 import { AuthProfileStore } from "../auth/store.js";
@@ -436,6 +437,8 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     await source.close();
   }
 
+  for (const agentId of agentIds(config)) findings.push(...fallbackFindings(ctx, agentId));
+
   // Keys a daemon would not see, and keys the working directory's .env may not set.
   const stateEnv = parseEnvFile(safeRead(stateEnvFile(ctx.stateDir)));
   const envFile = stateEnvFile(ctx.stateDir);
@@ -535,6 +538,33 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 }
 
 /** Key variables read with their line breaks removed, or skipped as placeholders: named, never shown. */
+/** Configured fallbacks a chat turn never tries: outside the agent's allowlist, or unknown models. */
+function fallbackFindings(ctx: LoadedContext, agentId: string): Finding[] {
+  const config = ctx.loaded.config;
+  const primary = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
+  const chain = fallbackChain(config, ctx.catalog, agentId, primary);
+  const findings: Finding[] = [];
+  for (const step of chain.steps) {
+    if (step.skip === "not_allowed" && step.model) {
+      const allow = allowlistKey(config, agentId);
+      findings.push({
+        check: "model",
+        severity: "warn",
+        message: `agent ${agentId}: fallback ${step.model.ref} (${chain.key}) is not in ${allow}, so it is never tried`,
+        fix: `add "${step.model.ref}" (or "${step.model.provider}/*") to ${allow}, or remove it from ${chain.key}, in ${ctx.loaded.path}`,
+      });
+    } else if (step.skip === "unknown_model") {
+      findings.push({
+        check: "model",
+        severity: "warn",
+        message: `agent ${agentId}: fallback "${step.configured}" (${chain.key}) is not a known model, so it is never tried`,
+        fix: "openclaw models list",
+      });
+    }
+  }
+  return findings;
+}
+
 function envKeyFindings(ctx: LoadedContext): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];

@@ -31,8 +31,7 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const { catalog, loaded } = cli.ctx;
-    const configured = modelSettingSource(loaded.config, cli.agentId).setting;
-    const primary = typeof configured === "string" ? configured : (configured?.primary ?? catalog.defaultModel);
+    const primary = modelSettingSource(loaded.config, cli.agentId).primary ?? catalog.defaultModel;
     const resolved = resolveModelRef(catalog, primary);
     const defaultRef = resolved.ok ? resolved.value.ref : primary;
     const wanted = opts.provider !== undefined ? [knownProvider(cli, opts.provider)] : [...catalog.providers.keys()];

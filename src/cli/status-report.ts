@@ -5,7 +5,8 @@ import { envCredentials } from "../auth/env-keys.js";
 import { EXPIRING_WINDOW_MS, formatDuration, healthOf, type Health } from "../auth/health.js";
 import { maskSecret } from "../util/mask.js";
 import { agentDir } from "../config/paths.js";
-import type { OpenClawConfig, ModelSetting } from "../config/schema.js";
+import { configuredFallbacks, primaryOf } from "../config/agents.js";
+import type { OpenClawConfig } from "../config/schema.js";
 import { providerOf, resolveModelRef } from "../models/ref.js";
 import type { CliContext } from "./cli-context.js";
 import { isoOrNull } from "./format.js";
@@ -117,25 +118,20 @@ export interface StatusReport {
   };
 }
 
-/** Where the agent's model comes from, in the order `configuredModel` reads it. */
-export function modelSettingSource(
-  config: OpenClawConfig,
-  agentId: string,
-): { setting?: ModelSetting; source: string } {
+/**
+ * The agent's configured primary and the key that sets it, in the order `configuredModel` reads
+ * them (a model object with only `fallbacks` leaves the primary to the next key).
+ */
+export function modelSettingSource(config: OpenClawConfig, agentId: string): { primary?: string; source: string } {
   const agents = config.agents;
-  const entry = agents?.entries?.[agentId]?.model;
-  if (entry !== undefined) return { setting: entry, source: `agents.entries.${agentId}.model` };
-  const index = agents?.list?.findIndex((a) => a.id === agentId && a.model !== undefined) ?? -1;
-  const listed = index >= 0 ? agents?.list?.[index]?.model : undefined;
-  if (listed !== undefined) return { setting: listed, source: `agents.list[${index}].model` };
-  if (agents?.defaults?.model !== undefined) return { setting: agents.defaults.model, source: "agents.defaults.model" };
+  const entry = primaryOf(agents?.entries?.[agentId]?.model);
+  if (entry !== undefined) return { primary: entry, source: `agents.entries.${agentId}.model` };
+  const index = agents?.list?.findIndex((a) => a.id === agentId && primaryOf(a.model) !== undefined) ?? -1;
+  const listed = index >= 0 ? primaryOf(agents?.list?.[index]?.model) : undefined;
+  if (listed !== undefined) return { primary: listed, source: `agents.list[${index}].model` };
+  const defaults = primaryOf(agents?.defaults?.model);
+  if (defaults !== undefined) return { primary: defaults, source: "agents.defaults.model" };
   return { source: "built-in default" };
-}
-
-function primaryAndFallbacks(setting: ModelSetting | undefined): { primary?: string; fallbacks: string[] } {
-  if (setting === undefined) return { fallbacks: [] };
-  if (typeof setting === "string") return { primary: setting, fallbacks: [] };
-  return { ...(setting.primary !== undefined ? { primary: setting.primary } : {}), fallbacks: setting.fallbacks ?? [] };
 }
 
 const REASON_TEXT: Record<SkipReason, string> = {
@@ -194,8 +190,9 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   const file = cli.profiles();
   const scope: RecoveryScope = { configPath: ctx.loaded.path, stateDir: ctx.stateDir, agentFlag: cli.agentFlag, now };
 
-  const { setting, source } = modelSettingSource(config, agentId);
-  const { primary, fallbacks } = primaryAndFallbacks(setting);
+  const { primary, source } = modelSettingSource(config, agentId);
+  // The same list a chat turn walks (an agent's own primary without fallbacks has none).
+  const fallbacks = configuredFallbacks(config, agentId).refs;
   const configured = primary ?? catalog.defaultModel;
   const resolvedPrimary = resolveModelRef(catalog, configured);
   if (!resolvedPrimary.ok)

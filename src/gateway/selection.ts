@@ -65,6 +65,14 @@ export async function currentSelection(ctx: CommandContext): Promise<CurrentSele
   };
 }
 
+/**
+ * True when someone chose this selection (`/model x` in this chat or its parent, or a profile pin
+ * they typed): such a model is strict and never falls back to another one (OpenClaw's rule).
+ */
+export function chosenByUser(sel: Pick<CurrentSelection, "source" | "pin">): boolean {
+  return sel.source === "session" || sel.source === "parent" || sel.pin?.source === "user";
+}
+
 /** Asks the one resolver what the next request of this selection would use. */
 export function resolveCurrent(
   ctx: CommandContext,

@@ -5,7 +5,8 @@ import { errorMessage, type Log } from "../gateway/log.js";
 import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
-import { currentSelection } from "../gateway/selection.js";
+import { chosenByUser, currentSelection } from "../gateway/selection.js";
+import { fallbackChain } from "../models/fallbacks.js";
 import { callProvider, providerModelId } from "./call.js";
 import { classifyError, type Classification } from "./classify.js";
 import {
@@ -16,6 +17,15 @@ import {
   type FailedAttempt,
   type TurnFacts,
 } from "./failure-text.js";
+import { afterFailure } from "./fallback-turn.js";
+import {
+  failureClause,
+  reasonAfterCalls,
+  reasonWithoutCall,
+  refused,
+  unavailable,
+  type TurnFailure,
+} from "./fallback-text.js";
 import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "./types.js";
 import { UserFacingError } from "../util/user-error.js";
@@ -51,6 +61,8 @@ interface Turn {
   readonly pin?: PinInput;
   readonly answerTokens: number;
   readonly facts: TurnFacts;
+  /** A fallback model's turn: it leaves the session's pin alone. */
+  readonly fallback?: boolean;
 }
 
 /**
@@ -171,7 +183,8 @@ export function createChatResponder(services: GatewayServices, log: Log, options
   // prompt cache stays warm instead of least-recently-used order switching credentials every turn.
   // `/new` and auth order changes drop auto pins; user pins are never touched here.
   const rememberAutoPin = async (turn: Turn, used: Candidate): Promise<void> => {
-    if (used.kind !== "profile" || turn.pin?.source === "user" || turn.pin?.profileId === used.id) return;
+    if (turn.fallback || used.kind !== "profile" || turn.pin?.source === "user" || turn.pin?.profileId === used.id)
+      return;
     try {
       await services.sessions.update(
         turn.ctx.sessionKey,
@@ -183,7 +196,8 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     }
   };
 
-  const answer = async (turn: Turn): Promise<string> => {
+  // A string is the answer; a failure says whether a configured model may fall back (issue 17).
+  const answer = async (turn: Turn): Promise<string | TurnFailure> => {
     const strict = turn.pin?.source === "user";
     const messages = history.prompt(
       turn.ctx.sessionKey,
@@ -202,12 +216,20 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       if (!next) {
         if (failed.length === 0) {
           const e = res.error;
-          return e ? (e.hint ? `${e.message} ${e.hint}` : e.message) : `No usable credential for ${turn.provider.id}.`;
+          const text = e
+            ? e.hint
+              ? `${e.message} ${e.hint}`
+              : e.message
+            : `No usable credential for ${turn.provider.id}.`;
+          // A user pin that cannot serve: its error already says how to unpin.
+          return (strict ? refused : unavailable)(text, reasonWithoutCall(res, services.clock()));
         }
         const facts = { ...turn.facts, now: services.clock() };
         const last = failed[failed.length - 1];
-        if (last && failed.every((a) => TRANSIENT.has(a.failure.kind))) return transientText(last, facts);
-        return exhaustedText(failed, facts);
+        const reason = reasonAfterCalls(failed, facts);
+        if (last && failed.every((a) => TRANSIENT.has(a.failure.kind)))
+          return unavailable(transientText(last, facts), reason);
+        return unavailable(exhaustedText(failed, facts), reason);
       }
       tried.add(next.id);
       const outcome = await call(turn, next, messages);
@@ -230,16 +252,40 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const done: FailedAttempt = cooldown ? { ...attempt, cooldown } : attempt;
       failed.push(done);
       const facts = { ...turn.facts, now: services.clock() };
-      if (strict) return pinnedFailureText(done, facts);
+      if (strict) return refused(pinnedFailureText(done, facts), failureClause(done, facts));
       const kind = outcome.failure.kind;
-      if (kind === "format" || kind === "unknown") return requestFailureText(done, facts);
+      if (kind === "format" || kind === "unknown") {
+        const text = requestFailureText(done, facts);
+        // A model the provider does not serve: another model may answer.
+        return outcome.failure.reasonCode === "not_found"
+          ? unavailable(text, reasonAfterCalls([done], facts))
+          : refused(text, failureClause(done, facts));
+      }
       if (TRANSIENT.has(kind)) {
         // The provider's trouble, not the credential's: one more try elsewhere at most.
-        if (transientRetried) return transientText(done, facts);
+        if (transientRetried) return unavailable(transientText(done, facts), reasonAfterCalls(failed, facts));
         transientRetried = true;
       }
       pin = undefined;
     }
+  };
+
+  const answerTokensFor = (model: ResolvedModel): number =>
+    Math.max(1, Math.min(maxAnswerTokens, model.model?.maxTokens ?? maxAnswerTokens));
+
+  // Model fallbacks (issue 17): the same message on a fallback model, for this turn only.
+  const askFallback = async (t: Turn, model: ResolvedModel): Promise<string | TurnFailure> => {
+    const provider = services.catalog().providers.get(model.provider);
+    if (!provider) return unavailable("", `${model.provider} is not a known provider`);
+    return answer({
+      ctx: t.ctx,
+      text: t.text,
+      model,
+      provider,
+      answerTokens: answerTokensFor(model),
+      facts: { ...t.facts, provider: provider.id, providerName: provider.name, model: model.ref },
+      fallback: true,
+    });
   };
 
   const turn = async (ctx: CommandContext, text: string): Promise<string> => {
@@ -256,7 +302,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     if (!provider)
       return `Unknown provider "${resolved.value.provider}" for ${resolved.value.ref}. Use /model list to pick a model.`;
     const pin = current.pin;
-    const answerTokens = Math.max(1, Math.min(maxAnswerTokens, resolved.value.model?.maxTokens ?? maxAnswerTokens));
+    const answerTokens = answerTokensFor(resolved.value);
     const t: Turn = {
       ctx,
       text,
@@ -274,7 +320,24 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       },
     };
     try {
-      return redactText(await answer(t));
+      const out = await answer(t);
+      if (typeof out === "string") return redactText(out);
+      // Model fallbacks (issue 17): every credential of this model is unusable or its provider is
+      // down. A configured model tries its fallbacks; a model the user chose says how to go back.
+      const plan = {
+        primary: resolved.value.ref,
+        userChose: chosenByUser(current),
+        configured: current.configured.ref,
+        chain: fallbackChain(services.config().config, catalog, ctx.agentId, current.configured.ref),
+      };
+      const reply = await afterFailure(
+        out,
+        plan,
+        (model) => askFallback(t, model),
+        (from, to, reason) =>
+          log("info", redactText(`chat session=${ctx.sessionKey} fallback from=${from} to=${to} reason="${reason}"`)),
+      );
+      return redactText(reply);
     } catch (err) {
       log("error", redactText(`chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`));
       // An unreadable credential file and the like: its message is written for people, though it

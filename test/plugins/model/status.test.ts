@@ -104,3 +104,48 @@ describe("/model status", () => {
     expect((await h.text("/model status")).text.split("\n")[0]).toContain("(deprecated, retires 2027-01-22)");
   });
 });
+
+describe("/model status: the fallback chain", () => {
+  const CHAIN = {
+    agents: {
+      defaults: {
+        model: {
+          primary: "anthropic/claude-sonnet-5-5",
+          fallbacks: ["openai/gpt-5.2", "haiku", "openrouter/openai/gpt-5", "nope/x"],
+        },
+        modelPolicy: { allow: ["anthropic/*", "openai/*"] },
+      },
+    },
+  };
+
+  test("lists each fallback with the credential it would use now, or why it is never tried", async () => {
+    await setup({ config: CHAIN, env: {} });
+    await h.sessions.cooldowns.recordFailure("anthropic:work", {
+      reason: "rate_limit",
+      model: "anthropic/claude-haiku-5-5",
+      retryAfterMs: 4 * MINUTE,
+      now: T0,
+    });
+    await h.sessions.cooldowns.recordFailure("anthropic:ci", { reason: "billing", now: T0 });
+    const lines = (await h.text("/model status")).text.split("\n");
+    const at = lines.indexOf("Fallbacks (agents.defaults.model.fallbacks):");
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      "  1. openai/gpt-5.2 — usable now, next openai:owner+work@example.com",
+      "  2. anthropic/claude-haiku-5-5 — every anthropic credential is cooling down (rate limit, billing, 4m left)",
+      "  3. openrouter/openai/gpt-5 — never tried: not in agents.defaults.modelPolicy.allow",
+      '  4. nope/x — never tried: Unknown model "nope/x".',
+    ]);
+  });
+
+  test("says the chain is not used while the chat has its own model, and none when there is none", async () => {
+    await setup({ config: CHAIN });
+    await h.text("/model gpt");
+    expect((await h.text("/model status")).text).toContain(
+      "Fallbacks (agents.defaults.model.fallbacks; not used while this chat has its own model or pin):",
+    );
+    await h.close();
+    await setup();
+    expect((await h.text("/model status")).text).toContain("Fallbacks: none (agents.defaults.model.fallbacks)");
+  });
+});
