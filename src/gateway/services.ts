@@ -52,7 +52,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
       }
       return resolver;
     },
-    profiles,
+    profiles: reader,
     sessions: opts.sessions,
     clock,
     stateDir: opts.stateDir,
