@@ -122,6 +122,11 @@ export function applySuccess(
   return { cooldowns, lastUsedAt: now };
 }
 
+/** A state without its cooldowns, or undefined when it has none to clear (nothing to write). */
+export function applyClear(state: CredentialState | undefined): CredentialState | undefined {
+  return state && state.cooldowns.length > 0 ? { ...state, cooldowns: [] } : undefined;
+}
+
 /** An in-process {@link CooldownStore}, for the CLI and single-process tests. */
 export class MemoryCooldownStore implements CooldownStore {
   private readonly states = new Map<string, CredentialState>();
@@ -138,8 +143,8 @@ export class MemoryCooldownStore implements CooldownStore {
     this.states.set(credentialId, applySuccess(this.states.get(credentialId), model, now));
   }
   async clear(credentialId: string): Promise<void> {
-    const s = this.states.get(credentialId);
-    if (s) this.states.set(credentialId, { ...s, cooldowns: [] });
+    const next = applyClear(this.states.get(credentialId));
+    if (next) this.states.set(credentialId, next);
   }
   entries(): ReadonlyMap<string, CredentialState> {
     return this.states;

@@ -1,15 +1,9 @@
 import crypto from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
-import {
-  applyFailure,
-  applySuccess,
-  type CooldownEntry,
-  type CooldownStore,
-  type CredentialState,
-  type FailureInput,
-} from "../auth/cooldowns.js";
+import type { CooldownStore, CredentialState } from "../auth/cooldowns.js";
 import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
+import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } from "./backend-cooldowns.js";
 import { toCredentialState } from "./credential-state.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
@@ -165,7 +159,7 @@ const credentialCas = new Script(CREDENTIAL_CAS);
  * same code the SQLite store runs. Calls fail fast with `store_unavailable` while Redis is down
  * (no offline queue, no resend) and work again once ioredis has reconnected.
  */
-export class RedisSessionStore implements WatchableSessionStore {
+export class RedisSessionStore implements WatchableSessionStore, CredentialStateStorage {
   /** Connects, loads every credential's state and subscribes to invalidations. */
   static async open(opts: RedisStoreOptions): Promise<RedisSessionStore> {
     const options: RedisOptions = {
@@ -233,7 +227,7 @@ export class RedisSessionStore implements WatchableSessionStore {
     this.credentialsKey = `${prefix}credentials`;
     this.versionKey = `${prefix}credentials:version`;
     this.channel = `${prefix}changes`;
-    this.cooldowns = new RedisCooldowns(this);
+    this.cooldowns = new BackendCooldowns(this);
     this.watchReconnects();
   }
 
@@ -325,11 +319,11 @@ export class RedisSessionStore implements WatchableSessionStore {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
-  /** Read-modify-write of a credential's state; for {@link RedisCooldowns}. */
-  async updateCredential<T>(
-    credentialId: string,
-    change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T },
-  ): Promise<T> {
+  /**
+   * Read-modify-write of a credential's state (compare-and-set, retried under contention); for
+   * {@link BackendCooldowns}. Redis keeps no time with a state: the version counter orders them.
+   */
+  async updateCredential<T>(credentialId: string, _now: number, change: CredentialChange<T>): Promise<T> {
     return guard(async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const raw = await this.client.hget(this.credentialsKey, credentialId);
@@ -352,7 +346,7 @@ export class RedisSessionStore implements WatchableSessionStore {
     });
   }
 
-  /** The in-memory credential view; for {@link RedisCooldowns}. */
+  /** The in-memory credential view; for {@link BackendCooldowns}. */
   credentialView(): ReadonlyMap<string, CredentialState> {
     return this.states;
   }
@@ -444,35 +438,5 @@ export class RedisSessionStore implements WatchableSessionStore {
       if (await this.cas(key, raw, applyPatch(key, prev, DROP_PIN, prev.updatedAt))) return true;
     }
     throw storeUnavailable(new Error(`too much contention on session ${key}`));
-  }
-}
-
-/** {@link CooldownStore} over {@link RedisSessionStore}: reads from memory (kept fresh by pub/sub), writes through. */
-class RedisCooldowns implements CooldownStore {
-  constructor(private readonly store: RedisSessionStore) {}
-
-  get(credentialId: string): CredentialState | undefined {
-    return this.store.credentialView().get(credentialId);
-  }
-  async recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry> {
-    return this.store.updateCredential(credentialId, (prev) => {
-      const { state, entry } = applyFailure(prev, credentialId, failure);
-      return { state, result: entry };
-    });
-  }
-  async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
-    await this.store.updateCredential(credentialId, (prev) => ({
-      state: applySuccess(prev, model, now),
-      result: undefined,
-    }));
-  }
-  async clear(credentialId: string): Promise<void> {
-    await this.store.updateCredential(credentialId, (prev) => ({
-      state: prev && prev.cooldowns.length > 0 ? { ...prev, cooldowns: [] } : undefined,
-      result: undefined,
-    }));
-  }
-  entries(): ReadonlyMap<string, CredentialState> {
-    return this.store.credentialView();
   }
 }
