@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { Redis, type RedisOptions } from "ioredis";
+import { Redis, type ClientContext, type RedisKey, type RedisOptions, type Result } from "ioredis";
 import type { CooldownStore, CredentialState } from "../auth/cooldowns.js";
 import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
@@ -127,24 +127,31 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A loaded Lua script: EVALSHA, falling back to EVAL after a Redis restart emptied the script cache. */
-class Script {
-  private readonly sha: string;
-  constructor(private readonly source: string) {
-    this.sha = crypto.createHash("sha1").update(source).digest("hex");
-  }
-  async run(client: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      return client.eval(this.source, keys.length, ...keys, ...args);
-    }
+/**
+ * The store's Lua scripts as ioredis commands: ioredis sends EVALSHA, and EVAL on a connection
+ * that has not loaded the script yet or after a Redis restart emptied the script cache.
+ */
+const SCRIPTS = {
+  openclawSessionCas: { lua: SESSION_CAS, numberOfKeys: 3 },
+  openclawCredentialCas: { lua: CREDENTIAL_CAS, numberOfKeys: 2 },
+} satisfies RedisOptions["scripts"];
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext> {
+    /** {@link SESSION_CAS}: 1 when written, 0 when the session was not as expected. */
+    openclawSessionCas(hash: RedisKey, index: RedisKey, autoSet: RedisKey, ...argv: string[]): Result<number, Context>;
+    /** {@link CREDENTIAL_CAS}: the state's new version, 0 when the stored state was not as expected. */
+    openclawCredentialCas(
+      credentials: RedisKey,
+      versionCounter: RedisKey,
+      credentialId: string,
+      expected: string,
+      state: string,
+      channel: string,
+      instance: string,
+    ): Result<number, Context>;
   }
 }
-
-const sessionCas = new Script(SESSION_CAS);
-const credentialCas = new Script(CREDENTIAL_CAS);
 
 /**
  * The scale-out session store. Layout under the prefix `p`: `p session:<key>` hashes (fields
@@ -173,6 +180,7 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
       retryStrategy: (times) => Math.min(times * 100, 500),
       // ioredis waits this long on close even when the connection is already gone.
       disconnectTimeout: 100,
+      scripts: SCRIPTS,
     };
     const client = new Redis(opts.url, options);
     // Callers see failures as rejected calls; the operator gets one line per outage, not one per retry.
@@ -330,12 +338,14 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
         const { state, result } = change(raw === null ? undefined : this.parseStored(raw)?.state);
         if (!state) return result;
         const json = JSON.stringify(state);
-        const v = Number(
-          await credentialCas.run(
-            this.client,
-            [this.credentialsKey, this.versionKey],
-            [credentialId, encode(raw), json, this.channel, this.instance],
-          ),
+        const v = await this.client.openclawCredentialCas(
+          this.credentialsKey,
+          this.versionKey,
+          credentialId,
+          encode(raw),
+          json,
+          this.channel,
+          this.instance,
         );
         if (v > 0) {
           this.applyCredential(credentialId, v, state);
@@ -423,10 +433,10 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
 
   private async cas(key: string, expected: RawFields, next: SessionRecord | undefined): Promise<boolean> {
     const nextFields = next ? [next.model, next.profileId, next.pinSource, next.setBy, next.updatedAt] : [];
-    const args: Array<string | number> = [key, this.channel, JSON.stringify({ o: this.instance, s: key })];
+    const args: string[] = [key, this.channel, JSON.stringify({ o: this.instance, s: key })];
     for (let i = 0; i < FIELDS.length; i++) args.push(encode(expected[i]));
     for (let i = 0; i < FIELDS.length; i++) args.push(encode(nextFields[i]));
-    const ok = await sessionCas.run(this.client, [this.hashKey(key), this.indexKey, this.autoKey], args);
+    const ok = await this.client.openclawSessionCas(this.hashKey(key), this.indexKey, this.autoKey, ...args);
     return ok === 1;
   }
 
