@@ -146,7 +146,7 @@ export async function planSelection(
         ),
       };
     }
-    const found = findProfile(services.profiles.read(agentId), model, cmd.profile, cmd.glued ?? false);
+    const found = findProfile(services.profiles.get(agentId), model, cmd.profile, cmd.glued ?? false);
     if (!found.ok) return found;
     if (found.value !== undefined)
       return { ok: true, value: { model, scope: scope.value, pin: { profileId: found.value, source: "user" } } };
@@ -171,7 +171,7 @@ export async function planSelection(
 
 /** The provider of a pinned profile, or undefined when the profile no longer exists. */
 export function pinnedProvider(ctx: CommandContext, profileId: string): string | undefined {
-  return ctx.services.profiles.read(ctx.agentId).profiles[profileId]?.provider;
+  return ctx.services.profiles.get(ctx.agentId).profiles[profileId]?.provider;
 }
 
 /** The "what happens next" lines: the credential the resolver will really use, or why none. */

@@ -1,23 +1,35 @@
-/** Why a credential failed, as far as cooldowns care. */
-export type CooldownReason = "auth" | "billing" | "rate_limit" | "incompatible";
+import * as z from "zod/mini";
+import "../util/zod-messages.js";
 
 /** One cooldown: profile-wide (`model` absent) or for one model only (rate limits). */
-export interface CooldownEntry {
-  readonly credentialId: string;
-  readonly model?: string;
-  readonly reason: CooldownReason;
-  /** Epoch ms until which the credential is not tried. */
-  readonly until: number;
-  /** Consecutive failures of this kind; drives the back-off. */
-  readonly errorCount: number;
-  readonly lastFailureAt: number;
-}
+const cooldownEntrySchema = z.readonly(
+  z.object({
+    credentialId: z.string(),
+    model: z.optional(z.string()),
+    /** Why the credential failed, as far as cooldowns care. */
+    reason: z.enum(["auth", "billing", "rate_limit", "incompatible"]),
+    /** Epoch ms until which the credential is not tried. */
+    until: z.number(),
+    /** Consecutive failures of this kind; drives the back-off. */
+    errorCount: z.number(),
+    lastFailureAt: z.number(),
+  }),
+);
 
+/**
+ * What the resolver needs to know about a credential beyond the secret file. The one definition:
+ * the types below are inferred from it, and session store backends validate stored rows with it.
+ */
+export const credentialStateSchema = z.readonly(
+  z.object({ cooldowns: z.readonly(z.array(cooldownEntrySchema)), lastUsedAt: z.optional(z.number()) }),
+);
+
+/** One cooldown: profile-wide (`model` absent) or for one model only (rate limits). */
+export type CooldownEntry = z.infer<typeof cooldownEntrySchema>;
+/** Why a credential failed, as far as cooldowns care. */
+export type CooldownReason = CooldownEntry["reason"];
 /** What the resolver needs to know about a credential beyond the secret file. */
-export interface CredentialState {
-  readonly cooldowns: readonly CooldownEntry[];
-  readonly lastUsedAt?: number;
-}
+export type CredentialState = z.infer<typeof credentialStateSchema>;
 
 /**
  * Cooldown and last-use state, shared by every instance through the session store backend.
@@ -122,6 +134,11 @@ export function applySuccess(
   return { cooldowns, lastUsedAt: now };
 }
 
+/** A state without its cooldowns, or undefined when it has none to clear (nothing to write). */
+export function applyClear(state: CredentialState | undefined): CredentialState | undefined {
+  return state && state.cooldowns.length > 0 ? { ...state, cooldowns: [] } : undefined;
+}
+
 /** An in-process {@link CooldownStore}, for the CLI and single-process tests. */
 export class MemoryCooldownStore implements CooldownStore {
   private readonly states = new Map<string, CredentialState>();
@@ -138,8 +155,8 @@ export class MemoryCooldownStore implements CooldownStore {
     this.states.set(credentialId, applySuccess(this.states.get(credentialId), model, now));
   }
   async clear(credentialId: string): Promise<void> {
-    const s = this.states.get(credentialId);
-    if (s) this.states.set(credentialId, { ...s, cooldowns: [] });
+    const next = applyClear(this.states.get(credentialId));
+    if (next) this.states.set(credentialId, next);
   }
   entries(): ReadonlyMap<string, CredentialState> {
     return this.states;

@@ -95,13 +95,19 @@ export class AuthProfileStore {
   }
 }
 
+/** The agents' credentials as a long-running process reads them; it never writes them from memory. */
+export interface ProfileReader {
+  /** The agent's current credentials; a missing store is an empty one. */
+  get(agentId: string): AuthProfilesFile;
+}
+
 /**
  * A read-through view for long-running processes: serves the parsed credentials from memory and
  * re-reads them only when a file they come from (JSON file, SQLite database or its WAL) changed
  * mtime or size, checking at most every `checkEveryMs`. The gateway never writes credentials from
  * memory; it only follows what the CLIs (ours and OpenClaw's) write.
  */
-export class CachedProfileReader {
+export class CachedProfileReader implements ProfileReader {
   private readonly entries = new Map<string, { file: AuthProfilesFile; token: string; checkedAt: number }>();
 
   constructor(

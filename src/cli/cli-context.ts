@@ -1,10 +1,12 @@
 import { loadContext, type LoadedContext } from "../config/context.js";
+import { withCatalog, type CatalogContext } from "../models/context.js";
 import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
-import { CredentialResolver } from "../auth/resolver.js";
+import type { CredentialResolver } from "../auth/resolver.js";
+import { createResolver, secretRefResolver } from "../auth/create-resolver.js";
 import type { CooldownStore } from "../auth/cooldowns.js";
 import { envCredentials } from "../auth/env-keys.js";
-import { resolveSecretRef, secretProvidersOf, type SecretRef, type SecretRefResult } from "../auth/secret-ref.js";
+import type { SecretRef, SecretRefResult } from "../auth/secret-ref.js";
 import type { CliIo } from "./io.js";
 import { selectAgent } from "./agent.js";
 import { openCooldownSource } from "./cooldown-source.js";
@@ -12,7 +14,7 @@ import { openCooldownSource } from "./cooldown-source.js";
 /** What most commands work with: the loaded state, the chosen agent, its credentials and the resolver. */
 export interface CliContext {
   readonly io: CliIo;
-  readonly ctx: LoadedContext;
+  readonly ctx: CatalogContext;
   readonly agentId: string;
   readonly store: AuthProfileStore;
   readonly cooldowns: CooldownStore;
@@ -45,7 +47,7 @@ export function secretsOf(file: AuthProfilesFile): string[] {
 const SECRET_VARIABLE = /(_API_KEYS?|_API_KEY_.+|_TOKEN|_SECRET|_PASSWORD)$/;
 
 /** Env values that hold credentials (provider keys, bot tokens), for output redaction. */
-export function envSecrets(ctx: LoadedContext): string[] {
+export function envSecrets(ctx: CatalogContext): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(ctx.env.values)) if (SECRET_VARIABLE.test(k)) out.push(v);
   for (const p of ctx.catalog.providers.values()) for (const c of envCredentials(p, ctx.env.values)) out.push(c.secret);
@@ -56,11 +58,7 @@ export function envSecrets(ctx: LoadedContext): string[] {
 
 /** Resolves SecretRefs against the command's env and config; every resolved secret is redacted from output. */
 export function secretRefsFor(io: CliIo, ctx: LoadedContext): (ref: SecretRef) => SecretRefResult {
-  return (ref) => {
-    const r = resolveSecretRef(ref, { env: ctx.env.values, providers: secretProvidersOf(ctx.loaded.config) });
-    if (r.ok) io.rememberSecrets([r.value]);
-    return r;
-  };
+  return secretRefResolver(ctx.loaded.config, ctx.env.values, (secret) => io.rememberSecrets([secret]));
 }
 
 /**
@@ -69,7 +67,7 @@ export function secretRefsFor(io: CliIo, ctx: LoadedContext): (ref: SecretRef) =
  * output can carry one whole.
  */
 export async function openCliContext(io: CliIo, opts: { agent?: string | undefined } = {}): Promise<CliContext> {
-  const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
+  const ctx = withCatalog(loadContext({ processEnv: io.env, cwd: io.cwd }));
   io.rememberSecrets(envSecrets(ctx));
   const agentId = selectAgent(ctx, opts.agent);
   const store = new AuthProfileStore(ctx.stateDir);
@@ -84,14 +82,14 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     return file;
   };
   const source = await openCooldownSource(ctx, (m) => io.err(m));
-  const resolver = new CredentialResolver({
+  const resolver = createResolver({
     config: ctx.loaded.config,
     catalog: ctx.catalog,
     profiles: { get: profiles },
     env: ctx.env.values,
     cooldowns: source.cooldowns,
     clock: io.clock,
-    secretRefs: secretRefsFor(io, ctx),
+    onSecret: (secret) => io.rememberSecrets([secret]),
   });
   return {
     io,

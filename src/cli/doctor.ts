@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
-import { loadContext, type LoadedContext } from "../config/context.js";
+import { contextFor, loadContext, type LoadedContext } from "../config/context.js";
+import { withCatalog, type CatalogContext } from "../models/context.js";
 import {
   configPath as configPathOf,
   stateDir as stateDirOf,
@@ -10,15 +11,14 @@ import {
   authProfilesPath,
   sessionStateDir,
 } from "../config/paths.js";
-import { loadEnv, parseEnvFile } from "../config/env.js";
-import { agentIds, allowlistKey, configuredModel, defaultAgentId } from "../config/agents.js";
+import { parseEnvFile } from "../config/env.js";
+import { agentIds, allowlistKey, configuredModel } from "../config/agents.js";
 import { fallbackChain } from "../models/fallbacks.js";
-import { buildCatalog } from "../models/catalog.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
 import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
 import { listProfiles } from "../auth/profiles.js";
-import { CredentialResolver } from "../auth/resolver.js";
+import { createResolver } from "../auth/create-resolver.js";
 import { envCredentials, envKeyNotes } from "../auth/env-keys.js";
 import { formatDuration, healthOf } from "../auth/health.js";
 import { MemoryCooldownStore } from "../auth/cooldowns.js";
@@ -26,7 +26,7 @@ import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
 import type { CliIo } from "./io.js";
-import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
+import { envSecrets, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
 import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
@@ -129,7 +129,7 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
 }
 
 /** The context when the config is valid; otherwise one built from an empty config so other checks still run. */
-function loadOrFallback(io: CliIo, findings: Finding[]): LoadedContext {
+function loadOrFallback(io: CliIo, findings: Finding[]): CatalogContext {
   try {
     const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
     findings.push({
@@ -139,7 +139,7 @@ function loadOrFallback(io: CliIo, findings: Finding[]): LoadedContext {
         ? `config ${ctx.loaded.path} is valid`
         : `config ${ctx.loaded.path} does not exist; built-in defaults apply`,
     });
-    return ctx;
+    return withCatalog(ctx);
   } catch (err) {
     if (!(err instanceof UserFacingError)) throw err;
     const what =
@@ -152,15 +152,8 @@ function loadOrFallback(io: CliIo, findings: Finding[]): LoadedContext {
       message: err.detail.message,
       fix: `${what}; other checks ran with an empty config`,
     });
-    const state = stateDirOf(io.env);
-    const config = {};
-    return {
-      stateDir: state,
-      loaded: { path: configPathOf(io.env), exists: true, config },
-      env: loadEnv({ processEnv: io.env, cwd: io.cwd, stateDir: state, config }),
-      catalog: buildCatalog(config),
-      defaultAgentId: defaultAgentId(config),
-    };
+    const empty = { path: configPathOf(io.env), exists: true, config: {} };
+    return withCatalog(contextFor(empty, { stateDir: stateDirOf(io.env), processEnv: io.env, cwd: io.cwd }));
   }
 }
 
@@ -393,14 +386,14 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {
-    const resolver = new CredentialResolver({
+    const resolver = createResolver({
       config,
       catalog: ctx.catalog,
       profiles: { get: (id) => files.get(id) ?? { profiles: {} } },
       env: ctx.env.values,
       cooldowns: source.cooldowns,
       clock: io.clock,
-      secretRefs: secretRefsFor(io, ctx),
+      onSecret: (secret) => io.rememberSecrets([secret]),
     });
     for (const agentId of agentIds(config)) {
       const ref = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
@@ -537,9 +530,8 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   return problems.length === 0 ? EXIT.ok : EXIT.problem;
 }
 
-/** Key variables read with their line breaks removed, or skipped as placeholders: named, never shown. */
 /** Configured fallbacks a chat turn never tries: outside the agent's allowlist, or unknown models. */
-function fallbackFindings(ctx: LoadedContext, agentId: string): Finding[] {
+function fallbackFindings(ctx: CatalogContext, agentId: string): Finding[] {
   const config = ctx.loaded.config;
   const primary = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
   const chain = fallbackChain(config, ctx.catalog, agentId, primary);
@@ -565,7 +557,9 @@ function fallbackFindings(ctx: LoadedContext, agentId: string): Finding[] {
   return findings;
 }
 
-function envKeyFindings(ctx: LoadedContext): Finding[] {
+
+/** Key variables read with their line breaks removed, or skipped as placeholders: named, never shown. */
+function envKeyFindings(ctx: CatalogContext): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const p of ctx.catalog.providers.values()) {

@@ -2,31 +2,47 @@ import { configPath, stateDir } from "./paths.js";
 import { loadConfig, type LoadedConfig } from "./load.js";
 import { loadEnv, type LoadedEnv } from "./env.js";
 import { defaultAgentId } from "./agents.js";
-import { buildCatalog, type Catalog } from "../models/catalog.js";
 
 /** Everything derived from the process environment and the state directory, loaded once. */
 export interface LoadedContext {
   readonly stateDir: string;
   readonly loaded: LoadedConfig;
   readonly env: LoadedEnv;
-  readonly catalog: Catalog;
   readonly defaultAgentId: string;
 }
 
+/** Where a context's environment comes from. */
+export interface ContextSources {
+  readonly stateDir: string;
+  readonly processEnv: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
 /**
- * Resolves paths, loads and validates `openclaw.json`, merges the environment and builds the
- * catalog. Throws `UserFacingError` for an invalid config. Loads no SDK and no channel library.
+ * The context of an already loaded config: the merged environment and the default agent. The
+ * gateway calls it again for each config it re-reads; `doctor` calls it with an empty config when
+ * the file is broken, so its other checks still run.
  */
-export function loadContext(opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string } = {}): LoadedContext {
-  const processEnv = opts.processEnv ?? process.env;
-  const state = stateDir(processEnv);
-  const loaded = loadConfig(configPath(processEnv));
-  const env = loadEnv({ processEnv, cwd: opts.cwd ?? process.cwd(), stateDir: state, config: loaded.config });
+export function contextFor(loaded: LoadedConfig, sources: ContextSources): LoadedContext {
+  const { stateDir: state, processEnv, cwd } = sources;
   return {
     stateDir: state,
     loaded,
-    env,
-    catalog: buildCatalog(loaded.config),
+    env: loadEnv({ processEnv, cwd, stateDir: state, config: loaded.config }),
     defaultAgentId: defaultAgentId(loaded.config),
   };
+}
+
+/**
+ * Resolves paths, loads and validates `openclaw.json` and merges the environment. Throws
+ * `UserFacingError` for an invalid config. Loads no SDK, no channel library and not the model
+ * catalog: that is built from the config by `src/models/`, which depends on config, never the reverse.
+ */
+export function loadContext(opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string } = {}): LoadedContext {
+  const processEnv = opts.processEnv ?? process.env;
+  return contextFor(loadConfig(configPath(processEnv)), {
+    stateDir: stateDir(processEnv),
+    processEnv,
+    cwd: opts.cwd ?? process.cwd(),
+  });
 }

@@ -1,8 +1,8 @@
 import { LiveConfig } from "./live-config.js";
-import { loadEnv } from "../config/env.js";
+import { contextFor } from "../config/context.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
-import { CredentialResolver } from "../auth/resolver.js";
-import { resolveSecretRef, secretProvidersOf } from "../auth/secret-ref.js";
+import type { CredentialResolver } from "../auth/resolver.js";
+import { createResolver } from "../auth/create-resolver.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { GatewayServices } from "./types.js";
 import { systemClock, type Clock } from "../util/clock.js";
@@ -27,44 +27,32 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined));
   const profiles = new AuthProfileStore(opts.stateDir);
   const reader = new CachedProfileReader(profiles, clock);
-  let envFor = -1;
-  let env: Readonly<Record<string, string>> = {};
   let resolverFor = -1;
   let resolver: CredentialResolver | undefined;
-  const currentEnv = () => {
-    const v = live.version();
-    if (v !== envFor) {
-      env = loadEnv({
-        processEnv: opts.processEnv ?? process.env,
-        cwd: opts.cwd ?? process.cwd(),
-        stateDir: opts.stateDir,
-        config: live.get().config,
-      }).values;
-      envFor = v;
-    }
-    return env;
-  };
   return {
     config: () => live.get(),
     catalog: () => live.catalog(),
     resolver: () => {
       const v = live.version();
       if (!resolver || v !== resolverFor) {
-        resolver = new CredentialResolver({
-          config: live.get().config,
+        const ctx = contextFor(live.get(), {
+          stateDir: opts.stateDir,
+          processEnv: opts.processEnv ?? process.env,
+          cwd: opts.cwd ?? process.cwd(),
+        });
+        resolver = createResolver({
+          config: ctx.loaded.config,
           catalog: live.catalog(),
           profiles: reader,
-          env: currentEnv(),
+          env: ctx.env.values,
           cooldowns: opts.sessions.cooldowns,
           clock,
-          secretRefs: (ref) =>
-            resolveSecretRef(ref, { env: currentEnv(), providers: secretProvidersOf(live.get().config) }),
         });
         resolverFor = v;
       }
       return resolver;
     },
-    profiles,
+    profiles: reader,
     sessions: opts.sessions,
     clock,
     stateDir: opts.stateDir,

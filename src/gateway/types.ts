@@ -1,7 +1,7 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { Catalog } from "../models/catalog.js";
 import type { CredentialResolver } from "../auth/resolver.js";
-import type { AuthProfileStore } from "../auth/store.js";
+import type { ProfileReader } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
 import type { Log } from "./log.js";
@@ -81,7 +81,11 @@ export interface GatewayServices {
   catalog(): Catalog;
   /** The one credential resolver. */
   resolver(): CredentialResolver;
-  readonly profiles: AuthProfileStore;
+  /**
+   * The agents' credentials, parsed once and re-read only when a file they come from changed: the
+   * same view the resolver reads, so a command and the resolver agree on what exists.
+   */
+  readonly profiles: ProfileReader;
   readonly sessions: SessionStore;
   readonly clock: Clock;
   readonly stateDir: string;

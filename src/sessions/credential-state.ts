@@ -1,16 +1,4 @@
-import * as z from "zod/mini";
-import "../util/zod-messages.js";
-import type { CredentialState } from "../auth/cooldowns.js";
-
-const cooldownEntry = z.object({
-  credentialId: z.string(),
-  model: z.optional(z.string()),
-  reason: z.enum(["auth", "billing", "rate_limit", "incompatible"]),
-  until: z.number(),
-  errorCount: z.number(),
-  lastFailureAt: z.number(),
-});
-const credentialState = z.object({ cooldowns: z.array(cooldownEntry), lastUsedAt: z.optional(z.number()) });
+import { credentialStateSchema, type CredentialState } from "../auth/cooldowns.js";
 
 /**
  * Parses a stored credential state. Rows are written by us, but the backend is shared with other
@@ -29,6 +17,6 @@ export function parseCredentialState(json: string): CredentialState | undefined 
 
 /** Validates an already parsed credential state (see {@link parseCredentialState}). */
 export function toCredentialState(raw: unknown): CredentialState | undefined {
-  const parsed = credentialState.safeParse(raw);
+  const parsed = credentialStateSchema.safeParse(raw);
   return parsed.success ? parsed.data : undefined;
 }

@@ -61,7 +61,11 @@ export async function openSessionStore(opts: {
   }
   const { SqliteSessionStore } = await import("./sqlite-store.js");
   return new CachedSessionStore(
-    SqliteSessionStore.open({ file: location.file, privateDir: location.isDefault }),
+    SqliteSessionStore.open({
+      file: location.file,
+      privateDir: location.isDefault,
+      ...(opts.clock !== undefined ? { clock: opts.clock } : {}),
+    }),
     cache,
   );
 }

@@ -1,15 +1,9 @@
 import crypto from "node:crypto";
-import { Redis, type RedisOptions } from "ioredis";
-import {
-  applyFailure,
-  applySuccess,
-  type CooldownEntry,
-  type CooldownStore,
-  type CredentialState,
-  type FailureInput,
-} from "../auth/cooldowns.js";
+import { Redis, type ClientContext, type RedisKey, type RedisOptions, type Result } from "ioredis";
+import type { CooldownStore, CredentialState } from "../auth/cooldowns.js";
 import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
+import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } from "./backend-cooldowns.js";
 import { toCredentialState } from "./credential-state.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
@@ -133,24 +127,31 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A loaded Lua script: EVALSHA, falling back to EVAL after a Redis restart emptied the script cache. */
-class Script {
-  private readonly sha: string;
-  constructor(private readonly source: string) {
-    this.sha = crypto.createHash("sha1").update(source).digest("hex");
-  }
-  async run(client: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      return client.eval(this.source, keys.length, ...keys, ...args);
-    }
+/**
+ * The store's Lua scripts as ioredis commands: ioredis sends EVALSHA, and EVAL on a connection
+ * that has not loaded the script yet or after a Redis restart emptied the script cache.
+ */
+const SCRIPTS = {
+  openclawSessionCas: { lua: SESSION_CAS, numberOfKeys: 3 },
+  openclawCredentialCas: { lua: CREDENTIAL_CAS, numberOfKeys: 2 },
+} satisfies RedisOptions["scripts"];
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext> {
+    /** {@link SESSION_CAS}: 1 when written, 0 when the session was not as expected. */
+    openclawSessionCas(hash: RedisKey, index: RedisKey, autoSet: RedisKey, ...argv: string[]): Result<number, Context>;
+    /** {@link CREDENTIAL_CAS}: the state's new version, 0 when the stored state was not as expected. */
+    openclawCredentialCas(
+      credentials: RedisKey,
+      versionCounter: RedisKey,
+      credentialId: string,
+      expected: string,
+      state: string,
+      channel: string,
+      instance: string,
+    ): Result<number, Context>;
   }
 }
-
-const sessionCas = new Script(SESSION_CAS);
-const credentialCas = new Script(CREDENTIAL_CAS);
 
 /**
  * The scale-out session store. Layout under the prefix `p`: `p session:<key>` hashes (fields
@@ -165,7 +166,7 @@ const credentialCas = new Script(CREDENTIAL_CAS);
  * same code the SQLite store runs. Calls fail fast with `store_unavailable` while Redis is down
  * (no offline queue, no resend) and work again once ioredis has reconnected.
  */
-export class RedisSessionStore implements WatchableSessionStore {
+export class RedisSessionStore implements WatchableSessionStore, CredentialStateStorage {
   /** Connects, loads every credential's state and subscribes to invalidations. */
   static async open(opts: RedisStoreOptions): Promise<RedisSessionStore> {
     const options: RedisOptions = {
@@ -179,6 +180,7 @@ export class RedisSessionStore implements WatchableSessionStore {
       retryStrategy: (times) => Math.min(times * 100, 500),
       // ioredis waits this long on close even when the connection is already gone.
       disconnectTimeout: 100,
+      scripts: SCRIPTS,
     };
     const client = new Redis(opts.url, options);
     // Callers see failures as rejected calls; the operator gets one line per outage, not one per retry.
@@ -233,7 +235,7 @@ export class RedisSessionStore implements WatchableSessionStore {
     this.credentialsKey = `${prefix}credentials`;
     this.versionKey = `${prefix}credentials:version`;
     this.channel = `${prefix}changes`;
-    this.cooldowns = new RedisCooldowns(this);
+    this.cooldowns = new BackendCooldowns(this);
     this.watchReconnects();
   }
 
@@ -325,23 +327,25 @@ export class RedisSessionStore implements WatchableSessionStore {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
-  /** Read-modify-write of a credential's state; for {@link RedisCooldowns}. */
-  async updateCredential<T>(
-    credentialId: string,
-    change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T },
-  ): Promise<T> {
+  /**
+   * Read-modify-write of a credential's state (compare-and-set, retried under contention); for
+   * {@link BackendCooldowns}. Redis keeps no time with a state: the version counter orders them.
+   */
+  async updateCredential<T>(credentialId: string, _now: number, change: CredentialChange<T>): Promise<T> {
     return guard(async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const raw = await this.client.hget(this.credentialsKey, credentialId);
         const { state, result } = change(raw === null ? undefined : this.parseStored(raw)?.state);
         if (!state) return result;
         const json = JSON.stringify(state);
-        const v = Number(
-          await credentialCas.run(
-            this.client,
-            [this.credentialsKey, this.versionKey],
-            [credentialId, encode(raw), json, this.channel, this.instance],
-          ),
+        const v = await this.client.openclawCredentialCas(
+          this.credentialsKey,
+          this.versionKey,
+          credentialId,
+          encode(raw),
+          json,
+          this.channel,
+          this.instance,
         );
         if (v > 0) {
           this.applyCredential(credentialId, v, state);
@@ -352,7 +356,7 @@ export class RedisSessionStore implements WatchableSessionStore {
     });
   }
 
-  /** The in-memory credential view; for {@link RedisCooldowns}. */
+  /** The in-memory credential view; for {@link BackendCooldowns}. */
   credentialView(): ReadonlyMap<string, CredentialState> {
     return this.states;
   }
@@ -429,10 +433,10 @@ export class RedisSessionStore implements WatchableSessionStore {
 
   private async cas(key: string, expected: RawFields, next: SessionRecord | undefined): Promise<boolean> {
     const nextFields = next ? [next.model, next.profileId, next.pinSource, next.setBy, next.updatedAt] : [];
-    const args: Array<string | number> = [key, this.channel, JSON.stringify({ o: this.instance, s: key })];
+    const args: string[] = [key, this.channel, JSON.stringify({ o: this.instance, s: key })];
     for (let i = 0; i < FIELDS.length; i++) args.push(encode(expected[i]));
     for (let i = 0; i < FIELDS.length; i++) args.push(encode(nextFields[i]));
-    const ok = await sessionCas.run(this.client, [this.hashKey(key), this.indexKey, this.autoKey], args);
+    const ok = await this.client.openclawSessionCas(this.hashKey(key), this.indexKey, this.autoKey, ...args);
     return ok === 1;
   }
 
@@ -444,35 +448,5 @@ export class RedisSessionStore implements WatchableSessionStore {
       if (await this.cas(key, raw, applyPatch(key, prev, DROP_PIN, prev.updatedAt))) return true;
     }
     throw storeUnavailable(new Error(`too much contention on session ${key}`));
-  }
-}
-
-/** {@link CooldownStore} over {@link RedisSessionStore}: reads from memory (kept fresh by pub/sub), writes through. */
-class RedisCooldowns implements CooldownStore {
-  constructor(private readonly store: RedisSessionStore) {}
-
-  get(credentialId: string): CredentialState | undefined {
-    return this.store.credentialView().get(credentialId);
-  }
-  async recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry> {
-    return this.store.updateCredential(credentialId, (prev) => {
-      const { state, entry } = applyFailure(prev, credentialId, failure);
-      return { state, result: entry };
-    });
-  }
-  async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
-    await this.store.updateCredential(credentialId, (prev) => ({
-      state: applySuccess(prev, model, now),
-      result: undefined,
-    }));
-  }
-  async clear(credentialId: string): Promise<void> {
-    await this.store.updateCredential(credentialId, (prev) => ({
-      state: prev && prev.cooldowns.length > 0 ? { ...prev, cooldowns: [] } : undefined,
-      result: undefined,
-    }));
-  }
-  entries(): ReadonlyMap<string, CredentialState> {
-    return this.store.credentialView();
   }
 }

@@ -2,19 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
-import {
-  applyFailure,
-  applySuccess,
-  type CooldownEntry,
-  type CooldownStore,
-  type CredentialState,
-  type FailureInput,
-} from "../auth/cooldowns.js";
+import type { CooldownStore, CredentialState } from "../auth/cooldowns.js";
+import { systemClock, type Clock } from "../util/clock.js";
 import { fsFailure } from "../util/fs-failure.js";
 import { makeDirs } from "../util/make-dirs.js";
 import { DIR_MODE, ensurePrivateDir, FILE_MODE } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
+import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } from "./backend-cooldowns.js";
 import { parseCredentialState } from "./credential-state.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, makeRecord } from "./record.js";
@@ -38,6 +33,8 @@ export interface SqliteStoreOptions {
   readonly pollIntervalMs?: number;
   /** How long a write waits for another process's write lock before failing, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
+  /** The time of writes that are not given one (clearing cooldowns); the system clock by default. */
+  readonly clock?: Clock;
 }
 
 interface SessionRow {
@@ -106,7 +103,7 @@ function chmodIfExists(file: string, mode: number): void {
  * `PRAGMA data_version` (which changes only when another connection committed) before reading
  * the log past the last sequence it saw.
  */
-export class SqliteSessionStore implements WatchableSessionStore {
+export class SqliteSessionStore implements WatchableSessionStore, CredentialStateStorage {
   /** Opens (creating when missing) the database file, schema and private file modes. */
   static open(opts: SqliteStoreOptions): SqliteSessionStore {
     const dir = path.dirname(opts.file);
@@ -165,7 +162,7 @@ export class SqliteSessionStore implements WatchableSessionStore {
     this.lastDataVersion = this.dataVersion();
     this.lastSeq = (this.stmt.lastSeq.get() as number | undefined) ?? 0;
     this.reloadCredentials();
-    this.cooldowns = new SqliteCooldowns(this);
+    this.cooldowns = new BackendCooldowns(this, opts.clock ?? systemClock);
     const interval = opts.pollIntervalMs ?? 250;
     if (interval > 0) {
       this.timer = setInterval(() => this.pollSafely(), interval);
@@ -272,12 +269,8 @@ export class SqliteSessionStore implements WatchableSessionStore {
     flush();
   }
 
-  /** Runs a read-modify-write of a credential's state in one transaction; for {@link SqliteCooldowns}. */
-  updateCredential<T>(
-    credentialId: string,
-    now: number,
-    change: (prev: CredentialState | undefined) => { state: CredentialState | undefined; result: T },
-  ): T {
+  /** Runs a read-modify-write of a credential's state in one transaction; for {@link BackendCooldowns}. */
+  async updateCredential<T>(credentialId: string, now: number, change: CredentialChange<T>): Promise<T> {
     return this.write(() => {
       const json = this.stmt.getCredential.get(credentialId) as string | undefined;
       const prev = json === undefined ? undefined : parseCredentialState(json);
@@ -291,7 +284,7 @@ export class SqliteSessionStore implements WatchableSessionStore {
     });
   }
 
-  /** The in-memory credential view; for {@link SqliteCooldowns}. */
+  /** The in-memory credential view; for {@link BackendCooldowns}. */
   credentialView(): ReadonlyMap<string, CredentialState> {
     return this.credentials;
   }
@@ -353,36 +346,6 @@ export class SqliteSessionStore implements WatchableSessionStore {
     // re-reads them nor mistakes a long run of them for a gap.
     if (this.ownSeq !== undefined && this.ownSeq === this.lastSeq + 1) this.lastSeq = this.ownSeq;
     return result;
-  }
-}
-
-/** {@link CooldownStore} over {@link SqliteSessionStore}: reads from memory, writes through. */
-class SqliteCooldowns implements CooldownStore {
-  constructor(private readonly store: SqliteSessionStore) {}
-
-  get(credentialId: string): CredentialState | undefined {
-    return this.store.credentialView().get(credentialId);
-  }
-  async recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry> {
-    return this.store.updateCredential(credentialId, failure.now, (prev) => {
-      const { state, entry } = applyFailure(prev, credentialId, failure);
-      return { state, result: entry };
-    });
-  }
-  async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
-    this.store.updateCredential(credentialId, now, (prev) => ({
-      state: applySuccess(prev, model, now),
-      result: undefined,
-    }));
-  }
-  async clear(credentialId: string): Promise<void> {
-    this.store.updateCredential(credentialId, Date.now(), (prev) => ({
-      state: prev && prev.cooldowns.length > 0 ? { ...prev, cooldowns: [] } : undefined,
-      result: undefined,
-    }));
-  }
-  entries(): ReadonlyMap<string, CredentialState> {
-    return this.store.credentialView();
   }
 }
 

@@ -1,6 +1,8 @@
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CommandInvocation } from "../../src/gateway/types.js";
+import { runInProcess } from "../support/in-process-cli.js";
 import { createTestGateway, type TestGateway } from "../support/gateway.js";
 
 const CONSOLE = { maxLength: 4096, buttons: false, ephemeral: false };
@@ -17,8 +19,16 @@ const typed = (line: string): CommandInvocation => {
   };
 };
 
+const WORK = `sk-ant-api03-${"W".repeat(80)}wk01`;
+const ADDED = `sk-ant-api03-${"A".repeat(80)}ad01`;
+const PROFILES = {
+  version: 1,
+  profiles: { "anthropic:work": { type: "api_key", provider: "anthropic", key: WORK } },
+};
+
 let gw: TestGateway | undefined;
 afterEach(async () => {
+  vi.restoreAllMocks();
   await gw?.close();
   gw = undefined;
 });
@@ -42,5 +52,47 @@ describe("the running gateway's config", () => {
     fs.writeFileSync(gw.configPath, JSON.stringify({ agents: { defaults: { model: "anthropic/claude-haiku-5-5" } } }));
     await new Promise((r) => setTimeout(r, 300));
     expect(gw.services.config().config.agents?.defaults?.model).toBe("anthropic/claude-haiku-5-5");
+  });
+});
+
+describe("the running gateway's credentials", () => {
+  it("sees a profile the CLI adds: /model opus@added pins it once the reader looks again", async () => {
+    let now = Date.UTC(2026, 4, 1, 12);
+    gw = await createTestGateway({ authProfiles: PROFILES, clock: () => now });
+    const ask = async (line: string) => (await gw?.host.handleCommand(typed(line), CONSOLE))?.text ?? "";
+    expect(await ask("/model opus@added")).toContain('Unknown profile "added"');
+
+    const cli = await runInProcess(
+      ["models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:added"],
+      { env: { OPENCLAW_STATE_DIR: gw.stateDir, HOME: gw.stateDir }, cwd: gw.stateDir, input: `${ADDED}\n` },
+    );
+    expect(cli.code).toBe(0);
+    now += 1000;
+
+    const pinned = await ask("/model opus@added");
+    expect(pinned).toContain("Next request: anthropic/claude-opus-5-5 (opus) with anthropic:added");
+    expect(pinned).not.toContain(ADDED);
+  });
+
+  it("parses auth-profiles.json once for many commands while the file does not change", async () => {
+    let now = Date.UTC(2026, 4, 1, 12);
+    gw = await createTestGateway({ authProfiles: PROFILES, clock: () => now });
+    const file = path.join(gw.stateDir, "agents", "main", "agent", "auth-profiles.json");
+    const reads = vi.spyOn(fs, "readFileSync");
+    const lines = [
+      "/model opus@work",
+      "/model status",
+      "/model sonnet",
+      "/model haiku@work",
+      "/model",
+      "/model default",
+    ];
+    for (const line of [...lines, ...lines]) {
+      const reply = await gw.host.handleCommand(typed(line), CONSOLE);
+      expect(reply?.text).not.toMatch(/unknown profile|error/i);
+      // Past the reader's check interval: each command looks at the file again, and finds it unchanged.
+      now += 1000;
+    }
+    expect(reads.mock.calls.filter(([f]) => f === file)).toHaveLength(1);
   });
 });

@@ -94,7 +94,7 @@ function setup(opts: ChatHarnessOptions = {}): ProbeDeps {
     resolver: s.resolver(),
     catalog: s.catalog(),
     config: s.config().config,
-    profiles: (id) => s.profiles.read(id),
+    profiles: (id) => s.profiles.get(id),
   };
 }
 

@@ -105,6 +105,17 @@ describeRedis("redis session store", () => {
       expect(await raw.keys(`${prefix}session*`)).toEqual([]);
     });
 
+    it("writes keep working when Redis forgets its scripts (SCRIPT FLUSH, a failover to a fresh replica)", async () => {
+      const store = await open();
+      await store.update("agent:main:main", { model: "a/1" }, 1);
+      await store.cooldowns.recordFailure("anthropic:a", { reason: "auth", now: 1000 });
+      await raw.script("FLUSH");
+      expect(await store.update("agent:main:main", { model: "a/2" }, 2)).toMatchObject({ model: "a/2" });
+      await store.cooldowns.recordFailure("anthropic:a", { reason: "auth", now: 2000 });
+      expect(await raw.hget(`${prefix}session:agent:main:main`, "model")).toBe("a/2");
+      expect(store.cooldowns.get("anthropic:a")?.cooldowns[0]?.errorCount).toBe(2);
+    });
+
     it("the default key prefix is openclaw:", async () => {
       const store = await openSessionStore({
         config: { session: { store: { kind: "redis", url: server.url } } },

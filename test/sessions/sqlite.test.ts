@@ -110,6 +110,27 @@ describe("sqlite session store", () => {
     expect(sync(full)).toBe(2);
   });
 
+  it("stamps each credential state row with the time it changed, on the injected clock (clearing too)", async () => {
+    const T0 = Date.UTC(2026, 4, 1, 12);
+    let now = T0;
+    const store = await openSessionStore({ config: {}, stateDir, clock: () => now });
+    stores.push(store);
+    const stamp = () => {
+      const db = new Database(path.join(stateDir, "state", "sessions.sqlite"), { readonly: true });
+      try {
+        return db.prepare("SELECT updated_at FROM credential_state WHERE credential_id = ?").pluck().get("openai:x");
+      } finally {
+        db.close();
+      }
+    };
+    await store.cooldowns.recordFailure("openai:x", { reason: "billing", now: T0 + 1000 });
+    expect(stamp()).toBe(T0 + 1000);
+    now = T0 + 60_000;
+    await store.cooldowns.clear("openai:x");
+    expect(store.cooldowns.get("openai:x")?.cooldowns).toEqual([]);
+    expect(stamp()).toBe(T0 + 60_000);
+  });
+
   it("a plain string session.store is the SQLite file's path (OpenClaw's meaning)", async () => {
     expect(sessionStoreLocation({ session: { store: "custom/db.sqlite" } }, "/s")).toEqual({
       kind: "sqlite",

@@ -153,7 +153,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       refresh();
       return resolver;
     },
-    profiles: profileStore,
+    profiles: reader,
     sessions,
     clock,
     stateDir,
