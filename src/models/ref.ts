@@ -2,7 +2,7 @@ import type { Catalog, CatalogModel } from "./catalog.js";
 import { closestMatches } from "../util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result } from "../util/user-error.js";
 import { containsSecretShape } from "../util/mask.js";
-import { ANTHROPIC, anthropicModelId, compatRef } from "./shorthand.js";
+import { ANTHROPIC, anthropicModelId, canonicalRef, compatRef } from "./shorthand.js";
 
 // An `@` part that is part of the model id, not a profile: a version or date (`@2024-10-22`,
 // `@20240620`, `@v1.2`, `@latest`, `@1.0.0-beta.1`, `@2.1.0+exp.sha.5114f85`), or a local model's
@@ -122,11 +122,11 @@ export function providerOf(ref: string): string {
   return slash < 0 ? ref : ref.slice(0, slash);
 }
 
-/** True when `ref` is allowed by an allowlist of exact refs, aliases and `provider/*` entries. */
+/** True when `ref` is allowed by an allowlist of exact refs (OpenClaw's spellings too), aliases and `provider/*` entries. */
 export function isModelAllowed(catalog: Catalog, allow: readonly string[], ref: string): boolean {
   if (allow.length === 0) return true;
   for (const entry of allow) {
-    if (entry === ref) return true;
+    if (entry === ref || canonicalRef(entry) === ref) return true;
     if (entry.endsWith("/*") && ref.startsWith(entry.slice(0, -1))) return true;
     if (catalog.aliases.get(entry.toLowerCase()) === ref) return true;
   }

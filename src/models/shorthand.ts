@@ -26,3 +26,14 @@ export function anthropicModelId(id: string): string {
   const lower = id.toLowerCase().replace(DOT_BETWEEN_DIGITS, "$1-");
   return FAMILY_FIRST.test(lower) ? `claude-${lower}` : lower;
 }
+
+/**
+ * A `provider/model` ref as {@link compatRef} and {@link anthropicModelId} write it, without a
+ * catalog: for refs in config lists (`modelPolicy.allow: ["anthropic/opus-4.6"]`).
+ */
+export function canonicalRef(ref: string): string {
+  const text = compatRef(ref);
+  const slash = text.indexOf("/");
+  if (slash < 0 || text.slice(0, slash).toLowerCase() !== ANTHROPIC) return text;
+  return `${ANTHROPIC}/${anthropicModelId(text.slice(slash + 1))}`;
+}

@@ -168,4 +168,9 @@ describe("isModelAllowed", () => {
     expect(isModelAllowed(catalog, ["sonnet"], "anthropic/claude-sonnet-5-5")).toBe(true);
     expect(isModelAllowed(catalog, ["sonnet"], "anthropic/claude-opus-5-5")).toBe(false);
   });
+  it("reads OpenClaw's spellings in the list as the ids they stand for", () => {
+    expect(isModelAllowed(catalog, ["anthropic/opus-4.6"], "anthropic/claude-opus-4-6")).toBe(true);
+    expect(isModelAllowed(catalog, ["openrouter:auto"], "openrouter/auto")).toBe(true);
+    expect(isModelAllowed(catalog, ["anthropic/opus-4.6"], "anthropic/claude-opus-4-7")).toBe(false);
+  });
 });
