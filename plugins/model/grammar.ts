@@ -101,10 +101,11 @@ function unexpected(t: Token, hint: string): { ok: false; error: UserError } {
 }
 
 /**
- * Splits a token into model and profile. Without quotes {@link splitProfile} decides (the first `@`
- * after the last `/` that starts no version or quantisation, `x@iq3_xxs@work`). With quotes, the first `@` outside
- * quotes separates them and quoted text never splits, so `"claude-3-5"@"2024-10-22"` pins a
- * profile that looks like a version and `"a@b"` is a model named `a@b`.
+ * Splits a token into model and profile. Without quotes {@link splitProfile} decides (the first
+ * `@` after the last `/` that starts no version or quantisation: `x@iq3_xxs@work`). With quotes,
+ * the first `@` outside quotes separates them and quoted text never splits, so
+ * `"claude-3-5"@"2024-10-22"` pins a profile that looks like a version and `"a@b"` is a model
+ * named `a@b`.
  */
 export function splitToken(t: Token): Result<{ ref: string; profile?: string }> {
   let ref: string;

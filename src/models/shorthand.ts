@@ -19,8 +19,8 @@ export const ANTHROPIC = "anthropic";
 
 /**
  * An Anthropic model id as the API names it: lower case, no dots between digits (`4.6` is
- * `4-6`), and `claude-` before a family named without it. So `opus-4.6`, `claude-opus-4.6` and `Claude-Opus-4-6`
- * are all `claude-opus-4-6`; `Claude-3.5-Sonnet` is `claude-3-5-sonnet`.
+ * `4-6`), and `claude-` before a family named without it. So `opus-4.6`, `claude-opus-4.6` and
+ * `Claude-Opus-4-6` are all `claude-opus-4-6`; `Claude-3.5-Sonnet` is `claude-3-5-sonnet`.
  */
 export function anthropicModelId(id: string): string {
   const lower = id.toLowerCase().replace(DOT_BETWEEN_DIGITS, "$1-");
