@@ -1,10 +1,8 @@
 import type { Catalog } from "../../src/models/catalog.js";
+import { isCommandName } from "../../src/gateway/command-text.js";
 
 /** Command names the plugin owns; an alias spelled like one gets no command of its own. */
 export const RESERVED_COMMANDS: ReadonlySet<string> = new Set(["model", "models", "new", "reset"]);
-
-// What a typed `/name` can be (see src/gateway/command-text.ts), at Telegram's and Discord's 32.
-const COMMAND_NAME = /^[\p{L}\p{N}_-]{1,32}$/u;
 
 const cache = new WeakMap<Catalog, ReadonlyMap<string, string>>();
 
@@ -16,9 +14,7 @@ const cache = new WeakMap<Catalog, ReadonlyMap<string, string>>();
 export function aliasNames(catalog: Catalog): ReadonlyMap<string, string> {
   let names = cache.get(catalog);
   if (!names) {
-    names = new Map(
-      [...catalog.aliases].filter(([alias]) => !RESERVED_COMMANDS.has(alias) && COMMAND_NAME.test(alias)),
-    );
+    names = new Map([...catalog.aliases].filter(([alias]) => !RESERVED_COMMANDS.has(alias) && isCommandName(alias)));
     cache.set(catalog, names);
   }
   return names;

@@ -1,4 +1,5 @@
 import { splitProfile } from "../../src/models/ref.js";
+import { commandHead } from "../../src/gateway/command-text.js";
 import { userError, type Result, type UserError } from "../../src/util/user-error.js";
 import { quote, quoteIfNeeded, readToken, tokenize, type Token } from "./quote.js";
 
@@ -47,6 +48,8 @@ export interface NewCommand {
 export type ModelCommand =
   | { readonly kind: "show" }
   | { readonly kind: "status" }
+  /** `/models add …`, removed in OpenClaw: answered with a note, changes nothing. */
+  | { readonly kind: "add" }
   | ListCommand
   | SelectCommand
   | DefaultCommand
@@ -98,10 +101,11 @@ function unexpected(t: Token, hint: string): { ok: false; error: UserError } {
 }
 
 /**
- * Splits a token into model and profile. Without quotes DESIGN section 4's rule applies (first `@`
- * after the last `/`, unless the tail looks like a version). With quotes, the first `@` outside
- * quotes separates them and quoted text never splits, so `"claude-3-5"@"2024-10-22"` pins a
- * profile that looks like a version and `"a@b"` is a model named `a@b`.
+ * Splits a token into model and profile. Without quotes {@link splitProfile} decides (the first
+ * `@` after the last `/` that starts no version or quantisation: `x@iq3_xxs@work`). With quotes,
+ * the first `@` outside quotes separates them and quoted text never splits, so
+ * `"claude-3-5"@"2024-10-22"` pins a profile that looks like a version and `"a@b"` is a model
+ * named `a@b`.
  */
 export function splitToken(t: Token): Result<{ ref: string; profile?: string }> {
   let ref: string;
@@ -249,6 +253,19 @@ function parseList(tokens: readonly Token[]): Result<ListCommand> {
   };
 }
 
+/**
+ * `/models …` arguments: `[provider] [page] [limit=<n>|all]`, and OpenClaw's spellings `list
+ * [provider] …` and `providers`. `add …` parses whatever follows, for its note.
+ */
+function parseModels(tokens: readonly Token[]): Result<ModelCommand> {
+  const first = tokens[0];
+  const keyword = first === undefined || first.quoted ? "" : first.value.toLowerCase();
+  if (keyword === "add") return { ok: true, value: { kind: "add" } };
+  if (keyword === "list") return parseList(tokens.slice(1));
+  if (keyword === "providers" && tokens.length === 1) return { ok: true, value: { kind: "list" } };
+  return parseList(tokens);
+}
+
 /** `/model …` arguments. Keywords (`list`, `status`, `default`) are case-insensitive; quote a model named like one. */
 function parseModel(tokens: readonly Token[]): Result<ModelCommand> {
   const first = tokens[0];
@@ -315,7 +332,7 @@ export function parseInvocation(command: string, args: string): Result<ModelComm
     case "model":
       return parseModel(t);
     case "models":
-      return parseList(t);
+      return parseModels(t);
     case "new":
     case "reset": {
       if (t.length === 0) return { ok: true, value: { kind: "new" } };
@@ -342,7 +359,6 @@ export interface Directive {
   readonly rest: string;
 }
 
-const HEAD = /^\/([\p{L}\p{N}_-]{1,64})/u;
 const BOT_SUFFIX = /^@[A-Za-z0-9_]{1,64}/;
 const LINE_GAP = /^[ \t]*(?:\r?\n)?/;
 const SPACE = /\s/;
@@ -352,16 +368,19 @@ const KEYWORD_LIKE = /^(?:list|status|default|-.*)$/i;
 /**
  * Finds a selection directive at the start of a message: `/model <ref>[@p] [flags] text…`,
  * `/model: opus text`, `/model@Bot opus text`, `/<alias>[@p] [flags] text…`. Undefined when the
- * message does not start with one (plain text, `/model list`, another command). Only the tokens
- * the directive needs are read, so the rest may hold anything, unbalanced quotes included.
+ * message does not start with one (plain text, `/model list`, another command). A directive in
+ * the middle (`switch to /opus please`) is text, unlike OpenClaw: quoting a command, pasting a
+ * path or talking about `/opus` must not switch a chat's model (README, "Coming from OpenClaw").
+ * Only the tokens the directive needs are read, so the rest may hold anything, unbalanced quotes
+ * included.
  */
 export function parseDirective(text: string, isAlias: (name: string) => boolean): Directive | undefined {
-  const head = HEAD.exec(text);
-  if (!head || head[1] === undefined) return undefined;
-  const command = head[1].toLowerCase();
+  const head = commandHead(text);
+  if (head === undefined) return undefined;
+  const command = head.toLowerCase();
   const isModel = command === "model";
   if (!isModel && !isAlias(command)) return undefined;
-  let pos = head[0].length;
+  let pos = head.length + 1;
   if (isModel) {
     const bot = BOT_SUFFIX.exec(text.slice(pos));
     if (bot) pos += bot[0].length;

@@ -15,7 +15,7 @@ import { onMessage } from "./directive.js";
 import { ellipsize, errorReply } from "./format.js";
 import { parseDirective, parseInvocation } from "./grammar.js";
 import { guarded } from "./guard.js";
-import { listReply } from "./list.js";
+import { listReply, MODELS_ADD_NOTE } from "./list.js";
 import { newConversation } from "./new.js";
 import { onChoice, showReply } from "./picker.js";
 import { resetModel, selectModel } from "./select.js";
@@ -39,6 +39,8 @@ async function run(ctx: CommandContext): Promise<Reply> {
       return resetModel(ctx, cmd);
     case "new":
       return newConversation(ctx, cmd);
+    case "add":
+      return { text: MODELS_ADD_NOTE };
   }
 }
 

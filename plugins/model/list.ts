@@ -15,6 +15,13 @@ import { retirementText } from "../../src/models/retirement.js";
 /** The last line of every `/models` page: how to switch. */
 export const SWITCH_HINT = "Switch: /model <provider/model>";
 
+/** The answer to `/models add …`, which OpenClaw removed: nothing is registered from chat. */
+export const MODELS_ADD_NOTE = [
+  "/models add is not a command here (OpenClaw removed it); nothing was changed.",
+  "Models come from the built-in catalog and models.providers in openclaw.json.",
+  "Use /models to browse them and /model <provider/model> to switch; a provider's model that the catalog lacks works by its full ref.",
+].join("\n");
+
 /** Lines per page of `/models` when no `limit=` is given. */
 export const DEFAULT_LIST_LIMIT = 20;
 

@@ -33,6 +33,7 @@ import { addCredentialCommands, renewCommand } from "./recovery.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
+import { aliasMenuNotes } from "./alias-commands.js";
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorOptions {
@@ -40,7 +41,7 @@ export interface DoctorOptions {
   readonly json?: boolean;
 }
 
-/** One thing doctor checked. `ok` and `fixed` are healthy; `warn` and `error` make it exit 1. */
+/** One thing doctor checked. `ok`, `info` and `fixed` are healthy; `warn` and `error` make it exit 1. */
 export interface Finding {
   readonly check:
     | "config"
@@ -52,8 +53,10 @@ export interface Finding {
     | "missing-auth"
     | "env"
     | "channels"
+    | "aliases"
     | "session-store";
-  readonly severity: "ok" | "fixed" | "warn" | "error";
+  /** `info` says how something works here; like `ok` it is no problem. */
+  readonly severity: "ok" | "info" | "fixed" | "warn" | "error";
   readonly message: string;
   readonly fix?: string;
 }
@@ -490,6 +493,10 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     }
   }
 
+  // An alias command a channel's own name rule keeps out of its menu (`/test.alias`).
+  for (const note of aliasMenuNotes(config, ctx.catalog))
+    findings.push({ check: "aliases", severity: "info", message: note });
+
   // dmScope "main" (OpenClaw's default) gives every direct message one session: right for a
   // personal bot, a privacy problem (one conversation, one pin) for a bot several people use.
   if ((config.session?.dmScope ?? "main") === "main") {
@@ -512,7 +519,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   if (opts.json) {
     io.out(toJson({ stateDir: ctx.stateDir, configPath: ctx.loaded.path, ok: problems.length === 0, findings }));
   } else {
-    const mark = { ok: "✓", fixed: "✓", warn: "!", error: "✗" } as const;
+    const mark = { ok: "✓", info: "i", fixed: "✓", warn: "!", error: "✗" } as const;
     const lines = [`Doctor · state ${ctx.stateDir}`];
     for (const f of findings) {
       lines.push(`  ${mark[f.severity]} ${f.severity === "fixed" ? "fixed: " : ""}${f.message}`);

@@ -1,12 +1,8 @@
 import type { CommandDefinition, CommandOption } from "./types.js";
+import { isCommandName } from "./command-text.js";
 
 /** Discord's rule for option names, the strictest of our channels. */
 const NAME = /^[a-z0-9_-]{1,32}$/;
-/**
- * What a typed `/name` can be (alias commands follow the config, so letters of any script); a
- * channel that cannot show a name skips it in its menu, and the command still works typed.
- */
-const COMMAND_NAME = /^[\p{L}\p{N}_-]{1,32}$/u;
 const MAX_DESCRIPTION = 100;
 const MAX_OPTIONS = 25;
 const OPTION_TYPES: ReadonlySet<CommandOption["type"]> = new Set(["string", "integer", "boolean", "choice"]);
@@ -56,8 +52,11 @@ function checkOption(path: string, o: CommandOption, def: CommandDefinition): vo
  */
 export function validateCommand(def: CommandDefinition): void {
   const path = `/${def.name}`;
-  if (!COMMAND_NAME.test(def.name) || def.name !== def.name.toLowerCase()) {
-    throw new CommandSpecError(`${path}.name`, "must be 1-32 lower-case letters, digits, - or _");
+  if (!isCommandName(def.name) || def.name !== def.name.toLowerCase()) {
+    throw new CommandSpecError(
+      `${path}.name`,
+      "must be 1-32 lower-case letters, digits, - or _, and dots between them",
+    );
   }
   checkDescription(path, def.description);
   const options = def.options ?? [];
@@ -74,7 +73,10 @@ export function validateCommand(def: CommandDefinition): void {
     if (!o.required) optionalSeen = true;
   });
   for (const a of def.aliases ?? []) {
-    if (!COMMAND_NAME.test(a) || a !== a.toLowerCase())
-      throw new CommandSpecError(`${path}.aliases`, `"${a}" must be 1-32 lower-case letters, digits, - or _`);
+    if (!isCommandName(a) || a !== a.toLowerCase())
+      throw new CommandSpecError(
+        `${path}.aliases`,
+        `"${a}" must be 1-32 lower-case letters, digits, - or _, and dots between them`,
+      );
   }
 }

@@ -2,10 +2,14 @@ import type { Catalog, CatalogModel } from "./catalog.js";
 import { closestMatches } from "../util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result } from "../util/user-error.js";
 import { containsSecretShape } from "../util/mask.js";
+import { ANTHROPIC, anthropicModelId, canonicalRef, compatRef } from "./shorthand.js";
 
-// A tail like `@2024-10-22`, `@20240620`, `@v1.2`, `@latest` or a semantic version with a
-// pre-release or build tag (`@1.0.0-beta.1`, `@2.1.0+exp.sha.5114f85`) is part of the model id, not a profile.
-const VERSION_TAIL = /^(v?\d+([.\-_]\d+)*(-[0-9a-z]+(\.[0-9a-z-]+)*)?(\+[0-9a-z]+(\.[0-9a-z-]+)*)?|latest)$/i;
+// An `@` part that is part of the model id, not a profile: a version or date (`@2024-10-22`,
+// `@20240620`, `@v1.2`, `@latest`, `@1.0.0-beta.1`, `@2.1.0+exp.sha.5114f85`), or a local model's
+// quantisation (`@iq3_xxs`, `@q4_k_m`, `@Q8_0`, `@4bit`, and the float and integer formats `@f16`,
+// `@bf16`, `@fp8`, `@int4`, `@mxfp4`).
+const VERSION_PART = /^(v?\d+([.\-_]\d+)*(-[0-9a-z]+(\.[0-9a-z-]+)*)?(\+[0-9a-z]+(\.[0-9a-z-]+)*)?|latest)$/i;
+const QUANT_PART = /^(?:i?q\d+(?:_[a-z0-9]+)*|\d+bit|b?f\d+|fp\d+|int\d+|(?:mx|nv)fp\d+)$/i;
 
 /** A model selection as typed: the model part and, when given, the profile to pin. */
 export interface ModelSelection {
@@ -14,16 +18,20 @@ export interface ModelSelection {
 }
 
 /**
- * Splits `ref@profile` by DESIGN section 4's rule: the first `@` after the last `/`, unless what
- * follows looks like a version. `x@` gives an empty profile, which callers reject.
+ * Splits `ref@profile`: at the first `@` after the last `/` whose part (up to the next `@`) is
+ * not a version or quantisation, so `openai/qwen3.6-27b@iq3_xxs@work` pins `work` on
+ * `qwen3.6-27b@iq3_xxs`. `x@` gives an empty profile, which callers reject.
  */
 export function splitProfile(text: string): ModelSelection {
-  const slash = text.lastIndexOf("/");
-  const at = text.indexOf("@", slash + 1);
-  if (at < 0) return { ref: text };
-  const tail = text.slice(at + 1);
-  if (VERSION_TAIL.test(tail)) return { ref: text };
-  return { ref: text.slice(0, at), profile: tail };
+  let at = text.indexOf("@", text.lastIndexOf("/") + 1);
+  while (at >= 0) {
+    const next = text.indexOf("@", at + 1);
+    const part = text.slice(at + 1, next < 0 ? undefined : next);
+    if (!VERSION_PART.test(part) && !QUANT_PART.test(part))
+      return { ref: text.slice(0, at), profile: text.slice(at + 1) };
+    at = next;
+  }
+  return { ref: text };
 }
 
 /** A model the user asked for, resolved against the catalog. */
@@ -39,11 +47,14 @@ export interface ResolvedModel {
 /**
  * Resolves an alias (case-insensitive), a `provider/model` ref, or a bare model id that exactly one
  * model matches: in the catalog, or among `known` refs (the allowlist and configured models, which
- * may name models the catalog lacks). Unknown or ambiguous input gets the closest matches (every
- * match, when several providers serve the id) and the command that lists models.
+ * may name models the catalog lacks). OpenClaw's other spellings are rewritten first: see
+ * `shorthand.ts` (`openrouter:auto`, `anthropic/opus-4.6`, `sonnet-4.6`), and `provider/<alias>`
+ * names the alias's model when it is one of that provider's. Unknown or ambiguous input gets the
+ * closest matches (every match, when several providers serve the id) and the command that lists
+ * models.
  */
 export function resolveModelRef(catalog: Catalog, input: string, known: readonly string[] = []): Result<ResolvedModel> {
-  const text = input.trim();
+  const text = compatRef(input.trim());
   if (text === "")
     return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
   if (containsSecretShape(text)) return { ok: false, error: SECRET_IN_INPUT };
@@ -53,17 +64,22 @@ export function resolveModelRef(catalog: Catalog, input: string, known: readonly
   if (exact) return { ok: true, value: { provider: exact.provider, ref: exact.ref, model: exact } };
   const slash = text.indexOf("/");
   if (slash > 0) {
-    const provider = text.slice(0, slash);
-    const id = text.slice(slash + 1);
-    const known = catalog.providers.get(provider) ?? catalog.providers.get(provider.toLowerCase());
-    if (known && id !== "") {
-      const ci = known.models.find((m) => m.id.toLowerCase() === id.toLowerCase());
-      if (ci) return { ok: true, value: { provider: known.id, ref: ci.ref, model: ci } };
+    const provider =
+      catalog.providers.get(text.slice(0, slash)) ?? catalog.providers.get(text.slice(0, slash).toLowerCase());
+    const typed = text.slice(slash + 1);
+    if (provider && typed !== "") {
+      const id = provider.id === ANTHROPIC ? anthropicModelId(typed) : typed;
+      const ci = provider.models.find((m) => m.id.toLowerCase() === id.toLowerCase());
+      if (ci) return { ok: true, value: { provider: provider.id, ref: ci.ref, model: ci } };
+      const alias = catalog.aliases.get(typed.toLowerCase());
+      if (alias !== undefined && providerOf(alias) === provider.id)
+        return { ok: true, value: withModel(catalog, alias) };
       // New models ship faster than catalogs: accept, the caller notes it is not in the catalog.
-      return { ok: true, value: { provider: known.id, ref: `${known.id}/${id}` } };
+      return { ok: true, value: { provider: provider.id, ref: `${provider.id}/${id}` } };
     }
   }
   const byId = slash > 0 ? [] : bareMatches(catalog, text, known);
+  if (byId.length === 0 && slash < 0) byId.push(...anthropicMatches(catalog, text, known));
   const [only] = byId;
   if (byId.length === 1 && only) return { ok: true, value: withModel(catalog, only) };
   const suggestions =
@@ -72,6 +88,13 @@ export function resolveModelRef(catalog: Catalog, input: string, known: readonly
     ? `Did you mean ${suggestions.map((s) => `\`${s}\``).join(", ")}? Use /model list to see every model.`
     : "Use /model list to see every model.";
   return { ok: false, error: userError("unknown_model", `Unknown model "${text}".`, hint) };
+}
+
+/** A bare Anthropic shorthand (`sonnet-4.6`, `claude-opus-4.6`) written as the id it stands for, when that id is known. */
+function anthropicMatches(catalog: Catalog, text: string, known: readonly string[]): string[] {
+  const id = anthropicModelId(text);
+  const ref = `${ANTHROPIC}/${id}`;
+  return id !== text.toLowerCase() && (catalog.models.has(ref) || known.includes(ref)) ? [ref] : [];
 }
 
 /** Refs whose model id (after the provider) is `id`, case-insensitively: catalog models and `known` refs of known providers. */
@@ -99,11 +122,11 @@ export function providerOf(ref: string): string {
   return slash < 0 ? ref : ref.slice(0, slash);
 }
 
-/** True when `ref` is allowed by an allowlist of exact refs, aliases and `provider/*` entries. */
+/** True when `ref` is allowed by an allowlist of exact refs (OpenClaw's spellings too), aliases and `provider/*` entries. */
 export function isModelAllowed(catalog: Catalog, allow: readonly string[], ref: string): boolean {
   if (allow.length === 0) return true;
   for (const entry of allow) {
-    if (entry === ref) return true;
+    if (entry === ref || canonicalRef(entry) === ref) return true;
     if (entry.endsWith("/*") && ref.startsWith(entry.slice(0, -1))) return true;
     if (catalog.aliases.get(entry.toLowerCase()) === ref) return true;
   }

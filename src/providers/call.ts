@@ -41,8 +41,13 @@ export async function callProvider(
   }
 }
 
-/** The model id a provider expects: `anthropic/claude-x` → `claude-x`, `openrouter/a/b` → `a/b`. */
+/**
+ * The model id a provider expects: `anthropic/claude-x` → `claude-x`, `openrouter/a/b` → `a/b`.
+ * OpenRouter's own routers carry its name on its API (`openrouter/auto`), as OpenClaw sends them.
+ */
 export function providerModelId(ref: string): string {
   const slash = ref.indexOf("/");
-  return slash < 0 ? ref : ref.slice(slash + 1);
+  if (slash < 0) return ref;
+  const id = ref.slice(slash + 1);
+  return ref.slice(0, slash) === "openrouter" && !id.includes("/") ? ref : id;
 }

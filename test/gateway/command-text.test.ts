@@ -14,6 +14,11 @@ describe("parseCommandText", () => {
     ["hello /model", undefined],
     ["/modelling", { command: "modelling", args: "" }],
     ["/model/x", undefined],
+    // Dots between name characters are part of the name (an alias like `test.alias`); a trailing one is punctuation.
+    ["/test.alias hi", { command: "test.alias", args: " hi" }],
+    ["/Test.Alias@work", { command: "test.alias", args: "@work" }],
+    ["/opus.", undefined],
+    ["/a..b", undefined],
   ])("%s", (text, expected) => {
     expect(parseCommandText(text, "OurBot")).toEqual(expected);
   });

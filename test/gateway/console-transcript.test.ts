@@ -10,8 +10,8 @@ afterEach(async () => {
 });
 
 /** Runs the console over `lines` (piped, or as a terminal would deliver them) and returns what it printed. */
-async function transcript(lines: readonly string[], tty = false): Promise<string> {
-  gateway = await createTestGateway();
+async function transcript(lines: readonly string[], tty = false, config?: object): Promise<string> {
+  gateway = await createTestGateway(config ? { config } : {});
   gateway.services.chat = {
     respond: async (_ctx, text) => ({ text: `model says: ${text}` }),
     reset: async () => undefined,
@@ -58,5 +58,17 @@ describe("the console transcript", () => {
     expect(help).toContain("/help — this list");
     expect(help).toContain("Anything else, including a /word that is not listed here, goes to the model as a message.");
     expect(foo).toBe("> /foo bar\nmodel says: /foo bar");
+  });
+
+  it("runs an alias with a dot as a command, and a directive only at the start of a message", async () => {
+    const config = { agents: { defaults: { models: { "anthropic/claude-haiku-4-5": { alias: "test.alias" } } } } };
+    const out = await transcript(["/test.alias", "please try /opus later", "/model status"], false, config);
+    const [, alias, mid, status] = out.split("\n\n");
+    expect(alias?.split("\n").slice(0, 2)).toEqual([
+      "> /test.alias",
+      "Model for this chat: anthropic/claude-haiku-4-5 (test.alias).",
+    ]);
+    expect(mid).toBe("> please try /opus later\nmodel says: please try /opus later");
+    expect(status).toContain("Model: anthropic/claude-haiku-4-5 (test.alias)");
   });
 });

@@ -184,7 +184,7 @@ describe("declarations are checked at start-up", () => {
     [
       "a name with a space",
       { ...base, name: "two words" },
-      "/two words.name: must be 1-32 lower-case letters, digits, - or _",
+      "/two words.name: must be 1-32 lower-case letters, digits, - or _, and dots between them",
     ],
     ["an empty description", { ...base, description: " " }, "/ok.description: must not be empty"],
     [

@@ -31,6 +31,25 @@ describe("splitProfile", () => {
     ["openai/model@beta", { ref: "openai/model", profile: "beta" }],
     ["x@", { ref: "x", profile: "" }],
     ["a@b/c@d", { ref: "a@b/c", profile: "d" }],
+    // A local model's quantisation is part of its id; the profile is the first `@` part after it.
+    ["openai/qwen3.6-27b@iq3_xxs", { ref: "openai/qwen3.6-27b@iq3_xxs" }],
+    ["openai/qwen3.6-27b@iq3_xxs@work", { ref: "openai/qwen3.6-27b@iq3_xxs", profile: "work" }],
+    ["ollama/llama3@q4_K_M@ollama:local", { ref: "ollama/llama3@q4_K_M", profile: "ollama:local" }],
+    ["mlx/qwen3@4bit", { ref: "mlx/qwen3@4bit" }],
+    ["vllm/gemma@f16", { ref: "vllm/gemma@f16" }],
+    ["vllm/gemma@bf16@vllm:gpu", { ref: "vllm/gemma@bf16", profile: "vllm:gpu" }],
+    ["vllm/gemma@fp8", { ref: "vllm/gemma@fp8" }],
+    ["vllm/gemma@int4", { ref: "vllm/gemma@int4" }],
+    // A date, then a profile: OpenClaw's `model@20250929@profile`.
+    ["vertex/claude-3-5@20241022@work", { ref: "vertex/claude-3-5@20241022", profile: "work" }],
+    [
+      "openai/model@1.0.0-beta.1@openai:owner+work@example.com",
+      {
+        ref: "openai/model@1.0.0-beta.1",
+        profile: "openai:owner+work@example.com",
+      },
+    ],
+    ["x/model@q4_k_m@", { ref: "x/model@q4_k_m", profile: "" }],
   ])("%s", (input, expected) => {
     expect(splitProfile(input)).toEqual(expected);
   });
@@ -75,6 +94,40 @@ describe("resolveModelRef", () => {
       expect(r.error.hint).toContain("`openrouter/kimi-k2.6`, `openai/kimi-k2.6`");
     }
   });
+  it.each([
+    ["anthropic/opus-4.6", "anthropic/claude-opus-4-6"],
+    ["anthropic/claude-opus-4.6", "anthropic/claude-opus-4-6"],
+    ["Anthropic/Sonnet-4.6", "anthropic/claude-sonnet-4-6"],
+    ["sonnet-4.6", "anthropic/claude-sonnet-4-6"],
+    ["opus-4-6", "anthropic/claude-opus-4-6"],
+    ["claude-opus-4.6", "anthropic/claude-opus-4-6"],
+    ["fable-5.1", "anthropic/claude-fable-5-1"],
+    ["anthropic/opus", "anthropic/claude-opus-5-5"],
+  ])("writes OpenClaw's Anthropic shorthand %s as the catalog id %s", (typed, ref) => {
+    const r = resolveModelRef(catalog, typed);
+    expect(r.ok && r.value.ref).toBe(ref);
+    expect(r.ok && r.value.model?.ref).toBe(ref);
+  });
+  it("writes an uncatalogued Anthropic shorthand the way the API names models, and leaves other ids alone", () => {
+    expect(resolveModelRef(catalog, "anthropic/opus-4.9")).toEqual({
+      ok: true,
+      value: { provider: "anthropic", ref: "anthropic/claude-opus-4-9" },
+    });
+    const other = resolveModelRef(catalog, "anthropic/gpt-4");
+    expect(other.ok && other.value.ref).toBe("anthropic/gpt-4");
+    expect(resolveModelRef(catalog, "openai/gpt-5.4").ok).toBe(true);
+    // The rewrite is Anthropic's: a bare dotted id of another provider is not made a Claude model.
+    const bare = resolveModelRef(catalog, "gpt-5.4");
+    expect(bare.ok && bare.value.ref).toBe("openai/gpt-5.4");
+    expect(resolveModelRef(catalog, "opus-9.9").ok).toBe(false);
+  });
+  it("takes openrouter:auto as OpenClaw's spelling of openrouter/auto", () => {
+    for (const typed of ["openrouter:auto", "OpenRouter:Auto", "openrouter/auto"]) {
+      const r = resolveModelRef(catalog, typed);
+      expect(r.ok && r.value.ref).toBe("openrouter/auto");
+      expect(r.ok && r.value.model?.name).toContain("Auto Router");
+    }
+  });
   it("lets a user alias win over a built-in one", () => {
     const c = buildCatalog({ agents: { defaults: { models: { "openai/gpt-5.4": { alias: "opus" } } } } });
     const r = resolveModelRef(c, "opus");
@@ -114,5 +167,10 @@ describe("isModelAllowed", () => {
     expect(isModelAllowed(catalog, ["openai/*"], "openai/gpt-5")).toBe(true);
     expect(isModelAllowed(catalog, ["sonnet"], "anthropic/claude-sonnet-5-5")).toBe(true);
     expect(isModelAllowed(catalog, ["sonnet"], "anthropic/claude-opus-5-5")).toBe(false);
+  });
+  it("reads OpenClaw's spellings in the list as the ids they stand for", () => {
+    expect(isModelAllowed(catalog, ["anthropic/opus-4.6"], "anthropic/claude-opus-4-6")).toBe(true);
+    expect(isModelAllowed(catalog, ["openrouter:auto"], "openrouter/auto")).toBe(true);
+    expect(isModelAllowed(catalog, ["anthropic/opus-4.6"], "anthropic/claude-opus-4-7")).toBe(false);
   });
 });

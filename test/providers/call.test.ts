@@ -87,12 +87,13 @@ describe("callProvider", () => {
 });
 
 describe("helpers", () => {
-  it("providerModelId drops only the provider part", () => {
+  it("providerModelId drops only the provider part, except on OpenRouter's own routers", () => {
     expect([
       providerModelId("anthropic/claude-x"),
       providerModelId("openrouter/anthropic/claude-x"),
+      providerModelId("openrouter/auto"),
       providerModelId("bare"),
-    ]).toEqual(["claude-x", "anthropic/claude-x", "bare"]);
+    ]).toEqual(["claude-x", "anthropic/claude-x", "openrouter/auto", "bare"]);
   });
 
   it("isBearerToken: tokens, OAuth, and setup-tokens stored as keys", () => {

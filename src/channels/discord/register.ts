@@ -9,9 +9,7 @@ import {
 import type { CommandDefinition, CommandOption } from "../../gateway/types.js";
 import type { Log } from "../../gateway/log.js";
 import { clip } from "./messages.js";
-
-// Discord's rule for chat-input command names (letters must also be lower-case).
-const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+import { DISCORD_NAME_RULE, isDiscordCommandName } from "./command-name.js";
 
 /** Option of every command that declares none: the text after the command, as typed. */
 export const ARGS_OPTION = "args";
@@ -72,8 +70,11 @@ export function commandPayloads(
 ): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const out: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
   for (const def of defs) {
-    if (!COMMAND_NAME.test(def.name) || def.name !== def.name.toLowerCase()) {
-      log?.("warn", `discord: /${def.name} is not a valid Discord command name; not registered`);
+    if (!isDiscordCommandName(def.name)) {
+      log?.(
+        "warn",
+        `discord: /${def.name} is not a Discord command name (${DISCORD_NAME_RULE}); not registered, works typed`,
+      );
       continue;
     }
     try {

@@ -2,9 +2,9 @@ import type { Api } from "grammy";
 import type { BotCommand } from "grammy/types";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import type { CommandDefinition } from "../../gateway/types.js";
+import { TELEGRAM_NAME_RULE, telegramMenuName } from "./command-name.js";
 
-/** Telegram's rules for `setMyCommands`: names of 1-32 `[a-z0-9_]`, descriptions of 1-256 chars, at most 100 commands. */
-const COMMAND_NAME = /^[a-z0-9_]{1,32}$/;
+/** Telegram's rules for `setMyCommands`: descriptions of 1-256 chars, at most 100 commands (names: see command-name.ts). */
 const MAX_DESCRIPTION = 256;
 const MAX_COMMANDS = 100;
 
@@ -30,9 +30,9 @@ export function commandMenu(definitions: readonly CommandDefinition[]): CommandM
   const seen = new Set<string>();
   for (const def of definitions) {
     const lower = def.name.toLowerCase();
-    const name = COMMAND_NAME.test(lower) ? lower : lower.replaceAll("-", "_");
-    const clashes = name !== lower && taken.has(name);
-    if (!COMMAND_NAME.test(name) || clashes || seen.has(name) || commands.length >= MAX_COMMANDS) {
+    const name = telegramMenuName(lower);
+    const clashes = name !== lower && name !== undefined && taken.has(name);
+    if (name === undefined || clashes || seen.has(name) || commands.length >= MAX_COMMANDS) {
       skipped.push(def.name);
       continue;
     }
@@ -95,7 +95,7 @@ export class CommandMenuSync {
       if (this.registered === undefined && menu.skipped.length > 0) {
         this.log(
           "warn",
-          `telegram: commands not shown in the menu (Telegram allows 1-32 of a-z, 0-9, _): ${menu.skipped.join(", ")}`,
+          `telegram: commands not shown in the menu (Telegram allows ${TELEGRAM_NAME_RULE}): ${menu.skipped.join(", ")}`,
         );
       }
       this.registered = key;

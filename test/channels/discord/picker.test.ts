@@ -98,7 +98,7 @@ describe("the /model picker", () => {
     expect(parts(menu()).select?.options.map((o) => o.label)).toEqual([
       "✓ anthropic (29)",
       "openai (13)",
-      "openrouter (10)",
+      "openrouter (11)",
     ]);
     expect(parts(menu()).buttons.map((b) => b.label)).toEqual(["Reset to default", "Cancel"]);
 

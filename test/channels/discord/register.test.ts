@@ -128,6 +128,23 @@ describe("command registration", () => {
     expect(long.map((c) => c.name)).toEqual(["long"]);
     expect(long[0]?.description.length).toBe(100);
   });
+
+  it("leaves out an alias command with a dot, saying which rule it breaks", () => {
+    const handler = () => ({ text: "" });
+    const logs: string[] = [];
+    const body = commandPayloads(
+      [
+        { name: "gpt-mini", description: "Switch to gpt-mini", handler },
+        { name: "test.alias", description: "Switch to test.alias", handler },
+      ],
+      false,
+      (_level, message) => void logs.push(message),
+    );
+    expect(body.map((c) => c.name)).toEqual(["gpt-mini"]);
+    expect(logs).toEqual([
+      "discord: /test.alias is not a Discord command name (1-32 lower-case letters, digits, - and _); not registered, works typed",
+    ]);
+  });
 });
 
 describe("argsFromOptions", () => {

@@ -19,6 +19,7 @@ describe("commandMenu", () => {
         def("new-x"),
         def("x".repeat(33)),
         def("ünï"),
+        def("test.alias"),
         def("new", "  "),
       ]),
     ).toEqual({
@@ -30,7 +31,7 @@ describe("commandMenu", () => {
         { command: "new", description: "new" },
       ],
       renamed: new Map([["gpt_mini", "gpt-mini"]]),
-      skipped: ["new-x", "x".repeat(33), "ünï"],
+      skipped: ["new-x", "x".repeat(33), "ünï", "test.alias"],
     });
   });
 

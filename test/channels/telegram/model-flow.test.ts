@@ -123,7 +123,7 @@ describe("/model over Telegram", () => {
       .inline_keyboard;
     expect(rows.map((r) => r.map((b) => b.text))).toEqual([
       ["✓ anthropic (19)", "openai (13)"],
-      ["openrouter (10)"],
+      ["openrouter (11)"],
       ["Reset to default", "Cancel"],
     ]);
 

@@ -77,6 +77,25 @@ describe("Telegram: OpenClaw /model parity", () => {
     expect(await ask(harness, DM, ALICE, "/model gpt")).toContain("agents.defaults.modelPolicy.allow");
   });
 
+  it("leaves an alias with a dot out of the menu; /model test.alias and a typed /test.alias still switch", async () => {
+    const harness = await start({
+      agents: {
+        defaults: {
+          model: "anthropic/claude-sonnet-5-5",
+          models: { "anthropic/claude-haiku-4-5": { alias: "test.alias" } },
+        },
+      },
+    });
+    const menu = (await harness.fake.waitForCall("setMyCommands")).payload.commands as Array<{ command: string }>;
+    expect(menu.map((c) => c.command)).toEqual(expect.arrayContaining(["model", "opus"]));
+    expect(menu.map((c) => c.command).filter((n) => n.includes("test"))).toEqual([]);
+    expect(await ask(harness, DM, ALICE, "/model test.alias")).toContain(
+      "Model for this chat: anthropic/claude-haiku-4-5 (test.alias).",
+    );
+    await ask(harness, DM, ALICE, "/model default");
+    expect(await ask(harness, DM, ALICE, "/test.alias")).toContain("anthropic/claude-haiku-4-5 (test.alias)");
+  });
+
   it("applies an inline directive and sends only the rest of the message to the model", async () => {
     provider.script(KEY, { kind: "text", text: "It renames a variable." });
     const harness = await start();

@@ -30,6 +30,17 @@ const TABLE: ReadonlyArray<readonly [string, string, Expected]> = [
   ["models", "0", { kind: "list", page: 0 }],
   ["models", "1234567890", { error: "bad_page" }],
   ["models", "all", { kind: "list", limit: "all" }],
+  // OpenClaw's spellings: `/models list <provider>` and `/models providers`; `/models add` gets a note.
+  ["models", "list anthropic", { kind: "list", provider: "anthropic" }],
+  ["models", "LIST anthropic 2 limit=5", { kind: "list", provider: "anthropic", page: 2, limit: 5 }],
+  ["models", "list", { kind: "list" }],
+  ["models", "providers", { kind: "list" }],
+  ["models", '"list"', { kind: "list", provider: "list" }],
+  ["models", "add openai gpt-9", { kind: "add" }],
+  ["models", "add", { kind: "add" }],
+  ["model", "openai/qwen3.6-27b@iq3_xxs@work", { kind: "select", ref: "openai/qwen3.6-27b@iq3_xxs", profile: "work" }],
+  ["model", "openai/qwen3.6-27b@iq3_xxs", { kind: "select", ref: "openai/qwen3.6-27b@iq3_xxs" }],
+  ["test.alias", " @work -g", { kind: "select", ref: "test.alias", profile: "work", scope: "global" }],
   // status
   ["model", "status", { kind: "status" }],
   ["model", "Status", { kind: "status" }],
@@ -52,7 +63,7 @@ const TABLE: ReadonlyArray<readonly [string, string, Expected]> = [
   ["model", "x@latest", { kind: "select", ref: "x@latest" }],
   ["model", "openai/model@1.0.0-beta.1", { kind: "select", ref: "openai/model@1.0.0-beta.1" }],
   ["model", "openai/model@1.0.0-beta.1 -s", { kind: "select", ref: "openai/model@1.0.0-beta.1", scope: "session" }],
-  ["model", "claude-3-5@2024-10-22@work", { kind: "select", ref: "claude-3-5", profile: "2024-10-22@work" }],
+  ["model", "claude-3-5@2024-10-22@work", { kind: "select", ref: "claude-3-5@2024-10-22", profile: "work" }],
   ["model", "a@b/c@work", { kind: "select", ref: "a@b/c", profile: "work" }],
   ["model", "x@", { error: "empty_profile" }],
   ["model", "@work", { error: "empty_model" }],
@@ -136,7 +147,7 @@ describe("parseInvocation", () => {
   });
 });
 
-const isAlias = (name: string) => ["opus", "sonnet", "gpt-mini"].includes(name);
+const isAlias = (name: string) => ["opus", "sonnet", "gpt-mini", "test.alias"].includes(name);
 
 // [message, expected selection (or error code), text sent on]; undefined: not a directive.
 const DIRECTIVES: ReadonlyArray<readonly [string, Expected | undefined, string?]> = [
@@ -175,7 +186,12 @@ const DIRECTIVES: ReadonlyArray<readonly [string, Expected | undefined, string?]
   ["/models anthropic", undefined],
   ["/modelx hi", undefined],
   ["/unknown hi", undefined],
+  ["/test.alias hi", { kind: "select", ref: "test.alias" }, "hi"],
+  ["/Test.Alias@work hi", { kind: "select", ref: "test.alias", profile: "work", glued: true }, "hi"],
+  ["/opus. hi", undefined],
+  // Only at the start: a directive in the middle of a message is text for the model (README, "Coming from OpenClaw").
   ["hello /model opus", undefined],
+  ["switch to /opus please", undefined],
   ["", undefined],
 ];
 

@@ -36,7 +36,7 @@ describe("picker", () => {
     expect(r.choices?.map((c) => [c.label, c.selected ?? false])).toEqual([
       ["anthropic (19)", true],
       ["openai (13)", false],
-      ["openrouter (10)", false],
+      ["openrouter (11)", false],
     ]);
     expect(r.actions?.map((a) => a.label)).toEqual(["Reset to default", "Cancel"]);
     expect(r.replace).toBeUndefined();
@@ -184,7 +184,7 @@ describe("picker", () => {
     expect(r.choices).toBeUndefined();
     expect(r.text).toContain("1. opus — anthropic/claude-opus-5-5");
     expect(r.text).toContain("2. sonnet — anthropic/claude-sonnet-5-5 ✓");
-    expect(r.text).toContain("Providers: anthropic (19), openai (13), openrouter (10)");
+    expect(r.text).toContain("Providers: anthropic (19), openai (13), openrouter (11)");
     expect(r.text).toContain("Switch with /model <alias or provider/model>");
   });
 });
