@@ -85,8 +85,8 @@ export interface GatewayServices {
   readonly sessions: SessionStore;
   readonly clock: Clock;
   readonly stateDir: string;
-  /** Model calls for plain messages; attached after creation (it needs the services), absent in command-only tests. */
-  chat?: ChatResponder;
+  /** Model calls for plain messages; absent in command-only gateways and tests. */
+  readonly chat?: ChatResponder;
   /** Counts commands and model calls for `/metrics`; attached by the gateway, absent in tests that do not count. */
   observer?: GatewayObserver;
 }
@@ -225,7 +225,7 @@ export function definePlugin(plugin: PluginDefinition): PluginDefinition {
 
 /**
  * Answers plain (non-command) messages with a model call: session → model + resolver → provider
- * client → reply. Implemented in `src/providers/`; the host only routes to it.
+ * client → reply. Implemented in `src/chat/`; the host only routes to it.
  */
 export interface ChatResponder {
   /** Answers `text` in the context's session. Failures come back as a readable reply, never a throw. */

@@ -12,11 +12,11 @@ afterEach(async () => {
 /** Runs the console over `lines` (piped, or as a terminal would deliver them) and returns what it printed. */
 async function transcript(lines: readonly string[], tty = false): Promise<string> {
   gateway = await createTestGateway();
-  gateway.services.chat = {
+  gateway.useChat({
     respond: async (_ctx, text) => ({ text: `model says: ${text}` }),
     reset: async () => undefined,
     close: () => undefined,
-  };
+  });
   const input = Object.assign(Readable.from(lines.map((l) => `${l}\n`)), tty ? { isTTY: true } : {});
   const output = new PassThrough();
   let printed = "";

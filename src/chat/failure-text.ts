@@ -1,7 +1,7 @@
 import type { Candidate } from "../auth/resolver.js";
 import type { CooldownEntry } from "../auth/cooldowns.js";
 import { formatDuration } from "../auth/health.js";
-import type { Classification } from "./classify.js";
+import type { Classification } from "../providers/classify.js";
 
 /** One failed call of a turn: who was tried, how it failed, and the cooldown that started. */
 export interface FailedAttempt {

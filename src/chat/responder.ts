@@ -6,8 +6,8 @@ import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../g
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { currentSelection } from "../gateway/selection.js";
-import { callProvider, providerModelId } from "./call.js";
-import { classifyError, type Classification } from "./classify.js";
+import { callProvider, providerModelId } from "../providers/call.js";
+import { classifyError, type Classification } from "../providers/classify.js";
 import {
   exhaustedText,
   pinnedFailureText,
@@ -17,7 +17,7 @@ import {
   type TurnFacts,
 } from "./failure-text.js";
 import { ConversationHistory, historyBudget } from "./history.js";
-import type { ChatMessage, CompletionResult } from "./types.js";
+import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError } from "../util/user-error.js";
 
 /** Options of {@link createChatResponder}; every one has a default. */

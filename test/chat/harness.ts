@@ -11,7 +11,7 @@ import type { ChatResponder, CommandContext, GatewayServices } from "../../src/g
 import type { Log } from "../../src/gateway/log.js";
 import { CachedSessionStore } from "../../src/sessions/cached-store.js";
 import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
-import { createChatResponder, type ChatOptions } from "../../src/providers/chat.js";
+import { createChatResponder, type ChatOptions } from "../../src/chat/responder.js";
 import { writeStateDir } from "../support/state.js";
 import type { FakeProvider } from "../fakes/provider-api.js";
 import { scaled } from "../support/slowness.js";
