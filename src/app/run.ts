@@ -16,6 +16,7 @@ import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
 import { PluginRuntimes } from "../gateway/plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
 import type { ChatOptions } from "../chat/responder.js";
+import { stopPlugin } from "../chat/stop.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
@@ -133,7 +134,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     credentials: () => credentialCounts(services),
   });
   services.observer = metrics;
-  const plugins = [modelPlugin, authMonitorPlugin()];
+  const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
   const http = new GatewayHttpServer(log);

@@ -2,13 +2,14 @@ import type { Candidate, PinInput, Resolution } from "../auth/resolver.js";
 import type { CooldownEntry, FailureInput } from "../auth/cooldowns.js";
 import { redactText } from "../auth/redact.js";
 import { errorMessage, type Log } from "../gateway/log.js";
-import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
+import type { AnswerSink, ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { currentSelection } from "../gateway/selection.js";
 import { callProvider, providerModelId } from "../providers/call.js";
 import { classifyError, type Classification } from "../providers/classify.js";
 import {
+  cutOffText,
   exhaustedText,
   pinnedFailureText,
   requestFailureText,
@@ -19,10 +20,14 @@ import {
 import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError } from "../util/user-error.js";
+import { STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
 
 /** Options of {@link createChatResponder}; every one has a default. */
 export interface ChatOptions {
-  /** Per-call timeout in ms (non-streaming: it must cover a whole long answer). Default 120,000. */
+  /**
+   * Per-call timeout in ms: for a whole answer when it is not streamed, else for each next piece.
+   * Default 120,000.
+   */
   readonly timeoutMs?: number;
   /** Most tokens an answer may take (also capped by the model's `maxTokens`). Default 4,096. */
   readonly maxAnswerTokens?: number;
@@ -39,8 +44,8 @@ const EMPTY_ANSWER = "(The model returned no text.)";
 const CUT_OFF = new Set(["max_tokens", "length"]);
 const TRANSIENT: ReadonlySet<Classification["kind"]> = new Set(["overloaded", "timeout"]);
 
-/** How one call ended. */
-type CallOutcome = { ok: true; result: CompletionResult } | { ok: false; failure: Classification };
+/** How one call ended; `partial` is the text already streamed when it failed. */
+type CallOutcome = { ok: true; result: CompletionResult } | { ok: false; failure: Classification; partial: string };
 
 /** Everything a turn decided before its first call. */
 interface Turn {
@@ -51,6 +56,10 @@ interface Turn {
   readonly pin?: PinInput;
   readonly answerTokens: number;
   readonly facts: TurnFacts;
+  /** Where the answer is shown while it is written, when the channel streams. */
+  readonly sink?: AnswerSink;
+  /** Aborted by `/stop` (this turn) or by close() (every turn). */
+  readonly stop: AbortController;
 }
 
 /**
@@ -63,6 +72,11 @@ interface Turn {
  * unpinned session moves on to the next candidate, each at most once per turn. Overloaded and
  * timed-out calls cool nothing and get one more try on another credential at most. A session a
  * user pinned never switches credentials: the reply names the profile and how to unpin.
+ *
+ * With a sink the answer streams: a failure before the first piece may still fail over as above;
+ * one after it ends the shown text with a note naming what cut it off (and records the cooldown),
+ * since sending the answer again from another credential would show it twice. `stop(sessionKey)`
+ * aborts the answer in flight: what was written stays, marked as stopped.
  *
  * Every log line and reply is passed through the process-wide redactor, which knows every
  * credential the resolver handed out.
@@ -109,10 +123,20 @@ export function createChatResponder(services: GatewayServices, log: Log, options
 
   // Aborted by close(): a shutdown does not wait out a slow provider.
   const shutdown = new AbortController();
+  // The turn in flight per session, for /stop.
+  const running = new Map<string, AbortController>();
 
   const call = async (turn: Turn, c: Candidate, messages: readonly ChatMessage[]): Promise<CallOutcome> => {
     const started = performance.now();
     let outcome: CallOutcome;
+    let partial = "";
+    const sink = turn.sink;
+    const onText = sink
+      ? (delta: string) => {
+          partial += delta;
+          sink.update(partial, STOP_ACTIONS);
+        }
+      : undefined;
     try {
       const result = await callProvider(
         turn.provider,
@@ -122,13 +146,14 @@ export function createChatResponder(services: GatewayServices, log: Log, options
           messages,
           maxTokens: turn.answerTokens,
           timeoutMs,
-          signal: shutdown.signal,
+          signal: AbortSignal.any([shutdown.signal, turn.stop.signal]),
           ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
+          ...(onText ? { onText } : {}),
         },
       );
       outcome = { ok: true, result };
     } catch (err) {
-      outcome = { ok: false, failure: classifyError(err, services.clock()) };
+      outcome = { ok: false, failure: classifyError(err, services.clock()), partial };
     }
     const elapsed = performance.now() - started;
     logCall(turn, c, outcome, Math.round(elapsed));
@@ -225,11 +250,16 @@ export function createChatResponder(services: GatewayServices, log: Log, options
           ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]`
           : body;
       }
+      // A stopped answer keeps what was written; the credential did nothing wrong.
+      if (turn.stop.signal.aborted && !shutdown.signal.aborted)
+        return outcome.partial === "" ? STOPPED_NOTE.trim() : `${outcome.partial}${STOPPED_NOTE}`;
       const attempt: FailedAttempt = { candidate: next, failure: outcome.failure };
       const cooldown = await recordCooldown(turn, next, outcome.failure);
       const done: FailedAttempt = cooldown ? { ...attempt, cooldown } : attempt;
       failed.push(done);
       const facts = { ...turn.facts, now: services.clock() };
+      // Part of the answer is already shown: another credential would start it over.
+      if (outcome.partial !== "") return `${outcome.partial}${cutOffText(done, facts)}`;
       if (strict) return pinnedFailureText(done, facts);
       const kind = outcome.failure.kind;
       if (kind === "format" || kind === "unknown") return requestFailureText(done, facts);
@@ -242,7 +272,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     }
   };
 
-  const turn = async (ctx: CommandContext, text: string): Promise<string> => {
+  const turn = async (ctx: CommandContext, text: string, sink: AnswerSink | undefined): Promise<string> => {
     const catalog = services.catalog();
     // The same model and pin /model shows: a thread inherits its parent chat's, unless an
     // inherited pin cannot serve the thread's own provider.
@@ -264,6 +294,8 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       provider,
       ...(pin ? { pin } : {}),
       answerTokens,
+      ...(sink ? { sink } : {}),
+      stop: new AbortController(),
       facts: {
         provider: provider.id,
         providerName: provider.name,
@@ -273,6 +305,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         showMasked: ctx.isOwner || !ctx.invocation.isGroup,
       },
     };
+    running.set(ctx.sessionKey, t.stop);
     try {
       return redactText(await answer(t));
     } catch (err) {
@@ -281,13 +314,15 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       // names a path on the host, which is not for everyone in a group.
       if (err instanceof UserFacingError && t.facts.showMasked) return redactText(err.message);
       return GENERIC_FAILURE;
+    } finally {
+      if (running.get(ctx.sessionKey) === t.stop) running.delete(ctx.sessionKey);
     }
   };
 
   return {
-    async respond(ctx: CommandContext, text: string): Promise<Reply> {
+    async respond(ctx: CommandContext, text: string, sink?: AnswerSink): Promise<Reply> {
       try {
-        return { text: await serial(ctx.sessionKey, () => turn(ctx, text)) };
+        return { text: await serial(ctx.sessionKey, () => turn(ctx, text, sink)) };
       } catch (err) {
         // Reading the session or config failed, before any credential was looked at.
         log("error", `chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`);
@@ -296,6 +331,12 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     },
     async reset(sessionKey: string): Promise<void> {
       history.reset(sessionKey);
+    },
+    stop(sessionKey: string): boolean {
+      const stop = running.get(sessionKey);
+      if (!stop || stop.signal.aborted) return false;
+      stop.abort();
+      return true;
     },
     close(): void {
       shutdown.abort();

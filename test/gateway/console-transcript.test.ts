@@ -15,6 +15,7 @@ async function transcript(lines: readonly string[], tty = false): Promise<string
   gateway.useChat({
     respond: async (_ctx, text) => ({ text: `model says: ${text}` }),
     reset: async () => undefined,
+    stop: () => false,
     close: () => undefined,
   });
   const input = Object.assign(Readable.from(lines.map((l) => `${l}\n`)), tty ? { isTTY: true } : {});

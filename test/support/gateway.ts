@@ -56,8 +56,10 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   let current: ChatResponder | undefined;
   // Forwards to whatever the test chose last, so a test can swap it after the gateway started.
   const swappable: ChatResponder = {
-    respond: (ctx, text) => (current ? current.respond(ctx, text) : Promise.resolve({ text: "no chat responder" })),
+    respond: (ctx, text, sink) =>
+      current ? current.respond(ctx, text, sink) : Promise.resolve({ text: "no chat responder" }),
     reset: async (key) => current?.reset(key),
+    stop: (key) => current?.stop(key) ?? false,
     close: () => current?.close(),
   };
   const services = createGatewayServices({

@@ -121,6 +121,7 @@ describe("telegram adapter (stub plugin)", () => {
         return { text: `model says: ${text}` };
       },
       reset: async () => undefined,
+      stop: () => false,
       close: () => undefined,
     });
     fake.userMessage({ chat: DM, from: ALICE, text: "/unknown thing" });
@@ -142,6 +143,7 @@ describe("telegram adapter (stub plugin)", () => {
     gateway.useChat({
       respond: async (_ctx, text) => ({ text: `model: ${text}` }),
       reset: async () => undefined,
+      stop: () => false,
       close: () => undefined,
     });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@OtherBot one" });

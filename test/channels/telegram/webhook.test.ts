@@ -90,6 +90,7 @@ describe("telegram webhook mode", () => {
         return { text: "slow answer" };
       },
       reset: async () => undefined,
+      stop: () => false,
       close: () => undefined,
     });
     const slow = await http.handle(
