@@ -98,6 +98,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Status the fake answered with. */
   status: number;
+  /** `Date.now()` when the request had been read. */
+  at: number;
 }
 
 /** One accepted answer to an interaction, in the order they were made. */
@@ -495,6 +497,11 @@ export class FakeDiscord {
     return this.#messages.get(messageId);
   }
 
+  /** The stored messages of a channel, oldest first. */
+  channelMessages(channelId: string): APIMessage[] {
+    return [...this.#messages.values()].filter((m) => m.channel_id === channelId);
+  }
+
   /** Closes gateway sockets and the HTTP server; pending waiters reject. Safe to call twice. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -692,7 +699,7 @@ export class FakeDiscord {
     }
 
     const query = Object.fromEntries(url.searchParams);
-    this.#record({ method, path, query, ...parsed, headers, status: reply.status });
+    this.#record({ method, path, query, ...parsed, headers, status: reply.status, at: Date.now() });
     if (reply.body === undefined) {
       res.writeHead(reply.status).end();
     } else {
