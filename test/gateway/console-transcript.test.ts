@@ -61,3 +61,43 @@ describe("the console transcript", () => {
     expect(foo).toBe("> /foo bar\nmodel says: /foo bar");
   });
 });
+
+describe("the console shows an answer while it is written", () => {
+  const PIECES = ["first li", "ne\nsecond", " line\nthi", "rd line"];
+
+  /** Runs one line against a responder that streams PIECES; returns each write after the banner. */
+  async function writes(outputTty: boolean, lines = ["tell me"]): Promise<string[]> {
+    gateway = await createTestGateway();
+    gateway.useChat({
+      respond: async (_ctx, _text, sink) => {
+        let sofar = "";
+        for (const piece of PIECES) {
+          sofar += piece;
+          sink?.update(sofar);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return { text: sofar };
+      },
+      reset: async () => undefined,
+      stop: () => false,
+      close: () => undefined,
+    });
+    const input = Readable.from(lines.map((l) => `${l}\n`));
+    const output = Object.assign(new PassThrough(), outputTty ? { isTTY: true } : {});
+    const seen: string[] = [];
+    output.setEncoding("utf8").on("data", (d: string) => void seen.push(d));
+    await runConsole(gateway.host, input, output);
+    return seen.slice(1);
+  }
+
+  it("on a terminal, piece by piece as the model writes", async () => {
+    const out = await writes(true);
+    expect(out).toEqual(["> tell me\n", "first li", "ne\nsecond", " line\nthi", "rd line", "\n\n"]);
+  });
+
+  it("piped, a whole line at a time, with the same transcript as without streaming", async () => {
+    const out = await writes(false);
+    expect(out).toEqual(["> tell me\n", "first line\n", "second line\n", "third line\n\n"]);
+    expect(out.join("")).toBe("> tell me\nfirst line\nsecond line\nthird line\n\n");
+  });
+});
