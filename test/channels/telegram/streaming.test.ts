@@ -155,6 +155,18 @@ describe("Telegram: a streamed answer grows in one message", () => {
     for (const gap of gaps(edits(calls))) expect(gap).toBeGreaterThanOrEqual(1000);
   });
 
+  it("a credential the model echoes is masked in every growing text, however the pieces cut it", async () => {
+    const whole = `Your key is ${ANTHROPIC_KEY}, keep it safe. ${answer(4)}`;
+    provider.script(ANTHROPIC_KEY, { kind: "text", text: whole, stream: { chunks: 30, gapMs: 40 } });
+    const harness = await start();
+    await ask(harness, GROUP, "@gateway_test_bot key?", (t) => t.endsWith(answer(4)));
+    const sent = harness.fake.calls.map((c) => String(c.payload.text ?? ""));
+    expect(sent.some((t) => t.includes("Your key is sk-ant-a…"))).toBe(true);
+    // No call carries the key, nor any 12 characters of it past its public prefix.
+    for (let i = 13; i + 12 <= ANTHROPIC_KEY.length; i += 6)
+      expect(sent.filter((t) => t.includes(ANTHROPIC_KEY.slice(i, i + 12)))).toEqual([]);
+  });
+
   it("with streaming off, one message holds the whole answer and nothing is edited", async () => {
     const whole = answer(10);
     provider.script(ANTHROPIC_KEY, { kind: "text", text: whole, stream: { chunks: 10, gapMs: 20 } });
