@@ -6,8 +6,8 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { createChatResponder } from "../src/chat/responder.js";
-import type { CommandInvocation, ReplyStream } from "../src/gateway/types.js";
-import { CONSOLE_CAPABILITIES } from "../src/channels/console/index.js";
+import type { ReplyStream } from "../src/gateway/types.js";
+import { CONSOLE_CAPABILITIES, consoleInvocation } from "../src/channels/console/index.js";
 import { startFakeProvider } from "../test/fakes/provider-api.js";
 import { createTestGateway } from "../test/support/gateway.js";
 import { costFigure, percentile, type BenchResult } from "./result.js";
@@ -27,15 +27,7 @@ export default async function bench(): Promise<BenchResult[]> {
     authProfiles: { version: 1, profiles: { "anthropic:bench": { type: "api_key", provider: "anthropic", key: KEY } } },
     chat: (services) => createChatResponder(services, () => undefined),
   });
-  const inv: CommandInvocation = {
-    channel: "console",
-    chatId: "local",
-    sender: { id: "local" },
-    isGroup: false,
-    command: "",
-    args: "",
-    via: "text",
-  };
+  const inv = consoleInvocation();
   const throughGateway = async (): Promise<number> => {
     const t0 = performance.now();
     let first: number | undefined;

@@ -391,6 +391,28 @@ export class FakeDiscord {
     for (const session of sessions) this.#dispatchTo(session, t, d);
   }
 
+  /**
+   * Dispatches MESSAGE_CREATE for a user's message in a DM (no `guildId`) or a guild channel, as
+   * Discord sends it (with `channel_type`, which discord.js needs to build an uncached DM channel).
+   */
+  userMessage(
+    content: string,
+    from: { id: string; username: string },
+    where: { channelId: string; guildId?: string },
+    mentionsBot = false,
+  ): APIMessage {
+    const message = {
+      ...this.#blankMessage(snowflake(), where.channelId),
+      ...(where.guildId ? { guild_id: where.guildId } : {}),
+      channel_type: where.guildId ? 0 : 1,
+      author: { id: from.id, username: from.username, discriminator: "0", global_name: null, avatar: null },
+      content,
+      mentions: mentionsBot ? [this.botUser] : [],
+    };
+    this.dispatch("MESSAGE_CREATE", message);
+    return message;
+  }
+
   /** Makes the interaction answerable over REST and dispatches INTERACTION_CREATE. */
   sendInteraction(interaction: APIInteraction): void {
     this.#trackInteraction(interaction);

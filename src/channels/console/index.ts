@@ -11,6 +11,11 @@ export const CONSOLE_CAPABILITIES: ChannelCapabilities = { maxLength: 4096, butt
 
 const SENDER = { id: "local", displayName: "console" };
 
+/** A console line as an invocation: `command` and `args` empty for a plain message. */
+export function consoleInvocation(command = "", args = ""): CommandInvocation {
+  return { channel: "console", chatId: "local", sender: SENDER, isGroup: false, command, args, via: "text" };
+}
+
 function render(reply: Reply): string {
   return reply.text;
 }
@@ -23,16 +28,13 @@ function render(reply: Reply): string {
 export async function handleConsoleLine(host: PluginHost, line: string, stream?: ReplyStream): Promise<string[]> {
   const text = line.trim();
   if (text === "") return [];
-  const base = { channel: "console", chatId: "local", sender: SENDER, isGroup: false } as const;
   const parsed = parseCommandText(text);
   if (parsed) {
-    const inv: CommandInvocation = { ...base, command: parsed.command, args: parsed.args, via: "text" };
-    const reply = await host.handleCommand(inv, CONSOLE_CAPABILITIES);
+    const reply = await host.handleCommand(consoleInvocation(parsed.command, parsed.args), CONSOLE_CAPABILITIES);
     if (reply && stream) await stream.send(reply);
     if (reply) return stream ? [] : [render(reply)];
   }
-  const inv: CommandInvocation = { ...base, command: "", args: "", via: "text" };
-  return (await host.handleMessage(inv, text, CONSOLE_CAPABILITIES, stream)).map(render);
+  return (await host.handleMessage(consoleInvocation(), text, CONSOLE_CAPABILITIES, stream)).map(render);
 }
 
 /**

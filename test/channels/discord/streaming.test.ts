@@ -2,7 +2,6 @@
  * Streamed answers through the real Discord adapter (discord.js over the loopback gateway and
  * REST fakes): one message that grows by edits, paced, continued past 2000 characters.
  */
-import type { APIMessage } from "discord.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
 import { splitText } from "../../../src/channels/discord/messages.js";
@@ -63,33 +62,11 @@ async function start(model = "anthropic/claude-sonnet-5-5", streaming?: "off"): 
   );
 }
 
-/** A DM to the bot, as Discord dispatches it. */
-function dm(content: string): APIMessage {
-  return {
-    id: snowflake(),
-    channel_id: DM_CHANNEL,
-    channel_type: 1,
-    author: { id: OWNER.id, username: OWNER.username, discriminator: "0", global_name: null, avatar: null },
-    content,
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    flags: 0,
-  } as unknown as APIMessage;
-}
-
 /** Sends a DM and waits until the channel's messages read `pages`; returns the requests it made. */
 async function ask(text: string, pages: readonly string[]): Promise<{ sent: number; requests: RecordedRequest[] }> {
   const before = fake.requests.length;
   const sent = Date.now();
-  fake.dispatch("MESSAGE_CREATE", dm(text));
+  fake.userMessage(text, OWNER, { channelId: DM_CHANNEL });
   const deadline = Date.now() + scaled(15_000);
   const contents = () => fake.channelMessages(DM_CHANNEL).map((m) => m.content);
   while (JSON.stringify(contents().slice(-pages.length)) !== JSON.stringify(pages)) {
