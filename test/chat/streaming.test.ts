@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { apiKey, createChatHarness, MAIN_KEY, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
 
 const SONNET = "anthropic/claude-sonnet-5-5";
@@ -13,15 +13,8 @@ const ORDERED = { auth: { order: { anthropic: ["anthropic:work", "anthropic:home
 /** 40 pieces of 6 characters: "w00 · w01 · …". */
 const ANSWER = Array.from({ length: 40 }, (_, i) => `w${String(i).padStart(2, "0")} · `).join("");
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let harnesses: ChatHarness[] = [];
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
 afterEach(async () => {
   for (const h of harnesses) await h.close();
   harnesses = [];

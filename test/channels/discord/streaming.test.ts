@@ -8,7 +8,7 @@ import { splitText } from "../../../src/channels/discord/messages.js";
 import { createChatResponder } from "../../../src/chat/responder.js";
 import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
 import { snowflake, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/discord-api.js";
-import { startFakeProvider, type FakeProvider } from "../../fakes/provider-api.js";
+import { useFakeProvider } from "../../fakes/use-fake-provider.js";
 import { fakeProviders } from "../../chat/harness.js";
 import { createTestGateway, type TestGateway } from "../../support/gateway.js";
 import { scaled } from "../../support/slowness.js";
@@ -21,18 +21,16 @@ function answer(count: number, size = 25): string {
   return Array.from({ length: count }, (_, i) => `p${String(i).padStart(3, "0")} `.padEnd(size, "·")).join("");
 }
 
+const provider = useFakeProvider();
 let fake: FakeDiscord;
-let provider: FakeProvider;
 let gw: TestGateway | undefined;
 let channel: RunningDiscord | undefined;
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
-  provider = await startFakeProvider();
 });
 afterAll(async () => {
   await fake.close();
-  await provider.close();
 });
 afterEach(async () => {
   DM_CHANNEL = snowflake();
@@ -40,7 +38,6 @@ afterEach(async () => {
   await gw?.close();
   channel = undefined;
   gw = undefined;
-  provider.reset();
 });
 
 async function start(model = "anthropic/claude-sonnet-5-5", streaming?: "off"): Promise<void> {

@@ -2,10 +2,11 @@
  * Streamed answers through the real Telegram adapter: the fake provider streams an answer, the
  * fake Bot API records what the bot sent and when it arrived.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createChatResponder } from "../../../src/chat/responder.js";
 import { splitText } from "../../../src/channels/telegram/split.js";
-import { startFakeProvider, type FakeProvider, type StreamShape } from "../../fakes/provider-api.js";
+import type { StreamShape } from "../../fakes/provider-api.js";
+import { useFakeProvider } from "../../fakes/use-fake-provider.js";
 import type { Call } from "../../fakes/telegram-bot-api.js";
 import { fakeProviders } from "../../chat/harness.js";
 import { scaled } from "../../support/slowness.js";
@@ -27,18 +28,11 @@ function answer(count: number, size = 25): string {
   return Array.from({ length: count }, (_, i) => `p${String(i).padStart(3, "0")} `.padEnd(size, "·")).join("");
 }
 
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let h: Harness | undefined;
-beforeAll(async () => {
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-});
 afterEach(async () => {
   await h?.close();
   h = undefined;
-  provider.reset();
 });
 
 async function start(opts: { model?: string; streaming?: "partial" | "off" } = {}): Promise<Harness> {
