@@ -139,13 +139,18 @@ export class PluginHost {
   }
 
   /**
-   * Whether a typed command, or a button press whose payload is a command line, acts on work
-   * already running in its chat ({@link CommandDefinition.interrupts}): the channel runs it at once
-   * instead of queueing it behind that work.
+   * Whether a command acts on work already running in its chat
+   * ({@link CommandDefinition.interrupts}): the channel runs it at once instead of queueing it
+   * behind that work.
    */
-  interrupts(commandOrPayload: string): boolean {
-    const name = commandOrPayload.startsWith("/") ? parseCommandText(commandOrPayload)?.command : commandOrPayload;
-    return name !== undefined && this.commands().some((c) => c.name === name && c.interrupts === true);
+  interrupts(command: string): boolean {
+    return this.commands().some((c) => c.name === command && c.interrupts === true);
+  }
+
+  /** Whether a button's payload is a command line (`/stop`) whose command {@link interrupts}. */
+  pressInterrupts(payload: string): boolean {
+    const line = payload.startsWith("/") ? parseCommandText(payload) : undefined;
+    return line !== undefined && this.interrupts(line.command);
   }
 
   /** The sender's rights on a channel under the current config. */

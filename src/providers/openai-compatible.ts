@@ -38,7 +38,7 @@ export async function completeOpenAiCompatible(
   for (const m of req.messages) messages.push({ role: m.role, content: m.content });
   const limit = opts.provider === "openai" ? { max_completion_tokens: req.maxTokens } : { max_tokens: req.maxTokens };
   const params = { model: req.model, messages, ...limit };
-  if (req.onText) return streamOpenAi(client, params, req, req.onText);
+  if (req.onText) return streamOpenAi(client, params, req, req.onText, opts.provider);
   const completion = await client.chat.completions.create(params, req.signal ? { signal: req.signal } : undefined);
   const choice = completion.choices[0];
   return {
@@ -50,19 +50,24 @@ export async function completeOpenAiCompatible(
   };
 }
 
+// Usage comes in a last chunk of its own where `include_usage` is known to be honoured; a stricter
+// compatible server could refuse the unknown field, and usage only feeds the log line.
+function usageOption(provider: string): { stream_options?: { include_usage: true } } {
+  return provider === "openai" || provider === "openrouter" ? { stream_options: { include_usage: true } } : {};
+}
+
 async function streamOpenAi(
   client: OpenAI,
   params: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
   req: CompletionRequest,
   onText: (delta: string) => void,
+  provider: string,
 ): Promise<CompletionResult> {
   let text = "";
   let usage: OpenAI.CompletionUsage | undefined;
   let stopReason: string | undefined;
   await readEvents(
-    // Usage comes in a last chunk of its own, when the server honours `include_usage`.
-    (signal) =>
-      client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal }),
+    (signal) => client.chat.completions.create({ ...params, stream: true, ...usageOption(provider) }, { signal }),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (chunk) => {
       if (chunk.usage) usage = chunk.usage;

@@ -72,7 +72,7 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
       log("warn", `telegram: answerCallbackQuery failed: ${errorMessage(err)}`);
     }
     if (press && verdict?.kind === "ok") {
-      if (host.interrupts(verdict.payload)) return answerPress(press, verdict.payload);
+      if (host.pressInterrupts(verdict.payload)) return answerPress(press, verdict.payload);
       verified.set(ctx, { press, payload: verdict.payload });
       await next();
     }
