@@ -58,7 +58,7 @@ interface Turn {
   readonly facts: TurnFacts;
   /** Where the answer is shown while it is written, when the channel streams. */
   readonly sink?: AnswerSink;
-  /** Aborted by `/stop` (this turn) or by close() (every turn). */
+  /** Aborted by `/stop` for this turn only (close() aborts every turn through its own signal). */
   readonly stop: AbortController;
 }
 
