@@ -92,12 +92,12 @@ describe("the console shows an answer while it is written", () => {
 
   it("on a terminal, piece by piece as the model writes", async () => {
     const out = await writes(true);
-    expect(out).toEqual(["> tell me\n", "first li", "ne\nsecond", " line\nthi", "rd line", "\n\n"]);
+    expect(out).toEqual(["> tell me\nfirst li", "ne\nsecond", " line\nthi", "rd line", "\n\n"]);
   });
 
   it("piped, a whole line at a time, with the same transcript as without streaming", async () => {
     const out = await writes(false);
-    expect(out).toEqual(["> tell me\n", "first line\n", "second line\n", "third line\n\n"]);
+    expect(out).toEqual(["> tell me\nfirst line\n", "second line\n", "third line\n\n"]);
     expect(out.join("")).toBe("> tell me\nfirst line\nsecond line\nthird line\n\n");
   });
 });

@@ -36,11 +36,9 @@ export class ConsoleStream implements ReplyStream {
     this.written = "";
   }
 
+  // The head goes out in one write with what follows it, so a reader never sees the echo alone.
   private write(text: string): void {
-    if (!this.started) {
-      this.started = true;
-      this.output.write(this.head);
-    }
-    this.output.write(text);
+    this.output.write(this.started ? text : `${this.head}${text}`);
+    this.started = true;
   }
 }
