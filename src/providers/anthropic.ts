@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { readEvents } from "./event-stream.js";
+import { readEvents, truncatedStream } from "./event-stream.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
 /** The beta flag Anthropic requires for setup-tokens and OAuth access tokens sent as bearer. */
@@ -80,6 +80,7 @@ async function streamAnthropic(
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
   let stopReason: string | undefined;
+  let complete = false;
   await readEvents(
     (signal) => client.messages.create({ ...params, stream: true }, { signal }),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
@@ -91,9 +92,10 @@ async function streamAnthropic(
       } else if (event.type === "message_delta") {
         outputTokens = event.usage.output_tokens;
         if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
-      }
+      } else if (event.type === "message_stop") complete = true;
     },
   );
+  if (!complete) throw truncatedStream();
   return {
     text,
     ...(inputTokens !== undefined ? { inputTokens } : {}),

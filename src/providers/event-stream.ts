@@ -48,3 +48,12 @@ export async function readEvents<T>(
   if (idle) throw new ProviderRequestError("timeout", "timeout", "no answer in time");
   if (opts.signal?.aborted) throw new ProviderRequestError("timeout", "aborted", "the call was cancelled");
 }
+
+/**
+ * A stream that ended without its closing event (`message_stop`, a `finish_reason`): a dropped
+ * connection, or a proxy that answered with something else than events. Never taken as a
+ * complete answer.
+ */
+export function truncatedStream(): ProviderRequestError {
+  return new ProviderRequestError("format", "malformed_response", "the stream ended before the answer was complete");
+}

@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { readEvents } from "./event-stream.js";
+import { readEvents, truncatedStream } from "./event-stream.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
 /**
@@ -80,6 +80,7 @@ async function streamOpenAi(
       if (choice?.finish_reason) stopReason = choice.finish_reason;
     },
   );
+  if (stopReason === undefined) throw truncatedStream();
   return {
     text,
     ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),

@@ -117,6 +117,20 @@ describe("callProvider, streaming", () => {
     expect(classifyError(err)).toMatchObject({ kind: "rate_limit" });
   });
 
+  it.each([
+    ["Anthropic", () => provider({ baseUrl: fake.url })],
+    ["OpenAI-compatible", openai],
+  ])(
+    "a %s stream answered with something else than events is malformed, never an empty answer",
+    async (_name, target) => {
+      fake.script(KEY, { kind: "malformed" });
+      const err = await callProvider(target(), credential, { ...ask, onText: () => undefined }).catch(
+        (e: unknown) => e,
+      );
+      expect(classifyError(err)).toMatchObject({ kind: "format", reasonCode: "malformed_response" });
+    },
+  );
+
   it("a stream that goes silent times out although its headers came at once", async () => {
     fake.script(KEY, { kind: "text", text: "slow", stream: { chunks: 2, gapMs: scaled(3000) } });
     const deltas: string[] = [];
