@@ -1,5 +1,5 @@
 import { classifyError } from "../src/providers/classify.js";
-import { ConversationHistory } from "../src/providers/history.js";
+import { ConversationHistory } from "../src/chat/history.js";
 import { alternate, opsPerSecond, rateFigure, type Bench } from "./result.js";
 
 const SESSIONS = 500;

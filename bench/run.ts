@@ -13,6 +13,7 @@ const modules: Record<string, () => Promise<{ default: Bench }>> = {
   telegram: () => import("./telegram.js"),
   discord: () => import("./discord.js"),
   providers: () => import("./providers.js"),
+  streaming: () => import("./streaming.js"),
 };
 
 /** Where and when the absolute figures were measured; they mean little without it. */

@@ -15,7 +15,8 @@ import { modelPlugin } from "../../plugins/model/index.js";
 import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
 import { PluginRuntimes } from "../gateway/plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
-import type { ChatOptions } from "../providers/chat.js";
+import type { ChatOptions } from "../chat/responder.js";
+import { stopPlugin } from "../chat/stop.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
@@ -111,6 +112,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const port = gatewayPort(config, processEnv, planned.length > 0);
   const configPath = configPathOf(processEnv);
   const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });
+  const { createChatResponder } = await import("../chat/responder.js");
   const services = createGatewayServices({
     stateDir: ctx.stateDir,
     configPath,
@@ -118,6 +120,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     processEnv,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     onConfigError: (m) => log("warn", `config change ignored: ${m}`),
+    chat: (built) => createChatResponder(built, log, opts.chat),
   });
   const identity: GatewayIdentity = {
     version: packageVersion(),
@@ -131,9 +134,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     credentials: () => credentialCounts(services),
   });
   services.observer = metrics;
-  const { createChatResponder } = await import("../providers/chat.js");
-  services.chat = createChatResponder(services, log, opts.chat);
-  const plugins = [modelPlugin, authMonitorPlugin()];
+  const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
   const http = new GatewayHttpServer(log);
@@ -186,7 +187,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     log("info", "shutting down");
   } finally {
     // In-flight model calls end now rather than after their timeout; then channels drain.
-    services.chat.close();
+    services.chat?.close();
     await runtimes.stop();
     for (const c of supervised.reverse())
       await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));

@@ -564,7 +564,6 @@ function fallbackFindings(ctx: CatalogContext, agentId: string): Finding[] {
   return findings;
 }
 
-
 /** Key variables read with their line breaks removed, or skipped as placeholders: named, never shown. */
 function envKeyFindings(ctx: CatalogContext): Finding[] {
   const seen = new Set<string>();

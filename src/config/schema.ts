@@ -80,8 +80,12 @@ const sessionStore = z.union([
   }),
 ]);
 
+/** `partial`: answers grow while the model writes them; `off`: one reply once the answer is complete. */
+const streaming = z.optional(z.enum(["partial", "off"]));
+
 const telegram = z.looseObject({
   enabled: z.optional(z.boolean()),
+  streaming,
   botToken: z.optional(z.string()),
   apiRoot: z.optional(z.url()),
   webhookUrl: z.optional(z.url()),
@@ -91,6 +95,7 @@ const telegram = z.looseObject({
 
 const discord = z.looseObject({
   enabled: z.optional(z.boolean()),
+  streaming,
   token: z.optional(z.string()),
   applicationId: z.optional(z.string()),
   guildIds: z.optional(z.array(z.string())),
@@ -112,7 +117,13 @@ export const configSchema = z.looseObject({
   agents: z.optional(agentsSection),
   auth: z.optional(authSection),
   models: z.optional(z.looseObject({ providers: z.optional(z.record(z.string(), providerSection)) })),
-  channels: z.optional(z.looseObject({ telegram: z.optional(telegram), discord: z.optional(discord) })),
+  channels: z.optional(
+    z.looseObject({
+      telegram: z.optional(telegram),
+      discord: z.optional(discord),
+      console: z.optional(z.looseObject({ streaming })),
+    }),
+  ),
   commands: z.optional(
     z.looseObject({
       allowFrom: z.optional(

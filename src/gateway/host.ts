@@ -10,8 +10,10 @@ import type {
   GatewayServices,
   PluginDefinition,
   Reply,
+  ReplyStream,
   Suggestion,
 } from "./types.js";
+import { parseCommandText } from "./command-text.js";
 import { validateCommand } from "./command-spec.js";
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
@@ -136,6 +138,21 @@ export class PluginHost {
     return name === HELP_COMMAND || this.commands().some((c) => c.name === name);
   }
 
+  /**
+   * Whether a command acts on work already running in its chat
+   * ({@link CommandDefinition.interrupts}): the channel runs it at once instead of queueing it
+   * behind that work.
+   */
+  interrupts(command: string): boolean {
+    return this.commands().some((c) => c.name === command && c.interrupts === true);
+  }
+
+  /** Whether a button's payload is a command line (`/stop`) whose command {@link interrupts}. */
+  pressInterrupts(payload: string): boolean {
+    const line = payload.startsWith("/") ? parseCommandText(payload) : undefined;
+    return line !== undefined && this.interrupts(line.command);
+  }
+
   /** The sender's rights on a channel under the current config. */
   access(channel: string, senderId: string): Access {
     return accessFor(this.services.config().config, channel, senderId);
@@ -187,8 +204,16 @@ export class PluginHost {
     return reply;
   }
 
-  /** Runs a button/select press. The adapter has already checked the press came from the picker's opener. */
+  /**
+   * Runs a button/select press. The adapter has already checked the press came from the picker's
+   * opener. A payload that is a command line (`/stop`) runs that command as the presser.
+   */
   async handleChoice(inv: CommandInvocation, payload: string, capabilities: ChannelCapabilities): Promise<Reply> {
+    const line = payload.startsWith("/") ? parseCommandText(payload) : undefined;
+    if (line) {
+      const reply = await this.handleCommand({ ...inv, command: line.command, args: line.args }, capabilities);
+      return reply ?? { text: "This button is no longer active.", replace: true };
+    }
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return REFUSAL;
     // One plugin offers pickers today; a second one would need a payload prefix to route by.
@@ -201,8 +226,29 @@ export class PluginHost {
   /**
    * Answers a plain message: a leading directive (`/model opus explain…`) is applied first for
    * senders allowed to use commands, then the rest goes to the model.
+   *
+   * Without a `stream` the replies come back in order, the answer last. With one, every reply goes
+   * through it instead, in the same order: notices by `send`, the answer by `update` while the
+   * model writes it (masked like every reply) and `finish` at the end; nothing is returned.
    */
-  async handleMessage(inv: CommandInvocation, text: string, capabilities: ChannelCapabilities): Promise<Reply[]> {
+  async handleMessage(
+    inv: CommandInvocation,
+    text: string,
+    capabilities: ChannelCapabilities,
+    stream?: ReplyStream,
+  ): Promise<Reply[]> {
+    const replies = await this.answerMessage(inv, text, capabilities, stream);
+    if (!stream) return replies;
+    for (const reply of replies) await stream.send(reply);
+    return [];
+  }
+
+  private async answerMessage(
+    inv: CommandInvocation,
+    text: string,
+    capabilities: ChannelCapabilities,
+    stream: ReplyStream | undefined,
+  ): Promise<Reply[]> {
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return [REFUSAL];
     const ctx = this.context(inv, capabilities, access);
@@ -224,8 +270,16 @@ export class PluginHost {
     if (body.trim() === "") return replies;
     const chat = this.services.chat;
     if (!chat) return [...replies, { text: "Model calls are not set up in this gateway." }];
-    const answer = await this.guard("chat", () => chat.respond(ctx, body));
-    return [...replies, answer];
+    if (!stream) return [...replies, await this.guard("chat", () => chat.respond(ctx, body))];
+    // Notices first, then the answer as it grows.
+    for (const reply of replies) await stream.send(reply);
+    const answer = await this.guard("chat", () =>
+      chat.respond(ctx, body, {
+        update: (textSoFar, actions) => stream.update(redactText(textSoFar), actions),
+      }),
+    );
+    await stream.finish(answer);
+    return [];
   }
 
   private async guard<T extends Reply | undefined>(what: string, fn: () => Promise<T> | T): Promise<T | Reply> {

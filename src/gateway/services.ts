@@ -4,7 +4,7 @@ import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
 import type { CredentialResolver } from "../auth/resolver.js";
 import { createResolver } from "../auth/create-resolver.js";
 import type { SessionStore } from "../sessions/types.js";
-import type { GatewayServices } from "./types.js";
+import type { ChatResponder, GatewayServices } from "./types.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /** What a gateway process is built from. */
@@ -16,11 +16,17 @@ export interface ServicesOptions {
   readonly cwd?: string;
   readonly clock?: Clock;
   readonly onConfigError?: (message: string) => void;
+  /**
+   * Builds the responder for plain messages from the finished services (it needs them). Called on
+   * first use of `services.chat`; absent in command-only gateways and tests.
+   */
+  readonly chat?: (services: GatewayServices) => ChatResponder;
 }
 
 /**
  * Wires config (live-reloaded), env, credential files (followed, never rewritten from memory),
- * the session store and one resolver that is rebuilt only when the config changes.
+ * the session store, one resolver that is rebuilt only when the config changes, and the chat
+ * responder built from them on first use.
  */
 export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const clock = opts.clock ?? systemClock;
@@ -29,7 +35,12 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const reader = new CachedProfileReader(profiles, clock);
   let resolverFor = -1;
   let resolver: CredentialResolver | undefined;
-  return {
+  let chat: ChatResponder | undefined;
+  const services: GatewayServices = {
+    get chat() {
+      if (!chat && opts.chat) chat = opts.chat(services);
+      return chat;
+    },
     config: () => live.get(),
     catalog: () => live.catalog(),
     resolver: () => {
@@ -57,4 +68,5 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
     clock,
     stateDir: opts.stateDir,
   };
+  return services;
 }

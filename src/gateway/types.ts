@@ -46,7 +46,11 @@ export interface ChannelCapabilities {
   readonly ephemeral: boolean;
 }
 
-/** One pickable item or action. `payload` is opaque to channels, at most 40 bytes of ASCII. */
+/**
+ * One pickable item or action. `payload` is opaque to channels, at most 40 bytes of ASCII. A
+ * payload that starts with `/` is a command line: pressing it runs that command as the presser
+ * (the host's {@link CommandDefinition.interrupts} decides whether it waits for the chat's queue).
+ */
 export interface Choice {
   readonly label: string;
   readonly payload: string;
@@ -89,8 +93,8 @@ export interface GatewayServices {
   readonly sessions: SessionStore;
   readonly clock: Clock;
   readonly stateDir: string;
-  /** Model calls for plain messages; attached after creation (it needs the services), absent in command-only tests. */
-  chat?: ChatResponder;
+  /** Model calls for plain messages; absent in command-only gateways and tests. */
+  readonly chat?: ChatResponder;
   /** Counts commands and model calls for `/metrics`; attached by the gateway, absent in tests that do not count. */
   observer?: GatewayObserver;
 }
@@ -173,6 +177,11 @@ export interface CommandDefinition {
    */
   readonly inline?: boolean;
   /**
+   * It acts on work already running in the chat (`/stop`): channels run it as soon as it arrives,
+   * never queued behind that chat's answer in progress.
+   */
+  readonly interrupts?: boolean;
+  /**
    * Suggestions for an option that `completes`, given what has been typed so far. Never secrets;
    * the context says who is asking (owners may see more).
    */
@@ -227,15 +236,42 @@ export function definePlugin(plugin: PluginDefinition): PluginDefinition {
   return plugin;
 }
 
+/** Receives an answer while the model writes it. */
+export interface AnswerSink {
+  /**
+   * The answer so far, whole (not a piece), with buttons to show under it while it grows. Returns
+   * at once: the channel paces what it sends and may skip intermediate texts.
+   */
+  update(textSoFar: string, actions?: readonly Choice[]): void;
+}
+
+/**
+ * The replies to one plain message, rendered as they come: built by a channel adapter per message
+ * when its `streaming` setting is `partial`. The host writes every reply through it in order;
+ * the channel decides how an answer grows (a message edited at a pace the channel allows, a draft,
+ * tokens on a terminal).
+ */
+export interface ReplyStream extends AnswerSink {
+  /** Delivers a whole reply (a directive's notice, a refusal). */
+  send(reply: Reply): Promise<void>;
+  /** The final answer: replaces what {@link AnswerSink.update} showed (buttons gone), or is sent whole when nothing was. */
+  finish(reply: Reply): Promise<void>;
+}
+
 /**
  * Answers plain (non-command) messages with a model call: session → model + resolver → provider
- * client → reply. Implemented in `src/providers/`; the host only routes to it.
+ * client → reply. Implemented in `src/chat/`; the host only routes to it.
  */
 export interface ChatResponder {
-  /** Answers `text` in the context's session. Failures come back as a readable reply, never a throw. */
-  respond(ctx: CommandContext, text: string): Promise<Reply>;
+  /**
+   * Answers `text` in the context's session. Failures come back as a readable reply, never a
+   * throw. With a `sink` the answer is streamed to it while it is written; the reply is the final text.
+   */
+  respond(ctx: CommandContext, text: string, sink?: AnswerSink): Promise<Reply>;
   /** Forgets the conversation history of a session (`/new`, `/reset`). */
   reset(sessionKey: string): Promise<void>;
+  /** Aborts the answer in flight in a session (`/stop`). False when there was none. */
+  stop(sessionKey: string): boolean;
   /** Aborts model calls in flight (shutdown); their turns end with a short failure reply. */
   close(): void;
 }

@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { readEvents, truncatedStream } from "./event-stream.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
 /** The beta flag Anthropic requires for setup-tokens and OAuth access tokens sent as bearer. */
@@ -45,23 +46,60 @@ export function anthropicClient(credential: CallCredential, opts: { baseUrl: str
   return new Anthropic({ ...common, apiKey: credential.secret, authToken: null });
 }
 
-/** Sends one Messages API request (`POST /v1/messages`, non-streaming) and returns its text. */
+/**
+ * Sends one Messages API request (`POST /v1/messages`) and returns its text. With `req.onText` the
+ * answer streams (SSE: `message_start`, `content_block_delta`, `message_delta`, `message_stop`) and
+ * each text delta is handed over as it arrives.
+ */
 export async function completeAnthropic(credential: CallCredential, req: CompletionRequest): Promise<CompletionResult> {
   const client = anthropicClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs });
-  const message = await client.messages.create(
-    {
-      model: req.model,
-      max_tokens: req.maxTokens,
-      messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(req.system !== undefined ? { system: req.system } : {}),
-    },
-    req.signal ? { signal: req.signal } : undefined,
-  );
+  const params = {
+    model: req.model,
+    max_tokens: req.maxTokens,
+    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(req.system !== undefined ? { system: req.system } : {}),
+  };
+  if (req.onText) return streamAnthropic(client, params, req, req.onText);
+  const message = await client.messages.create(params, req.signal ? { signal: req.signal } : undefined);
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   return {
     text,
     inputTokens: message.usage.input_tokens,
     outputTokens: message.usage.output_tokens,
     ...(message.stop_reason ? { stopReason: message.stop_reason } : {}),
+  };
+}
+
+async function streamAnthropic(
+  client: Anthropic,
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  req: CompletionRequest,
+  onText: (delta: string) => void,
+): Promise<CompletionResult> {
+  let text = "";
+  let inputTokens: number | undefined;
+  let outputTokens: number | undefined;
+  let stopReason: string | undefined;
+  let complete = false;
+  await readEvents(
+    (signal) => client.messages.create({ ...params, stream: true }, { signal }),
+    { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
+    (event) => {
+      if (event.type === "message_start") inputTokens = event.message.usage.input_tokens;
+      else if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
+        text += event.delta.text;
+        onText(event.delta.text);
+      } else if (event.type === "message_delta") {
+        outputTokens = event.usage.output_tokens;
+        if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
+      } else if (event.type === "message_stop") complete = true;
+    },
+  );
+  if (!complete) throw truncatedStream();
+  return {
+    text,
+    ...(inputTokens !== undefined ? { inputTokens } : {}),
+    ...(outputTokens !== undefined ? { outputTokens } : {}),
+    ...(stopReason !== undefined ? { stopReason } : {}),
   };
 }

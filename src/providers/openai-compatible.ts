@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { readEvents, truncatedStream } from "./event-stream.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
 /**
@@ -21,9 +22,10 @@ export function openAiClient(credential: CallCredential, opts: { baseUrl: string
 }
 
 /**
- * Sends one Chat Completions request (`POST <baseUrl>/chat/completions`, non-streaming). OpenAI's
- * own API takes `max_completion_tokens` (its newer models refuse `max_tokens`); other compatible
- * servers are sent the widely supported `max_tokens`.
+ * Sends one Chat Completions request (`POST <baseUrl>/chat/completions`). OpenAI's own API takes
+ * `max_completion_tokens` (its newer models refuse `max_tokens`); other compatible servers are
+ * sent the widely supported `max_tokens`. With `req.onText` the answer streams (`data:` chunks
+ * with `choices[0].delta.content`, then `data: [DONE]`) and each piece is handed over as it arrives.
  */
 export async function completeOpenAiCompatible(
   credential: CallCredential,
@@ -35,10 +37,9 @@ export async function completeOpenAiCompatible(
   if (req.system !== undefined) messages.push({ role: "system", content: req.system });
   for (const m of req.messages) messages.push({ role: m.role, content: m.content });
   const limit = opts.provider === "openai" ? { max_completion_tokens: req.maxTokens } : { max_tokens: req.maxTokens };
-  const completion = await client.chat.completions.create(
-    { model: req.model, messages, ...limit },
-    req.signal ? { signal: req.signal } : undefined,
-  );
+  const params = { model: req.model, messages, ...limit };
+  if (req.onText) return streamOpenAi(client, params, req, req.onText, opts.provider);
+  const completion = await client.chat.completions.create(params, req.signal ? { signal: req.signal } : undefined);
   const choice = completion.choices[0];
   return {
     text: choice?.message.content ?? "",
@@ -46,5 +47,43 @@ export async function completeOpenAiCompatible(
       ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens }
       : {}),
     ...(choice?.finish_reason ? { stopReason: choice.finish_reason } : {}),
+  };
+}
+
+// Usage comes in a last chunk of its own where `include_usage` is known to be honoured; a stricter
+// compatible server could refuse the unknown field, and usage only feeds the log line.
+function usageOption(provider: string): { stream_options?: { include_usage: true } } {
+  return provider === "openai" || provider === "openrouter" ? { stream_options: { include_usage: true } } : {};
+}
+
+async function streamOpenAi(
+  client: OpenAI,
+  params: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+  req: CompletionRequest,
+  onText: (delta: string) => void,
+  provider: string,
+): Promise<CompletionResult> {
+  let text = "";
+  let usage: OpenAI.CompletionUsage | undefined;
+  let stopReason: string | undefined;
+  await readEvents(
+    (signal) => client.chat.completions.create({ ...params, stream: true, ...usageOption(provider) }, { signal }),
+    { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
+    (chunk) => {
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices[0];
+      const delta = choice?.delta.content;
+      if (delta) {
+        text += delta;
+        onText(delta);
+      }
+      if (choice?.finish_reason) stopReason = choice.finish_reason;
+    },
+  );
+  if (stopReason === undefined) throw truncatedStream();
+  return {
+    text,
+    ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),
+    ...(stopReason !== undefined ? { stopReason } : {}),
   };
 }

@@ -13,7 +13,7 @@ export interface CallCredential {
   readonly type: CredentialType;
 }
 
-/** One non-streaming completion request, in provider-neutral terms. */
+/** One completion request, in provider-neutral terms. */
 export interface CompletionRequest {
   /** The provider's endpoint root (catalog `baseUrl`, e.g. `https://api.anthropic.com`). */
   readonly baseUrl: string;
@@ -22,11 +22,19 @@ export interface CompletionRequest {
   readonly messages: readonly ChatMessage[];
   /** The answer's token limit (`max_tokens` / `max_completion_tokens`). */
   readonly maxTokens: number;
-  /** Gives up after this long; the SDK's timeout error is classified as `timeout`. */
+  /**
+   * Gives up after this long; the SDK's timeout error is classified as `timeout`. When streaming,
+   * it bounds the wait for each next event instead of the whole answer.
+   */
   readonly timeoutMs: number;
   readonly system?: string;
-  /** Aborts the request (gateway shutdown). */
+  /** Aborts the request (gateway shutdown, `/stop`). */
   readonly signal?: AbortSignal;
+  /**
+   * Streams the answer: called with each piece of text as it arrives. Absent: one non-streaming
+   * request whose answer comes whole.
+   */
+  readonly onText?: (delta: string) => void;
 }
 
 /** What a completion produced. */

@@ -98,6 +98,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Status the fake answered with. */
   status: number;
+  /** `Date.now()` when the request had been read. */
+  at: number;
 }
 
 /** One accepted answer to an interaction, in the order they were made. */
@@ -389,6 +391,28 @@ export class FakeDiscord {
     for (const session of sessions) this.#dispatchTo(session, t, d);
   }
 
+  /**
+   * Dispatches MESSAGE_CREATE for a user's message in a DM (no `guildId`) or a guild channel, as
+   * Discord sends it (with `channel_type`, which discord.js needs to build an uncached DM channel).
+   */
+  userMessage(
+    content: string,
+    from: { id: string; username: string },
+    where: { channelId: string; guildId?: string },
+    mentionsBot = false,
+  ): APIMessage {
+    const message = {
+      ...this.#blankMessage(snowflake(), where.channelId),
+      ...(where.guildId ? { guild_id: where.guildId } : {}),
+      channel_type: where.guildId ? 0 : 1,
+      author: { id: from.id, username: from.username, discriminator: "0", global_name: null, avatar: null },
+      content,
+      mentions: mentionsBot ? [this.botUser] : [],
+    };
+    this.dispatch("MESSAGE_CREATE", message);
+    return message;
+  }
+
   /** Makes the interaction answerable over REST and dispatches INTERACTION_CREATE. */
   sendInteraction(interaction: APIInteraction): void {
     this.#trackInteraction(interaction);
@@ -493,6 +517,11 @@ export class FakeDiscord {
   /** A message the fake stores (created by the bot, or carrying an injected component). */
   message(messageId: string): APIMessage | undefined {
     return this.#messages.get(messageId);
+  }
+
+  /** The stored messages of a channel, oldest first. */
+  channelMessages(channelId: string): APIMessage[] {
+    return [...this.#messages.values()].filter((m) => m.channel_id === channelId);
   }
 
   /** Closes gateway sockets and the HTTP server; pending waiters reject. Safe to call twice. */
@@ -692,7 +721,7 @@ export class FakeDiscord {
     }
 
     const query = Object.fromEntries(url.searchParams);
-    this.#record({ method, path, query, ...parsed, headers, status: reply.status });
+    this.#record({ method, path, query, ...parsed, headers, status: reply.status, at: Date.now() });
     if (reply.body === undefined) {
       res.writeHead(reply.status).end();
     } else {

@@ -150,13 +150,39 @@ describe("fake provider: Anthropic /v1/messages", () => {
     expect(msg.content[0]).toMatchObject({ text: "anyone welcome" });
   });
 
-  it("refuses streaming requests with a clear 400", async () => {
-    fake.script("sk-ant-stream", { kind: "text", text: "never streamed" });
+  it("streams scripted text as SSE that the SDK's own accumulator reads", async () => {
+    fake.script("sk-ant-stream", { kind: "text", text: "one two three four five", stream: { chunks: 5, gapMs: 20 } });
+    const deltas: string[] = [];
+    const arrivals: number[] = [];
+    const stream = anthropic("sk-ant-stream").messages.stream(ask);
+    stream.on("text", (t) => {
+      deltas.push(t);
+      arrivals.push(performance.now());
+    });
+    const msg = await stream.finalMessage();
 
-    const err = await rejection(anthropic("sk-ant-stream").messages.create({ ...ask, stream: true }));
+    expect(deltas).toHaveLength(5);
+    expect(deltas.join("")).toBe("one two three four five");
+    expect(msg.content).toMatchObject([{ type: "text", text: "one two three four five" }]);
+    expect(msg).toMatchObject({ stop_reason: "end_turn" });
+    expect(msg.usage.output_tokens).toBeGreaterThan(1);
+    // The pieces arrive apart, not in one burst at the end.
+    expect((arrivals[4] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(60);
+  });
 
-    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((err as InstanceType<typeof Anthropic.BadRequestError>).apiMessage).toMatch(/streaming is not supported/);
+  it("breaks a stream off with an error event after the scripted piece", async () => {
+    fake.script("sk-ant-cut", { kind: "text", text: "abcdefgh", stream: { chunks: 4, failAfter: 2 } });
+    const deltas: string[] = [];
+    const err = await rejection(
+      (async () => {
+        const events = await anthropic("sk-ant-cut").messages.create({ ...ask, stream: true });
+        for await (const e of events)
+          if (e.type === "content_block_delta" && e.delta.type === "text_delta") deltas.push(e.delta.text);
+      })(),
+    );
+    expect(deltas).toEqual(["ab", "cd"]);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect(err).toMatchObject({ type: "rate_limit_error" });
   });
 });
 
@@ -200,6 +226,40 @@ describe("fake provider: OpenAI-compatible /v1/chat/completions", () => {
     expect(apiErr.status).toBe(402);
     expect(apiErr.code).toBe("insufficient_quota");
     expect(apiErr.headers?.get("retry-after")).toBe("30");
+  });
+
+  it("streams scripted text as chunks that the SDK's stream helper reads", async () => {
+    fake.script("sk-openai-stream", { kind: "text", text: "streamed from gpt", stream: { chunks: 3 } });
+    const deltas: string[] = [];
+    const stream = openai("sk-openai-stream").chat.completions.stream({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream_options: { include_usage: true },
+    });
+    stream.on("content.delta", ({ delta }) => void deltas.push(delta));
+    const done = await stream.finalChatCompletion();
+
+    expect(deltas).toEqual(["strea", "med fr", "om gpt"]);
+    expect(done.choices[0]).toMatchObject({ message: { content: "streamed from gpt" }, finish_reason: "stop" });
+    expect(done.usage?.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it("breaks a stream off with OpenAI's error chunk", async () => {
+    fake.script("sk-openai-cut", { kind: "text", text: "abcdef", stream: { chunks: 3, failAfter: 1 } });
+    const deltas: string[] = [];
+    const err = await rejection(
+      (async () => {
+        const chunks = await openai("sk-openai-cut").chat.completions.create({
+          model: "gpt-4o-mini",
+          messages: [{ role: "user", content: "hi" }],
+          stream: true,
+        });
+        for await (const c of chunks) if (c.choices[0]?.delta.content) deltas.push(c.choices[0].delta.content);
+      })(),
+    );
+    expect(deltas).toEqual(["ab"]);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err).toMatchObject({ code: "rate_limit_exceeded" });
   });
 });
 

@@ -5,6 +5,10 @@
  *
  * - Anthropic: `POST /v1/messages` (SDK `baseURL: fake.url`)
  * - OpenAI-compatible: `POST /v1/chat/completions` (SDK `baseURL: fake.url + '/v1'`)
+ *
+ * A request with `stream: true` gets its scripted text as server-sent events in each API's own
+ * format (Anthropic: `message_start` … `content_block_delta` … `message_stop`; OpenAI: `data:`
+ * chunks, then `data: [DONE]`), optionally slowed down or broken off with an error event.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,9 +20,21 @@ export const CLAUDE_CODE_ONLY_MESSAGE =
 /** HTTP statuses a script can ask for; each maps to the provider's own error type. */
 export type ScriptedStatus = 400 | 401 | 402 | 403 | 429 | 500 | 529;
 
+/** How a scripted text is streamed when the request asks for a stream. */
+export interface StreamShape {
+  /** Pieces the text is cut into (default 4, at most one per character). */
+  readonly chunks?: number;
+  /** Pause before each piece after the first, in ms (default 0). */
+  readonly gapMs?: number;
+  /** After this many pieces, an error event ends the stream instead of the rest. */
+  readonly failAfter?: number;
+  /** The error that event carries (default 429). */
+  readonly failWith?: ScriptedStatus;
+}
+
 /** One scripted answer to one request. */
 export type Scripted =
-  | { kind: "text"; text: string }
+  | { kind: "text"; text: string; stream?: StreamShape }
   | { kind: "status"; status: ScriptedStatus; retryAfterSeconds?: number; message?: string }
   | { kind: "claude-code-only" }
   | { kind: "hang" }
@@ -173,6 +189,16 @@ function estimateTokens(value: unknown): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
+/** Cuts text into `count` pieces of nearly equal length (fewer for short text), never inside a code point. */
+function cutInto(text: string, count: number): string[] {
+  const points = Array.from(text);
+  const n = Math.max(1, Math.min(count, points.length));
+  const pieces: string[] = [];
+  for (let i = 0; i < n; i++)
+    pieces.push(points.slice(Math.floor((i * points.length) / n), Math.floor(((i + 1) * points.length) / n)).join(""));
+  return pieces;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -299,6 +325,104 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     );
   };
 
+  const sendStream = async (
+    res: ServerResponse,
+    api: ProviderApi,
+    rec: RecordedRequest,
+    text: string,
+    shape: StreamShape,
+  ): Promise<void> => {
+    const n = ++counter;
+    const model = rec.model ?? "fake-model";
+    const pieces = cutInto(text, shape.chunks ?? 4);
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      ...requestIdHeader(api, `req_fake_${n}`),
+    });
+    hanging.add(res);
+    res.on("close", () => hanging.delete(res));
+    const write = (event: string | undefined, data: unknown) =>
+      res.write(
+        `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`,
+      );
+    const openAiChunk = (delta: object, finish: string | null) => ({
+      id: `chatcmpl-fake${n}`,
+      object: "chat.completion.chunk",
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    });
+    const inputTokens = estimateTokens(rec.messages);
+    if (api === "anthropic") {
+      write("message_start", {
+        type: "message_start",
+        message: {
+          id: `msg_fake_${n}`,
+          type: "message",
+          role: "assistant",
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: inputTokens, output_tokens: 1 },
+        },
+      });
+      write("content_block_start", {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "text", text: "" },
+      });
+    } else {
+      write(undefined, openAiChunk({ role: "assistant", content: "" }, null));
+    }
+    for (const [i, piece] of pieces.entries()) {
+      if (i === shape.failAfter) {
+        const e = ERRORS[shape.failWith ?? 429];
+        if (api === "anthropic")
+          write("error", { type: "error", error: { type: e.anthropicType, message: e.anthropicMessage } });
+        else
+          write(undefined, {
+            error: { message: e.openaiMessage, type: e.openaiType, param: null, code: e.openaiCode },
+          });
+        res.end();
+        return;
+      }
+      if (i > 0 && shape.gapMs) await new Promise((r) => setTimeout(r, shape.gapMs));
+      if (res.destroyed) return;
+      if (api === "anthropic")
+        write("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "text_delta", text: piece },
+        });
+      else write(undefined, openAiChunk({ content: piece }, null));
+    }
+    const outputTokens = estimateTokens(text);
+    if (api === "anthropic") {
+      write("content_block_stop", { type: "content_block_stop", index: 0 });
+      write("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: "end_turn", stop_sequence: null },
+        usage: { output_tokens: outputTokens },
+      });
+      write("message_stop", { type: "message_stop" });
+    } else {
+      write(undefined, openAiChunk({}, "stop"));
+      write(undefined, {
+        ...openAiChunk({}, null),
+        choices: [],
+        usage: {
+          prompt_tokens: inputTokens,
+          completion_tokens: outputTokens,
+          total_tokens: inputTokens + outputTokens,
+        },
+      });
+      write(undefined, "[DONE]");
+    }
+    res.end();
+  };
+
   const respond = (res: ServerResponse, api: ProviderApi, rec: RecordedRequest, scripted: Scripted): void => {
     switch (scripted.kind) {
       case "text":
@@ -359,17 +483,12 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       sendError(res, api, { kind: "status", status: 400, message: "fake provider: request body is not valid JSON" });
       return;
     }
-    // Checked before the script so a streaming caller fails loudly instead of
-    // choking on a JSON body where it expected SSE.
-    if (field(body, "stream", (v): v is true => v === true)) {
-      sendError(res, api, {
-        kind: "status",
-        status: 400,
-        message: "fake provider: streaming is not supported; send the request without stream: true",
-      });
+    const scripted = nextScripted(rec.credential);
+    if (field(body, "stream", (v): v is true => v === true) && scripted.kind === "text") {
+      await sendStream(res, api, rec, scripted.text, scripted.stream ?? {});
       return;
     }
-    respond(res, api, rec, nextScripted(rec.credential));
+    respond(res, api, rec, scripted);
   };
 
   const server = createServer((req, res) => {

@@ -548,6 +548,7 @@ class FakeTelegramServer implements FakeTelegram {
       ["editMessageReplyMarkup", (p) => this.editMessageReplyMarkup(p)],
       ["deleteMessage", (p) => this.deleteMessage(p)],
       ["sendChatAction", (p) => this.sendChatAction(p)],
+      ["sendMessageDraft", (p) => this.sendMessageDraft(p)],
       ["answerCallbackQuery", (p) => this.answerCallbackQuery(p)],
       ["setMyCommands", (p) => this.setMyCommands(p)],
       ["getMyCommands", (p) => this.commands(p.json("scope"), p.string("language_code"))],
@@ -958,6 +959,15 @@ class FakeTelegramServer implements FakeTelegram {
   private deleteMessage(p: Params): true {
     const stored = this.requireMessage(p, "message to delete not found");
     this.history.get(stored.message.chat.id)?.delete(stored.message.message_id);
+    return true;
+  }
+
+  // Drafts are previews that Telegram keeps for a short while; they are recorded as calls only.
+  private sendMessageDraft(p: Params): true {
+    const chat = this.requireChat(p);
+    if (chat.type !== "private") throw badRequest("drafts can be sent only to private chats");
+    if (!p.number("draft_id")) throw badRequest("draft_id must be non-zero");
+    if ((p.string("text") ?? "").length > MAX_TEXT_LENGTH) throw badRequest("message is too long");
     return true;
   }
 

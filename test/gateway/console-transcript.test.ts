@@ -12,11 +12,12 @@ afterEach(async () => {
 /** Runs the console over `lines` (piped, or as a terminal would deliver them) and returns what it printed. */
 async function transcript(lines: readonly string[], tty = false, config?: object): Promise<string> {
   gateway = await createTestGateway(config ? { config } : {});
-  gateway.services.chat = {
+  gateway.useChat({
     respond: async (_ctx, text) => ({ text: `model says: ${text}` }),
     reset: async () => undefined,
+    stop: () => false,
     close: () => undefined,
-  };
+  });
   const input = Object.assign(Readable.from(lines.map((l) => `${l}\n`)), tty ? { isTTY: true } : {});
   const output = new PassThrough();
   let printed = "";
@@ -70,5 +71,45 @@ describe("the console transcript", () => {
     ]);
     expect(mid).toBe("> please try /opus later\nmodel says: please try /opus later");
     expect(status).toContain("Model: anthropic/claude-haiku-4-5 (test.alias)");
+  });
+});
+
+describe("the console shows an answer while it is written", () => {
+  const PIECES = ["first li", "ne\nsecond", " line\nthi", "rd line"];
+
+  /** Runs one line against a responder that streams PIECES; returns each write after the banner. */
+  async function writes(outputTty: boolean, lines = ["tell me"]): Promise<string[]> {
+    gateway = await createTestGateway();
+    gateway.useChat({
+      respond: async (_ctx, _text, sink) => {
+        let sofar = "";
+        for (const piece of PIECES) {
+          sofar += piece;
+          sink?.update(sofar);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return { text: sofar };
+      },
+      reset: async () => undefined,
+      stop: () => false,
+      close: () => undefined,
+    });
+    const input = Readable.from(lines.map((l) => `${l}\n`));
+    const output = Object.assign(new PassThrough(), outputTty ? { isTTY: true } : {});
+    const seen: string[] = [];
+    output.setEncoding("utf8").on("data", (d: string) => void seen.push(d));
+    await runConsole(gateway.host, input, output);
+    return seen.slice(1);
+  }
+
+  it("on a terminal, piece by piece as the model writes", async () => {
+    const out = await writes(true);
+    expect(out).toEqual(["> tell me\nfirst li", "ne\nsecond", " line\nthi", "rd line", "\n\n"]);
+  });
+
+  it("piped, a whole line at a time, with the same transcript as without streaming", async () => {
+    const out = await writes(false);
+    expect(out).toEqual(["> tell me\nfirst line\n", "second line\n", "third line\n\n"]);
+    expect(out.join("")).toBe("> tell me\nfirst line\nsecond line\nthird line\n\n");
   });
 });

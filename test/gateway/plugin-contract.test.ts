@@ -248,3 +248,42 @@ describe("declarations are checked at start-up", () => {
     );
   });
 });
+
+describe("the contract: interrupting commands and command buttons", () => {
+  const stopper = definePlugin({
+    name: "stopper",
+    commands: () => [
+      { name: "halt", description: "Stop what runs", interrupts: true, handler: () => ({ text: "halted" }) },
+    ],
+  });
+  const caps = { maxLength: 2000, buttons: true, ephemeral: true };
+
+  it("says which commands interrupt, by declaration, for typed names and button payloads", async () => {
+    const g = await createTestGateway({ ...gatewayOptions(), plugins: [modelPlugin, stopper] });
+    try {
+      expect(g.host.interrupts("halt")).toBe(true);
+      expect(g.host.interrupts("model")).toBe(false);
+      expect(g.host.pressInterrupts("/halt")).toBe(true);
+      expect(g.host.pressInterrupts("halt")).toBe(false);
+      expect(g.host.pressInterrupts("/model status")).toBe(false);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it("a payload that is a command line runs that command as the presser, refusals included", async () => {
+    const g = await createTestGateway({ ...gatewayOptions(), plugins: [modelPlugin, stopper] });
+    try {
+      const press = (user: { id: string; username: string }) =>
+        g.host.handleChoice(
+          toInvocation({ user, channelId: CHANNEL, guildId: GUILD }, "", "", "button"),
+          "/halt",
+          caps,
+        );
+      expect((await press(MEMBER)).text).toBe("halted");
+      expect((await press({ id: "999", username: "stranger" })).text).toMatch(/not allowed/);
+    } finally {
+      await g.close();
+    }
+  });
+});

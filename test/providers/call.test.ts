@@ -86,6 +86,80 @@ describe("callProvider", () => {
   });
 });
 
+describe("callProvider, streaming", () => {
+  const openai = () => provider({ id: "openai", baseUrl: `${fake.url}/v1`, api: "openai-completions" });
+  const credential = { secret: KEY, type: "api_key" as const };
+
+  it.each([
+    ["Anthropic", () => provider({ baseUrl: fake.url }), "end_turn"],
+    ["OpenAI-compatible", openai, "stop"],
+  ])("hands %s text over piece by piece and returns the whole", async (_name, target, stop) => {
+    fake.script(KEY, { kind: "text", text: "a streamed answer", stream: { chunks: 6 } });
+    const deltas: string[] = [];
+    const r = await callProvider(target(), credential, { ...ask, onText: (d) => deltas.push(d) });
+    expect(deltas.length).toBe(6);
+    expect(deltas.join("")).toBe("a streamed answer");
+    expect(r).toMatchObject({ text: "a streamed answer", stopReason: stop });
+    expect(r.outputTokens).toBeGreaterThan(0);
+    expect(fake.requests[0]?.body).toMatchObject({ stream: true });
+  });
+
+  it.each([
+    ["Anthropic", () => provider({ baseUrl: fake.url })],
+    ["OpenAI-compatible", openai],
+  ])("a %s stream broken off by a 429 throws a rate limit after the pieces that came", async (_name, target) => {
+    fake.script(KEY, { kind: "text", text: "0123456789", stream: { chunks: 10, failAfter: 3 } });
+    const deltas: string[] = [];
+    const err = await callProvider(target(), credential, { ...ask, onText: (d) => deltas.push(d) }).catch(
+      (e: unknown) => e,
+    );
+    expect(deltas).toEqual(["0", "1", "2"]);
+    expect(classifyError(err)).toMatchObject({ kind: "rate_limit" });
+  });
+
+  it.each([
+    ["Anthropic", () => provider({ baseUrl: fake.url })],
+    ["OpenAI-compatible", openai],
+  ])(
+    "a %s stream answered with something else than events is malformed, never an empty answer",
+    async (_name, target) => {
+      fake.script(KEY, { kind: "malformed" });
+      const err = await callProvider(target(), credential, { ...ask, onText: () => undefined }).catch(
+        (e: unknown) => e,
+      );
+      expect(classifyError(err)).toMatchObject({ kind: "format", reasonCode: "malformed_response" });
+    },
+  );
+
+  it("a stream that goes silent times out although its headers came at once", async () => {
+    fake.script(KEY, { kind: "text", text: "slow", stream: { chunks: 2, gapMs: scaled(3000) } });
+    const deltas: string[] = [];
+    const err = await callProvider(provider({ baseUrl: fake.url }), credential, {
+      ...ask,
+      timeoutMs: scaled(200),
+      onText: (d) => deltas.push(d),
+    }).catch((e: unknown) => e);
+    expect(deltas).toEqual(["sl"]);
+    expect(classifyError(err)).toMatchObject({ kind: "timeout", reasonCode: "timeout" });
+  });
+
+  it("an abort mid-stream fails as aborted, never as a complete answer", async () => {
+    fake.script(KEY, { kind: "text", text: "abcdefgh", stream: { chunks: 8, gapMs: 30 } });
+    const stop = new AbortController();
+    const deltas: string[] = [];
+    const err = await callProvider(provider({ baseUrl: fake.url }), credential, {
+      ...ask,
+      signal: stop.signal,
+      onText: (d) => {
+        deltas.push(d);
+        if (deltas.length === 2) stop.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(deltas).toEqual(["a", "b"]);
+    expect(classifyError(err)).toMatchObject({ kind: "timeout", reasonCode: "aborted" });
+  });
+});
+
 describe("helpers", () => {
   it("providerModelId drops only the provider part, except on OpenRouter's own routers", () => {
     expect([

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
-import { apiKey, createChatHarness, leaks, T0, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
+import { apiKey, createChatHarness, leaks, T0, type ChatHarness, type ChatHarnessOptions } from "../chat/harness.js";
 import {
   formatProbeTable,
   probeModel,

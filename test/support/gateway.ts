@@ -3,7 +3,7 @@ import path from "node:path";
 import { openSessionStore } from "../../src/sessions/open.js";
 import { createGatewayServices } from "../../src/gateway/services.js";
 import { PluginHost } from "../../src/gateway/host.js";
-import type { GatewayServices, PluginDefinition } from "../../src/gateway/types.js";
+import type { ChatResponder, GatewayServices, PluginDefinition } from "../../src/gateway/types.js";
 import type { Log } from "../../src/gateway/log.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { writeStateDir } from "./state.js";
@@ -17,6 +17,8 @@ export interface TestGateway {
   readonly host: PluginHost;
   /** Every line logged, to assert on (and to check no secret leaks). */
   readonly logs: string[];
+  /** Answers plain messages with `responder` from now on (a test swaps models mid-way). */
+  useChat(responder: ChatResponder): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export interface TestGatewayOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
   readonly plugins?: readonly PluginDefinition[];
+  /** Builds the chat responder from the services (default: none until {@link TestGateway.useChat}). */
+  readonly chat?: (services: GatewayServices) => ChatResponder;
   /** Reuse an existing state dir (e.g. a restart). */
   readonly stateDir?: string;
 }
@@ -49,6 +53,15 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     typeof openSessionStore
   >[0]["config"];
   const sessions = await openSessionStore({ config, stateDir, ...(opts.clock ? { clock: opts.clock } : {}) });
+  let current: ChatResponder | undefined;
+  // Forwards to whatever the test chose last, so a test can swap it after the gateway started.
+  const swappable: ChatResponder = {
+    respond: (ctx, text, sink) =>
+      current ? current.respond(ctx, text, sink) : Promise.resolve({ text: "no chat responder" }),
+    reset: async (key) => current?.reset(key),
+    stop: (key) => current?.stop(key) ?? false,
+    close: () => current?.close(),
+  };
   const services = createGatewayServices({
     stateDir,
     configPath,
@@ -57,6 +70,10 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     cwd: stateDir,
     ...(opts.clock ? { clock: opts.clock } : {}),
     onConfigError: (m) => log("warn", m),
+    chat: (built) => {
+      if (opts.chat) current = opts.chat(built);
+      return swappable;
+    },
   });
   const host = new PluginHost(services, opts.plugins ?? [modelPlugin], log);
   return {
@@ -65,6 +82,7 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     services,
     host,
     logs,
+    useChat: (responder) => void (current = responder),
     close: async () => {
       await sessions.close();
     },

@@ -1,13 +1,20 @@
 import readline from "node:readline";
 import type { PluginHost } from "../../gateway/host.js";
-import type { ChannelCapabilities, CommandInvocation, Reply } from "../../gateway/types.js";
+import type { ChannelCapabilities, CommandInvocation, Reply, ReplyStream } from "../../gateway/types.js";
 import { parseCommandText } from "../../gateway/command-text.js";
 import { redactSecretShapes } from "../../util/mask.js";
+import { streamingMode } from "../../gateway/streaming-mode.js";
+import { ConsoleStream } from "./stream.js";
 
 /** The console is a private chat with its operator: no buttons, Telegram-sized messages. */
 export const CONSOLE_CAPABILITIES: ChannelCapabilities = { maxLength: 4096, buttons: false, ephemeral: false };
 
 const SENDER = { id: "local", displayName: "console" };
+
+/** A console line as an invocation: `command` and `args` empty for a plain message. */
+export function consoleInvocation(command = "", args = ""): CommandInvocation {
+  return { channel: "console", chatId: "local", sender: SENDER, isGroup: false, command, args, via: "text" };
+}
 
 function render(reply: Reply): string {
   return reply.text;
@@ -15,20 +22,19 @@ function render(reply: Reply): string {
 
 /**
  * Handles one console line: a known command goes to its plugin, anything else (plain text or an
- * unknown `/word`) to the model path. Returns what to print.
+ * unknown `/word`) to the model path. Returns what to print, or, given a `stream`, writes every
+ * reply through it and returns nothing.
  */
-export async function handleConsoleLine(host: PluginHost, line: string): Promise<string[]> {
+export async function handleConsoleLine(host: PluginHost, line: string, stream?: ReplyStream): Promise<string[]> {
   const text = line.trim();
   if (text === "") return [];
-  const base = { channel: "console", chatId: "local", sender: SENDER, isGroup: false } as const;
   const parsed = parseCommandText(text);
   if (parsed) {
-    const inv: CommandInvocation = { ...base, command: parsed.command, args: parsed.args, via: "text" };
-    const reply = await host.handleCommand(inv, CONSOLE_CAPABILITIES);
-    if (reply) return [render(reply)];
+    const reply = await host.handleCommand(consoleInvocation(parsed.command, parsed.args), CONSOLE_CAPABILITIES);
+    if (reply && stream) await stream.send(reply);
+    if (reply) return stream ? [] : [render(reply)];
   }
-  const inv: CommandInvocation = { ...base, command: "", args: "", via: "text" };
-  return (await host.handleMessage(inv, text, CONSOLE_CAPABILITIES)).map(render);
+  return (await host.handleMessage(consoleInvocation(), text, CONSOLE_CAPABILITIES, stream)).map(render);
 }
 
 /**
@@ -36,12 +42,15 @@ export async function handleConsoleLine(host: PluginHost, line: string): Promise
  * piped script (`printf '/model list\n' | openclaw gateway`) gets every reply before EOF ends it.
  * It starts with a line naming the state dir in use. Each answer ends with a blank line; when
  * input is piped (no terminal showed what was typed) the line answered comes first, as `> line`,
- * so a transcript reads as question and answer. `signal` ends reading early (SIGINT/SIGTERM).
+ * so a transcript reads as question and answer. Answers appear as they are written (piece by piece
+ * on a terminal, whole lines when piped) unless `channels.console.streaming` is `off`. Lines run
+ * one after another, except commands that interrupt (`/stop`), which run as soon as they are
+ * read. `signal` ends reading early (SIGINT/SIGTERM).
  */
 export async function runConsole(
   host: PluginHost,
   input: NodeJS.ReadableStream & { readonly isTTY?: boolean },
-  output: NodeJS.WritableStream,
+  output: NodeJS.WritableStream & { readonly isTTY?: boolean },
   signal?: AbortSignal,
 ): Promise<void> {
   const echo = input.isTTY !== true;
@@ -49,11 +58,23 @@ export async function runConsole(
   const rl = readline.createInterface({ input, terminal: false, crlfDelay: Infinity });
   // On shutdown stop reading; the line in progress still finishes and is answered.
   signal?.addEventListener("abort", () => rl.close(), { once: true });
-  for await (const line of rl) {
-    const replies = await handleConsoleLine(host, line);
-    if (replies.length === 0) continue;
-    const body = replies.map((r) => r.replace(/\n+$/, "")).join("\n\n");
+  const answer = async (line: string): Promise<void> => {
     // The echo is masked like every reply: a key pasted into the console is not printed back.
-    output.write(`${echo ? `> ${redactSecretShapes(line.trim())}\n` : ""}${body}\n\n`);
+    const head = echo ? `> ${redactSecretShapes(line.trim())}\n` : "";
+    if (streamingMode(host.services.config().config, "console") === "partial") {
+      await handleConsoleLine(host, line, new ConsoleStream(output, output.isTTY === true, head));
+      return;
+    }
+    const replies = await handleConsoleLine(host, line);
+    if (replies.length === 0) return;
+    output.write(`${head}${replies.map((r) => r.replace(/\n+$/, "")).join("\n\n")}\n\n`);
+  };
+  let queue = Promise.resolve();
+  const interrupting: Promise<void>[] = [];
+  for await (const line of rl) {
+    const command = parseCommandText(line.trim())?.command;
+    if (command !== undefined && host.interrupts(command)) interrupting.push(answer(line));
+    else queue = queue.then(() => answer(line));
   }
+  await Promise.all([queue, ...interrupting]);
 }

@@ -21,6 +21,9 @@ import {
 } from "./interactions.js";
 import type { Place } from "./invocation.js";
 import { answerText } from "./text-messages.js";
+import { ChatPacer, PacedStream } from "../../gateway/paced-stream.js";
+import { streamingMode } from "../../gateway/streaming-mode.js";
+import { DiscordStreamRenderer } from "./stream.js";
 
 /** Intents the gateway connection asks for. MessageContent is privileged: enable it in the developer portal. */
 export const GATEWAY_INTENTS = [
@@ -189,9 +192,11 @@ export async function connectGateway(opts: GatewayClientOptions): Promise<Client
     }
     opts.track(opts.handler.handle(found.input, interactionResponder(found.interaction)));
   });
+  // Discord allows about five edits per 5 s per channel; one a second leaves room for everything else.
+  const pacer = new ChatPacer(1000);
   client.on(Events.MessageCreate, (message) => {
     if (message.author.bot || message.system) return;
-    opts.track(onMessage(client, opts, message));
+    opts.track(onMessage(client, opts, message, pacer));
   });
   let timer: NodeJS.Timeout | undefined;
   const ready = new Promise<Client<true>>((resolve, reject) => {
@@ -210,7 +215,12 @@ export async function connectGateway(opts: GatewayClientOptions): Promise<Client
   }
 }
 
-async function onMessage(client: Client, opts: GatewayClientOptions, message: Message): Promise<void> {
+async function onMessage(
+  client: Client,
+  opts: GatewayClientOptions,
+  message: Message,
+  pacer: ChatPacer,
+): Promise<void> {
   const bot = client.user;
   if (!bot) return;
   const place = placeOf({
@@ -225,7 +235,16 @@ async function onMessage(client: Client, opts: GatewayClientOptions, message: Me
     const typing = () => {
       if (message.channel.isSendable()) message.channel.sendTyping().catch(() => undefined);
     };
-    const replies = await answerText(opts.host, incoming, { id: bot.id, username: bot.username }, typing);
+    const stream =
+      streamingMode(opts.host.services.config().config, "discord") === "partial"
+        ? new PacedStream(
+            new DiscordStreamRenderer(message, (reply) => deliver(message, opts.handler, place, reply)),
+            pacer,
+            place.channelId,
+            (err) => opts.log("warn", `discord: showing a growing answer failed: ${errorMessage(err)}`),
+          )
+        : undefined;
+    const replies = await answerText(opts.host, incoming, { id: bot.id, username: bot.username }, typing, stream);
     for (const reply of replies ?? []) await deliver(message, opts.handler, place, reply);
   } catch (err) {
     opts.log("error", `discord: message handling failed: ${errorMessage(err)}`);

@@ -10,6 +10,9 @@ import { ReplyDelivery } from "./delivery.js";
 import { messageReader, readPress, type InboundMessage, type InboundPress, type MessageReader } from "./invocation.js";
 import { TELEGRAM_MAX_TEXT } from "./split.js";
 import { keepTyping, TYPING_INTERVAL_MS } from "./typing.js";
+import { ChatPacer, PacedStream } from "../../gateway/paced-stream.js";
+import { streamingMode } from "../../gateway/streaming-mode.js";
+import { TelegramStreamRenderer } from "./stream.js";
 
 /** Telegram renders inline keyboards; messages hold 4096 chars; nothing is private inside a group. */
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
@@ -44,13 +47,16 @@ function chatConstraint(ctx: Context): string | undefined {
  * Installs the adapter's middleware on a bot: button presses are verified and answered at once
  * (before any queueing, so a slow model call in the chat cannot let the query expire), then updates
  * are sequentialized per chat and turned into host calls whose replies go back to the same chat
- * and topic.
+ * and topic. Commands the host marks as interrupting (typed, or pressed as a button) skip the
+ * chat's queue, since they act on the answer that holds it. Answers grow in place while they are
+ * written unless `channels.telegram.streaming` is `off`.
  */
 export function installHandlers(bot: Bot, deps: HandlerDeps): void {
   const { host, log, secret } = deps;
   const typingIntervalMs = deps.typingIntervalMs ?? TYPING_INTERVAL_MS;
   const delivery = new ReplyDelivery(bot.api, log, TELEGRAM_CAPABILITIES.maxLength);
   const verified = new WeakMap<Context, { press: InboundPress; payload: string }>();
+  const pacer = new ChatPacer(1000);
   let read: MessageReader | undefined;
 
   // Every callback query is answered exactly once, here.
@@ -66,9 +72,17 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
       log("warn", `telegram: answerCallbackQuery failed: ${errorMessage(err)}`);
     }
     if (press && verdict?.kind === "ok") {
+      if (host.pressInterrupts(verdict.payload)) return answerPress(press, verdict.payload);
       verified.set(ctx, { press, payload: verdict.payload });
       await next();
     }
+  });
+
+  bot.on("message", async (ctx, next) => {
+    read ??= messageReader(ctx.me);
+    const inbound = read(ctx.message);
+    if (inbound?.isCommand && host.interrupts(commandOf(inbound))) return answerMessage(inbound);
+    await next();
   });
 
   bot.use(sequentialize(chatConstraint));
@@ -81,8 +95,14 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
 
   bot.on("callback_query", async (ctx) => {
     const entry = verified.get(ctx);
-    if (!entry) return;
-    const { press, payload } = entry;
+    if (entry) await answerPress(entry.press, entry.payload);
+  });
+
+  function commandOf(inbound: InboundMessage): string {
+    return deps.commandName?.(inbound.invocation.command) ?? inbound.invocation.command;
+  }
+
+  async function answerPress(press: InboundPress, payload: string): Promise<void> {
     const reply = await host.handleChoice(press.invocation, payload, TELEGRAM_CAPABILITIES);
     const bind = callbackBinder(secret, press.target.chatId, press.invocation.sender.id);
     await guard("delivering a button reply", () =>
@@ -90,14 +110,14 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
         ? delivery.edit(press.target, press.messageId, reply, bind)
         : delivery.send(press.target, reply, bind),
     );
-  });
+  }
 
   async function answerMessage(inbound: InboundMessage): Promise<void> {
     const { invocation, target } = inbound;
     const bind = callbackBinder(secret, target.chatId, invocation.sender.id);
     let ours = false;
     if (inbound.isCommand) {
-      const command = deps.commandName?.(invocation.command) ?? invocation.command;
+      const command = commandOf(inbound);
       ours = host.hasCommand(command);
       const reply = await host.handleCommand(
         command === invocation.command ? invocation : { ...invocation, command },
@@ -109,9 +129,17 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
     // addressed to us even in a group without a mention.
     if (!inbound.addressed && !ours) return;
     const stopTyping = keepTyping(bot.api, target, typingIntervalMs);
-    const replies = await host
-      .handleMessage({ ...invocation, command: "", args: "" }, inbound.text, TELEGRAM_CAPABILITIES)
-      .finally(stopTyping);
+    const message = { ...invocation, command: "", args: "" };
+    if (streamingMode(host.services.config().config, "telegram") === "partial") {
+      const renderer = new TelegramStreamRenderer(bot.api, delivery, target, bind, !invocation.isGroup);
+      const stream = new PacedStream(renderer, pacer, String(target.chatId), (err) =>
+        log("warn", `telegram: showing a growing answer failed: ${errorMessage(err)}`),
+      );
+      return guard("replying to a message", () =>
+        host.handleMessage(message, inbound.text, TELEGRAM_CAPABILITIES, stream).then(() => undefined),
+      ).finally(stopTyping);
+    }
+    const replies = await host.handleMessage(message, inbound.text, TELEGRAM_CAPABILITIES).finally(stopTyping);
     for (const reply of replies) await guard("replying to a message", () => delivery.send(target, reply, bind));
   }
 

@@ -1,9 +1,9 @@
-import { GatewayIntentBits, type APIMessage } from "discord.js";
+import { GatewayIntentBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
 import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
 import { definePlugin } from "../../../src/gateway/types.js";
-import { snowflake, startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
+import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway } from "../../support/gateway.js";
 import {
   CHANNEL,
@@ -39,41 +39,6 @@ afterAll(async () => {
   await fake.close();
   await gw.close();
 });
-
-function user(u: { id: string; username: string }) {
-  return { id: u.id, username: u.username, discriminator: "0", global_name: null, avatar: null };
-}
-
-type MessageCreate = APIMessage & { guild_id?: string; channel_type: number };
-
-/** A MESSAGE_CREATE payload as Discord sends it. */
-function message(
-  content: string,
-  from: { id: string; username: string },
-  where: { channelId: string; guildId?: string },
-  mentionsBot = false,
-): MessageCreate {
-  return {
-    id: snowflake(),
-    channel_id: where.channelId,
-    ...(where.guildId ? { guild_id: where.guildId } : {}),
-    // Discord says which kind of channel it is (discord.js needs it to build an uncached DM channel).
-    channel_type: where.guildId ? 0 : 1,
-    author: user(from),
-    content,
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: mentionsBot ? [fake.botUser] : [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    flags: 0,
-  } as unknown as MessageCreate;
-}
 
 describe("discord.js gateway mode", () => {
   it("identifies with the guild, message, DM and message-content intents and registers the commands", () => {
@@ -185,7 +150,7 @@ describe("discord.js gateway mode", () => {
   });
 
   it("answers a text /model status in a DM", async () => {
-    fake.dispatch("MESSAGE_CREATE", message("/model status", OWNER, { channelId: DM_CHANNEL }));
+    fake.userMessage("/model status", OWNER, { channelId: DM_CHANNEL });
     const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${DM_CHANNEL}/messages`);
     expect(sent.body).toMatchObject({
       content: expect.stringContaining("anthropic:work"),
@@ -195,11 +160,8 @@ describe("discord.js gateway mode", () => {
   });
 
   it("answers a guild message only when it mentions the bot, dropping the mention", async () => {
-    fake.dispatch("MESSAGE_CREATE", message("/model haiku", MEMBER, { channelId: CHANNEL, guildId: GUILD }));
-    fake.dispatch(
-      "MESSAGE_CREATE",
-      message(`<@${fake.botUser.id}> /model sonnet`, MEMBER, { channelId: CHANNEL, guildId: GUILD }, true),
-    );
+    fake.userMessage("/model haiku", MEMBER, { channelId: CHANNEL, guildId: GUILD });
+    fake.userMessage(`<@${fake.botUser.id}> /model sonnet`, MEMBER, { channelId: CHANNEL, guildId: GUILD }, true);
     const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${CHANNEL}/messages`);
     expect(sent.body).toMatchObject({
       content: expect.stringContaining("claude-sonnet-5-5"),

@@ -115,14 +115,15 @@ describe("telegram adapter (stub plugin)", () => {
     const { fake, gateway } = await start({ channel: { typingIntervalMs: 30 } });
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    gateway.services.chat = {
+    gateway.useChat({
       respond: async (_ctx, text) => {
         await gate;
         return { text: `model says: ${text}` };
       },
       reset: async () => undefined,
+      stop: () => false,
       close: () => undefined,
-    };
+    });
     fake.userMessage({ chat: DM, from: ALICE, text: "/unknown thing" });
     await fake.waitForCall("sendChatAction", (c) => c.payload.action === "typing");
     await fake.waitForCall("sendChatAction", (c) => c.payload.action === "typing");
@@ -139,11 +140,12 @@ describe("telegram adapter (stub plugin)", () => {
 
   it("ignores /cmd@OtherBot and unaddressed group chatter, but answers a mention", async () => {
     const { fake, gateway } = await start();
-    gateway.services.chat = {
+    gateway.useChat({
       respond: async (_ctx, text) => ({ text: `model: ${text}` }),
       reset: async () => undefined,
+      stop: () => false,
       close: () => undefined,
-    };
+    });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@OtherBot one" });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "just chatting" });
     fake.userMessage({ chat: GROUP, from: ALICE, text: "/echo@gateway_test_bot two" });

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createChatResponder } from "../../../src/providers/chat.js";
+import { createChatResponder } from "../../../src/chat/responder.js";
 import { startFakeProvider, type FakeProvider } from "../../fakes/provider-api.js";
 import { nextMessage, startHarness, textOf, type Harness } from "./harness.js";
 
@@ -37,7 +37,7 @@ async function start(extra: Record<string, unknown> = {}): Promise<Harness> {
     },
     authProfiles: { version: 1, profiles: { "anthropic:ci": { type: "api_key", provider: "anthropic", key: KEY } } },
   });
-  h.gateway.services.chat = createChatResponder(h.gateway.services, () => undefined);
+  h.gateway.useChat(createChatResponder(h.gateway.services, () => undefined));
   return h;
 }
 

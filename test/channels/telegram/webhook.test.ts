@@ -84,14 +84,15 @@ describe("telegram webhook mode", () => {
     const { fake, http, gateway } = await startWebhookHarness();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    gateway.services.chat = {
+    gateway.useChat({
       respond: async () => {
         await gate;
         return { text: "slow answer" };
       },
       reset: async () => undefined,
+      stop: () => false,
       close: () => undefined,
-    };
+    });
     const slow = await http.handle(
       post(JSON.stringify(fake.buildUserMessage({ chat: DM, from: ALICE, text: "think hard" })), SECRET),
     );

@@ -456,7 +456,12 @@ describe("/new", () => {
     const resets: string[] = [];
     const services: GatewayServices = {
       ...h.services,
-      chat: { respond: async () => ({ text: "" }), reset: async (k) => void resets.push(k), close: () => undefined },
+      chat: {
+        respond: async () => ({ text: "" }),
+        reset: async (k) => void resets.push(k),
+        stop: () => false,
+        close: () => undefined,
+      },
     };
     const def = modelPlugin.commands(services).find((c) => c.name === "new");
     await def?.handler({ ...h.ctx({}, { command: "new" }), services });

@@ -2,7 +2,7 @@ import type { Resolution } from "../auth/resolver.js";
 import type { CooldownReason } from "../auth/cooldowns.js";
 import { formatDuration } from "../auth/health.js";
 import { describeFailure, type FailedAttempt, type TurnFacts } from "./failure-text.js";
-import type { Classification } from "./classify.js";
+import type { Classification } from "../providers/classify.js";
 
 /**
  * A turn that got no answer from its model: the text a user sees when nothing else answers, and the

@@ -11,7 +11,7 @@ import type { ChatResponder, CommandContext, GatewayServices } from "../../src/g
 import type { Log } from "../../src/gateway/log.js";
 import { CachedSessionStore } from "../../src/sessions/cached-store.js";
 import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
-import { createChatResponder, type ChatOptions } from "../../src/providers/chat.js";
+import { createChatResponder, type ChatOptions } from "../../src/chat/responder.js";
 import { writeStateDir } from "../support/state.js";
 import type { FakeProvider } from "../fakes/provider-api.js";
 import { scaled } from "../support/slowness.js";
@@ -54,6 +54,8 @@ export interface ChatHarness {
   readonly replies: string[];
   /** Sends a plain message in a session (default: the console DM session). */
   say(text: string, ctx?: Partial<CommandContext>): Promise<string>;
+  /** Sends a plain message with a sink: the final text and every text the sink was shown. */
+  stream(text: string, onUpdate?: (textSoFar: string) => void): Promise<{ text: string; updates: string[] }>;
   context(overrides?: Partial<CommandContext>): CommandContext;
   close(): Promise<void>;
 }
@@ -126,6 +128,17 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
       const reply = await chat.respond(context(ctx), text);
       replies.push(reply.text);
       return reply.text;
+    },
+    async stream(text, onUpdate) {
+      const updates: string[] = [];
+      const reply = await chat.respond(context(), text, {
+        update: (t) => {
+          updates.push(t);
+          onUpdate?.(t);
+        },
+      });
+      replies.push(reply.text);
+      return { text: reply.text, updates };
     },
     async close() {
       await sessions.close();

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { createTestGateway, type TestGateway } from "../support/gateway.js";
-import { createChatResponder } from "../../src/providers/chat.js";
+import { createChatResponder } from "../../src/chat/responder.js";
 import type { ChannelCapabilities, CommandInvocation } from "../../src/gateway/types.js";
 import { apiKey, fakeProviders, leaks, testClock } from "./harness.js";
 import { scaled } from "../support/slowness.js";
@@ -42,7 +42,7 @@ async function start(): Promise<TestGateway> {
     clock: testClock(),
   });
   const log = (level: "info" | "warn" | "error", message: string) => void gw?.logs.push(`[${level}] ${message}`);
-  gw.services.chat = createChatResponder(gw.services, log, { timeoutMs: scaled(2000) });
+  gw.useChat(createChatResponder(gw.services, log, { timeoutMs: scaled(2000) }));
   return gw;
 }
 

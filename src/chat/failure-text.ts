@@ -1,7 +1,7 @@
 import type { Candidate } from "../auth/resolver.js";
 import type { CooldownEntry } from "../auth/cooldowns.js";
 import { formatDuration } from "../auth/health.js";
-import type { Classification } from "./classify.js";
+import type { Classification } from "../providers/classify.js";
 
 /** One failed call of a turn: who was tried, how it failed, and the cooldown that started. */
 export interface FailedAttempt {
@@ -124,4 +124,33 @@ export function exhaustedText(attempts: readonly FailedAttempt[], facts: TurnFac
     hint = `Try again in ${formatDuration(soonest - facts.now)}.`;
   else hint = PROBE;
   return [head, ...lines, hint].join("\n");
+}
+
+/** What cut off an answer, in a few words: `rate limited`, `credential rejected`. */
+function cutOffReason(f: Classification): string {
+  switch (f.kind) {
+    case "rate_limit":
+      return "rate limited";
+    case "auth":
+    case "incompatible":
+      return "credential rejected";
+    case "billing":
+      return "refused for billing";
+    case "overloaded":
+      return f.reasonCode === "connection_error" ? "connection lost" : "provider overloaded";
+    case "timeout":
+      return "no answer in time";
+    case "format":
+      return "unreadable answer";
+    case "unknown":
+      return "failed";
+  }
+}
+
+/**
+ * The note that ends an answer broken off after part of it was shown:
+ * `\n\n[…cut off: rate limited on anthropic:work; free again in 30s]`.
+ */
+export function cutOffText(a: FailedAttempt, facts: TurnFacts): string {
+  return `\n\n[…cut off: ${cutOffReason(a.failure)} on ${a.candidate.id}${cooling(a, facts)}]`;
 }

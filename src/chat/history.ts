@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { ChatMessage } from "./types.js";
+import type { ChatMessage } from "../providers/types.js";
 
 /** A rough token count (characters / 4, rounded up): cheap, and close enough to budget a prompt. */
 export function approxTokens(text: string): number {

@@ -11,7 +11,7 @@ import {
   type ChatHarness,
   type ChatHarnessOptions,
 } from "./harness.js";
-import { PASTE_API_KEY } from "../../src/providers/failure-text.js";
+import { PASTE_API_KEY } from "../../src/chat/failure-text.js";
 import { scaled } from "../support/slowness.js";
 
 const MIN = 60_000;

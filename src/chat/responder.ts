@@ -2,14 +2,15 @@ import type { Candidate, PinInput, Resolution } from "../auth/resolver.js";
 import type { CooldownEntry, FailureInput } from "../auth/cooldowns.js";
 import { redactText } from "../auth/redact.js";
 import { errorMessage, type Log } from "../gateway/log.js";
-import type { ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
+import type { AnswerSink, ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { chosenByUser, currentSelection } from "../gateway/selection.js";
 import { fallbackChain } from "../models/fallbacks.js";
-import { callProvider, providerModelId } from "./call.js";
-import { classifyError, type Classification } from "./classify.js";
+import { callProvider, providerModelId } from "../providers/call.js";
+import { classifyError, type Classification } from "../providers/classify.js";
 import {
+  cutOffText,
   exhaustedText,
   pinnedFailureText,
   requestFailureText,
@@ -27,12 +28,16 @@ import {
   type TurnFailure,
 } from "./fallback-text.js";
 import { ConversationHistory, historyBudget } from "./history.js";
-import type { ChatMessage, CompletionResult } from "./types.js";
+import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError } from "../util/user-error.js";
+import { STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
 
 /** Options of {@link createChatResponder}; every one has a default. */
 export interface ChatOptions {
-  /** Per-call timeout in ms (non-streaming: it must cover a whole long answer). Default 120,000. */
+  /**
+   * Per-call timeout in ms: for a whole answer when it is not streamed, else for each next piece.
+   * Default 120,000.
+   */
   readonly timeoutMs?: number;
   /** Most tokens an answer may take (also capped by the model's `maxTokens`). Default 4,096. */
   readonly maxAnswerTokens?: number;
@@ -49,8 +54,8 @@ const EMPTY_ANSWER = "(The model returned no text.)";
 const CUT_OFF = new Set(["max_tokens", "length"]);
 const TRANSIENT: ReadonlySet<Classification["kind"]> = new Set(["overloaded", "timeout"]);
 
-/** How one call ended. */
-type CallOutcome = { ok: true; result: CompletionResult } | { ok: false; failure: Classification };
+/** How one call ended; `partial` is the text already streamed when it failed. */
+type CallOutcome = { ok: true; result: CompletionResult } | { ok: false; failure: Classification; partial: string };
 
 /** Everything a turn decided before its first call. */
 interface Turn {
@@ -63,6 +68,10 @@ interface Turn {
   readonly facts: TurnFacts;
   /** A fallback model's turn: it leaves the session's pin alone. */
   readonly fallback?: boolean;
+  /** Where the answer is shown while it is written, when the channel streams. */
+  readonly sink?: AnswerSink;
+  /** Aborted by `/stop` for this turn only (close() aborts every turn through its own signal). */
+  readonly stop: AbortController;
 }
 
 /**
@@ -75,6 +84,11 @@ interface Turn {
  * unpinned session moves on to the next candidate, each at most once per turn. Overloaded and
  * timed-out calls cool nothing and get one more try on another credential at most. A session a
  * user pinned never switches credentials: the reply names the profile and how to unpin.
+ *
+ * With a sink the answer streams: a failure before the first piece may still fail over as above;
+ * one after it ends the shown text with a note naming what cut it off (and records the cooldown),
+ * since sending the answer again from another credential would show it twice. `stop(sessionKey)`
+ * aborts the answer in flight: what was written stays, marked as stopped.
  *
  * Every log line and reply is passed through the process-wide redactor, which knows every
  * credential the resolver handed out.
@@ -121,10 +135,20 @@ export function createChatResponder(services: GatewayServices, log: Log, options
 
   // Aborted by close(): a shutdown does not wait out a slow provider.
   const shutdown = new AbortController();
+  // The turn in flight per session, for /stop.
+  const running = new Map<string, AbortController>();
 
   const call = async (turn: Turn, c: Candidate, messages: readonly ChatMessage[]): Promise<CallOutcome> => {
     const started = performance.now();
     let outcome: CallOutcome;
+    let partial = "";
+    const sink = turn.sink;
+    const onText = sink
+      ? (delta: string) => {
+          partial += delta;
+          sink.update(partial, STOP_ACTIONS);
+        }
+      : undefined;
     try {
       const result = await callProvider(
         turn.provider,
@@ -134,13 +158,14 @@ export function createChatResponder(services: GatewayServices, log: Log, options
           messages,
           maxTokens: turn.answerTokens,
           timeoutMs,
-          signal: shutdown.signal,
+          signal: AbortSignal.any([shutdown.signal, turn.stop.signal]),
           ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
+          ...(onText ? { onText } : {}),
         },
       );
       outcome = { ok: true, result };
     } catch (err) {
-      outcome = { ok: false, failure: classifyError(err, services.clock()) };
+      outcome = { ok: false, failure: classifyError(err, services.clock()), partial };
     }
     const elapsed = performance.now() - started;
     logCall(turn, c, outcome, Math.round(elapsed));
@@ -247,11 +272,16 @@ export function createChatResponder(services: GatewayServices, log: Log, options
           ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]`
           : body;
       }
+      // A stopped answer keeps what was written; the credential did nothing wrong.
+      if (turn.stop.signal.aborted && !shutdown.signal.aborted)
+        return outcome.partial === "" ? STOPPED_NOTE.trim() : `${outcome.partial}${STOPPED_NOTE}`;
       const attempt: FailedAttempt = { candidate: next, failure: outcome.failure };
       const cooldown = await recordCooldown(turn, next, outcome.failure);
       const done: FailedAttempt = cooldown ? { ...attempt, cooldown } : attempt;
       failed.push(done);
       const facts = { ...turn.facts, now: services.clock() };
+      // Part of the answer is already shown: another credential would start it over.
+      if (outcome.partial !== "") return `${outcome.partial}${cutOffText(done, facts)}`;
       if (strict) return refused(pinnedFailureText(done, facts), failureClause(done, facts));
       const kind = outcome.failure.kind;
       if (kind === "format" || kind === "unknown") {
@@ -284,11 +314,13 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       provider,
       answerTokens: answerTokensFor(model),
       facts: { ...t.facts, provider: provider.id, providerName: provider.name, model: model.ref },
+      ...(t.sink ? { sink: t.sink } : {}),
+      stop: t.stop,
       fallback: true,
     });
   };
 
-  const turn = async (ctx: CommandContext, text: string): Promise<string> => {
+  const turn = async (ctx: CommandContext, text: string, sink: AnswerSink | undefined): Promise<string> => {
     const catalog = services.catalog();
     // The same model and pin /model shows: a thread inherits its parent chat's, unless an
     // inherited pin cannot serve the thread's own provider.
@@ -310,6 +342,8 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       provider,
       ...(pin ? { pin } : {}),
       answerTokens,
+      ...(sink ? { sink } : {}),
+      stop: new AbortController(),
       facts: {
         provider: provider.id,
         providerName: provider.name,
@@ -319,6 +353,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         showMasked: ctx.isOwner || !ctx.invocation.isGroup,
       },
     };
+    running.set(ctx.sessionKey, t.stop);
     try {
       const out = await answer(t);
       if (typeof out === "string") return redactText(out);
@@ -344,13 +379,15 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       // names a path on the host, which is not for everyone in a group.
       if (err instanceof UserFacingError && t.facts.showMasked) return redactText(err.message);
       return GENERIC_FAILURE;
+    } finally {
+      if (running.get(ctx.sessionKey) === t.stop) running.delete(ctx.sessionKey);
     }
   };
 
   return {
-    async respond(ctx: CommandContext, text: string): Promise<Reply> {
+    async respond(ctx: CommandContext, text: string, sink?: AnswerSink): Promise<Reply> {
       try {
-        return { text: await serial(ctx.sessionKey, () => turn(ctx, text)) };
+        return { text: await serial(ctx.sessionKey, () => turn(ctx, text, sink)) };
       } catch (err) {
         // Reading the session or config failed, before any credential was looked at.
         log("error", `chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`);
@@ -359,6 +396,12 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     },
     async reset(sessionKey: string): Promise<void> {
       history.reset(sessionKey);
+    },
+    stop(sessionKey: string): boolean {
+      const stop = running.get(sessionKey);
+      if (!stop || stop.signal.aborted) return false;
+      stop.abort();
+      return true;
     },
     close(): void {
       shutdown.abort();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approxTokens, ConversationHistory, historyBudget } from "../../src/providers/history.js";
+import { approxTokens, ConversationHistory, historyBudget } from "../../src/chat/history.js";
 
 const t = (tokens: number, tag = "x") => tag.padEnd(tokens * 4, ".");
 
