@@ -11,6 +11,7 @@ import {
 import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { toCredentialState } from "./credential-state.js";
+import type { LeaseStore } from "./lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
@@ -94,6 +95,23 @@ redis.call('PUBLISH', ARGV[4], '{"o":"' .. ARGV[5] .. '","c":' .. cjson.encode(A
 return v
 `;
 
+/**
+ * Takes a lease for its owner, or renews it when the owner holds it already; Redis expires it.
+ * KEYS: lease key. ARGV: owner, ttl ms. Returns 1 when taken, 0 while another owner holds it.
+ */
+const LEASE_ACQUIRE = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** Deletes a lease only while its owner still holds it. KEYS: lease key. ARGV: owner. */
+const LEASE_RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 /** An invalidation message: a session written (`s`), or a credential's new state (`c`, `v`, `state`). */
 interface Message {
   readonly o?: unknown;
@@ -151,13 +169,15 @@ class Script {
 
 const sessionCas = new Script(SESSION_CAS);
 const credentialCas = new Script(CREDENTIAL_CAS);
+const leaseAcquire = new Script(LEASE_ACQUIRE);
+const leaseRelease = new Script(LEASE_RELEASE);
 
 /**
  * The scale-out session store. Layout under the prefix `p`: `p session:<key>` hashes (fields
  * `model profileId pinSource setBy updatedAt`), `p sessions` (a sorted set by `updatedAt`, for
  * `list`), `p sessions:auto` (keys holding an auto pin), `p credentials` (one hash, a JSON state
- * per credential) with its version counter `p credentials:version`, and the pub/sub channel
- * `p changes`.
+ * per credential) with its version counter `p credentials:version`, `p lease:<name>` (leases,
+ * expired by Redis), and the pub/sub channel `p changes`.
  *
  * Every write is a compare-and-set Lua script (atomic: all of a session's keys and its
  * invalidation message, or nothing), so concurrent instances never lose an update and a failure
@@ -211,6 +231,7 @@ export class RedisSessionStore implements WatchableSessionStore {
   }
 
   readonly cooldowns: CooldownStore;
+  readonly leases: LeaseStore;
 
   private readonly instance = crypto.randomBytes(8).toString("hex");
   private readonly listeners = new ChangeListeners();
@@ -234,6 +255,14 @@ export class RedisSessionStore implements WatchableSessionStore {
     this.versionKey = `${prefix}credentials:version`;
     this.channel = `${prefix}changes`;
     this.cooldowns = new RedisCooldowns(this);
+    this.leases = {
+      acquire: (name, owner, ttlMs) =>
+        guard(async () => (await leaseAcquire.run(this.client, [this.leaseKey(name)], [owner, ttlMs])) === 1),
+      release: (name, owner) =>
+        guard(async () => {
+          await leaseRelease.run(this.client, [this.leaseKey(name)], [owner]);
+        }),
+    };
     this.watchReconnects();
   }
 
@@ -417,6 +446,10 @@ export class RedisSessionStore implements WatchableSessionStore {
       const stored = this.parseStored(raw);
       if (stored) this.applyCredential(id, stored.v, stored.state);
     }
+  }
+
+  private leaseKey(name: string): string {
+    return `${this.prefix}lease:${name}`;
   }
 
   private hashKey(key: string): string {

@@ -16,6 +16,7 @@ import { DIR_MODE, ensurePrivateDir, FILE_MODE } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { parseCredentialState } from "./credential-state.js";
+import type { LeaseStore } from "./lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
@@ -142,6 +143,7 @@ export class SqliteSessionStore implements WatchableSessionStore {
   }
 
   readonly cooldowns: CooldownStore;
+  readonly leases: LeaseStore;
   /** The database file. */
   readonly file: string;
 
@@ -166,6 +168,23 @@ export class SqliteSessionStore implements WatchableSessionStore {
     this.lastSeq = (this.stmt.lastSeq.get() as number | undefined) ?? 0;
     this.reloadCredentials();
     this.cooldowns = new SqliteCooldowns(this);
+    this.leases = {
+      acquire: async (name, owner, ttlMs) =>
+        this.run(() =>
+          this.db
+            .transaction(() => {
+              const now = Date.now();
+              const cur = this.stmt.getLease.get(name) as { owner: string; until: number } | undefined;
+              if (cur && cur.owner !== owner && cur.until > now) return false;
+              this.stmt.putLease.run(name, owner, now + ttlMs);
+              return true;
+            })
+            .immediate(),
+        ),
+      release: async (name, owner) => {
+        this.run(() => this.stmt.deleteLease.run(name, owner));
+      },
+    };
     const interval = opts.pollIntervalMs ?? 250;
     if (interval > 0) {
       this.timer = setInterval(() => this.pollSafely(), interval);
@@ -413,6 +432,12 @@ function migrate(db: Database.Database): void {
       ),
     );
   }
+  // Leases came after schema 1 without changing it: older versions ignore a table they do not know.
+  db.exec(`CREATE TABLE IF NOT EXISTS leases (
+      name TEXT PRIMARY KEY NOT NULL,
+      owner TEXT NOT NULL,
+      until INTEGER NOT NULL
+    ) WITHOUT ROWID`);
   if (version === SCHEMA_VERSION) return;
   db.exec(`
     BEGIN IMMEDIATE;
@@ -467,6 +492,11 @@ function prepare(db: Database.Database) {
     logChange: db.prepare("INSERT INTO changes (kind, key, writer) VALUES (?, ?, ?)"),
     changesSince: db.prepare("SELECT seq, kind, key, writer FROM changes WHERE seq > ? ORDER BY seq LIMIT ?"),
     lastSeq: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").pluck(),
+    getLease: db.prepare("SELECT owner, until FROM leases WHERE name = ?"),
+    putLease: db.prepare(
+      "INSERT INTO leases (name, owner, until) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until",
+    ),
+    deleteLease: db.prepare("DELETE FROM leases WHERE name = ? AND owner = ?"),
     prune: db.prepare("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?"),
   };
 }
