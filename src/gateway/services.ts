@@ -2,6 +2,7 @@ import { LiveConfig } from "./live-config.js";
 import { loadEnv } from "../config/env.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
 import { CredentialResolver } from "../auth/resolver.js";
+import { OAuthRefresher } from "../auth/oauth-refresh.js";
 import { resolveSecretRef, secretProvidersOf } from "../auth/secret-ref.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { GatewayServices } from "./types.js";
@@ -19,8 +20,9 @@ export interface ServicesOptions {
 }
 
 /**
- * Wires config (live-reloaded), env, credential files (followed, never rewritten from memory),
- * the session store and one resolver that is rebuilt only when the config changes.
+ * Wires config (live-reloaded), env, credential files (followed, never rewritten from memory;
+ * only an OAuth refresh writes new tokens back, under the store's lock), the session store, the
+ * OAuth refresher and one resolver that is rebuilt only when the config changes.
  */
 export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const clock = opts.clock ?? systemClock;
@@ -65,6 +67,14 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
       return resolver;
     },
     profiles,
+    refresher: new OAuthRefresher({
+      store: profiles,
+      leases: opts.sessions.leases,
+      cooldowns: opts.sessions.cooldowns,
+      config: () => live.get().config,
+      clock,
+      onRefreshed: (agentId) => reader.invalidate(agentId),
+    }),
     sessions: opts.sessions,
     clock,
     stateDir: opts.stateDir,

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { Catalog } from "../models/catalog.js";
 import type { CredentialResolver } from "../auth/resolver.js";
+import type { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { AuthProfileStore } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
@@ -81,6 +82,8 @@ export interface GatewayServices {
   catalog(): Catalog;
   /** The one credential resolver. */
   resolver(): CredentialResolver;
+  /** Refreshes OAuth profiles before use; absent in tests that never see one. */
+  readonly refresher?: OAuthRefresher;
   readonly profiles: AuthProfileStore;
   readonly sessions: SessionStore;
   readonly clock: Clock;
