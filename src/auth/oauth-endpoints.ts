@@ -30,3 +30,8 @@ export function oauthEndpointFor(config: OpenClawConfig, provider: string): OAut
   if (tokenUrl === undefined) return undefined;
   return { tokenUrl, clientId: set?.clientId ?? builtin?.clientId, body: builtin?.body ?? "form" };
 }
+
+/** The command that replaces a dead OAuth login. Our CLI does not run browser logins; OpenClaw's does. */
+export function loginAgainCommand(provider: string, profileId: string): string {
+  return `openclaw models auth login --provider ${provider} --profile-id ${profileId}`;
+}

@@ -4,7 +4,7 @@ import type { LeaseStore } from "../sessions/lease.js";
 import type { Clock } from "../util/clock.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { CooldownStore } from "./cooldowns.js";
-import { oauthEndpointFor } from "./oauth-endpoints.js";
+import { loginAgainCommand, oauthEndpointFor } from "./oauth-endpoints.js";
 import { normalizeProfile } from "./profiles.js";
 import { registerSecrets } from "./redact.js";
 import { withLease } from "./refresh-lock.js";
@@ -47,11 +47,6 @@ export interface RefreshTarget {
   readonly agentId: string;
   readonly provider: string;
   readonly profileId: string;
-}
-
-/** The command that replaces a dead OAuth login. Our CLI does not run browser logins; OpenClaw's does. */
-export function loginAgainCommand(provider: string, profileId: string): string {
-  return `openclaw models auth login --provider ${provider} --profile-id ${profileId}`;
 }
 
 function digest(token: string): string {

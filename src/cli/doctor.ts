@@ -32,6 +32,7 @@ import { addCredentialCommands, renewCommand } from "./recovery.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
+import { oauthRefreshFindings, orderDriftFindings } from "./doctor-credentials.js";
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorOptions {
@@ -47,6 +48,8 @@ export interface Finding {
     | "credentials"
     | "credential-store"
     | "expiry"
+    | "auth-order"
+    | "oauth"
     | "model"
     | "missing-auth"
     | "env"
@@ -355,6 +358,8 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     for (const p of listProfiles(file)) {
       const health = healthOf(p.expires, now);
       if (p.expires !== undefined) tokens++;
+      // Refreshable OAuth profiles are renewed before use; oauthRefreshFindings reports them.
+      if (p.refreshable) continue;
       const fix = renewCommand(p.provider, p.type, p.id, scopeFor(agentId).agentFlag);
       if (health === "expired")
         findings.push({
@@ -380,6 +385,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
         ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h`
         : "no stored credential expires",
     });
+  findings.push(...(await oauthRefreshFindings(ctx, io, files, store, opts.fix === true)));
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
   // so an unreachable store costs one timeout, not two.
@@ -401,6 +407,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       clock: io.clock,
       secretRefs: secretRefsFor(io, ctx),
     });
+    findings.push(...(await orderDriftFindings(ctx, files, resolver, store, opts.fix === true)));
     for (const agentId of agentIds(config)) {
       const ref = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
       const r = resolveModelRef(ctx.catalog, ref);
@@ -522,7 +529,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       lines.push(`  ${mark[f.severity]} ${f.severity === "fixed" ? "fixed: " : ""}${f.message}`);
       if (f.fix && (f.severity === "warn" || f.severity === "error")) lines.push(`      fix: ${f.fix}`);
     }
-    const fixable = problems.filter((f) => f.check === "modes").length;
+    const fixable = problems.filter((f) => f.check === "modes" || f.check === "auth-order").length;
     lines.push("");
     lines.push(
       problems.length === 0
