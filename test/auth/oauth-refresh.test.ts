@@ -8,13 +8,17 @@ import { redactText } from "../../src/auth/redact.js";
 import { AuthProfileStore } from "../../src/auth/store.js";
 import type { OpenClawConfig } from "../../src/config/schema.js";
 import { MemoryLeaseStore } from "../../src/sessions/lease.js";
-import { startFakeTokenEndpoint, type FakeTokenEndpoint } from "../fakes/token-endpoint.js";
+import {
+  OAUTH_ID as ID,
+  oauthProfile,
+  startFakeTokenEndpoint,
+  type FakeTokenEndpoint,
+} from "../fakes/token-endpoint.js";
 import { ROOT, requireBuild } from "../support/cli.js";
 import { scaled } from "../support/slowness.js";
 import { writeStateDir } from "../support/state.js";
 import type { RefresherSpec } from "./fixtures/refresher.js";
 
-const ID = "anthropic:me@example.com";
 const OLD_ACCESS = `sk-ant-oat01-old-${"a".repeat(70)}`;
 const OLD_REFRESH = `sk-ant-ort01-old-${"r".repeat(70)}`;
 const MINUTE = 60_000;
@@ -39,12 +43,7 @@ describe("OAuth profiles that refresh", () => {
         version: 1,
         profiles: {
           [ID]: {
-            type: "oauth",
-            provider: "anthropic",
-            access: OLD_ACCESS,
-            refresh: OLD_REFRESH,
-            expires,
-            email: "me@example.com",
+            ...oauthProfile(OLD_ACCESS, OLD_REFRESH, expires),
             // A field some other tool wrote: kept on write-back.
             accountUuid: "acc-123",
             ...extra,

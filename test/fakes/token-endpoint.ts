@@ -121,3 +121,9 @@ export async function startFakeTokenEndpoint(opts: { refresh: string }): Promise
   };
   return fake;
 }
+
+/** The OAuth profile the refresh tests start from: `anthropic:me@example.com` with the given tokens. */
+export const OAUTH_ID = "anthropic:me@example.com";
+export function oauthProfile(access: string, refresh: string, expires: number): Record<string, unknown> {
+  return { type: "oauth", provider: "anthropic", access, refresh, expires, email: "me@example.com" };
+}

@@ -10,7 +10,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
 import { startFakeTelegram, type Call, type FakeTelegram } from "../fakes/telegram-bot-api.js";
-import { startFakeTokenEndpoint, type FakeTokenEndpoint } from "../fakes/token-endpoint.js";
+import {
+  OAUTH_ID as ID,
+  oauthProfile,
+  startFakeTokenEndpoint,
+  type FakeTokenEndpoint,
+} from "../fakes/token-endpoint.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
 import { requireBuild } from "../support/cli.js";
@@ -19,7 +24,6 @@ import { writeStateDir } from "../support/state.js";
 import { GatewayChild } from "./support.js";
 
 const SECRET = "oauth_webhook-Secret_0123456789abc";
-const ID = "anthropic:me@example.com";
 const OLD_ACCESS = `sk-ant-oat01-old-${"a".repeat(70)}`;
 const OLD_REFRESH = `sk-ant-ort01-old-${"r".repeat(70)}`;
 const MESSAGES = 20;
@@ -55,14 +59,7 @@ function refreshSuite(store: "redis" | "sqlite"): void {
       authProfiles: {
         version: 1,
         profiles: {
-          [ID]: {
-            type: "oauth",
-            provider: "anthropic",
-            access: OLD_ACCESS,
-            refresh: OLD_REFRESH,
-            expires: Date.now() + 60_000,
-            email: "me@example.com",
-          },
+          [ID]: oauthProfile(OLD_ACCESS, OLD_REFRESH, Date.now() + 60_000),
         },
       },
     });
