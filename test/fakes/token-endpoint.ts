@@ -122,8 +122,10 @@ export async function startFakeTokenEndpoint(opts: { refresh: string }): Promise
   return fake;
 }
 
-/** The OAuth profile the refresh tests start from: `anthropic:me@example.com` with the given tokens. */
+/** The id of the OAuth profile the refresh tests start from. */
 export const OAUTH_ID = "anthropic:me@example.com";
+
+/** That profile as stored (OpenClaw's fields), with the given tokens and expiry. */
 export function oauthProfile(access: string, refresh: string, expires: number): Record<string, unknown> {
   return { type: "oauth", provider: "anthropic", access, refresh, expires, email: "me@example.com" };
 }
