@@ -20,6 +20,8 @@ export const rawProfileSchema = z.looseObject({
   refresh: z.optional(z.string()),
   expires: z.optional(z.number()),
   email: z.optional(z.string()),
+  /** Ours: when the gateway last refreshed this OAuth profile (epoch ms). */
+  refreshedAt: z.optional(z.number()),
   keyRef: z.optional(secretRefSchema),
   tokenRef: z.optional(secretRefSchema),
 });
@@ -46,7 +48,17 @@ export interface AuthProfile {
   readonly email?: string;
   /** Where the secret is kept when the store holds a SecretRef instead; `secret` is then empty. */
   readonly ref?: SecretRef;
+  /** An OAuth profile with a refresh token: expiry is renewed, not the end. */
+  readonly refreshable: boolean;
+  /** When the gateway last refreshed it (epoch ms). */
+  readonly refreshedAt?: number;
 }
+
+/**
+ * OpenClaw replaces a profile's tokens with these inert markers while one of its processes
+ * refreshes it (and leaves them when that refresh failed): never a token to send anywhere.
+ */
+const OPENCLAW_REFRESH_FENCE = "openclaw-oauth-refresh-fence:";
 
 /** Normalises one raw profile. The type is inferred from the fields present when not stated. */
 export function normalizeProfile(id: string, raw: RawAuthProfile): AuthProfile {
@@ -57,14 +69,17 @@ export function normalizeProfile(id: string, raw: RawAuthProfile): AuthProfile {
   const secret = ref
     ? ""
     : ((type === "oauth" ? raw.access : type === "token" ? raw.token : (raw.key ?? raw.apiKey)) ?? "");
+  const refresh = raw.refresh?.trim() ?? "";
   return {
     id,
     provider: raw.provider,
     type,
     secret: secret.trim(),
+    refreshable: type === "oauth" && refresh !== "" && !refresh.startsWith(OPENCLAW_REFRESH_FENCE),
     ...(ref !== undefined ? { ref } : {}),
     ...(raw.expires !== undefined ? { expires: raw.expires } : {}),
     ...(raw.email !== undefined ? { email: raw.email } : {}),
+    ...(raw.refreshedAt !== undefined ? { refreshedAt: raw.refreshedAt } : {}),
   };
 }
 

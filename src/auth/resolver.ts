@@ -43,6 +43,10 @@ export interface Candidate extends CredentialIdentity {
   readonly health: Health;
   readonly expires?: number;
   readonly email?: string;
+  /** An OAuth profile with a refresh token: used even when expired, refreshed before the call. */
+  readonly refreshable: boolean;
+  /** When the gateway last refreshed it (epoch ms). */
+  readonly refreshedAt?: number;
   /** Usable now (not skipped, not cooling down). */
   readonly usable: boolean;
   readonly reason?: SkipReason;
@@ -64,6 +68,16 @@ export interface ResolveRequest {
   readonly pin?: PinInput;
 }
 
+/**
+ * An explicit order list (the agent's, or config `auth.order.<provider>`) that names no stored
+ * profile at all, e.g. after profiles were renamed or logged out elsewhere. It is set aside and
+ * the stored profiles are used in default order instead of answering "no credential".
+ */
+export interface OrderDrift {
+  readonly source: "agent" | "config";
+  readonly ids: readonly string[];
+}
+
 /** The resolver's answer: the chosen credential (or an error) and every candidate in ranked order. */
 export interface Resolution {
   readonly agentId: string;
@@ -74,6 +88,8 @@ export interface Resolution {
   readonly candidates: readonly Candidate[];
   /** Which list ordered the profiles. */
   readonly orderSource: "agent" | "config" | "default";
+  /** Order lists set aside because they name no stored profile; empty when none drifted. */
+  readonly orderDrift: readonly OrderDrift[];
 }
 
 /** What the resolver reads. All of it is in memory; nothing here touches the disk per call. */
@@ -104,6 +120,8 @@ function inUse(secret: string): string {
 interface Prepared extends CredentialIdentity {
   readonly expires: number | undefined;
   readonly email: string | undefined;
+  readonly refreshable: boolean;
+  readonly refreshedAt: number | undefined;
   /** A reason that holds whatever the time: missing, wrong provider, disabled, empty, excluded. */
   readonly fixedReason: SkipReason | undefined;
 }
@@ -111,6 +129,7 @@ interface Prepared extends CredentialIdentity {
 /** A provider's ranking skeleton for one credential file. */
 interface PreparedList {
   readonly orderSource: Resolution["orderSource"];
+  readonly orderDrift: readonly OrderDrift[];
   readonly entries: readonly Prepared[];
   /** With no explicit order, the first `storedCount` entries are re-ranked by last use per call. */
   readonly storedCount: number;
@@ -161,7 +180,7 @@ export class CredentialResolver {
     if (cooling.length > 1) cooling.sort((a, b) => (a.cooldown?.until ?? 0) - (b.cooldown?.until ?? 0));
     const candidates = usable.length === 0 && cooling.length === 0 ? skipped : usable.concat(cooling, skipped);
     const { agentId, provider, model } = req;
-    const orderSource = list.orderSource;
+    const { orderSource, orderDrift } = list;
 
     if (pinned && pin?.source === "user" && !supersede) {
       // Strict: a user pin that cannot serve is an error, never a silent switch to another credential.
@@ -173,14 +192,16 @@ export class CredentialResolver {
         provider,
         model,
         orderSource,
+        orderDrift,
         error: this.pinError(pinned, provider, now),
         candidates: [pinned, ...rest],
       };
     }
     // An unusable auto pin only kept a provider cache warm: the normal order applies.
     const chosen = usable[0];
-    if (chosen) return { agentId, provider, model, orderSource, chosen, candidates };
-    return { agentId, provider, model, orderSource, error: this.noneError(provider, cooling, now), candidates };
+    if (chosen) return { agentId, provider, model, orderSource, orderDrift, chosen, candidates };
+    const error = this.noneError(provider, cooling, now);
+    return { agentId, provider, model, orderSource, orderDrift, error, candidates };
   }
 
   private candidate(
@@ -191,7 +212,8 @@ export class CredentialResolver {
     superseded: boolean,
   ): Candidate {
     const health = healthOf(e.expires, now);
-    let reason: SkipReason | undefined = e.fixedReason ?? (health === "expired" ? "expired" : undefined);
+    let reason: SkipReason | undefined =
+      e.fixedReason ?? (health === "expired" && !e.refreshable ? "expired" : undefined);
     let cooldown: CooldownEntry | undefined;
     if (reason === undefined) {
       cooldown = activeCooldown(this.deps.cooldowns.get(e.id), model, now);
@@ -209,6 +231,8 @@ export class CredentialResolver {
       health,
       expires: e.expires,
       email: e.email,
+      refreshable: e.refreshable,
+      ...(e.refreshedAt !== undefined ? { refreshedAt: e.refreshedAt } : {}),
       usable: reason === undefined,
       reason,
       cooldown,
@@ -241,8 +265,17 @@ export class CredentialResolver {
 
   private prepare(file: AuthProfilesFile, provider: string): PreparedList {
     const { config, catalog, env } = this.deps;
-    const agentOrder = file.order?.[provider];
-    const configOrder = config.auth?.order?.[provider];
+    const orderDrift: OrderDrift[] = [];
+    // A list that names no stored profile at all has drifted (renamed or logged out elsewhere):
+    // it is set aside rather than leaving the provider with no credential.
+    const live = (source: OrderDrift["source"], ids: readonly string[] | undefined) => {
+      if (ids === undefined) return undefined;
+      if (ids.some((id) => id in file.profiles)) return ids;
+      if (ids.length > 0) orderDrift.push({ source, ids });
+      return undefined;
+    };
+    const agentOrder = live("agent", file.order?.[provider]);
+    const configOrder = agentOrder ? undefined : live("config", config.auth?.order?.[provider]);
     const explicit = agentOrder ?? configOrder;
     const entries: Prepared[] = [];
     let storedCount = 0;
@@ -261,6 +294,10 @@ export class CredentialResolver {
       }
       entries.sort((a, b) => TYPE_RANK[a.type] - TYPE_RANK[b.type] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       storedCount = entries.length;
+      // The drifted ids stay listed, skipped, so status views can say which ones are gone.
+      const source: CandidateSource = orderDrift[0]?.source === "agent" ? "agent-order" : "config-order";
+      for (const id of new Set(orderDrift.flatMap((d) => d.ids)))
+        entries.push(this.prepareProfile(file, id, provider, source));
     }
     const p = catalog.providers.get(provider);
     if (p) {
@@ -275,11 +312,14 @@ export class CredentialResolver {
           masked: inUse(e.secret),
           expires: undefined,
           email: undefined,
+          refreshable: false,
+          refreshedAt: undefined,
           fixedReason: undefined,
         });
       }
     }
-    return { orderSource: agentOrder ? "agent" : configOrder ? "config" : "default", entries, storedCount };
+    const orderSource = agentOrder ? "agent" : configOrder ? "config" : "default";
+    return { orderSource, orderDrift, entries, storedCount };
   }
 
   private pinEntry(file: AuthProfilesFile, id: string, provider: string): Prepared {
@@ -304,10 +344,14 @@ export class CredentialResolver {
         masked: "(missing)",
         expires: undefined,
         email: undefined,
+        refreshable: false,
+        refreshedAt: undefined,
         fixedReason: "missing_profile",
       };
     }
     const p = normalizeProfile(id, raw);
+    // Never used here, but it must never be printed either.
+    if (p.refreshable && raw.refresh) registerSecrets([raw.refresh]);
     let secret = p.secret;
     let masked = inUse(secret);
     let unresolved = false;
@@ -324,7 +368,7 @@ export class CredentialResolver {
           ? "disabled"
           : unresolved
             ? "unresolved_ref"
-            : secret === ""
+            : secret === "" && !p.refreshable
               ? "missing_credential"
               : undefined;
     return {
@@ -337,6 +381,8 @@ export class CredentialResolver {
       masked,
       expires: p.expires,
       email: p.email,
+      refreshable: p.refreshable,
+      refreshedAt: p.refreshedAt,
       fixedReason,
     };
   }

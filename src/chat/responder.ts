@@ -31,6 +31,7 @@ import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError } from "../util/user-error.js";
 import { STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
+import { needsRefresh, type RefreshFailure } from "../auth/oauth-refresh.js";
 
 /** Options of {@link createChatResponder}; every one has a default. */
 export interface ChatOptions {
@@ -221,6 +222,20 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     }
   };
 
+  /** The candidate with a fresh access token (an OAuth profile expiring within 5 minutes is refreshed first). */
+  const freshen = async (turn: Turn, c: Candidate): Promise<Candidate | RefreshFailure> => {
+    const refresher = services.refresher;
+    if (!refresher || c.kind !== "profile" || !needsRefresh(c, services.clock())) return c;
+    const fresh = await refresher.ensureFresh({ agentId: turn.ctx.agentId, provider: c.provider, profileId: c.id });
+    if (!fresh.ok) {
+      const f = fresh.failure;
+      log("warn", redactText(`chat: refresh of ${c.id} failed: ${f.code}: ${f.message}`));
+      return f;
+    }
+    if (fresh.refreshed) log("info", `chat: refreshed the OAuth profile ${c.id}`);
+    return { ...c, secret: fresh.secret, expires: fresh.expires, health: "ok" };
+  };
+
   // A string is the answer; a failure says whether a configured model may fall back (issue 17).
   const answer = async (turn: Turn): Promise<string | TurnFailure> => {
     const strict = turn.pin?.source === "user";
@@ -231,6 +246,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     );
     const tried = new Set<string>();
     const failed: FailedAttempt[] = [];
+    const refreshFailures: RefreshFailure[] = [];
     let transientRetried = false;
     // An `auto` pin is a preference for the first call only; after a failure the normal order applies.
     let pin = turn.pin;
@@ -239,6 +255,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const next =
         res.chosen && !tried.has(res.chosen.id) ? res.chosen : res.candidates.find((c) => c.usable && !tried.has(c.id));
       if (!next) {
+        const refreshText = refreshFailures.map((f) => (f.hint ? `${f.message} ${f.hint}` : f.message)).join("\n");
+        if (failed.length === 0 && refreshText !== "")
+          return (strict ? refused : unavailable)(refreshText, "its OAuth token could not be refreshed");
         if (failed.length === 0) {
           const e = res.error;
           const text = e
@@ -251,13 +270,22 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         }
         const facts = { ...turn.facts, now: services.clock() };
         const last = failed[failed.length - 1];
-        const reason = reasonAfterCalls(failed, facts);
-        if (last && failed.every((a) => TRANSIENT.has(a.failure.kind)))
-          return unavailable(transientText(last, facts), reason);
-        return unavailable(exhaustedText(failed, facts), reason);
+        const text =
+          last && failed.every((a) => TRANSIENT.has(a.failure.kind))
+            ? transientText(last, facts)
+            : exhaustedText(failed, facts);
+        return unavailable(refreshText === "" ? text : `${text}\n${refreshText}`, reasonAfterCalls(failed, facts));
       }
       tried.add(next.id);
-      const outcome = await call(turn, next, messages);
+      const ready = await freshen(turn, next);
+      if (!("secret" in ready)) {
+        if (strict)
+          return `${ready.message} ${ready.hint ?? ""} (This session is pinned to ${next.id}, so no other credential is tried; /model default unpins.)`;
+        refreshFailures.push(ready);
+        pin = undefined;
+        continue;
+      }
+      const outcome = await call(turn, ready, messages);
       if (outcome.ok) {
         try {
           await services.sessions.cooldowns.recordSuccess(next.id, turn.model.ref, services.clock());

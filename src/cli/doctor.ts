@@ -34,6 +34,7 @@ import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
 import { aliasMenuNotes } from "./alias-commands.js";
+import { oauthRefreshFindings, orderDriftFindings } from "./doctor-credentials.js";
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorOptions {
@@ -49,6 +50,8 @@ export interface Finding {
     | "credentials"
     | "credential-store"
     | "expiry"
+    | "auth-order"
+    | "oauth"
     | "model"
     | "missing-auth"
     | "env"
@@ -352,6 +355,8 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     for (const p of listProfiles(file)) {
       const health = healthOf(p.expires, now);
       if (p.expires !== undefined) tokens++;
+      // Refreshable OAuth profiles are renewed before use; oauthRefreshFindings reports them.
+      if (p.refreshable) continue;
       const fix = renewCommand(p.provider, p.type, p.id, scopeFor(agentId).agentFlag);
       if (health === "expired")
         findings.push({
@@ -377,6 +382,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
         ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h`
         : "no stored credential expires",
     });
+  findings.push(...(await oauthRefreshFindings(ctx, io, files, store, opts.fix === true)));
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
   // so an unreachable store costs one timeout, not two.
@@ -398,6 +404,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       clock: io.clock,
       onSecret: (secret) => io.rememberSecrets([secret]),
     });
+    findings.push(...(await orderDriftFindings(ctx, files, resolver, store, opts.fix === true)));
     for (const agentId of agentIds(config)) {
       const ref = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
       const r = resolveModelRef(ctx.catalog, ref);
@@ -525,7 +532,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       lines.push(`  ${mark[f.severity]} ${f.severity === "fixed" ? "fixed: " : ""}${f.message}`);
       if (f.fix && (f.severity === "warn" || f.severity === "error")) lines.push(`      fix: ${f.fix}`);
     }
-    const fixable = problems.filter((f) => f.check === "modes").length;
+    const fixable = problems.filter((f) => f.check === "modes" || f.check === "auth-order").length;
     lines.push("");
     lines.push(
       problems.length === 0

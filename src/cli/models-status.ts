@@ -6,6 +6,7 @@ import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusRe
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
 import { retirementText } from "../models/retirement.js";
+import { formatDuration } from "../auth/health.js";
 import { withProbeFindings } from "./probe-check.js";
 
 /** Flags of `openclaw models status` (and bare `openclaw models`). */
@@ -115,6 +116,7 @@ function describeEffective(p: ProviderAuth): string {
 
 /** `ok`, `EXPIRED`, or the skip reason (with `EXPIRED` when that is also true). */
 function stateText(c: CandidateView): string {
+  if (c.usable && c.refreshable && (c.health === "expired" || c.health === "expiring")) return "refreshable";
   if (c.usable) return healthWord(c.health);
   if (c.reasonCode === "expired") return "EXPIRED";
   return c.health === "expired" ? `${c.reasonCode ?? "unusable"}, EXPIRED` : (c.reasonCode ?? "unusable");
@@ -162,6 +164,7 @@ export function renderText(r: StatusReport, now: number): string[] {
         [
           ["effective", describeEffective(p)],
           ["profiles", `${profileText} · env keys: ${p.env}`],
+          ...p.orderDrift.map((d) => ["order", `${d.text} (${d.ids.join(", ")}); using the stored profiles`]),
         ],
         "    ",
       ),
@@ -193,9 +196,10 @@ export function renderText(r: StatusReport, now: number): string[] {
         tokens.map((t) => [
           t.id,
           t.type,
-          healthWord(t.health),
+          t.refreshable && t.health !== "ok" ? "refreshable" : healthWord(t.health),
           expiryText(t.expiresAt === null ? undefined : Date.parse(t.expiresAt), now),
           t.expiresAt ?? "",
+          t.lastRefreshAt ? `refreshed ${formatDuration(now - Date.parse(t.lastRefreshAt))} ago` : "",
         ]),
         "  ",
       ),
@@ -268,7 +272,10 @@ export function renderPlain(r: StatusReport, now: number): string[] {
   }
   for (const m of r.auth.missing) out.push(row("missing", m.provider, m.reasonCode, m.commands[0]));
   for (const t of r.auth.oauth.profiles)
-    if (t.kind === "profile") out.push(row("token", t.id, t.type, t.health, t.expiresAt));
+    if (t.kind === "profile")
+      out.push(
+        row("token", t.id, t.type, t.health, t.expiresAt, t.refreshable ? "refreshable" : null, t.lastRefreshAt),
+      );
   for (const u of r.auth.unusableProfiles) out.push(row("unusable", u.id, u.reasonCode, u.recovery));
   for (const n of r.check.notes) out.push(row("note", n));
   out.push(row("check", r.check.exitCode));

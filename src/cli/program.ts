@@ -161,8 +161,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
 
   program
     .command("doctor")
-    .description("Check config, file modes, credentials and channel access; --fix repairs file modes.")
-    .option("--fix", "apply safe repairs (file and directory modes)")
+    .description(
+      "Check config, file modes, credentials and channel access; --fix repairs file modes, removes drifted auth orders and refreshes OAuth profiles expiring within 24 h.",
+    )
+    .option("--fix", "apply safe repairs (file modes, drifted auth orders, OAuth refresh)")
     .option("--json", "print only JSON on stdout")
     .action(act(async () => (await import("./doctor.js")).runDoctor));
 

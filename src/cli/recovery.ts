@@ -2,6 +2,7 @@ import type { Candidate, Resolution } from "../auth/resolver.js";
 import { formatDuration } from "../auth/health.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { stateEnvFile } from "../config/paths.js";
+import { loginAgainCommand } from "../auth/oauth-endpoints.js";
 
 /** What a recovery suggestion needs to know besides the candidate. */
 export interface RecoveryScope {
@@ -55,6 +56,9 @@ export function recoveryFor(c: Candidate, res: Resolution, scope: RecoveryScope)
       return `openclaw models auth paste-api-key --provider ${c.provider}${scope.agentFlag}`;
     case "cooldown": {
       const left = c.cooldown ? formatDuration(c.cooldown.until - scope.now) : "a while";
+      // An OAuth login the provider refused (a dead refresh token, a revoked grant) does not heal by waiting.
+      if (c.type === "oauth" && c.cooldown?.reason === "auth")
+        return `log in again: ${loginAgainCommand(c.provider, c.id)}${scope.agentFlag} (tried again in ${left})`;
       return `none needed: retried automatically in ${left}`;
     }
     default:

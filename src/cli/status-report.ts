@@ -1,6 +1,6 @@
 import { listProfiles, type CredentialType } from "../auth/profiles.js";
 import { summarizeLayout, type LayoutSummary } from "../auth/layout.js";
-import type { Candidate, Resolution, SkipReason } from "../auth/resolver.js";
+import type { Candidate, OrderDrift, Resolution, SkipReason } from "../auth/resolver.js";
 import { envCredentials } from "../auth/env-keys.js";
 import { EXPIRING_WINDOW_MS, formatDuration, healthOf, type Health } from "../auth/health.js";
 import { maskSecret } from "../util/mask.js";
@@ -29,6 +29,10 @@ export interface CandidateView {
   readonly reasonCode: SkipReason | null;
   readonly cooldown: { readonly reason: string; readonly model: string | null; readonly until: string } | null;
   readonly email?: string;
+  /** An OAuth profile with a refresh token: renewed before use, so expiry is not the end. */
+  readonly refreshable: boolean;
+  /** When the gateway last refreshed it, or null. */
+  readonly lastRefreshAt: string | null;
   /** For env credentials: the variable and where it was set (`process`, `state-dotenv`, ...). */
   readonly variable?: string;
   readonly envSource?: string;
@@ -43,6 +47,8 @@ export interface ProviderAuth {
   /** What the resolver would use next, or null. */
   readonly effective: CandidateView | null;
   readonly orderSource: Resolution["orderSource"];
+  /** Order lists set aside because they name no stored profile, with the line status shows. */
+  readonly orderDrift: readonly (OrderDrift & { readonly text: string })[];
   readonly profiles: { readonly total: number } & Readonly<Record<CredentialType, number>>;
   readonly env: number;
   readonly candidates: readonly CandidateView[];
@@ -69,6 +75,10 @@ export interface TokenStatus {
   readonly expiresAt: string | null;
   readonly remainingMs: number | null;
   readonly health: Health;
+  /** OAuth with a refresh token: the gateway renews it before use. */
+  readonly refreshable: boolean;
+  /** When the gateway last refreshed it, or null. */
+  readonly lastRefreshAt: string | null;
 }
 
 /** A credential that cannot be used now, why (stable code) and what to run. */
@@ -177,8 +187,16 @@ function view(c: Candidate, envSources: Readonly<Record<string, string>>): Candi
       ? { reason: c.cooldown.reason, model: c.cooldown.model ?? null, until: new Date(c.cooldown.until).toISOString() }
       : null,
     ...(c.email !== undefined ? { email: c.email } : {}),
+    refreshable: c.refreshable,
+    lastRefreshAt: isoOrNull(c.refreshedAt),
     ...(variable !== undefined ? { variable, envSource: envSources[variable] ?? "unknown" } : {}),
   };
+}
+
+/** The line status views show for a drifted order list. */
+export function orderDriftText(provider: string, d: OrderDrift): string {
+  const list = d.source === "config" ? `auth.order.${provider}` : `the agent's auth order for ${provider}`;
+  return `order drift: ${list} names no stored profile`;
 }
 
 /** Builds the `models status` report for the context's agent. Reads only; all ranking is the resolver's. */
@@ -248,6 +266,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
       neededBy,
       effective: res.chosen ? view(res.chosen, ctx.env.sources) : null,
       orderSource: res.orderSource,
+      orderDrift: res.orderDrift.map((d) => ({ ...d, text: orderDriftText(provider, d) })),
       profiles: counts,
       env: res.candidates.filter((c) => c.kind === "env").length,
       candidates,
@@ -297,7 +316,11 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
       expiresAt: isoOrNull(p.expires),
       remainingMs: p.expires === undefined ? null : p.expires - now,
       health,
+      refreshable: p.refreshable,
+      lastRefreshAt: isoOrNull(p.refreshedAt),
     });
+    // A refreshable OAuth profile is renewed before use: its expiry is neither a problem nor a warning.
+    if (p.refreshable) continue;
     if (health === "expired") problems.push(`${p.id} expired ${formatDuration(now - (p.expires ?? now))} ago`);
     if (health === "expiring") warnings.push(`${p.id} expires in ${formatDuration((p.expires ?? now) - now)}`);
   }
@@ -313,6 +336,8 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
         expiresAt: null,
         remainingMs: null,
         health: c.health,
+        refreshable: false,
+        lastRefreshAt: null,
       });
     }
   }
@@ -322,7 +347,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   for (const [alias, ref] of [...catalog.aliases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     aliases[alias] = ref;
   const exitCode = problems.length > 0 ? EXIT.problem : warnings.length > 0 ? EXIT.expiring : EXIT.ok;
-  const notes: string[] = [];
+  const notes: string[] = providers.flatMap((p) => p.orderDrift.map((d) => d.text));
   if (resolvedPrimary.ok && primaryModel === undefined)
     notes.push(`default model ${notInCatalogText(catalog, primaryRef)}`);
   if (primaryModel?.deprecated !== undefined && isRetired(primaryModel.deprecated, now))

@@ -50,6 +50,13 @@ const providerSection = z.looseObject({
   baseUrl: z.optional(z.url({ message: "expected a URL such as https://api.example.com" })),
   api: z.optional(z.string()),
   models: z.optional(z.array(providerModel)),
+  /** Where OAuth profiles of this provider are refreshed (built-in defaults for anthropic and openai). */
+  oauth: z.optional(
+    z.looseObject({
+      tokenUrl: z.optional(z.url({ message: "expected the token endpoint's URL" })),
+      clientId: z.optional(z.string().check(z.minLength(1))),
+    }),
+  ),
 });
 
 const authSection = z.looseObject({

@@ -3,6 +3,7 @@ import { contextFor } from "../config/context.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
 import type { CredentialResolver } from "../auth/resolver.js";
 import { createResolver } from "../auth/create-resolver.js";
+import { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { ChatResponder, GatewayServices } from "./types.js";
 import { systemClock, type Clock } from "../util/clock.js";
@@ -24,8 +25,9 @@ export interface ServicesOptions {
 }
 
 /**
- * Wires config (live-reloaded), env, credential files (followed, never rewritten from memory),
- * the session store, one resolver that is rebuilt only when the config changes, and the chat
+ * Wires config (live-reloaded), env, credential files (followed, never rewritten from memory;
+ * only an OAuth refresh writes new tokens back, under the store's lock), the session store, the
+ * OAuth refresher and one resolver that is rebuilt only when the config changes, and the chat
  * responder built from them on first use.
  */
 export function createGatewayServices(opts: ServicesOptions): GatewayServices {
@@ -64,6 +66,14 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
       return resolver;
     },
     profiles: reader,
+    refresher: new OAuthRefresher({
+      store: profiles,
+      leases: opts.sessions.leases,
+      cooldowns: opts.sessions.cooldowns,
+      config: () => live.get().config,
+      clock,
+      onRefreshed: (agentId) => reader.invalidate(agentId),
+    }),
     sessions: opts.sessions,
     clock,
     stateDir: opts.stateDir,

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { Catalog } from "../models/catalog.js";
 import type { CredentialResolver } from "../auth/resolver.js";
+import type { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { ProfileReader } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
@@ -85,6 +86,8 @@ export interface GatewayServices {
   catalog(): Catalog;
   /** The one credential resolver. */
   resolver(): CredentialResolver;
+  /** Refreshes OAuth profiles before use; absent in tests that never see one. */
+  readonly refresher?: OAuthRefresher;
   /**
    * The agents' credentials, parsed once and re-read only when a file they come from changed: the
    * same view the resolver reads, so a command and the resolver agree on what exists.

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { CooldownStore } from "../auth/cooldowns.js";
+import type { LeaseStore } from "./lease.js";
 import type { Clock } from "../util/clock.js";
 import { isWatchable, type SessionChange } from "./backend.js";
 import type { SessionPatch, SessionRecord, SessionStore } from "./types.js";
@@ -52,6 +53,7 @@ const UNWATCHED_TTL_MS = 1000;
  */
 export class CachedSessionStore implements PeekableSessionStore {
   readonly cooldowns: CooldownStore;
+  readonly leases: LeaseStore;
   /** The store behind the cache. */
   readonly backend: SessionStore;
 
@@ -62,6 +64,7 @@ export class CachedSessionStore implements PeekableSessionStore {
   constructor(backend: SessionStore, opts: CachedStoreOptions = {}) {
     this.backend = backend;
     this.cooldowns = backend.cooldowns;
+    this.leases = backend.leases;
     const watchable = isWatchable(backend);
     const ttl = opts.ttlMs ?? (watchable ? SAFETY_TTL_MS : UNWATCHED_TTL_MS);
     const max = opts.max ?? DEFAULT_CACHE_SIZE;

@@ -5,6 +5,7 @@ import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } from "./backend-cooldowns.js";
 import { toCredentialState } from "./credential-state.js";
+import type { LeaseStore } from "./lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
@@ -88,6 +89,23 @@ redis.call('PUBLISH', ARGV[4], '{"o":"' .. ARGV[5] .. '","c":' .. cjson.encode(A
 return v
 `;
 
+/**
+ * Takes a lease for its owner, or renews it when the owner holds it already; Redis expires it.
+ * KEYS: lease key. ARGV: owner, ttl ms. Returns 1 when taken, 0 while another owner holds it.
+ */
+const LEASE_ACQUIRE = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** Deletes a lease only while its owner still holds it. KEYS: lease key. ARGV: owner. */
+const LEASE_RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 /** An invalidation message: a session written (`s`), or a credential's new state (`c`, `v`, `state`). */
 interface Message {
   readonly o?: unknown;
@@ -134,6 +152,8 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
 const SCRIPTS = {
   openclawSessionCas: { lua: SESSION_CAS, numberOfKeys: 3 },
   openclawCredentialCas: { lua: CREDENTIAL_CAS, numberOfKeys: 2 },
+  openclawLeaseAcquire: { lua: LEASE_ACQUIRE, numberOfKeys: 1 },
+  openclawLeaseRelease: { lua: LEASE_RELEASE, numberOfKeys: 1 },
 } satisfies RedisOptions["scripts"];
 
 declare module "ioredis" {
@@ -150,6 +170,10 @@ declare module "ioredis" {
       channel: string,
       instance: string,
     ): Result<number, Context>;
+    /** {@link LEASE_ACQUIRE}: 1 when taken, 0 while another owner holds it. */
+    openclawLeaseAcquire(lease: RedisKey, owner: string, ttlMs: number): Result<number, Context>;
+    /** {@link LEASE_RELEASE}: 1 when deleted, 0 when another owner holds it or it lapsed. */
+    openclawLeaseRelease(lease: RedisKey, owner: string): Result<number, Context>;
   }
 }
 
@@ -157,8 +181,8 @@ declare module "ioredis" {
  * The scale-out session store. Layout under the prefix `p`: `p session:<key>` hashes (fields
  * `model profileId pinSource setBy updatedAt`), `p sessions` (a sorted set by `updatedAt`, for
  * `list`), `p sessions:auto` (keys holding an auto pin), `p credentials` (one hash, a JSON state
- * per credential) with its version counter `p credentials:version`, and the pub/sub channel
- * `p changes`.
+ * per credential) with its version counter `p credentials:version`, `p lease:<name>` (leases,
+ * expired by Redis), and the pub/sub channel `p changes`.
  *
  * Every write is a compare-and-set Lua script (atomic: all of a session's keys and its
  * invalidation message, or nothing), so concurrent instances never lose an update and a failure
@@ -213,6 +237,7 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
   }
 
   readonly cooldowns: CooldownStore;
+  readonly leases: LeaseStore;
 
   private readonly instance = crypto.randomBytes(8).toString("hex");
   private readonly listeners = new ChangeListeners();
@@ -236,6 +261,14 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
     this.versionKey = `${prefix}credentials:version`;
     this.channel = `${prefix}changes`;
     this.cooldowns = new BackendCooldowns(this);
+    this.leases = {
+      acquire: (name, owner, ttlMs) =>
+        guard(async () => (await this.client.openclawLeaseAcquire(this.leaseKey(name), owner, ttlMs)) === 1),
+      release: (name, owner) =>
+        guard(async () => {
+          await this.client.openclawLeaseRelease(this.leaseKey(name), owner);
+        }),
+    };
     this.watchReconnects();
   }
 
@@ -421,6 +454,10 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
       const stored = this.parseStored(raw);
       if (stored) this.applyCredential(id, stored.v, stored.state);
     }
+  }
+
+  private leaseKey(name: string): string {
+    return `${this.prefix}lease:${name}`;
   }
 
   private hashKey(key: string): string {

@@ -11,6 +11,7 @@ import { UserFacingError, userError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } from "./backend-cooldowns.js";
 import { parseCredentialState } from "./credential-state.js";
+import type { LeaseStore } from "./lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
@@ -139,6 +140,7 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
   }
 
   readonly cooldowns: CooldownStore;
+  readonly leases: LeaseStore;
   /** The database file. */
   readonly file: string;
 
@@ -163,6 +165,23 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     this.lastSeq = (this.stmt.lastSeq.get() as number | undefined) ?? 0;
     this.reloadCredentials();
     this.cooldowns = new BackendCooldowns(this, opts.clock ?? systemClock);
+    this.leases = {
+      acquire: async (name, owner, ttlMs) =>
+        this.run(() =>
+          this.db
+            .transaction(() => {
+              const now = Date.now();
+              const cur = this.stmt.getLease.get(name) as { owner: string; until: number } | undefined;
+              if (cur && cur.owner !== owner && cur.until > now) return false;
+              this.stmt.putLease.run(name, owner, now + ttlMs);
+              return true;
+            })
+            .immediate(),
+        ),
+      release: async (name, owner) => {
+        this.run(() => this.stmt.deleteLease.run(name, owner));
+      },
+    };
     const interval = opts.pollIntervalMs ?? 250;
     if (interval > 0) {
       this.timer = setInterval(() => this.pollSafely(), interval);
@@ -376,6 +395,12 @@ function migrate(db: Database.Database): void {
       ),
     );
   }
+  // Leases came after schema 1 without changing it: older versions ignore a table they do not know.
+  db.exec(`CREATE TABLE IF NOT EXISTS leases (
+      name TEXT PRIMARY KEY NOT NULL,
+      owner TEXT NOT NULL,
+      until INTEGER NOT NULL
+    ) WITHOUT ROWID`);
   if (version === SCHEMA_VERSION) return;
   db.exec(`
     BEGIN IMMEDIATE;
@@ -430,6 +455,11 @@ function prepare(db: Database.Database) {
     logChange: db.prepare("INSERT INTO changes (kind, key, writer) VALUES (?, ?, ?)"),
     changesSince: db.prepare("SELECT seq, kind, key, writer FROM changes WHERE seq > ? ORDER BY seq LIMIT ?"),
     lastSeq: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").pluck(),
+    getLease: db.prepare("SELECT owner, until FROM leases WHERE name = ?"),
+    putLease: db.prepare(
+      "INSERT INTO leases (name, owner, until) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until",
+    ),
+    deleteLease: db.prepare("DELETE FROM leases WHERE name = ? AND owner = ?"),
     prune: db.prepare("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?"),
   };
 }

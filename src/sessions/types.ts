@@ -1,4 +1,5 @@
 import type { CooldownStore } from "../auth/cooldowns.js";
+import type { LeaseStore } from "./lease.js";
 
 /** Who set a session's pin: a person typing `/model x@p`, or the gateway keeping a cache warm. */
 export type PinSource = "user" | "auto";
@@ -52,6 +53,8 @@ export interface SessionStore {
   dropAutoPins(keyPrefix?: string): Promise<number>;
   /** Cooldown and last-use state for the resolver, in the same backend. */
   readonly cooldowns: CooldownStore;
+  /** Leases (locks that lapse) shared by every process and instance on this backend, e.g. for OAuth refreshes. */
+  readonly leases: LeaseStore;
   /** Flushes and closes. */
   close(): Promise<void>;
 }

@@ -37,6 +37,67 @@ const profiles: AuthProfilesFile = {
 };
 
 describe("CredentialResolver", () => {
+  it("order drift: a config order naming no stored profile falls back to the stored ones in default order", () => {
+    const r = setup(profiles, { auth: { order: { anthropic: ["anthropic:renamed", "anthropic:gone"] } } }).resolve();
+    expect(r.chosen?.id).toBe("anthropic:tok");
+    expect(r.orderSource).toBe("default");
+    expect(r.orderDrift).toEqual([{ source: "config", ids: ["anthropic:renamed", "anthropic:gone"] }]);
+    expect(r.candidates.map((c) => [c.id, c.reason])).toEqual([
+      ["anthropic:tok", undefined],
+      ["anthropic:key", undefined],
+      ["anthropic:old", "expired"],
+      ["anthropic:renamed", "missing_profile"],
+      ["anthropic:gone", "missing_profile"],
+    ]);
+  });
+
+  it("order drift: an agent order naming no stored profile gives way to a config order that does", () => {
+    const file = { ...profiles, order: { anthropic: ["anthropic:gone"] } };
+    const r = setup(file, { auth: { order: { anthropic: ["anthropic:key", "anthropic:also-gone"] } } }).resolve();
+    expect(r.orderSource).toBe("config");
+    expect(r.orderDrift).toEqual([{ source: "agent", ids: ["anthropic:gone"] }]);
+    expect(r.chosen?.id).toBe("anthropic:key");
+  });
+
+  it("no drift when some listed ids exist: the order filters as before", () => {
+    const r = setup(profiles, { auth: { order: { anthropic: ["anthropic:key", "anthropic:gone"] } } }).resolve();
+    expect(r.orderDrift).toEqual([]);
+    expect(r.orderSource).toBe("config");
+    expect(r.chosen?.id).toBe("anthropic:key");
+    expect(r.candidates.find((c) => c.id === "anthropic:tok")?.reason).toBe("excluded_by_auth_order");
+  });
+
+  it("an expired OAuth profile with a refresh token stays in the order as refreshable; one without is expired", () => {
+    const file: AuthProfilesFile = {
+      version: 1,
+      profiles: {
+        "anthropic:me": {
+          type: "oauth",
+          provider: "anthropic",
+          access: token("acc"),
+          refresh: token("ref"),
+          expires: NOW - HOUR,
+          email: "me@example.com",
+        },
+        "anthropic:dead": { type: "oauth", provider: "anthropic", access: token("d"), expires: NOW - HOUR },
+        "anthropic:fenced": {
+          type: "oauth",
+          provider: "anthropic",
+          access: `openclaw-oauth-refresh-fence:v1:${"a".repeat(32)}:access:${"b".repeat(64)}`,
+          refresh: `openclaw-oauth-refresh-fence:v1:${"a".repeat(32)}:refresh:${"c".repeat(64)}`,
+          expires: 1,
+        },
+      },
+    };
+    const r = setup(file).resolve();
+    expect(r.chosen?.id).toBe("anthropic:me");
+    expect(r.chosen).toMatchObject({ refreshable: true, health: "expired", usable: true });
+    const byId = Object.fromEntries(r.candidates.map((c) => [c.id, [c.refreshable, c.reason]]));
+    expect(byId["anthropic:dead"]).toEqual([false, "expired"]);
+    // OpenClaw's marker while one of its processes refreshes: never sent as a refresh token.
+    expect(byId["anthropic:fenced"]).toEqual([false, "expired"]);
+  });
+
   it("ranks stored profiles token before api_key and skips expired ones, env key last", () => {
     const r = setup(profiles, {}, { ANTHROPIC_API_KEY: key("env") }).resolve();
     expect(r.chosen?.id).toBe("anthropic:tok");

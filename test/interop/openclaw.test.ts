@@ -4,6 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
 import { findOpenClaw, runOpenClaw, startOpenClawWriter, type OpenClawRun } from "./openclaw-runtime.js";
+import { AuthProfileStore } from "../../src/auth/store.js";
+import { startFakeTokenEndpoint } from "../fakes/token-endpoint.js";
+import { runInProcess } from "../support/in-process-cli.js";
 
 // Both CLIs on one state directory, against the published OpenClaw release (see openclaw-runtime.ts).
 const install = findOpenClaw();
@@ -12,7 +15,9 @@ if (!install.ok && !inCi) console.warn(`interop test skipped: ${install.why}`);
 
 const KEY = (tag: string) => `sk-ant-api03-${tag}${"k".repeat(70)}Ab12`;
 const TOKEN = `sk-ant-oat01-${"T".repeat(80)}Zz99`;
-const SECRETS = [KEY("oc"), KEY("late"), KEY("ours"), TOKEN];
+const OAUTH_ACCESS = `sk-ant-oat01-${"O".repeat(80)}Ac01`;
+const OAUTH_REFRESH = `sk-ant-ort01-${"R".repeat(80)}Rf01`;
+const SECRETS = [KEY("oc"), KEY("late"), KEY("ours"), TOKEN, OAUTH_ACCESS, OAUTH_REFRESH];
 
 let root = "";
 let state = "";
@@ -29,6 +34,11 @@ function ours(args: string[], input = "") {
   const r = runCli(args, { stateDir: state, input });
   seen.push(r.stdout, r.stderr);
   return r;
+}
+
+/** What `openclaw models auth list --json` prints, as far as these tests read it. */
+interface AuthList {
+  profiles: { id: string; type: string; email?: string; expiresAt?: string }[];
 }
 
 /** OpenClaw still works on the state: an auth command succeeds, with no migration demand. */
@@ -192,6 +202,66 @@ describe.skipIf(!install.ok && !inCi)(
         "anthropic:ref",
       ]);
       expect(openclawOrder()).toEqual(["anthropic:ours"]);
+    });
+
+    it("ours refreshes an OAuth profile in OpenClaw's SQLite store; OpenClaw reads the new tokens", async () => {
+      const id = "anthropic:me@example.com";
+      const store = new AuthProfileStore(state);
+      const expires = Date.now() + 2 * 3_600_000;
+      await store.update("main", (f) => {
+        f.profiles[id] = {
+          type: "oauth",
+          provider: "anthropic",
+          access: OAUTH_ACCESS,
+          refresh: OAUTH_REFRESH,
+          expires,
+          email: "me@example.com",
+          accountUuid: "kept-as-is",
+        };
+      });
+      const before = (JSON.parse(openclaw(["models", "auth", "list", "--json"]).stdout) as AuthList).profiles;
+      expect(before.find((p) => p.id === id)).toMatchObject({
+        type: "oauth",
+        expiresAt: new Date(expires).toISOString(),
+      });
+
+      const endpoint = await startFakeTokenEndpoint({ refresh: OAUTH_REFRESH });
+      try {
+        // OpenClaw 2026.9 refuses unknown keys in openclaw.json, so `oauth.tokenUrl` lives in a
+        // config only ours reads ($OPENCLAW_CONFIG_PATH); OpenClaw keeps reading the state's config.
+        const oursConfig = path.join(root, "ours.json");
+        fs.writeFileSync(
+          oursConfig,
+          JSON.stringify({ models: { providers: { anthropic: { oauth: { tokenUrl: endpoint.url } } } } }),
+          { mode: 0o600 },
+        );
+        endpoint.expiresIn = 3 * 24 * 3600;
+        const fix = await runInProcess(["doctor", "--fix"], {
+          env: { PATH: process.env.PATH, HOME: root, OPENCLAW_STATE_DIR: state, OPENCLAW_CONFIG_PATH: oursConfig },
+          cwd: root,
+        });
+        seen.push(fix.stdout, fix.stderr);
+        expect(fix.stdout).toContain(`fixed: ${id} (agent main) refreshed; expires in 3d`);
+        expect(endpoint.grants).toHaveLength(1);
+      } finally {
+        await endpoint.close();
+      }
+      const newAccess = endpoint.issued[0] ?? "";
+      const newRefresh = endpoint.validRefresh;
+      SECRETS.push(newAccess, newRefresh);
+      expectNoJsonStore();
+
+      const after = store.read("main").profiles[id];
+      expect(after).toMatchObject({ access: newAccess, refresh: newRefresh, accountUuid: "kept-as-is" });
+      const listed = (JSON.parse(openclaw(["models", "auth", "list", "--json"]).stdout) as AuthList).profiles;
+      expect(listed.find((p) => p.id === id)).toMatchObject({
+        type: "oauth",
+        email: "me@example.com",
+        expiresAt: new Date(after?.expires ?? 0).toISOString(),
+      });
+      expect(openclawProfiles()).toContain(id);
+      // Gone again, so the later tests see the profiles they expect.
+      expect(ours(["models", "auth", "logout", id, "--yes"]).code).toBe(0);
     });
 
     it("two writers, 50 writes each, lose no profile", async () => {

@@ -387,6 +387,26 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
       });
     });
 
+    describe("leases", () => {
+      it("one owner at a time across instances; the holder renews, release frees it", async () => {
+        const other = await h.open();
+        expect(await store.leases.acquire("oauth-refresh:anthropic:a", "gw-a", 60_000)).toBe(true);
+        expect(await other.leases.acquire("oauth-refresh:anthropic:a", "gw-b", 60_000)).toBe(false);
+        expect(await store.leases.acquire("oauth-refresh:anthropic:a", "gw-a", 60_000)).toBe(true);
+        expect(await other.leases.acquire("oauth-refresh:anthropic:other", "gw-b", 60_000)).toBe(true);
+        await other.leases.release("oauth-refresh:anthropic:a", "gw-b");
+        expect(await other.leases.acquire("oauth-refresh:anthropic:a", "gw-b", 60_000)).toBe(false);
+        await store.leases.release("oauth-refresh:anthropic:a", "gw-a");
+        expect(await other.leases.acquire("oauth-refresh:anthropic:a", "gw-b", 60_000)).toBe(true);
+      });
+
+      it("a lease whose holder stopped renewing it lapses", async () => {
+        const other = await h.open();
+        expect(await store.leases.acquire("lapsing", "crashed", 50)).toBe(true);
+        await eventually(async () => other.leases.acquire("lapsing", "next", 60_000), 2000, "lease lapsed");
+      });
+    });
+
     describe("durability", () => {
       it("every acknowledged pin survives SIGKILL of the writer", async () => {
         await store.close();

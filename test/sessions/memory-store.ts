@@ -1,12 +1,14 @@
 import { MemoryCooldownStore } from "../../src/auth/cooldowns.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "../../src/sessions/backend.js";
 import { applyPatch, DROP_PIN, hasPrefix } from "../../src/sessions/record.js";
+import { MemoryLeaseStore } from "../../src/sessions/lease.js";
 import type { SessionPatch, SessionRecord, SessionStore } from "../../src/sessions/types.js";
 
 /** An in-memory backend for cache and inheritance tests: counts reads, can defer or fail them. */
 export class MemorySessionStore implements SessionStore {
   readonly records = new Map<string, SessionRecord>();
   readonly cooldowns = new MemoryCooldownStore();
+  readonly leases = new MemoryLeaseStore();
   gets = 0;
   closed = false;
   /** When set, every call waits for this promise first (to hold a call in flight). */

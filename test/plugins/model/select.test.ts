@@ -482,6 +482,7 @@ describe("store unavailable", () => {
       list: fail,
       dropAutoPins: fail,
       cooldowns: h.sessions.cooldowns,
+      leases: { acquire: fail, release: fail },
       close: async () => undefined,
     };
     const services: GatewayServices = { ...h.services, sessions: down };

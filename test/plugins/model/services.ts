@@ -43,7 +43,7 @@ export function defaultProfiles(now = T0): object {
     profiles: {
       "anthropic:work": { type: "token", provider: "anthropic", token: SECRETS.work, expires: now + 5 * HOUR },
       "anthropic:ci": { type: "api_key", provider: "anthropic", key: SECRETS.ci },
-      "anthropic:old": { type: "oauth", provider: "anthropic", access: SECRETS.old, refresh: "r", expires: now - HOUR },
+      "anthropic:old": { type: "oauth", provider: "anthropic", access: SECRETS.old, expires: now - HOUR },
       "openai:owner+work@example.com": { type: "api_key", provider: "openai", key: SECRETS.openai },
     },
   };

@@ -1,0 +1,114 @@
+import type { OAuthEndpoint } from "./oauth-endpoints.js";
+
+/** New tokens from a refresh; `refresh` is undefined when the provider kept the old one. */
+export interface RefreshedTokens {
+  readonly access: string;
+  readonly refresh: string | undefined;
+  /** Epoch ms. */
+  readonly expires: number;
+}
+
+/**
+ * Why a refresh failed. `invalid_grant`: the refresh token is dead (revoked, expired, already
+ * spent), only a new login helps. `rejected`: another refusal (e.g. `invalid_client`), fixed in the
+ * config. `timeout`, `unavailable` (network, 5xx, 429) and `bad_response` are transient.
+ */
+export type RefreshFailureKind = "invalid_grant" | "rejected" | "timeout" | "unavailable" | "bad_response";
+
+/** The outcome of one `refresh_token` grant. Details never contain a token. */
+export type GrantResult =
+  | ({ readonly ok: true } & RefreshedTokens)
+  | { readonly ok: false; readonly kind: RefreshFailureKind; readonly detail: string };
+
+/** Error codes that mean the refresh token itself is no good (RFC 6749 and what providers send). */
+const DEAD_TOKEN = new Set([
+  "invalid_grant",
+  "invalid_refresh_token",
+  "refresh_token_expired",
+  "refresh_token_reused",
+  "refresh_token_invalidated",
+]);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface ErrorBody {
+  error?: unknown;
+  error_description?: unknown;
+}
+
+/** `error` of an OAuth error body, also in the `{ error: { type|code, message } }` shape some providers use. */
+function errorCode(body: ErrorBody | undefined): { code: string | undefined; description: string | undefined } {
+  const e = body?.error;
+  if (typeof e === "string")
+    return { code: e, description: typeof body?.error_description === "string" ? body.error_description : undefined };
+  if (typeof e === "object" && e !== null) {
+    const o = e as { type?: unknown; code?: unknown; message?: unknown };
+    const code = typeof o.code === "string" ? o.code : typeof o.type === "string" ? o.type : undefined;
+    return { code, description: typeof o.message === "string" ? o.message : undefined };
+  }
+  return { code: undefined, description: undefined };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one OAuth 2 `refresh_token` grant to `endpoint` and classifies the answer. Never throws
+ * for an HTTP or network failure; the caller decides what a failure means for the profile.
+ */
+export async function refreshGrant(
+  endpoint: OAuthEndpoint,
+  refreshToken: string,
+  opts: { readonly timeoutMs: number; readonly now: () => number },
+): Promise<GrantResult> {
+  const fields: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshToken };
+  if (endpoint.clientId !== undefined) fields.client_id = endpoint.clientId;
+  const json = endpoint.body === "json";
+  let status: number;
+  let text: string;
+  try {
+    const res = await fetch(endpoint.tokenUrl, {
+      method: "POST",
+      headers: {
+        "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
+      body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    status = res.status;
+    const bytes = await res.arrayBuffer();
+    if (bytes.byteLength > MAX_BODY_BYTES)
+      return { ok: false, kind: "bad_response", detail: `the token endpoint answered ${bytes.byteLength} bytes` };
+    text = new TextDecoder().decode(bytes);
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    if (name === "TimeoutError" || name === "AbortError")
+      return { ok: false, kind: "timeout", detail: `no answer from the token endpoint within ${opts.timeoutMs} ms` };
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    return { ok: false, kind: "unavailable", detail: `the token endpoint could not be reached: ${cause}` };
+  }
+  const body = parseJson(text) as Record<string, unknown> | undefined;
+  if (status < 200 || status >= 300) {
+    const { code, description } = errorCode(body);
+    const said = `HTTP ${status}${code ? ` ${code}` : ""}${description ? `: ${description.slice(0, 200)}` : ""}`;
+    if (code !== undefined && DEAD_TOKEN.has(code)) return { ok: false, kind: "invalid_grant", detail: said };
+    if (status === 429 || status >= 500) return { ok: false, kind: "unavailable", detail: said };
+    return { ok: false, kind: "rejected", detail: said };
+  }
+  const access = body?.access_token;
+  const refresh = body?.refresh_token;
+  const expiresIn = body?.expires_in;
+  if (typeof access !== "string" || access === "" || typeof expiresIn !== "number" || !(expiresIn > 0))
+    return { ok: false, kind: "bad_response", detail: "the token endpoint's answer lacks access_token or expires_in" };
+  return {
+    ok: true,
+    access,
+    refresh: typeof refresh === "string" && refresh !== "" ? refresh : undefined,
+    expires: opts.now() + Math.round(expiresIn * 1000),
+  };
+}
