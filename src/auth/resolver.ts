@@ -41,16 +41,16 @@ export interface CredentialIdentity {
 /** One credential the resolver considered, with the verdict. Holds the secret: mask before showing. */
 export interface Candidate extends CredentialIdentity {
   readonly health: Health;
-  readonly expires?: number;
-  readonly email?: string;
+  readonly expires?: number | undefined;
+  readonly email?: string | undefined;
   /** An OAuth profile with a refresh token: used even when expired, refreshed before the call. */
   readonly refreshable: boolean;
   /** When the gateway last refreshed it (epoch ms). */
   readonly refreshedAt?: number;
   /** Usable now (not skipped, not cooling down). */
   readonly usable: boolean;
-  readonly reason?: SkipReason;
-  readonly cooldown?: CooldownEntry;
+  readonly reason?: SkipReason | undefined;
+  readonly cooldown?: CooldownEntry | undefined;
 }
 
 /** A session pin: the profile a user (or the gateway, `auto`) chose for a chat session. */
@@ -82,7 +82,7 @@ export interface OrderDrift {
 export interface Resolution {
   readonly agentId: string;
   readonly provider: string;
-  readonly model?: string;
+  readonly model?: string | undefined;
   readonly chosen?: Candidate;
   readonly error?: UserError;
   readonly candidates: readonly Candidate[];

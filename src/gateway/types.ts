@@ -97,7 +97,7 @@ export interface GatewayServices {
   readonly clock: Clock;
   readonly stateDir: string;
   /** Model calls for plain messages; absent in command-only gateways and tests. */
-  readonly chat?: ChatResponder;
+  readonly chat?: ChatResponder | undefined;
   /** Counts commands and model calls for `/metrics`; attached by the gateway, absent in tests that do not count. */
   observer?: GatewayObserver;
 }

@@ -10,10 +10,10 @@ export interface CatalogModel {
   /** `provider/id`, the form users type and config stores. */
   readonly ref: string;
   readonly name: string;
-  readonly contextWindow?: number;
-  readonly maxTokens?: number;
+  readonly contextWindow?: number | undefined;
+  readonly maxTokens?: number | undefined;
   /** ISO date on which the provider retires the model. */
-  readonly deprecated?: string;
+  readonly deprecated?: string | undefined;
   /** Where it came from: our built-in list or the user's `models.providers`. */
   readonly origin: "builtin" | "config";
 }
@@ -34,11 +34,11 @@ export interface CatalogProvider {
 
 interface RawModel {
   id: string;
-  name?: string;
-  contextWindow?: number;
-  maxTokens?: number;
-  alias?: string;
-  deprecated?: string;
+  name?: string | undefined;
+  contextWindow?: number | undefined;
+  maxTokens?: number | undefined;
+  alias?: string | undefined;
+  deprecated?: string | undefined;
 }
 interface RawProvider {
   name?: string;

@@ -907,7 +907,7 @@ class FakeTelegramServer implements FakeTelegram {
       ...(threadId !== undefined && { message_thread_id: threadId }),
       ...(threadId !== undefined && chat.is_forum === true && { is_topic_message: true }),
       // Telegram nests replies only one level deep.
-      ...(replyTo !== undefined && { reply_to_message: { ...replyTo, reply_to_message: undefined } }),
+      ...(replyTo !== undefined && { reply_to_message: withoutNestedReply(replyTo) }),
       ...(markup !== undefined && { reply_markup: markup }),
     };
     this.store(message, { fromBot: true, parseMode: p.string("parse_mode") });
@@ -1141,4 +1141,10 @@ export function botInfoFor(id: number, username: string, firstName: string): Use
     can_manage_bots: false,
     supports_join_request_queries: false,
   };
+}
+
+/** Telegram nests replies one level deep: the message replied to carries no reply of its own. */
+function withoutNestedReply(m: ChatMessage): NonNullable<ChatMessage["reply_to_message"]> {
+  const { reply_to_message: _nested, ...rest } = m;
+  return rest as NonNullable<ChatMessage["reply_to_message"]>;
 }

@@ -58,14 +58,14 @@ describe("messageReader", () => {
       invocation: { command: "", args: "" },
     });
     expect(read(message({ chat: group, from: alice, text: "hi @gateway_botx" }))?.addressed).toBe(false);
-    const answer: NonNullable<Message["reply_to_message"]> = {
+    // Bot API types mark a nested reply as holding no further reply (`reply_to_message: undefined`).
+    const answer = {
       message_id: 5,
       date: 0,
       chat: { id: -500, type: "group", title: "g" },
       from: { id: 999, is_bot: true, first_name: "Gateway" },
       text: "earlier answer",
-      reply_to_message: undefined,
-    };
+    } as NonNullable<Message["reply_to_message"]>;
     const reply = read(message({ chat: group, from: alice, text: "and then?" }, { reply_to_message: answer }));
     expect(reply?.addressed).toBe(true);
   });
