@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadConfig, type LoadedConfig } from "../../../src/config/load.js";
 import { buildCatalog, type Catalog } from "../../../src/models/catalog.js";
 import { AuthProfileStore, CachedProfileReader } from "../../../src/auth/store.js";
-import { CredentialResolver } from "../../../src/auth/resolver.js";
+import { createResolver } from "../../../src/auth/create-resolver.js";
 import { openSessionStore } from "../../../src/sessions/open.js";
 import { sessionKeys } from "../../../src/sessions/keys.js";
 import type { SessionStore } from "../../../src/sessions/types.js";
@@ -117,28 +117,16 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   let stamp = stampOf();
   const sessions = await openSessionStore({ config: loaded.config, stateDir, clock });
   const reader = new CachedProfileReader(profileStore, clock, 0);
-  let resolver = new CredentialResolver({
-    config: loaded.config,
-    catalog,
-    profiles: reader,
-    env,
-    cooldowns: sessions.cooldowns,
-    clock,
-  });
+  const makeResolver = () =>
+    createResolver({ config: loaded.config, catalog, profiles: reader, env, cooldowns: sessions.cooldowns, clock });
+  let resolver = makeResolver();
   const refresh = () => {
     const s = stampOf();
     if (s === stamp) return;
     stamp = s;
     loaded = loadConfig(configPath);
     catalog = buildCatalog(loaded.config);
-    resolver = new CredentialResolver({
-      config: loaded.config,
-      catalog,
-      profiles: reader,
-      env,
-      cooldowns: sessions.cooldowns,
-      clock,
-    });
+    resolver = makeResolver();
   };
   const services: GatewayServices = {
     config: () => {
