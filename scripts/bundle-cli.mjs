@@ -1,4 +1,5 @@
-// Bundles the `openclaw` CLI into one CommonJS file, dist/openclaw.cjs (package.json `bin`).
+// Bundles the `openclaw` CLI into one CommonJS file, dist/cli.cjs, and its launcher, dist/openclaw.cjs
+// (package.json `bin`), which runs the bundle with a V8 code cache (src/cli/launch.ts says why).
 //
 // Why CommonJS and one file: a command's start was mostly module loading. An ESM start goes through
 // Node's asynchronous loader for every file (resolve, read, link, evaluate as separate jobs); one
@@ -7,21 +8,57 @@
 // against the split ESM bundle it replaced (see README). Lazily imported modules stay lazy: esbuild
 // wraps each in an init function, and the libraries marked external below are `require`d (or, for
 // ESM-only ones, `import()`ed) only when the code that needs them runs.
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-await build({
+/**
+ * commander loads `node:child_process` (and with it `net` and `stream`) at start for one feature we
+ * do not use, subcommands that are separate executables; that was about 10 ms of every command.
+ * Its one use of the module, `spawn`, now loads it when called.
+ */
+const lazyChildProcessInCommander = {
+  name: "lazy-child-process-in-commander",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const source = await fs.promises.readFile(args.path, "utf8");
+      if (!source.includes(eager)) throw new Error(`${args.path} no longer loads child_process as expected`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
+
+const common = {
   absWorkingDir: root,
-  entryPoints: ["src/cli/main.ts"],
-  outfile: path.join(root, "dist", "openclaw.cjs"),
   bundle: true,
   minify: true,
   format: "cjs",
   platform: "node",
   target: "node20",
+  // `import()` becomes `require`: the launcher runs the bundle from a V8 code cache, and Node 20
+  // cannot resolve `import()` in code that came from one (src/cli/launch.ts). `require` loads the
+  // ES-module-only libraries as well (@clack/prompts) since Node 20.19, our minimum.
+  supported: { "dynamic-import": false },
+  logLevel: "warning",
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/cli/launch.ts"],
+  outfile: path.join(root, "dist", "openclaw.cjs"),
+  banner: { js: "#!/usr/bin/env node" },
+});
+
+await build({
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  outfile: path.join(root, "dist", "cli.cjs"),
+  plugins: [lazyChildProcessInCommander],
   // Our modules read `import.meta.url` (package root, createRequire); CommonJS has `__filename`.
   define: { "import.meta.url": "__openclaw_module_url" },
   banner: { js: '"use strict";const __openclaw_module_url = require("node:url").pathToFileURL(__filename).href;' },
@@ -38,5 +75,4 @@ await build({
     "@clack/prompts",
     "prom-client",
   ],
-  logLevel: "warning",
 });

@@ -1,8 +1,14 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
+
+/**
+ * `node:child_process` on first use: loading it (with `net` and `stream` behind it) cost every
+ * command about 10 ms of its start, and only an `exec` SecretRef runs a program.
+ */
+const childProcess = () => createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process");
 
 /**
  * OpenClaw's SecretRef: where a profile's secret is kept instead of the store itself
@@ -153,7 +159,7 @@ function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContex
   const timeout = provider.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // No shell: the program gets its arguments as given. Its output may hold secrets, so none of
   // it (stdout or stderr) ever reaches a message; only exit status and timeouts are reported.
-  const r = spawnSync(command, provider.args ?? [], {
+  const r = childProcess().spawnSync(command, provider.args ?? [], {
     input: JSON.stringify({ protocolVersion: 1, provider: ref.provider, ids: [ref.id] }),
     env,
     timeout,
