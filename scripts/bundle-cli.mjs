@@ -54,10 +54,11 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
 });
 
+const bundle = path.join(root, "dist", "cli.cjs");
 await build({
   ...common,
   entryPoints: ["src/cli/main.ts"],
-  outfile: path.join(root, "dist", "cli.cjs"),
+  outfile: bundle,
   plugins: [lazyChildProcessInCommander],
   // Our modules read `import.meta.url` (package root, createRequire); CommonJS has `__filename`.
   define: { "import.meta.url": "__openclaw_module_url" },
@@ -76,3 +77,13 @@ await build({
     "prom-client",
   ],
 });
+
+// The launcher reads the bundle as Latin-1, which is quicker than UTF-8 and gives V8 a one-byte string;
+// that reads ASCII right and anything else wrong. esbuild escapes non-ASCII text in strings but not in
+// regular expressions.
+const nonAscii = /[^\x00-\x7f]/.exec(fs.readFileSync(bundle, "latin1"));
+if (nonAscii) {
+  const at = nonAscii.index;
+  const context = fs.readFileSync(bundle, "utf8").slice(Math.max(0, at - 60), at + 20);
+  throw new Error(`dist/cli.cjs must be ASCII; escape the character in: ${context}`);
+}

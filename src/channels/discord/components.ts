@@ -30,8 +30,9 @@ const MAX_OPTIONS = 25;
 const MAX_BUTTONS_PER_ROW = 5;
 const MAX_ROWS = 5;
 const PAGE_LABEL = /^\s*\d+\s*\/\s*\d+\s*$/;
-const PREV = /prev|◀/i;
-const NEXT = /next|▶/i;
+// ◀ and ▶, escaped: the CLI bundle must stay ASCII (scripts/bundle-cli.mjs).
+const PREV = /prev|\u25C0/i;
+const NEXT = /next|\u25B6/i;
 
 function bound(b: PickerBinding, payload: string): string | undefined {
   const id = bindPayload(b.secret, b.channelId, b.userId, payload);
