@@ -63,8 +63,8 @@ await build({
   // Our modules read `import.meta.url` (package root, createRequire); CommonJS has `__filename`.
   define: { "import.meta.url": "__openclaw_module_url" },
   banner: { js: '"use strict";const __openclaw_module_url = require("node:url").pathToFileURL(__filename).href;' },
-  // Channel libraries, SDKs, native modules and the gateway's metrics stay in node_modules, loaded by
-  // the commands that use them.
+  // Channel libraries, SDKs, native modules, the gateway's metrics and the JSON5 parser (for config
+  // files that are not plain JSON) stay in node_modules, loaded by the code that uses them.
   external: [
     "better-sqlite3",
     "discord.js",
@@ -75,6 +75,7 @@ await build({
     "@anthropic-ai/sdk",
     "@clack/prompts",
     "prom-client",
+    "json5",
   ],
 });
 

@@ -1,8 +1,8 @@
-import JSON5 from "json5";
 import type * as z from "zod";
 import { configSchema, type OpenClawConfig } from "./schema.js";
 import { readIfExists } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
+import { parseJson5 } from "../util/json5.js";
 
 /** A config file as loaded: where it is, whether it exists, and its validated content. */
 export interface LoadedConfig {
@@ -32,7 +32,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function parseConfig(file: string, text: string): OpenClawConfig {
   let raw: unknown;
   try {
-    raw = text.trim() === "" ? {} : JSON5.parse(text);
+    raw = text.trim() === "" ? {} : parseJson5(text);
   } catch (err) {
     const e = err as SyntaxError & { lineNumber?: number; columnNumber?: number };
     const what = e.message.replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "");

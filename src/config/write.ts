@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import JSON5 from "json5";
 import { parseConfig } from "./load.js";
 import { assertCanWrite, ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import { withFileLock } from "../util/file-lock.js";
 import { UserFacingError, userError } from "../util/user-error.js";
+import { parseJson5 } from "../util/json5.js";
 
 /** A JSON object as read from the file, before validation, so unknown keys survive a rewrite. */
 export type RawConfig = Record<string, unknown>;
@@ -65,7 +65,7 @@ export async function updateConfigFile(
     let raw: unknown = {};
     if (text !== undefined && text.trim() !== "") {
       parseConfig(file, text); // a clear error naming the key if the file is already invalid
-      raw = JSON5.parse(text);
+      raw = parseJson5(text);
     }
     if (!isRawObject(raw))
       throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));

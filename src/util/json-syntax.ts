@@ -1,4 +1,4 @@
-import JSON5 from "json5";
+import { json5 } from "./json5.js";
 
 /** 1-based line and column of a 0-based character offset. */
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -25,7 +25,7 @@ export function describeJsonSyntaxError(text: string, err: unknown): string {
   else {
     // Node versions that omit the offset: JSON5 reads every JSON text and reports line and column.
     try {
-      JSON5.parse(text);
+      json5().parse(text);
     } catch (e) {
       const j = e as { lineNumber?: number; columnNumber?: number };
       if (j.lineNumber !== undefined) where = { line: j.lineNumber, column: j.columnNumber ?? 0 };

@@ -35,6 +35,14 @@ describe("config", () => {
 
   it("reports JSON5 syntax errors with the position", () => {
     expect(() => parseConfig("/x/openclaw.json", "{ agents: ")).toThrow(/Invalid config \/x\/openclaw\.json: .*line 1/);
+    expect(() => parseConfig("/x/openclaw.json", '{\n  "agents": {,\n}')).toThrow(/line 2, column 14/);
+  });
+
+  it("keeps a __proto__ key of a plain JSON file as data, never as the object's prototype", () => {
+    const c = parseConfig("/x/openclaw.json", '{ "__proto__": { "polluted": true }, "gateway": { "port": 1 } }');
+    expect((c as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(c)).toBe(Object.prototype);
+    expect(c.gateway?.port).toBe(1);
   });
 
   it("treats a missing file as an empty config", () => {

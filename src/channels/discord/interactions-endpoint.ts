@@ -5,7 +5,7 @@ import {
   type REST,
   type RESTPostAPIWebhookWithTokenJSONBody,
 } from "discord.js";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { parseJsonBody, type HttpHandler, type HttpRequest } from "../../gateway/http-server.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import { systemClock, type Clock } from "../../util/clock.js";
@@ -56,35 +56,35 @@ export function restWebhooks(rest: REST): InteractionWebhooks {
 
 // Only the fields we read; Discord sends many more. The body is signed, but still checked here.
 const userSchema = z.looseObject({
-  id: z.string().min(1),
-  username: z.string().optional(),
-  global_name: z.string().nullish(),
+  id: z.string().check(z.minLength(1)),
+  username: z.optional(z.string()),
+  global_name: z.nullish(z.string()),
 });
 const optionSchema = z.looseObject({
   name: z.string(),
   type: z.number(),
-  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  focused: z.boolean().optional(),
+  value: z.optional(z.union([z.string(), z.number(), z.boolean()])),
+  focused: z.optional(z.boolean()),
 });
 const interactionSchema = z.looseObject({
   id: z.string(),
   application_id: z.string(),
-  type: z.number().int(),
+  type: z.int(),
   token: z.string(),
-  guild_id: z.string().optional(),
-  channel_id: z.string().optional(),
-  channel: z.looseObject({ id: z.string(), type: z.number(), parent_id: z.string().nullish() }).optional(),
-  member: z.looseObject({ user: userSchema }).optional(),
-  user: userSchema.optional(),
-  data: z
-    .looseObject({
-      name: z.string().optional(),
-      options: z.array(optionSchema).optional(),
-      custom_id: z.string().optional(),
-      values: z.array(z.string()).optional(),
-    })
-    .optional(),
-  message: z.looseObject({ flags: z.number().optional() }).optional(),
+  guild_id: z.optional(z.string()),
+  channel_id: z.optional(z.string()),
+  channel: z.optional(z.looseObject({ id: z.string(), type: z.number(), parent_id: z.nullish(z.string()) })),
+  member: z.optional(z.looseObject({ user: userSchema })),
+  user: z.optional(userSchema),
+  data: z.optional(
+    z.looseObject({
+      name: z.optional(z.string()),
+      options: z.optional(z.array(optionSchema)),
+      custom_id: z.optional(z.string()),
+      values: z.optional(z.array(z.string())),
+    }),
+  ),
+  message: z.optional(z.looseObject({ flags: z.optional(z.number()) })),
 });
 type RawInteraction = z.infer<typeof interactionSchema>;
 
