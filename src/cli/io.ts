@@ -1,5 +1,6 @@
 import { redactText, registerSecrets } from "../auth/redact.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { fdSink, type TextSink } from "./fd-sink.js";
 
 /** The input stream a command reads pasted secrets from. */
 export type CliInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
@@ -36,13 +37,16 @@ export function createIo(opts: {
   cwd: string;
   /** Called on first use: creating `process.stdin` costs start-up time most commands never need. */
   stdin: () => CliInput;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: TextSink;
+  stderr: TextSink;
+  /** Called on first use, like `stdin`: the stream prompts draw on. */
+  promptOutput: () => NodeJS.WritableStream;
   clock?: Clock;
 }): CliIo {
   const redact = redactText;
   const line = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
   let stdin: CliInput | undefined;
+  let promptOutput: NodeJS.WritableStream | undefined;
   return {
     env: opts.env,
     cwd: opts.cwd,
@@ -50,7 +54,10 @@ export function createIo(opts: {
       stdin ??= opts.stdin();
       return stdin;
     },
-    promptOutput: opts.stderr,
+    get promptOutput() {
+      promptOutput ??= opts.promptOutput();
+      return promptOutput;
+    },
     clock: opts.clock ?? systemClock,
     out: (text) => void opts.stdout.write(line(redact(text))),
     err: (text) => void opts.stderr.write(line(redact(text))),
@@ -65,7 +72,8 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stdin: () => process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: fdSink(1, () => process.stdout),
+    stderr: fdSink(2, () => process.stderr),
+    promptOutput: () => process.stderr,
   });
 }

@@ -46,7 +46,14 @@ async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   const err = new PassThrough().on("data", (d: Buffer) => void (stderr += d.toString("utf8")));
   const code = await runCli(
     args,
-    createIo({ env, cwd: os.tmpdir(), stdin: () => new PassThrough(), stdout: out, stderr: err }),
+    createIo({
+      env,
+      cwd: os.tmpdir(),
+      stdin: () => new PassThrough(),
+      stdout: out,
+      stderr: err,
+      promptOutput: () => err,
+    }),
   );
   return { code, stdout, stderr };
 }

@@ -34,6 +34,7 @@ export async function runInProcess(
     stdin: () => Readable.from([opts.input ?? ""]),
     stdout,
     stderr,
+    promptOutput: () => stderr,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const code = await runCli(args, io);
