@@ -84,10 +84,12 @@ await build({
   // Our modules read `import.meta.url` (package root, createRequire); CommonJS has `__filename`.
   define: { "import.meta.url": "__openclaw_module_url" },
   banner: { js: '"use strict";const __openclaw_module_url = require("node:url").pathToFileURL(__filename).href;' },
-  // Channel libraries, SDKs, native modules, the gateway's metrics and the JSON5 parser (for config
-  // files that are not plain JSON) stay in node_modules, loaded by the code that uses them.
+  // Channel libraries, SDKs, the gateway's metrics and the JSON5 parser (for config files that are
+  // not plain JSON) stay in node_modules, loaded by the code that uses them.
   external: [
-    "better-sqlite3",
+    // better-sqlite3's JavaScript is bundled; its native addon is loaded by path (src/util/sqlite.ts),
+    // never through `bindings`.
+    "bindings",
     "discord.js",
     "grammy",
     "@grammyjs/*",

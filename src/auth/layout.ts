@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import { agentDir, authProfilesPath } from "../config/paths.js";
+import { openSqlite } from "../util/sqlite.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 
 /** OpenClaw waits this long for another writer's lock; so do we. */
@@ -45,14 +45,10 @@ export function agentDbPath(state: string, agentId: string): string {
   return path.join(agentDir(state, agentId), "openclaw-agent.sqlite");
 }
 
-// Loaded at first use: commands on a legacy state never load the native module for credentials.
-let Sqlite: typeof Database | undefined;
-
 /** Opens an existing OpenClaw database without ever creating one; a bad file is a clear error. */
 export function openExistingDb(file: string, readonly: boolean): Database.Database {
-  Sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
   try {
-    return new Sqlite(file, { readonly, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    return openSqlite(file, { readonly, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new UserFacingError(
       userError(

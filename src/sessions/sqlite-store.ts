@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { CooldownStore, CredentialState } from "../auth/cooldowns.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { fsFailure } from "../util/fs-failure.js";
 import { makeDirs } from "../util/make-dirs.js";
+import { openSqlite } from "../util/sqlite.js";
 import { DIR_MODE, ensurePrivateDir, FILE_MODE } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
@@ -120,7 +121,7 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     }
     let db: Database.Database;
     try {
-      db = new Database(opts.file, { timeout: opts.busyTimeoutMs ?? 5000 });
+      db = openSqlite(opts.file, { timeout: opts.busyTimeoutMs ?? 5000 });
     } catch (err) {
       throw notADatabase(opts.file, err);
     }
