@@ -51,6 +51,11 @@ function withoutSeparators(text: string): { kept: string; at: number[] } {
   return { kept, at };
 }
 
+/** `text` with every character kept where it is. */
+function asIs(text: string): { kept: string; at: number[] } {
+  return { kept: text, at: Array.from({ length: text.length }, (_, i) => i) };
+}
+
 /** A register of secrets and the redaction over them. One instance serves the whole process. */
 export class SecretRedactor {
   /** Normalised secret → its mask. */
@@ -104,11 +109,16 @@ export class SecretRedactor {
     // another registered key (pieces that overlap the public prefix `sk-ant-api03-` can), which
     // would otherwise cut it in two and leave its tail unmasked.
     const shaped = redactSecretShapes(text);
-    return this.masks.size === 0 ? shaped : this.redactKnown(shaped);
+    if (this.masks.size === 0) return shaped;
+    const known = this.redactKnown(shaped, withoutSeparators(shaped));
+    // A backslash just before a piece reads as an escape with the piece's first character (`\n`,
+    // `\t`, `\u…`), and the rest is one character short of a piece: the text is searched as it
+    // stands as well.
+    return this.redactKnown(known, asIs(known));
   }
 
-  private redactKnown(text: string): string {
-    const { kept, at } = withoutSeparators(text);
+  /** Masks the secrets found in `kept`, the characters of `text` at the indices `at`. */
+  private redactKnown(text: string, { kept, at }: { kept: string; at: number[] }): string {
     if (kept.length < MIN_SECRET) return text;
     // Runs [start, end) of kept characters that belong to a secret.
     const runs: Array<[number, number]> = [];

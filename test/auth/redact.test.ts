@@ -56,6 +56,15 @@ describe("SecretRedactor", () => {
     }
   });
 
+  it("masks a piece after a backslash, which would read as an escape with the piece's first character", () => {
+    // `sk-ant-api03-…`: the piece from index 4 starts with n (`\n`), from index 5 with t (`\t`).
+    for (const start of [4, 5]) {
+      const piece = key.slice(start, start + PIECE);
+      expect(piecesIn(r.redact(`\\${piece}\\`), key)).toEqual([]);
+      expect(piecesIn(r.redact(`C:\\Users\\${piece}`), key)).toEqual([]);
+    }
+  });
+
   it("masks any 12-character piece of a key, alone or inside other text", () => {
     fc.assert(
       fc.property(
