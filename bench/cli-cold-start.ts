@@ -73,8 +73,9 @@ function timeGatewayAnswer(bin: string, env: NodeJS.ProcessEnv, cwd: string): Pr
 /**
  * Cold start of the CLI against `node -e 0`, the floor any Node program pays: each round runs
  * `node -e 0` and then every read-only command once, so load from other processes falls on all
- * alike; figures are medians of 15 rounds. Then the gateway's start to its first console answer,
- * alternating with `node -e 0` the same way. Needs a build (`npm run build`).
+ * alike; figures are medians of 15 rounds. Then the gateway's start to its first console answer, and
+ * `models status` once a session store exists, alternating with `node -e 0` the same way. Needs a
+ * build (`npm run build`).
  */
 export default async function bench(): Promise<BenchResult[]> {
   const bin = cliBinPath();
@@ -121,6 +122,27 @@ export default async function bench(): Promise<BenchResult[]> {
         { ours: percentile(gateway, 50), baseline: percentile(gwNode, 50) },
         "node -e 0",
         3.0,
+      ),
+    );
+
+    // The gateway runs above left a session store, as on any machine that ran one: status then also
+    // reads cooldowns from SQLite.
+    const store = path.join(root, "state", "state", "sessions.sqlite");
+    if (!fs.existsSync(store)) throw new Error(`the gateway left no session store at ${store}`);
+    const status = ["models", "status", "--check"];
+    const storeNode: number[] = [];
+    const withStore: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      storeNode.push(timeRun(floor, env, root));
+      withStore.push(timeRun([bin, ...status], env, root));
+    }
+    results.push(
+      costFigure(
+        `openclaw models status --check with a session store, median of ${RUNS}`,
+        "ms",
+        { ours: percentile(withStore, 50), baseline: percentile(storeNode, 50) },
+        "node -e 0",
+        2.5,
       ),
     );
     return results;

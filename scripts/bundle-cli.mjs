@@ -39,10 +39,12 @@ const lazyChildProcessInCommander = {
  * importing file: 26 copies were 6 ms of `models status`. A Node built-in's default export is its
  * `require` result, so the two are the same object.
  */
+const ours = /^(src|plugins)[\\/]/;
 const builtinDefaultImportsAsRequire = {
   name: "builtin-default-imports-as-require",
   setup(b) {
-    b.onLoad({ filter: /[\\/](src|plugins)[\\/].*\.ts$/ }, async (args) => {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (!ours.test(path.relative(root, args.path))) return undefined;
       const source = await fs.promises.readFile(args.path, "utf8");
       const contents = source.replace(
         /^import (\w+) from "(node:[\w/]+)";$/gm,
