@@ -27,11 +27,25 @@ const MAX_PREFIX = 24;
  * What may sit inside a secret in text without ending it: whitespace, quotes, and the JSON
  * escapes of line breaks, tabs, quotes and backslashes. Tried in order at each position.
  */
-const SEPARATOR = /^(?:\s|["'`]|\\[nrt"'\\]|\\u00(?:0[9ad]|2[27]))/;
+const SEPARATOR = /(?:\s|["'`]|\\[nrt"'\\]|\\u00(?:0[9ad]|2[27]))/y;
 
 /** Removes everything {@link SEPARATOR} matches, as a pasted secret is read. */
 export function normaliseSecret(secret: string): string {
   return secret.replace(/\\[nrt"'\\]|\\u00(?:0[9ad]|2[27])|[\s"'`]/g, "");
+}
+
+/** A printable ASCII character that starts no separator: by far most characters of any text. */
+function plainAscii(code: number): boolean {
+  return code > 32 && code < 127 && code !== 34 && code !== 39 && code !== 92 && code !== 96;
+}
+
+/** The length of the separator at `text[i]`, or 0. */
+function separatorAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (plainAscii(code)) return 0;
+  if (code === 32 || code === 10 || code === 13 || code === 9 || code === 34 || code === 39 || code === 96) return 1;
+  SEPARATOR.lastIndex = i;
+  return SEPARATOR.exec(text)?.[0].length ?? 0;
 }
 
 /** `text` without separators, and for each kept character the index it had in `text`. */
@@ -39,9 +53,9 @@ function withoutSeparators(text: string): { kept: string; at: number[] } {
   let kept = "";
   const at: number[] = [];
   for (let i = 0; i < text.length; ) {
-    const sep = SEPARATOR.exec(text.slice(i, i + 6));
-    if (sep) {
-      i += sep[0].length;
+    const sep = separatorAt(text, i);
+    if (sep > 0) {
+      i += sep;
       continue;
     }
     kept += text.charAt(i);
@@ -56,12 +70,31 @@ function asIs(text: string): { kept: string; at: number[] } {
   return { kept: text, at: Array.from({ length: text.length }, (_, i) => i) };
 }
 
+/**
+ * Pieces are looked up by a rolling hash of their characters first, so that scanning a text costs
+ * no string per position; a hash hit is confirmed on the piece itself.
+ */
+const HASH_BASE = 257;
+/** HASH_BASE ** (PIECE - 1), in 32-bit arithmetic: the weight of a window's first character. */
+const HASH_TOP = Array.from({ length: PIECE - 1 }).reduce<number>((p) => Math.imul(p, HASH_BASE), 1);
+
+/** The hash of the {@link PIECE} characters of `s` from `from`. */
+function pieceHash(s: string, from: number): number {
+  let h = 0;
+  for (let i = from; i < from + PIECE; i++) h = (Math.imul(h, HASH_BASE) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
 /** A register of secrets and the redaction over them. One instance serves the whole process. */
 export class SecretRedactor {
   /** Normalised secret → its mask. */
   private readonly masks = new Map<string, string>();
   /** Every {@link PIECE}-character piece of every normalised secret long enough to have one. */
   private readonly pieces = new Set<string>();
+  /** The {@link pieceHash} of every piece. */
+  private readonly pieceHashes = new Set<number>();
+  /** The last {@link PIECE} characters {@link hasPiece} read. */
+  private readonly window = new Uint16Array(PIECE);
   /** Secrets shorter than a piece: found whole only. */
   private readonly short: string[] = [];
 
@@ -82,7 +115,10 @@ export class SecretRedactor {
     this.masks.set(s, maskSecret(s));
     if (s.length < PIECE) this.short.push(s);
     const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
-    for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) this.pieces.add(s.slice(i, i + PIECE));
+    for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) {
+      this.pieces.add(s.slice(i, i + PIECE));
+      this.pieceHashes.add(pieceHash(s, i));
+    }
   }
 
   /**
@@ -92,6 +128,7 @@ export class SecretRedactor {
   clear(): void {
     this.masks.clear();
     this.pieces.clear();
+    this.pieceHashes.clear();
     this.short.length = 0;
   }
 
@@ -110,11 +147,40 @@ export class SecretRedactor {
     // would otherwise cut it in two and leave its tail unmasked.
     const shaped = redactSecretShapes(text);
     if (this.masks.size === 0) return shaped;
+    // Most text holds no secret: a scan that allocates nothing says so before the full search.
+    const backslash = shaped.includes("\\");
+    if (this.short.length === 0 && !this.hasPiece(shaped, true) && !(backslash && this.hasPiece(shaped, false)))
+      return shaped;
     const known = this.redactKnown(shaped, withoutSeparators(shaped));
     // A backslash just before a piece reads as an escape with the piece's first character (`\n`,
-    // `\t`, `\u…`), and the rest is one character short of a piece: the text is searched as it
+    // `\t`, `\u…`), and the rest is one character short of a piece: such text is searched as it
     // stands as well.
-    return this.redactKnown(known, asIs(known));
+    return backslash ? this.redactKnown(known, asIs(known)) : known;
+  }
+
+  /** Whether `text` holds a piece of a registered secret, with separators skipped or as it stands. */
+  private hasPiece(text: string, skipSeparators: boolean): boolean {
+    const window = this.window;
+    let read = 0;
+    let hash = 0;
+    for (let i = 0; i < text.length; ) {
+      const sep = skipSeparators ? separatorAt(text, i) : 0;
+      if (sep > 0) {
+        i += sep;
+        continue;
+      }
+      const code = text.charCodeAt(i++);
+      const slot = read % PIECE;
+      if (read >= PIECE) hash = (hash - Math.imul(window[slot] ?? 0, HASH_TOP)) | 0;
+      hash = (Math.imul(hash, HASH_BASE) + code) | 0;
+      window[slot] = code;
+      read++;
+      if (read < PIECE || !this.pieceHashes.has(hash)) continue;
+      const oldest = read % PIECE;
+      const piece = String.fromCharCode(...window.subarray(oldest), ...window.subarray(0, oldest));
+      if (this.pieces.has(piece)) return true;
+    }
+    return false;
   }
 
   /** Masks the secrets found in `kept`, the characters of `text` at the indices `at`. */
@@ -127,10 +193,17 @@ export class SecretRedactor {
       if (last && start <= last[1]) last[1] = Math.max(last[1], end);
       else runs.push([start, end]);
     };
+    let hash = kept.length >= PIECE ? pieceHash(kept, 0) : 0;
     for (let i = 0; i < kept.length; i++) {
-      if (i + PIECE <= kept.length && this.pieces.has(kept.slice(i, i + PIECE))) {
-        mark(i, i + PIECE);
-        continue;
+      if (i + PIECE <= kept.length) {
+        if (i > 0) {
+          const out = Math.imul(kept.charCodeAt(i - 1), HASH_TOP);
+          hash = (Math.imul(hash - out, HASH_BASE) + kept.charCodeAt(i + PIECE - 1)) | 0;
+        }
+        if (this.pieceHashes.has(hash) && this.pieces.has(kept.slice(i, i + PIECE))) {
+          mark(i, i + PIECE);
+          continue;
+        }
       }
       for (const s of this.short) if (kept.startsWith(s, i)) mark(i, i + s.length);
     }
