@@ -93,8 +93,10 @@ export class SecretRedactor {
   private readonly pieces = new Set<string>();
   /** The {@link pieceHash} of every piece. */
   private readonly pieceHashes = new Set<number>();
-  /** The last {@link PIECE} characters {@link hasPiece} read. */
-  private readonly window = new Uint16Array(PIECE);
+  /** One bit per low 16 bits of a piece's hash: most windows of a text are ruled out by one array read. */
+  private readonly hashBits = new Uint8Array(8192);
+  /** The characters {@link hasPiece} read last. */
+  private readonly ring = new Uint16Array(16);
   /** Secrets shorter than a piece: found whole only. */
   private readonly short: string[] = [];
 
@@ -117,7 +119,10 @@ export class SecretRedactor {
     const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
     for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) {
       this.pieces.add(s.slice(i, i + PIECE));
-      this.pieceHashes.add(pieceHash(s, i));
+      const hash = pieceHash(s, i);
+      this.pieceHashes.add(hash);
+      const slot = (hash >>> 3) & 8191;
+      this.hashBits[slot] = (this.hashBits[slot] ?? 0) | (1 << (hash & 7));
     }
   }
 
@@ -129,6 +134,7 @@ export class SecretRedactor {
     this.masks.clear();
     this.pieces.clear();
     this.pieceHashes.clear();
+    this.hashBits.fill(0);
     this.short.length = 0;
   }
 
@@ -160,24 +166,30 @@ export class SecretRedactor {
 
   /** Whether `text` holds a piece of a registered secret, with separators skipped or as it stands. */
   private hasPiece(text: string, skipSeparators: boolean): boolean {
-    const window = this.window;
+    // The last 16 characters read, of which a window holds the last PIECE; 16 so that a mask finds
+    // a slot where a remainder would cost a division per character.
+    const ring = this.ring;
+    const bits = this.hashBits;
     let read = 0;
     let hash = 0;
     for (let i = 0; i < text.length; ) {
-      const sep = skipSeparators ? separatorAt(text, i) : 0;
-      if (sep > 0) {
-        i += sep;
-        continue;
+      const code = text.charCodeAt(i);
+      if (skipSeparators && !plainAscii(code)) {
+        const sep = separatorAt(text, i);
+        if (sep > 0) {
+          i += sep;
+          continue;
+        }
       }
-      const code = text.charCodeAt(i++);
-      const slot = read % PIECE;
-      if (read >= PIECE) hash = (hash - Math.imul(window[slot] ?? 0, HASH_TOP)) | 0;
+      i++;
+      if (read >= PIECE) hash = (hash - Math.imul(ring[(read - PIECE) & 15] ?? 0, HASH_TOP)) | 0;
       hash = (Math.imul(hash, HASH_BASE) + code) | 0;
-      window[slot] = code;
+      ring[read & 15] = code;
       read++;
-      if (read < PIECE || !this.pieceHashes.has(hash)) continue;
-      const oldest = read % PIECE;
-      const piece = String.fromCharCode(...window.subarray(oldest), ...window.subarray(0, oldest));
+      if (read < PIECE || ((bits[(hash >>> 3) & 8191] ?? 0) & (1 << (hash & 7))) === 0) continue;
+      if (!this.pieceHashes.has(hash)) continue;
+      let piece = "";
+      for (let k = read - PIECE; k < read; k++) piece += String.fromCharCode(ring[k & 15] ?? 0);
       if (this.pieces.has(piece)) return true;
     }
     return false;

@@ -46,6 +46,14 @@ describe("secret shapes", () => {
     expect(out).not.toContain("q".repeat(12));
     expect(out).toMatch(/^detail="Bearer sk-ant-a…Fq1x"? is invalid$/);
   });
+  it("finds a Discord token whose first part has 23 or 28 characters, and no token with 22", () => {
+    for (const first of ["e".repeat(23), "f".repeat(28)]) {
+      const token = `${first}.GxYzAb.${"g".repeat(38)}`;
+      expect(redactSecretShapes(`version 1.2.3 and ${token}.`)).toBe(`version 1.2.3 and ${maskSecret(token)}.`);
+    }
+    const short = `${"h".repeat(22)}.GxYzAb.${"g".repeat(38)}`;
+    expect(containsSecretShape(`see ${short}`)).toBe(false);
+  });
   it("masks a key split soon after its prefix", () => {
     const out = redactSecretShapes(`Unknown agent "sk-ant-api03-Fdkz\n${"r".repeat(80)}".`);
     expect(out).toBe(`Unknown agent "sk-ant-a…rrrr".`);
