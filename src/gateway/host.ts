@@ -27,13 +27,11 @@ import { HELP_COMMAND, helpText } from "./help.js";
  */
 export function masked(reply: Reply): Reply {
   const label = (c: Choice): Choice => ({ ...c, label: redactText(c.label) });
-  const text = redactText(reply.text);
-  return {
-    ...reply,
-    text,
-    ...(reply.choices ? { choices: reply.choices.map(label) } : {}),
-    ...(reply.actions ? { actions: reply.actions.map(label) } : {}),
-  };
+  // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, on every reply.
+  const out: { -readonly [K in keyof Reply]: Reply[K] } = { ...reply, text: redactText(reply.text) };
+  if (reply.choices) out.choices = reply.choices.map(label);
+  if (reply.actions) out.actions = reply.actions.map(label);
+  return out;
 }
 
 const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
@@ -169,7 +167,7 @@ export class PluginHost {
         chatId: inv.chatId,
         senderId: inv.sender.id,
         isGroup: inv.isGroup,
-        ...(inv.threadId !== undefined ? { threadId: inv.threadId } : {}),
+        threadId: inv.threadId,
       },
       config.session?.dmScope ?? "main",
     );
@@ -177,7 +175,7 @@ export class PluginHost {
       invocation: inv,
       capabilities,
       sessionKey: keys.key,
-      ...(keys.parentKey !== undefined ? { parentSessionKey: keys.parentKey } : {}),
+      parentSessionKey: keys.parentKey,
       agentId,
       isOwner: access.isOwner,
       services: this.services,

@@ -122,7 +122,7 @@ export interface CommandContext {
   /** The session this invocation belongs to (DESIGN section 5). */
   readonly sessionKey: string;
   /** The parent session a thread/topic inherits from, when there is one. */
-  readonly parentSessionKey?: string;
+  readonly parentSessionKey?: string | undefined;
   readonly agentId: string;
   /** Decided by the host from `commands.ownerAllowFrom`; the console user is always an owner. */
   readonly isOwner: boolean;

@@ -263,5 +263,9 @@ export function classifyError(err: unknown, now: number = Date.now()): Classific
   }
   const verdict = byStatus(status, text, type);
   const after = verdict.kind === "rate_limit" ? retryAfterMs(headersOf(err), now) : undefined;
-  return { ...verdict, status, ...(after !== undefined ? { retryAfterMs: after } : {}), detail: providerDetail(err) };
+  const detail = providerDetail(err);
+  // Written out: spreading `verdict` and a conditional object was 80% of this function's time.
+  return after !== undefined
+    ? { kind: verdict.kind, reasonCode: verdict.reasonCode, status, retryAfterMs: after, detail }
+    : { kind: verdict.kind, reasonCode: verdict.reasonCode, status, detail };
 }

@@ -6,7 +6,7 @@ export interface SessionTarget {
   readonly agentId: string;
   readonly channel: string;
   readonly chatId: string;
-  readonly threadId?: string;
+  readonly threadId?: string | undefined;
   readonly senderId: string;
   readonly isGroup: boolean;
 }
