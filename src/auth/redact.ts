@@ -205,17 +205,12 @@ export class SecretRedactor {
       if (last && start <= last[1]) last[1] = Math.max(last[1], end);
       else runs.push([start, end]);
     };
-    let hash = kept.length >= PIECE ? pieceHash(kept, 0) : 0;
+    // Only text that holds a piece ({@link hasPiece}) gets here, or any text while a short secret is
+    // registered: plain lookups serve.
     for (let i = 0; i < kept.length; i++) {
-      if (i + PIECE <= kept.length) {
-        if (i > 0) {
-          const out = Math.imul(kept.charCodeAt(i - 1), HASH_TOP);
-          hash = (Math.imul(hash - out, HASH_BASE) + kept.charCodeAt(i + PIECE - 1)) | 0;
-        }
-        if (this.pieceHashes.has(hash) && this.pieces.has(kept.slice(i, i + PIECE))) {
-          mark(i, i + PIECE);
-          continue;
-        }
+      if (i + PIECE <= kept.length && this.pieces.has(kept.slice(i, i + PIECE))) {
+        mark(i, i + PIECE);
+        continue;
       }
       for (const s of this.short) if (kept.startsWith(s, i)) mark(i, i + s.length);
     }
