@@ -24,6 +24,22 @@ export const PUBLIC_PREFIX = /^sk-(?:[a-z]+\d*-){1,2}/;
 const MAX_PREFIX = 24;
 
 /**
+ * Fewest characters past a key's public prefix that a piece holds. With one, a piece such as
+ * `-ant-api03-a` matched our own hint "they start with sk-ant-api03- and …" (the space is a
+ * separator) for one key in 62; with four, one text in 15 million.
+ */
+const MIN_PAST_PREFIX = 4;
+
+/** Every {@link PIECE}-character piece of `secret` that holds at least 4 characters past its public prefix. */
+export function secretPieces(secret: string): string[] {
+  const open = PUBLIC_PREFIX.exec(secret)?.[0].length ?? 0;
+  const pieces: string[] = [];
+  for (let i = Math.max(0, open + MIN_PAST_PREFIX - PIECE); i + PIECE <= secret.length; i++)
+    pieces.push(secret.slice(i, i + PIECE));
+  return pieces;
+}
+
+/**
  * What may sit inside a secret in text without ending it: whitespace, quotes, and the JSON
  * escapes of line breaks, tabs, quotes and backslashes. Tried in order at each position.
  */
@@ -116,10 +132,9 @@ export class SecretRedactor {
     if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) return;
     this.masks.set(s, maskSecret(s));
     if (s.length < PIECE) this.short.push(s);
-    const open = PUBLIC_PREFIX.exec(s)?.[0].length ?? 0;
-    for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= s.length; i++) {
-      this.pieces.add(s.slice(i, i + PIECE));
-      const hash = pieceHash(s, i);
+    for (const piece of secretPieces(s)) {
+      this.pieces.add(piece);
+      const hash = pieceHash(piece, 0);
       this.pieceHashes.add(hash);
       const slot = (hash >>> 3) & 8191;
       this.hashBits[slot] = (this.hashBits[slot] ?? 0) | (1 << (hash & 7));

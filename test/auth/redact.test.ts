@@ -2,18 +2,14 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { maskSecret } from "../../src/util/mask.js";
-import { normaliseSecret, PIECE, PUBLIC_PREFIX, SecretRedactor } from "../../src/auth/redact.js";
+import { normaliseSecret, PIECE, SecretRedactor, secretPieces } from "../../src/auth/redact.js";
 
 const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const random = (n: number) => Array.from(crypto.randomBytes(n), (b) => CHARS[b % CHARS.length]).join("");
 
-/** Every PIECE-character piece of `secret` found in `text`, except those inside its public prefix (`sk-ant-api03-`). */
+/** The pieces of `secret` found in `text` (those past its public prefix `sk-ant-api03-`). */
 function piecesIn(text: string, secret: string): string[] {
-  const found: string[] = [];
-  const open = PUBLIC_PREFIX.exec(secret)?.[0].length ?? 0;
-  for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++)
-    if (text.includes(secret.slice(i, i + PIECE))) found.push(secret.slice(i, i + PIECE));
-  return found;
+  return secretPieces(secret).filter((piece) => text.includes(piece));
 }
 
 describe("SecretRedactor", () => {
@@ -63,6 +59,14 @@ describe("SecretRedactor", () => {
       expect(piecesIn(r.redact(`\\${piece}\\`), key)).toEqual([]);
       expect(piecesIn(r.redact(`C:\\Users\\${piece}`), key)).toEqual([]);
     }
+  });
+
+  it("leaves our own hint about a key's prefix alone when a registered key's secret part starts like the next word", () => {
+    const own = new SecretRedactor();
+    // Three characters as the hint has them, then one it does not: only a piece of four or more counts.
+    own.register([`sk-ant-api03-andQ${random(86)}`]);
+    const hint = "Anthropic API keys start with sk-ant-api03- and are about 108 characters long.";
+    expect(own.redact(hint)).toBe(hint);
   });
 
   it("masks any 12-character piece of a key, alone or inside other text", () => {

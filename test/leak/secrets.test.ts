@@ -19,7 +19,7 @@ import net from "node:net";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PIECE, PUBLIC_PREFIX, secretRedactor } from "../../src/auth/redact.js";
+import { secretPieces, secretRedactor } from "../../src/auth/redact.js";
 import { streamLog } from "../../src/gateway/log.js";
 import { runGateway } from "../../src/app/run.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-api.js";
@@ -111,17 +111,10 @@ const S: Record<string, string> = {
 /** The raw forms that were typed, pasted or stored, with their separators. */
 const RAW: string[] = [`  ${S.envKey!.slice(0, 40)}\r\n${S.envKey!.slice(40)}  `, ...Object.values(storedRaw)];
 
-/** Pieces of `secret` that may not appear anywhere: every 12 characters beyond the public prefix. */
-function pieces(secret: string): string[] {
-  const open = PUBLIC_PREFIX.exec(secret)?.[0].length ?? 0;
-  const out: string[] = [];
-  for (let i = Math.max(0, open - PIECE + 1); i + PIECE <= secret.length; i++) out.push(secret.slice(i, i + PIECE));
-  return out;
-}
 const FORBIDDEN = new Map<string, string[]>(
-  Object.entries(S).map(([name, s]) => [name, [...pieces(s), encodeURIComponent(s)]]),
+  Object.entries(S).map(([name, s]) => [name, [...secretPieces(s), encodeURIComponent(s)]]),
 );
-RAW.forEach((raw, i) => FORBIDDEN.set(`raw#${i}`, pieces(raw)));
+RAW.forEach((raw, i) => FORBIDDEN.set(`raw#${i}`, secretPieces(raw)));
 
 /** Which secrets (by name) `text` holds a piece of. */
 function leakedIn(text: string): string[] {
@@ -650,7 +643,7 @@ describe("secrets typed into /model where a model or profile id belongs", () => 
     const r = await inProcessGateway(sb.env, sb.cwd, lines);
     const text = `${r.stdout}\n${r.stderr}`;
     expect(text).toContain("anthropic:key");
-    const forms = [stored, env, list, S.telegramToken!, S.discordToken!].flatMap(pieces);
+    const forms = [stored, env, list, S.telegramToken!, S.discordToken!].flatMap((s) => secretPieces(s));
     const echoed = forms.filter((f) => text.includes(f));
     const inFiles = fs.readdirSync(path.join(sb.state, "state")).flatMap((f) =>
       forms.filter((piece) =>
