@@ -29,7 +29,7 @@ import {
 } from "./fallback-text.js";
 import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
-import { UserFacingError } from "../util/user-error.js";
+import { UserFacingError, userErrorLine } from "../util/user-error.js";
 import { STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
 import { needsRefresh, type RefreshFailure } from "../auth/oauth-refresh.js";
 
@@ -255,16 +255,12 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const next =
         res.chosen && !tried.has(res.chosen.id) ? res.chosen : res.candidates.find((c) => c.usable && !tried.has(c.id));
       if (!next) {
-        const refreshText = refreshFailures.map((f) => (f.hint ? `${f.message} ${f.hint}` : f.message)).join("\n");
+        const refreshText = refreshFailures.map(userErrorLine).join("\n");
         if (failed.length === 0 && refreshText !== "")
           return (strict ? refused : unavailable)(refreshText, "its OAuth token could not be refreshed");
         if (failed.length === 0) {
           const e = res.error;
-          const text = e
-            ? e.hint
-              ? `${e.message} ${e.hint}`
-              : e.message
-            : `No usable credential for ${turn.provider.id}.`;
+          const text = e ? userErrorLine(e) : `No usable credential for ${turn.provider.id}.`;
           // A user pin that cannot serve: its error already says how to unpin.
           return (strict ? refused : unavailable)(text, reasonWithoutCall(res, services.clock()));
         }
@@ -280,7 +276,10 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const ready = await freshen(turn, next);
       if (!("secret" in ready)) {
         if (strict)
-          return `${ready.message} ${ready.hint ?? ""} (This session is pinned to ${next.id}, so no other credential is tried; /model default unpins.)`;
+          return refused(
+            `${userErrorLine(ready)} (This session is pinned to ${next.id}, so no other credential is tried; /model default unpins.)`,
+            "its OAuth token could not be refreshed",
+          );
         refreshFailures.push(ready);
         pin = undefined;
         continue;

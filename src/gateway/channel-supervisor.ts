@@ -1,7 +1,7 @@
 import type { RunningChannel } from "./channel.js";
 import { errorMessage, type Log } from "./log.js";
 import type { Readiness } from "./readiness.js";
-import { UserFacingError } from "../util/user-error.js";
+import { UserFacingError, userErrorLine } from "../util/user-error.js";
 
 /** Back-off between attempts to start a channel that cannot connect. */
 export interface RetryPolicy {
@@ -22,8 +22,7 @@ export interface SupervisedChannel {
 }
 
 function failureText(err: unknown): string {
-  if (err instanceof UserFacingError)
-    return err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message;
+  if (err instanceof UserFacingError) return userErrorLine(err.detail);
   return errorMessage(err);
 }
 

@@ -17,7 +17,7 @@ import { parseCommandText } from "./command-text.js";
 import { validateCommand } from "./command-spec.js";
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
-import { UserFacingError } from "../util/user-error.js";
+import { UserFacingError, userErrorLine } from "../util/user-error.js";
 import { HELP_COMMAND, helpText } from "./help.js";
 
 /**
@@ -287,7 +287,7 @@ export class PluginHost {
     } catch (err) {
       if (err instanceof UserFacingError)
         return masked({
-          text: err.detail.hint ? `${err.detail.message} ${err.detail.hint}` : err.detail.message,
+          text: userErrorLine(err.detail),
           private: true,
         });
       this.log("error", `${what} failed: ${errorMessage(err)}`);

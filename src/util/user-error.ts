@@ -14,6 +14,11 @@ export function userError(code: string, message: string, hint?: string): UserErr
   return hint === undefined ? { code, message } : { code, message, hint };
 }
 
+/** A {@link UserError} as one line of text: the message, then the hint when there is one. */
+export function userErrorLine(error: UserError): string {
+  return error.hint ? `${error.message} ${error.hint}` : error.message;
+}
+
 /** A thrown wrapper for a {@link UserError}, for edges (CLI, file loading) that unwind the stack. */
 export class UserFacingError extends Error {
   readonly detail: UserError;

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { oauthProfile, startFakeTokenEndpoint } from "../fakes/token-endpoint.js";
 import {
   apiKey,
   createChatHarness,
@@ -19,7 +20,10 @@ const ROUTER = "openrouter/openai/gpt-5";
 const KEY_A = "sk-ant-api03-AAAAAAAAAAAAAAAAAAAAaaaa";
 const OPENAI_KEY = "sk-proj-OPENAIOPENAIOPENAI0000";
 const ROUTER_KEY = "sk-or-v1-ROUTERROUTERROUTER0000";
-const SECRETS = [KEY_A, OPENAI_KEY, ROUTER_KEY];
+const OAUTH_ID = "anthropic:me@example.com";
+const OLD_ACCESS = `sk-ant-oat01-old-${"a".repeat(70)}`;
+const OLD_REFRESH = `sk-ant-ort01-old-${"r".repeat(70)}`;
+const SECRETS = [KEY_A, OPENAI_KEY, ROUTER_KEY, OLD_ACCESS, OLD_REFRESH];
 
 const PROFILES = {
   version: 1,
@@ -225,6 +229,39 @@ describe("a model the user chose never falls back", () => {
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
     expect(await h.say("hi")).toMatch(/^Your pinned profile anthropic:a .* failed: Anthropic rejected the credential/);
     expect(fake.requests.map((r) => r.credential)).toEqual([KEY_A]);
+  });
+
+  it("a user-pinned OAuth profile whose refresh fails says how to log in again and tries nothing else", async () => {
+    const endpoint = await startFakeTokenEndpoint({ refresh: OLD_REFRESH });
+    endpoint.mode = "revoked";
+    try {
+      const h = harness({
+        config: {
+          ...withFallbacks([GPT]),
+          models: { providers: { anthropic: { oauth: { tokenUrl: endpoint.url } } } },
+        },
+        authProfiles: {
+          version: 1,
+          profiles: { ...PROFILES.profiles, [OAUTH_ID]: oauthProfile(OLD_ACCESS, OLD_REFRESH, T0 + MIN) },
+        },
+      });
+      await h.sessions.update(MAIN_KEY, { profileId: OAUTH_ID, pinSource: "user" }, T0);
+      const reply = await h.say("hi");
+      expect(reply).toContain(`The OAuth login of ${OAUTH_ID} is no longer valid`);
+      expect(reply).toContain(
+        `Log in again: openclaw models auth login --provider anthropic --profile-id ${OAUTH_ID}.`,
+      );
+      expect(
+        reply.endsWith(
+          `. (This session is pinned to ${OAUTH_ID}, so no other credential is tried; /model default unpins.)`,
+        ),
+      ).toBe(true);
+      expect(reply).not.toContain("This chat chose");
+      expect(endpoint.grants).toHaveLength(1);
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 
