@@ -46,7 +46,7 @@ export interface Candidate extends CredentialIdentity {
   /** An OAuth profile with a refresh token: used even when expired, refreshed before the call. */
   readonly refreshable: boolean;
   /** When the gateway last refreshed it (epoch ms). */
-  readonly refreshedAt?: number;
+  readonly refreshedAt?: number | undefined;
   /** Usable now (not skipped, not cooling down). */
   readonly usable: boolean;
   readonly reason?: SkipReason | undefined;
@@ -232,7 +232,7 @@ export class CredentialResolver {
       expires: e.expires,
       email: e.email,
       refreshable: e.refreshable,
-      ...(e.refreshedAt !== undefined ? { refreshedAt: e.refreshedAt } : {}),
+      refreshedAt: e.refreshedAt,
       usable: reason === undefined,
       reason,
       cooldown,
