@@ -1,7 +1,9 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock } from "./clock.js";
 import { fsFailure, shortPath } from "./fs-failure.js";
 import { UserFacingError, userError } from "./user-error.js";
 
@@ -19,17 +21,19 @@ interface LockOwner {
   readonly host: string;
   readonly command: string;
   readonly since: number;
+  /** Random per acquisition: the only proof that the lock at the path is still this holder's. */
+  readonly token: string;
 }
 
-/** Locks this process holds; released on exit, also when a signal ends the process mid-write. */
-const held = new Set<string>();
+/** Locks this process holds (path → token); released on exit, also when a signal ends the process mid-write. */
+const held = new Map<string, string>();
 let exitHookInstalled = false;
 
 function releaseAllOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
-    for (const dir of held) fs.rmSync(dir, { recursive: true, force: true });
+    for (const [dir, token] of held) release(dir, token);
   });
 }
 
@@ -42,6 +46,7 @@ function readOwner(lockDir: string): LockOwner | undefined {
       host: raw.host,
       since: raw.since,
       command: typeof raw.command === "string" ? raw.command : "?",
+      token: typeof raw.token === "string" ? raw.token : "",
     };
   } catch {
     // Being written right now, or a lock made by a tool that records no owner.
@@ -58,9 +63,31 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A lock is stale when its holder on this host is gone, or nobody has refreshed it for a while. */
+/**
+ * When the holder last showed it is alive, in its own clock's time: the refresh record it keeps
+ * beside its owner record, else when it took the lock. Not the directory's mtime: the kernel sets
+ * that from the system clock on every entry added, which an injected or shifted clock never sees.
+ */
+function refreshedAt(lockDir: string, owner: LockOwner): number {
+  try {
+    const at = Number(fs.readFileSync(path.join(lockDir, refreshFile(owner.token)), "utf8"));
+    return Number.isFinite(at) ? at : owner.since;
+  } catch {
+    return owner.since;
+  }
+}
+
+function refreshFile(token: string): string {
+  return `refreshed-${token}`;
+}
+
+/**
+ * A lock is stale when its holder on this host is gone, or nobody has refreshed it for a while.
+ * A lock without our owner record (another tool's) ages by its directory's mtime, its convention.
+ */
 function isStale(lockDir: string, owner: LockOwner | undefined, now: number): boolean {
   if (owner && owner.host === os.hostname() && !isAlive(owner.pid)) return true;
+  if (owner?.token) return now - refreshedAt(lockDir, owner) > STALE_MS;
   const st = fs.statSync(lockDir, { throwIfNoEntry: false });
   return st !== undefined && now - st.mtimeMs > STALE_MS;
 }
@@ -75,27 +102,81 @@ function describeHolder(lockDir: string, owner: LockOwner | undefined, now: numb
   return `held by a process that left no owner record${age}`;
 }
 
-function tryTake(lockDir: string, file: string): boolean {
+/**
+ * Records that the holder of `token` is alive at `now`, written whole (temporary name, then rename)
+ * so no waiter reads half a number; also touches the directory for tools that age locks by mtime.
+ */
+function touch(lockDir: string, token: string, now: number): void {
+  const record = path.join(lockDir, refreshFile(token));
+  fs.writeFileSync(`${record}.tmp`, String(now), { mode: 0o600 });
+  fs.renameSync(`${record}.tmp`, record);
+  const t = new Date(now);
+  fs.utimesSync(lockDir, t, t);
+}
+
+function tryTake(lockDir: string, file: string, now: number): string | undefined {
   try {
     fs.mkdirSync(lockDir, { mode: 0o700 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return undefined;
     throw fsFailure("lock_failed", "lock", file, err);
   }
   const owner: LockOwner = {
     pid: process.pid,
     host: os.hostname(),
     command: process.argv.slice(2, 6).join(" ") || "openclaw",
-    since: Date.now(),
+    since: now,
+    token: crypto.randomBytes(12).toString("hex"),
   };
   fs.writeFileSync(path.join(lockDir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
-  return true;
+  return owner.token;
+}
+
+/** Moves `lockDir` out of the way under a unique name and deletes it: nobody can take it meanwhile. */
+function discard(lockDir: string): void {
+  const aside = `${lockDir}.gone-${crypto.randomBytes(6).toString("hex")}`;
+  try {
+    fs.renameSync(lockDir, aside);
+  } catch {
+    return; // already gone
+  }
+  fs.rmSync(aside, { recursive: true, force: true });
+}
+
+/** Removes the lock only if it still holds `token`: a lock taken over from us is someone else's now. */
+function release(lockDir: string, token: string): void {
+  if (readOwner(lockDir)?.token === token) discard(lockDir);
+}
+
+/**
+ * Takes a stale lock over. Several waiters may judge the same lock stale, and one of them may be
+ * delayed until another has taken over and holds a fresh lock at the same path. So a waiter first
+ * claims the stale holder's lock by making a marker named after that holder's token inside it
+ * (`mkdir` is atomic: one claimant per holder), then checks the lock at the path is still that
+ * holder's. A late waiter claims inside the new holder's lock, sees another token, and backs off.
+ */
+function takeOver(lockDir: string, stale: LockOwner | undefined): void {
+  const marker = path.join(lockDir, `takeover-${stale?.token || "unowned"}`);
+  try {
+    fs.mkdirSync(marker);
+  } catch {
+    return; // another waiter claimed it, or the lock is gone: just try again
+  }
+  if ((readOwner(lockDir)?.token ?? "") === (stale?.token ?? "")) discard(lockDir);
+  else fs.rmSync(marker, { recursive: true, force: true });
 }
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
   /** How long to wait for another holder before failing (default 15 s). */
   readonly deadlineMs?: number;
+  /** The time lock ages are measured in (the system clock by default). */
+  readonly clock?: Clock;
+  /**
+   * Runs after a waiter has judged a lock stale and before it takes it over: tests pause here to
+   * put the race on a slow machine in front of the code.
+   */
+  readonly beforeTakeover?: () => Promise<void>;
 }
 
 /**
@@ -106,14 +187,24 @@ export interface FileLockOptions {
  */
 export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, opts: FileLockOptions = {}): Promise<T> {
   const lockDir = `${file}.lock`;
-  const deadline = Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
-  for (let attempt = 0; !tryTake(lockDir, file); attempt++) {
-    const now = Date.now();
+  const clock = opts.clock ?? systemClock;
+  const deadline = clock() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  let token: string | undefined;
+  // A lock without an owner record may be one being made right now (its record follows the mkdir):
+  // it counts as stale only when it was ownerless and stale at the previous look too.
+  let ownerlessBefore = false;
+  for (let attempt = 0; (token = tryTake(lockDir, file, clock())) === undefined; attempt++) {
+    const now = clock();
     const owner = readOwner(lockDir);
-    if (now < deadline && isStale(lockDir, owner, now)) {
-      fs.rmSync(lockDir, { recursive: true, force: true });
+    const stale = now < deadline && isStale(lockDir, owner, now);
+    const ownerlessAndStale = stale && owner === undefined;
+    if (stale && (owner !== undefined || ownerlessBefore)) {
+      await opts.beforeTakeover?.();
+      takeOver(lockDir, owner);
+      ownerlessBefore = false;
       continue;
     }
+    ownerlessBefore = ownerlessAndStale;
     if (now >= deadline) {
       throw new UserFacingError(
         userError(
@@ -125,11 +216,18 @@ export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, op
     }
     await sleep(Math.min(25 * 2 ** attempt, 250));
   }
-  held.add(lockDir);
+  const mine = token;
+  held.set(lockDir, mine);
   releaseAllOnExit();
   const refresh = setInterval(() => {
-    const t = new Date();
-    fs.utimes(lockDir, t, t, () => undefined);
+    // Only our own lock is refreshed: one taken over from us must age for its new holder's waiters.
+    if (readOwner(lockDir)?.token === mine) {
+      try {
+        touch(lockDir, mine, clock());
+      } catch {
+        // Gone meanwhile; the release below finds that out too.
+      }
+    }
   }, REFRESH_MS);
   refresh.unref();
   try {
@@ -137,6 +235,6 @@ export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, op
   } finally {
     clearInterval(refresh);
     held.delete(lockDir);
-    fs.rmSync(lockDir, { recursive: true, force: true });
+    release(lockDir, mine);
   }
 }

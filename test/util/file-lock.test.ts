@@ -89,4 +89,60 @@ describe("withFileLock", () => {
     await Promise.all([slow, fast]);
     expect(order).toEqual(["a start", "a end", "b"]);
   });
+
+  it("lets no second writer in when a waiter that judged a dead holder's lock stale is delayed", async () => {
+    const file = target();
+    const rounds = 25;
+    let inside = 0;
+    let overlaps = 0;
+    // Read-modify-write with a pause in between: two writers at once lose one of the updates.
+    const increment = async () => {
+      inside++;
+      if (inside > 1) overlaps++;
+      const n = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) : 0;
+      await new Promise((r) => setTimeout(r, 5));
+      fs.writeFileSync(file, String(n + 1));
+      inside--;
+    };
+    const dead = deadPid();
+    for (let round = 0; round < rounds; round++) {
+      holdAs(file, { pid: dead, host: os.hostname(), command: "killed", since: Date.now(), token: `dead-${round}` });
+      let bInside!: () => void;
+      const bHasLock = new Promise<void>((r) => (bInside = r));
+      let paused = false;
+      // A judges the lock stale, then stalls until B has taken it over and is writing.
+      const a = withFileLock(file, increment, {
+        beforeTakeover: async () => {
+          if (paused) return;
+          paused = true;
+          await bHasLock;
+        },
+      });
+      await new Promise((r) => setTimeout(r, 1));
+      const b = withFileLock(file, async () => {
+        bInside();
+        await increment();
+      });
+      await Promise.all([a, b]);
+      expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    }
+    expect(overlaps).toBe(0);
+    expect(Number(fs.readFileSync(file, "utf8"))).toBe(2 * rounds);
+  });
+
+  it("measures a lock's age with the clock it is given", async () => {
+    const file = target();
+    const start = Date.parse("2029-01-01T00:00:00Z");
+    // Held by a live process on another host: only its age can free it.
+    holdAs(file, { pid: process.pid, host: "another-host", command: "?", since: start, token: "t" });
+    fs.utimesSync(`${file}.lock`, new Date(start), new Date(start));
+    // Each look at the clock is a second later: fresh for the first 10 s, so the wait times out.
+    let ticks = start;
+    const waiting = () => (ticks += 1_000);
+    await expect(withFileLock(file, () => "ran", { deadlineMs: 5_000, clock: waiting })).rejects.toThrow(
+      /Timed out.*held by pid \d+ on another-host \(\?\) for [5-9]s/,
+    );
+    const later = () => start + 11_000;
+    expect(await withFileLock(file, () => "ran", { deadlineMs: 1_000, clock: later })).toBe("ran");
+  });
 });
