@@ -102,7 +102,7 @@ export class OAuthRefresher {
       `oauth-refresh:${target.provider}:${target.profileId}`,
       () => this.refreshHeld(target, withinMs, timeoutMs),
       // The lease outlives one token request; waiters wait for two.
-      { ttlMs: timeoutMs * 2, waitMs: timeoutMs * 2 + 5_000 },
+      { ttlMs: timeoutMs * 2, waitMs: timeoutMs * 2 + 5_000, clock: this.deps.clock },
     );
     if (lease.held) return lease.value;
     return this.failed(

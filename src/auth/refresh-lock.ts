@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LeaseStore } from "../sessions/lease.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /** Options of {@link withLease}. */
 export interface LeaseOptions {
@@ -8,6 +9,8 @@ export interface LeaseOptions {
   readonly ttlMs?: number;
   /** How long to wait for another holder before giving up (default 45 s). */
   readonly waitMs?: number;
+  /** The time the wait is measured in (the system clock by default). */
+  readonly clock?: Clock;
 }
 
 /** What {@link withLease} did: ran `fn` while holding the lease, or gave up waiting for it. */
@@ -26,10 +29,11 @@ export async function withLease<T>(
   opts: LeaseOptions = {},
 ): Promise<LeaseOutcome<T>> {
   const ttlMs = opts.ttlMs ?? 30_000;
-  const deadline = Date.now() + (opts.waitMs ?? 45_000);
+  const clock = opts.clock ?? systemClock;
+  const deadline = clock() + (opts.waitMs ?? 45_000);
   const owner = crypto.randomBytes(12).toString("hex");
   for (let attempt = 0; !(await leases.acquire(name, owner, ttlMs)); attempt++) {
-    if (Date.now() >= deadline) return { held: false };
+    if (clock() >= deadline) return { held: false };
     await sleep(Math.min(20 * 2 ** attempt, 250));
   }
   const renew = setInterval(() => {

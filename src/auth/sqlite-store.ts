@@ -117,7 +117,7 @@ class Session {
     return parsed;
   }
 
-  write(cell: Cell, doc: Json): void {
+  write(cell: Cell, doc: Json, now: number): void {
     if (!hasTable(this.db, cell.table, cell.schema)) {
       throw new UserFacingError(
         userError(
@@ -131,7 +131,7 @@ class Session {
       .prepare(
         `INSERT INTO ${cell.schema}.${cell.table} (${cell.keyColumn}, ${cell.jsonColumn}, ${cell.timeColumn}) VALUES (?, ?, ?) ON CONFLICT(${cell.keyColumn}) DO UPDATE SET ${cell.jsonColumn} = excluded.${cell.jsonColumn}, ${cell.timeColumn} = excluded.${cell.timeColumn}`,
       )
-      .run(cell.key, JSON.stringify(doc), Date.now());
+      .run(cell.key, JSON.stringify(doc), now);
   }
 
   fileOf(cell: Cell): string {
@@ -195,12 +195,12 @@ export const sqliteCredentials = {
   },
 
   /** Applies `mutate` to the freshest merged view inside one write transaction and stores the differences. */
-  update<T>(layout: SqliteLayout, agentId: string, mutate: (file: AuthProfilesFile) => T): T {
+  update<T>(layout: SqliteLayout, agentId: string, mutate: (file: AuthProfilesFile) => T, now: number): T {
     const session = new Session(openExistingDb(layout.sharedDb, false), layout);
     try {
       session.db.exec("BEGIN IMMEDIATE");
       try {
-        const result = applyChanges(session, agentId, mutate);
+        const result = applyChanges(session, agentId, mutate, now);
         session.db.exec("COMMIT");
         return result;
       } catch (err) {
@@ -213,7 +213,7 @@ export const sqliteCredentials = {
   },
 };
 
-function applyChanges<T>(session: Session, agentId: string, mutate: (file: AuthProfilesFile) => T): T {
+function applyChanges<T>(session: Session, agentId: string, mutate: (file: AuthProfilesFile) => T, now: number): T {
   const { layout } = session;
   const shared = session.load(session.shared);
   const local = session.local ? session.load(session.local) : undefined;
@@ -283,6 +283,6 @@ function applyChanges<T>(session: Session, agentId: string, mutate: (file: AuthP
     }
   }
 
-  for (const [cell, d] of docs) session.write(cell, d);
+  for (const [cell, d] of docs) session.write(cell, d, now);
   return result;
 }

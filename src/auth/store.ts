@@ -40,7 +40,11 @@ export function parseAuthProfiles(file: string, text: string): AuthProfilesFile 
  * layout: its SQLite stores, written in one transaction; no JSON file is ever created there.
  */
 export class AuthProfileStore {
-  constructor(readonly stateDir: string) {}
+  constructor(
+    readonly stateDir: string,
+    /** The time written with each change (OpenClaw's `updated_at_ms`) and lock ages are measured in. */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Which layout holds the agent's credentials, and where. */
   layout(agentId: string): CredentialLayout {
@@ -65,19 +69,23 @@ export class AuthProfileStore {
   /** Applies `mutate` to the freshest content (under the lock, or in the transaction) and writes the result. */
   async update<T>(agentId: string, mutate: (file: AuthProfilesFile) => T): Promise<T> {
     const layout = this.layout(agentId);
-    if (layout.kind === "sqlite") return sqliteCredentials.update(layout, agentId, mutate);
+    if (layout.kind === "sqlite") return sqliteCredentials.update(layout, agentId, mutate, this.clock());
     const file = layout.file;
     ensurePrivateDir(path.dirname(file));
     // Loaded here, not at start-up: read-only commands (`models status --check`) never lock.
     const { withFileLock } = await import("../util/file-lock.js");
-    return withFileLock(file, () => {
-      const text = readIfExists(file);
-      const current = text === undefined ? emptyFile() : parseAuthProfiles(file, text);
-      const result = mutate(current);
-      current.version ??= 1;
-      writeFileAtomic(file, `${JSON.stringify(current, null, 2)}\n`);
-      return result;
-    });
+    return withFileLock(
+      file,
+      () => {
+        const text = readIfExists(file);
+        const current = text === undefined ? emptyFile() : parseAuthProfiles(file, text);
+        const result = mutate(current);
+        current.version ??= 1;
+        writeFileAtomic(file, `${JSON.stringify(current, null, 2)}\n`);
+        return result;
+      },
+      { clock: this.clock },
+    );
   }
 
   /** Changes whenever anything the agent's credentials are read from may have changed. */

@@ -70,7 +70,7 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
   const ctx = withCatalog(loadContext({ processEnv: io.env, cwd: io.cwd }));
   io.rememberSecrets(envSecrets(ctx));
   const agentId = selectAgent(ctx, opts.agent);
-  const store = new AuthProfileStore(ctx.stateDir);
+  const store = new AuthProfileStore(ctx.stateDir, io.clock);
   const files = new Map<string, AuthProfilesFile>();
   const profiles = (id: string = agentId): AuthProfilesFile => {
     let file = files.get(id);

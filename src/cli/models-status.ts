@@ -41,6 +41,7 @@ async function probes(cli: CliContext, opts: ModelsStatusOptions): Promise<Probe
       catalog: cli.ctx.catalog,
       config: cli.ctx.loaded.config,
       profiles: (id) => cli.profiles(id),
+      clock: cli.io.clock,
     },
     {
       agentId: cli.agentId,

@@ -33,7 +33,7 @@ export interface ServicesOptions {
 export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const clock = opts.clock ?? systemClock;
   const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined));
-  const profiles = new AuthProfileStore(opts.stateDir);
+  const profiles = new AuthProfileStore(opts.stateDir, clock);
   const reader = new CachedProfileReader(profiles, clock);
   let resolverFor = -1;
   let resolver: CredentialResolver | undefined;

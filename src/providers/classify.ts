@@ -236,7 +236,7 @@ function chainMatches(err: unknown, re: RegExp): boolean {
 }
 
 /** Classifies an error thrown by a provider call. `now` dates an HTTP-date `retry-after`. */
-export function classifyError(err: unknown, now: number = Date.now()): Classification {
+export function classifyError(err: unknown, now: number): Classification {
   if (!isRecord(err))
     return { kind: "unknown", reasonCode: "unknown", detail: `an unexpected ${typeof err} was thrown` };
   // Our own wording: it names a provider or an API, never a secret.

@@ -6,6 +6,7 @@ import type { Catalog, CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef } from "../models/ref.js";
 import { callProvider, providerModelId } from "./call.js";
 import { classifyError, type Classification } from "./classify.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /** DESIGN section 3's probe status buckets. */
 export type ProbeStatus =
@@ -56,6 +57,8 @@ export interface ProbeDeps {
   readonly profiles?: (agentId: string) => AuthProfilesFile;
   /** A monotonic millisecond clock for latencies. Default `performance.now`. */
   readonly elapsed?: () => number;
+  /** The wall clock a provider's `retry-after` date is read against. Default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Which credentials to probe and how. Defaults follow `openclaw models status --probe`. */
@@ -176,6 +179,7 @@ export async function runProbes(deps: ProbeDeps, opts: ProbeOptions): Promise<Pr
   const concurrency = opts.concurrency ?? PROBE_DEFAULTS.concurrency;
   const maxTokens = opts.maxTokens ?? PROBE_DEFAULTS.maxTokens;
   const elapsed = deps.elapsed ?? (() => performance.now());
+  const clock = deps.clock ?? systemClock;
   const onlyProviders = splitList(opts.provider);
   const onlyProfiles = new Set(splitList(opts.profile));
 
@@ -238,7 +242,7 @@ export async function runProbes(deps: ProbeDeps, opts: ProbeOptions): Promise<Pr
       );
       return { ...row, status: "ok", reasonCode: "ok", latencyMs: Math.round(elapsed() - started) };
     } catch (err) {
-      const failure = classifyError(err);
+      const failure = classifyError(err, clock());
       return {
         ...row,
         status: probeStatusOf(failure),

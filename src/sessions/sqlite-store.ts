@@ -35,7 +35,7 @@ export interface SqliteStoreOptions {
   readonly pollIntervalMs?: number;
   /** How long a write waits for another process's write lock before failing, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
-  /** The time of writes that are not given one (clearing cooldowns); the system clock by default. */
+  /** The time of writes that are not given one (clearing cooldowns) and of leases; the system clock by default. */
   readonly clock?: Clock;
 }
 
@@ -165,13 +165,14 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     this.lastDataVersion = this.dataVersion();
     this.lastSeq = (this.stmt.lastSeq.get() as number | undefined) ?? 0;
     this.reloadCredentials();
-    this.cooldowns = new BackendCooldowns(this, opts.clock ?? systemClock);
+    const clock = opts.clock ?? systemClock;
+    this.cooldowns = new BackendCooldowns(this, clock);
     this.leases = {
       acquire: async (name, owner, ttlMs) =>
         this.run(() =>
           this.db
             .transaction(() => {
-              const now = Date.now();
+              const now = clock();
               const cur = this.stmt.getLease.get(name) as { owner: string; until: number } | undefined;
               if (cur && cur.owner !== owner && cur.until > now) return false;
               this.stmt.putLease.run(name, owner, now + ttlMs);

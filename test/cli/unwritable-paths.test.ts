@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, requireBuild } from "../support/cli.js";
 import { runInProcess } from "../support/in-process-cli.js";
+import { clockEnv } from "../support/clock-env.js";
 import { scaled } from "../support/slowness.js";
 
 const TOKEN = `sk-ant-oat01-${"T".repeat(86)}Zq1x`;
@@ -92,7 +93,7 @@ function layout(target: Target, place: Place, seed: boolean): Layout {
   const root = tempRoot();
   const home = path.join(root, "home");
   let state = path.join(root, "state");
-  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: "C.UTF-8" };
+  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: "C.UTF-8", ...clockEnv() };
   const bad = (): string => {
     switch (place) {
       case "under /proc":
@@ -320,10 +321,10 @@ describe("the binary, as a script or a service manager runs it", () => {
       fs.mkdirSync(`${file}.lock`);
       fs.writeFileSync(
         path.join(`${file}.lock`, "owner.json"),
-        JSON.stringify({ pid: process.pid, host: os.hostname(), command: "test", since: Date.now() }),
+        JSON.stringify({ pid: process.pid, host: os.hostname(), command: "test", since: Date.now(), token: "test" }),
       );
       const before = snapshot(root);
-      const env = { PATH: process.env.PATH, HOME: path.join(root, "home"), OPENCLAW_STATE_DIR: state };
+      const env = { PATH: process.env.PATH, HOME: path.join(root, "home"), OPENCLAW_STATE_DIR: state, ...clockEnv() };
       const child = spawn(
         process.execPath,
         [CLI, "models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:new"],

@@ -7,6 +7,8 @@ import type { CatalogProvider } from "../../src/models/catalog.js";
 import { scaled } from "../support/slowness.js";
 
 const KEY = "sk-ant-api03-CALLCALLCALLCALLCALLcall";
+/** The time failures are classified at (only a `retry-after` date depends on it). */
+const NOW = Date.parse("2026-11-01T00:00:00Z");
 const ask = {
   model: "claude-haiku-5-5",
   messages: [{ role: "user" as const, content: "hi" }],
@@ -64,14 +66,14 @@ describe("callProvider", () => {
     const none = await callProvider(provider({ id: "acme", baseUrl: "" }), { secret: KEY, type: "api_key" }, ask).catch(
       (e: unknown) => e,
     );
-    expect(classifyError(none)).toMatchObject({ kind: "format", reasonCode: "no_base_url" });
+    expect(classifyError(none, NOW)).toMatchObject({ kind: "format", reasonCode: "no_base_url" });
     expect((none as Error).message).toContain("models.providers.acme.baseUrl");
     const odd = await callProvider(
       provider({ id: "acme", baseUrl: fake.url, api: "google-gemini" }),
       { secret: KEY, type: "api_key" },
       ask,
     ).catch((e: unknown) => e);
-    expect(classifyError(odd)).toMatchObject({ kind: "format", reasonCode: "unsupported_api" });
+    expect(classifyError(odd, NOW)).toMatchObject({ kind: "format", reasonCode: "unsupported_api" });
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -82,7 +84,7 @@ describe("callProvider", () => {
       { secret: KEY, type: "api_key" },
       ask,
     ).catch((e: unknown) => e);
-    expect(classifyError(err).kind).toBe("format");
+    expect(classifyError(err, NOW).kind).toBe("format");
   });
 });
 
@@ -114,7 +116,7 @@ describe("callProvider, streaming", () => {
       (e: unknown) => e,
     );
     expect(deltas).toEqual(["0", "1", "2"]);
-    expect(classifyError(err)).toMatchObject({ kind: "rate_limit" });
+    expect(classifyError(err, NOW)).toMatchObject({ kind: "rate_limit" });
   });
 
   it.each([
@@ -127,7 +129,7 @@ describe("callProvider, streaming", () => {
       const err = await callProvider(target(), credential, { ...ask, onText: () => undefined }).catch(
         (e: unknown) => e,
       );
-      expect(classifyError(err)).toMatchObject({ kind: "format", reasonCode: "malformed_response" });
+      expect(classifyError(err, NOW)).toMatchObject({ kind: "format", reasonCode: "malformed_response" });
     },
   );
 
@@ -140,7 +142,7 @@ describe("callProvider, streaming", () => {
       onText: (d) => deltas.push(d),
     }).catch((e: unknown) => e);
     expect(deltas).toEqual(["sl"]);
-    expect(classifyError(err)).toMatchObject({ kind: "timeout", reasonCode: "timeout" });
+    expect(classifyError(err, NOW)).toMatchObject({ kind: "timeout", reasonCode: "timeout" });
   });
 
   it("an abort mid-stream fails as aborted, never as a complete answer", async () => {
@@ -156,7 +158,7 @@ describe("callProvider, streaming", () => {
       },
     }).catch((e: unknown) => e);
     expect(deltas).toEqual(["a", "b"]);
-    expect(classifyError(err)).toMatchObject({ kind: "timeout", reasonCode: "aborted" });
+    expect(classifyError(err, NOW)).toMatchObject({ kind: "timeout", reasonCode: "aborted" });
   });
 });
 
