@@ -229,9 +229,13 @@ describe("errors", () => {
 describe("openclaw models list", () => {
   it("lists the catalog with aliases, retirement dates and credential status from the resolver", async () => {
     const sb = withProfiles({ "anthropic:manual": { type: "api_key", provider: "anthropic", key: apiKey() } });
-    const [text, json, bad] = await Promise.all([
-      sb.run(["models", "list", "--provider", "anthropic"]),
-      sb.run(["models", "list", "--json"]),
+    // The catalog's retirement dates are real dates: each run names the day it is about.
+    const beforeRetirement = { clock: () => Date.parse("2026-11-01T12:00:00Z") };
+    const afterRetirement = { clock: () => Date.parse("2026-12-01T12:00:00Z") };
+    const [text, later, json, bad] = await Promise.all([
+      sb.run(["models", "list", "--provider", "anthropic"], beforeRetirement),
+      sb.run(["models", "list", "--provider", "anthropic"], afterRetirement),
+      sb.run(["models", "list", "--json"], beforeRetirement),
       sb.run(["models", "list", "--provider", "antropic"]),
     ]);
     expect(text.code).toBe(0);
@@ -239,7 +243,8 @@ describe("openclaw models list", () => {
     expect(text.stdout).toMatch(
       /anthropic\/claude-sonnet-5-5\s+Claude Sonnet 5\.5\s+200k ctx\s+default · alias sonnet/,
     );
-    expect(text.stdout).toMatch(/anthropic\/claude-sonnet-4-5 .*retire[sd] 2026-11-30/);
+    expect(text.stdout).toMatch(/anthropic\/claude-sonnet-4-5 .*deprecated, retires 2026-11-30/);
+    expect(later.stdout).toMatch(/anthropic\/claude-sonnet-4-5 .*retired on 2026-11-30/);
     const list = JSON.parse(json.stdout);
     const openai = list.providers.find((p: { id: string }) => p.id === "openai");
     expect(openai.auth).toEqual({ usable: false, effective: null, type: null, reasonCode: "no_credential" });

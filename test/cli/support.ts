@@ -9,6 +9,7 @@ import type { Clock } from "../../src/util/clock.js";
 export { CLI as BIN, requireBuild } from "../support/cli.js";
 import { CLI as BIN } from "../support/cli.js";
 import { runInProcess } from "../support/in-process-cli.js";
+import { clockEnv } from "../support/clock-env.js";
 import { scaled } from "../support/slowness.js";
 
 const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -109,7 +110,13 @@ export function sandbox(): Sandbox {
   const home = path.join(root, "home");
   const cwd = path.join(root, "cwd");
   for (const d of [home, cwd]) fs.mkdirSync(d, { recursive: true });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, OPENCLAW_STATE_DIR: state, HOME: home, LANG: "C.UTF-8" };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    OPENCLAW_STATE_DIR: state,
+    HOME: home,
+    LANG: "C.UTF-8",
+    ...clockEnv(),
+  };
   const profilesPath = (agent = "main") => path.join(state, "agents", agent, "agent", "auth-profiles.json");
   const configPath = path.join(state, "openclaw.json");
   const writeJson = (file: string, value: unknown, mode: number) => {

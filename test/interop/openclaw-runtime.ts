@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { clockEnv } from "../support/clock-env.js";
 
 /** The OpenClaw release the interop test checks against. */
 export const OPENCLAW_VERSION = "2026.9.6";
@@ -49,7 +50,7 @@ export interface OpenClawRun {
 
 /** The environment of an OpenClaw process confined to one temp state dir (HOME too, so nothing real is touched). */
 function openClawEnv(home: string, state: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: home, OPENCLAW_STATE_DIR: state, NO_COLOR: "1", CI: "1" };
+  return { PATH: process.env.PATH, HOME: home, OPENCLAW_STATE_DIR: state, NO_COLOR: "1", CI: "1", ...clockEnv() };
 }
 
 /** Runs the real OpenClaw CLI once (each call costs a few seconds: it loads its plugins). */

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
 
 function executable(file: string): boolean {
   try {
@@ -68,6 +69,31 @@ process.once("exit", () => {
   for (const p of running) p.kill("SIGKILL");
 });
 
+/** Every server this test file started, and whether the file is done with them. */
+const servers = new Set<RedisServer>();
+let fileDone = false;
+
+// Whatever happened to a test file's own set-up and teardown (a hook that timed out mid-start, a
+// teardown that never ran), no redis-server it started outlives it: a start still in progress sees
+// `fileDone` and stops, and every server is stopped once the file's tests are over.
+afterAll(async () => {
+  fileDone = true;
+  await Promise.allSettled([...servers].map((s) => s.cleanup()));
+});
+
+/**
+ * The environment for redis-server: ours, less libfaketime. The suite also runs with the clock
+ * moved years ahead (`faketime`), and redis-server under a shifted clock does not start; it needs
+ * no shifted time, the code under test does.
+ */
+function serverEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name === "LD_PRELOAD" || name.startsWith("FAKETIME") || name === "DONT_FAKE_MONOTONIC") delete env[name];
+  }
+  return env;
+}
+
 /** A throwaway `redis-server` on a random loopback port, with its own data directory. */
 export class RedisServer {
   /** Starts a server; retries on another port if the chosen one was taken meanwhile. */
@@ -78,6 +104,7 @@ export class RedisServer {
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
       const server = new RedisServer(bin, await freePort(), dir, opts.durable ?? false);
+      servers.add(server);
       try {
         await server.launch();
         return server;
@@ -144,14 +171,14 @@ export class RedisServer {
       "no",
     ];
     args.push(...(this.durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]));
-    const proc = spawn(this.bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(this.bin, args, { stdio: ["ignore", "pipe", "pipe"], env: serverEnv() });
     this.output = "";
     proc.stdout?.on("data", (c: Buffer) => (this.output += c.toString()));
     proc.stderr?.on("data", (c: Buffer) => (this.output += c.toString()));
     running.add(proc);
     this.proc = proc;
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !fileDone) {
       if (proc.exitCode !== null || proc.signalCode !== null) {
         running.delete(proc);
         throw new Error(`redis-server exited on port ${this.port}:\n${this.output.slice(-2000)}`);
@@ -161,6 +188,7 @@ export class RedisServer {
     }
     proc.kill("SIGKILL");
     running.delete(proc);
+    if (fileDone) throw new Error(`redis-server on port ${this.port}: the test file ended while it started`);
     throw new Error(`redis-server did not answer on port ${this.port}:\n${this.output.slice(-2000)}`);
   }
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { clockEnv } from "./clock-env.js";
 import { scaled } from "./slowness.js";
 
 /** The repository root (this file is `test/support/cli.ts`). */
@@ -17,7 +18,14 @@ export function requireBuild(): void {
 
 /** The environment for a CLI process confined to a temp state dir (no real HOME, no shell keys). */
 export function cliEnv(stateDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, NO_COLOR: "1", ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: stateDir,
+    OPENCLAW_STATE_DIR: stateDir,
+    NO_COLOR: "1",
+    ...clockEnv(),
+    ...extra,
+  };
 }
 
 /** Runs the CLI to completion. */
