@@ -19,6 +19,9 @@ import { closeAfter, startGateway, stopGateways } from "../support/gateway-run.j
 import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 
 const UNIT = ".config/systemd/user/openclaw-gateway.service";
+const WANTS_LINK = ".config/systemd/user/default.target.wants/openclaw-gateway.service";
+const PROBE = "--user show --property=Version";
+const NO_BUS = "Failed to connect to bus: No medium found";
 afterEach(stopGateways);
 
 // `systemd-analyze verify` is the judge of a unit file. CI must have it (.ci/run installs it);
@@ -86,7 +89,8 @@ describe("gateway install", () => {
     expect(r.stdout).toMatch(/Restart=on-failure\nRestartSec=5/);
     expect(r.stdout).toContain("systemctl --user daemon-reload\n  systemctl --user enable openclaw-gateway.service");
     expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
-    expect(m.systemctl.calls()).toEqual([]);
+    // Only the read-only question whether the user's service manager answers.
+    expect(m.systemctl.calls()).toEqual([PROBE]);
   });
 
   verifyIt(verifyTitle("writes a unit that systemd-analyze verify accepts, with $, %, quotes and spaces"), () => {
@@ -240,10 +244,13 @@ describe("gateway install", () => {
     expect((await cli(["gateway", "stop"], m.env)).stdout).toBe(
       "Ran: systemctl --user stop openclaw-gateway.service\n",
     );
+    expect(fs.readlinkSync(path.join(m.home, WANTS_LINK))).toBe("../openclaw-gateway.service");
     const uninstall = await cli(["gateway", "uninstall"], m.env);
     expect(uninstall.code).toBe(0);
     expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
+    expect(fs.lstatSync(path.join(m.home, WANTS_LINK), { throwIfNoEntry: false })).toBeUndefined();
     expect(m.systemctl.calls()).toEqual([
+      PROBE,
       "--user daemon-reload",
       "--user enable openclaw-gateway.service",
       "--user start openclaw-gateway.service",
@@ -270,18 +277,136 @@ describe("gateway install", () => {
     expect(fs.readFileSync(path.join(m.home, UNIT), "utf8")).toContain("OPENCLAW_GATEWAY_PORT=19000");
   });
 
-  it("says so and exits 1 where systemctl does not exist, or fails", async () => {
+  it("says so and exits 1 where systemctl does not exist", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-nopath-"));
     const m = machine();
-    for (const verb of ["install", "uninstall", "start", "stop", "restart"]) {
+    for (const verb of ["install", "start", "stop", "restart"]) {
       const r = await cli(["gateway", verb], { ...m.env, PATH: empty });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain("systemctl was not found on PATH");
     }
-    m.systemctl.failWith("Failed to connect to bus: No medium found");
+    expect(await cli(["gateway", "uninstall"], { ...m.env, PATH: empty })).toMatchObject({
+      code: 0,
+      stdout: `Nothing to uninstall: ${path.join(m.home, UNIT)} does not exist.\n`,
+    });
+  });
+
+  it("install checks the user bus before writing anything and explains lingering", async () => {
+    const m = machine();
+    m.systemctl.failWith(NO_BUS);
+    const r = await cli(["gateway", "install"], { ...m.env, USER: "ada" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error: \`systemctl --user show --property=Version\` cannot reach your user's service manager (${NO_BUS}), so nothing was installed.`,
+    );
+    expect(r.stderr).toContain("run `loginctl enable-linger ada`");
+    expect(r.stderr).toContain("(not set here: XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS)");
+    expect(r.stdout).toBe("");
+    expect(fs.existsSync(path.join(m.home, ".config"))).toBe(false);
+    expect(m.systemctl.calls()).toEqual([PROBE]);
+
+    const dry = await cli(["gateway", "install", "--dry-run"], m.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      `Note: systemctl cannot reach its service manager here (${NO_BUS}); install would fail.`,
+    );
+
+    const status = await cli(["gateway", "status", "--json"], { ...m.env, OPENCLAW_GATEWAY_PORT: "1" });
+    expect((JSON.parse(status.stdout) as { service: unknown }).service).toMatchObject({
+      manager: "systemd",
+      installed: false,
+    });
+  });
+
+  it.skipIf(findOnPath("systemctl", "/usr/bin:/bin") === undefined)(
+    `the real systemctl without a user bus is caught the same way${findOnPath("systemctl", "/usr/bin:/bin") === undefined ? " (skipped: no systemctl in /usr/bin or /bin)" : ""}`,
+    async () => {
+      const m = machine();
+      const runtime = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-runtime-"));
+      // A runtime dir without a bus socket: systemctl cannot reach any manager, whatever this machine runs.
+      const r = await cli(["gateway", "install"], {
+        ...m.env,
+        PATH: "/usr/bin:/bin",
+        XDG_RUNTIME_DIR: runtime,
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${runtime}/bus`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /cannot reach your user's service manager \(Failed to connect to bus: .+\), so nothing was installed/,
+      );
+      expect(r.stderr).toContain("loginctl enable-linger");
+      expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
+    },
+  );
+
+  it("a new unit the manager then refuses is removed again", async () => {
+    const m = machine();
+    m.systemctl.failWith("Failed to enable unit: Unit file openclaw-gateway.service is masked.", "enable");
     const r = await cli(["gateway", "install"], m.env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("`systemctl --user daemon-reload` failed (exit 1): Failed to connect to bus");
+    expect(r.stderr).toContain(
+      "`systemctl --user enable openclaw-gateway.service` failed (exit 1): Failed to enable unit",
+    );
+    expect(r.stderr).toContain(`Removed ${path.join(m.home, UNIT)} again: the service is not installed.`);
+    expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
+  });
+
+  it("uninstall removes the unit and its enable link even when systemctl fails or is missing, and says what it could not do", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-nopath-"));
+    for (const broken of ["no bus", "no systemctl"]) {
+      const m = machine();
+      expect((await cli(["gateway", "install"], m.env)).code).toBe(0);
+      expect(fs.lstatSync(path.join(m.home, WANTS_LINK)).isSymbolicLink()).toBe(true);
+      if (broken === "no bus") m.systemctl.failWith(NO_BUS);
+      const r = await cli(["gateway", "uninstall"], broken === "no bus" ? m.env : { ...m.env, PATH: empty });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        broken === "no bus"
+          ? `error: \`systemctl --user disable --now openclaw-gateway.service\` failed (exit 1): ${NO_BUS}`
+          : "error: systemctl was not found on PATH.",
+      );
+      expect(r.stdout).toBe(`Removed ${path.join(m.home, WANTS_LINK)}\nRemoved ${path.join(m.home, UNIT)}\n`);
+      expect(r.stderr).toContain(
+        "warning: the service's file is removed, but systemctl could not stop or disable the service.",
+      );
+      if (broken === "no bus")
+        expect(r.stderr).toContain("hint: Your user's systemd instance runs only while you are logged in");
+      expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
+      expect(fs.lstatSync(path.join(m.home, WANTS_LINK), { throwIfNoEntry: false })).toBeUndefined();
+      const status = await cli(["gateway", "status", "--json"], { ...m.env, OPENCLAW_GATEWAY_PORT: "1" });
+      if (broken === "no bus")
+        expect((JSON.parse(status.stdout) as { service: unknown }).service).toMatchObject({ installed: false });
+    }
+  });
+
+  it("install warns when the service would have no channel to serve", async () => {
+    const m = machine();
+    const alone = await cli(["gateway", "install", "--dry-run"], { ...m.env, TELEGRAM_BOT_TOKEN: "123:shell-only" });
+    expect(alone.code).toBe(0);
+    const envFile = path.join(m.state, ".env");
+    expect(alone.stderr).toContain(
+      `warning: the service would serve no channel: neither Telegram nor Discord is configured in ${path.join(m.state, "openclaw.json")} or ${envFile}, and the console channel needs a terminal`,
+    );
+    expect(alone.stderr).toContain("warning: TELEGRAM_BOT_TOKEN is set in this shell only");
+    expect(alone.stderr).toContain(`hint: put TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN in ${envFile}`);
+
+    fs.mkdirSync(m.state, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(envFile, "TELEGRAM_BOT_TOKEN=123:from-the-state-env\n", { mode: 0o600 });
+    const served = await cli(["gateway", "install"], m.env);
+    expect(served.code).toBe(0);
+    expect(served.stderr).not.toContain("warning");
+
+    fs.writeFileSync(
+      path.join(m.state, "openclaw.json"),
+      JSON.stringify({ channels: { telegram: { enabled: false } } }),
+    );
+    const disabled = await cli(["gateway", "install", "--dry-run"], m.env);
+    expect(disabled.stderr).toContain("warning: the service would serve no channel");
+
+    fs.writeFileSync(path.join(m.state, "openclaw.json"), "{ channels: ");
+    const broken = await cli(["gateway", "install", "--dry-run"], m.env);
+    expect(broken.code).toBe(0);
+    expect(broken.stderr).toContain("warning: the service will not start until its config loads:");
   });
 
   it("never waits on a tool that hangs", async () => {
