@@ -3,7 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import type { CliIo } from "./io.js";
 import { EXIT, fail } from "./errors.js";
-import { stateDir as stateDirOf } from "../config/paths.js";
+import { configPath as configPathOf, stateDir as stateDirOf, stateEnvFile } from "../config/paths.js";
+import { loadContext } from "../config/context.js";
+import { CHANNEL_TOKEN_VARIABLE, channelsWithCredentials } from "../config/channel-credentials.js";
+import { UserFacingError } from "../util/user-error.js";
 import { managerTool, serviceManager, toolRunner, type ServiceManager, type ToolCommand } from "../service/manager.js";
 import type { ServiceSpec } from "../service/unit-files.js";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "../util/secure-fs.js";
@@ -83,10 +86,50 @@ async function runAll(io: CliIo, tool: string, commands: readonly ToolCommand[])
   return EXIT.ok;
 }
 
+/** Why the manager cannot be reached (no user bus), or undefined when it answers. */
+async function unreachable(io: CliIo, tool: string, manager: ServiceManager): Promise<string | undefined> {
+  if (!manager.reachability) return undefined;
+  const r = await toolRunner(tool, io.env)(manager.reachability.probe);
+  if (r.code === 0) return undefined;
+  return r.timedOut ? "timed out" : r.stderr.trim() || `exit ${r.code ?? "?"}`;
+}
+
 /**
- * `openclaw gateway install`: writes the systemd user unit or launchd agent, then enables (systemd)
- * or loads (launchd) it. `--dry-run` prints the file and the commands and changes nothing; an
- * existing, different unit is replaced only with `--force` (the diff is shown either way).
+ * Warns when the service would have nothing to serve: without Telegram or Discord the gateway runs
+ * the console channel, which needs the terminal a service does not have, and ends at once. Looks
+ * where the service looks: the config and `<state>/.env`, not this shell's environment.
+ */
+function warnWithoutChannels(io: CliIo, spec: ServiceSpec): void {
+  const home = io.env.HOME || os.homedir();
+  const serviceEnv: NodeJS.ProcessEnv = { HOME: home, ...spec.env };
+  let channels: readonly string[];
+  try {
+    const ctx = loadContext({ processEnv: serviceEnv, cwd: home });
+    channels = channelsWithCredentials(ctx.loaded.config, ctx.env.values);
+  } catch (err) {
+    if (!(err instanceof UserFacingError)) throw err;
+    io.err(`warning: the service will not start until its config loads: ${err.detail.message}`);
+    return;
+  }
+  if (channels.length > 0) return;
+  const envFile = stateEnvFile(stateDirOf(serviceEnv));
+  io.err(
+    `warning: the service would serve no channel: neither Telegram nor Discord is configured in ${configPathOf(serviceEnv)} or ${envFile}, and the console channel needs a terminal, which a service does not have, so the gateway would exit at once.`,
+  );
+  for (const variable of Object.values(CHANNEL_TOKEN_VARIABLE))
+    if (io.env[variable])
+      io.err(`warning: ${variable} is set in this shell only; a service does not get your shell's environment.`);
+  io.err(
+    `hint: put TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN in ${envFile} (or set channels.telegram.botToken / channels.discord.token), then run \`openclaw gateway restart\`.`,
+  );
+}
+
+/**
+ * `openclaw gateway install`: checks that the service manager answers, writes the systemd user
+ * unit or launchd agent, then enables (systemd) or loads (launchd) it. `--dry-run` prints the file
+ * and the commands and changes nothing; an existing, different unit is replaced only with
+ * `--force` (the diff is shown either way). A new unit the manager then refuses is removed again,
+ * so a failed install leaves nothing that looks installed.
  */
 export async function runGatewayInstall(io: CliIo, opts: InstallOptions): Promise<number> {
   const manager = requireManager(io);
@@ -95,11 +138,25 @@ export async function runGatewayInstall(io: CliIo, opts: InstallOptions): Promis
   if (opts.dryRun) {
     io.out(`Would write ${manager.unitPath}:\n\n${text}`);
     io.out(`Would run:\n${manager.installCommands.map((c) => `  ${show(c)}`).join("\n")}`);
-    if (managerTool(manager, io.env) === undefined)
-      io.out(`Note: ${manager.toolName} is not on PATH here; install would fail.`);
+    const found = managerTool(manager, io.env);
+    if (found === undefined) io.out(`Note: ${manager.toolName} is not on PATH here; install would fail.`);
+    else {
+      const why = await unreachable(io, found, manager);
+      if (why !== undefined)
+        io.out(`Note: ${manager.toolName} cannot reach its service manager here (${why}); install would fail.`);
+    }
+    warnWithoutChannels(io, spec);
     return EXIT.ok;
   }
   const tool = requireTool(io, manager);
+  const why = await unreachable(io, tool, manager);
+  if (why !== undefined)
+    fail(
+      "service_manager_unreachable",
+      `\`${show(manager.reachability?.probe ?? [manager.toolName])}\` cannot reach your user's service manager (${why}), so nothing was installed.`,
+      manager.reachability?.hint(io.env),
+    );
+  warnWithoutChannels(io, spec);
   const existing = readIfExists(manager.unitPath);
   if (existing !== undefined && existing !== text) {
     const diff = lineDiff(existing, text).filter((l) => !l.startsWith("  "));
@@ -122,22 +179,47 @@ export async function runGatewayInstall(io: CliIo, opts: InstallOptions): Promis
   const code = await runAll(io, tool, manager.installCommands);
   if (code === EXIT.ok)
     io.out("Installed. Start it with `openclaw gateway start`; check it with `openclaw gateway status`.");
+  else if (existing === undefined) {
+    fs.rmSync(manager.unitPath, { force: true });
+    io.err(`Removed ${manager.unitPath} again: the service is not installed.`);
+  } else io.err(`${manager.unitPath} is written, but the service is not enabled.`);
   return code;
 }
 
-/** `openclaw gateway uninstall`: stops and disables (or boots out) the service, then removes its file. */
+/** Removes the manager's enable links that are still there; says which. */
+function removeEnableLinks(io: CliIo, manager: ServiceManager): void {
+  for (const link of manager.enableLinks) {
+    if (!fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
+    fs.rmSync(link);
+    io.out(`Removed ${link}`);
+  }
+}
+
+/**
+ * `openclaw gateway uninstall`: stops and disables (or boots out) the service, then removes its
+ * file. The file (and systemd's enable link) is removed even when the manager is missing or
+ * unreachable, so nothing is left that looks installed; what could not be done is said, and the
+ * exit code is 1.
+ */
 export async function runGatewayUninstall(io: CliIo): Promise<number> {
   const manager = requireManager(io);
-  const tool = requireTool(io, manager);
   if (!fs.existsSync(manager.unitPath)) {
     io.out(`Nothing to uninstall: ${manager.unitPath} does not exist.`);
     return EXIT.ok;
   }
-  const code = await runAll(io, tool, manager.uninstallCommands);
-  if (code !== EXIT.ok) return code;
+  const tool = managerTool(manager, io.env);
+  if (tool === undefined) io.err(`error: ${manager.toolName} was not found on PATH.`);
+  const stopped = tool !== undefined && (await runAll(io, tool, manager.uninstallCommands)) === EXIT.ok;
+  if (!stopped) removeEnableLinks(io, manager);
   fs.rmSync(manager.unitPath);
   io.out(`Removed ${manager.unitPath}`);
-  return manager.kind === "systemd" ? runAll(io, tool, [["systemctl", "--user", "daemon-reload"]]) : EXIT.ok;
+  if (stopped) return runAll(io, tool, manager.afterRemoveCommands);
+  io.err(
+    `warning: the service's file is removed, but ${manager.toolName} could not stop or disable the service. If its gateway still runs, \`openclaw gateway status\` shows its pid; stop that process.`,
+  );
+  if (tool !== undefined && manager.reachability && (await unreachable(io, tool, manager)) !== undefined)
+    io.err(`hint: ${manager.reachability.hint(io.env)}`);
+  return EXIT.problem;
 }
 
 /** `openclaw gateway start|stop|restart`. */

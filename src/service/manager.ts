@@ -32,6 +32,18 @@ export interface ServiceManager {
   readonly installCommands: readonly ToolCommand[];
   /** Run before removing the unit. */
   readonly uninstallCommands: readonly ToolCommand[];
+  /** Run after removing the unit, when the uninstall commands worked. */
+  readonly afterRemoveCommands: readonly ToolCommand[];
+  /**
+   * Links the install commands create beside the unit (systemd's `default.target.wants/` link).
+   * Uninstall removes them itself when the manager could not, so no dangling link is left.
+   */
+  readonly enableLinks: readonly string[];
+  /**
+   * A read-only call that fails when the manager cannot be reached at all (systemd without a user
+   * bus), and what to tell the person then. Install runs it before writing anything.
+   */
+  readonly reachability?: { readonly probe: ToolCommand; hint(env: NodeJS.ProcessEnv): string };
   action(action: "start" | "stop" | "restart"): ToolCommand;
   /** Asks the manager (with `run`) what state the unit is in. */
   state(run: (cmd: ToolCommand) => Promise<ToolResult>): Promise<ServiceState>;
@@ -39,6 +51,21 @@ export interface ServiceManager {
 
 function installed(file: string): boolean {
   return fs.existsSync(file);
+}
+
+/**
+ * Why `systemctl --user` finds no bus, and the fix: the user manager runs only during a login
+ * session unless lingering is on, and `su`/`sudo` shells lack the variables that locate it.
+ */
+function userBusHint(env: NodeJS.ProcessEnv): string {
+  const uid = process.getuid?.() ?? 1000;
+  const user = env.USER || env.LOGNAME || "$USER";
+  const unset = ["XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"].filter((k) => !env[k]);
+  return [
+    `Your user's systemd instance runs only while you are logged in, unless lingering is on: run \`loginctl enable-linger ${user}\` (over SSH, or to keep the gateway running after you log out), then log in again.`,
+    `A shell from su or sudo also needs XDG_RUNTIME_DIR=/run/user/${uid} and DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/${uid}/bus${unset.length > 0 ? ` (not set here: ${unset.join(", ")})` : ""}.`,
+    "A container without systemd has no user manager: run `openclaw gateway` in the foreground under its own supervisor.",
+  ].join(" ");
 }
 
 function systemd(home: string, env: NodeJS.ProcessEnv): ServiceManager {
@@ -52,6 +79,10 @@ function systemd(home: string, env: NodeJS.ProcessEnv): ServiceManager {
     render: systemdUnit,
     installCommands: [ctl("daemon-reload"), ctl("enable", SYSTEMD_UNIT)],
     uninstallCommands: [ctl("disable", "--now", SYSTEMD_UNIT)],
+    afterRemoveCommands: [ctl("daemon-reload")],
+    // The unit's `WantedBy=default.target`.
+    enableLinks: [path.join(path.dirname(unitPath), "default.target.wants", SYSTEMD_UNIT)],
+    reachability: { probe: ctl("show", "--property=Version"), hint: userBusHint },
     action: (a) => ctl(a, SYSTEMD_UNIT),
     async state(run) {
       const r = await run(ctl("show", SYSTEMD_UNIT, "--property=LoadState,ActiveState,SubState,MainPID", "--no-pager"));
@@ -87,6 +118,8 @@ function launchd(home: string, uid: number): ServiceManager {
     render: launchdPlist,
     installCommands: [["launchctl", "bootstrap", domain, unitPath]],
     uninstallCommands: [["launchctl", "bootout", target]],
+    afterRemoveCommands: [],
+    enableLinks: [],
     action: (a) =>
       a === "start"
         ? ["launchctl", "kickstart", target]

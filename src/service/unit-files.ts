@@ -1,3 +1,5 @@
+import { UserFacingError, userError } from "../util/user-error.js";
+
 /** What the service runs: this install's node and CLI, with the environment it needs. */
 export interface ServiceSpec {
   /** Absolute path of the node binary (`process.execPath`). */
@@ -15,9 +17,53 @@ export const SYSTEMD_UNIT = "openclaw-gateway.service";
 /** The launchd agent's label. */
 export const LAUNCHD_LABEL = "ai.openclaw.gateway";
 
-// systemd unit files: `%` starts a specifier and `\` and `"` are special inside quotes.
+// C0 and C1 control characters and DEL. A line break in a value would start a new directive in a
+// unit (a live `ExecStartPre=`); systemd and XML 1.0 reject the rest.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A value written into a unit file or plist, and the name a person knows it by. */
+interface UnitValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * Refuses every value that holds a control character, naming where it came from, before anything
+ * is rendered. Escaping cannot make a line break safe in a systemd unit.
+ */
+function refuseControlCharacters(values: readonly UnitValue[], file: string): void {
+  for (const { name, value } of values) {
+    if (CONTROL.test(value))
+      throw new UserFacingError(
+        userError(
+          "service_unsafe_value",
+          `${name} holds a line break or another control character (${JSON.stringify(value)}), which a ${file} cannot hold safely; nothing was written.`,
+          "Use a path without line breaks, tabs or other control characters.",
+        ),
+      );
+  }
+}
+
+const NODE = "the node binary's path (process.execPath)";
+const CLI = "the openclaw CLI's path";
+
+function specValues(spec: ServiceSpec): UnitValue[] {
+  return [
+    { name: NODE, value: spec.node },
+    { name: CLI, value: spec.cli },
+    ...Object.entries(spec.env).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+// Inside quotes `\` and `"` are escapes; `%` starts a specifier everywhere.
 function systemdQuote(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%")}"`;
+}
+
+// Exec lines expand `$VAR` and `${VAR}` in arguments, quoted or not; `$$` is a literal `$`. The
+// executable itself is never expanded (systemd runs that path as written), so it keeps its `$`.
+function systemdArgument(value: string): string {
+  return systemdQuote(value).replace(/\$/g, () => "$$");
 }
 
 /**
@@ -26,6 +72,8 @@ function systemdQuote(value: string): string {
  * journal. stdin is /dev/null: a service has no console.
  */
 export function systemdUnit(spec: ServiceSpec): string {
+  refuseControlCharacters(specValues(spec), "systemd unit");
+  // `Environment=` does no variable expansion: `$` is literal there.
   const env = Object.entries(spec.env).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`);
   return [
     "[Unit]",
@@ -37,7 +85,7 @@ export function systemdUnit(spec: ServiceSpec): string {
     "",
     "[Service]",
     "Type=simple",
-    `ExecStart=${systemdQuote(spec.node)} ${systemdQuote(spec.cli)} gateway`,
+    `ExecStart=${systemdQuote(spec.node)} ${systemdArgument(spec.cli)} gateway`,
     ...env,
     "Restart=on-failure",
     "RestartSec=5",
@@ -61,6 +109,13 @@ function xml(value: string): string {
  * restarts to one per 10 s), logs to `<state>/logs/gateway.log` and `gateway.err.log`.
  */
 export function launchdPlist(spec: ServiceSpec): string {
+  refuseControlCharacters(
+    [
+      ...specValues(spec),
+      { name: "the log directory (<state>/logs: OPENCLAW_STATE_DIR, or HOME)", value: spec.logDir },
+    ],
+    "launchd plist",
+  );
   const env = Object.entries(spec.env).map(([k, v]) => `      <key>${xml(k)}</key>\n      <string>${xml(v)}</string>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
