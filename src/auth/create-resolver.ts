@@ -1,31 +1,40 @@
 import type { OpenClawConfig } from "../config/schema.js";
+import type { LoadedEnv } from "../config/env.js";
 import { CredentialResolver, type ResolverDeps } from "./resolver.js";
 import { resolveSecretRef, secretProvidersOf, type SecretRef, type SecretRefResult } from "./secret-ref.js";
 
 /**
- * Resolves SecretRefs against `env` and the config's `secrets.providers`. `onSecret` sees every
- * secret a ref resolved to, so a CLI can keep it out of its output.
+ * Resolves SecretRefs against `env` (never the working directory's `.env`) and the config's
+ * `secrets.providers`. `onSecret` sees every secret a ref resolved to, so a CLI can keep it out of
+ * its output.
  */
 export function secretRefResolver(
   config: OpenClawConfig,
-  env: Readonly<Record<string, string>>,
+  env: LoadedEnv,
   onSecret?: (secret: string) => void,
 ): (ref: SecretRef) => SecretRefResult {
+  const ctx = { env: env.forRefs, onlyInCwd: env.onlyInCwd, providers: secretProvidersOf(config) };
   return (ref) => {
-    const r = resolveSecretRef(ref, { env, providers: secretProvidersOf(config) });
+    const r = resolveSecretRef(ref, ctx);
     if (r.ok) onSecret?.(r.value);
     return r;
   };
 }
 
 /** What a resolver is built from: {@link ResolverDeps}, with SecretRefs resolved as {@link secretRefResolver} does. */
-export interface ResolverInputs extends Omit<ResolverDeps, "secretRefs"> {
+export interface ResolverInputs extends Omit<ResolverDeps, "secretRefs" | "env"> {
+  /** The merged environment: its values feed env keys, its {@link LoadedEnv.forRefs} the SecretRefs. */
+  readonly env: LoadedEnv;
   /** Sees every secret a SecretRef resolved to. */
   readonly onSecret?: (secret: string) => void;
 }
 
 /** The one way a credential resolver is assembled, by the gateway and by every CLI command. */
 export function createResolver(inputs: ResolverInputs): CredentialResolver {
-  const { onSecret, ...deps } = inputs;
-  return new CredentialResolver({ ...deps, secretRefs: secretRefResolver(deps.config, deps.env, onSecret) });
+  const { onSecret, env, ...deps } = inputs;
+  return new CredentialResolver({
+    ...deps,
+    env: env.values,
+    secretRefs: secretRefResolver(deps.config, env, onSecret),
+  });
 }

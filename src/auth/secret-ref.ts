@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
+import type { LoadedEnv } from "../config/env.js";
 
 /**
  * `node:child_process` on first use: loading it (with `net` and `stream` behind it) cost every
@@ -43,9 +44,12 @@ export type SecretRefResult =
   | { readonly ok: true; readonly value: string }
   | { readonly ok: false; readonly why: string };
 
-/** What resolution may read: the environment (as the gateway sees it) and the configured providers. */
+/** What resolution may read: the environment SecretRefs may see and the configured providers. */
 export interface SecretRefContext {
+  /** Never the working directory's `.env` ({@link LoadedEnv.forRefs}). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Variables only the working directory's `.env` sets: a ref naming one says that it is ignored there. */
+  readonly onlyInCwd?: ReadonlySet<string>;
   /** `secrets.providers` of the config as written; each entry is checked when a ref uses it. */
   readonly providers: unknown;
 }
@@ -114,6 +118,11 @@ function fromEnv(ref: SecretRef, ctx: SecretRefContext): SecretRefResult {
     return { ok: false, why: `no env provider ${ref.provider} under secrets.providers` };
   if (provider?.allowlist && !provider.allowlist.includes(ref.id))
     return { ok: false, why: `${ref.id} is not in secrets.providers.${ref.provider}.allowlist` };
+  if (ctx.env[ref.id] === undefined && ctx.onlyInCwd?.has(ref.id))
+    return {
+      ok: false,
+      why: `environment variable ${ref.id} is set only in the working directory's .env, which SecretRefs never read; move it to <state>/.env`,
+    };
   return nonEmpty(ctx.env[ref.id], `environment variable ${ref.id}`);
 }
 

@@ -58,7 +58,7 @@ export function envSecrets(ctx: CatalogContext): string[] {
 
 /** Resolves SecretRefs against the command's env and config; every resolved secret is redacted from output. */
 export function secretRefsFor(io: CliIo, ctx: LoadedContext): (ref: SecretRef) => SecretRefResult {
-  return secretRefResolver(ctx.loaded.config, ctx.env.values, (secret) => io.rememberSecrets([secret]));
+  return secretRefResolver(ctx.loaded.config, ctx.env, (secret) => io.rememberSecrets([secret]));
 }
 
 /**
@@ -86,7 +86,7 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     config: ctx.loaded.config,
     catalog: ctx.catalog,
     profiles: { get: profiles },
-    env: ctx.env.values,
+    env: ctx.env,
     cooldowns: source.cooldowns,
     clock: io.clock,
     onSecret: (secret) => io.rememberSecrets([secret]),

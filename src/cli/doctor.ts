@@ -399,7 +399,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       config,
       catalog: ctx.catalog,
       profiles: { get: (id) => files.get(id) ?? { profiles: {} } },
-      env: ctx.env.values,
+      env: ctx.env,
       cooldowns: source.cooldowns,
       clock: io.clock,
       onSecret: (secret) => io.rememberSecrets([secret]),

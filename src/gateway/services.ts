@@ -57,7 +57,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
           config: ctx.loaded.config,
           catalog: live.catalog(),
           profiles: reader,
-          env: ctx.env.values,
+          env: ctx.env,
           cooldowns: opts.sessions.cooldowns,
           clock,
         });

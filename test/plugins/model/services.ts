@@ -118,7 +118,14 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const sessions = await openSessionStore({ config: loaded.config, stateDir, clock });
   const reader = new CachedProfileReader(profileStore, clock, 0);
   const makeResolver = () =>
-    createResolver({ config: loaded.config, catalog, profiles: reader, env, cooldowns: sessions.cooldowns, clock });
+    createResolver({
+      config: loaded.config,
+      catalog,
+      profiles: reader,
+      env: { values: env, sources: {}, refusedFromCwd: [], forRefs: env, onlyInCwd: new Set() },
+      cooldowns: sessions.cooldowns,
+      clock,
+    });
   let resolver = makeResolver();
   const refresh = () => {
     const s = stampOf();
