@@ -25,6 +25,7 @@ import { MemoryCooldownStore } from "../auth/cooldowns.js";
 import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
+import { printableUrl, urlCredentials } from "../util/url-credentials.js";
 import type { CliIo } from "./io.js";
 import { envSecrets, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
@@ -166,17 +167,6 @@ function loadOrFallback(io: CliIo, findings: Finding[]): CatalogContext {
 /** How long the session store check waits for Redis to answer PING. */
 const STORE_PING_TIMEOUT_MS = 2000;
 
-/** A Redis URL fit to print: any password replaced by `****`. */
-function printableRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "****";
-    return u.toString();
-  } catch {
-    return "(an unparsable URL)";
-  }
-}
-
 /** The nearest directory that exists, at or above `dir`. */
 function existingAncestor(dir: string): string {
   let d = dir;
@@ -237,12 +227,14 @@ async function pingRedis(
  * is fine when its directory can be created; doctor does not create it), Redis answers PING within
  * {@link STORE_PING_TIMEOUT_MS}. The gateway refuses to start without its store.
  */
-async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
+async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding> {
   const { sessionStoreLocation } = await import("../sessions/open.js");
   const location = sessionStoreLocation(ctx.loaded.config, ctx.stateDir);
   if (location.kind === "redis") {
+    // Whatever an error from the server or the driver repeats of them is redacted too.
+    io.rememberSecrets(urlCredentials(location.url));
     const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.path}; the gateway does not start without its session store`;
-    const where = `Redis ${printableRedisUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
+    const where = `Redis ${printableUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
     const r = await pingRedis(location.url, STORE_PING_TIMEOUT_MS);
     if (r.ok)
       return { check: "session-store", severity: "ok", message: `session store ${where} answered PING in ${r.ms} ms` };
@@ -386,7 +378,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
   // so an unreachable store costs one timeout, not two.
-  const storeFinding = await checkSessionStore(ctx);
+  const storeFinding = await checkSessionStore(ctx, io);
   findings.push(storeFinding);
   const source: CooldownSource =
     storeFinding.severity === "ok"
