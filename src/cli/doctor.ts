@@ -24,7 +24,8 @@ import { formatDuration, healthOf } from "../auth/health.js";
 import { MemoryCooldownStore } from "../auth/cooldowns.js";
 import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
-import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
+import { assertCanWrite, DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
+import { fsReason } from "../util/fs-failure.js";
 import { printableUrl, urlCredentials } from "../util/url-credentials.js";
 import type { CliIo } from "./io.js";
 import { envSecrets, secretsOf } from "./cli-context.js";
@@ -47,6 +48,7 @@ export interface DoctorOptions {
 export interface Finding {
   readonly check:
     | "config"
+    | "state-dir"
     | "modes"
     | "credentials"
     | "credential-store"
@@ -111,7 +113,18 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
     if ((st.mode & 0o077) === 0) continue;
     const was = octal(st.mode);
     if (fix) {
-      fs.chmodSync(p.path, want);
+      try {
+        fs.chmodSync(p.path, want);
+      } catch (err) {
+        // One path doctor may not change must not hide what it could fix, nor the other paths.
+        findings.push({
+          check: "modes",
+          severity: "error",
+          message: `${p.path} is ${was} and could not be made ${octal(want)}: ${fsReason(err, p.path)} (${(err as NodeJS.ErrnoException).code ?? "error"}) (${p.why})`,
+          fix: `chmod ${octal(want).slice(1)} ${p.path} as its owner (one marked immutable needs chattr -i first), or move the state directory where this user may change it`,
+        });
+        continue;
+      }
       findings.push({
         check: "modes",
         severity: "fixed",
@@ -130,9 +143,38 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
     findings.push({
       check: "modes",
       severity: "ok",
-      message: `${checked} state paths are private (0700 dirs, 0600 files)`,
+      message:
+        checked === 0
+          ? "no state path exists yet; each is created private"
+          : `${checked} state paths are private (0700 dirs, 0600 files)`,
     });
   return findings;
+}
+
+/**
+ * The state directory can be created and written, as the gateway will need: a probe file is
+ * written (and directories made for it) and removed again, so nothing is left behind.
+ */
+function checkStateDir(state: string): Finding {
+  const existed = fs.existsSync(state);
+  try {
+    assertCanWrite(path.join(state, "doctor"), { createDir: true });
+  } catch (err) {
+    const reason = err instanceof UserFacingError ? err.detail.message : errorMessage(err);
+    return {
+      check: "state-dir",
+      severity: "error",
+      message: `state directory ${state} ${existed ? "is not writable" : "cannot be created"}: ${reason}`,
+      fix: `set OPENCLAW_STATE_DIR to a directory this user can create and write, or make ${state} writable; the gateway cannot run without it`,
+    };
+  }
+  return {
+    check: "state-dir",
+    severity: "ok",
+    message: existed
+      ? `state directory ${state} is writable`
+      : `state directory ${state} does not exist yet; it can be created`,
+  };
 }
 
 /** The context when the config is valid; otherwise one built from an empty config so other checks still run. */
@@ -319,6 +361,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     now,
   });
 
+  findings.push(checkStateDir(ctx.stateDir));
   findings.push(...checkModes(ctx.stateDir, ctx.loaded.path, opts.fix === true));
 
   // Credential files: readable, and no expired or expiring profile.
@@ -524,12 +567,15 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       lines.push(`  ${mark[f.severity]} ${f.severity === "fixed" ? "fixed: " : ""}${f.message}`);
       if (f.fix && (f.severity === "warn" || f.severity === "error")) lines.push(`      fix: ${f.fix}`);
     }
-    const fixable = problems.filter((f) => f.check === "modes" || f.check === "auth-order").length;
+    const fixable = opts.fix ? 0 : problems.filter((f) => f.check === "modes" || f.check === "auth-order").length;
+    const fixed = findings.filter((f) => f.severity === "fixed").length;
     lines.push("");
     lines.push(
-      problems.length === 0
-        ? "No problems found."
-        : `${problems.length} problem${problems.length > 1 ? "s" : ""} found${fixable ? ` (${fixable} fixable with --fix)` : ""}.`,
+      `${fixed ? `Fixed ${fixed}; ` : ""}${
+        problems.length === 0
+          ? `${fixed ? "n" : "N"}o problems ${fixed ? "left" : "found"}.`
+          : `${problems.length} problem${problems.length > 1 ? "s" : ""} ${fixed ? "left" : "found"}${fixable ? ` (${fixable} fixable with --fix)` : ""}.`
+      }`,
     );
     io.out(lines.join("\n"));
   }
