@@ -4,6 +4,7 @@ import path from "node:path";
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
 import type { LoadedEnv } from "../config/env.js";
+import { untrusted, untrustedProgram, untrustedText } from "../util/file-trust.js";
 
 /**
  * `node:child_process` on first use: loading it (with `net` and `stream` behind it) cost every
@@ -52,6 +53,11 @@ export interface SecretRefContext {
   readonly onlyInCwd?: ReadonlySet<string>;
   /** `secrets.providers` of the config as written; each entry is checked when a ref uses it. */
   readonly providers: unknown;
+  /**
+   * The config file that defines `providers`. While someone else could change it, file and exec
+   * refs are refused: it decides which program runs and which file is read.
+   */
+  readonly configPath?: string;
 }
 
 /** The configured provider `alias`, if it is one we can use. */
@@ -141,6 +147,8 @@ function fromFile(ref: SecretRef, provider: SecretProvider): SecretRefResult {
   if (!st.isFile() || st.nlink !== 1)
     return { ok: false, why: `${file} is not a private regular file (no symlinks or hard links)` };
   if ((st.mode & 0o077) !== 0) return { ok: false, why: `${file} is readable by others; chmod 600 it` };
+  const unsafe = untrusted(file);
+  if (unsafe !== undefined) return { ok: false, why: untrustedText(unsafe) };
   if (st.size > MAX_BYTES) return { ok: false, why: `${file} is larger than 1 MiB` };
   const text = fs.readFileSync(file, "utf8");
   if (provider.mode === "singleValue")
@@ -160,6 +168,8 @@ function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContex
   const command = provider.command;
   if (!command || !path.isAbsolute(command))
     return { ok: false, why: `secrets.providers.${ref.provider}.command must be an absolute path` };
+  const unsafe = untrustedProgram(command);
+  if (unsafe !== undefined) return { ok: false, why: `${command} is not run: ${untrustedText(unsafe)}` };
   const env: Record<string, string> = { ...provider.env };
   for (const name of provider.passEnv ?? []) {
     const v = ctx.env[name];
@@ -209,5 +219,7 @@ export function resolveSecretRef(ref: SecretRef, ctx: SecretRefContext): SecretR
   const provider = providerOf(ctx, ref.provider);
   if (!provider || provider.source !== ref.source)
     return { ok: false, why: `no ${ref.source} provider ${ref.provider} under secrets.providers` };
+  const config = ctx.configPath !== undefined ? untrusted(ctx.configPath) : undefined;
+  if (config !== undefined) return { ok: false, why: `${ref.source} refs are refused: ${untrustedText(config)}` };
   return ref.source === "file" ? fromFile(ref, provider) : fromExec(ref, provider, ctx);
 }

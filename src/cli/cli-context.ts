@@ -58,7 +58,7 @@ export function envSecrets(ctx: CatalogContext): string[] {
 
 /** Resolves SecretRefs against the command's env and config; every resolved secret is redacted from output. */
 export function secretRefsFor(io: CliIo, ctx: LoadedContext): (ref: SecretRef) => SecretRefResult {
-  return secretRefResolver(ctx.loaded.config, ctx.env, (secret) => io.rememberSecrets([secret]));
+  return secretRefResolver(ctx.loaded, ctx.env, (secret) => io.rememberSecrets([secret]));
 }
 
 /**
@@ -84,6 +84,7 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
   const source = await openCooldownSource(ctx, (m) => io.err(m));
   const resolver = createResolver({
     config: ctx.loaded.config,
+    configPath: ctx.loaded.path,
     catalog: ctx.catalog,
     profiles: { get: profiles },
     env: ctx.env,

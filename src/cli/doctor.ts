@@ -36,7 +36,7 @@ import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
 import { aliasMenuNotes } from "./alias-commands.js";
-import { oauthRefreshFindings, orderDriftFindings } from "./doctor-credentials.js";
+import { oauthRefreshFindings, orderDriftFindings, secretProviderFindings } from "./doctor-credentials.js";
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorOptions {
@@ -51,6 +51,7 @@ export interface Finding {
     | "state-dir"
     | "modes"
     | "credentials"
+    | "secrets"
     | "credential-store"
     | "expiry"
     | "auth-order"
@@ -363,6 +364,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 
   findings.push(checkStateDir(ctx.stateDir));
   findings.push(...checkModes(ctx.stateDir, ctx.loaded.path, opts.fix === true));
+  findings.push(...secretProviderFindings(ctx));
 
   // Credential files: readable, and no expired or expiring profile.
   const store = new AuthProfileStore(ctx.stateDir);
@@ -432,6 +434,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   try {
     const resolver = createResolver({
       config,
+      configPath: ctx.loaded.path,
       catalog: ctx.catalog,
       profiles: { get: (id) => files.get(id) ?? { profiles: {} } },
       env: ctx.env,

@@ -55,6 +55,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
         });
         resolver = createResolver({
           config: ctx.loaded.config,
+          configPath: ctx.loaded.path,
           catalog: live.catalog(),
           profiles: reader,
           env: ctx.env,

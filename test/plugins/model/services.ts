@@ -120,6 +120,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const makeResolver = () =>
     createResolver({
       config: loaded.config,
+      configPath,
       catalog,
       profiles: reader,
       env: { values: env, sources: {}, refusedFromCwd: [], forRefs: env, onlyInCwd: new Set() },
