@@ -8,6 +8,7 @@ import type { CliIo } from "./io.js";
 import type { Finding } from "./doctor.js";
 import { orderDriftText } from "./status-report.js";
 import { secretProviderSchema, secretProvidersOf } from "../auth/secret-ref.js";
+import { MAX_EXEC_OUTPUT_BYTES, MAX_EXEC_TIMEOUT_MS } from "../auth/exec-ref.js";
 import { untrusted, untrustedProgram } from "../util/file-trust.js";
 
 /**
@@ -156,6 +157,19 @@ export function secretProviderFindings(ctx: LoadedContext): Finding[] {
     const p = secretProviderSchema.safeParse(raw);
     if (!p.success || p.data.source === "env") continue;
     refsFromConfig = true;
+    const { timeoutMs, maxOutputBytes } = p.data;
+    if (p.data.source === "exec" && timeoutMs !== undefined && timeoutMs > MAX_EXEC_TIMEOUT_MS)
+      findings.push({
+        check: "secrets",
+        severity: "info",
+        message: `secrets.providers.${alias}.timeoutMs ${timeoutMs} is capped at ${MAX_EXEC_TIMEOUT_MS} ms`,
+      });
+    if (p.data.source === "exec" && maxOutputBytes !== undefined && maxOutputBytes > MAX_EXEC_OUTPUT_BYTES)
+      findings.push({
+        check: "secrets",
+        severity: "info",
+        message: `secrets.providers.${alias}.maxOutputBytes ${maxOutputBytes} is capped at ${MAX_EXEC_OUTPUT_BYTES} bytes`,
+      });
     const unsafe =
       p.data.source === "exec" && p.data.command !== undefined ? untrustedProgram(p.data.command) : undefined;
     if (unsafe)

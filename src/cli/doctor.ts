@@ -28,7 +28,7 @@ import { assertCanWrite, DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
 import { fsReason } from "../util/fs-failure.js";
 import { printableUrl, urlCredentials } from "../util/url-credentials.js";
 import type { CliIo } from "./io.js";
-import { envSecrets, secretsOf } from "./cli-context.js";
+import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
 import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
@@ -432,15 +432,16 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {
+    const refs = secretRefsFor(io, ctx);
+    await refs.prefetch(() => files.values());
     const resolver = createResolver({
       config,
-      configPath: ctx.loaded.path,
       catalog: ctx.catalog,
       profiles: { get: (id) => files.get(id) ?? { profiles: {} } },
       env: ctx.env,
       cooldowns: source.cooldowns,
       clock: io.clock,
-      onSecret: (secret) => io.rememberSecrets([secret]),
+      refs,
     });
     findings.push(...(await orderDriftFindings(ctx, files, resolver, store, opts.fix === true)));
     for (const agentId of agentIds(config)) {
