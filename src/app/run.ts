@@ -158,6 +158,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
       `openclaw gateway ${identity.version}; state ${identity.stateDir}; config ${identity.configPath}; ` +
         `channels ${shown.map((c) => `${c.name} (${c.mode})`).join(", ")}; store ${identity.store.kind} ${identity.store.where}; ${where}`,
     );
+    await services.warmSecretRefs();
     await runtimes.start();
     if (planned.length === 0) {
       readiness.set({ name: "console", mode: "stdin/stdout", state: "connected" });

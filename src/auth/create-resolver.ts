@@ -1,31 +1,17 @@
-import type { OpenClawConfig } from "../config/schema.js";
+import type { LoadedEnv } from "../config/env.js";
 import { CredentialResolver, type ResolverDeps } from "./resolver.js";
-import { resolveSecretRef, secretProvidersOf, type SecretRef, type SecretRefResult } from "./secret-ref.js";
+import type { SecretRefs } from "./secret-refs.js";
 
-/**
- * Resolves SecretRefs against `env` and the config's `secrets.providers`. `onSecret` sees every
- * secret a ref resolved to, so a CLI can keep it out of its output.
- */
-export function secretRefResolver(
-  config: OpenClawConfig,
-  env: Readonly<Record<string, string>>,
-  onSecret?: (secret: string) => void,
-): (ref: SecretRef) => SecretRefResult {
-  return (ref) => {
-    const r = resolveSecretRef(ref, { env, providers: secretProvidersOf(config) });
-    if (r.ok) onSecret?.(r.value);
-    return r;
-  };
-}
-
-/** What a resolver is built from: {@link ResolverDeps}, with SecretRefs resolved as {@link secretRefResolver} does. */
-export interface ResolverInputs extends Omit<ResolverDeps, "secretRefs"> {
-  /** Sees every secret a SecretRef resolved to. */
-  readonly onSecret?: (secret: string) => void;
+/** What a resolver is built from: {@link ResolverDeps}, with the merged environment and the config's SecretRefs. */
+export interface ResolverInputs extends Omit<ResolverDeps, "secretRefs" | "env"> {
+  /** The merged environment: its values feed env keys. */
+  readonly env: LoadedEnv;
+  /** Resolves profiles' SecretRefs; exec refs answer from their program's last run. */
+  readonly refs: SecretRefs;
 }
 
 /** The one way a credential resolver is assembled, by the gateway and by every CLI command. */
 export function createResolver(inputs: ResolverInputs): CredentialResolver {
-  const { onSecret, ...deps } = inputs;
-  return new CredentialResolver({ ...deps, secretRefs: secretRefResolver(deps.config, deps.env, onSecret) });
+  const { env, refs, ...deps } = inputs;
+  return new CredentialResolver({ ...deps, env: env.values, secretRefs: refs.now });
 }

@@ -1,14 +1,10 @@
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
-
-/**
- * `node:child_process` on first use: loading it (with `net` and `stream` behind it) cost every
- * command about 10 ms of its start, and only an `exec` SecretRef runs a program.
- */
-const childProcess = () => createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process");
+import type { LoadedEnv } from "../config/env.js";
+import { untrusted, untrustedProgram, untrustedText } from "../util/file-trust.js";
+import { type ExecRun, MAX_EXEC_OUTPUT_BYTES, runExecProgram } from "./exec-ref.js";
 
 /**
  * OpenClaw's SecretRef: where a profile's secret is kept instead of the store itself
@@ -43,11 +39,19 @@ export type SecretRefResult =
   | { readonly ok: true; readonly value: string }
   | { readonly ok: false; readonly why: string };
 
-/** What resolution may read: the environment (as the gateway sees it) and the configured providers. */
+/** What resolution may read: the environment SecretRefs may see and the configured providers. */
 export interface SecretRefContext {
+  /** Never the working directory's `.env` ({@link LoadedEnv.forRefs}). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Variables only the working directory's `.env` sets: a ref naming one says that it is ignored there. */
+  readonly onlyInCwd?: ReadonlySet<string>;
   /** `secrets.providers` of the config as written; each entry is checked when a ref uses it. */
   readonly providers: unknown;
+  /**
+   * The config file that defines `providers`. While someone else could change it, file and exec
+   * refs are refused: it decides which program runs and which file is read.
+   */
+  readonly configPath?: string;
 }
 
 /** The configured provider `alias`, if it is one we can use. */
@@ -65,7 +69,7 @@ export function secretProvidersOf(config: Readonly<Record<string, unknown>>): un
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const MAX_BYTES = 1024 * 1024;
+const MAX_BYTES = MAX_EXEC_OUTPUT_BYTES;
 
 /** `env:NAME`, the short form people type, for messages. Never a secret. */
 export function describeRef(ref: SecretRef): string {
@@ -114,6 +118,11 @@ function fromEnv(ref: SecretRef, ctx: SecretRefContext): SecretRefResult {
     return { ok: false, why: `no env provider ${ref.provider} under secrets.providers` };
   if (provider?.allowlist && !provider.allowlist.includes(ref.id))
     return { ok: false, why: `${ref.id} is not in secrets.providers.${ref.provider}.allowlist` };
+  if (ctx.env[ref.id] === undefined && ctx.onlyInCwd?.has(ref.id))
+    return {
+      ok: false,
+      why: `environment variable ${ref.id} is set only in the working directory's .env, which SecretRefs never read; move it to <state>/.env`,
+    };
   return nonEmpty(ctx.env[ref.id], `environment variable ${ref.id}`);
 }
 
@@ -132,6 +141,8 @@ function fromFile(ref: SecretRef, provider: SecretProvider): SecretRefResult {
   if (!st.isFile() || st.nlink !== 1)
     return { ok: false, why: `${file} is not a private regular file (no symlinks or hard links)` };
   if ((st.mode & 0o077) !== 0) return { ok: false, why: `${file} is readable by others; chmod 600 it` };
+  const unsafe = untrusted(file);
+  if (unsafe !== undefined) return { ok: false, why: untrustedText(unsafe) };
   if (st.size > MAX_BYTES) return { ok: false, why: `${file} is larger than 1 MiB` };
   const text = fs.readFileSync(file, "utf8");
   if (provider.mode === "singleValue")
@@ -147,42 +158,47 @@ function fromFile(ref: SecretRef, provider: SecretProvider): SecretRefResult {
   return nonEmpty(atPointer(doc, ref.id), `${ref.id} in ${file}`);
 }
 
-function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContext): SecretRefResult {
+/** An exec ref that passed every check: the program run that answers it. */
+export interface ExecPlan {
+  readonly ref: SecretRef;
+  readonly provider: SecretProvider;
+  readonly run: ExecRun;
+}
+
+function execPlan(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContext): ExecPlan | SecretRefResult {
   const command = provider.command;
   if (!command || !path.isAbsolute(command))
     return { ok: false, why: `secrets.providers.${ref.provider}.command must be an absolute path` };
+  const unsafe = untrustedProgram(command);
+  if (unsafe !== undefined) return { ok: false, why: `${command} is not run: ${untrustedText(unsafe)}` };
   const env: Record<string, string> = { ...provider.env };
   for (const name of provider.passEnv ?? []) {
     const v = ctx.env[name];
     if (v !== undefined) env[name] = v;
   }
-  const timeout = provider.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // No shell: the program gets its arguments as given. Its output may hold secrets, so none of
-  // it (stdout or stderr) ever reaches a message; only exit status and timeouts are reported.
-  const r = childProcess().spawnSync(command, provider.args ?? [], {
-    input: JSON.stringify({ protocolVersion: 1, provider: ref.provider, ids: [ref.id] }),
-    env,
-    timeout,
-    killSignal: "SIGKILL",
-    maxBuffer: provider.maxOutputBytes ?? MAX_BYTES,
-    encoding: "utf8",
-    shell: false,
-    windowsHide: true,
-  });
-  if (r.error)
-    return {
-      ok: false,
-      why:
-        (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT"
-          ? `${command} timed out after ${timeout} ms`
-          : `${command} could not run`,
-    };
-  if (r.status !== 0) return { ok: false, why: `${command} exited with status ${r.status ?? r.signal}` };
+  return {
+    ref,
+    provider,
+    run: {
+      command,
+      args: provider.args ?? [],
+      input: JSON.stringify({ protocolVersion: 1, provider: ref.provider, ids: [ref.id] }),
+      env,
+      timeoutMs: provider.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxOutputBytes: provider.maxOutputBytes ?? MAX_BYTES,
+    },
+  };
+}
+
+/** The secret in a resolver program's answer (OpenClaw's `{ values: { <id>: … } }`). */
+function fromExecOutput(plan: ExecPlan, stdout: string): SecretRefResult {
+  const { ref, provider } = plan;
+  const { command } = plan.run;
   let out: unknown;
   try {
-    out = JSON.parse(r.stdout);
+    out = JSON.parse(stdout);
   } catch {
-    if (provider.jsonOnly === false) return nonEmpty(r.stdout, `the output of ${command}`);
+    if (provider.jsonOnly === false) return nonEmpty(stdout, `the output of ${command}`);
     return { ok: false, why: `${command} did not print the JSON response` };
   }
   const values = typeof out === "object" && out !== null ? (out as { values?: unknown }).values : undefined;
@@ -192,13 +208,36 @@ function fromExec(ref: SecretRef, provider: SecretProvider, ctx: SecretRefContex
     : nonEmpty(value, `the value ${command} returned for ${ref.id}`);
 }
 
-/** Resolves a ref now. Never throws for a bad ref: an unresolved one says why, without any secret. */
-export function resolveSecretRef(ref: SecretRef, ctx: SecretRefContext): SecretRefResult {
+/** Runs an exec ref's program (never blocking the event loop) and reads its answer. */
+export async function runExecPlan(plan: ExecPlan): Promise<SecretRefResult> {
+  const r = await runExecProgram(plan.run);
+  return r.ok ? fromExecOutput(plan, r.stdout) : r;
+}
+
+/** Whether {@link prepareSecretRef} answered with a program to run rather than a result. */
+export function isExecPlan(x: ExecPlan | SecretRefResult): x is ExecPlan {
+  return "run" in x;
+}
+
+/**
+ * Resolves an env or file ref now; for an exec ref that passes its checks, the program run that
+ * would answer it ({@link runExecPlan}). Never throws for a bad ref: an unresolved one says why,
+ * without any secret.
+ */
+export function prepareSecretRef(ref: SecretRef, ctx: SecretRefContext): ExecPlan | SecretRefResult {
   if (ref.source === "env") return fromEnv(ref, ctx);
   if (ref.source !== "file" && ref.source !== "exec")
     return { ok: false, why: `source "${ref.source}" is not supported here` };
   const provider = providerOf(ctx, ref.provider);
   if (!provider || provider.source !== ref.source)
     return { ok: false, why: `no ${ref.source} provider ${ref.provider} under secrets.providers` };
-  return ref.source === "file" ? fromFile(ref, provider) : fromExec(ref, provider, ctx);
+  const config = ctx.configPath !== undefined ? untrusted(ctx.configPath) : undefined;
+  if (config !== undefined) return { ok: false, why: `${ref.source} refs are refused: ${untrustedText(config)}` };
+  return ref.source === "file" ? fromFile(ref, provider) : execPlan(ref, provider, ctx);
+}
+
+/** Resolves any ref, running an exec ref's program. Never throws for a bad ref. */
+export async function resolveSecretRef(ref: SecretRef, ctx: SecretRefContext): Promise<SecretRefResult> {
+  const r = prepareSecretRef(ref, ctx);
+  return isExecPlan(r) ? runExecPlan(r) : r;
 }

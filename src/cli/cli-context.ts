@@ -3,10 +3,10 @@ import { withCatalog, type CatalogContext } from "../models/context.js";
 import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
 import type { CredentialResolver } from "../auth/resolver.js";
-import { createResolver, secretRefResolver } from "../auth/create-resolver.js";
+import { createResolver } from "../auth/create-resolver.js";
+import { SecretRefs } from "../auth/secret-refs.js";
 import type { CooldownStore } from "../auth/cooldowns.js";
 import { envCredentials } from "../auth/env-keys.js";
-import type { SecretRef, SecretRefResult } from "../auth/secret-ref.js";
 import type { CliIo } from "./io.js";
 import { selectAgent } from "./agent.js";
 import { openCooldownSource } from "./cooldown-source.js";
@@ -56,9 +56,9 @@ export function envSecrets(ctx: CatalogContext): string[] {
   return out;
 }
 
-/** Resolves SecretRefs against the command's env and config; every resolved secret is redacted from output. */
-export function secretRefsFor(io: CliIo, ctx: LoadedContext): (ref: SecretRef) => SecretRefResult {
-  return secretRefResolver(ctx.loaded.config, ctx.env.values, (secret) => io.rememberSecrets([secret]));
+/** The SecretRefs of the command's env and config; every resolved secret is redacted from output. */
+export function secretRefsFor(io: CliIo, ctx: LoadedContext): SecretRefs {
+  return new SecretRefs(ctx.loaded, ctx.env, { onSecret: (secret) => io.rememberSecrets([secret]) });
 }
 
 /**
@@ -82,14 +82,24 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     return file;
   };
   const source = await openCooldownSource(ctx, (m) => io.err(m));
+  const refs = secretRefsFor(io, ctx);
+  // Exec refs' programs run now, all at once, so resolving never waits for one.
+  await refs.prefetch(() => {
+    try {
+      return [profiles(agentId)];
+    } catch {
+      // An unreadable file is reported by the command that needs it, after its own checks.
+      return [];
+    }
+  });
   const resolver = createResolver({
     config: ctx.loaded.config,
     catalog: ctx.catalog,
     profiles: { get: profiles },
-    env: ctx.env.values,
+    env: ctx.env,
     cooldowns: source.cooldowns,
     clock: io.clock,
-    onSecret: (secret) => io.rememberSecrets([secret]),
+    refs,
   });
   return {
     io,

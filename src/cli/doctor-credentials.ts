@@ -7,6 +7,9 @@ import { existingObjectAt, updateConfigFile } from "../config/write.js";
 import type { CliIo } from "./io.js";
 import type { Finding } from "./doctor.js";
 import { orderDriftText } from "./status-report.js";
+import { secretProviderSchema, secretProvidersOf } from "../auth/secret-ref.js";
+import { MAX_EXEC_OUTPUT_BYTES, MAX_EXEC_TIMEOUT_MS } from "../auth/exec-ref.js";
+import { untrusted, untrustedProgram } from "../util/file-trust.js";
 
 /**
  * Order lists that name no stored profile (DESIGN section 3, issue 18's order drift). Reported as
@@ -139,4 +142,51 @@ export async function oauthRefreshFindings(
   } finally {
     await sessions.close();
   }
+}
+
+/**
+ * File and exec SecretRef providers others could subvert, which the resolver therefore refuses:
+ * a config file, or an exec program or its directory, that someone else may change.
+ */
+export function secretProviderFindings(ctx: LoadedContext): Finding[] {
+  const providers = secretProvidersOf(ctx.loaded.config);
+  if (typeof providers !== "object" || providers === null) return [];
+  const findings: Finding[] = [];
+  let refsFromConfig = false;
+  for (const [alias, raw] of Object.entries(providers)) {
+    const p = secretProviderSchema.safeParse(raw);
+    if (!p.success || p.data.source === "env") continue;
+    refsFromConfig = true;
+    const { timeoutMs, maxOutputBytes } = p.data;
+    if (p.data.source === "exec" && timeoutMs !== undefined && timeoutMs > MAX_EXEC_TIMEOUT_MS)
+      findings.push({
+        check: "secrets",
+        severity: "info",
+        message: `secrets.providers.${alias}.timeoutMs ${timeoutMs} is capped at ${MAX_EXEC_TIMEOUT_MS} ms`,
+      });
+    if (p.data.source === "exec" && maxOutputBytes !== undefined && maxOutputBytes > MAX_EXEC_OUTPUT_BYTES)
+      findings.push({
+        check: "secrets",
+        severity: "info",
+        message: `secrets.providers.${alias}.maxOutputBytes ${maxOutputBytes} is capped at ${MAX_EXEC_OUTPUT_BYTES} bytes`,
+      });
+    const unsafe =
+      p.data.source === "exec" && p.data.command !== undefined ? untrustedProgram(p.data.command) : undefined;
+    if (unsafe)
+      findings.push({
+        check: "secrets",
+        severity: "error",
+        message: `secrets.providers.${alias}: ${unsafe.problem}, so its exec refs are refused`,
+        fix: unsafe.fix,
+      });
+  }
+  const config = refsFromConfig ? untrusted(ctx.loaded.path) : undefined;
+  if (config)
+    findings.push({
+      check: "secrets",
+      severity: "error",
+      message: `${config.problem}, so its file and exec SecretRefs are refused (it names what they read and run)`,
+      fix: config.fix,
+    });
+  return findings;
 }

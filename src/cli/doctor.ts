@@ -24,9 +24,11 @@ import { formatDuration, healthOf } from "../auth/health.js";
 import { MemoryCooldownStore } from "../auth/cooldowns.js";
 import { errorMessage } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
-import { DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
+import { assertCanWrite, DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
+import { fsReason } from "../util/fs-failure.js";
+import { printableUrl, urlCredentials } from "../util/url-credentials.js";
 import type { CliIo } from "./io.js";
-import { envSecrets, secretsOf } from "./cli-context.js";
+import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
 import { openExistingSessionStore } from "./session-store.js";
 import { addCredentialCommands, renewCommand } from "./recovery.js";
@@ -34,7 +36,7 @@ import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
 import { aliasMenuNotes } from "./alias-commands.js";
-import { oauthRefreshFindings, orderDriftFindings } from "./doctor-credentials.js";
+import { oauthRefreshFindings, orderDriftFindings, secretProviderFindings } from "./doctor-credentials.js";
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorOptions {
@@ -46,8 +48,10 @@ export interface DoctorOptions {
 export interface Finding {
   readonly check:
     | "config"
+    | "state-dir"
     | "modes"
     | "credentials"
+    | "secrets"
     | "credential-store"
     | "expiry"
     | "auth-order"
@@ -110,7 +114,18 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
     if ((st.mode & 0o077) === 0) continue;
     const was = octal(st.mode);
     if (fix) {
-      fs.chmodSync(p.path, want);
+      try {
+        fs.chmodSync(p.path, want);
+      } catch (err) {
+        // One path doctor may not change must not hide what it could fix, nor the other paths.
+        findings.push({
+          check: "modes",
+          severity: "error",
+          message: `${p.path} is ${was} and could not be made ${octal(want)}: ${fsReason(err, p.path)} (${(err as NodeJS.ErrnoException).code ?? "error"}) (${p.why})`,
+          fix: `chmod ${octal(want).slice(1)} ${p.path} as its owner (one marked immutable needs chattr -i first), or move the state directory where this user may change it`,
+        });
+        continue;
+      }
       findings.push({
         check: "modes",
         severity: "fixed",
@@ -129,9 +144,38 @@ function checkModes(state: string, config: string, fix: boolean): Finding[] {
     findings.push({
       check: "modes",
       severity: "ok",
-      message: `${checked} state paths are private (0700 dirs, 0600 files)`,
+      message:
+        checked === 0
+          ? "no state path exists yet; each is created private"
+          : `${checked} state paths are private (0700 dirs, 0600 files)`,
     });
   return findings;
+}
+
+/**
+ * The state directory can be created and written, as the gateway will need: a probe file is
+ * written (and directories made for it) and removed again, so nothing is left behind.
+ */
+function checkStateDir(state: string): Finding {
+  const existed = fs.existsSync(state);
+  try {
+    assertCanWrite(path.join(state, "doctor"), { createDir: true });
+  } catch (err) {
+    const reason = err instanceof UserFacingError ? err.detail.message : errorMessage(err);
+    return {
+      check: "state-dir",
+      severity: "error",
+      message: `state directory ${state} ${existed ? "is not writable" : "cannot be created"}: ${reason}`,
+      fix: `set OPENCLAW_STATE_DIR to a directory this user can create and write, or make ${state} writable; the gateway cannot run without it`,
+    };
+  }
+  return {
+    check: "state-dir",
+    severity: "ok",
+    message: existed
+      ? `state directory ${state} is writable`
+      : `state directory ${state} does not exist yet; it can be created`,
+  };
 }
 
 /** The context when the config is valid; otherwise one built from an empty config so other checks still run. */
@@ -165,17 +209,6 @@ function loadOrFallback(io: CliIo, findings: Finding[]): CatalogContext {
 
 /** How long the session store check waits for Redis to answer PING. */
 const STORE_PING_TIMEOUT_MS = 2000;
-
-/** A Redis URL fit to print: any password replaced by `****`. */
-function printableRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "****";
-    return u.toString();
-  } catch {
-    return "(an unparsable URL)";
-  }
-}
 
 /** The nearest directory that exists, at or above `dir`. */
 function existingAncestor(dir: string): string {
@@ -237,12 +270,14 @@ async function pingRedis(
  * is fine when its directory can be created; doctor does not create it), Redis answers PING within
  * {@link STORE_PING_TIMEOUT_MS}. The gateway refuses to start without its store.
  */
-async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
+async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding> {
   const { sessionStoreLocation } = await import("../sessions/open.js");
   const location = sessionStoreLocation(ctx.loaded.config, ctx.stateDir);
   if (location.kind === "redis") {
+    // Whatever an error from the server or the driver repeats of them is redacted too.
+    io.rememberSecrets(urlCredentials(location.url));
     const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.path}; the gateway does not start without its session store`;
-    const where = `Redis ${printableRedisUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
+    const where = `Redis ${printableUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
     const r = await pingRedis(location.url, STORE_PING_TIMEOUT_MS);
     if (r.ok)
       return { check: "session-store", severity: "ok", message: `session store ${where} answered PING in ${r.ms} ms` };
@@ -327,7 +362,9 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     now,
   });
 
+  findings.push(checkStateDir(ctx.stateDir));
   findings.push(...checkModes(ctx.stateDir, ctx.loaded.path, opts.fix === true));
+  findings.push(...secretProviderFindings(ctx));
 
   // Credential files: readable, and no expired or expiring profile.
   const store = new AuthProfileStore(ctx.stateDir);
@@ -386,7 +423,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
   // so an unreachable store costs one timeout, not two.
-  const storeFinding = await checkSessionStore(ctx);
+  const storeFinding = await checkSessionStore(ctx, io);
   findings.push(storeFinding);
   const source: CooldownSource =
     storeFinding.severity === "ok"
@@ -395,14 +432,16 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {
+    const refs = secretRefsFor(io, ctx);
+    await refs.prefetch(() => files.values());
     const resolver = createResolver({
       config,
       catalog: ctx.catalog,
       profiles: { get: (id) => files.get(id) ?? { profiles: {} } },
-      env: ctx.env.values,
+      env: ctx.env,
       cooldowns: source.cooldowns,
       clock: io.clock,
-      onSecret: (secret) => io.rememberSecrets([secret]),
+      refs,
     });
     findings.push(...(await orderDriftFindings(ctx, files, resolver, store, opts.fix === true)));
     for (const agentId of agentIds(config)) {
@@ -532,12 +571,15 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       lines.push(`  ${mark[f.severity]} ${f.severity === "fixed" ? "fixed: " : ""}${f.message}`);
       if (f.fix && (f.severity === "warn" || f.severity === "error")) lines.push(`      fix: ${f.fix}`);
     }
-    const fixable = problems.filter((f) => f.check === "modes" || f.check === "auth-order").length;
+    const fixable = opts.fix ? 0 : problems.filter((f) => f.check === "modes" || f.check === "auth-order").length;
+    const fixed = findings.filter((f) => f.severity === "fixed").length;
     lines.push("");
     lines.push(
-      problems.length === 0
-        ? "No problems found."
-        : `${problems.length} problem${problems.length > 1 ? "s" : ""} found${fixable ? ` (${fixable} fixable with --fix)` : ""}.`,
+      `${fixed ? `Fixed ${fixed}; ` : ""}${
+        problems.length === 0
+          ? `${fixed ? "n" : "N"}o problems ${fixed ? "left" : "found"}.`
+          : `${problems.length} problem${problems.length > 1 ? "s" : ""} ${fixed ? "left" : "found"}${fixable ? ` (${fixable} fixable with --fix)` : ""}.`
+      }`,
     );
     io.out(lines.join("\n"));
   }

@@ -112,7 +112,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
       : maskSecret(cred.secret);
   io.out(`Stored ${what} in ${cli.store.pathFor(agentId)} · ${expiry}`);
   if (cred.ref !== undefined) {
-    const r = secretRefsFor(io, ctx)(cred.ref);
+    const r = await secretRefsFor(io, ctx).resolve(cred.ref);
     if (!r.ok)
       io.err(
         `note: ${describeRef(cred.ref)} cannot be resolved now (${r.why}); the profile stays unusable (unresolved_ref) until it can.`,

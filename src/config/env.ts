@@ -13,6 +13,13 @@ export interface LoadedEnv {
   readonly sources: Readonly<Record<string, EnvSource>>;
   /** Keys the working directory's `.env` tried to set but may not (provider keys, `OPENCLAW_*`). */
   readonly refusedFromCwd: readonly string[];
+  /**
+   * What SecretRefs read (`env` refs and an exec ref's `passEnv`): every source but the working
+   * directory's `.env`, which must not decide which key pays whatever the variable is called.
+   */
+  readonly forRefs: Readonly<Record<string, string>>;
+  /** Variables only the working directory's `.env` sets, so a ref naming one can say why it is unset. */
+  readonly onlyInCwd: ReadonlySet<string>;
 }
 
 /** Provider keys and our own settings must not come from whatever repo the gateway was started in. */
@@ -81,9 +88,11 @@ export function loadEnv(opts: {
   const values: Record<string, string> = {};
   const sources: Record<string, EnvSource> = {};
   const refusedFromCwd: string[] = [];
+  const forRefs: Record<string, string> = {};
   const add = (entries: Record<string, string | undefined>, source: EnvSource) => {
     for (const [k, v] of Object.entries(entries)) {
       if (v === undefined) continue;
+      if (source !== "cwd-dotenv" && !(k in forRefs)) forRefs[k] = v;
       // Reported even when already set elsewhere: doctor warns about the file either way.
       if (source === "cwd-dotenv" && isProtectedEnvKey(k)) {
         refusedFromCwd.push(k);
@@ -95,8 +104,10 @@ export function loadEnv(opts: {
     }
   };
   add(opts.processEnv, "process");
-  add(parseEnvFile(readIfExists(path.join(opts.cwd, ".env")) ?? ""), "cwd-dotenv");
+  const cwdEnv = parseEnvFile(readIfExists(path.join(opts.cwd, ".env")) ?? "");
+  add(cwdEnv, "cwd-dotenv");
   add(parseEnvFile(readIfExists(stateEnvFile(opts.stateDir)) ?? ""), "state-dotenv");
   add(configEnv(opts.config), "config");
-  return { values, sources, refusedFromCwd };
+  const onlyInCwd = new Set(Object.keys(cwdEnv).filter((k) => !(k in forRefs)));
+  return { values, sources, refusedFromCwd, forRefs, onlyInCwd };
 }

@@ -3,6 +3,8 @@ import { contextFor } from "../config/context.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
 import type { CredentialResolver } from "../auth/resolver.js";
 import { createResolver } from "../auth/create-resolver.js";
+import { ExecRefResults, SecretRefs } from "../auth/secret-refs.js";
+import { agentIds } from "../config/agents.js";
 import { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { ChatResponder, GatewayServices } from "./types.js";
@@ -30,13 +32,22 @@ export interface ServicesOptions {
  * OAuth refresher and one resolver that is rebuilt only when the config changes, and the chat
  * responder built from them on first use.
  */
-export function createGatewayServices(opts: ServicesOptions): GatewayServices {
+export function createGatewayServices(opts: ServicesOptions): GatewayServices & {
+  /**
+   * Runs the programs of every agent's exec SecretRefs, all at once, without blocking; resolves
+   * when each has answered (or timed out), so the first message finds the credentials ready.
+   */
+  warmSecretRefs(): Promise<void>;
+} {
   const clock = opts.clock ?? systemClock;
   const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined));
   const profiles = new AuthProfileStore(opts.stateDir, clock);
   const reader = new CachedProfileReader(profiles, clock);
   let resolverFor = -1;
   let resolver: CredentialResolver | undefined;
+  let refs: SecretRefs | undefined;
+  // A program's new answer is seen by preparing the credential lists again from fresh reads.
+  const execRefs = new ExecRefResults(() => reader.invalidate());
   let chat: ChatResponder | undefined;
   const services: GatewayServices = {
     get chat() {
@@ -53,13 +64,15 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
           processEnv: opts.processEnv ?? process.env,
           cwd: opts.cwd ?? process.cwd(),
         });
+        refs = new SecretRefs(ctx.loaded, ctx.env, { results: execRefs });
         resolver = createResolver({
           config: ctx.loaded.config,
           catalog: live.catalog(),
           profiles: reader,
-          env: ctx.env.values,
+          env: ctx.env,
           cooldowns: opts.sessions.cooldowns,
           clock,
+          refs,
         });
         resolverFor = v;
       }
@@ -78,5 +91,19 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
     clock,
     stateDir: opts.stateDir,
   };
-  return services;
+  const warmSecretRefs = async () => {
+    services.resolver();
+    await refs?.prefetch(() => {
+      const files = [];
+      for (const id of agentIds(live.get().config)) {
+        try {
+          files.push(reader.get(id));
+        } catch {
+          // An unreadable credential file is reported when a message needs it.
+        }
+      }
+      return files;
+    });
+  };
+  return Object.assign(services, { warmSecretRefs });
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseRefFlag, resolveSecretRef, type SecretRef } from "../../src/auth/secret-ref.js";
+import { parseRefFlag, resolveSecretRef, type SecretRef, type SecretRefResult } from "../../src/auth/secret-ref.js";
 import { requireBuild, runCli } from "../support/cli.js";
 import { writeStateDir } from "../support/state.js";
 
@@ -27,8 +27,10 @@ const exec = (script: string, timeoutMs?: number) => ({
 const ref = (source: string, provider: string, id: string): SecretRef => ({ source, provider, id });
 
 describe("SecretRefs", () => {
-  it("resolves env, file and exec refs the way OpenClaw documents them", () => {
-    expect(resolveSecretRef(ref("env", "default", "KEY"), { env: { KEY: SECRET }, providers: undefined })).toEqual({
+  it("resolves env, file and exec refs the way OpenClaw documents them", async () => {
+    expect(
+      await resolveSecretRef(ref("env", "default", "KEY"), { env: { KEY: SECRET }, providers: undefined }),
+    ).toEqual({
       ok: true,
       value: SECRET,
     });
@@ -37,20 +39,23 @@ describe("SecretRefs", () => {
     fs.writeFileSync(file, JSON.stringify({ providers: { "anthropic/main": { apiKey: SECRET } } }), { mode: 0o600 });
     const files = { filemain: { source: "file", path: file } };
     expect(
-      resolveSecretRef(ref("file", "filemain", "/providers/anthropic~1main/apiKey"), { env: {}, providers: files }),
+      await resolveSecretRef(ref("file", "filemain", "/providers/anthropic~1main/apiKey"), {
+        env: {},
+        providers: files,
+      }),
     ).toEqual({ ok: true, value: SECRET });
 
     expect(
-      resolveSecretRef(ref("exec", "vault", "anthropic/key"), { env: {}, providers: exec(resolverScript("ok")) }),
+      await resolveSecretRef(ref("exec", "vault", "anthropic/key"), { env: {}, providers: exec(resolverScript("ok")) }),
     ).toEqual({ ok: true, value: SECRET });
   });
 
-  it("reports an unresolved ref with a reason that holds no secret and no program output", () => {
-    const why = (r: ReturnType<typeof resolveSecretRef>) => (r.ok ? "resolved" : r.why);
-    expect(why(resolveSecretRef(ref("env", "default", "UNSET"), { env: {}, providers: undefined }))).toMatch(
+  it("reports an unresolved ref with a reason that holds no secret and no program output", async () => {
+    const why = (r: SecretRefResult) => (r.ok ? "resolved" : r.why);
+    expect(why(await resolveSecretRef(ref("env", "default", "UNSET"), { env: {}, providers: undefined }))).toMatch(
       /UNSET is not set/,
     );
-    expect(why(resolveSecretRef(ref("file", "nope", "/x"), { env: {}, providers: {} }))).toMatch(
+    expect(why(await resolveSecretRef(ref("file", "nope", "/x"), { env: {}, providers: {} }))).toMatch(
       /no file provider nope/,
     );
 
@@ -58,15 +63,17 @@ describe("SecretRefs", () => {
     fs.writeFileSync(open, JSON.stringify({ k: SECRET }), { mode: 0o644 });
     fs.chmodSync(open, 0o644);
     expect(
-      why(resolveSecretRef(ref("file", "f", "/k"), { env: {}, providers: { f: { source: "file", path: open } } })),
+      why(
+        await resolveSecretRef(ref("file", "f", "/k"), { env: {}, providers: { f: { source: "file", path: open } } }),
+      ),
     ).toMatch(/readable by others/);
 
     const hung = why(
-      resolveSecretRef(ref("exec", "vault", "k"), { env: {}, providers: exec(resolverScript("hang"), 300) }),
+      await resolveSecretRef(ref("exec", "vault", "k"), { env: {}, providers: exec(resolverScript("hang"), 300) }),
     );
     expect(hung).toMatch(/timed out after 300 ms/);
     const failed = why(
-      resolveSecretRef(ref("exec", "vault", "k"), { env: {}, providers: exec(resolverScript("fail")) }),
+      await resolveSecretRef(ref("exec", "vault", "k"), { env: {}, providers: exec(resolverScript("fail")) }),
     );
     expect(failed).toMatch(/exited with status 3/);
     for (const text of [hung, failed]) expect(text).not.toContain(SECRET.slice(13, 40));

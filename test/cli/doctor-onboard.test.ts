@@ -192,7 +192,7 @@ describe("openclaw doctor: session store reachable", () => {
 
       expect(d.code).toBe(1);
       expect(d.stdout).toContain(
-        `✗ session store Redis redis://:****@127.0.0.1:${refused.port}/2 (keyPrefix "gw:") is not reachable: connect ECONNREFUSED`,
+        `✗ session store Redis redis://***@127.0.0.1:${refused.port}/2 (keyPrefix "gw:") is not reachable: connect ECONNREFUSED`,
       );
       expect(d.stdout).toContain(`fix: start Redis there, or correct session.store.url in ${down.configPath}`);
       expect(d.stdout + d.stderr).not.toContain("hunter2-redis-password");
@@ -214,6 +214,19 @@ describe("openclaw doctor: session store reachable", () => {
       );
     } finally {
       await silent.close();
+    }
+  });
+  it("prints no part of a Redis URL's credentials: user, password or query values", async () => {
+    const refused = await listener(false);
+    const sb = sandbox();
+    const url = `redis://gw-admin-user:pw%40hunter2-redis@127.0.0.1:${refused.port}/0?password=q-hunter3-redis-pass&db=0`;
+    sb.writeConfig({ session: { store: { kind: "redis", url } } });
+    for (const args of [["doctor"], ["doctor", "--json"]]) {
+      const r = await sb.run(args);
+      const out = r.stdout + r.stderr;
+      expect(out).toContain(`Redis redis://***@127.0.0.1:${refused.port}/0?password=***&db=***`);
+      for (const secret of ["gw-admin-user", "hunter2-redis", "q-hunter3-redis-pass"])
+        expect(out).not.toContain(secret);
     }
   });
 });

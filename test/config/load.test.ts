@@ -74,7 +74,7 @@ describe("env precedence", () => {
     const state = dir();
     fs.writeFileSync(
       path.join(cwd, ".env"),
-      "A=cwd\nB=cwd\nOPENAI_API_KEY=sk-from-repo\nOPENCLAW_STATE_DIR=/elsewhere\n",
+      "A=cwd\nB=cwd\nF=cwd\nOPENAI_API_KEY=sk-from-repo\nOPENCLAW_STATE_DIR=/elsewhere\n",
     );
     fs.writeFileSync(path.join(state, ".env"), "A=state\nB=state\nC=state\nOPENAI_API_KEY=sk-from-state\n");
     const env = loadEnv({
@@ -93,6 +93,10 @@ describe("env precedence", () => {
     });
     expect(env.sources.B).toBe("cwd-dotenv");
     expect([...env.refusedFromCwd].sort()).toEqual(["OPENAI_API_KEY", "OPENCLAW_STATE_DIR"]);
+    // SecretRefs see every source but the working directory's .env: B from <state>/.env, no F.
+    expect(env.forRefs).toMatchObject({ A: "proc", B: "state", C: "state", D: "config" });
+    expect(env.forRefs.F).toBeUndefined();
+    expect([...env.onlyInCwd].sort()).toEqual(["F", "OPENCLAW_STATE_DIR"]);
   });
 });
 

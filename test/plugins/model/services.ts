@@ -5,6 +5,7 @@ import { loadConfig, type LoadedConfig } from "../../../src/config/load.js";
 import { buildCatalog, type Catalog } from "../../../src/models/catalog.js";
 import { AuthProfileStore, CachedProfileReader } from "../../../src/auth/store.js";
 import { createResolver } from "../../../src/auth/create-resolver.js";
+import { SecretRefs } from "../../../src/auth/secret-refs.js";
 import { openSessionStore } from "../../../src/sessions/open.js";
 import { sessionKeys } from "../../../src/sessions/keys.js";
 import type { SessionStore } from "../../../src/sessions/types.js";
@@ -117,8 +118,17 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   let stamp = stampOf();
   const sessions = await openSessionStore({ config: loaded.config, stateDir, clock });
   const reader = new CachedProfileReader(profileStore, clock, 0);
+  const loadedEnv = { values: env, sources: {}, refusedFromCwd: [], forRefs: env, onlyInCwd: new Set<string>() };
   const makeResolver = () =>
-    createResolver({ config: loaded.config, catalog, profiles: reader, env, cooldowns: sessions.cooldowns, clock });
+    createResolver({
+      config: loaded.config,
+      catalog,
+      profiles: reader,
+      env: loadedEnv,
+      cooldowns: sessions.cooldowns,
+      clock,
+      refs: new SecretRefs(loaded, loadedEnv),
+    });
   let resolver = makeResolver();
   const refresh = () => {
     const s = stampOf();
