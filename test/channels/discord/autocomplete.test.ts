@@ -4,12 +4,21 @@ import { toInvocation, type Place } from "../../../src/channels/discord/invocati
 import type { TestGateway } from "../../support/gateway.js";
 import { CHANNEL, discordTestGateway, GUILD, leaksNoSecret, MEMBER, OWNER, STRANGER } from "./support.js";
 
+// Labels show a deprecated model's retirement against the gateway's clock: fixed before the
+// catalog's dates, so the test reads the same on any day.
+const BEFORE_RETIREMENT = Date.parse("2026-11-01T00:00:00Z");
+const AFTER_RETIREMENT = Date.parse("2026-12-01T00:00:00Z");
+
 let gw: TestGateway;
 let limited: TestGateway;
 
 beforeAll(async () => {
-  gw = await discordTestGateway();
-  limited = await discordTestGateway({}, { agents: { defaults: { modelPolicy: { allow: ["openai/*", "opus"] } } } });
+  gw = await discordTestGateway({}, {}, { clock: () => BEFORE_RETIREMENT });
+  limited = await discordTestGateway(
+    {},
+    { agents: { defaults: { modelPolicy: { allow: ["openai/*", "opus"] } } } },
+    { clock: () => BEFORE_RETIREMENT },
+  );
 });
 
 afterAll(async () => {
@@ -55,6 +64,17 @@ describe("autocomplete for /model ref", () => {
     );
     expect(suggest(gw, "gpt-4o").map((c) => c.value)).toEqual(["openai/gpt-4o", "openai/gpt-4o-mini"]);
     expect(suggest(gw, "sta")).toEqual([{ name: "status", value: "status" }]);
+  });
+
+  it("says a model was retired once its date has passed", async () => {
+    const later = await discordTestGateway({}, {}, { clock: () => AFTER_RETIREMENT });
+    try {
+      expect(suggest(later, "son").find((c) => c.value === "anthropic/claude-sonnet-4-5")?.name).toBe(
+        "anthropic/claude-sonnet-4-5 · Claude Sonnet 4.5 (retired on 2026-11-30)",
+      );
+    } finally {
+      await later.close();
+    }
   });
 
   it("respects agents.defaults.modelPolicy.allow", () => {
