@@ -98,10 +98,28 @@ describe("autocomplete for /model ref", () => {
     expect(leaksNoSecret(JSON.stringify(suggest(gw, "opus@")))).toBe(true);
   });
 
-  it("offers profiles in groups only to owners (pinning needs an owner there), and in DMs to everyone allowed", () => {
+  it("offers profiles only where the caller may pin: owners anywhere, others in a DM session of their own", async () => {
     expect(suggest(gw, "opus@", { user: MEMBER })).toEqual([]);
-    expect(suggest(gw, "opus@", { user: MEMBER, guild: false }).length).toBe(2);
     expect(suggest(gw, "", { user: MEMBER }).map((c) => c.value)).not.toContain("status");
+    // session.dmScope "main" (the default): every DM shares one session, where only owners may pin.
+    expect(suggest(gw, "opus@", { user: MEMBER, guild: false })).toEqual([]);
+    expect(suggest(gw, "opus@", { user: OWNER, guild: false }).length).toBe(2);
+    expect(suggest(gw, "", { user: MEMBER, guild: false }).map((c) => c.value)).toContain("status");
+    const ownDms = await discordTestGateway(
+      {},
+      { session: { dmScope: "per-channel-peer" } },
+      { clock: () => BEFORE_RETIREMENT },
+    );
+    try {
+      expect(
+        suggest(ownDms, "opus@", { user: MEMBER, guild: false })
+          .map((c) => c.value)
+          .sort(),
+      ).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
+      expect(suggest(ownDms, "opus@", { user: MEMBER })).toEqual([]);
+    } finally {
+      await ownDms.close();
+    }
   });
 
   it("gives unauthorised users an empty list", () => {
