@@ -4,6 +4,7 @@ import { modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed, resolveModelRef } from "../../src/models/ref.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { retirementLabel } from "../../src/models/retirement.js";
+import { mayPin, maySeeCredentials } from "./rights.js";
 
 /** Option names of the plugin's commands, as declared in `index.ts`. */
 export const REF_OPTION = "ref";
@@ -54,18 +55,19 @@ function top(ranked: Ranked[]): Suggestion[] {
 /**
  * Suggestions for `/model ref` and `/models provider`: keywords (`list`, `status`, `default`),
  * aliases and models within the agent's allowlist, and after an `@` the profiles of that model's
- * provider that could be pinned (ids only, never secrets; owners only in groups).
+ * provider that could be pinned (ids only, never secrets), to callers who may pin here. `status`
+ * only to callers who may see it.
  */
 export function completeOption(command: string, option: string, partial: string, ctx: CommandContext): Suggestion[] {
   const services = ctx.services;
   const catalog = services.catalog();
   const allow = modelAllowlist(services.config().config, ctx.agentId);
-  const mayPin = !ctx.invocation.isGroup || ctx.isOwner;
   if (command === "model" && option === REF_OPTION) {
     const typed = partial.trim();
     const at = typed.indexOf("@", typed.lastIndexOf("/") + 1);
-    if (at >= 0) return mayPin ? profileSuggestions(ctx, catalog, allow, typed.slice(0, at), typed.slice(at + 1)) : [];
-    return refSuggestions(catalog, allow, typed.toLowerCase(), mayPin, services.clock());
+    if (at >= 0)
+      return mayPin(ctx) ? profileSuggestions(ctx, catalog, allow, typed.slice(0, at), typed.slice(at + 1)) : [];
+    return refSuggestions(catalog, allow, typed.toLowerCase(), maySeeCredentials(ctx), services.clock());
   }
   if (command === "models" && option === PROVIDER_OPTION)
     return providerSuggestions(catalog, allow, partial.trim().toLowerCase());

@@ -13,13 +13,14 @@ import {
   planSelection,
   type SelectionPlan,
 } from "./select.js";
+import { pinLabel, profileName } from "./rights.js";
 
 /** Why a pin does not survive `/new` (empty for an `auto` pin, dropped without a word), or undefined when it does. */
 function stalePin(ctx: CommandContext, pin: PinInput, provider: string): string | undefined {
   if (pin.source === "auto") return "";
   const owner = pinnedProvider(ctx, pin.profileId);
-  if (owner === undefined) return `Unpinned ${pin.profileId}: that profile no longer exists.`;
-  if (owner !== provider) return `Unpinned ${pin.profileId}: it is for ${owner}, not ${provider}.`;
+  if (owner === undefined) return `Unpinned ${profileName(ctx, pin.profileId)}: that profile no longer exists.`;
+  if (owner !== provider) return `Unpinned ${profileName(ctx, pin.profileId)}: it is for ${owner}, not ${provider}.`;
   return undefined;
 }
 
@@ -66,8 +67,8 @@ export async function newConversation(ctx: CommandContext, cmd: NewCommand): Pro
     const sel = await currentSelection(ctx);
     const catalog = services.catalog();
     lines.push(`Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, ctx.agentId)}`);
-    if (sel.pin) lines.push(`Pinned profile: ${sel.pin.profileId}`);
-    lines.push(...nextLines(catalog, sel.ref, resolveCurrent(ctx, sel)));
+    if (sel.pin) lines.push(`Pinned profile: ${pinLabel(ctx, sel.pin.profileId)}`);
+    lines.push(...nextLines(ctx, sel.ref, resolveCurrent(ctx, sel)));
   }
   lines.push(...notes);
   return { text: lines.join("\n") };

@@ -9,6 +9,7 @@ import { errorReply, modelLabel, plural } from "./format.js";
 import { decodePayload, encodePayload, type PickerAction } from "./payload.js";
 import { clearSelection, nextLines, selectModel } from "./select.js";
 import { retirementLabel } from "../../src/models/retirement.js";
+import { pinLabel } from "./rights.js";
 
 /** Choices per picker page: a Discord select holds 25 options; Telegram keyboards stay readable at 8. */
 export function pickerPageSize(channel: string): number {
@@ -27,8 +28,8 @@ async function currentLines(ctx: CommandContext): Promise<{ sel: CurrentSelectio
   const catalog = ctx.services.catalog();
   const sel = await currentSelection(ctx);
   const lines = [`Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, ctx.agentId)}`];
-  lines.push(sel.pin ? `Pinned profile: ${sel.pin.profileId}` : "Pinned profile: none");
-  lines.push(...nextLines(catalog, sel.ref, resolveCurrent(ctx, sel)));
+  lines.push(sel.pin ? `Pinned profile: ${pinLabel(ctx, sel.pin.profileId)}` : "Pinned profile: none");
+  lines.push(...nextLines(ctx, sel.ref, resolveCurrent(ctx, sel)));
   return { sel, lines };
 }
 

@@ -1,7 +1,6 @@
 import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { AuthProfilesFile } from "../../src/auth/profiles.js";
 import type { PinInput, Resolution } from "../../src/auth/resolver.js";
-import type { Catalog } from "../../src/models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
 import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
@@ -13,6 +12,7 @@ import { credentialLabel, errorReply, modelLabel } from "./format.js";
 import type { DefaultCommand, SelectCommand } from "./grammar.js";
 import { decideScope, scopeKey, writeDefaultModel, type ScopeDecision } from "./scope.js";
 import { isRetired } from "../../src/models/retirement.js";
+import { maySeeCredentials, pinLabel, profileName, sharesDmSession } from "./rights.js";
 
 /** How a selection arrived. */
 export interface SelectOptions {
@@ -136,7 +136,7 @@ export async function planSelection(
       };
     }
     // With dmScope "main" every direct message shares one session: a pin here pins it for everyone.
-    if (!ctx.isOwner && ctx.sessionKey === `agent:${agentId}:main`) {
+    if (!ctx.isOwner && sharesDmSession(ctx)) {
       return {
         ok: false,
         error: userError(
@@ -164,7 +164,7 @@ export async function planSelection(
     value: {
       model,
       scope: scope.value,
-      dropped: `Unpinned ${current.pin.profileId}: it is for ${pinProvider}, not ${model.provider}.`,
+      dropped: `Unpinned ${profileName(ctx, current.pin.profileId)}: it is for ${pinProvider}, not ${model.provider}.`,
     },
   };
 }
@@ -174,12 +174,22 @@ export function pinnedProvider(ctx: CommandContext, profileId: string): string |
   return ctx.services.profiles.get(ctx.agentId).profiles[profileId]?.provider;
 }
 
-/** The "what happens next" lines: the credential the resolver will really use, or why none. */
-export function nextLines(catalog: Catalog, ref: string, resolution: Resolution, asked?: string): string[] {
+/**
+ * The "what happens next" lines: the credential the resolver will really use, or why none. Where
+ * the caller may not see credentials, only whether the next request has one.
+ */
+export function nextLines(ctx: CommandContext, ref: string, resolution: Resolution, asked?: string): string[] {
   const out: string[] = [];
   const chosen = resolution.chosen;
+  const label = modelLabel(ctx.services.catalog(), ref);
+  if (!maySeeCredentials(ctx)) {
+    if (chosen) out.push(`Next request: ${label}.`);
+    else if (resolution.error)
+      out.push("⚠ The next request will fail: no credential can serve it. An owner can see why with /model status.");
+    return out;
+  }
   if (chosen) {
-    out.push(`Next request: ${modelLabel(catalog, ref)} with ${credentialLabel(chosen)}.`);
+    out.push(`Next request: ${label} with ${credentialLabel(chosen)}.`);
     if (asked !== undefined && chosen.id !== asked) out.push(`⚠ That is not ${asked}, the profile you asked for.`);
   } else if (resolution.error) {
     out.push(`⚠ The next request will fail: ${resolution.error.message}`);
@@ -246,12 +256,13 @@ export async function applySelection(ctx: CommandContext, plan: SelectionPlan): 
   }
   if (scope.note) lines.push(scope.note);
   if (plan.dropped) lines.push(plan.dropped);
-  else if (pin) lines.push(`Pinned profile: ${pin.profileId}${pin.source === "auto" ? " (kept by the gateway)" : ""}.`);
+  else if (pin)
+    lines.push(
+      `Pinned profile: ${pinLabel(ctx, pin.profileId)}${pin.source === "auto" ? " (kept by the gateway)" : ""}.`,
+    );
   lines.push(...modelNotes(model, services.clock()));
   const resolution = resolveCurrent(ctx, { ref: model.ref, provider: model.provider, ...(pin ? { pin } : {}) });
-  lines.push(
-    ...nextLines(services.catalog(), model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined),
-  );
+  lines.push(...nextLines(ctx, model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined));
   return lines;
 }
 
@@ -281,8 +292,10 @@ export async function clearSelection(ctx: CommandContext, cmd: DefaultCommand): 
   const now = await currentSelection(ctx);
   const catalog = services.catalog();
   const lines = [`This chat now uses ${modelLabel(catalog, now.ref)}: ${describeSource(now, ctx.agentId)}.`];
-  lines.push(now.pin ? `Pinned profile (from the parent chat): ${now.pin.profileId}.` : "No profile pinned.");
-  lines.push(...nextLines(catalog, now.ref, resolveCurrent(ctx, now)));
+  lines.push(
+    now.pin ? `Pinned profile (from the parent chat): ${pinLabel(ctx, now.pin.profileId)}.` : "No profile pinned.",
+  );
+  lines.push(...nextLines(ctx, now.ref, resolveCurrent(ctx, now)));
   return { ok: true, value: lines };
 }
 

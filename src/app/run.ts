@@ -21,6 +21,8 @@ import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
 import { bindAddress, gatewayPort } from "../gateway/address.js";
+import { registerSecrets } from "../auth/redact.js";
+import { checkMetricsToken, gatewaySecrets } from "./gateway-secrets.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -101,13 +103,16 @@ function signals(): Promise<void> {
  * credentials, each retried with a back-off while it cannot connect. With no channel configured it
  * runs the console channel on stdin/stdout and exits at EOF (with the HTTP server too when a port
  * is configured). Shutdown stops channels first (no new work), then closes the store, so
- * acknowledged writes are kept.
+ * acknowledged writes are kept. Every secret it holds is registered with the redactor first, and a
+ * metrics token or webhook secret under 16 characters stops it before anything starts.
  */
 export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const processEnv = opts.processEnv ?? process.env;
   const log = opts.log ?? streamLog();
   const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const config = ctx.loaded.config;
+  registerSecrets(gatewaySecrets(config, ctx.env.values));
+  checkMetricsToken(config);
   const planned = plannedChannels(config, ctx.env.values);
   const port = gatewayPort(config, processEnv, planned.length > 0);
   const configPath = configPathOf(processEnv);

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { LeaseStore } from "../sessions/lease.js";
 import type { Clock } from "../util/clock.js";
+import { mayCarryCredentials } from "../util/loopback.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { CooldownStore } from "./cooldowns.js";
 import { loginAgainCommand, oauthEndpointFor } from "./oauth-endpoints.js";
@@ -32,7 +33,7 @@ export interface RefresherDeps {
 
 /** A failed refresh: the kind (token endpoint's or ours) and what to tell people. */
 export interface RefreshFailure extends UserError {
-  readonly kind: RefreshFailureKind | "no_endpoint" | "busy" | "gone";
+  readonly kind: RefreshFailureKind | "no_endpoint" | "insecure_endpoint" | "busy" | "gone";
   /** True when waiting may help (timeout, endpoint down, another refresh still running). */
   readonly transient: boolean;
 }
@@ -138,6 +139,14 @@ export class OAuthRefresher {
         `No OAuth token endpoint is known for ${provider}, so ${profileId} cannot be refreshed.`,
         `Set models.providers.${provider}.oauth.tokenUrl (and .clientId) in the config.`,
       );
+    // The config schema refuses such a URL already; this holds for a config built any other way.
+    if (!mayCarryCredentials(endpoint.tokenUrl))
+      return this.failed(
+        "insecure_endpoint",
+        false,
+        `The OAuth token endpoint of ${provider} is neither https nor on this machine, so ${profileId} was not refreshed: the refresh token is never sent there.`,
+        `Set models.providers.${provider}.oauth.tokenUrl to an https:// URL (http:// only to 127.0.0.0/8, [::1] or localhost).`,
+      );
     const grant = await refreshGrant(endpoint, spent, { timeoutMs, now: this.deps.clock });
     if (!grant.ok) {
       if (grant.kind === "invalid_grant") {
@@ -151,6 +160,15 @@ export class OAuthRefresher {
           false,
           `The token endpoint refused to refresh ${profileId} (${grant.detail}).`,
           `Check models.providers.${provider}.oauth.tokenUrl and .clientId, or log in again: ${loginAgainCommand(provider, profileId)}.`,
+        );
+      }
+      if (grant.kind === "redirected") {
+        await this.markAuth(profileId);
+        return this.failed(
+          "redirected",
+          false,
+          `Refreshing ${profileId} failed: ${grant.detail}.`,
+          `Set models.providers.${provider}.oauth.tokenUrl to the endpoint's current address.`,
         );
       }
       return this.failed(

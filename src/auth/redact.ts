@@ -4,9 +4,10 @@ import { maskSecret, redactSecretShapes } from "../util/mask.js";
 /**
  * The process-wide register of secrets in use, and the redaction every log line, reply and CLI
  * output goes through. A registered secret is found whole, in its normalised form (line breaks,
- * whitespace, quotes and JSON escapes removed) and as any {@link PIECE}-character piece of it, even
- * when the text splits that piece with a line break, a space, a quote or a JSON escape: an error
- * that echoes half a key, or a key pasted across two lines, is caught as surely as a whole key.
+ * whitespace, quotes and JSON escapes removed), URL-encoded, and as any {@link PIECE}-character
+ * piece of any of these, even when the text splits that piece with a line break, a space, a quote
+ * or a JSON escape: an error that echoes half a key, or a key pasted across two lines, is caught as
+ * surely as a whole key.
  */
 
 /** Length of the shortest secret fragment that is redacted wherever it appears. */
@@ -48,6 +49,22 @@ const SEPARATOR = /(?:\s|["'`]|\\[nrt"'\\]|\\u00(?:0[9ad]|2[27]))/y;
 /** Removes everything {@link SEPARATOR} matches, as a pasted secret is read. */
 export function normaliseSecret(secret: string): string {
   return secret.replace(/\\[nrt"'\\]|\\u00(?:0[9ad]|2[27])|[\s"'`]/g, "");
+}
+
+/**
+ * The forms a provider may echo a secret in when it quotes a query string or a form body:
+ * `encodeURIComponent`'s and the form encoding's (`+` for a space, `!'()~` escaped), of the secret
+ * and of the value as typed when that has spaces inside. Only forms that differ from the secret.
+ */
+function urlEncodedForms(secret: string, typed: string): Set<string> {
+  const forms = new Set<string>();
+  // A value used with its spaces (a password, a passphrase) is sent and echoed with them.
+  for (const value of typed.includes(" ") ? [secret, typed] : [secret]) {
+    forms.add(normaliseSecret(encodeURIComponent(value)));
+    forms.add(new URLSearchParams({ s: value }).toString().slice(2));
+  }
+  forms.delete(secret);
+  return forms;
 }
 
 /** A printable ASCII character that starts no separator: by far most characters of any text. */
@@ -103,9 +120,11 @@ function pieceHash(s: string, from: number): number {
 
 /** A register of secrets and the redaction over them. One instance serves the whole process. */
 export class SecretRedactor {
-  /** Normalised secret → its mask. */
+  /** Normalised secret, and each of its URL-encoded forms → the secret's mask. */
   private readonly masks = new Map<string, string>();
-  /** Every {@link PIECE}-character piece of every normalised secret long enough to have one. */
+  /** How many distinct secrets are registered (each has several forms in {@link masks}). */
+  private secrets = 0;
+  /** Every {@link PIECE}-character piece of every form long enough to have one. */
   private readonly pieces = new Set<string>();
   /** The {@link pieceHash} of every piece. */
   private readonly pieceHashes = new Set<number>();
@@ -124,15 +143,23 @@ export class SecretRedactor {
     for (const value of secrets) {
       // A key list (`ANTHROPIC_API_KEYS=a,b`) is its items: registered whole, its pieces would span
       // two keys and take in their public prefixes.
-      for (const raw of value?.split(/[,;]/) ?? []) this.add(normaliseSecret(raw));
+      for (const raw of value?.split(/[,;]/) ?? []) {
+        const secret = normaliseSecret(raw);
+        if (secret.length < MIN_SECRET || isPlaceholder(secret) || this.masks.has(secret)) continue;
+        const mask = maskSecret(secret);
+        this.secrets++;
+        this.add(secret, mask);
+        for (const form of urlEncodedForms(secret, raw.trim())) this.add(form, mask);
+      }
     }
   }
 
-  private add(s: string): void {
-    if (s.length < MIN_SECRET || isPlaceholder(s) || this.masks.has(s)) return;
-    this.masks.set(s, maskSecret(s));
-    if (s.length < PIECE) this.short.push(s);
-    for (const piece of secretPieces(s)) {
+  /** Adds one form of a secret, whole and in pieces, shown as the secret's `mask`. */
+  private add(form: string, mask: string): void {
+    if (this.masks.has(form)) return;
+    this.masks.set(form, mask);
+    if (form.length < PIECE) this.short.push(form);
+    for (const piece of secretPieces(form)) {
       this.pieces.add(piece);
       const hash = pieceHash(piece, 0);
       this.pieceHashes.add(hash);
@@ -147,6 +174,7 @@ export class SecretRedactor {
    */
   clear(): void {
     this.masks.clear();
+    this.secrets = 0;
     this.pieces.clear();
     this.pieceHashes.clear();
     this.hashBits.fill(0);
@@ -155,7 +183,7 @@ export class SecretRedactor {
 
   /** How many distinct secrets are registered. */
   get size(): number {
-    return this.masks.size;
+    return this.secrets;
   }
 
   /**

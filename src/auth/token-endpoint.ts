@@ -11,9 +11,16 @@ export interface RefreshedTokens {
 /**
  * Why a refresh failed. `invalid_grant`: the refresh token is dead (revoked, expired, already
  * spent), only a new login helps. `rejected`: another refusal (e.g. `invalid_client`), fixed in the
- * config. `timeout`, `unavailable` (network, 5xx, 429) and `bad_response` are transient.
+ * config, as is `redirected` (a 3xx, never followed: it would re-post the refresh token elsewhere).
+ * `timeout`, `unavailable` (network, 5xx, 429) and `bad_response` are transient.
  */
-export type RefreshFailureKind = "invalid_grant" | "rejected" | "timeout" | "unavailable" | "bad_response";
+export type RefreshFailureKind =
+  | "invalid_grant"
+  | "rejected"
+  | "redirected"
+  | "timeout"
+  | "unavailable"
+  | "bad_response";
 
 /** The outcome of one `refresh_token` grant. Details never contain a token. */
 export type GrantResult =
@@ -56,9 +63,16 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The endpoint without its query: enough for people to recognise it, and nothing that may be a credential. */
+function endpointName(tokenUrl: string): string {
+  const url = new URL(tokenUrl);
+  return `${url.origin}${url.pathname}`;
+}
+
 /**
  * Sends one OAuth 2 `refresh_token` grant to `endpoint` and classifies the answer. Never throws
- * for an HTTP or network failure; the caller decides what a failure means for the profile.
+ * for an HTTP or network failure; the caller decides what a failure means for the profile. A
+ * redirect is a failure: following a 307 or 308 would post the refresh token to another address.
  */
 export async function refreshGrant(
   endpoint: OAuthEndpoint,
@@ -79,8 +93,17 @@ export async function refreshGrant(
       },
       body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
       signal: AbortSignal.timeout(opts.timeoutMs),
+      redirect: "manual",
     });
     status = res.status;
+    if (status >= 300 && status < 400) {
+      await res.body?.cancel();
+      return {
+        ok: false,
+        kind: "redirected",
+        detail: `the token endpoint ${endpointName(endpoint.tokenUrl)} answered HTTP ${status} (a redirect, which is not followed)`,
+      };
+    }
     const bytes = await res.arrayBuffer();
     if (bytes.byteLength > MAX_BODY_BYTES)
       return { ok: false, kind: "bad_response", detail: `the token endpoint answered ${bytes.byteLength} bytes` };

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
+import { mayCarryCredentials } from "../util/loopback.js";
 
 // Every object is loose: an existing OpenClaw config has many keys we do not use, and we must keep
 // them when we write the file back.
@@ -53,7 +54,14 @@ const providerSection = z.looseObject({
   /** Where OAuth profiles of this provider are refreshed (built-in defaults for anthropic and openai). */
   oauth: z.optional(
     z.looseObject({
-      tokenUrl: z.optional(z.url({ message: "expected the token endpoint's URL" })),
+      // The refresh token goes there: https, or plain http only to this machine (a test, a local proxy).
+      tokenUrl: z.optional(
+        z.url({ message: "expected the token endpoint's URL" }).check(
+          z.refine(mayCarryCredentials, {
+            message: "expected an https:// URL (http:// only to 127.0.0.0/8, [::1] or localhost)",
+          }),
+        ),
+      ),
       clientId: z.optional(z.string().check(z.minLength(1))),
     }),
   ),

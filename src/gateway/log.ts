@@ -32,3 +32,21 @@ export function redactingLog(log: Log, token: string | undefined): Log {
   registerSecrets([token]);
   return (level, message) => log(level, redactToken(message, token));
 }
+
+/**
+ * Reports an uncaught exception or unhandled rejection through `log`, then exits with status 1
+ * as Node would. Node's own report prints the error's message and stack as they are; through a log
+ * from {@link streamLog}, a secret in them is redacted like in every other line. For the binary
+ * only: a test runner keeps its own handlers.
+ */
+export function logCrashes(log: Log): void {
+  const report = (what: string) => (err: unknown) => {
+    try {
+      log("error", `${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    } finally {
+      process.exit(1);
+    }
+  };
+  process.on("uncaughtException", report("uncaught exception"));
+  process.on("unhandledRejection", report("unhandled rejection"));
+}

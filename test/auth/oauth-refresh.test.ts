@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryCooldownStore } from "../../src/auth/cooldowns.js";
@@ -187,6 +189,63 @@ describe("OAuth profiles that refresh", () => {
     endpoint.mode = "keep";
     await refresher().r.ensureFresh(openai);
     expect(endpoint.grants[1]?.fields.client_id).toBe("my-client");
+  });
+
+  it("a redirect from the token endpoint fails naming the endpoint, and the address it points to never gets the refresh token", async () => {
+    // The first endpoint answers every request with a redirect to the second, a real token endpoint
+    // that would accept the refresh token and record it.
+    const asked: string[] = [];
+    let status = 307;
+    const redirector = createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(status, { location: endpoint.url });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/v1/oauth/token?tenant=1`;
+      for (const code of [307, 308, 302]) {
+        status = code;
+        writeProfile(Date.now() - MINUTE);
+        config = { models: { providers: { anthropic: { oauth: { tokenUrl: url } } } } };
+        const { r, cooldowns } = refresher();
+        const got = await r.ensureFresh(target);
+        expect(got.ok).toBe(false);
+        if (got.ok) return;
+        expect(got.failure).toMatchObject({ code: "oauth_refresh_redirected", kind: "redirected", transient: false });
+        expect(got.failure.message).toBe(
+          `Refreshing ${ID} failed: the token endpoint ${url.replace("?tenant=1", "")} answered HTTP ${code} (a redirect, which is not followed).`,
+        );
+        expect(got.failure.hint).toBe(
+          "Set models.providers.anthropic.oauth.tokenUrl to the endpoint's current address.",
+        );
+        expect(JSON.stringify(got)).not.toContain(OLD_REFRESH.slice(0, 20));
+        expect(cooldowns.get(ID)?.cooldowns[0]?.reason).toBe("auth");
+        expect(stored()).toMatchObject({ access: OLD_ACCESS, refresh: OLD_REFRESH });
+      }
+      expect(asked).toEqual(Array(3).fill("POST /v1/oauth/token?tenant=1"));
+      expect(endpoint.grants).toEqual([]);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
+  });
+
+  it("a token endpoint over plain http to another machine is refused before anything is sent, naming the key", async () => {
+    writeProfile(Date.now() - MINUTE);
+    // Built in code, past the config schema that refuses it at load.
+    for (const tokenUrl of ["http://auth.example.invalid/v1/oauth/token", "ftp://127.0.0.1/token"]) {
+      config = { models: { providers: { anthropic: { oauth: { tokenUrl } } } } };
+      const got = await refresher().r.ensureFresh(target);
+      expect(got.ok).toBe(false);
+      if (got.ok) return;
+      expect(got.failure).toMatchObject({ code: "oauth_refresh_insecure_endpoint", transient: false });
+      expect(got.failure.hint).toBe(
+        "Set models.providers.anthropic.oauth.tokenUrl to an https:// URL (http:// only to 127.0.0.0/8, [::1] or localhost).",
+      );
+    }
+    expect(stored()).toMatchObject({ access: OLD_ACCESS, refresh: OLD_REFRESH });
   });
 
   it("a provider without a known token endpoint says which config key to set", async () => {

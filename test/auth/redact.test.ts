@@ -101,6 +101,47 @@ describe("SecretRedactor", () => {
     expect(list.redact(`${b} and sk-ant-api03-Fdkz`)).toBe(`${maskSecret(b)} and sk-ant-api03-Fdkz`);
   });
 
+  it("masks a secret echoed URL-encoded, as encodeURIComponent and as a form body write it", () => {
+    const own = new SecretRedactor();
+    // Base64 and a few more characters that both encodings escape, or only the form encoding.
+    const secret = `Zq/8+Wm2=Lr5${random(12)}!Tx9~Vb3(Nc7)/Hd1+Kf6==`;
+    own.register([secret]);
+    expect(own.size).toBe(1);
+    const encoded = encodeURIComponent(secret);
+    const formEncoded = new URLSearchParams({ s: secret }).toString().slice(2);
+    expect(new Set([secret, encoded, formEncoded]).size).toBe(3);
+    for (const echoed of [encoded, formEncoded]) {
+      expect(own.redact(`invalid_client: client_secret=${echoed}&grant_type=refresh_token`)).toBe(
+        `invalid_client: client_secret=${maskSecret(secret)}&grant_type=refresh_token`,
+      );
+      expect(own.redact(`{"error":"bad token ${echoed.slice(0, 20)}\n${echoed.slice(20)}"}`)).not.toContain(
+        echoed.slice(14, 26),
+      );
+    }
+  });
+
+  it("masks any 12-character piece of a URL-encoded secret, alone or inside other text", () => {
+    const alphabet = [..."ABCxyz0189/+=!~()*_-. "];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { minLength: 24, maxLength: 60 }).map((cs) => cs.join("").trim()),
+        fc.integer({ min: 0, max: 200 }),
+        fc.string({ maxLength: 20 }),
+        (secret, at, around) => {
+          fc.pre(secret.length >= 24);
+          const own = new SecretRedactor();
+          own.register([secret]);
+          for (const form of [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]) {
+            const start = at % (form.length - PIECE + 1);
+            const out = own.redact(`${around}${form.slice(start, start + PIECE)}${around}`);
+            expect(out).not.toContain(form.slice(start, start + PIECE));
+            expect(own.redact(`${around}${form}${around}`)).not.toContain(form.slice(start, start + PIECE));
+          }
+        },
+      ),
+    );
+  });
+
   it("leaves ordinary text, masks, short values and the public start of keys alone", () => {
     const text = `anthropic:key (${maskSecret(key)}) rejected the credential (401); short stays short; model anthropic/claude-opus-5-5; keys start with sk-ant-api03-`;
     expect(r.redact(text)).toBe(text);

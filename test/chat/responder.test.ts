@@ -12,6 +12,7 @@ import {
   type ChatHarnessOptions,
 } from "./harness.js";
 import { PASTE_API_KEY } from "../../src/chat/failure-text.js";
+import { maskSecret } from "../../src/util/mask.js";
 import { scaled } from "../support/slowness.js";
 
 const MIN = 60_000;
@@ -502,6 +503,23 @@ describe("chat: requests the provider refuses", () => {
     expect(reply).toBe("Anthropic rejected the request (400): messages: bad request from key sk-ant-a…aaaa.");
     expect(h.logs[0]).toContain('detail="messages: bad request from key sk-ant-a…aaaa"');
     expect(h.sessions.cooldowns.entries().size).toBe(0);
+  });
+
+  it("a secret the provider echoes URL-encoded is masked in the reply and the log", async () => {
+    // A proxy's key: base64, with characters that URL encoding escapes.
+    const proxyKey = "Zq/8+Wm2=Lr5Tx9/Vb3+Nc7=Hd1/Kf6+Jg4==";
+    const forms = [encodeURIComponent(proxyKey), new URLSearchParams({ s: proxyKey }).toString().slice(2)];
+    const only = { version: 1, profiles: { "anthropic:proxy": apiKey("anthropic", proxyKey) } };
+    for (const echoed of forms) {
+      fake.reset();
+      fake.script(proxyKey, { kind: "status", status: 400, message: `bad request: key=${echoed}&model=x` });
+      const h = harness({ authProfiles: only });
+      const reply = await h.say("hi");
+      expect(reply).toBe(`Anthropic rejected the request (400): bad request: key=${maskSecret(proxyKey)}&model=x.`);
+      const seen = [...h.replies, ...h.logs].join("\n");
+      expect(seen).toContain(`key=${maskSecret(proxyKey)}&model=x`);
+      for (const form of [proxyKey, ...forms]) expect(seen).not.toContain(form.slice(8, 20));
+    }
   });
 
   it("a malformed answer says it could not be read", async () => {

@@ -33,6 +33,27 @@ describe("config", () => {
     expect((err as Error).message).toMatch(/^Invalid config \/tmp\/openclaw\.json: gateway\.port: .*number/);
   });
 
+  it("takes an OAuth token endpoint over https, or over http only on this machine, and names the key otherwise", () => {
+    const tokenUrl = (url: string) => `{ models: { providers: { anthropic: { oauth: { tokenUrl: "${url}" } } } } }`;
+    for (const url of [
+      "https://auth.example.com/oauth/token",
+      "http://127.0.0.1:8080/token",
+      "http://127.8.9.10/token",
+      "http://[::1]:9000/token",
+      "http://localhost/token",
+    ])
+      expect(parseConfig("x.json", tokenUrl(url)).models?.providers?.anthropic?.oauth?.tokenUrl).toBe(url);
+    for (const url of [
+      "http://auth.example.com/oauth/token",
+      "http://127.example.com/token",
+      "http://10.0.0.1/token",
+      "ftp://127.0.0.1/token",
+    ])
+      expect(() => parseConfig("/x/openclaw.json", tokenUrl(url))).toThrow(
+        /^Invalid config \/x\/openclaw\.json: models\.providers\.anthropic\.oauth\.tokenUrl: expected an https:\/\/ URL/,
+      );
+  });
+
   it("reports JSON5 syntax errors with the position", () => {
     expect(() => parseConfig("/x/openclaw.json", "{ agents: ")).toThrow(/Invalid config \/x\/openclaw\.json: .*line 1/);
     expect(() => parseConfig("/x/openclaw.json", '{\n  "agents": {,\n}')).toThrow(/line 2, column 14/);

@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../../config/schema.js";
+import { MIN_ENDPOINT_SECRET } from "../../gateway/secret-match.js";
 import { UserFacingError, userError } from "../../util/user-error.js";
 
 /** The webhook endpoint, when `channels.telegram.webhookUrl` is set. */
@@ -30,8 +31,8 @@ const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 /**
  * Reads `channels.telegram` (DESIGN section 2): `botToken`, else env `TELEGRAM_BOT_TOKEN`;
  * `apiRoot`; webhook mode when `webhookUrl` is set. Throws {@link UserFacingError} for a missing
- * token, and for a webhook without a valid `webhookSecret` (without one anyone who finds the URL
- * could drive the bot).
+ * token, and for a webhook without a valid `webhookSecret` of at least 16 characters (without one
+ * anyone who finds the URL could drive the bot).
  */
 export function telegramSettings(config: OpenClawConfig, env: Readonly<Record<string, string>>): TelegramSettings {
   const t = config.channels?.telegram;
@@ -53,7 +54,7 @@ export function telegramSettings(config: OpenClawConfig, env: Readonly<Record<st
       userError(
         "telegram_webhook_secret_missing",
         "Telegram webhook mode needs channels.telegram.webhookSecret: without it anyone who finds the URL can drive the bot.",
-        "Set channels.telegram.webhookSecret (1-256 characters of A-Z, a-z, 0-9, _ and -), or remove channels.telegram.webhookUrl to use long polling.",
+        "Set channels.telegram.webhookSecret (16-256 characters of A-Z, a-z, 0-9, _ and -), or remove channels.telegram.webhookUrl to use long polling.",
       ),
     );
   }
@@ -62,6 +63,15 @@ export function telegramSettings(config: OpenClawConfig, env: Readonly<Record<st
       userError(
         "telegram_webhook_secret_invalid",
         "channels.telegram.webhookSecret may only hold 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule).",
+      ),
+    );
+  }
+  if (secret.length < MIN_ENDPOINT_SECRET) {
+    throw new UserFacingError(
+      userError(
+        "telegram_webhook_secret_short",
+        `channels.telegram.webhookSecret has ${secret.length} characters; it needs at least ${MIN_ENDPOINT_SECRET}, or anyone who finds the webhook URL may guess it.`,
+        "Set it to a long random value, e.g. the output of `openssl rand -hex 32`.",
       ),
     );
   }

@@ -4,12 +4,21 @@ import { toInvocation, type Place } from "../../../src/channels/discord/invocati
 import type { TestGateway } from "../../support/gateway.js";
 import { CHANNEL, discordTestGateway, GUILD, leaksNoSecret, MEMBER, OWNER, STRANGER } from "./support.js";
 
+// Labels show a deprecated model's retirement against the gateway's clock: fixed before the
+// catalog's dates, so the test reads the same on any day.
+const BEFORE_RETIREMENT = Date.parse("2026-11-01T00:00:00Z");
+const AFTER_RETIREMENT = Date.parse("2026-12-01T00:00:00Z");
+
 let gw: TestGateway;
 let limited: TestGateway;
 
 beforeAll(async () => {
-  gw = await discordTestGateway();
-  limited = await discordTestGateway({}, { agents: { defaults: { modelPolicy: { allow: ["openai/*", "opus"] } } } });
+  gw = await discordTestGateway({}, {}, { clock: () => BEFORE_RETIREMENT });
+  limited = await discordTestGateway(
+    {},
+    { agents: { defaults: { modelPolicy: { allow: ["openai/*", "opus"] } } } },
+    { clock: () => BEFORE_RETIREMENT },
+  );
 });
 
 afterAll(async () => {
@@ -57,6 +66,17 @@ describe("autocomplete for /model ref", () => {
     expect(suggest(gw, "sta")).toEqual([{ name: "status", value: "status" }]);
   });
 
+  it("says a model was retired once its date has passed", async () => {
+    const later = await discordTestGateway({}, {}, { clock: () => AFTER_RETIREMENT });
+    try {
+      expect(suggest(later, "son").find((c) => c.value === "anthropic/claude-sonnet-4-5")?.name).toBe(
+        "anthropic/claude-sonnet-4-5 · Claude Sonnet 4.5 (retired on 2026-11-30)",
+      );
+    } finally {
+      await later.close();
+    }
+  });
+
   it("respects agents.defaults.modelPolicy.allow", () => {
     const values = suggest(limited, "").map((c) => c.value);
     expect(values).toContain("opus");
@@ -78,10 +98,28 @@ describe("autocomplete for /model ref", () => {
     expect(leaksNoSecret(JSON.stringify(suggest(gw, "opus@")))).toBe(true);
   });
 
-  it("offers profiles in groups only to owners (pinning needs an owner there), and in DMs to everyone allowed", () => {
+  it("offers profiles only where the caller may pin: owners anywhere, others in a DM session of their own", async () => {
     expect(suggest(gw, "opus@", { user: MEMBER })).toEqual([]);
-    expect(suggest(gw, "opus@", { user: MEMBER, guild: false }).length).toBe(2);
     expect(suggest(gw, "", { user: MEMBER }).map((c) => c.value)).not.toContain("status");
+    // session.dmScope "main" (the default): every DM shares one session, where only owners may pin.
+    expect(suggest(gw, "opus@", { user: MEMBER, guild: false })).toEqual([]);
+    expect(suggest(gw, "opus@", { user: OWNER, guild: false }).length).toBe(2);
+    expect(suggest(gw, "", { user: MEMBER, guild: false }).map((c) => c.value)).toContain("status");
+    const ownDms = await discordTestGateway(
+      {},
+      { session: { dmScope: "per-channel-peer" } },
+      { clock: () => BEFORE_RETIREMENT },
+    );
+    try {
+      expect(
+        suggest(ownDms, "opus@", { user: MEMBER, guild: false })
+          .map((c) => c.value)
+          .sort(),
+      ).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
+      expect(suggest(ownDms, "opus@", { user: MEMBER })).toEqual([]);
+    } finally {
+      await ownDms.close();
+    }
   });
 
   it("gives unauthorised users an empty list", () => {

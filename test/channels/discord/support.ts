@@ -44,12 +44,13 @@ export function gatewayOptions(
   };
 }
 
-/** A gateway over a temp state dir with {@link gatewayOptions}. */
+/** A gateway over a temp state dir with {@link gatewayOptions}; `over` adds options such as a clock. */
 export function discordTestGateway(
   discord: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
+  over: Omit<TestGatewayOptions, "config" | "authProfiles"> = {},
 ): Promise<TestGateway> {
-  return createTestGateway(gatewayOptions(discord, extra));
+  return createTestGateway({ ...gatewayOptions(discord, extra), ...over });
 }
 
 /** An Ed25519 key pair as Discord's developer portal would show the public half (64 hex chars). */

@@ -28,14 +28,20 @@ describe("telegramSettings", () => {
     expect(codeOf(() => telegramSettings({}, {}))).toBe("telegram_token_missing");
   });
 
-  it("needs a webhook secret in webhook mode, in Telegram's alphabet", () => {
+  it("needs a webhook secret in webhook mode, in Telegram's alphabet, of at least 16 characters", () => {
     const webhookUrl = "https://example.com/tg";
+    const secret = "s3cr-et_0123456789";
     expect(
-      telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s3cr-et_" } } }, {}),
+      telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: secret } } }, {}),
     ).toEqual({
       token: "1:t",
-      webhook: { url: webhookUrl, secret: "s3cr-et_", path: "/telegram-webhook" },
+      webhook: { url: webhookUrl, secret, path: "/telegram-webhook" },
     });
+    expect(
+      codeOf(() =>
+        telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s3cr-et_" } } }, {}),
+      ),
+    ).toBe("telegram_webhook_secret_short");
     expect(codeOf(() => telegramSettings({ channels: { telegram: { botToken: "1:t", webhookUrl } } }, {}))).toBe(
       "telegram_webhook_secret_missing",
     );
@@ -46,7 +52,7 @@ describe("telegramSettings", () => {
     ).toBe("telegram_webhook_secret_invalid");
     expect(
       telegramSettings(
-        { channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: "s", webhookPath: "/hook" } } },
+        { channels: { telegram: { botToken: "1:t", webhookUrl, webhookSecret: secret, webhookPath: "/hook" } } },
         {},
       ).webhook?.path,
     ).toBe("/hook");

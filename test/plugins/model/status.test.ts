@@ -98,6 +98,49 @@ describe("/model status", () => {
     expect(dm.text).toContain("anthropic:work");
   });
 
+  test("what /model status refuses a non-owner in a group, no other reply shows them: no profile id, no key fragment", async () => {
+    await setup();
+    const group = { isGroup: true, chatId: "-500", isOwner: false } as const;
+    const ownerInGroup = { ...group, isOwner: true };
+    // Every profile id, and every part of a secret a mask or a piece would show.
+    const hidden = [
+      ...Object.keys((defaultProfiles() as { profiles: Record<string, unknown> }).profiles),
+      ...Object.values(SECRETS).flatMap((s) => [s.slice(0, 8), s.slice(-4)]),
+      "…",
+    ];
+    const shows = (text: string) => hidden.filter((h) => text.includes(h));
+
+    const replies: Array<[string, string]> = [];
+    for (const channel of ["discord", "console", "telegram"] as const) {
+      // An owner pinned a profile for the group; the reply names it to the owner.
+      const pinned = await h.text("/model opus@work", { ...ownerInGroup, channel });
+      expect(pinned.text).toContain("Pinned profile: anthropic:work.");
+      expect(pinned.text).toContain("with anthropic:work (token sk-ant-o…Fq1x)");
+      const shown = await h.text("/model", { ...group, channel });
+      expect(shown.text).toContain("Pinned profile: set (only owners see which in a group)");
+      expect(shown.text).toContain("Next request: anthropic/claude-opus-5-5 (opus).");
+      replies.push([`/model on ${channel}`, shown.text]);
+    }
+    const kept = await h.text("/model haiku", group);
+    expect(kept.text).toContain("Pinned profile: set (only owners see which in a group).");
+    replies.push(["/model haiku", kept.text]);
+    const dropped = await h.text("/model gpt", group);
+    expect(dropped.text).toContain("Unpinned the profile: it is for anthropic, not openai.");
+    expect(dropped.text).toContain("Next request: openai/gpt-5.4 (gpt).");
+    replies.push(["/model gpt", dropped.text]);
+    await h.sessions.cooldowns.recordFailure("openai:owner+work@example.com", { reason: "auth", now: h.now });
+    const failing = await h.text("/new", group);
+    expect(failing.text).toContain(
+      "⚠ The next request will fail: no credential can serve it. An owner can see why with /model status.",
+    );
+    replies.push(["/new", failing.text]);
+    replies.push(["/model default", (await h.text("/model default", group)).text]);
+    for (const [what, text] of replies) expect({ what, shows: shows(text) }).toEqual({ what, shows: [] });
+
+    // The same replies outside the group still say which credential is used.
+    expect((await h.text("/model", { isOwner: false })).text).toContain("with anthropic:work (token sk-ant-o…Fq1x)");
+  });
+
   test("a deprecated current model shows its retirement date", async () => {
     await setup();
     await h.text("/model anthropic/claude-opus-4-5");
