@@ -2,28 +2,13 @@ import type { OpenClawConfig } from "../config/schema.js";
 import { secretProviderSchema, secretProvidersOf } from "../auth/secret-ref.js";
 import { MIN_ENDPOINT_SECRET } from "../gateway/secret-match.js";
 import { UserFacingError, userError } from "../util/user-error.js";
+import { urlCredentials } from "../util/url-credentials.js";
+import { isCredentialVariable } from "../config/env.js";
 
-// Variables whose values are credentials (as `openclaw` commands register them); paths such as
-// OPENCLAW_STATE_DIR or HOME, passed to exec refs too, are not.
-const SECRET_VARIABLE = /(_API_KEYS?|_API_KEY_.+|_TOKEN|_SECRET|_PASSWORD)$/;
-
-/** The password of a Redis URL, in its user-info part or as OpenClaw's `?password=`. */
-function redisPasswords(config: OpenClawConfig): string[] {
+/** The credentials of a Redis session store's URL: user, password, `?password=` and other query values. */
+function redisCredentials(config: OpenClawConfig): string[] {
   const store = config.session?.store;
-  if (typeof store !== "object" || store.kind !== "redis") return [];
-  let url: URL;
-  try {
-    url = new URL(store.url);
-  } catch {
-    return [];
-  }
-  const out = [url.searchParams.get("password") ?? ""];
-  try {
-    out.push(decodeURIComponent(url.password));
-  } catch {
-    out.push(url.password);
-  }
-  return out.filter((p) => p !== "");
+  return typeof store === "object" && store.kind === "redis" ? urlCredentials(store.url) : [];
 }
 
 /** The values exec SecretRef providers hand their programs in `env`: tokens for a vault, as a rule. */
@@ -47,13 +32,13 @@ function execEnvValues(config: OpenClawConfig): string[] {
  */
 export function gatewaySecrets(config: OpenClawConfig, env: Readonly<Record<string, string>>): string[] {
   const ch = config.channels;
-  const named = Object.entries(env).flatMap(([k, v]) => (SECRET_VARIABLE.test(k) ? [v] : []));
+  const named = Object.entries(env).flatMap(([k, v]) => (isCredentialVariable(k) ? [v] : []));
   return [
     config.gateway?.metrics?.token,
     ch?.telegram?.webhookSecret,
     ch?.telegram?.botToken,
     ch?.discord?.token,
-    ...redisPasswords(config),
+    ...redisCredentials(config),
     ...execEnvValues(config),
     ...named,
   ].filter((s): s is string => s !== undefined && s !== "");

@@ -1,3 +1,4 @@
+import { isCredentialVariable } from "../config/env.js";
 import { loadContext, type LoadedContext } from "../config/context.js";
 import { withCatalog, type CatalogContext } from "../models/context.js";
 import { AuthProfileStore } from "../auth/store.js";
@@ -43,13 +44,10 @@ export function secretsOf(file: AuthProfilesFile): string[] {
   return out;
 }
 
-// Variables whose values are credentials. Paths such as OPENCLAW_STATE_DIR are not secrets.
-const SECRET_VARIABLE = /(_API_KEYS?|_API_KEY_.+|_TOKEN|_SECRET|_PASSWORD)$/;
-
 /** Env values that hold credentials (provider keys, bot tokens), for output redaction. */
 export function envSecrets(ctx: CatalogContext): string[] {
   const out: string[] = [];
-  for (const [k, v] of Object.entries(ctx.env.values)) if (SECRET_VARIABLE.test(k)) out.push(v);
+  for (const [k, v] of Object.entries(ctx.env.values)) if (isCredentialVariable(k)) out.push(v);
   for (const p of ctx.catalog.providers.values()) for (const c of envCredentials(p, ctx.env.values)) out.push(c.secret);
   const ch = ctx.loaded.config.channels;
   for (const t of [ch?.telegram?.botToken, ch?.telegram?.webhookSecret, ch?.discord?.token]) if (t) out.push(t);

@@ -111,3 +111,11 @@ export function loadEnv(opts: {
   const onlyInCwd = new Set(Object.keys(cwdEnv).filter((k) => !(k in forRefs)));
   return { values, sources, refusedFromCwd, forRefs, onlyInCwd };
 }
+
+// Variables whose values are credentials; paths such as OPENCLAW_STATE_DIR or HOME are not.
+const CREDENTIAL_VARIABLE = /(_API_KEYS?|_API_KEY_.+|_TOKEN|_SECRET|_PASSWORD)$/;
+
+/** Whether an environment variable's name says its value is a credential (a key, token or password). */
+export function isCredentialVariable(name: string): boolean {
+  return CREDENTIAL_VARIABLE.test(name);
+}

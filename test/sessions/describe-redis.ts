@@ -18,7 +18,9 @@ export function describeRedis(name: string, body: () => void): void {
   if (inCI()) {
     describe(name, () => {
       it("needs redis-server", () => {
-        throw new Error("redis-server not found but $CI is set: install it (.ci/debian-packages.sh) or set REDIS_SERVER_BIN");
+        throw new Error(
+          "redis-server not found but $CI is set: install it (.ci/debian-packages.sh) or set REDIS_SERVER_BIN",
+        );
       });
     });
     return;
