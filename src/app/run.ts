@@ -21,6 +21,7 @@ import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
 import { bindAddress, gatewayPort } from "../gateway/address.js";
+import { configuredHostNames } from "../gateway/allowed-hosts.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -137,8 +138,9 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
-  const http = new GatewayHttpServer(log);
-  http.route("GET", "/readyz", readiness.handler());
+  const address = bindAddress(config.gateway?.bind);
+  const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
+  http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
   http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
   const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };
   const supervised: SupervisedChannel[] = [];
@@ -147,7 +149,6 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     const shown = planned.length > 0 ? planned : [{ name: "console", mode: "stdin/stdout" }];
     let where = "no HTTP server (set gateway.port to get /healthz, /readyz, /metrics)";
     if (port !== undefined) {
-      const address = bindAddress(config.gateway?.bind);
       const bound = await http.listen(port, address);
       listening = true;
       opts.onListening?.(bound);

@@ -6,7 +6,13 @@ import {
   type RESTPostAPIWebhookWithTokenJSONBody,
 } from "discord.js";
 import * as z from "zod/mini";
-import { parseJsonBody, type HttpHandler, type HttpRequest } from "../../gateway/http-server.js";
+import {
+  parseJsonBody,
+  type HttpRequest,
+  type HttpRequestHead,
+  type HttpResponse,
+  type HttpRoute,
+} from "../../gateway/http-server.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import { systemClock, type Clock } from "../../util/clock.js";
 import type { InteractionHandler, InteractionInput, InteractionResponder } from "./interactions.js";
@@ -14,7 +20,7 @@ import { GENERIC_ERROR } from "./interactions.js";
 import type { Place } from "./invocation.js";
 import { callbackBody, messageBody, type OutMessage } from "./messages.js";
 import type { OptionValue } from "./register.js";
-import { publicKeyFromHex, verifyInteraction } from "./signature.js";
+import { checkSignatureHeaders, publicKeyFromHex, verifyInteraction } from "./signature.js";
 
 /** Follow-up messages and edits of an interaction, sent with its token (no bot token needed). */
 export interface InteractionWebhooks {
@@ -150,7 +156,7 @@ export function readInteraction(json: unknown): ReadInteraction {
   return input ? { kind: "ok", input, applicationId: raw.application_id, token: raw.token } : { kind: "unsupported" };
 }
 
-function header(req: HttpRequest, name: string): string | undefined {
+function header(req: HttpRequestHead, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -169,15 +175,25 @@ export interface InteractionsEndpointOptions {
 }
 
 /**
- * The HTTP interactions endpoint (Discord's "Interactions Endpoint URL"): verifies the Ed25519
- * signature and timestamp (401), parses the body (400), answers PING with PONG, and answers
- * everything else with the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8);
- * edits and follow-ups after a deferral go through the interaction's webhook.
+ * The HTTP interactions endpoint (Discord's "Interactions Endpoint URL"). Before the body is read:
+ * the signature headers must be present, well formed and recent (401). Then it verifies the Ed25519
+ * signature (401), parses the body (400), answers PING with PONG, and answers everything else with
+ * the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8); edits and follow-ups after
+ * a deferral go through the interaction's webhook.
  */
-export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHandler {
+export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpRoute {
   const key = publicKeyFromHex(opts.publicKey);
   const clock = opts.clock ?? systemClock;
-  return async (req) => {
+  const refused: HttpResponse = { status: 401, body: { error: "invalid request signature" } };
+  const admit = (head: HttpRequestHead): HttpResponse | undefined => {
+    const signature = checkSignatureHeaders(
+      header(head, "x-signature-ed25519"),
+      header(head, "x-signature-timestamp"),
+      clock(),
+    );
+    return signature.ok ? undefined : refused;
+  };
+  const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const verdict = verifyInteraction(
       key,
       header(req, "x-signature-ed25519"),
@@ -185,7 +201,7 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
       req.body,
       clock(),
     );
-    if (!verdict.ok) return { status: 401, body: { error: "invalid request signature" } };
+    if (!verdict.ok) return refused;
     const json = parseJsonBody(req.body);
     if (json === undefined) return { status: 400, body: { error: "malformed JSON" } };
     const read = readInteraction(json);
@@ -219,4 +235,5 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
     opts.track?.(work);
     return { status: 200, body: await first };
   };
+  return { admit, handle };
 }

@@ -254,7 +254,12 @@ describe("HTTP interactions that take longer than the window", () => {
     server.route(
       "POST",
       "/i",
-      interactionsEndpoint({ publicKey: keys.publicKeyHex, handler, webhooks, log: () => undefined }),
+      interactionsEndpoint({
+        publicKey: keys.publicKeyHex,
+        handler,
+        webhooks,
+        log: () => undefined,
+      }),
     );
     try {
       const interaction: APIInteraction = fake.slashCommand({
