@@ -44,6 +44,8 @@ export interface GatewayOptions {
 interface PlannedChannel {
   readonly name: string;
   readonly mode: string;
+  /** Paths the channel serves on the HTTP server (POST), held with a 503 until it has started. */
+  readonly paths: readonly string[];
   start(env: ChannelEnv): Promise<RunningChannel>;
 }
 
@@ -60,6 +62,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     planned.push({
       name: "telegram",
       mode: settings.webhook ? "webhook" : "long polling",
+      paths: settings.webhook ? [settings.webhook.path] : [],
       start: async (channelEnv) => (await import("../channels/telegram/index.js")).startTelegram(channelEnv),
     });
   }
@@ -69,6 +72,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     planned.push({
       name: "discord",
       mode: settings.publicKey !== undefined ? "HTTP interactions" : "gateway WS",
+      paths: settings.publicKey !== undefined ? [settings.interactionsPath] : [],
       start: async (channelEnv) => (await import("../channels/discord/index.js")).startDiscord(channelEnv),
     });
   }
@@ -142,6 +146,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
   http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
   http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
+  for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
   const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };
   const supervised: SupervisedChannel[] = [];
   let listening = false;

@@ -94,12 +94,14 @@ function hasBody(req: http.IncomingMessage): boolean {
 /**
  * The gateway's one HTTP server: `GET /healthz`, `/readyz`, `/metrics`, the Telegram webhook and the
  * Discord interactions endpoint. A request is checked in this order, and nothing of its body is
- * read before the last step: the `Host` header (421), the route (404), the route's own header
- * check (a wrong secret: 401), the declared size (413); then the body is read, bounded (413), and
- * handled.
+ * read before the last step: the `Host` header (421), the route (404), a path reserved for a
+ * channel that is still starting (503 with `Retry-After`), the route's own header check (a wrong
+ * secret: 401), the declared size (413); then the body is read, bounded (413), and handled.
  */
 export class GatewayHttpServer {
   private readonly routes = new Map<string, HttpRoute>();
+  /** Paths held for channels that have not started, by route key: the channel's name. */
+  private readonly reserved = new Map<string, string>();
   private readonly hosts: AllowedHosts;
   private readonly limits: HttpLimits;
   private readonly refusedHosts = new Set<string>();
@@ -120,6 +122,20 @@ export class GatewayHttpServer {
       routeKey(method, path),
       typeof route === "function" ? { admit: () => undefined, handle: route } : route,
     );
+  }
+
+  /**
+   * Holds a channel's path before the channel has started: until it registers its route there, and
+   * again after {@link unroute}, requests get 503 with `Retry-After` instead of 404 (Telegram
+   * counts a 404 as a broken webhook; a 503 is delivered again).
+   */
+  reserve(method: string, path: string, channel: string): void {
+    this.reserved.set(routeKey(method, path), channel);
+  }
+
+  /** Removes a route; a reserved path answers 503 again, any other 404. */
+  unroute(method: string, path: string): void {
+    this.routes.delete(routeKey(method, path));
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -169,8 +185,14 @@ export class GatewayHttpServer {
 
   /** The route that takes a request, or the answer that refuses it, from the head alone. */
   private admit(head: HttpRequestHead): { readonly route: HttpRoute } | { readonly refusal: HttpResponse } {
-    const route = this.routes.get(routeKey(head.method, head.path));
-    if (!route) return { refusal: { status: 404, body: { error: "not found" } } };
+    const key = routeKey(head.method, head.path);
+    const route = this.routes.get(key);
+    if (!route) {
+      const channel = this.reserved.get(key);
+      return {
+        refusal: channel ? unavailable(`${channel} is starting`) : { status: 404, body: { error: "not found" } },
+      };
+    }
     const refusal = route.admit(head);
     return refusal ? { refusal } : { route };
   }

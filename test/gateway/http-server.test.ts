@@ -26,6 +26,7 @@ beforeAll(async () => {
     admit: (head) => (head.headers["x-key"] === "open-sesame" ? undefined : { status: 401, body: { error: "no" } }),
     handle: (req) => ({ status: 200, body: { bytes: req.body.length } }),
   });
+  server.reserve("POST", "/hook", "telegram");
   port = await server.listen(0, "127.0.0.1");
   base = `http://127.0.0.1:${port}`;
 });
@@ -148,6 +149,7 @@ describe("GatewayHttpServer: route and authorize before reading a body", () => {
     for (const [path, extra, status] of [
       ["/nowhere", "", "404"],
       ["/guarded", "X-Key: wrong\r\n", "401"],
+      ["/hook", "", "503"],
     ] as const) {
       // The 100 kB never come: an answer proves the server did not wait to read them.
       const out = await rawRequest(port, headOnly(path, 100_000, extra));
@@ -157,6 +159,24 @@ describe("GatewayHttpServer: route and authorize before reading a body", () => {
     expect(await rawRequest(port, `${headOnly("/guarded", 3, "X-Key: open-sesame\r\n")}abc`)).toMatchObject({
       received: expect.stringMatching(/^HTTP\/1\.1 200 /),
     });
+  });
+
+  it("holds a channel's reserved path with 503 and Retry-After until the channel routes it, and again after", async () => {
+    const post = () => server.handle({ method: "POST", path: "/hook", headers: {}, body: Buffer.from("{}") });
+    expect(await post()).toEqual({
+      status: 503,
+      headers: { "retry-after": "5" },
+      body: { error: "telegram is starting" },
+    });
+    server.route("POST", "/hook", () => ({ status: 200, body: { handled: true } }));
+    expect(await post()).toEqual({ status: 200, body: { handled: true } });
+    server.unroute("POST", "/hook");
+    expect((await post()).status).toBe(503);
+    server.route("POST", "/elsewhere", () => ({ status: 200 }));
+    server.unroute("POST", "/elsewhere");
+    expect(
+      (await server.handle({ method: "POST", path: "/elsewhere", headers: {}, body: Buffer.alloc(0) })).status,
+    ).toBe(404);
   });
 });
 

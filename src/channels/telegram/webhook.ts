@@ -46,9 +46,10 @@ export function webhookRoute(tg: TelegramBot, secret: string, accepting: () => b
 }
 
 /**
- * Webhook mode: registers `POST <path>` on the gateway's HTTP server (before it listens), then
- * `setWebhook({ url, secret_token, allowed_updates })`. The webhook stays set on stop, so updates
- * wait at Telegram for the next start.
+ * Webhook mode: registers `POST <path>` on the gateway's HTTP server (where the gateway answered 503
+ * while the channel started), then `setWebhook({ url, secret_token, allowed_updates })`; if that
+ * fails the route is taken back, so the next attempt starts from the 503 again. The webhook stays
+ * set on stop, so updates wait at Telegram for the next start.
  */
 export async function startWebhook(
   tg: TelegramBot,
@@ -62,7 +63,12 @@ export async function startWebhook(
     settings.path,
     webhookRoute(tg, settings.secret, () => accepting),
   );
-  await tg.bot.api.setWebhook(settings.url, { secret_token: settings.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  try {
+    await tg.bot.api.setWebhook(settings.url, { secret_token: settings.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  } catch (err) {
+    http.unroute("POST", settings.path);
+    throw err;
+  }
   log("info", `telegram: webhook set, updates arrive at POST ${settings.path}`);
   return {
     async stop() {
