@@ -85,6 +85,7 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
       publicKey: settings.publicKey,
       handler,
       webhooks: restWebhooks(rest),
+      claims: host.services.sessions,
       log,
       track,
     });

@@ -8,6 +8,7 @@ import {
 import * as z from "zod/mini";
 import {
   parseJsonBody,
+  unavailable,
   type HttpRequest,
   type HttpRequestHead,
   type HttpResponse,
@@ -20,6 +21,7 @@ import { GENERIC_ERROR } from "./interactions.js";
 import type { Place } from "./invocation.js";
 import { callbackBody, messageBody, type OutMessage } from "./messages.js";
 import type { OptionValue } from "./register.js";
+import { CLAIM_TTL_MS, interactionClaimKey, type InteractionClaims } from "./interaction-claims.js";
 import { checkSignatureHeaders, publicKeyFromHex, verifyInteraction } from "./signature.js";
 
 /** Follow-up messages and edits of an interaction, sent with its token (no bot token needed). */
@@ -144,7 +146,13 @@ export type ReadInteraction =
   | { readonly kind: "ping" }
   /** A well-formed interaction of a kind we do not handle (modal submit, context menu…). */
   | { readonly kind: "unsupported" }
-  | { readonly kind: "ok"; readonly input: InteractionInput; readonly applicationId: string; readonly token: string };
+  | {
+      readonly kind: "ok";
+      readonly id: string;
+      readonly input: InteractionInput;
+      readonly applicationId: string;
+      readonly token: string;
+    };
 
 /** Reads a parsed JSON body as an interaction, checking the fields we use. Untrusted input in; never throws. */
 export function readInteraction(json: unknown): ReadInteraction {
@@ -153,7 +161,9 @@ export function readInteraction(json: unknown): ReadInteraction {
   const raw = parsed.data;
   if (raw.type === PING) return { kind: "ping" };
   const input = inputOf(raw);
-  return input ? { kind: "ok", input, applicationId: raw.application_id, token: raw.token } : { kind: "unsupported" };
+  return input
+    ? { kind: "ok", id: raw.id, input, applicationId: raw.application_id, token: raw.token }
+    : { kind: "unsupported" };
 }
 
 function header(req: HttpRequestHead, name: string): string | undefined {
@@ -167,6 +177,8 @@ export interface InteractionsEndpointOptions {
   readonly publicKey: string;
   readonly handler: InteractionHandler;
   readonly webhooks: InteractionWebhooks;
+  /** Where taken interaction ids are remembered (the session store), so a replay changes nothing. */
+  readonly claims: InteractionClaims;
   readonly log: Log;
   /** For the timestamp check; defaults to the system clock. */
   readonly clock?: Clock;
@@ -174,12 +186,24 @@ export interface InteractionsEndpointOptions {
   readonly track?: (work: Promise<void>) => void;
 }
 
+const ALREADY_HANDLED = "This interaction was already handled.";
+
+/**
+ * The answer to a replayed interaction: valid for its kind, and it changes nothing (a component's
+ * message is left as it is).
+ */
+function alreadyHandled(input: InteractionInput): APIInteractionResponse {
+  if (input.kind === "component") return callbackBody({ kind: "defer-update" });
+  return callbackBody({ kind: "message", message: { content: ALREADY_HANDLED, components: [], ephemeral: true } });
+}
+
 /**
  * The HTTP interactions endpoint (Discord's "Interactions Endpoint URL"). Before the body is read:
  * the signature headers must be present, well formed and recent (401). Then it verifies the Ed25519
- * signature (401), parses the body (400), answers PING with PONG, and answers everything else with
- * the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8); edits and follow-ups after
- * a deferral go through the interaction's webhook.
+ * signature (401), parses the body (400), answers PING with PONG, takes each command or component
+ * interaction once (a replay within the signature's window gets a harmless answer and runs
+ * nothing), and answers with the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8);
+ * edits and follow-ups after a deferral go through the interaction's webhook.
  */
 export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpRoute {
   const key = publicKeyFromHex(opts.publicKey);
@@ -214,6 +238,20 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpRou
         ephemeral: true,
       };
       return { status: 200, body: callbackBody({ kind: "message", message }) };
+    }
+    // Autocomplete only suggests; everything else may change state, so it runs once.
+    if (read.input.kind !== "autocomplete") {
+      let fresh: boolean;
+      try {
+        fresh = await opts.claims.claimOnce(interactionClaimKey(read.id), CLAIM_TTL_MS);
+      } catch (err) {
+        opts.log("warn", `discord: interaction ${read.id} refused, replays cannot be checked: ${errorMessage(err)}`);
+        return unavailable("session store unavailable");
+      }
+      if (!fresh) {
+        opts.log("warn", `discord: interaction ${read.id} arrived again; the replay changed nothing`);
+        return { status: 200, body: alreadyHandled(read.input) };
+      }
     }
     let answer!: (body: APIInteractionResponse) => void; // assigned synchronously by the executor below
     const first = new Promise<APIInteractionResponse>((resolve) => {

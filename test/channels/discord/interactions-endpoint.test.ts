@@ -180,6 +180,7 @@ describe("readInteraction", () => {
     const threadChannel = { id: "77", type: 11, guild_id: GUILD, parent_id: CHANNEL };
     expect(readInteraction({ ...inThread, channel: threadChannel })).toEqual({
       kind: "ok",
+      id: inThread.id,
       applicationId: fake.applicationId,
       token: inThread.token,
       input: {
@@ -258,6 +259,7 @@ describe("HTTP interactions that take longer than the window", () => {
         publicKey: keys.publicKeyHex,
         handler,
         webhooks,
+        claims: g.services.sessions,
         log: () => undefined,
       }),
     );
