@@ -23,6 +23,7 @@ import { packageVersion } from "../util/package-root.js";
 import { bindAddress, gatewayPort } from "../gateway/address.js";
 import { registerSecrets } from "../auth/redact.js";
 import { checkMetricsToken, gatewaySecrets } from "./gateway-secrets.js";
+import { configuredHostNames } from "../gateway/allowed-hosts.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -45,6 +46,8 @@ export interface GatewayOptions {
 interface PlannedChannel {
   readonly name: string;
   readonly mode: string;
+  /** Paths the channel serves on the HTTP server (POST), held with a 503 until it has started. */
+  readonly paths: readonly string[];
   start(env: ChannelEnv): Promise<RunningChannel>;
 }
 
@@ -61,6 +64,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     planned.push({
       name: "telegram",
       mode: settings.webhook ? "webhook" : "long polling",
+      paths: settings.webhook ? [settings.webhook.path] : [],
       start: async (channelEnv) => (await import("../channels/telegram/index.js")).startTelegram(channelEnv),
     });
   }
@@ -70,6 +74,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     planned.push({
       name: "discord",
       mode: settings.publicKey !== undefined ? "HTTP interactions" : "gateway WS",
+      paths: settings.publicKey !== undefined ? [settings.interactionsPath] : [],
       start: async (channelEnv) => (await import("../channels/discord/index.js")).startDiscord(channelEnv),
     });
   }
@@ -142,9 +147,11 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
-  const http = new GatewayHttpServer(log);
-  http.route("GET", "/readyz", readiness.handler());
+  const address = bindAddress(config.gateway?.bind);
+  const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
+  http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
   http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
+  for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
   const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };
   const supervised: SupervisedChannel[] = [];
   let listening = false;
@@ -152,7 +159,6 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     const shown = planned.length > 0 ? planned : [{ name: "console", mode: "stdin/stdout" }];
     let where = "no HTTP server (set gateway.port to get /healthz, /readyz, /metrics)";
     if (port !== undefined) {
-      const address = bindAddress(config.gateway?.bind);
       const bound = await http.listen(port, address);
       listening = true;
       opts.onListening?.(bound);

@@ -3,7 +3,7 @@ import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { loadContext } from "../config/context.js";
 import { bindAddress, gatewayPort } from "../gateway/address.js";
-import type { ReadinessReport } from "../gateway/readiness.js";
+import type { PublicReadiness, ReadinessReport } from "../gateway/readiness.js";
 import { formatDuration } from "../auth/health.js";
 import { managerTool, serviceManager, toolRunner, type ServiceState } from "../service/manager.js";
 import { openCliContext } from "./cli-context.js";
@@ -24,17 +24,25 @@ const PROBE_MS = 3000;
 interface Probe {
   readonly url: string;
   readonly healthz: { readonly ok: boolean; readonly status?: number; readonly error?: string };
-  readonly readyz?: { readonly status: number; readonly report?: ReadinessReport };
+  readonly readyz?: { readonly status: number; readonly report?: ReadinessReport | PublicReadiness };
 }
 
-async function probe(base: string): Promise<Probe> {
+/** True for the whole report, which `/readyz` gives only to a caller with the metrics token. */
+function isDetailed(report: ReadinessReport | PublicReadiness): report is ReadinessReport {
+  return "channels" in report;
+}
+
+async function probe(base: string, metricsToken: string | undefined): Promise<Probe> {
   const url = `${base}/healthz`;
   try {
     const health = await fetch(url, { signal: AbortSignal.timeout(PROBE_MS) });
     await health.body?.cancel();
-    const ready = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(PROBE_MS) });
+    const ready = await fetch(`${base}/readyz`, {
+      signal: AbortSignal.timeout(PROBE_MS),
+      ...(metricsToken !== undefined ? { headers: { authorization: `Bearer ${metricsToken}` } } : {}),
+    });
     const report = ready.headers.get("content-type")?.includes("json")
-      ? ((await ready.json()) as ReadinessReport)
+      ? ((await ready.json()) as ReadinessReport | PublicReadiness)
       : undefined;
     return {
       url: base,
@@ -75,7 +83,8 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
   const port = gatewayPort(ctx.loaded.config, io.env, true) ?? 0;
   const address = bindAddress(ctx.loaded.config.gateway?.bind);
   const host = address === "0.0.0.0" ? "127.0.0.1" : address.includes(":") ? `[${address}]` : address;
-  const [service, http] = await Promise.all([serviceView(io), probe(`http://${host}:${port}`)]);
+  const metricsToken = ctx.loaded.config.gateway?.metrics?.token;
+  const [service, http] = await Promise.all([serviceView(io), probe(`http://${host}:${port}`, metricsToken)]);
   let deep: { exitCode: number; problems: readonly string[]; warnings: readonly string[] } | undefined;
   if (opts.deep) {
     const cli = await openCliContext(io, {});
@@ -119,7 +128,10 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
   lines.push(
     `HTTP: ${http.url}  /healthz ${http.healthz.ok ? "ok" : `unreachable${http.healthz.error ? ` (${http.healthz.error})` : ""}`}${http.readyz ? `  /readyz ${http.readyz.status}` : ""}`,
   );
-  if (report) {
+  if (report && !isDetailed(report)) {
+    for (const c of report.channelsNotReady) lines.push(`Not ready: channel ${c}`);
+    lines.push("Details: the gateway shows them only with gateway.metrics.token set");
+  } else if (report) {
     lines.push(`Gateway: ${report.version}, pid ${report.pid}, up ${formatDuration(report.uptimeSeconds * 1000)}`);
     lines.push(`State: ${report.stateDir}`, `Config: ${report.configPath}`);
     lines.push(`Store: ${report.store.kind} ${report.store.where} (${report.storeUp ? "answering" : "NOT answering"})`);

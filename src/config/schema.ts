@@ -158,6 +158,8 @@ export const configSchema = z.looseObject({
     z.looseObject({
       port: z.optional(z.int().check(z.gte(0), z.lte(65535))),
       bind: z.optional(z.string()),
+      /** Host names the HTTP server answers besides loopback, IP literals, the bind host and the webhook URL's host. */
+      allowedHosts: z.optional(z.array(z.string().check(z.minLength(1)))),
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
     }),
   ),

@@ -1,15 +1,20 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { AllowedHosts } from "./allowed-hosts.js";
 import { errorMessage, type Log } from "./log.js";
 
 /** Largest request body accepted; anything bigger is answered 413 without reading it all. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** A request as routes see it: the body already read and bounded. */
-export interface HttpRequest {
+/** A request before its body is read: what a route may check first. */
+export interface HttpRequestHead {
   readonly method: string;
   readonly path: string;
   readonly headers: http.IncomingHttpHeaders;
+}
+
+/** A request as route handlers see it: the body already read and bounded. */
+export interface HttpRequest extends HttpRequestHead {
   readonly body: Buffer;
 }
 
@@ -23,6 +28,48 @@ export interface HttpResponse {
 /** A route handler. Bad input must be answered 4xx by the handler; a throw is a bug (500, logged). */
 export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse> | HttpResponse;
 
+/** A route whose requests are checked on their headers before any of the body is read. */
+export interface HttpRoute {
+  /** A response refuses the request at once (a wrong secret, a missing signature); undefined admits it. */
+  readonly admit: (head: HttpRequestHead) => HttpResponse | undefined;
+  readonly handle: HttpHandler;
+}
+
+/** Seconds a client is told to wait (`Retry-After`) while a channel starts or stops. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** A 503 that asks the sender (Telegram) to deliver again later. */
+export function unavailable(reason: string): HttpResponse {
+  return { status: 503, headers: { "retry-after": String(RETRY_AFTER_SECONDS) }, body: { error: reason } };
+}
+
+/** Time and connection limits of the server socket (slow or too many clients cannot starve it). */
+export interface HttpLimits {
+  /** The whole request head must arrive within this (default 10 s). */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (default 30 s). */
+  readonly requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this (default 5 s). */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections beyond this are dropped at once (default 256). */
+  readonly maxConnections: number;
+}
+
+/** The production limits. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+};
+
+/** How the server is built; every field has a production default. */
+export interface HttpServerOptions {
+  /** Host names answered besides loopback and IP literals (see {@link AllowedHosts}). */
+  readonly allowedHosts?: readonly string[];
+  readonly limits?: Partial<HttpLimits>;
+}
+
 /** Parses a JSON body, or undefined when it is not JSON (callers answer 400). */
 export function parseJsonBody(body: Buffer): unknown {
   try {
@@ -32,33 +79,86 @@ export function parseJsonBody(body: Buffer): unknown {
   }
 }
 
+/** Distinct refused `Host` values logged, so an operator sees a missing name without a log flood. */
+const MAX_LOGGED_HOSTS = 16;
+
+function routeKey(method: string, path: string): string {
+  return `${method} ${path}`;
+}
+
+/** True when a body follows the head (so a refusal must close the connection rather than read it). */
+function hasBody(req: http.IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
 /**
- * The gateway's one HTTP server: `GET /healthz`, the Telegram webhook and the Discord interactions
- * endpoint register routes on it. Bodies over 1 MB get 413; unknown routes 404.
+ * The gateway's one HTTP server: `GET /healthz`, `/readyz`, `/metrics`, the Telegram webhook and the
+ * Discord interactions endpoint. A request is checked in this order, and nothing of its body is
+ * read before the last step: the `Host` header (421), the route (404), a path reserved for a
+ * channel that is still starting (503 with `Retry-After`), the route's own header check (a wrong
+ * secret: 401), the declared size (413); then the body is read, bounded (413), and handled.
  */
 export class GatewayHttpServer {
-  private readonly routes = new Map<string, HttpHandler>();
+  private readonly routes = new Map<string, HttpRoute>();
+  /** Paths held for channels that have not started, by route key: the channel's name. */
+  private readonly reserved = new Map<string, string>();
+  private readonly hosts: AllowedHosts;
+  private readonly limits: HttpLimits;
+  private readonly refusedHosts = new Set<string>();
   private server: http.Server | undefined;
 
-  constructor(private readonly log: Log) {
+  constructor(
+    private readonly log: Log,
+    opts: HttpServerOptions = {},
+  ) {
+    this.hosts = new AllowedHosts(opts.allowedHosts ?? []);
+    this.limits = { ...DEFAULT_HTTP_LIMITS, ...opts.limits };
     this.route("GET", "/healthz", () => ({ status: 200, body: { ok: true } }));
   }
 
-  /** Registers a handler for an exact method and path. */
-  route(method: string, path: string, handler: HttpHandler): void {
-    this.routes.set(`${method} ${path}`, handler);
+  /** Registers a handler (or a route checked before its body is read) for an exact method and path. */
+  route(method: string, path: string, route: HttpHandler | HttpRoute): void {
+    this.routes.set(
+      routeKey(method, path),
+      typeof route === "function" ? { admit: () => undefined, handle: route } : route,
+    );
+  }
+
+  /**
+   * Holds a channel's path before the channel has started: until it registers its route there, and
+   * again after {@link unroute}, requests get 503 with `Retry-After` instead of 404 (Telegram
+   * counts a 404 as a broken webhook; a 503 is delivered again).
+   */
+  reserve(method: string, path: string, channel: string): void {
+    this.reserved.set(routeKey(method, path), channel);
+  }
+
+  /** Removes a route; a reserved path answers 503 again, any other 404. */
+  unroute(method: string, path: string): void {
+    this.routes.delete(routeKey(method, path));
   }
 
   /** Starts listening; resolves with the bound port. */
   async listen(port: number, host: string): Promise<number> {
-    const server = http.createServer((req, res) => {
-      this.dispatch(req, res).catch((err: unknown) => {
-        // The client went away mid-body (or the socket broke): nothing left to answer.
-        this.log("warn", `${req.method ?? "?"} ${req.url ?? "?"}: request dropped: ${errorMessage(err)}`);
-        req.destroy();
-        if (!res.headersSent) res.destroy();
-      });
-    });
+    const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = this.limits;
+    const server = http.createServer(
+      {
+        headersTimeout: headersTimeoutMs,
+        requestTimeout: requestTimeoutMs,
+        // Node checks both timeouts only this often (30 s by default), which would let them run long.
+        connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+      },
+      (req, res) => {
+        this.dispatch(req, res).catch((err: unknown) => {
+          // The client went away mid-body (or the socket broke): nothing left to answer.
+          this.log("warn", `${req.method ?? "?"} ${req.url ?? "?"}: request dropped: ${errorMessage(err)}`);
+          req.destroy();
+          if (!res.headersSent) res.destroy();
+        });
+      },
+    );
+    server.keepAliveTimeout = keepAliveTimeoutMs;
+    server.maxConnections = maxConnections;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -79,10 +179,27 @@ export class GatewayHttpServer {
 
   /** Handles one request in-process (also used by tests and benches without a socket). */
   async handle(req: HttpRequest): Promise<HttpResponse> {
-    const handler = this.routes.get(`${req.method} ${req.path}`);
-    if (!handler) return { status: 404, body: { error: "not found" } };
+    const found = this.admit(req);
+    return "refusal" in found ? found.refusal : this.run(found.route, req);
+  }
+
+  /** The route that takes a request, or the answer that refuses it, from the head alone. */
+  private admit(head: HttpRequestHead): { readonly route: HttpRoute } | { readonly refusal: HttpResponse } {
+    const key = routeKey(head.method, head.path);
+    const route = this.routes.get(key);
+    if (!route) {
+      const channel = this.reserved.get(key);
+      return {
+        refusal: channel ? unavailable(`${channel} is starting`) : { status: 404, body: { error: "not found" } },
+      };
+    }
+    const refusal = route.admit(head);
+    return refusal ? { refusal } : { route };
+  }
+
+  private async run(route: HttpRoute, req: HttpRequest): Promise<HttpResponse> {
     try {
-      return await handler(req);
+      return await route.handle(req);
     } catch (err) {
       this.log("error", `${req.method} ${req.path} failed: ${errorMessage(err)}`);
       return { status: 500, body: { error: "internal error" } };
@@ -90,28 +207,35 @@ export class GatewayHttpServer {
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const head: HttpRequestHead = {
+      method: req.method ?? "GET",
+      path: (req.url ?? "/").split("?")[0] ?? "/",
+      headers: req.headers,
+    };
+    // A refusal leaves the body unread, so the connection closes rather than carry it to the next request.
+    const refuse = (out: HttpResponse) => this.send(res, out, hasBody(req));
+    if (!this.hosts.allows(req.headers.host)) return refuse(this.misdirected(req.headers.host));
+    const found = this.admit(head);
+    if ("refusal" in found) return refuse(found.refusal);
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY_BYTES) return this.send(res, { status: 413, body: { error: "body too large" } }, true);
+    if (declared > MAX_BODY_BYTES) return refuse({ status: 413, body: { error: "body too large" } });
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) {
-        tooLarge = true;
-        break;
-      }
+      if (size > MAX_BODY_BYTES) return refuse({ status: 413, body: { error: "body too large" } });
       chunks.push(chunk as Buffer);
     }
-    if (tooLarge) return this.send(res, { status: 413, body: { error: "body too large" } }, true);
-    const out = await this.handle({
-      method: req.method ?? "GET",
-      path,
-      headers: req.headers,
-      body: Buffer.concat(chunks),
-    });
-    this.send(res, out, false);
+    this.send(res, await this.run(found.route, { ...head, body: Buffer.concat(chunks) }), false);
+  }
+
+  private misdirected(host: string | undefined): HttpResponse {
+    const shown = JSON.stringify((host ?? "").slice(0, 100));
+    if (this.refusedHosts.size < MAX_LOGGED_HOSTS && !this.refusedHosts.has(shown)) {
+      this.refusedHosts.add(shown);
+      this.log("warn", `http: refused a request for host ${shown}; if it is ours, add it to gateway.allowedHosts`);
+    }
+    return { status: 421, headers: { "content-type": "text/plain" }, body: "unknown host\n" };
   }
 
   private send(res: http.ServerResponse, out: HttpResponse, close: boolean): void {

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type * as Prom from "prom-client";
 import type { CommandOutcome, GatewayObserver } from "./types.js";
 import type { HttpHandler, HttpResponse } from "./http-server.js";
-import { secretMatches } from "./secret-match.js";
+import { bearerMatches } from "./secret-match.js";
 
 /** Per provider, how many credentials are cooling down and how many expire within 24 h. */
 export interface CredentialCounts {
@@ -122,9 +122,4 @@ export class GatewayMetrics implements GatewayObserver {
       };
     };
   }
-}
-
-/** Checks `Authorization: Bearer <token>` in constant time. */
-function bearerMatches(header: string | undefined, token: string): boolean {
-  return header?.startsWith("Bearer ") === true && secretMatches(header.slice("Bearer ".length), token);
 }

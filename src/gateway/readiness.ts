@@ -1,4 +1,5 @@
 import type { HttpHandler } from "./http-server.js";
+import { bearerMatches } from "./secret-match.js";
 
 /** Where a channel is: still starting, connected, or failing and being retried. */
 export type ChannelState = "connecting" | "connected" | "down";
@@ -31,6 +32,15 @@ export interface ReadinessReport extends GatewayIdentity {
   readonly channels: readonly ChannelStatus[];
   readonly pid: number;
   readonly uptimeSeconds: number;
+}
+
+/**
+ * What `/readyz` tells a caller without the metrics token: whether the gateway is ready and which
+ * channels are not (no paths, pid or error text, which help an attacker more than a prober).
+ */
+export interface PublicReadiness {
+  readonly ready: boolean;
+  readonly channelsNotReady: readonly string[];
 }
 
 /** How long the store may take to answer a readiness probe before it counts as down. */
@@ -93,11 +103,19 @@ export class Readiness {
     };
   }
 
-  /** `GET /readyz`: 200 when ready, else 503; the body names what is not ready. */
-  handler(): HttpHandler {
-    return async () => {
+  /**
+   * `GET /readyz`: 200 when ready, else 503. The body is the whole {@link ReadinessReport} for a
+   * request bearing `Authorization: Bearer <metrics token>`, else only the {@link PublicReadiness}
+   * (also when no token is configured: a proxy in front makes every caller look local).
+   */
+  handler(token: string | undefined): HttpHandler {
+    return async (req) => {
       const report = await this.report();
-      return { status: report.ready ? 200 : 503, body: report };
+      const status = report.ready ? 200 : 503;
+      if (token !== undefined && bearerMatches(req.headers.authorization, token)) return { status, body: report };
+      const channelsNotReady = report.channels.filter((c) => c.state !== "connected").map((c) => c.name);
+      const body: PublicReadiness = { ready: report.ready, channelsNotReady };
+      return { status, body };
     };
   }
 }

@@ -14,3 +14,8 @@ export function secretMatches(presented: string | string[] | undefined, expected
   const b = crypto.createHash("sha256").update(expected).digest();
   return crypto.timingSafeEqual(a, b);
 }
+
+/** Checks `Authorization: Bearer <token>` in constant time. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  return header?.startsWith("Bearer ") === true && secretMatches(header.slice("Bearer ".length), token);
+}

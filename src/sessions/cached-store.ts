@@ -119,6 +119,11 @@ export class CachedSessionStore implements PeekableSessionStore {
     }
   }
 
+  /** Never cached: a claim is decided by the backend, which every instance shares. */
+  claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return this.backend.claimOnce(key, ttlMs);
+  }
+
   async close(): Promise<void> {
     this.unwatch?.();
     this.cache.clear();

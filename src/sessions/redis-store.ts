@@ -182,7 +182,8 @@ declare module "ioredis" {
  * `model profileId pinSource setBy updatedAt`), `p sessions` (a sorted set by `updatedAt`, for
  * `list`), `p sessions:auto` (keys holding an auto pin), `p credentials` (one hash, a JSON state
  * per credential) with its version counter `p credentials:version`, `p lease:<name>` (leases,
- * expired by Redis), and the pub/sub channel `p changes`.
+ * expired by Redis), `p claim:<key>` (one-time claims, expired by Redis too), and the pub/sub
+ * channel `p changes`.
  *
  * Every write is a compare-and-set Lua script (atomic: all of a session's keys and its
  * invalidation message, or nothing), so concurrent instances never lose an update and a failure
@@ -270,6 +271,10 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
         }),
     };
     this.watchReconnects();
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return guard(async () => (await this.client.set(`${this.prefix}claim:${key}`, "1", "PX", ttlMs, "NX")) === "OK");
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {

@@ -153,6 +153,8 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
   private lastSeq: number;
   private lastDataVersion: number;
   private writesSincePrune = 0;
+  private claimsSincePrune = 0;
+  private readonly clock: Clock;
   /** The change-log sequence of our own write in the open transaction, applied after COMMIT. */
   private ownSeq: number | undefined;
   private closed = false;
@@ -165,14 +167,14 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     this.lastDataVersion = this.dataVersion();
     this.lastSeq = (this.stmt.lastSeq.get() as number | undefined) ?? 0;
     this.reloadCredentials();
-    const clock = opts.clock ?? systemClock;
-    this.cooldowns = new BackendCooldowns(this, clock);
+    this.clock = opts.clock ?? systemClock;
+    this.cooldowns = new BackendCooldowns(this, this.clock);
     this.leases = {
       acquire: async (name, owner, ttlMs) =>
         this.run(() =>
           this.db
             .transaction(() => {
-              const now = clock();
+              const now = this.clock();
               const cur = this.stmt.getLease.get(name) as { owner: string; until: number } | undefined;
               if (cur && cur.owner !== owner && cur.until > now) return false;
               this.stmt.putLease.run(name, owner, now + ttlMs);
@@ -305,6 +307,19 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     });
   }
 
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return this.run(() => {
+      const now = this.clock();
+      // One statement: a new key is inserted, a lapsed one taken over, a live one left alone.
+      const claimed = this.stmt.claim.run(key, now + ttlMs, now).changes === 1;
+      if (++this.claimsSincePrune >= 100) {
+        this.claimsSincePrune = 0;
+        this.stmt.pruneClaims.run(now);
+      }
+      return claimed;
+    });
+  }
+
   /** The in-memory credential view; for {@link BackendCooldowns}. */
   credentialView(): ReadonlyMap<string, CredentialState> {
     return this.credentials;
@@ -403,6 +418,11 @@ function migrate(db: Database.Database): void {
       owner TEXT NOT NULL,
       until INTEGER NOT NULL
     ) WITHOUT ROWID`);
+  // So did one-time claims.
+  db.exec(`CREATE TABLE IF NOT EXISTS claims (
+      key TEXT PRIMARY KEY NOT NULL,
+      until INTEGER NOT NULL
+    ) WITHOUT ROWID`);
   if (version === SCHEMA_VERSION) return;
   db.exec(`
     BEGIN IMMEDIATE;
@@ -462,6 +482,10 @@ function prepare(db: Database.Database) {
       "INSERT INTO leases (name, owner, until) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until",
     ),
     deleteLease: db.prepare("DELETE FROM leases WHERE name = ? AND owner = ?"),
+    claim: db.prepare(
+      "INSERT INTO claims (key, until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET until = excluded.until WHERE claims.until <= ?",
+    ),
+    pruneClaims: db.prepare("DELETE FROM claims WHERE until <= ?"),
     prune: db.prepare("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?"),
   };
 }

@@ -55,6 +55,12 @@ export interface SessionStore {
   readonly cooldowns: CooldownStore;
   /** Leases (locks that lapse) shared by every process and instance on this backend, e.g. for OAuth refreshes. */
   readonly leases: LeaseStore;
+  /**
+   * Claims `key` for `ttlMs`: true for the first claim, false for every later one until it lapses;
+   * atomic across every process and instance on this backend. For events that must take effect
+   * once however often they arrive (a replayed Discord interaction).
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
   /** Flushes and closes. */
   close(): Promise<void>;
 }

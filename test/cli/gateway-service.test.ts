@@ -213,8 +213,9 @@ describe("gateway install", () => {
     const start = await cli(["gateway", "start"], m.env);
     expect(start).toMatchObject({ code: 0, stdout: "Ran: systemctl --user start openclaw-gateway.service\n" });
 
-    // The gateway the service would run: a real one on this state dir's port.
-    const gw = await startGateway({ gateway: { port: 0 } });
+    // The gateway the service would run: a real one on this state dir's port, whose details
+    // status reads with the metrics token.
+    const gw = await startGateway({ gateway: { port: 0, metrics: { token: "status-metrics-token-0123456789" } } });
     const status = await cli(["gateway", "status", "--json"], {
       ...m.env,
       OPENCLAW_STATE_DIR: gw.stateDir,
@@ -439,13 +440,17 @@ describe("gateway status exit codes", () => {
       OPENCLAW_GATEWAY_PORT: String(gw.port),
     });
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/Channels: telegram \(long polling\) (down|connecting)/);
+    // No metrics token: the gateway names the channel and keeps the rest to itself.
+    expect(r.stdout).toContain("Not ready: channel telegram");
+    expect(r.stdout).toContain("Details: the gateway shows them only with gateway.metrics.token set");
+    expect(r.stdout).not.toContain(gw.stateDir);
     expect(r.stdout).toContain("Status: degraded");
   });
 
   it("0 when ready; --deep makes a credential expiring within 24 h a 2", async () => {
     const m = machine();
-    const gw = await startGateway({ gateway: { port: 0 } });
+    // With the metrics token in the config, status gets the whole report.
+    const gw = await startGateway({ gateway: { port: 0, metrics: { token: "status-metrics-token-0123456789" } } });
     const env = { ...m.env, OPENCLAW_STATE_DIR: gw.stateDir, OPENCLAW_GATEWAY_PORT: String(gw.port) };
     const plain = await cli(["gateway", "status"], env);
     expect(plain.code).toBe(0);

@@ -164,6 +164,11 @@ export interface FakeTelegram {
   failNext(method: string, error: FakeApiError, times?: number): void;
   /** Drops the failures still queued for `method`: it answers normally again. */
   clearFailures(method: string): void;
+  /**
+   * Leaves calls to `method` unanswered (a slow Telegram) until the returned function is called;
+   * then they, and later calls, are answered as usual.
+   */
+  hold(method: string): () => void;
 
   /** Current text and markup of every undeleted message the bot sent in a chat. */
   messages(chatId: number): BotMessage[];
@@ -529,6 +534,7 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly queries = new Map<string, { answered: boolean }>();
   private nextQueryId = 1;
   private readonly failures = new Map<string, { error: FakeApiError; remaining: number }[]>();
+  private readonly holds = new Map<string, Promise<void>>();
 
   private readonly consumed = new WeakSet<Call>();
   private waiters: CallWaiter[] = [];
@@ -642,6 +648,20 @@ class FakeTelegramServer implements FakeTelegram {
     this.failures.delete(method);
   }
 
+  hold(method: string): () => void {
+    let release!: () => void; // assigned synchronously by the Promise executor
+    this.holds.set(
+      method,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
   private takeFailure(method: string): FakeApiError | undefined {
     const next = this.failures.get(method)?.[0];
     if (next === undefined) return undefined;
@@ -669,6 +689,7 @@ class FakeTelegramServer implements FakeTelegram {
     const method = this.methodNames.get(rawMethod.toLowerCase()) ?? rawMethod;
     const call: Call = { method, payload, at: Date.now() };
     this.calls.push(call);
+    await this.holds.get(method);
     try {
       const failure = this.takeFailure(method);
       const handler = this.handlers.get(method);

@@ -17,6 +17,7 @@ import { RedisServer } from "../sessions/redis-server.js";
 const WAIT_MS = 20_000;
 
 const METRICS_TOKEN = "metrics-bearer-token-0123456789";
+const AUTHORIZED = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
 afterEach(stopGateways);
 
 /** Sends one console line and waits for its reply. */
@@ -58,15 +59,10 @@ describe("gateway HTTP server with only the console channel", () => {
     );
 
     expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${gw.base}/readyz`);
+    // With no metrics token configured, no request gets the details (paths, pid), whatever it sends.
+    const ready = await fetch(`${gw.base}/readyz`, AUTHORIZED);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({
-      ready: true,
-      storeUp: true,
-      notReady: [],
-      channels: [{ name: "console", mode: "stdin/stdout", state: "connected" }],
-      store: { kind: "sqlite" },
-    });
+    expect(await ready.json()).toEqual({ ready: true, channelsNotReady: [] });
 
     const before = await (await fetch(`${gw.base}/metrics`)).text();
     const labels = 'channel="console",command="model",outcome="ok"';
@@ -87,13 +83,32 @@ describe("gateway HTTP server with only the console channel", () => {
     expect(after).not.toContain("local");
   });
 
-  it("serves /metrics only with the bearer token when gateway.metrics.token is set", async () => {
+  it("serves /metrics and the details of /readyz only with the bearer token when gateway.metrics.token is set", async () => {
     const gw = await startGateway({ gateway: { port: 0, metrics: { token: METRICS_TOKEN } } });
     expect((await fetch(`${gw.base}/metrics`)).status).toBe(401);
     expect((await fetch(`${gw.base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
-    const ok = await fetch(`${gw.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const ok = await fetch(`${gw.base}/metrics`, AUTHORIZED);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("openclaw_session_store_up");
+
+    for (const headers of [{}, { authorization: "Bearer wrong" }]) {
+      const anonymous = await fetch(`${gw.base}/readyz`, { headers });
+      expect(anonymous.status).toBe(200);
+      const text = await anonymous.text();
+      expect(JSON.parse(text)).toEqual({ ready: true, channelsNotReady: [] });
+      expect(text).not.toContain(gw.stateDir);
+    }
+    const detailed = await fetch(`${gw.base}/readyz`, AUTHORIZED);
+    expect(detailed.status).toBe(200);
+    expect(await detailed.json()).toMatchObject({
+      ready: true,
+      storeUp: true,
+      notReady: [],
+      channels: [{ name: "console", mode: "stdin/stdout", state: "connected" }],
+      store: { kind: "sqlite" },
+      stateDir: gw.stateDir,
+      pid: process.pid,
+    });
     expect(gw.logs.join("\n")).not.toContain(METRICS_TOKEN);
   });
 
@@ -122,7 +137,10 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     // Telegram refuses getMe until the failures are cleared; then the channel recovers without a restart.
     telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" }, 1_000_000);
     const gw = await startGateway(
-      { gateway: { port: 0 }, channels: { telegram: { apiRoot: telegram.apiRoot } } },
+      {
+        gateway: { port: 0, metrics: { token: METRICS_TOKEN } },
+        channels: { telegram: { apiRoot: telegram.apiRoot } },
+      },
       { TELEGRAM_BOT_TOKEN: telegram.token },
     );
     expect(gw.logs[0]).toContain("channels telegram (long polling)");
@@ -136,7 +154,10 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     const warnings = gw.logs.filter((l) => l.includes("telegram: could not connect"));
     expect(warnings[0]).toMatch(/^\[warn\] telegram: could not connect \(attempt 1\): .*; retrying in 20ms$/);
     expect(warnings[1]).toMatch(/\(attempt 2\).*retrying in 40ms$/);
-    const down = await fetch(`${gw.base}/readyz`);
+    const anonymous = await fetch(`${gw.base}/readyz`);
+    expect(anonymous.status).toBe(503);
+    expect(await anonymous.json()).toEqual({ ready: false, channelsNotReady: ["telegram"] });
+    const down = await fetch(`${gw.base}/readyz`, AUTHORIZED);
     expect(down.status).toBe(503);
     const body = (await down.json()) as { notReady: string[]; channels: { name: string; state: string }[] };
     expect(body.notReady).toEqual([
@@ -155,17 +176,17 @@ describeRedis("gateway HTTP server with Redis as the session store", () => {
     const redis = await RedisServer.start();
     closeAfter({ close: () => redis.cleanup() });
     const gw = await startGateway({
-      gateway: { port: 0 },
+      gateway: { port: 0, metrics: { token: METRICS_TOKEN } },
       session: { store: { kind: "redis", url: redis.url, keyPrefix: `obs-${process.pid}:` } },
     });
     expect(gw.logs[0]).toContain(`store redis 127.0.0.1:${new URL(redis.url).port}`);
     expect((await fetch(`${gw.base}/readyz`)).status).toBe(200);
 
     await redis.kill();
-    const down = await fetch(`${gw.base}/readyz`);
+    const down = await fetch(`${gw.base}/readyz`, AUTHORIZED);
     expect(down.status).toBe(503);
     expect(((await down.json()) as { notReady: string[] }).notReady).toEqual(["session store: not answering"]);
-    expect(await (await fetch(`${gw.base}/metrics`)).text()).toContain("openclaw_session_store_up 0");
+    expect(await (await fetch(`${gw.base}/metrics`, AUTHORIZED)).text()).toContain("openclaw_session_store_up 0");
     expect((await fetch(`${gw.base}/healthz`)).status).toBe(200);
 
     await redis.restart();

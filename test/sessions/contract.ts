@@ -407,6 +407,34 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
       });
     });
 
+    describe("one-time claims", () => {
+      it("the first claim of a key wins, on any instance; later ones lose until it lapses", async () => {
+        const other = await h.open();
+        expect(await store.claimOnce("discord:interaction:1", 60_000)).toBe(true);
+        expect(await store.claimOnce("discord:interaction:1", 60_000)).toBe(false);
+        expect(await other.claimOnce("discord:interaction:1", 60_000)).toBe(false);
+        expect(await other.claimOnce("discord:interaction:2", 60_000)).toBe(true);
+      });
+
+      it("exactly one of many concurrent claims from two instances wins", async () => {
+        const other = await h.open();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? store : other).claimOnce("race", 60_000)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it("a claim outlives close and reopen, and lapses after its time", async () => {
+        expect(await store.claimOnce("kept", 60_000)).toBe(true);
+        expect(await store.claimOnce("lapsing", 50)).toBe(true);
+        await store.close();
+        const reopened = await h.open();
+        expect(await reopened.claimOnce("kept", 60_000)).toBe(false);
+        await eventually(async () => reopened.claimOnce("lapsing", 60_000), 2000, "claim lapsed");
+        expect(await reopened.claimOnce("lapsing", 60_000)).toBe(false);
+      });
+    });
+
     describe("durability", () => {
       it("every acknowledged pin survives SIGKILL of the writer", async () => {
         await store.close();

@@ -9,6 +9,7 @@ export class MemorySessionStore implements SessionStore {
   readonly records = new Map<string, SessionRecord>();
   readonly cooldowns = new MemoryCooldownStore();
   readonly leases = new MemoryLeaseStore();
+  private readonly claims = new Map<string, number>();
   gets = 0;
   closed = false;
   /** When set, every call waits for this promise first (to hold a call in flight). */
@@ -51,6 +52,12 @@ export class MemorySessionStore implements SessionStore {
       else this.records.delete(r.key);
     }
     return n;
+  }
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    if ((this.claims.get(key) ?? 0) > now) return false;
+    this.claims.set(key, now + ttlMs);
+    return true;
   }
   async close(): Promise<void> {
     this.closed = true;

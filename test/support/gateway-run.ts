@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
 import { runGateway } from "../../src/app/run.js";
+import type { RetryPolicy } from "../../src/gateway/channel-supervisor.js";
 import { writeStateDir } from "./state.js";
 
 /** A setup-token stored in every state dir {@link startGateway} writes; it expires in 5 h. */
@@ -34,12 +35,12 @@ export async function stopGateways(): Promise<void> {
 /**
  * Runs the gateway in-process on a random port until `stop`, over a fresh state dir holding
  * `config` and {@link TOKEN} (or over `shared.stateDir`, as a second instance). Channel retries
- * are fast (20 ms, at most 40 ms).
+ * are fast (20 ms, at most 40 ms) unless `shared.retry` says otherwise.
  */
 export async function startGateway(
   config: object,
   env: Record<string, string> = {},
-  shared?: { stateDir: string },
+  shared?: { stateDir?: string; retry?: RetryPolicy },
 ): Promise<Running> {
   const stateDir =
     shared?.stateDir ??
@@ -67,7 +68,7 @@ export async function startGateway(
     output,
     log: (level, message) => void logs.push(`[${level}] ${message}`),
     stopSignal,
-    retry: { initialMs: 20, maxMs: 40 },
+    retry: shared?.retry ?? { initialMs: 20, maxMs: 40 },
     onListening: listening,
   });
   const bound = await Promise.race([

@@ -1,6 +1,7 @@
 import { Events, REST, Routes, type Client } from "discord.js";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromState, payloadSecretFromToken } from "../../gateway/bound-payload.js";
+import { unavailable } from "../../gateway/http-server.js";
 import { errorMessage, redactToken, redactingLog } from "../../gateway/log.js";
 import { connectGateway } from "./gateway-client.js";
 import { InteractionHandler } from "./interactions.js";
@@ -84,13 +85,15 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
       publicKey: settings.publicKey,
       handler,
       webhooks: restWebhooks(rest),
+      claims: host.services.sessions,
       log,
       track,
     });
     // Once stopping, new interactions are refused rather than started against a closing store.
-    env.http.route("POST", settings.interactionsPath, (req) =>
-      stopping ? { status: 503, body: { error: "shutting down" } } : endpoint(req),
-    );
+    env.http.route("POST", settings.interactionsPath, {
+      admit: (head) => (stopping ? unavailable("shutting down") : endpoint.admit(head)),
+      handle: endpoint.handle,
+    });
     log("info", `discord: interactions endpoint on POST ${settings.interactionsPath}`);
     if (token !== undefined && applicationId === undefined) {
       try {

@@ -6,7 +6,14 @@ import {
   type RESTPostAPIWebhookWithTokenJSONBody,
 } from "discord.js";
 import * as z from "zod/mini";
-import { parseJsonBody, type HttpHandler, type HttpRequest } from "../../gateway/http-server.js";
+import {
+  parseJsonBody,
+  unavailable,
+  type HttpRequest,
+  type HttpRequestHead,
+  type HttpResponse,
+  type HttpRoute,
+} from "../../gateway/http-server.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import { systemClock, type Clock } from "../../util/clock.js";
 import type { InteractionHandler, InteractionInput, InteractionResponder } from "./interactions.js";
@@ -14,7 +21,8 @@ import { GENERIC_ERROR } from "./interactions.js";
 import type { Place } from "./invocation.js";
 import { callbackBody, messageBody, type OutMessage } from "./messages.js";
 import type { OptionValue } from "./register.js";
-import { publicKeyFromHex, verifyInteraction } from "./signature.js";
+import { CLAIM_TTL_MS, interactionClaimKey, type InteractionClaims } from "./interaction-claims.js";
+import { checkSignatureHeaders, publicKeyFromHex, verifyInteraction } from "./signature.js";
 
 /** Follow-up messages and edits of an interaction, sent with its token (no bot token needed). */
 export interface InteractionWebhooks {
@@ -138,7 +146,13 @@ export type ReadInteraction =
   | { readonly kind: "ping" }
   /** A well-formed interaction of a kind we do not handle (modal submit, context menu…). */
   | { readonly kind: "unsupported" }
-  | { readonly kind: "ok"; readonly input: InteractionInput; readonly applicationId: string; readonly token: string };
+  | {
+      readonly kind: "ok";
+      readonly id: string;
+      readonly input: InteractionInput;
+      readonly applicationId: string;
+      readonly token: string;
+    };
 
 /** Reads a parsed JSON body as an interaction, checking the fields we use. Untrusted input in; never throws. */
 export function readInteraction(json: unknown): ReadInteraction {
@@ -147,10 +161,12 @@ export function readInteraction(json: unknown): ReadInteraction {
   const raw = parsed.data;
   if (raw.type === PING) return { kind: "ping" };
   const input = inputOf(raw);
-  return input ? { kind: "ok", input, applicationId: raw.application_id, token: raw.token } : { kind: "unsupported" };
+  return input
+    ? { kind: "ok", id: raw.id, input, applicationId: raw.application_id, token: raw.token }
+    : { kind: "unsupported" };
 }
 
-function header(req: HttpRequest, name: string): string | undefined {
+function header(req: HttpRequestHead, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -161,6 +177,8 @@ export interface InteractionsEndpointOptions {
   readonly publicKey: string;
   readonly handler: InteractionHandler;
   readonly webhooks: InteractionWebhooks;
+  /** Where taken interaction ids are remembered (the session store), so a replay changes nothing. */
+  readonly claims: InteractionClaims;
   readonly log: Log;
   /** For the timestamp check; defaults to the system clock. */
   readonly clock?: Clock;
@@ -168,16 +186,38 @@ export interface InteractionsEndpointOptions {
   readonly track?: (work: Promise<void>) => void;
 }
 
+const ALREADY_HANDLED = "This interaction was already handled.";
+
 /**
- * The HTTP interactions endpoint (Discord's "Interactions Endpoint URL"): verifies the Ed25519
- * signature and timestamp (401), parses the body (400), answers PING with PONG, and answers
- * everything else with the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8);
+ * The answer to a replayed interaction: valid for its kind, and it changes nothing (a component's
+ * message is left as it is).
+ */
+function alreadyHandled(input: InteractionInput): APIInteractionResponse {
+  if (input.kind === "component") return callbackBody({ kind: "defer-update" });
+  return callbackBody({ kind: "message", message: { content: ALREADY_HANDLED, components: [], ephemeral: true } });
+}
+
+/**
+ * The HTTP interactions endpoint (Discord's "Interactions Endpoint URL"). Before the body is read:
+ * the signature headers must be present, well formed and recent (401). Then it verifies the Ed25519
+ * signature (401), parses the body (400), answers PING with PONG, takes each command or component
+ * interaction once (a replay within the signature's window gets a harmless answer and runs
+ * nothing), and answers with the callback body in the HTTP response itself (type 4, 5, 6, 7 or 8);
  * edits and follow-ups after a deferral go through the interaction's webhook.
  */
-export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHandler {
+export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpRoute {
   const key = publicKeyFromHex(opts.publicKey);
   const clock = opts.clock ?? systemClock;
-  return async (req) => {
+  const refused: HttpResponse = { status: 401, body: { error: "invalid request signature" } };
+  const admit = (head: HttpRequestHead): HttpResponse | undefined => {
+    const signature = checkSignatureHeaders(
+      header(head, "x-signature-ed25519"),
+      header(head, "x-signature-timestamp"),
+      clock(),
+    );
+    return signature.ok ? undefined : refused;
+  };
+  const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const verdict = verifyInteraction(
       key,
       header(req, "x-signature-ed25519"),
@@ -185,7 +225,7 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
       req.body,
       clock(),
     );
-    if (!verdict.ok) return { status: 401, body: { error: "invalid request signature" } };
+    if (!verdict.ok) return refused;
     const json = parseJsonBody(req.body);
     if (json === undefined) return { status: 400, body: { error: "malformed JSON" } };
     const read = readInteraction(json);
@@ -198,6 +238,20 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
         ephemeral: true,
       };
       return { status: 200, body: callbackBody({ kind: "message", message }) };
+    }
+    // Autocomplete only suggests; everything else may change state, so it runs once.
+    if (read.input.kind !== "autocomplete") {
+      let fresh: boolean;
+      try {
+        fresh = await opts.claims.claimOnce(interactionClaimKey(read.id), CLAIM_TTL_MS);
+      } catch (err) {
+        opts.log("warn", `discord: interaction ${read.id} refused, replays cannot be checked: ${errorMessage(err)}`);
+        return unavailable("session store unavailable");
+      }
+      if (!fresh) {
+        opts.log("warn", `discord: interaction ${read.id} arrived again; the replay changed nothing`);
+        return { status: 200, body: alreadyHandled(read.input) };
+      }
     }
     let answer!: (body: APIInteractionResponse) => void; // assigned synchronously by the executor below
     const first = new Promise<APIInteractionResponse>((resolve) => {
@@ -219,4 +273,5 @@ export function interactionsEndpoint(opts: InteractionsEndpointOptions): HttpHan
     opts.track?.(work);
     return { status: 200, body: await first };
   };
+  return { admit, handle };
 }

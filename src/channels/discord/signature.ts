@@ -25,8 +25,24 @@ export function publicKeyFromHex(hex: string): KeyObject {
 }
 
 /**
- * Checks Discord's `X-Signature-Ed25519` over `timestamp + rawBody` and that `X-Signature-Timestamp`
- * (unix seconds) is recent. Untrusted input in; never throws. `now` is epoch ms.
+ * Checks what can be checked before the body is read: both headers present and well formed, and
+ * `X-Signature-Timestamp` (unix seconds) recent. Untrusted input in; never throws. `now` is epoch ms.
+ */
+export function checkSignatureHeaders(
+  signature: string | undefined,
+  timestamp: string | undefined,
+  now: number,
+): { readonly ok: true } | { readonly ok: false; readonly reason: Exclude<SignatureFailure, "bad_signature"> } {
+  if (signature === undefined || timestamp === undefined) return { ok: false, reason: "missing" };
+  if (!HEX_SIGNATURE.test(signature) || !DIGITS.test(timestamp)) return { ok: false, reason: "malformed" };
+  const age = now - Number(timestamp) * 1000;
+  if (age > MAX_AGE_MS || age < -MAX_SKEW_MS) return { ok: false, reason: "stale" };
+  return { ok: true };
+}
+
+/**
+ * Checks Discord's `X-Signature-Ed25519` over `timestamp + rawBody`, after
+ * {@link checkSignatureHeaders}. Untrusted input in; never throws. `now` is epoch ms.
  */
 export function verifyInteraction(
   key: KeyObject,
@@ -36,10 +52,8 @@ export function verifyInteraction(
   now: number,
 ): { readonly ok: true } | { readonly ok: false; readonly reason: SignatureFailure } {
   if (signature === undefined || timestamp === undefined) return { ok: false, reason: "missing" };
-  if (!HEX_SIGNATURE.test(signature) || !DIGITS.test(timestamp)) return { ok: false, reason: "malformed" };
+  const headers = checkSignatureHeaders(signature, timestamp, now);
+  if (!headers.ok) return headers;
   const valid = crypto.verify(null, Buffer.concat([Buffer.from(timestamp), body]), key, Buffer.from(signature, "hex"));
-  if (!valid) return { ok: false, reason: "bad_signature" };
-  const age = now - Number(timestamp) * 1000;
-  if (age > MAX_AGE_MS || age < -MAX_SKEW_MS) return { ok: false, reason: "stale" };
-  return { ok: true };
+  return valid ? { ok: true } : { ok: false, reason: "bad_signature" };
 }

@@ -1,6 +1,6 @@
 import type { Update } from "grammy/types";
-import type { GatewayHttpServer, HttpHandler } from "../../gateway/http-server.js";
-import { parseJsonBody } from "../../gateway/http-server.js";
+import type { GatewayHttpServer, HttpRoute } from "../../gateway/http-server.js";
+import { parseJsonBody, unavailable } from "../../gateway/http-server.js";
 import type { Log } from "../../gateway/log.js";
 import { secretMatches } from "../../gateway/secret-match.js";
 import { ALLOWED_UPDATES, type TelegramBot } from "./bot.js";
@@ -24,25 +24,32 @@ function isUpdate(value: unknown): value is Update {
 }
 
 /**
- * The webhook route: 401 without the right secret header, 400 for a body that is not an update,
- * otherwise 200 at once while the update is processed in the background (Telegram redelivers
- * when an answer is slow, which would run a command twice).
+ * The webhook route: 503 with `Retry-After` once stopping and 401 without the right secret header,
+ * both before the body is read; 400 for a body that is not an update, otherwise 200 at once while
+ * the update is processed in the background (Telegram redelivers when an answer is slow, which
+ * would run a command twice).
  */
-export function webhookHandler(tg: TelegramBot, secret: string, accepting: () => boolean): HttpHandler {
-  return (req) => {
-    if (!accepting()) return { status: 503, body: { error: "shutting down" } };
-    if (!secretMatches(req.headers[SECRET_HEADER], secret)) return { status: 401, body: { error: "unauthorized" } };
-    const update = parseJsonBody(req.body);
-    if (!isUpdate(update)) return { status: 400, body: { error: "expected a Telegram update" } };
-    void tg.handle(update);
-    return { status: 200, body: {} };
+export function webhookRoute(tg: TelegramBot, secret: string, accepting: () => boolean): HttpRoute {
+  return {
+    admit: (head) => {
+      if (!accepting()) return unavailable("shutting down");
+      if (!secretMatches(head.headers[SECRET_HEADER], secret)) return { status: 401, body: { error: "unauthorized" } };
+      return undefined;
+    },
+    handle: (req) => {
+      const update = parseJsonBody(req.body);
+      if (!isUpdate(update)) return { status: 400, body: { error: "expected a Telegram update" } };
+      void tg.handle(update);
+      return { status: 200, body: {} };
+    },
   };
 }
 
 /**
- * Webhook mode: registers `POST <path>` on the gateway's HTTP server (before it listens), then
- * `setWebhook({ url, secret_token, allowed_updates })`. The webhook stays set on stop, so updates
- * wait at Telegram for the next start.
+ * Webhook mode: registers `POST <path>` on the gateway's HTTP server (where the gateway answered 503
+ * while the channel started), then `setWebhook({ url, secret_token, allowed_updates })`; if that
+ * fails the route is taken back, so the next attempt starts from the 503 again. The webhook stays
+ * set on stop, so updates wait at Telegram for the next start.
  */
 export async function startWebhook(
   tg: TelegramBot,
@@ -54,9 +61,14 @@ export async function startWebhook(
   http.route(
     "POST",
     settings.path,
-    webhookHandler(tg, settings.secret, () => accepting),
+    webhookRoute(tg, settings.secret, () => accepting),
   );
-  await tg.bot.api.setWebhook(settings.url, { secret_token: settings.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  try {
+    await tg.bot.api.setWebhook(settings.url, { secret_token: settings.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  } catch (err) {
+    http.unroute("POST", settings.path);
+    throw err;
+  }
   log("info", `telegram: webhook set, updates arrive at POST ${settings.path}`);
   return {
     async stop() {

@@ -180,6 +180,7 @@ describe("readInteraction", () => {
     const threadChannel = { id: "77", type: 11, guild_id: GUILD, parent_id: CHANNEL };
     expect(readInteraction({ ...inThread, channel: threadChannel })).toEqual({
       kind: "ok",
+      id: inThread.id,
       applicationId: fake.applicationId,
       token: inThread.token,
       input: {
@@ -254,7 +255,13 @@ describe("HTTP interactions that take longer than the window", () => {
     server.route(
       "POST",
       "/i",
-      interactionsEndpoint({ publicKey: keys.publicKeyHex, handler, webhooks, log: () => undefined }),
+      interactionsEndpoint({
+        publicKey: keys.publicKeyHex,
+        handler,
+        webhooks,
+        claims: g.services.sessions,
+        log: () => undefined,
+      }),
     );
     try {
       const interaction: APIInteraction = fake.slashCommand({

@@ -483,6 +483,7 @@ describe("store unavailable", () => {
       dropAutoPins: fail,
       cooldowns: h.sessions.cooldowns,
       leases: { acquire: fail, release: fail },
+      claimOnce: fail,
       close: async () => undefined,
     };
     const services: GatewayServices = { ...h.services, sessions: down };
