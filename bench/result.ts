@@ -10,6 +10,8 @@ export interface BenchResult {
   readonly baseline: { readonly name: string; readonly value: number };
   /** Our cost over the baseline's: time per operation, wall time or memory. 1 means as cheap; higher is costlier. */
   readonly ratio: number;
+  /** The lowest and highest ratio of single rounds, where `ratio` is their median. */
+  readonly spread?: readonly [number, number];
   /** The goal: `ratio` at most this. */
   readonly target?: number;
 }

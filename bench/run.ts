@@ -11,6 +11,7 @@ const modules: Record<string, () => Promise<{ default: Bench }>> = {
   "model plugin": () => import("./model-plugin.js"),
   sessions: () => import("./sessions.js"),
   telegram: () => import("./telegram.js"),
+  "telegram webhook": () => import("./telegram-webhook.js"),
   discord: () => import("./discord.js"),
   providers: () => import("./providers.js"),
   streaming: () => import("./streaming.js"),
@@ -33,9 +34,10 @@ function format(n: number): string {
 
 function row(area: string, r: BenchResult): string {
   const ratio = `${r.ratio.toFixed(2)}x`;
-  const target = r.target === undefined ? "" : `<= ${r.target.toFixed(1)}x ${r.ratio <= r.target ? "met" : "MISSED"}`;
-  const figures = `${format(r.value)} ${r.unit} vs ${format(r.baseline.value)} (${r.baseline.name})`;
-  return `${area.padEnd(15)} ${r.name.padEnd(66)} ${ratio.padStart(8)}  ${target.padEnd(15)} ${figures}\n`;
+  const target = r.target === undefined ? "" : `<= ${String(r.target)}x ${r.ratio <= r.target ? "met" : "MISSED"}`;
+  const rounds = r.spread ? `; rounds ${r.spread[0].toFixed(2)}-${r.spread[1].toFixed(2)}x` : "";
+  const figures = `${format(r.value)} ${r.unit} vs ${format(r.baseline.value)} (${r.baseline.name})${rounds}`;
+  return `${area.padEnd(17)} ${r.name.padEnd(66)} ${ratio.padStart(8)}  ${target.padEnd(15)} ${figures}\n`;
 }
 
 const json = process.argv.includes("--json");
@@ -48,7 +50,7 @@ if (!json) {
     `ratio = our cost / the baseline's (time per operation, wall time or memory), both measured in this run\n`,
   );
   process.stdout.write(
-    `${"area".padEnd(15)} ${"figure".padEnd(66)} ${"ratio".padStart(8)}  ${"target".padEnd(15)} absolute\n`,
+    `${"area".padEnd(17)} ${"figure".padEnd(66)} ${"ratio".padStart(8)}  ${"target".padEnd(15)} absolute\n`,
   );
 }
 for (const [area, load] of Object.entries(modules)) {

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import {
   definePlugin,
   type CommandContext,
+  type CommandDefinition,
   type PluginDefinition,
   type PluginRuntime,
   type Reply,
@@ -109,26 +110,29 @@ export function authMonitorPlugin(): PluginDefinition {
     return { text: summaryText(credentialHealth(ctx.services)), private: true };
   };
 
+  const commands: readonly CommandDefinition[] = [
+    {
+      name: "auth",
+      description: "Credential health (owners only); /auth check checks now",
+      argsHint: "[check]",
+      ownerOnly: true,
+      options: [
+        {
+          name: "action",
+          type: "string",
+          description: "check: check every credential now and tell owners about changes",
+          completes: true,
+        },
+      ],
+      complete: (_option, partial) => ACTIONS.filter((a) => a.value.startsWith(partial.trim().toLowerCase())),
+      handler,
+    },
+  ];
+
   return definePlugin({
     name: "auth-monitor",
-    commands: () => [
-      {
-        name: "auth",
-        description: "Credential health (owners only); /auth check checks now",
-        argsHint: "[check]",
-        ownerOnly: true,
-        options: [
-          {
-            name: "action",
-            type: "string",
-            description: "check: check every credential now and tell owners about changes",
-            completes: true,
-          },
-        ],
-        complete: (_option, partial) => ACTIONS.filter((a) => a.value.startsWith(partial.trim().toLowerCase())),
-        handler,
-      },
-    ],
+    // One array for the plugin's life: the host rebuilds its command table only when it changes.
+    commands: () => commands,
     start(rt) {
       runtime = rt;
       const minutes = rt.services.config().config.auth?.monitor?.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;

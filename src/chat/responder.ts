@@ -1,4 +1,4 @@
-import type { Candidate, PinInput, Resolution } from "../auth/resolver.js";
+import type { Candidate, PinInput, Resolution, ResolveRequest } from "../auth/resolver.js";
 import type { CooldownEntry, FailureInput } from "../auth/cooldowns.js";
 import { redactText } from "../auth/redact.js";
 import { errorMessage, type Log } from "../gateway/log.js";
@@ -7,7 +7,7 @@ import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { chosenByUser, currentSelection } from "../gateway/selection.js";
 import { fallbackChain } from "../models/fallbacks.js";
-import { callProvider, providerModelId } from "../providers/call.js";
+import { callProvider, providerModelId, type ModelRequest } from "../providers/call.js";
 import { classifyError, type Classification } from "../providers/classify.js";
 import {
   cutOffText,
@@ -59,18 +59,21 @@ const TRANSIENT: ReadonlySet<Classification["kind"]> = new Set(["overloaded", "t
 type CallOutcome = { ok: true; result: CompletionResult } | { ok: false; failure: Classification; partial: string };
 
 /** Everything a turn decided before its first call. */
+/** Built field by field: V8 builds `...(x ? { a } : {})` far slower than an assignment. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 interface Turn {
   readonly ctx: CommandContext;
   readonly text: string;
   readonly model: ResolvedModel;
   readonly provider: CatalogProvider;
-  readonly pin?: PinInput;
+  readonly pin?: PinInput | undefined;
   readonly answerTokens: number;
   readonly facts: TurnFacts;
   /** A fallback model's turn: it leaves the session's pin alone. */
   readonly fallback?: boolean;
   /** Where the answer is shown while it is written, when the channel streams. */
-  readonly sink?: AnswerSink;
+  readonly sink?: AnswerSink | undefined;
   /** Aborted by `/stop` for this turn only (close() aborts every turn through its own signal). */
   readonly stop: AbortController;
 }
@@ -91,8 +94,9 @@ interface Turn {
  * since sending the answer again from another credential would show it twice. `stop(sessionKey)`
  * aborts the answer in flight: what was written stays, marked as stopped.
  *
- * Every log line and reply is passed through the process-wide redactor, which knows every
- * credential the resolver handed out.
+ * Every log line is passed through the process-wide redactor, which knows every credential the
+ * resolver handed out. Replies are not: the host masks every reply it hands a channel
+ * (`masked` in gateway/host.ts), and doing it here too redacted each answer twice.
  */
 export function createChatResponder(services: GatewayServices, log: Log, options: ChatOptions = {}): ChatResponder {
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -151,19 +155,16 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         }
       : undefined;
     try {
-      const result = await callProvider(
-        turn.provider,
-        { secret: c.secret, type: c.type },
-        {
-          model: providerModelId(turn.model.ref),
-          messages,
-          maxTokens: turn.answerTokens,
-          timeoutMs,
-          signal: AbortSignal.any([shutdown.signal, turn.stop.signal]),
-          ...(options.systemPrompt !== undefined ? { system: options.systemPrompt } : {}),
-          ...(onText ? { onText } : {}),
-        },
-      );
+      const request: Mutable<ModelRequest> = {
+        model: providerModelId(turn.model.ref),
+        messages,
+        maxTokens: turn.answerTokens,
+        timeoutMs,
+        signal: AbortSignal.any([shutdown.signal, turn.stop.signal]),
+      };
+      if (options.systemPrompt !== undefined) request.system = options.systemPrompt;
+      if (onText) request.onText = onText;
+      const result = await callProvider(turn.provider, { secret: c.secret, type: c.type }, request);
       outcome = { ok: true, result };
     } catch (err) {
       outcome = { ok: false, failure: classifyError(err, services.clock()), partial };
@@ -196,13 +197,13 @@ export function createChatResponder(services: GatewayServices, log: Log, options
   };
 
   const resolve = (turn: Turn, pin: PinInput | undefined): Resolution => {
-    const res = services.resolver().resolve({
+    const request: Mutable<ResolveRequest> = {
       agentId: turn.ctx.agentId,
       provider: turn.provider.id,
       model: turn.model.ref,
-      ...(pin ? { pin } : {}),
-    });
-    return res;
+    };
+    if (pin) request.pin = pin;
+    return services.resolver().resolve(request);
   };
 
   // Keeps an unpinned session on the profile that just answered (an `auto` pin), so the provider's
@@ -341,7 +342,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       provider,
       answerTokens: answerTokensFor(model),
       facts: { ...t.facts, provider: provider.id, providerName: provider.name, model: model.ref },
-      ...(t.sink ? { sink: t.sink } : {}),
+      sink: t.sink,
       stop: t.stop,
       fallback: true,
     });
@@ -367,9 +368,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       text,
       model: resolved.value,
       provider,
-      ...(pin ? { pin } : {}),
+      pin,
       answerTokens,
-      ...(sink ? { sink } : {}),
+      sink,
       stop: new AbortController(),
       facts: {
         provider: provider.id,
@@ -383,7 +384,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     running.set(ctx.sessionKey, t.stop);
     try {
       const out = await answer(t);
-      if (typeof out === "string") return redactText(out);
+      if (typeof out === "string") return out;
       // Model fallbacks (issue 17): every credential of this model is unusable or its provider is
       // down. A configured model tries its fallbacks; a model the user chose says how to go back.
       const plan = {
@@ -399,12 +400,12 @@ export function createChatResponder(services: GatewayServices, log: Log, options
         (from, to, reason) =>
           log("info", redactText(`chat session=${ctx.sessionKey} fallback from=${from} to=${to} reason="${reason}"`)),
       );
-      return redactText(reply);
+      return reply;
     } catch (err) {
       log("error", redactText(`chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`));
       // An unreadable credential file and the like: its message is written for people, though it
       // names a path on the host, which is not for everyone in a group.
-      if (err instanceof UserFacingError && t.facts.showMasked) return redactText(err.message);
+      if (err instanceof UserFacingError && t.facts.showMasked) return err.message;
       return GENERIC_FAILURE;
     } finally {
       if (running.get(ctx.sessionKey) === t.stop) running.delete(ctx.sessionKey);

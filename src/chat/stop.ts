@@ -1,4 +1,4 @@
-import { definePlugin, type Choice, type PluginDefinition } from "../gateway/types.js";
+import { definePlugin, type Choice, type CommandDefinition, type PluginDefinition } from "../gateway/types.js";
 
 /** What a stopped answer ends with. */
 export const STOPPED_NOTE = " (stopped)";
@@ -6,23 +6,26 @@ export const STOPPED_NOTE = " (stopped)";
 /** The button under an answer being written: pressing it runs `/stop` as the presser. */
 export const STOP_ACTIONS: readonly Choice[] = [{ label: "Stop", payload: "/stop" }];
 
+const STOP_COMMANDS: readonly CommandDefinition[] = [
+  {
+    name: "stop",
+    description: "Stop the answer being written",
+    interrupts: true,
+    handler: (ctx) => {
+      const stopped = ctx.services.chat?.stop(ctx.sessionKey) ?? false;
+      return { text: stopped ? "Stopped." : "Nothing to stop.", private: true };
+    },
+  },
+];
+
 /**
  * `/stop`: aborts the answer being written in this chat session; what was written stays, marked
  * "(stopped)". It belongs to the chat layer (it acts on the chat responder's calls in flight) and
  * is declared like any plugin command; `interrupts` lets channels run it at once instead of
- * queueing it behind the very answer it should stop.
+ * queueing it behind the very answer it should stop. The declaration is one array, so the host
+ * builds its command table once rather than per message.
  */
 export const stopPlugin: PluginDefinition = definePlugin({
   name: "chat",
-  commands: () => [
-    {
-      name: "stop",
-      description: "Stop the answer being written",
-      interrupts: true,
-      handler: (ctx) => {
-        const stopped = ctx.services.chat?.stop(ctx.sessionKey) ?? false;
-        return { text: stopped ? "Stopped." : "Nothing to stop.", private: true };
-      },
-    },
-  ],
+  commands: () => STOP_COMMANDS,
 });

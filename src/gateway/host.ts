@@ -34,6 +34,13 @@ export function masked(reply: Reply): Reply {
   return out;
 }
 
+/** The commands on offer, by name, and the plugins' declarations they come from. */
+interface OfferedCommands {
+  readonly sources: ReadonlyArray<readonly CommandDefinition[]>;
+  readonly byName: ReadonlyMap<string, CommandDefinition>;
+  readonly list: readonly CommandDefinition[];
+}
+
 const REFUSAL: Reply = { text: "You are not allowed to use commands with this bot.", private: true };
 const OWNERS_ONLY: Reply = { text: "Only the bot's owners may use this command.", private: true };
 const FAILURE: Reply = {
@@ -50,6 +57,8 @@ const FAILURE: Reply = {
 export class PluginHost {
   /** Declarations already checked, valid or not (plugins build new ones only when the config changes). */
   private readonly checked = new WeakMap<CommandDefinition, boolean>();
+  /** The last command table and the plugins' declarations it was built from. */
+  private table: OfferedCommands | undefined;
 
   /** Checks every plugin's declarations now, so a broken one stops the start with its field named. */
   constructor(
@@ -93,16 +102,34 @@ export class PluginHost {
    * Every command currently offered, each alias as a command of its own name; the first plugin
    * wins on a name clash. Adapters render this list (menus, slash commands, help).
    */
-  commands(): CommandDefinition[] {
-    const seen = new Map<string, CommandDefinition>();
-    for (const p of this.plugins) {
-      for (const c of p.commands(this.services)) {
+  commands(): readonly CommandDefinition[] {
+    return this.offered().list;
+  }
+
+  /** The offered command of that name (an alias included), if any. */
+  private command(name: string): CommandDefinition | undefined {
+    return this.offered().byName.get(name);
+  }
+
+  /**
+   * The command table, built again only when a plugin hands out other declarations than last time
+   * (they follow the config): the host is asked on every message, several times.
+   */
+  private offered(): OfferedCommands {
+    const sources = this.plugins.map((p) => p.commands(this.services));
+    const last = this.table;
+    if (last !== undefined && sources.every((defs, i) => defs === last.sources[i])) return last;
+    const byName = new Map<string, CommandDefinition>();
+    for (const defs of sources) {
+      for (const c of defs) {
         if (!this.isValid(c)) continue;
-        if (!seen.has(c.name)) seen.set(c.name, c);
-        for (const alias of c.aliases ?? []) if (!seen.has(alias)) seen.set(alias, { ...c, name: alias, aliases: [] });
+        if (!byName.has(c.name)) byName.set(c.name, c);
+        for (const alias of c.aliases ?? [])
+          if (!byName.has(alias)) byName.set(alias, { ...c, name: alias, aliases: [] });
       }
     }
-    return [...seen.values()];
+    this.table = { sources, byName, list: [...byName.values()] };
+    return this.table;
   }
 
   /**
@@ -117,7 +144,7 @@ export class PluginHost {
   ): readonly Suggestion[] {
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return [];
-    const command = this.commands().find((c) => c.name === inv.command);
+    const command = this.command(inv.command);
     const declared = command?.options?.find((o) => o.name === option);
     if (!command?.complete || !declared?.completes || (command.ownerOnly && !access.isOwner)) return [];
     try {
@@ -133,7 +160,7 @@ export class PluginHost {
 
   /** Whether `name` is one of our commands, `/help` included (adapters pass unknown `/words` on as plain text). */
   hasCommand(name: string): boolean {
-    return name === HELP_COMMAND || this.commands().some((c) => c.name === name);
+    return name === HELP_COMMAND || this.command(name) !== undefined;
   }
 
   /**
@@ -142,7 +169,7 @@ export class PluginHost {
    * behind that work.
    */
   interrupts(command: string): boolean {
-    return this.commands().some((c) => c.name === command && c.interrupts === true);
+    return this.command(command)?.interrupts === true;
   }
 
   /** Whether a button's payload is a command line (`/stop`) whose command {@link interrupts}. */
@@ -184,8 +211,8 @@ export class PluginHost {
 
   /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
   async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
-    const commands = this.commands();
-    const command = commands.find((c) => c.name === inv.command);
+    const { list, byName } = this.offered();
+    const command = byName.get(inv.command);
     if (!command && inv.command !== HELP_COMMAND) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
     const observer = this.services.observer;
@@ -195,7 +222,7 @@ export class PluginHost {
     }
     if (!command) {
       observer?.command(inv.channel, HELP_COMMAND, "ok");
-      return { text: helpText(commands) };
+      return { text: helpText(list) };
     }
     const reply = await this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
     observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");

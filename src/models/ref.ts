@@ -113,7 +113,11 @@ function bareMatches(catalog: Catalog, id: string, known: readonly string[]): st
 function withModel(catalog: Catalog, ref: string, alias?: string): ResolvedModel {
   const model = catalog.models.get(ref);
   const provider = ref.slice(0, ref.indexOf("/"));
-  return { provider, ref, ...(model ? { model } : {}), ...(alias !== undefined ? { viaAlias: alias } : {}) };
+  // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, per resolution.
+  const resolved: { -readonly [K in keyof ResolvedModel]: ResolvedModel[K] } = { provider, ref };
+  if (model) resolved.model = model;
+  if (alias !== undefined) resolved.viaAlias = alias;
+  return resolved;
 }
 
 /** The provider part of a `provider/model` ref. */

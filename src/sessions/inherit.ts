@@ -40,11 +40,11 @@ export function mergeInherited(
 }
 
 function withOrigins(r: SessionRecord, modelSource: SessionRecord, pinSource: SessionRecord): EffectiveSession {
-  return {
-    ...r,
-    ...(r.model !== undefined ? { modelFrom: modelSource.key } : {}),
-    ...(r.profileId !== undefined ? { profileFrom: pinSource.key } : {}),
-  };
+  // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, per message.
+  const out: { -readonly [K in keyof EffectiveSession]: EffectiveSession[K] } = { ...r };
+  if (r.model !== undefined) out.modelFrom = modelSource.key;
+  if (r.profileId !== undefined) out.profileFrom = pinSource.key;
+  return out;
 }
 
 /**

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createGatewayServices } from "../../src/gateway/services.js";
+import { masked } from "../../src/gateway/host.js";
 import type { ChatResponder, CommandContext, GatewayServices } from "../../src/gateway/types.js";
 import type { Log } from "../../src/gateway/log.js";
 import { CachedSessionStore } from "../../src/sessions/cached-store.js";
@@ -125,18 +126,21 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
     replies,
     context,
     async say(text, ctx) {
-      const reply = await chat.respond(context(ctx), text);
+      // Masked as the host masks every reply before a channel sees it.
+      const reply = masked(await chat.respond(context(ctx), text));
       replies.push(reply.text);
       return reply.text;
     },
     async stream(text, onUpdate) {
       const updates: string[] = [];
-      const reply = await chat.respond(context(), text, {
-        update: (t) => {
-          updates.push(t);
-          onUpdate?.(t);
-        },
-      });
+      const reply = masked(
+        await chat.respond(context(), text, {
+          update: (t) => {
+            updates.push(t);
+            onUpdate?.(t);
+          },
+        }),
+      );
       replies.push(reply.text);
       return { text: reply.text, updates };
     },

@@ -287,3 +287,32 @@ describe("the contract: interrupting commands and command buttons", () => {
     }
   });
 });
+
+describe("the contract: commands that follow the config", () => {
+  it("offers what the plugin declares now: a command it adds runs at once, one it drops is gone", async () => {
+    let declared: readonly CommandDefinition[] = [
+      { name: "old", description: "Old", handler: () => ({ text: "old" }) },
+    ];
+    const shifting = definePlugin({ name: "shifting", commands: () => declared });
+    const g = await createTestGateway({ ...gatewayOptions(), plugins: [shifting] });
+    const caps = { maxLength: 2000, buttons: true, ephemeral: true };
+    const run = (command: string) =>
+      g.host.handleCommand(
+        toInvocation({ user: MEMBER, channelId: CHANNEL, guildId: GUILD }, command, "", "text"),
+        caps,
+      );
+    try {
+      expect((await run("old"))?.text).toBe("old");
+      declared = [
+        { name: "new", description: "New", aliases: ["n"], interrupts: true, handler: () => ({ text: "new" }) },
+      ];
+      expect(await run("old")).toBeUndefined();
+      expect(g.host.hasCommand("old")).toBe(false);
+      expect((await run("n"))?.text).toBe("new");
+      expect(g.host.interrupts("new")).toBe(true);
+      expect(g.host.commands().map((c) => c.name)).toEqual(["new", "n"]);
+    } finally {
+      await g.close();
+    }
+  });
+});

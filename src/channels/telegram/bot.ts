@@ -1,5 +1,5 @@
 import { Bot, type Context } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
+import type { Message, Update, UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import type { PluginHost } from "../../gateway/host.js";
@@ -57,7 +57,16 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
   const delivery = new ReplyDelivery(bot.api, log, TELEGRAM_CAPABILITIES.maxLength);
   const verified = new WeakMap<Context, { press: InboundPress; payload: string }>();
   const pacer = new ChatPacer(1000);
-  let read: MessageReader | undefined;
+  let reader: MessageReader | undefined;
+  // Each message is read once, before the chat queue, and the reading kept for after it.
+  const readings = new WeakMap<Context, InboundMessage | undefined>();
+  const read = (ctx: Context & { message: Message }): InboundMessage | undefined => {
+    if (readings.has(ctx)) return readings.get(ctx);
+    reader ??= messageReader(ctx.me);
+    const inbound = reader(ctx.message);
+    readings.set(ctx, inbound);
+    return inbound;
+  };
 
   // Every callback query is answered exactly once, here.
   bot.on("callback_query", async (ctx, next) => {
@@ -79,8 +88,7 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
   });
 
   bot.on("message", async (ctx, next) => {
-    read ??= messageReader(ctx.me);
-    const inbound = read(ctx.message);
+    const inbound = read(ctx);
     if (inbound?.isCommand && host.interrupts(commandOf(inbound))) return answerMessage(inbound);
     await next();
   });
@@ -88,8 +96,7 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
   bot.use(sequentialize(chatConstraint));
 
   bot.on("message", async (ctx) => {
-    read ??= messageReader(ctx.me);
-    const inbound = read(ctx.message);
+    const inbound = read(ctx);
     if (inbound) await answerMessage(inbound);
   });
 
@@ -118,12 +125,12 @@ export function installHandlers(bot: Bot, deps: HandlerDeps): void {
     let ours = false;
     if (inbound.isCommand) {
       const command = commandOf(inbound);
-      ours = host.hasCommand(command);
       const reply = await host.handleCommand(
         command === invocation.command ? invocation : { ...invocation, command },
         TELEGRAM_CAPABILITIES,
       );
       if (reply) return guard(`replying to /${command}`, () => delivery.send(target, reply, bind));
+      ours = host.hasCommand(command);
     }
     // One of our commands that turned out to be an inline directive (`/model opus explain…`) is
     // addressed to us even in a group without a mention.

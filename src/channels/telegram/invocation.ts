@@ -37,27 +37,51 @@ export function topicOf(message: Pick<Message, "message_thread_id" | "is_topic_m
 
 /** A Telegram user as the gateway knows senders. */
 export function senderOf(user: User): Sender {
-  const displayName = [user.first_name, user.last_name].filter((s) => s !== undefined && s !== "").join(" ");
-  return {
-    id: String(user.id),
-    ...(displayName !== "" ? { displayName } : {}),
-    ...(user.username !== undefined ? { username: user.username } : {}),
-  };
+  const displayName =
+    user.last_name !== undefined && user.last_name !== ""
+      ? user.first_name === ""
+        ? user.last_name
+        : `${user.first_name} ${user.last_name}`
+      : user.first_name;
+  // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, per message.
+  const sender: { -readonly [K in keyof Sender]: Sender[K] } = { id: String(user.id) };
+  if (displayName !== "") sender.displayName = displayName;
+  if (user.username !== undefined) sender.username = user.username;
+  return sender;
 }
 
 function isGroupChat(chat: Chat): boolean {
   return chat.type === "group" || chat.type === "supergroup";
 }
 
-function baseInvocation(chat: Chat, from: User, threadId: number | undefined, via: CommandInvocation["via"]) {
-  return {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function invocationOf(
+  chat: Chat,
+  from: User,
+  threadId: number | undefined,
+  via: CommandInvocation["via"],
+  command: string,
+  args: string,
+): CommandInvocation {
+  const inv: Mutable<CommandInvocation> = {
     channel: TELEGRAM,
     chatId: String(chat.id),
-    ...(threadId !== undefined ? { threadId: String(threadId) } : {}),
     sender: senderOf(from),
     isGroup: isGroupChat(chat),
+    command,
+    args,
     via,
-  } as const;
+  };
+  if (threadId !== undefined) inv.threadId = String(threadId);
+  return inv;
+}
+
+function targetOf(chatId: number, threadId: number | undefined, replyTo: number | undefined): ReplyTarget {
+  const target: Mutable<ReplyTarget> = { chatId };
+  if (threadId !== undefined) target.threadId = threadId;
+  if (replyTo !== undefined) target.replyTo = replyTo;
+  return target;
 }
 
 function escapeRegExp(s: string): string {
@@ -89,12 +113,8 @@ export function messageReader(me: UserFromGetMe): MessageReader {
     const addressed =
       !group || addressedTo === myName || mention.test(text) || message.reply_to_message?.from?.id === me.id;
     return {
-      invocation: {
-        ...baseInvocation(message.chat, from, threadId, "text"),
-        command: parsed?.command ?? "",
-        args: parsed?.args ?? "",
-      },
-      target: { chatId: message.chat.id, ...(threadId !== undefined ? { threadId } : {}), replyTo: message.message_id },
+      invocation: invocationOf(message.chat, from, threadId, "text", parsed?.command ?? "", parsed?.args ?? ""),
+      target: targetOf(message.chat.id, threadId, message.message_id),
       isCommand: parsed !== undefined,
       text: text.replace(leadingMention, ""),
       addressed,
@@ -118,8 +138,8 @@ export function readPress(query: CallbackQuery): InboundPress | undefined {
   if (message === undefined || query.data === undefined) return undefined;
   const threadId = topicOf(message);
   return {
-    invocation: { ...baseInvocation(message.chat, query.from, threadId, "button"), command: "", args: "" },
-    target: { chatId: message.chat.id, ...(threadId !== undefined ? { threadId } : {}) },
+    invocation: invocationOf(message.chat, query.from, threadId, "button", "", ""),
+    target: targetOf(message.chat.id, threadId, undefined),
     messageId: message.message_id,
     data: query.data,
   };
