@@ -30,7 +30,7 @@ import {
 import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError, userErrorLine } from "../util/user-error.js";
-import { STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
+import { SHUTDOWN_NOTE, STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
 import { needsRefresh, type RefreshFailure } from "../auth/oauth-refresh.js";
 
 /** Options of {@link createChatResponder}; every one has a default. */
@@ -300,7 +300,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
           : body;
       }
       // A stopped answer keeps what was written; the credential did nothing wrong.
-      if (turn.stop.signal.aborted && !shutdown.signal.aborted)
+      if (shutdown.signal.aborted)
+        return outcome.partial === "" ? SHUTDOWN_NOTE : `${outcome.partial}\n\n${SHUTDOWN_NOTE}`;
+      if (turn.stop.signal.aborted)
         return outcome.partial === "" ? STOPPED_NOTE.trim() : `${outcome.partial}${STOPPED_NOTE}`;
       const attempt: FailedAttempt = { candidate: next, failure: outcome.failure };
       const cooldown = await recordCooldown(turn, next, outcome.failure);

@@ -201,11 +201,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
         const { runGateway } = await import("../app/run.js");
         const { formattedLog, logSettings } = await import("../gateway/log-format.js");
         const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
-        await runGateway({
-          processEnv: cliIo.env,
-          cwd: cliIo.cwd,
-          log: formattedLog((line) => cliIo.err(line), settings),
-        });
+        const log = formattedLog((line) => cliIo.err(line), settings);
+        (await import("./signals.js")).logDrainTo(log);
+        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log });
         return 0;
       }),
     );

@@ -12,6 +12,7 @@ import {
   type ChatHarnessOptions,
 } from "./harness.js";
 import { PASTE_API_KEY } from "../../src/chat/failure-text.js";
+import { SHUTDOWN_NOTE } from "../../src/chat/stop.js";
 import { scaled } from "../support/slowness.js";
 
 const MIN = 60_000;
@@ -344,7 +345,7 @@ describe("chat: failover", () => {
     );
   });
 
-  it("close() ends a call in flight at once instead of waiting for its timeout", async () => {
+  it("close() ends a call in flight at once instead of waiting for its timeout, and the reply says so", async () => {
     fake.script(KEY_A, { kind: "hang" });
     const h = harness({
       authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
@@ -356,7 +357,7 @@ describe("chat: failover", () => {
     h.chat.close();
     const text = await answer;
     expect(Date.now() - started).toBeLessThan(scaled(5_000));
-    expect(text).not.toBe("");
+    expect(text).toBe(SHUTDOWN_NOTE);
     expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns ?? []).toEqual([]);
   });
 
