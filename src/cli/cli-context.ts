@@ -1,4 +1,5 @@
 import { loadContext, type LoadedContext } from "../config/context.js";
+import { stateEnvFile } from "../config/paths.js";
 import { withCatalog, type CatalogContext } from "../models/context.js";
 import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
@@ -89,6 +90,7 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     env: ctx.env.values,
     cooldowns: source.cooldowns,
     clock: io.clock,
+    envFile: stateEnvFile(ctx.stateDir),
     onSecret: (secret) => io.rememberSecrets([secret]),
   });
   return {

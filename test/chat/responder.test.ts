@@ -512,10 +512,10 @@ describe("chat: requests the provider refuses", () => {
     expect(h.logs[0]).toMatch(/status=format reason=malformed_response/);
   });
 
-  it("no credential at all: the resolver's message and hint", async () => {
+  it("no credential at all: the resolver's message and hint, naming the state dir's .env", async () => {
     const h = harness();
     expect(await h.say("hi")).toBe(
-      "No usable credential for anthropic. Run `openclaw models auth paste-api-key --provider anthropic` or put ANTHROPIC_API_KEY in ~/.openclaw/.env.",
+      `No usable credential for anthropic. Run \`openclaw models auth paste-api-key --provider anthropic\` or put ANTHROPIC_API_KEY in ${path.join(h.services.stateDir, ".env")}.`,
     );
   });
 
