@@ -46,6 +46,12 @@ export function checkProfileId(id: string): string {
   return trimmed;
 }
 
+/** What a stored profile held, masked: `the api_key sk-ant-a…AbCd`, `the token ref env:ANTHROPIC_OAUTH_TOKEN`. */
+function describeStored(id: string, raw: RawAuthProfile): string {
+  const p = normalizeProfile(id, raw);
+  return `the ${p.type} ${p.ref ? `reference to ${describeRef(p.ref)}` : maskSecret(p.secret)}`;
+}
+
 /**
  * THE credential writer of the CLI (paste-token, paste-api-key, setup-token, onboard): checks the
  * value's shape, writes the profile to the agent's auth-profiles.json (locked, atomic, 0600) and
@@ -70,6 +76,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
     ...(cred.expires !== undefined ? { expires: cred.expires } : {}),
   };
   assertConfigWritable(ctx.loaded.path, ctx.stateDir);
+  let replaced: string | undefined;
   await cli.store.update(agentId, (file) => {
     const existing = file.profiles[profileId];
     if (existing && existing.provider !== provider) {
@@ -84,10 +91,11 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
     if (existingType !== undefined && existingType !== cred.type) {
       fail(
         "profile_type_mismatch",
-        `Profile ${profileId} holds a ${existingType}; this would replace it with a ${cred.type}. Nothing was changed.`,
+        `Profile ${profileId} holds a ${existingType}; this would replace it with ${cred.type === "api_key" ? "an" : "a"} ${cred.type}. Nothing was changed.`,
         `Choose another --profile-id (e.g. ${provider}:${cred.type === "api_key" ? "default" : "token"}), or remove it first with \`openclaw models auth logout ${profileId}\`.`,
       );
     }
+    if (existing) replaced = describeStored(profileId, existing);
     file.profiles[profileId] = profile;
   });
   cli.forget(agentId);
@@ -111,6 +119,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
       ? `a reference to ${describeRef(cred.ref)} (the secret itself is not stored)`
       : maskSecret(cred.secret);
   io.out(`Stored ${what} in ${cli.store.pathFor(agentId)} · ${expiry}`);
+  if (replaced !== undefined) io.out(`It replaced ${replaced}, which ${profileId} held before.`);
   if (cred.ref !== undefined) {
     const r = secretRefsFor(io, ctx)(cred.ref);
     if (!r.ok)
