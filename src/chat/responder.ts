@@ -10,6 +10,7 @@ import { fallbackChain } from "../models/fallbacks.js";
 import { callProvider, providerModelId } from "../providers/call.js";
 import { classifyError, type Classification } from "../providers/classify.js";
 import {
+  configFailureText,
   cutOffText,
   exhaustedText,
   pinnedFailureText,
@@ -311,6 +312,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const facts = { ...turn.facts, now: services.clock() };
       // Part of the answer is already shown: another credential would start it over.
       if (outcome.partial !== "") return `${outcome.partial}${cutOffText(done, facts)}`;
+      // A host that does not resolve fails every credential alike: the config is to fix, pinned or not.
+      if (outcome.failure.kind === "config")
+        return (strict ? refused : unavailable)(configFailureText(done, facts), failureClause(done, facts));
       if (strict) return refused(pinnedFailureText(done, facts), failureClause(done, facts));
       const kind = outcome.failure.kind;
       if (kind === "format" || kind === "unknown") {

@@ -88,6 +88,25 @@ describe("gateway HTTP server with only the console channel", () => {
     expect(after).not.toContain("local");
   });
 
+  it("tells a host that does not resolve as a configuration error, and counts it apart from outages", async () => {
+    // `.invalid` never resolves (RFC 6761): the SDK's DNS lookup fails with ENOTFOUND.
+    const gw = await startGateway({
+      gateway: { port: 0 },
+      models: { providers: { anthropic: { baseUrl: "http://openclaw-test.invalid" } } },
+    });
+    const reply = await consoleLine(gw, "hello", /configuration error/);
+    expect(reply).toContain(
+      "> hello\nAnthropic could not be reached: its host openclaw-test.invalid does not resolve (ENOTFOUND). " +
+        "This is a configuration error, not an outage: check models.providers.anthropic.baseUrl in the config " +
+        "(and that this machine can resolve host names).\n",
+    );
+    expect(reply).not.toContain("try again");
+    const metrics = await (await fetch(`${gw.base}/metrics`)).text();
+    expect(sample(metrics, "openclaw_model_requests_total", 'provider="anthropic",outcome="config"')).toBe(1);
+    expect(sample(metrics, "openclaw_model_requests_total", 'provider="anthropic",outcome="overloaded"')).toBe(0);
+    expect(gw.logs.join("\n")).toMatch(/status=config reason=host_not_found/);
+  });
+
   it("serves /metrics only with the bearer token when gateway.metrics.token is set", async () => {
     const gw = await startGateway({ gateway: { port: 0, metrics: { token: METRICS_TOKEN } } });
     expect((await fetch(`${gw.base}/metrics`)).status).toBe(401);
