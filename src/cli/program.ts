@@ -143,7 +143,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .command("set")
     .description("Set the agent's order: profile ids, most preferred first.")
     .argument("<profileIds...>", "stored profile ids of this provider")
-    .requiredOption("--provider <id>", "provider")
+    .option("--provider <id>", "provider (default: the one the profile ids name)")
     .addOption(agentOption())
     .option("--json", "print only JSON on stdout")
     .action(act(async () => (await import("./auth-order.js")).runOrderSet));

@@ -34,6 +34,26 @@ export function knownProvider(cli: CliContext, provider: string | undefined): st
   );
 }
 
+/**
+ * A provider id for commands about what is stored (`auth list`, `auth order`, `--probe-provider`):
+ * one the catalog knows, or one a stored profile names (other tools store providers we have no
+ * catalog entry for). Anything else is a clear error listing both kinds.
+ */
+export function storedOrKnownProvider(cli: CliContext, provider: string | undefined): string {
+  const id = provider?.trim() ?? "";
+  const known = [...cli.ctx.catalog.providers.keys()];
+  const stored = [...new Set(Object.values(cli.profiles().profiles).map((p) => p.provider))].filter(
+    (p) => !known.includes(p),
+  );
+  if (known.includes(id) || stored.includes(id)) return id;
+  const near = closestMatches(id, [...known, ...stored]);
+  fail(
+    "unknown_provider",
+    `Unknown provider "${id}".`,
+    `${near.length ? `Did you mean ${near.join(", ")}? ` : ""}Known providers: ${known.join(", ")}${stored.length ? `; with stored profiles also ${stored.join(", ")}` : ""}.`,
+  );
+}
+
 /** Profile ids are `<provider>:<name>` by convention; any non-blank id without whitespace is accepted. */
 export function checkProfileId(id: string): string {
   const trimmed = id.trim();
