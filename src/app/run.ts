@@ -48,7 +48,8 @@ interface PlannedChannel {
   readonly mode: string;
   /** Paths the channel serves on the HTTP server (POST), held with a 503 until it has started. */
   readonly paths: readonly string[];
-  start(env: ChannelEnv): Promise<RunningChannel>;
+  /** `signal` aborts a start still in progress when the gateway stops. */
+  start(env: ChannelEnv, signal: AbortSignal): Promise<RunningChannel>;
 }
 
 /**
@@ -65,7 +66,8 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
       name: "telegram",
       mode: settings.webhook ? "webhook" : "long polling",
       paths: settings.webhook ? [settings.webhook.path] : [],
-      start: async (channelEnv) => (await import("../channels/telegram/index.js")).startTelegram(channelEnv),
+      start: async (channelEnv, signal) =>
+        (await import("../channels/telegram/index.js")).startTelegram(channelEnv, { signal }),
     });
   }
   const d = config.channels?.discord;
@@ -171,16 +173,22 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     );
     await services.warmSecretRefs();
     await runtimes.start();
+    const stopSignal = opts.stopSignal ?? signals();
+    // The drain cancels answers in flight at once: a shutdown does not wait out a slow provider.
+    void stopSignal.then(() => services.chat?.close());
     if (planned.length === 0) {
       readiness.set({ name: "console", mode: "stdin/stdout", state: "connected" });
       const stop = new AbortController();
-      void (opts.stopSignal ?? signals()).then(() => stop.abort());
+      void stopSignal.then(() => {
+        log("info", "shutting down");
+        stop.abort();
+      });
       await runConsole(host, opts.input ?? process.stdin, opts.output ?? process.stdout, stop.signal);
       return;
     }
     for (const c of planned) {
-      const start = async () => {
-        const channel = await c.start(channelEnv);
+      const start = async (signal: AbortSignal) => {
+        const channel = await c.start(channelEnv, signal);
         if (channel.send) runtimes.setOutlet(c.name, channel.send.bind(channel));
         return channel;
       };
@@ -195,7 +203,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
         }),
       );
     }
-    await (opts.stopSignal ?? signals());
+    await stopSignal;
     log("info", "shutting down");
   } finally {
     // In-flight model calls end now rather than after their timeout; then channels drain.

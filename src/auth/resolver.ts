@@ -106,6 +106,11 @@ export interface ResolverDeps {
    * every ref is unresolved.
    */
   readonly secretRefs?: (ref: SecretRef) => SecretRefResult;
+  /**
+   * The `<state>/.env` this process reads (`$OPENCLAW_STATE_DIR/.env`, else `~/.openclaw/.env`),
+   * named where a hint says to put a provider's key there.
+   */
+  readonly envFile?: string;
 }
 
 const TYPE_RANK: Record<CredentialType, number> = { oauth: 0, token: 1, api_key: 2 };
@@ -447,7 +452,7 @@ export class CredentialResolver {
     return userError(
       "no_credential",
       `No usable credential for ${provider}.`,
-      `Run \`openclaw models auth paste-api-key --provider ${provider}\` or put ${envKey} in ~/.openclaw/.env.`,
+      `Run \`openclaw models auth paste-api-key --provider ${provider}\` or put ${envKey} in ${this.deps.envFile ?? "the state dir's .env"}.`,
     );
   }
 }

@@ -57,6 +57,8 @@ export function describeFailure(a: FailedAttempt, facts: TurnFacts): string {
       return "accepts it only inside Claude Code, not for API requests";
     case "overloaded":
       return f.reasonCode === "connection_error" ? "could not be reached" : `is overloaded${code(f)}`;
+    case "config":
+      return `could not be reached: ${f.detail}`;
     case "timeout":
       return `did not answer within ${facts.timeoutMs < 1000 ? `${facts.timeoutMs}ms` : formatDuration(facts.timeoutMs)}`;
     case "format":
@@ -84,6 +86,17 @@ export function pinnedFailureText(a: FailedAttempt, facts: TurnFacts): string {
   return (
     `Your pinned profile ${label(a.candidate, facts)} failed: ${facts.providerName} ${describeFailure(a, facts)}. ` +
     `This session is pinned to it, so no other credential is tried. ${UNPIN}`
+  );
+}
+
+/**
+ * The provider's host does not resolve: a configuration error, not an outage, so no "try again";
+ * the key to fix is named. Every credential goes to that host, so none other is tried.
+ */
+export function configFailureText(a: FailedAttempt, facts: TurnFacts): string {
+  return (
+    `${facts.providerName} ${describeFailure(a, facts)}. This is a configuration error, not an outage: ` +
+    `check models.providers.${facts.provider}.baseUrl in the config (and that this machine can resolve host names).`
   );
 }
 
@@ -138,6 +151,8 @@ function cutOffReason(f: Classification): string {
       return "refused for billing";
     case "overloaded":
       return f.reasonCode === "connection_error" ? "connection lost" : "provider overloaded";
+    case "config":
+      return "host not found";
     case "timeout":
       return "no answer in time";
     case "format":

@@ -49,6 +49,7 @@ const FAILURE_WORDS: Record<Classification["kind"], string> = {
   billing: "billing",
   incompatible: "Claude Code-only token",
   overloaded: "overloaded",
+  config: "host not found",
   timeout: "timeout",
   format: "request refused",
   unknown: "unknown error",
@@ -85,6 +86,7 @@ export function reasonAfterCalls(failed: readonly FailedAttempt[], facts: TurnFa
   if (!last) return `no ${facts.provider} credential answered`;
   if (
     last.failure.reasonCode === "not_found" ||
+    last.failure.kind === "config" ||
     failed.every((a) => a.failure.kind === "overloaded" || a.failure.kind === "timeout")
   )
     return failureClause(last, facts);

@@ -10,6 +10,7 @@ import { fallbackChain } from "../models/fallbacks.js";
 import { callProvider, providerModelId, type ModelRequest } from "../providers/call.js";
 import { classifyError, type Classification } from "../providers/classify.js";
 import {
+  configFailureText,
   cutOffText,
   exhaustedText,
   pinnedFailureText,
@@ -30,7 +31,7 @@ import {
 import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError, userErrorLine } from "../util/user-error.js";
-import { STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
+import { SHUTDOWN_NOTE, STOP_ACTIONS, STOPPED_NOTE } from "./stop.js";
 import { needsRefresh, type RefreshFailure } from "../auth/oauth-refresh.js";
 
 /** Options of {@link createChatResponder}; every one has a default. */
@@ -301,7 +302,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
           : body;
       }
       // A stopped answer keeps what was written; the credential did nothing wrong.
-      if (turn.stop.signal.aborted && !shutdown.signal.aborted)
+      if (shutdown.signal.aborted)
+        return outcome.partial === "" ? SHUTDOWN_NOTE : `${outcome.partial}\n\n${SHUTDOWN_NOTE}`;
+      if (turn.stop.signal.aborted)
         return outcome.partial === "" ? STOPPED_NOTE.trim() : `${outcome.partial}${STOPPED_NOTE}`;
       const attempt: FailedAttempt = { candidate: next, failure: outcome.failure };
       const cooldown = await recordCooldown(turn, next, outcome.failure);
@@ -310,6 +313,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       const facts = { ...turn.facts, now: services.clock() };
       // Part of the answer is already shown: another credential would start it over.
       if (outcome.partial !== "") return `${outcome.partial}${cutOffText(done, facts)}`;
+      // A host that does not resolve fails every credential alike: the config is to fix, pinned or not.
+      if (outcome.failure.kind === "config")
+        return (strict ? refused : unavailable)(configFailureText(done, facts), failureClause(done, facts));
       if (strict) return refused(pinnedFailureText(done, facts), failureClause(done, facts));
       const kind = outcome.failure.kind;
       if (kind === "format" || kind === "unknown") {

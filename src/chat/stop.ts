@@ -3,6 +3,9 @@ import { definePlugin, type Choice, type CommandDefinition, type PluginDefinitio
 /** What a stopped answer ends with. */
 export const STOPPED_NOTE = " (stopped)";
 
+/** What an answer cut short by the gateway's shutdown says (after what was written, if anything). */
+export const SHUTDOWN_NOTE = "(The gateway stopped before the answer was complete; send it again.)";
+
 /** The button under an answer being written: pressing it runs `/stop` as the presser. */
 export const STOP_ACTIONS: readonly Choice[] = [{ label: "Stop", payload: "/stop" }];
 

@@ -4,6 +4,7 @@ import { maskSecret } from "../util/mask.js";
 import { describeRef } from "../auth/secret-ref.js";
 import type { CliIo } from "./io.js";
 import { openCliContext } from "./cli-context.js";
+import { storedOrKnownProvider } from "./save-credential.js";
 import { EXIT } from "./errors.js";
 import { columns, expiryText, healthWord, isoOrNull, toJson } from "./format.js";
 
@@ -22,9 +23,11 @@ export async function runAuthList(io: CliIo, opts: AuthListOptions): Promise<num
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
     const now = io.clock();
+    // A typo (`--provider antropic`) would otherwise read as "no stored profiles" and exit 0.
+    const provider = opts.provider === undefined ? undefined : storedOrKnownProvider(cli, opts.provider);
     const meta = cli.ctx.loaded.config.auth?.profiles ?? {};
     const profiles = listProfiles(cli.profiles())
-      .filter((p) => opts.provider === undefined || p.provider === opts.provider)
+      .filter((p) => provider === undefined || p.provider === provider)
       .map((p) => {
         const cooldowns = (cli.cooldowns.get(p.id)?.cooldowns ?? [])
           .filter((c) => c.until > now)
@@ -59,12 +62,10 @@ export async function runAuthList(io: CliIo, opts: AuthListOptions): Promise<num
       io.out(toJson({ agentId: cli.agentId, file: cli.store.pathFor(cli.agentId), profiles }));
       return EXIT.ok;
     }
-    const scope = opts.provider ? ` for ${opts.provider}` : "";
+    const scope = provider ? ` for ${provider}` : "";
     if (profiles.length === 0) {
       io.out(`No stored profiles${scope} (agent ${cli.agentId}, ${cli.store.pathFor(cli.agentId)}).`);
-      io.out(
-        `Add one with: openclaw models auth paste-api-key --provider ${opts.provider ?? "<provider>"}${cli.agentFlag}`,
-      );
+      io.out(`Add one with: openclaw models auth paste-api-key --provider ${provider ?? "<provider>"}${cli.agentFlag}`);
       return EXIT.ok;
     }
     io.out(`Profiles${scope} (agent ${cli.agentId}, ${cli.store.pathFor(cli.agentId)})`);

@@ -13,26 +13,35 @@ export interface LogoutOptions {
   readonly agent?: string;
 }
 
-/** Removes `id` from every list in `order`, dropping lists it leaves empty; returns the touched keys. */
-function removeFromOrders(
-  order: Record<string, unknown> | undefined,
-  id: string,
-): { changed: string[]; dropped: string[] } {
-  const changed: string[] = [];
-  const dropped: string[] = [];
-  if (!order) return { changed, dropped };
+/** What removing an id did to one order list: the ids left in it, or none when the list went too. */
+interface OrderEdit {
+  readonly provider: string;
+  readonly rest: readonly unknown[];
+}
+
+/** Removes `id` from every list in `order`, dropping lists it leaves empty; returns what changed. */
+function removeFromOrders(order: Record<string, unknown> | undefined, id: string): OrderEdit[] {
+  const edits: OrderEdit[] = [];
+  if (!order) return edits;
   for (const [provider, list] of Object.entries(order)) {
     if (!Array.isArray(list) || !list.includes(id)) continue;
     const rest = list.filter((x) => x !== id);
-    if (rest.length === 0) {
-      delete order[provider];
-      dropped.push(provider);
-    } else {
-      order[provider] = rest;
-      changed.push(provider);
-    }
+    if (rest.length === 0) delete order[provider];
+    else order[provider] = rest;
+    edits.push({ provider, rest });
   }
-  return { changed, dropped };
+  return edits;
+}
+
+/**
+ * One order edit as said to the user: `anthropic:work from order.anthropic (left: anthropic:manual)`,
+ * or, for a list it emptied, `order.openai (anthropic:work was its only entry)`.
+ */
+function describeEdit(prefix: string, id: string, edit: OrderEdit): string {
+  const key = `${prefix}${edit.provider}`;
+  return edit.rest.length === 0
+    ? `${key} (${id} was its only entry)`
+    : `${id} from ${key} (left: ${edit.rest.join(", ")})`;
 }
 
 /**
@@ -104,23 +113,16 @@ export async function runLogout(io: CliIo, opts: LogoutOptions, args: string[]):
         if (Object.keys(profiles).length === 0) delete auth.profiles;
       }
       const order = existingObjectAt(raw, "auth", "order");
-      const refs = removeFromOrders(order, id);
-      configRefs.push(
-        ...refs.changed.map((p) => `auth.order.${p}`),
-        ...refs.dropped.map((p) => `auth.order.${p} (removed: it would be empty)`),
-      );
+      configRefs.push(...removeFromOrders(order, id).map((e) => describeEdit("auth.order.", id, e)));
       if (order && Object.keys(order).length === 0) delete auth.order;
       return configRefs.length > 0;
     });
 
     io.out(`Removed auth profile ${id} (agent ${cli.agentId}).`);
-    const agentText = [
-      ...agentRefs.changed.map((p) => `order.${p}`),
-      ...agentRefs.dropped.map((p) => `order.${p} (removed: it would be empty)`),
-    ];
-    if (agentText.length) io.out(`Also removed from ${cli.store.pathFor(cli.agentId)}: ${agentText.join(", ")}`);
-    if (configRefs.length) io.out(`Also removed from ${cli.ctx.loaded.path}: ${configRefs.join(", ")}`);
-    if (agentText.length || configRefs.some((r) => r.startsWith("auth.order."))) await afterOrderChange(cli);
+    const agentText = agentRefs.map((e) => describeEdit("order.", id, e));
+    if (agentText.length) io.out(`Also removed from ${cli.store.pathFor(cli.agentId)}: ${agentText.join("; ")}`);
+    if (configRefs.length) io.out(`Also removed from ${cli.ctx.loaded.path}: ${configRefs.join("; ")}`);
+    if (agentText.length || configRefs.some((r) => r.includes("auth.order."))) await afterOrderChange(cli);
     io.err("The credential is not revoked at the provider; revoke it in the provider's console if it leaked.");
     return EXIT.ok;
   } finally {

@@ -2,7 +2,7 @@ import type { AuthProfilesFile } from "../auth/profiles.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliIo } from "./io.js";
 import { openCliContext, type CliContext } from "./cli-context.js";
-import { knownProvider } from "./save-credential.js";
+import { storedOrKnownProvider } from "./save-credential.js";
 import { afterOrderChange } from "./order-effects.js";
 import { EXIT, fail } from "./errors.js";
 import { toJson } from "./format.js";
@@ -14,11 +14,32 @@ export interface OrderOptions {
   readonly json?: boolean;
 }
 
-/** A provider the catalog knows or that has stored profiles (orders may name providers from other tools). */
-function orderProvider(cli: CliContext, provider: string | undefined): string {
-  const id = provider?.trim() ?? "";
-  if (Object.values(cli.profiles().profiles).some((p) => p.provider === id)) return id;
-  return knownProvider(cli, id);
+/**
+ * The provider of `order set` without `--provider`: the one the ids name (a stored profile's
+ * provider, else the id's `<provider>:` prefix). Ids of different providers are refused: an order
+ * lists one provider's profiles.
+ */
+function providerOfIds(cli: CliContext, ids: readonly string[]): string {
+  const stored = cli.profiles().profiles;
+  const byProvider = new Map<string, string[]>();
+  for (const id of ids) {
+    const colon = id.indexOf(":");
+    const provider = stored[id]?.provider ?? (colon > 0 ? id.slice(0, colon) : undefined);
+    if (provider === undefined)
+      fail(
+        "order_provider_unknown",
+        `"${id}" names no provider and is not a stored profile; nothing was changed.`,
+        "Pass --provider <id>, or use the stored ids that `openclaw models auth list` shows.",
+      );
+    byProvider.set(provider, [...(byProvider.get(provider) ?? []), id]);
+  }
+  if (byProvider.size > 1)
+    fail(
+      "order_mixed_providers",
+      `These profiles belong to different providers (${[...byProvider].map(([p, list]) => `${p}: ${list.join(", ")}`).join("; ")}); an order lists one provider's profiles. Nothing was changed.`,
+      "Set one order per provider.",
+    );
+  return storedOrKnownProvider(cli, [...byProvider.keys()][0]);
 }
 
 function describe(cli: CliContext, provider: string) {
@@ -56,7 +77,7 @@ function printState(io: CliIo, d: ReturnType<typeof describe>, configPath: strin
 export async function runOrderGet(io: CliIo, opts: OrderOptions): Promise<number> {
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
-    const d = describe(cli, orderProvider(cli, opts.provider));
+    const d = describe(cli, storedOrKnownProvider(cli, opts.provider));
     if (opts.json) io.out(toJson(d));
     else printState(io, d, cli.ctx.loaded.path);
     return EXIT.ok;
@@ -90,18 +111,22 @@ function checkIds(file: AuthProfilesFile, provider: string, agentId: string, ids
   }
 }
 
-/** `models auth order set --provider <p> <ids...>`: validates every id, then stores the order. */
+/**
+ * `models auth order set [--provider <p>] <ids...>`: validates every id, then stores the order.
+ * Without `--provider` the ids name it.
+ */
 export async function runOrderSet(io: CliIo, opts: OrderOptions, ids: string[]): Promise<number> {
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
-    const provider = orderProvider(cli, opts.provider);
     const order = [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ""))];
     if (order.length === 0)
       fail(
         "order_empty",
         "Give at least one profile id.",
-        `To remove the order use \`openclaw models auth order clear --provider ${provider}\`.`,
+        `To remove the order use \`openclaw models auth order clear --provider ${opts.provider ?? "<provider>"}\`.`,
       );
+    const provider =
+      opts.provider !== undefined ? storedOrKnownProvider(cli, opts.provider) : providerOfIds(cli, order);
     checkIds(cli.profiles(), provider, cli.agentId, order);
     await cli.store.update(cli.agentId, (file) => {
       checkIds(file, provider, cli.agentId, order); // again under the lock, against the freshest file
@@ -126,7 +151,7 @@ export async function runOrderSet(io: CliIo, opts: OrderOptions, ids: string[]):
 export async function runOrderClear(io: CliIo, opts: OrderOptions): Promise<number> {
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
-    const provider = orderProvider(cli, opts.provider);
+    const provider = storedOrKnownProvider(cli, opts.provider);
     const had = cli.profiles().order?.[provider] !== undefined;
     let dropped: number | undefined;
     if (had) {

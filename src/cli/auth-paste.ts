@@ -66,15 +66,14 @@ export async function runPasteApiKey(io: CliIo, opts: PasteOptions): Promise<num
     // Values that are certainly wrong (a setup-token, another provider's key) are refused first.
     checkCredentialShape(provider, "api_key", secret);
     const mismatch = keyShapeMismatch(provider, name, secret);
-    if (mismatch !== undefined) {
-      if (io.stdin.isTTY && !(await confirm(io, `${mismatch} Store it anyway?`))) {
-        io.err("Nothing was stored.");
-        return EXIT.problem;
-      }
-      if (!io.stdin.isTTY)
-        io.err(`warning: ${mismatch} Stored anyway; check it with \`openclaw models status --probe\`.`);
+    if (mismatch !== undefined && io.stdin.isTTY && !(await confirm(io, `${mismatch} Store it anyway?`))) {
+      io.err("Nothing was stored.");
+      return EXIT.problem;
     }
     await saveCredential(cli, { provider, type: "api_key", secret, profileId: opts.profileId });
+    // Said only once it is true: a paste that then fails says nothing but its error.
+    if (mismatch !== undefined && !io.stdin.isTTY)
+      io.err(`warning: ${mismatch} Stored anyway; check it with \`openclaw models status --probe\`.`);
     return EXIT.ok;
   } finally {
     await cli.close();

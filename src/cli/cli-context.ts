@@ -1,5 +1,6 @@
 import { isCredentialVariable } from "../config/env.js";
 import { loadContext, type LoadedContext } from "../config/context.js";
+import { stateEnvFile } from "../config/paths.js";
 import { withCatalog, type CatalogContext } from "../models/context.js";
 import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
@@ -98,6 +99,7 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     cooldowns: source.cooldowns,
     clock: io.clock,
     refs,
+    envFile: stateEnvFile(ctx.stateDir),
   });
   return {
     io,

@@ -5,6 +5,7 @@ import { UserFacingError, userError } from "../util/user-error.js";
 import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusReport } from "./status-report.js";
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
+import { storedOrKnownProvider } from "./save-credential.js";
 import { retirementText } from "../models/retirement.js";
 import { formatDuration } from "../auth/health.js";
 import { withProbeFindings } from "./probe-check.js";
@@ -62,6 +63,9 @@ async function probes(cli: CliContext, opts: ModelsStatusOptions): Promise<Probe
 export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Promise<number> {
   const cli = await openCliContext(io, { agent: opts.agent });
   try {
+    // Checked first: a typo would otherwise probe nothing and pass.
+    for (const id of (opts.probeProvider ?? []).flatMap((v) => v.split(",")))
+      if (id.trim() !== "") storedOrKnownProvider(cli, id);
     const diagnostics: string[] = [];
     const built = buildStatusReport(cli, diagnostics);
     for (const d of diagnostics) io.err(d);

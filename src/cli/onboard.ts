@@ -3,6 +3,7 @@ import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import type { CliIo } from "./io.js";
 import { openCliContext, type CliContext } from "./cli-context.js";
 import { setConfiguredModel, updateConfigFile } from "../config/write.js";
+import { stateEnvFile } from "../config/paths.js";
 import { checkCredentialShape } from "./credential-shape.js";
 import { parseDuration } from "./duration.js";
 import { normalizeSecret, readAll } from "./secret-input.js";
@@ -46,7 +47,7 @@ async function saveReference(
     fail(
       "onboard_ref_unset",
       `${variable} is not set, so a reference to it would not resolve; nothing was stored.`,
-      `Set ${variable} (e.g. in ~/.openclaw/.env), then run onboard again.`,
+      `Set ${variable} (e.g. in ${stateEnvFile(cli.ctx.stateDir)}), then run onboard again.`,
     );
   }
   await saveCredential(cli, {

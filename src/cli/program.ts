@@ -143,7 +143,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .command("set")
     .description("Set the agent's order: profile ids, most preferred first.")
     .argument("<profileIds...>", "stored profile ids of this provider")
-    .requiredOption("--provider <id>", "provider")
+    .option("--provider <id>", "provider (default: the one the profile ids name)")
     .addOption(agentOption())
     .option("--json", "print only JSON on stdout")
     .action(act(async () => (await import("./auth-order.js")).runOrderSet));
@@ -201,11 +201,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
         const { runGateway } = await import("../app/run.js");
         const { formattedLog, logSettings } = await import("../gateway/log-format.js");
         const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
-        await runGateway({
-          processEnv: cliIo.env,
-          cwd: cliIo.cwd,
-          log: formattedLog((line) => cliIo.err(line), settings),
-        });
+        const log = formattedLog((line) => cliIo.err(line), settings);
+        (await import("./signals.js")).logDrainTo(log);
+        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log });
         return 0;
       }),
     );

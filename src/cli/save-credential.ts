@@ -34,6 +34,26 @@ export function knownProvider(cli: CliContext, provider: string | undefined): st
   );
 }
 
+/**
+ * A provider id for commands about what is stored (`auth list`, `auth order`, `--probe-provider`):
+ * one the catalog knows, or one a stored profile names (other tools store providers we have no
+ * catalog entry for). Anything else is a clear error listing both kinds.
+ */
+export function storedOrKnownProvider(cli: CliContext, provider: string | undefined): string {
+  const id = provider?.trim() ?? "";
+  const known = [...cli.ctx.catalog.providers.keys()];
+  const stored = [...new Set(Object.values(cli.profiles().profiles).map((p) => p.provider))].filter(
+    (p) => !known.includes(p),
+  );
+  if (known.includes(id) || stored.includes(id)) return id;
+  const near = closestMatches(id, [...known, ...stored]);
+  fail(
+    "unknown_provider",
+    `Unknown provider "${id}".`,
+    `${near.length ? `Did you mean ${near.join(", ")}? ` : ""}Known providers: ${known.join(", ")}${stored.length ? `; with stored profiles also ${stored.join(", ")}` : ""}.`,
+  );
+}
+
 /** Profile ids are `<provider>:<name>` by convention; any non-blank id without whitespace is accepted. */
 export function checkProfileId(id: string): string {
   const trimmed = id.trim();
@@ -44,6 +64,12 @@ export function checkProfileId(id: string): string {
       "Use the form <provider>:<name>, e.g. anthropic:work.",
     );
   return trimmed;
+}
+
+/** What a stored profile held, masked: `the api_key sk-ant-a…AbCd`, `the token ref env:ANTHROPIC_OAUTH_TOKEN`. */
+function describeStored(id: string, raw: RawAuthProfile): string {
+  const p = normalizeProfile(id, raw);
+  return `the ${p.type} ${p.ref ? `reference to ${describeRef(p.ref)}` : maskSecret(p.secret)}`;
 }
 
 /**
@@ -70,6 +96,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
     ...(cred.expires !== undefined ? { expires: cred.expires } : {}),
   };
   assertConfigWritable(ctx.loaded.path, ctx.stateDir);
+  let replaced: string | undefined;
   await cli.store.update(agentId, (file) => {
     const existing = file.profiles[profileId];
     if (existing && existing.provider !== provider) {
@@ -84,10 +111,11 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
     if (existingType !== undefined && existingType !== cred.type) {
       fail(
         "profile_type_mismatch",
-        `Profile ${profileId} holds a ${existingType}; this would replace it with a ${cred.type}. Nothing was changed.`,
+        `Profile ${profileId} holds a ${existingType}; this would replace it with ${cred.type === "api_key" ? "an" : "a"} ${cred.type}. Nothing was changed.`,
         `Choose another --profile-id (e.g. ${provider}:${cred.type === "api_key" ? "default" : "token"}), or remove it first with \`openclaw models auth logout ${profileId}\`.`,
       );
     }
+    if (existing) replaced = describeStored(profileId, existing);
     file.profiles[profileId] = profile;
   });
   cli.forget(agentId);
@@ -111,6 +139,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
       ? `a reference to ${describeRef(cred.ref)} (the secret itself is not stored)`
       : maskSecret(cred.secret);
   io.out(`Stored ${what} in ${cli.store.pathFor(agentId)} · ${expiry}`);
+  if (replaced !== undefined) io.out(`It replaced ${replaced}, which ${profileId} held before.`);
   if (cred.ref !== undefined) {
     const r = await secretRefsFor(io, ctx).resolve(cred.ref);
     if (!r.ok)

@@ -17,7 +17,7 @@ export const DEFAULT_RETRY: RetryPolicy = { initialMs: 2000, maxMs: 5 * 60_000 }
 /** A channel being kept up. */
 export interface SupervisedChannel {
   readonly name: string;
-  /** Stops retrying, waits for an attempt in progress, then stops the channel if it started. */
+  /** Stops retrying, aborts an attempt in progress, then stops the channel if it started. */
   stop(): Promise<void>;
 }
 
@@ -40,7 +40,8 @@ function duration(ms: number): string {
 export function superviseChannel(opts: {
   readonly name: string;
   readonly mode: string;
-  readonly start: () => Promise<RunningChannel>;
+  /** One attempt to connect; `signal` aborts it when the gateway stops meanwhile. */
+  readonly start: (signal: AbortSignal) => Promise<RunningChannel>;
   readonly readiness: Readiness;
   readonly log: Log;
   readonly retry?: RetryPolicy;
@@ -48,13 +49,14 @@ export function superviseChannel(opts: {
   const { name, mode, readiness, log } = opts;
   const retry = opts.retry ?? DEFAULT_RETRY;
   let stopping = false;
+  const abort = new AbortController();
   let wake: (() => void) | undefined;
   readiness.set({ name, mode, state: "connecting" });
   const attempts = (async (): Promise<RunningChannel | undefined> => {
     let wait = retry.initialMs;
     for (let attempt = 1; !stopping; attempt++) {
       try {
-        const channel = await opts.start();
+        const channel = await opts.start(abort.signal);
         readiness.set({ name, mode, state: "connected" });
         return channel;
       } catch (err) {
@@ -81,6 +83,7 @@ export function superviseChannel(opts: {
     name,
     async stop() {
       stopping = true;
+      abort.abort();
       wake?.();
       const channel = await attempts;
       await channel?.stop();

@@ -1,5 +1,6 @@
 import { LiveConfig } from "./live-config.js";
 import { contextFor } from "../config/context.js";
+import { stateEnvFile } from "../config/paths.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
 import type { CredentialResolver } from "../auth/resolver.js";
 import { createResolver } from "../auth/create-resolver.js";
@@ -73,6 +74,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices & 
           cooldowns: opts.sessions.cooldowns,
           clock,
           refs,
+          envFile: stateEnvFile(opts.stateDir),
         });
         resolverFor = v;
       }

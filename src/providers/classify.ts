@@ -18,6 +18,11 @@ export type FailureKind =
   | "billing"
   /** 529/5xx or no connection: the provider's trouble, not the credential's. No cooldown. */
   | "overloaded"
+  /**
+   * The provider's host does not resolve (`ENOTFOUND`): a wrong `baseUrl` (or no DNS), not an
+   * outage. No cooldown, and no other credential is tried: they all go to the same host.
+   */
+  | "config"
   /** The SDK's timeout or an abort. No cooldown. */
   | "timeout"
   /** 400/404/422 or an unreadable response: the request or answer is wrong; retrying repeats it. */
@@ -38,7 +43,7 @@ export interface Classification {
    * Stable, finer code for logs, probes and tests: `unauthorized`, `forbidden`, `rate_limited`,
    * `billing`, `overloaded`, `server_error`, `timeout`, `aborted`, `connection_error`,
    * `invalid_request`, `not_found`, `malformed_response`, `claude_code_only`, `invalid_header`,
-   * `unsupported_api`, `no_base_url`, `unknown`.
+   * `host_not_found`, `unsupported_api`, `no_base_url`, `unknown`.
    */
   readonly reasonCode: string;
   /** HTTP status, when the provider answered. */
@@ -77,6 +82,8 @@ export const MAX_DETAIL = 200;
 const INVALID_HEADER_TEXT = /Headers\.(append|set)|invalid header value|invalid character in header/i;
 /** A system error code (`ECONNREFUSED`): safe to show, unlike the message around it. */
 const ERRNO_CODE = /^E[A-Z0-9_]{2,}$|^UND_ERR_[A-Z_]+$/;
+/** A DNS name as getaddrinfo reports it; anything else is not shown. */
+const HOST_NAME = /^[A-Za-z0-9.-]{1,253}$/;
 
 interface HeaderSource {
   get(name: string): string | null;
@@ -183,19 +190,31 @@ function safeDetail(text: string): string {
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
 }
 
-/** The first system error code on an error's `cause` chain, e.g. `ECONNREFUSED`. */
-function causeCode(err: Record<string, unknown>): string | undefined {
+/** The first system error on an error's `cause` chain: its code (`ECONNREFUSED`) and, for a DNS failure, the host. */
+function causeOf(err: Record<string, unknown>): { code: string; hostname?: string } | undefined {
   for (let e: unknown = err, depth = 0; isRecord(e) && depth < 5; e = e.cause, depth++) {
     const code = e.code;
-    if (typeof code === "string" && ERRNO_CODE.test(code)) return code;
+    if (typeof code !== "string" || !ERRNO_CODE.test(code)) continue;
+    const host = e.hostname;
+    return typeof host === "string" && HOST_NAME.test(host) ? { code, hostname: host } : { code };
   }
   return undefined;
+}
+
+/** A host that did not resolve: the configuration is wrong, not the provider down. */
+function hostNotFound(hostname: string | undefined): Classification {
+  return {
+    kind: "config",
+    reasonCode: "host_not_found",
+    detail: `its host ${hostname ?? "(unnamed)"} does not resolve (ENOTFOUND)`,
+  };
 }
 
 /** A failure of the HTTP or SDK layer (no status): classified by class name and code, never by its text. */
 function withoutStatus(err: Error, type: string | undefined, message: string): Classification {
   const names = [err.name, ...classNames(err)];
-  const code = causeCode(err as unknown as Record<string, unknown>);
+  const cause = causeOf(err as unknown as Record<string, unknown>);
+  const code = cause?.code;
   if (names.some((n) => n === "APIConnectionTimeoutError" || n === "TimeoutError"))
     return { kind: "timeout", reasonCode: "timeout", detail: "no answer in time" };
   if (names.some((n) => n === "APIUserAbortError" || n === "AbortError"))
@@ -208,6 +227,7 @@ function withoutStatus(err: Error, type: string | undefined, message: string): C
       detail: "the credential holds a line break or another character a request header cannot carry",
     };
   }
+  if (code === "ENOTFOUND") return hostNotFound(cause?.hostname);
   if (names.includes("APIConnectionError"))
     return {
       kind: "overloaded",

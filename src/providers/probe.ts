@@ -92,7 +92,10 @@ const NOT_CALLED: Partial<Record<SkipReason, ProbeStatus>> = {
   expired: "auth",
 };
 
-/** The probe bucket of a classified failure. Overloaded and unreachable providers say nothing about the credential: `unknown`. */
+/**
+ * The probe bucket of a classified failure. Overloaded and unreachable providers (and a host that
+ * does not resolve, reason `host_not_found`) say nothing about the credential: `unknown`.
+ */
 export function probeStatusOf(failure: Classification): ProbeStatus {
   switch (failure.kind) {
     case "auth":
@@ -103,6 +106,7 @@ export function probeStatusOf(failure: Classification): ProbeStatus {
     case "incompatible":
       return failure.kind;
     case "overloaded":
+    case "config":
     case "unknown":
       return "unknown";
   }

@@ -13,6 +13,7 @@ import {
 } from "./harness.js";
 import { PASTE_API_KEY } from "../../src/chat/failure-text.js";
 import { maskSecret } from "../../src/util/mask.js";
+import { SHUTDOWN_NOTE } from "../../src/chat/stop.js";
 import { scaled } from "../support/slowness.js";
 
 const MIN = 60_000;
@@ -345,7 +346,7 @@ describe("chat: failover", () => {
     );
   });
 
-  it("close() ends a call in flight at once instead of waiting for its timeout", async () => {
+  it("close() ends a call in flight at once instead of waiting for its timeout, and the reply says so", async () => {
     fake.script(KEY_A, { kind: "hang" });
     const h = harness({
       authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
@@ -357,7 +358,7 @@ describe("chat: failover", () => {
     h.chat.close();
     const text = await answer;
     expect(Date.now() - started).toBeLessThan(scaled(5_000));
-    expect(text).not.toBe("");
+    expect(text).toBe(SHUTDOWN_NOTE);
     expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns ?? []).toEqual([]);
   });
 
@@ -529,10 +530,10 @@ describe("chat: requests the provider refuses", () => {
     expect(h.logs[0]).toMatch(/status=format reason=malformed_response/);
   });
 
-  it("no credential at all: the resolver's message and hint", async () => {
+  it("no credential at all: the resolver's message and hint, naming the state dir's .env", async () => {
     const h = harness();
     expect(await h.say("hi")).toBe(
-      "No usable credential for anthropic. Run `openclaw models auth paste-api-key --provider anthropic` or put ANTHROPIC_API_KEY in ~/.openclaw/.env.",
+      `No usable credential for anthropic. Run \`openclaw models auth paste-api-key --provider anthropic\` or put ANTHROPIC_API_KEY in ${path.join(h.services.stateDir, ".env")}.`,
     );
   });
 

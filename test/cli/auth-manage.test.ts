@@ -123,6 +123,51 @@ describe("openclaw models auth list", () => {
   });
 });
 
+describe("a provider that does not exist or is implied", () => {
+  it("auth list --provider and status --probe-provider refuse an unknown provider, listing the known ones", async () => {
+    const sb = threeProfiles();
+    const [list, listJson, probe, known] = await Promise.all([
+      sb.run(["models", "auth", "list", "--provider", "antropic"]),
+      sb.run(["models", "auth", "list", "--provider", "foo", "--json"]),
+      sb.run(["models", "status", "--probe", "--probe-provider", "anthropic,foo"]),
+      sb.run(["models", "auth", "list", "--provider", "openai"]),
+    ]);
+    expect(list.code).toBe(1);
+    expect(list.stdout).toBe("");
+    expect(list.stderr).toBe(
+      'error: Unknown provider "antropic".\nhint: Did you mean anthropic? Known providers: anthropic, openai, openrouter.\n',
+    );
+    expect(listJson.code).toBe(1);
+    expect(listJson.stderr).toContain('Unknown provider "foo".');
+    expect(probe.code).toBe(1);
+    expect(probe.stderr).toContain('error: Unknown provider "foo".');
+    expect(probe.stderr).toContain("Known providers: anthropic, openai, openrouter.");
+    expect(known.code).toBe(0);
+  });
+
+  it("order set infers the provider from the ids and refuses ids of different providers", async () => {
+    const sb = threeProfiles();
+    const inferred = await sb.run(["models", "auth", "order", "set", "anthropic:manual", "anthropic:work"]);
+    expect(inferred.code, inferred.stderr).toBe(0);
+    expect(inferred.stdout).toContain("Agent order for anthropic (agent main): anthropic:manual, anthropic:work");
+    expect(sb.readProfiles().order).toEqual({ anthropic: ["anthropic:manual", "anthropic:work"] });
+
+    const before = fs.readFileSync(sb.profilesPath(), "utf8");
+    const [mixed, typo] = await Promise.all([
+      sb.run(["models", "auth", "order", "set", "anthropic:work", "openai:manual"]),
+      sb.run(["models", "auth", "order", "set", "anthropic:wrok"]),
+    ]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain(
+      "error: These profiles belong to different providers (anthropic: anthropic:work; openai: openai:manual); an order lists one provider's profiles. Nothing was changed.",
+    );
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('Unknown profile "anthropic:wrok" for agent main; nothing was changed.');
+    expect(typo.stderr).toContain("Did you mean anthropic:work?");
+    expect(fs.readFileSync(sb.profilesPath(), "utf8")).toBe(before);
+  });
+});
+
 describe("openclaw models auth logout", () => {
   it("removes the profile and every reference: config auth.profiles, auth.order lists (dropping empty ones), agent order", async () => {
     const sb = threeProfiles();
@@ -132,7 +177,12 @@ describe("openclaw models auth logout", () => {
     const r = await sb.run(["models", "auth", "logout", "openai:manual", "--yes"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Removed auth profile openai:manual (agent main).");
-    expect(r.stdout).toContain("order.openai (removed: it would be empty)");
+    expect(r.stdout).toContain(
+      `Also removed from ${sb.profilesPath()}: order.openai (openai:manual was its only entry)`,
+    );
+    expect(r.stdout).toContain(
+      `Also removed from ${sb.configPath}: auth.profiles.openai:manual; auth.order.openai (openai:manual was its only entry)`,
+    );
     const file = sb.readProfiles();
     expect(Object.keys(file.profiles).sort()).toEqual(["anthropic:manual", "anthropic:work"]);
     expect(file.order).toBeUndefined();
@@ -141,8 +191,12 @@ describe("openclaw models auth logout", () => {
     expect(config.auth.order).toEqual({ anthropic: ["anthropic:work", "anthropic:manual"] });
     expect(config.gateway).toEqual({ port: 18789 });
 
+    // One entry of a longer list: said as such, not as if the list went.
     const viaFlag = await sb.run(["models", "auth", "logout", "--profile-id", "anthropic:work", "--yes"]);
     expect(viaFlag.code).toBe(0);
+    expect(viaFlag.stdout).toContain(
+      `Also removed from ${sb.configPath}: auth.profiles.anthropic:work; anthropic:work from auth.order.anthropic (left: anthropic:manual)`,
+    );
     expect(sb.readConfig().auth.order).toEqual({ anthropic: ["anthropic:manual"] });
   });
 

@@ -200,6 +200,38 @@ describe("output hygiene", () => {
   });
 });
 
+describe("pasting over a stored profile", () => {
+  it("says that it replaced the credential the profile held, masked", async () => {
+    const s = sandbox();
+    const first = apiKey();
+    const second = apiKey();
+    const a = await s.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: first });
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).not.toContain("replaced");
+    const b = await s.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: second });
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout.split("\n")[2]).toBe(
+      `It replaced the api_key ${first.slice(0, 8)}…${first.slice(-4)}, which anthropic:manual held before.`,
+    );
+    expect(s.readProfiles().profiles["anthropic:manual"].key).toBe(second);
+  });
+
+  it("a paste that fails prints one outcome: its error, no 'Stored anyway'", async () => {
+    const s = sandbox();
+    const token = setupToken();
+    expect((await s.run(["models", "auth", "paste-token", "--provider", "anthropic"], { input: token })).code).toBe(0);
+    // A value of the wrong shape (piped: no question asked) into a profile holding a token.
+    const r = await s.run(["models", "auth", "paste-api-key", "--provider", "anthropic"], { input: "hello\n" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).not.toContain("Stored anyway");
+    expect(r.stderr.split("\n")[0]).toBe(
+      "error: Profile anthropic:manual holds a token; this would replace it with an api_key. Nothing was changed.",
+    );
+    expect(s.readProfiles().profiles["anthropic:manual"].token).toBe(token);
+  });
+});
+
 describe("a pasted credential of another type", () => {
   it("does not silently replace a stored setup-token", async () => {
     const s = sandbox();

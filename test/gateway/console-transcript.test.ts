@@ -78,12 +78,12 @@ describe("the console shows an answer while it is written", () => {
   const PIECES = ["first li", "ne\nsecond", " line\nthi", "rd line"];
 
   /** Runs one line against a responder that streams PIECES; returns each write after the banner. */
-  async function writes(outputTty: boolean, lines = ["tell me"]): Promise<string[]> {
+  async function writes(outputTty: boolean, lines = ["tell me"], pieces = PIECES): Promise<string[]> {
     gateway = await createTestGateway();
     gateway.useChat({
       respond: async (_ctx, _text, sink) => {
         let sofar = "";
-        for (const piece of PIECES) {
+        for (const piece of pieces) {
           sofar += piece;
           sink?.update(sofar);
           await new Promise((r) => setTimeout(r, 5));
@@ -112,4 +112,11 @@ describe("the console shows an answer while it is written", () => {
     expect(out).toEqual(["> tell me\nfirst line\n", "second line\n", "third line\n\n"]);
     expect(out.join("")).toBe("> tell me\nfirst line\nsecond line\nthird line\n\n");
   });
+
+  for (const tty of [false, true]) {
+    it(`prints an answer that ends in a line break once (${tty ? "terminal" : "piped"})`, async () => {
+      const out = await writes(tty, ["tell me"], ["first line\nsecond", " line\n"]);
+      expect(out.join("")).toBe("> tell me\nfirst line\nsecond line\n\n");
+    });
+  }
 });

@@ -3,6 +3,7 @@
  * any channel connects, `/healthz` answers while a channel is down, `/readyz` names what is not
  * ready, `/metrics` counts commands, and each retry of a failing channel is a warning.
  */
+import { createServer, type AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { runGateway } from "../../src/app/run.js";
@@ -81,6 +82,25 @@ describe("gateway HTTP server with only the console channel", () => {
     expect(after).toContain("process_cpu_user_seconds_total");
     expect(after).not.toContain(TOKEN);
     expect(after).not.toContain("local");
+  });
+
+  it("tells a host that does not resolve as a configuration error, and counts it apart from outages", async () => {
+    // `.invalid` never resolves (RFC 6761): the SDK's DNS lookup fails with ENOTFOUND.
+    const gw = await startGateway({
+      gateway: { port: 0 },
+      models: { providers: { anthropic: { baseUrl: "http://openclaw-test.invalid" } } },
+    });
+    const reply = await consoleLine(gw, "hello", /configuration error/);
+    expect(reply).toContain(
+      "> hello\nAnthropic could not be reached: its host openclaw-test.invalid does not resolve (ENOTFOUND). " +
+        "This is a configuration error, not an outage: check models.providers.anthropic.baseUrl in the config " +
+        "(and that this machine can resolve host names).\n",
+    );
+    expect(reply).not.toContain("try again");
+    const metrics = await (await fetch(`${gw.base}/metrics`)).text();
+    expect(sample(metrics, "openclaw_model_requests_total", 'provider="anthropic",outcome="config"')).toBe(1);
+    expect(sample(metrics, "openclaw_model_requests_total", 'provider="anthropic",outcome="overloaded"')).toBe(0);
+    expect(gw.logs.join("\n")).toMatch(/status=config reason=host_not_found/);
   });
 
   it("serves /metrics and the details of /readyz only with the bearer token when gateway.metrics.token is set", async () => {
@@ -168,6 +188,39 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
     telegram.clearFailures("getMe");
     await eventually(async () => (await fetch(`${gw.base}/readyz`)).status === 200, WAIT_MS, "telegram connected");
     expect(gw.logs.join("\n")).not.toContain(telegram.token);
+  });
+});
+
+describe("gateway HTTP server while Telegram's API refuses connections", () => {
+  it("retries getMe with warnings and its back-off instead of retrying silently forever", async () => {
+    // A loopback port that nothing listens on: every connection is refused at once.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const token = "123456:refused-connection-token";
+    const gw = await startGateway(
+      { gateway: { port: 0 }, channels: { telegram: { apiRoot: `http://127.0.0.1:${port}` } } },
+      { TELEGRAM_BOT_TOKEN: token },
+    );
+
+    await eventually(
+      () => gw.logs.filter((l) => l.includes("telegram: could not connect")).length >= 3,
+      WAIT_MS,
+      "three retry warnings",
+    );
+    const warnings = gw.logs.filter((l) => l.includes("telegram: could not connect"));
+    expect(warnings[0]).toMatch(
+      /^\[warn\] telegram: could not connect \(attempt 1\): telegram: getMe failed: Network request for 'getMe' failed! \(ECONNREFUSED\); retrying in 20ms$/,
+    );
+    expect(warnings[1]).toMatch(/\(attempt 2\).*ECONNREFUSED.*retrying in 40ms$/);
+    expect(warnings[2]).toMatch(/\(attempt 3\).*retrying in 40ms$/);
+    const down = await fetch(`${gw.base}/readyz`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { notReady: string[] }).notReady).toEqual([
+      expect.stringMatching(/^channel telegram: down \(telegram: getMe failed: .*ECONNREFUSED/),
+    ]);
+    expect(gw.logs.join("\n")).not.toContain(token);
   });
 });
 

@@ -182,6 +182,33 @@ const table: Row[] = [
     }),
     { kind: "overloaded", reasonCode: "connection_error", detail: "no connection (ECONNREFUSED)" },
   ],
+  [
+    "a host that does not resolve is a configuration error, not an outage (anthropic)",
+    new Anthropic.APIConnectionError({
+      message: "Connection error.",
+      cause: Object.assign(new TypeError("fetch failed"), {
+        cause: Object.assign(new Error("getaddrinfo ENOTFOUND api.example.invalid"), {
+          code: "ENOTFOUND",
+          syscall: "getaddrinfo",
+          hostname: "api.example.invalid",
+        }),
+      }),
+    }),
+    {
+      kind: "config",
+      reasonCode: "host_not_found",
+      detail: "its host api.example.invalid does not resolve (ENOTFOUND)",
+    },
+  ],
+  [
+    "the same through the OpenAI SDK",
+    new OpenAI.APIConnectionError({
+      cause: Object.assign(new TypeError("fetch failed"), {
+        cause: { code: "ENOTFOUND", hostname: "openrouter.example.invalid" },
+      }),
+    }),
+    { kind: "config", detail: "its host openrouter.example.invalid does not resolve (ENOTFOUND)" },
+  ],
 ];
 
 describe("classifyError", () => {

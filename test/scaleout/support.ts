@@ -19,9 +19,12 @@ export class GatewayChild {
   stderr = "";
   private waiters: Array<() => void> = [];
 
-  /** `env` is added to (and may override) {@link cliEnv}; the working directory defaults to the state dir. */
-  constructor(stateDir: string, env: Record<string, string> = {}, cwd = stateDir) {
-    this.child = spawn(process.execPath, [CLI, "gateway"], {
+  /**
+   * `env` is added to (and may override) {@link cliEnv}; the working directory defaults to the state
+   * dir; `args` follow `gateway` (`--log-format json`).
+   */
+  constructor(stateDir: string, env: Record<string, string> = {}, cwd = stateDir, args: readonly string[] = []) {
+    this.child = spawn(process.execPath, [CLI, "gateway", ...args], {
       cwd,
       env: cliEnv(stateDir, { OPENCLAW_GATEWAY_PORT: "0", ...env }),
     });

@@ -30,8 +30,12 @@ export class ConsoleStream implements ReplyStream {
 
   async finish(reply: Reply): Promise<void> {
     const text = reply.text.replace(/\n+$/, "");
-    // The final text continues what was written, unless it was rewritten (masked) on the way.
+    // The final text continues what was written, unless it was rewritten (masked) on the way. What
+    // was written may already hold the line breaks the final text ends with: only the rest of the
+    // blank line follows then.
     if (text.startsWith(this.written)) this.write(`${text.slice(this.written.length)}\n\n`);
+    else if (this.written.startsWith(text) && /^\n+$/.test(this.written.slice(text.length)))
+      this.write("\n\n".slice(Math.min(2, this.written.length - text.length)));
     else this.write(`\n${text}\n\n`);
     this.written = "";
   }

@@ -1,4 +1,4 @@
-import { GrammyError } from "grammy";
+import { GrammyError, HttpError } from "grammy";
 import type { ChannelEnv, RunningChannel } from "../../gateway/channel.js";
 import { payloadSecretFromToken } from "../../gateway/bound-payload.js";
 import { errorMessage, redactToken, redactingLog } from "../../gateway/log.js";
@@ -27,6 +27,21 @@ export interface TelegramChannelOptions {
   readonly typingIntervalMs?: number;
   /** Long-poll timeout in seconds (default 30). */
   readonly pollingTimeoutSeconds?: number;
+  /** Aborts the start (`getMe`) when the gateway stops while the channel still connects. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Why a Bot API call got no answer, without the request URL (it holds the token): grammY's
+ * `Network request for 'getMe' failed!` and the system error under it (`ECONNREFUSED`).
+ */
+function networkFailure(err: HttpError): string {
+  for (let e: unknown = err.error, depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z0-9_]+$|^UND_ERR_[A-Z_]+$/.test(code)) return `${err.message} (${code})`;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return err.message;
 }
 
 /**
@@ -51,7 +66,11 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
   );
   const menu = new CommandMenuSync(tg.bot.api, () => env.host.commands(), log);
   try {
-    await tg.bot.init();
+    // Not `bot.init()`: it retries a network error forever and silently, so a refused connection
+    // would leave the channel "connecting" for good; the supervisor retries with a logged back-off.
+    // grammY types its signal with a polyfill's AbortSignal; Node's own is what it passes to fetch.
+    const signal = options.signal as Parameters<typeof tg.bot.api.getMe>[0];
+    if (!tg.bot.isInited()) tg.bot.botInfo = await tg.bot.api.getMe(signal);
   } catch (err) {
     if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
       throw new UserFacingError(
@@ -62,7 +81,8 @@ export async function startTelegram(env: ChannelEnv, options: TelegramChannelOpt
         ),
       );
     }
-    throw new Error(`telegram: getMe failed: ${redactToken(errorMessage(err), settings.token)}`);
+    const why = err instanceof HttpError ? networkFailure(err) : errorMessage(err);
+    throw new Error(`telegram: getMe failed: ${redactToken(why, settings.token)}`);
   }
   await menu.sync();
   menu.watch(options.commandsRefreshMs ?? 60_000);
