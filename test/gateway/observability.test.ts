@@ -200,7 +200,10 @@ describe("gateway HTTP server while Telegram's API refuses connections", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const token = "123456:refused-connection-token";
     const gw = await startGateway(
-      { gateway: { port: 0 }, channels: { telegram: { apiRoot: `http://127.0.0.1:${port}` } } },
+      {
+        gateway: { port: 0, metrics: { token: METRICS_TOKEN } },
+        channels: { telegram: { apiRoot: `http://127.0.0.1:${port}` } },
+      },
       { TELEGRAM_BOT_TOKEN: token },
     );
 
@@ -215,9 +218,12 @@ describe("gateway HTTP server while Telegram's API refuses connections", () => {
     );
     expect(warnings[1]).toMatch(/\(attempt 2\).*ECONNREFUSED.*retrying in 40ms$/);
     expect(warnings[2]).toMatch(/\(attempt 3\).*retrying in 40ms$/);
+    // Anyone sees which channel is not ready; the reason is among the details behind the metrics token.
     const down = await fetch(`${gw.base}/readyz`);
     expect(down.status).toBe(503);
-    expect(((await down.json()) as { notReady: string[] }).notReady).toEqual([
+    expect(await down.json()).toEqual({ ready: false, channelsNotReady: ["telegram"] });
+    const details = await fetch(`${gw.base}/readyz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(((await details.json()) as { notReady: string[] }).notReady).toEqual([
       expect.stringMatching(/^channel telegram: down \(telegram: getMe failed: .*ECONNREFUSED/),
     ]);
     expect(gw.logs.join("\n")).not.toContain(token);
