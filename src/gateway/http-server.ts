@@ -82,8 +82,41 @@ export function parseJsonBody(body: Buffer): unknown {
 /** Distinct refused `Host` values logged, so an operator sees a missing name without a log flood. */
 const MAX_LOGGED_HOSTS = 16;
 
+/** The path of a request target, without its query. */
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
+}
+
 function routeKey(method: string, path: string): string {
   return `${method} ${path}`;
+}
+
+const TOO_LARGE: HttpResponse = { status: 413, body: { error: "body too large" } };
+
+/**
+ * Reads a request body of at most {@link MAX_BODY_BYTES}; undefined when it is longer. Plain stream
+ * events rather than an async iterator: this runs for every webhook update.
+ */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else {
+        req.off("data", onData);
+        req.pause();
+        resolve(undefined);
+      }
+    };
+    req.on("data", onData);
+    req.once("error", reject);
+    // After `end` this changes nothing; before it, the client went away mid-body.
+    req.once("close", () => reject(new Error("the client closed the connection mid-body")));
+    req.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+  });
 }
 
 /** True when a body follows the head (so a refusal must close the connection rather than read it). */
@@ -209,7 +242,7 @@ export class GatewayHttpServer {
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const head: HttpRequestHead = {
       method: req.method ?? "GET",
-      path: (req.url ?? "/").split("?")[0] ?? "/",
+      path: pathOf(req.url ?? "/"),
       headers: req.headers,
     };
     // A refusal leaves the body unread, so the connection closes rather than carry it to the next request.
@@ -218,15 +251,14 @@ export class GatewayHttpServer {
     const found = this.admit(head);
     if ("refusal" in found) return refuse(found.refusal);
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY_BYTES) return refuse({ status: 413, body: { error: "body too large" } });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) return refuse({ status: 413, body: { error: "body too large" } });
-      chunks.push(chunk as Buffer);
-    }
-    this.send(res, await this.run(found.route, { ...head, body: Buffer.concat(chunks) }), false);
+    if (declared > MAX_BODY_BYTES) return refuse(TOO_LARGE);
+    const body = await readBody(req);
+    if (body === undefined) return refuse(TOO_LARGE);
+    this.send(
+      res,
+      await this.run(found.route, { method: head.method, path: head.path, headers: head.headers, body }),
+      false,
+    );
   }
 
   private misdirected(host: string | undefined): HttpResponse {
@@ -241,11 +273,10 @@ export class GatewayHttpServer {
   private send(res: http.ServerResponse, out: HttpResponse, close: boolean): void {
     const isObject = typeof out.body === "object";
     const body = out.body === undefined ? "" : isObject ? JSON.stringify(out.body) : String(out.body);
-    res.writeHead(out.status, {
-      ...(isObject ? { "content-type": "application/json" } : {}),
-      ...(close ? { connection: "close" } : {}),
-      ...out.headers,
-    });
+    if (isObject) res.setHeader("content-type", "application/json");
+    if (close) res.setHeader("connection", "close");
+    if (out.headers) for (const [name, value] of Object.entries(out.headers)) res.setHeader(name, value);
+    res.writeHead(out.status);
     res.end(body);
   }
 }

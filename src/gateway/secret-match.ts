@@ -7,12 +7,22 @@ import crypto from "node:crypto";
  */
 export const MIN_ENDPOINT_SECRET = 16;
 
+function sha256(value: string): Buffer {
+  return crypto.createHash("sha256").update(value).digest();
+}
+
+/**
+ * A constant-time check of presented secrets against `expected`, whose hash is taken once here:
+ * a webhook checks every request (hashing both sides also hides the length).
+ */
+export function secretMatcher(expected: string): (presented: string | string[] | undefined) => boolean {
+  const want = sha256(expected);
+  return (presented) => typeof presented === "string" && crypto.timingSafeEqual(sha256(presented), want);
+}
+
 /** Compares a presented secret with the expected one in constant time (hashing first hides the length too). */
 export function secretMatches(presented: string | string[] | undefined, expected: string): boolean {
-  if (typeof presented !== "string") return false;
-  const a = crypto.createHash("sha256").update(presented).digest();
-  const b = crypto.createHash("sha256").update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
+  return secretMatcher(expected)(presented);
 }
 
 /** Checks `Authorization: Bearer <token>` in constant time. */

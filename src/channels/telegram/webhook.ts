@@ -1,8 +1,8 @@
 import type { Update } from "grammy/types";
-import type { GatewayHttpServer, HttpRoute } from "../../gateway/http-server.js";
+import type { GatewayHttpServer, HttpResponse, HttpRoute } from "../../gateway/http-server.js";
 import { parseJsonBody, unavailable } from "../../gateway/http-server.js";
 import type { Log } from "../../gateway/log.js";
-import { secretMatches } from "../../gateway/secret-match.js";
+import { secretMatcher, secretMatches } from "../../gateway/secret-match.js";
 import { ALLOWED_UPDATES, type TelegramBot } from "./bot.js";
 import type { WebhookSettings } from "./settings.js";
 
@@ -17,6 +17,10 @@ export interface Webhook {
 
 export { secretMatches };
 
+// Answers sent for most requests, built once.
+const ACCEPTED: HttpResponse = { status: 200, body: {} };
+const UNAUTHORIZED: HttpResponse = { status: 401, body: { error: "unauthorized" } };
+
 function isUpdate(value: unknown): value is Update {
   return (
     typeof value === "object" && value !== null && Number.isSafeInteger((value as { update_id?: unknown }).update_id)
@@ -30,17 +34,18 @@ function isUpdate(value: unknown): value is Update {
  * would run a command twice).
  */
 export function webhookRoute(tg: TelegramBot, secret: string, accepting: () => boolean): HttpRoute {
+  const matches = secretMatcher(secret);
   return {
     admit: (head) => {
       if (!accepting()) return unavailable("shutting down");
-      if (!secretMatches(head.headers[SECRET_HEADER], secret)) return { status: 401, body: { error: "unauthorized" } };
+      if (!matches(head.headers[SECRET_HEADER])) return UNAUTHORIZED;
       return undefined;
     },
     handle: (req) => {
       const update = parseJsonBody(req.body);
       if (!isUpdate(update)) return { status: 400, body: { error: "expected a Telegram update" } };
       void tg.handle(update);
-      return { status: 200, body: {} };
+      return ACCEPTED;
     },
   };
 }
