@@ -1,5 +1,5 @@
 import { loadContext } from "../config/context.js";
-import { configPath as configPathOf } from "../config/paths.js";
+import { configPath as configPathOf, ownConfigPath } from "../config/paths.js";
 import { openSessionStore, sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
 import { createGatewayServices } from "../gateway/services.js";
 import { PluginHost } from "../gateway/host.js";
@@ -21,6 +21,7 @@ import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
 import { bindAddress, gatewayPort } from "../gateway/address.js";
+import { channelEnvWithTokens } from "./channel-secrets.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -54,7 +55,7 @@ interface PlannedChannel {
 function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, string>>): PlannedChannel[] {
   const planned: PlannedChannel[] = [];
   const t = config.channels?.telegram;
-  if (t?.enabled !== false && (t?.botToken || env.TELEGRAM_BOT_TOKEN)) {
+  if (t?.enabled !== false && ((typeof t?.botToken === "string" && t.botToken) || env.TELEGRAM_BOT_TOKEN)) {
     const settings = telegramSettings(config, env);
     planned.push({
       name: "telegram",
@@ -63,7 +64,10 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     });
   }
   const d = config.channels?.discord;
-  if (d?.enabled !== false && (d?.token || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)) {
+  if (
+    d?.enabled !== false &&
+    ((typeof d?.token === "string" && d.token) || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)
+  ) {
     const settings = discordSettings(config, env);
     planned.push({
       name: "discord",
@@ -108,7 +112,9 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const log = opts.log ?? streamLog();
   const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const config = ctx.loaded.config;
-  const planned = plannedChannels(config, ctx.env.values);
+  for (const w of ctx.loaded.warnings) log("warn", w);
+  const channelValues = channelEnvWithTokens(config, ctx.env.values);
+  const planned = plannedChannels(config, channelValues);
   const port = gatewayPort(config, processEnv, planned.length > 0);
   const configPath = configPathOf(processEnv);
   const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });
@@ -116,6 +122,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const services = createGatewayServices({
     stateDir: ctx.stateDir,
     configPath,
+    ownConfigPath: ownConfigPath(processEnv),
     sessions,
     processEnv,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
@@ -140,14 +147,14 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const http = new GatewayHttpServer(log);
   http.route("GET", "/readyz", readiness.handler());
   http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
-  const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };
+  const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
   const supervised: SupervisedChannel[] = [];
   let listening = false;
   try {
     const shown = planned.length > 0 ? planned : [{ name: "console", mode: "stdin/stdout" }];
     let where = "no HTTP server (set gateway.port to get /healthz, /readyz, /metrics)";
     if (port !== undefined) {
-      const address = bindAddress(config.gateway?.bind);
+      const address = bindAddress(config.gateway);
       const bound = await http.listen(port, address);
       listening = true;
       opts.onListening?.(bound);

@@ -5,6 +5,7 @@ import { contextFor, loadContext, type LoadedContext } from "../config/context.j
 import { withCatalog, type CatalogContext } from "../models/context.js";
 import {
   configPath as configPathOf,
+  ownConfigPath,
   stateDir as stateDirOf,
   stateEnvFile,
   agentDir,
@@ -158,7 +159,14 @@ function loadOrFallback(io: CliIo, findings: Finding[]): CatalogContext {
       message: err.detail.message,
       fix: `${what}; other checks ran with an empty config`,
     });
-    const empty = { path: configPathOf(io.env), exists: true, config: {} };
+    const empty = {
+      path: configPathOf(io.env),
+      exists: true,
+      ownPath: ownConfigPath(io.env),
+      ownExists: false,
+      config: {},
+      warnings: [],
+    };
     return withCatalog(contextFor(empty, { stateDir: stateDirOf(io.env), processEnv: io.env, cwd: io.cwd }));
   }
 }
@@ -241,7 +249,7 @@ async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
   const { sessionStoreLocation } = await import("../sessions/open.js");
   const location = sessionStoreLocation(ctx.loaded.config, ctx.stateDir);
   if (location.kind === "redis") {
-    const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.path}; the gateway does not start without its session store`;
+    const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.ownPath}; the gateway does not start without its session store`;
     const where = `Redis ${printableRedisUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
     const r = await pingRedis(location.url, STORE_PING_TIMEOUT_MS);
     if (r.ok)
@@ -262,7 +270,7 @@ async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
         check: "session-store",
         severity: "error",
         message: `session store ${location.file} cannot be created: ${ancestor} is not writable`,
-        fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.path}`,
+        fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.ownPath}`,
       };
     }
     return {
@@ -285,7 +293,7 @@ async function checkSessionStore(ctx: LoadedContext): Promise<Finding> {
       check: "session-store",
       severity: "error",
       message: `session store ${location.file} does not open: ${message}`,
-      fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.path}`,
+      fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.ownPath}`,
     };
   }
 }

@@ -236,7 +236,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   const shown = new Set<string>(needed.keys());
   const others = new Set<string>();
   for (const raw of Object.values(file.profiles)) others.add(raw.provider);
-  for (const meta of Object.values(config.auth?.profiles ?? {})) others.add(meta.provider);
+  for (const meta of Object.values(config.auth?.profiles ?? {})) if (meta.provider) others.add(meta.provider);
   for (const p of Object.keys(config.auth?.order ?? {})) others.add(p);
   for (const p of Object.keys(file.order ?? {})) others.add(p);
   for (const p of catalog.providers.values()) if (envCredentials(p, ctx.env.values).length > 0) others.add(p.id);

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { LiveConfig } from "./live-config.js";
 import { contextFor } from "../config/context.js";
 import { AuthProfileStore, CachedProfileReader } from "../auth/store.js";
@@ -12,6 +13,8 @@ import { systemClock, type Clock } from "../util/clock.js";
 export interface ServicesOptions {
   readonly stateDir: string;
   readonly configPath: string;
+  /** Our own settings file; `<stateDir>/model-gateway.json` when not given. */
+  readonly ownConfigPath?: string;
   readonly sessions: SessionStore;
   readonly processEnv?: NodeJS.ProcessEnv;
   readonly cwd?: string;
@@ -32,7 +35,12 @@ export interface ServicesOptions {
  */
 export function createGatewayServices(opts: ServicesOptions): GatewayServices {
   const clock = opts.clock ?? systemClock;
-  const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined));
+  const processEnv = opts.processEnv ?? process.env;
+  const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined), undefined, {
+    ownFile: opts.ownConfigPath ?? path.join(opts.stateDir, "model-gateway.json"),
+    env: processEnv,
+    stateDir: opts.stateDir,
+  });
   const profiles = new AuthProfileStore(opts.stateDir, clock);
   const reader = new CachedProfileReader(profiles, clock);
   let resolverFor = -1;
@@ -50,7 +58,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices {
       if (!resolver || v !== resolverFor) {
         const ctx = contextFor(live.get(), {
           stateDir: opts.stateDir,
-          processEnv: opts.processEnv ?? process.env,
+          processEnv,
           cwd: opts.cwd ?? process.cwd(),
         });
         resolver = createResolver({
