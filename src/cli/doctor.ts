@@ -13,6 +13,7 @@ import {
   sessionStateDir,
 } from "../config/paths.js";
 import { parseEnvFile } from "../config/env.js";
+import { configKeyFindings } from "./doctor-config-keys.js";
 import { agentIds, allowlistKey, configuredModel } from "../config/agents.js";
 import { fallbackChain } from "../models/fallbacks.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
@@ -47,6 +48,7 @@ export interface DoctorOptions {
 export interface Finding {
   readonly check:
     | "config"
+    | "config-keys"
     | "modes"
     | "credentials"
     | "credential-store"
@@ -68,13 +70,13 @@ export interface Finding {
 const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
 
 /** State dir, agents dirs, credential files, `.env` and the config: each should be private to the owner. */
-function privatePaths(state: string, config: string): { path: string; dir: boolean; why: string }[] {
+function privatePaths(state: string, config: readonly string[]): { path: string; dir: boolean; why: string }[] {
   const out = [
     { path: state, dir: true, why: "state directory" },
     { path: path.join(state, "agents"), dir: true, why: "agents directory" },
     { path: sessionStateDir(state), dir: true, why: "session state" },
     { path: stateEnvFile(state), dir: false, why: "holds provider keys" },
-    { path: config, dir: false, why: "config, may hold bot tokens" },
+    ...config.map((p) => ({ path: p, dir: false, why: "config, may hold bot tokens" })),
   ];
   for (const id of agentDirsOnDisk(state)) {
     out.push({ path: path.join(state, "agents", id), dir: true, why: `agent ${id}` });
@@ -96,7 +98,7 @@ function agentDirsOnDisk(state: string): string[] {
   }
 }
 
-function checkModes(state: string, config: string, fix: boolean): Finding[] {
+function checkModes(state: string, config: readonly string[], fix: boolean): Finding[] {
   const findings: Finding[] = [];
   let checked = 0;
   for (const p of privatePaths(state, config)) {
@@ -335,7 +337,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     now,
   });
 
-  findings.push(...checkModes(ctx.stateDir, ctx.loaded.path, opts.fix === true));
+  findings.push(...checkModes(ctx.stateDir, [ctx.loaded.path, ctx.loaded.ownPath], opts.fix === true));
 
   // Credential files: readable, and no expired or expiring profile.
   const store = new AuthProfileStore(ctx.stateDir);
@@ -390,6 +392,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
         ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h`
         : "no stored credential expires",
     });
+  findings.push(...(await configKeyFindings(ctx, files, io.clock, opts.fix === true)));
   findings.push(...(await oauthRefreshFindings(ctx, io, files, store, opts.fix === true)));
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
