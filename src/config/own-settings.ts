@@ -175,12 +175,18 @@ const RULES: readonly Rule[] = [
         if (!isObject(profile)) continue;
         yield* movedKeys(raw, ["auth", "profiles", id], ["disabled"], unrecognized(`auth.profiles.${id}`));
         if (profile.mode === undefined) {
-          const mode = ctx.profileMode?.(id);
+          // Metadata only: we read a profile's type from its stored credential, so with none stored
+          // the commonest mode keeps OpenClaw running and changes nothing for us.
+          const stored = ctx.profileMode?.(id);
+          const mode = stored ?? "api_key";
           yield {
             key: `auth.profiles.${id}.mode`,
             why: 'missing: OpenClaw requires one of "api_key", "aws-sdk", "oauth", "token"',
-            fix: mode !== undefined ? `set to "${mode}", the stored credential's type` : undefined,
-            ...(mode !== undefined ? { apply: () => void (profile.mode = mode) } : {}),
+            fix:
+              stored !== undefined
+                ? `set to "${mode}", the stored credential's type`
+                : `set to "${mode}" (no stored credential says otherwise)`,
+            apply: () => void (profile.mode = mode),
           };
         }
       }
