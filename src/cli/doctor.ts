@@ -1,3 +1,4 @@
+import { unspokenApiText } from "../providers/call.js";
 import fs from "node:fs";
 import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
@@ -431,6 +432,16 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
           fix: `openclaw models list --provider ${provider}`,
         });
       }
+      const unspoken = r.ok
+        ? unspokenApiText(ctx.catalog.providers.get(provider) ?? { id: provider, api: "anthropic-messages" })
+        : undefined;
+      if (unspoken !== undefined)
+        findings.push({
+          check: "model",
+          severity: "error",
+          message: `agent ${agentId}: default model ${r.ok ? r.value.ref : ref}: ${unspoken}`,
+          fix: `set models.providers.${provider}.api to anthropic-messages or openai-completions if the endpoint speaks one, or choose another default model`,
+        });
       if (res.chosen) {
         findings.push({
           check: "missing-auth",

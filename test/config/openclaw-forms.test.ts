@@ -158,3 +158,26 @@ describe("auth.order.<provider>: [] as OpenClaw reads it", () => {
     expect((await sb.run(["models", "status", "--check"])).code).toBe(0);
   });
 });
+
+describe("an api this gateway cannot speak", () => {
+  afterEach(removeSandboxes);
+
+  it('api: "openai-responses" on the default model\'s provider fails --check and doctor, naming the api', async () => {
+    const sb = sandbox();
+    sb.writeConfig({
+      agents: { defaults: { model: "openai/gpt-5.4" } },
+      models: { providers: { openai: { baseUrl: "https://api.openai.com/v1", api: "openai-responses", models: [] } } },
+    });
+    const env = { OPENAI_API_KEY: `sk-proj-${"k".repeat(60)}` };
+    const check = await sb.run(["models", "status", "--check"], { env });
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain(
+      'openai uses the API "openai-responses", which this gateway does not speak',
+    );
+    const doctor = await sb.run(["doctor"], { env });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(
+      '✗ agent main: default model openai/gpt-5.4: openai uses the API "openai-responses", which this gateway does not speak (anthropic-messages, openai-completions)',
+    );
+  });
+});
