@@ -1,5 +1,5 @@
 import { loadContext } from "../config/context.js";
-import { configPath as configPathOf } from "../config/paths.js";
+import { configPath as configPathOf, ownConfigPath } from "../config/paths.js";
 import { openSessionStore, sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
 import { createGatewayServices } from "../gateway/services.js";
 import { PluginHost } from "../gateway/host.js";
@@ -24,6 +24,7 @@ import { bindAddress, gatewayPort } from "../gateway/address.js";
 import { registerSecrets } from "../auth/redact.js";
 import { checkMetricsToken, gatewaySecrets } from "./gateway-secrets.js";
 import { configuredHostNames } from "../gateway/allowed-hosts.js";
+import { channelEnvWithTokens } from "./channel-secrets.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -60,7 +61,7 @@ interface PlannedChannel {
 function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, string>>): PlannedChannel[] {
   const planned: PlannedChannel[] = [];
   const t = config.channels?.telegram;
-  if (t?.enabled !== false && (t?.botToken || env.TELEGRAM_BOT_TOKEN)) {
+  if (t?.enabled !== false && ((typeof t?.botToken === "string" && t.botToken) || env.TELEGRAM_BOT_TOKEN)) {
     const settings = telegramSettings(config, env);
     planned.push({
       name: "telegram",
@@ -71,7 +72,10 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
     });
   }
   const d = config.channels?.discord;
-  if (d?.enabled !== false && (d?.token || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)) {
+  if (
+    d?.enabled !== false &&
+    ((typeof d?.token === "string" && d.token) || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)
+  ) {
     const settings = discordSettings(config, env);
     planned.push({
       name: "discord",
@@ -118,9 +122,11 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const log = opts.log ?? streamLog();
   const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const config = ctx.loaded.config;
-  registerSecrets(gatewaySecrets(config, ctx.env.values));
+  for (const w of ctx.loaded.warnings) log("warn", w);
+  const channelValues = await channelEnvWithTokens(ctx, (secret) => registerSecrets([secret]));
+  registerSecrets(gatewaySecrets(config, channelValues));
   checkMetricsToken(config);
-  const planned = plannedChannels(config, ctx.env.values);
+  const planned = plannedChannels(config, channelValues);
   const port = gatewayPort(config, processEnv, planned.length > 0);
   const configPath = configPathOf(processEnv);
   const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });
@@ -128,6 +134,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const services = createGatewayServices({
     stateDir: ctx.stateDir,
     configPath,
+    ownConfigPath: ownConfigPath(processEnv),
     sessions,
     processEnv,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
@@ -149,12 +156,12 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
-  const address = bindAddress(config.gateway?.bind);
+  const address = bindAddress(config.gateway);
   const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
   http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
   http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
   for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
-  const channelEnv: ChannelEnv = { host, http, log, env: ctx.env.values };
+  const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
   const supervised: SupervisedChannel[] = [];
   let listening = false;
   try {

@@ -272,9 +272,10 @@ export class CredentialResolver {
     const { config, catalog, env } = this.deps;
     const orderDrift: OrderDrift[] = [];
     // A list that names no stored profile at all has drifted (renamed or logged out elsewhere):
-    // it is set aside rather than leaving the provider with no credential.
+    // it is set aside rather than leaving the provider with no credential. An empty list is
+    // OpenClaw's way to say the provider has no usable profile: it stays, and excludes them all.
     const live = (source: OrderDrift["source"], ids: readonly string[] | undefined) => {
-      if (ids === undefined) return undefined;
+      if (ids === undefined || ids.length === 0) return ids;
       if (ids.some((id) => id in file.profiles)) return ids;
       if (ids.length > 0) orderDrift.push({ source, ids });
       return undefined;
@@ -305,6 +306,7 @@ export class CredentialResolver {
         entries.push(this.prepareProfile(file, id, provider, source));
     }
     const p = catalog.providers.get(provider);
+    const disabled = explicit?.length === 0;
     if (p) {
       for (const e of envCredentials(p, env)) {
         entries.push({
@@ -319,7 +321,7 @@ export class CredentialResolver {
           email: undefined,
           refreshable: false,
           refreshedAt: undefined,
-          fixedReason: undefined,
+          fixedReason: disabled ? "excluded_by_auth_order" : undefined,
         });
       }
     }

@@ -51,7 +51,8 @@ export function envSecrets(ctx: CatalogContext): string[] {
   for (const [k, v] of Object.entries(ctx.env.values)) if (isCredentialVariable(k)) out.push(v);
   for (const p of ctx.catalog.providers.values()) for (const c of envCredentials(p, ctx.env.values)) out.push(c.secret);
   const ch = ctx.loaded.config.channels;
-  for (const t of [ch?.telegram?.botToken, ch?.telegram?.webhookSecret, ch?.discord?.token]) if (t) out.push(t);
+  for (const t of [ch?.telegram?.botToken, ch?.telegram?.webhookSecret, ch?.discord?.token])
+    if (typeof t === "string" && t !== "") out.push(t);
   return out;
 }
 
@@ -68,6 +69,7 @@ export function secretRefsFor(io: CliIo, ctx: LoadedContext): SecretRefs {
 export async function openCliContext(io: CliIo, opts: { agent?: string | undefined } = {}): Promise<CliContext> {
   const ctx = withCatalog(loadContext({ processEnv: io.env, cwd: io.cwd }));
   io.rememberSecrets(envSecrets(ctx));
+  for (const w of ctx.loaded.warnings) io.err(`warning: ${w}`);
   const agentId = selectAgent(ctx, opts.agent);
   const store = new AuthProfileStore(ctx.stateDir, io.clock);
   const files = new Map<string, AuthProfilesFile>();

@@ -1,3 +1,4 @@
+import { unspokenApiText } from "../providers/call.js";
 import fs from "node:fs";
 import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
@@ -5,6 +6,7 @@ import { contextFor, loadContext, type LoadedContext } from "../config/context.j
 import { withCatalog, type CatalogContext } from "../models/context.js";
 import {
   configPath as configPathOf,
+  ownConfigPath,
   stateDir as stateDirOf,
   stateEnvFile,
   agentDir,
@@ -12,6 +14,7 @@ import {
   sessionStateDir,
 } from "../config/paths.js";
 import { parseEnvFile } from "../config/env.js";
+import { configKeyFindings } from "./doctor-config-keys.js";
 import { agentIds, allowlistKey, configuredModel } from "../config/agents.js";
 import { fallbackChain } from "../models/fallbacks.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
@@ -49,6 +52,7 @@ export interface Finding {
   readonly check:
     | "config"
     | "state-dir"
+    | "config-keys"
     | "modes"
     | "credentials"
     | "secrets"
@@ -71,13 +75,13 @@ export interface Finding {
 const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
 
 /** State dir, agents dirs, credential files, `.env` and the config: each should be private to the owner. */
-function privatePaths(state: string, config: string): { path: string; dir: boolean; why: string }[] {
+function privatePaths(state: string, config: readonly string[]): { path: string; dir: boolean; why: string }[] {
   const out = [
     { path: state, dir: true, why: "state directory" },
     { path: path.join(state, "agents"), dir: true, why: "agents directory" },
     { path: sessionStateDir(state), dir: true, why: "session state" },
     { path: stateEnvFile(state), dir: false, why: "holds provider keys" },
-    { path: config, dir: false, why: "config, may hold bot tokens" },
+    ...config.map((p) => ({ path: p, dir: false, why: "config, may hold bot tokens" })),
   ];
   for (const id of agentDirsOnDisk(state)) {
     out.push({ path: path.join(state, "agents", id), dir: true, why: `agent ${id}` });
@@ -99,7 +103,7 @@ function agentDirsOnDisk(state: string): string[] {
   }
 }
 
-function checkModes(state: string, config: string, fix: boolean): Finding[] {
+function checkModes(state: string, config: readonly string[], fix: boolean): Finding[] {
   const findings: Finding[] = [];
   let checked = 0;
   for (const p of privatePaths(state, config)) {
@@ -202,7 +206,14 @@ function loadOrFallback(io: CliIo, findings: Finding[]): CatalogContext {
       message: err.detail.message,
       fix: `${what}; other checks ran with an empty config`,
     });
-    const empty = { path: configPathOf(io.env), exists: true, config: {} };
+    const empty = {
+      path: configPathOf(io.env),
+      exists: true,
+      ownPath: ownConfigPath(io.env),
+      ownExists: false,
+      config: {},
+      warnings: [],
+    };
     return withCatalog(contextFor(empty, { stateDir: stateDirOf(io.env), processEnv: io.env, cwd: io.cwd }));
   }
 }
@@ -276,7 +287,7 @@ async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding
   if (location.kind === "redis") {
     // Whatever an error from the server or the driver repeats of them is redacted too.
     io.rememberSecrets(urlCredentials(location.url));
-    const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.path}; the gateway does not start without its session store`;
+    const fix = `start Redis there, or correct session.store.url in ${ctx.loaded.ownPath}; the gateway does not start without its session store`;
     const where = `Redis ${printableUrl(location.url)}${location.keyPrefix !== undefined ? ` (keyPrefix ${JSON.stringify(location.keyPrefix)})` : ""}`;
     const r = await pingRedis(location.url, STORE_PING_TIMEOUT_MS);
     if (r.ok)
@@ -297,7 +308,7 @@ async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding
         check: "session-store",
         severity: "error",
         message: `session store ${location.file} cannot be created: ${ancestor} is not writable`,
-        fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.path}`,
+        fix: `make ${ancestor} writable, or point session.store at another file in ${ctx.loaded.ownPath}`,
       };
     }
     return {
@@ -320,7 +331,7 @@ async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding
       check: "session-store",
       severity: "error",
       message: `session store ${location.file} does not open: ${message}`,
-      fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.path}`,
+      fix: `repair or move ${location.file} away, or point session.store at another file in ${ctx.loaded.ownPath}`,
     };
   }
 }
@@ -363,7 +374,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   });
 
   findings.push(checkStateDir(ctx.stateDir));
-  findings.push(...checkModes(ctx.stateDir, ctx.loaded.path, opts.fix === true));
+  findings.push(...checkModes(ctx.stateDir, [ctx.loaded.path, ctx.loaded.ownPath], opts.fix === true));
   findings.push(...secretProviderFindings(ctx));
 
   // Credential files: readable, and no expired or expiring profile.
@@ -419,6 +430,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
         ? `${tokens} credential${tokens > 1 ? "s" : ""} with an expiry, none expiring within 24 h`
         : "no stored credential expires",
     });
+  findings.push(...(await configKeyFindings(ctx, files, io.clock, opts.fix === true)));
   findings.push(...(await oauthRefreshFindings(ctx, io, files, store, opts.fix === true)));
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
@@ -459,6 +471,16 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
           fix: `openclaw models list --provider ${provider}`,
         });
       }
+      const unspoken = r.ok
+        ? unspokenApiText(ctx.catalog.providers.get(provider) ?? { id: provider, api: "anthropic-messages" })
+        : undefined;
+      if (unspoken !== undefined)
+        findings.push({
+          check: "model",
+          severity: "error",
+          message: `agent ${agentId}: default model ${r.ok ? r.value.ref : ref}: ${unspoken}`,
+          fix: `set models.providers.${provider}.api to anthropic-messages or openai-completions if the endpoint speaks one, or choose another default model`,
+        });
       if (res.chosen) {
         findings.push({
           check: "missing-auth",

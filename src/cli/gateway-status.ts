@@ -80,8 +80,9 @@ async function serviceView(io: CliIo): Promise<ServiceView> {
  */
 export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): Promise<number> {
   const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
+  for (const w of ctx.loaded.warnings) io.err(`warning: ${w}`);
   const port = gatewayPort(ctx.loaded.config, io.env, true) ?? 0;
-  const address = bindAddress(ctx.loaded.config.gateway?.bind);
+  const address = bindAddress(ctx.loaded.config.gateway);
   const host = address === "0.0.0.0" ? "127.0.0.1" : address.includes(":") ? `[${address}]` : address;
   const metricsToken = ctx.loaded.config.gateway?.metrics?.token;
   const [service, http] = await Promise.all([serviceView(io), probe(`http://${host}:${port}`, metricsToken)]);

@@ -11,7 +11,7 @@ import type { PeekableSessionStore } from "../sessions/cached-store.js";
  */
 export async function openExistingSessionStore(ctx: LoadedContext): Promise<PeekableSessionStore | undefined> {
   const config = ctx.loaded.config;
-  if (config.session?.store === undefined && !fs.existsSync(sessionStateDir(ctx.stateDir))) return undefined;
+  if (typeof config.session?.store !== "object" && !fs.existsSync(sessionStateDir(ctx.stateDir))) return undefined;
   const { openSessionStore, sessionStoreLocation } = await import("../sessions/open.js");
   const location = sessionStoreLocation(config, ctx.stateDir);
   if (location.kind === "sqlite" && !fs.existsSync(location.file)) return undefined;

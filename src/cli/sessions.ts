@@ -27,7 +27,16 @@ function profileColumn(r: SessionRecord): string {
   return r.pinSource === undefined ? r.profileId : `${r.profileId} (${r.pinSource})`;
 }
 
-async function withStore<T>(opts: SessionsCliOptions, fn: (store: PeekableSessionStore) => Promise<T>): Promise<T> {
+function errWriter(cmd: Command): (text: string) => void {
+  const err = cmd.configureOutput().writeErr;
+  return err ?? ((text) => void process.stderr.write(text));
+}
+
+async function withStore<T>(
+  opts: SessionsCliOptions,
+  cmd: Command,
+  fn: (store: PeekableSessionStore) => Promise<T>,
+): Promise<T> {
   // Loaded on use: registering the commands costs the CLI nothing at start-up.
   const { loadContext } = await import("../config/context.js");
   const { openSessionStore } = await import("../sessions/open.js");
@@ -35,6 +44,7 @@ async function withStore<T>(opts: SessionsCliOptions, fn: (store: PeekableSessio
     ...(opts.processEnv ? { processEnv: opts.processEnv } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
+  for (const w of ctx.loaded.warnings) errWriter(cmd)(`warning: ${w}\n`);
   const store = await openSessionStore({ config: ctx.loaded.config, stateDir: ctx.stateDir });
   try {
     return await fn(store);
@@ -61,7 +71,7 @@ export function registerSessionsCommands(program: Command, opts: SessionsCliOpti
     .option("--limit <n>", `at most n sessions (default ${DEFAULT_LIMIT})`, parseLimit)
     .action(async (flags: { json?: boolean; limit?: number }, cmd: Command) => {
       const limit = flags.limit ?? DEFAULT_LIMIT;
-      const found = await withStore(opts, (store) => store.list({ limit: limit + 1 }));
+      const found = await withStore(opts, cmd, (store) => store.list({ limit: limit + 1 }));
       const shown = found.slice(0, limit);
       const truncated = found.length > limit;
       const write = writer(cmd);
@@ -97,7 +107,7 @@ export function registerSessionsCommands(program: Command, opts: SessionsCliOpti
     .description("forget a session's model and profile pin (it goes back to the defaults)")
     .argument("<key>", "session key, as `sessions list` prints it (e.g. agent:main:main)")
     .action(async (key: string, _flags: unknown, cmd: Command) => {
-      const existed = await withStore(opts, (store) => store.delete(key));
+      const existed = await withStore(opts, cmd, (store) => store.delete(key));
       if (!existed) {
         cmd.error(`error: no session ${key}\nRun \`openclaw sessions list\` to see the session keys.`, {
           exitCode: 1,

@@ -1,3 +1,4 @@
+import { unspokenApiText } from "../providers/call.js";
 import { listProfiles, type CredentialType } from "../auth/profiles.js";
 import { summarizeLayout, type LayoutSummary } from "../auth/layout.js";
 import type { Candidate, OrderDrift, Resolution, SkipReason } from "../auth/resolver.js";
@@ -236,7 +237,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   const shown = new Set<string>(needed.keys());
   const others = new Set<string>();
   for (const raw of Object.values(file.profiles)) others.add(raw.provider);
-  for (const meta of Object.values(config.auth?.profiles ?? {})) others.add(meta.provider);
+  for (const meta of Object.values(config.auth?.profiles ?? {})) if (meta.provider) others.add(meta.provider);
   for (const p of Object.keys(config.auth?.order ?? {})) others.add(p);
   for (const p of Object.keys(file.order ?? {})) others.add(p);
   for (const p of catalog.providers.values()) if (envCredentials(p, ctx.env.values).length > 0) others.add(p.id);
@@ -247,6 +248,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   const missing: MissingAuth[] = [];
   const unusable = new Map<string, UnusableProfile>();
   const problems: string[] = [];
+  const unspokenFallbacks: string[] = [];
   const warnings: string[] = [];
 
   for (const provider of shown) {
@@ -298,6 +300,13 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
       if (isPrimary && code !== "all_in_cooldown")
         problems.push(`no usable credential for ${provider} (needed by ${neededBy.join(", ")})`);
     }
+    const unspoken =
+      neededBy.length > 0 ? unspokenApiText(catalog.providers.get(provider) ?? { id: provider, api: "" }) : undefined;
+    // A provider outside the catalog has no api to judge; its missing credential is reported above.
+    if (unspoken !== undefined && catalog.providers.has(provider)) {
+      if (provider === primaryProvider) problems.push(unspoken);
+      else unspokenFallbacks.push(unspoken);
+    }
     if (neededBy.length > 0) {
       for (const c of res.candidates)
         if (c.reason === "incompatible") problems.push(`${c.id} cannot be used for ${provider} API requests`);
@@ -347,7 +356,7 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
   for (const [alias, ref] of [...catalog.aliases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     aliases[alias] = ref;
   const exitCode = problems.length > 0 ? EXIT.problem : warnings.length > 0 ? EXIT.expiring : EXIT.ok;
-  const notes: string[] = providers.flatMap((p) => p.orderDrift.map((d) => d.text));
+  const notes: string[] = [...providers.flatMap((p) => p.orderDrift.map((d) => d.text)), ...unspokenFallbacks];
   if (resolvedPrimary.ok && primaryModel === undefined)
     notes.push(`default model ${notInCatalogText(catalog, primaryRef)}`);
   if (primaryModel?.deprecated !== undefined && isRetired(primaryModel.deprecated, now))

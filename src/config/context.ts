@@ -1,5 +1,5 @@
-import { configPath, stateDir } from "./paths.js";
-import { loadConfig, type LoadedConfig } from "./load.js";
+import { configPath, ownConfigPath, stateDir } from "./paths.js";
+import { loadConfig, type LoadedConfig, type LoadOptions } from "./load.js";
 import { loadEnv, type LoadedEnv } from "./env.js";
 import { defaultAgentId } from "./agents.js";
 
@@ -33,14 +33,23 @@ export function contextFor(loaded: LoadedConfig, sources: ContextSources): Loade
   };
 }
 
+/** How {@link loadConfig} is called for a process environment: both files, `${VAR}` from that environment. */
+export function configSources(processEnv: NodeJS.ProcessEnv): { file: string; opts: LoadOptions } {
+  return {
+    file: configPath(processEnv),
+    opts: { ownFile: ownConfigPath(processEnv), env: processEnv, stateDir: stateDir(processEnv) },
+  };
+}
+
 /**
- * Resolves paths, loads and validates `openclaw.json` and merges the environment. Throws
+ * Resolves paths, loads and validates `openclaw.json` with our own file on top, and merges the environment. Throws
  * `UserFacingError` for an invalid config. Loads no SDK, no channel library and not the model
  * catalog: that is built from the config by `src/models/`, which depends on config, never the reverse.
  */
 export function loadContext(opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string } = {}): LoadedContext {
   const processEnv = opts.processEnv ?? process.env;
-  return contextFor(loadConfig(configPath(processEnv)), {
+  const { file, opts: loadOpts } = configSources(processEnv);
+  return contextFor(loadConfig(file, loadOpts), {
     stateDir: stateDir(processEnv),
     processEnv,
     cwd: opts.cwd ?? process.cwd(),

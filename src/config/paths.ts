@@ -13,6 +13,12 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv ? path.resolve(fromEnv) : path.join(stateDir(env), "openclaw.json");
 }
 
+/** Our own settings, the ones OpenClaw has no key for: `$MODEL_GATEWAY_CONFIG`, else `<state>/model-gateway.json`. */
+export function ownConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.MODEL_GATEWAY_CONFIG?.trim();
+  return fromEnv ? path.resolve(fromEnv) : path.join(stateDir(env), "model-gateway.json");
+}
+
 /** `<state>/.env`, read by daemons that do not see the login shell's environment. */
 export function stateEnvFile(state: string): string {
   return path.join(state, ".env");

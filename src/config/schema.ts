@@ -72,8 +72,10 @@ const authSection = z.looseObject({
     z.record(
       z.string(),
       z.looseObject({
-        provider: z.string().check(z.minLength(1)),
-        mode: z.optional(z.enum(["api_key", "token", "oauth"])),
+        // Optional: our file may hold only `disabled` for a profile whose metadata is in openclaw.json.
+        provider: z.optional(z.string().check(z.minLength(1))),
+        // `aws-sdk`: OpenClaw's credential-less Bedrock mode. Accepted; we cannot use it (no credential).
+        mode: z.optional(z.enum(["api_key", "token", "oauth", "aws-sdk"])),
         email: z.optional(z.string()),
         disabled: z.optional(z.boolean()),
       }),
@@ -85,7 +87,7 @@ const authSection = z.looseObject({
 });
 
 const sessionStore = z.union([
-  // OpenClaw's meaning of a plain string: the path of the SQLite file.
+  // OpenClaw's meaning of a plain string: the path of ITS OWN JSON session store. We never open it.
   z.string().check(z.minLength(1)),
   z.looseObject({ kind: z.literal("sqlite"), path: z.optional(z.string().check(z.minLength(1))) }),
   z.looseObject({
@@ -95,13 +97,28 @@ const sessionStore = z.union([
   }),
 ]);
 
-/** `partial`: answers grow while the model writes them; `off`: one reply once the answer is complete. */
-const streaming = z.optional(z.enum(["partial", "off"]));
+/**
+ * OpenClaw's streaming modes. We draw `partial` (answers grow while the model writes them) and
+ * treat `block` and `progress` as `partial`; `off` sends one reply once the answer is complete.
+ */
+export const STREAMING_MODES = ["off", "partial", "block", "progress"] as const;
+const streamingMode = z.enum(STREAMING_MODES);
+/** OpenClaw's `{ mode }` form, or the bare mode string earlier versions of ours wrote. */
+const streaming = z.optional(z.union([streamingMode, z.looseObject({ mode: z.optional(streamingMode) })]));
+
+/** OpenClaw's SecretRef: where a secret lives instead of the secret (resolved by `src/auth/secret-ref.ts`). */
+const secretRef = z.looseObject({
+  source: z.enum(["env", "file", "exec"]),
+  provider: z.optional(z.string()),
+  id: z.string().check(z.minLength(1)),
+});
+/** A secret as written: the value itself or a SecretRef. */
+const secretInput = z.union([z.string(), secretRef]);
 
 const telegram = z.looseObject({
   enabled: z.optional(z.boolean()),
   streaming,
-  botToken: z.optional(z.string()),
+  botToken: z.optional(secretInput),
   apiRoot: z.optional(z.url()),
   webhookUrl: z.optional(z.url()),
   webhookSecret: z.optional(z.string()),
@@ -111,7 +128,7 @@ const telegram = z.looseObject({
 const discord = z.looseObject({
   enabled: z.optional(z.boolean()),
   streaming,
-  token: z.optional(z.string()),
+  token: z.optional(secretInput),
   applicationId: z.optional(z.string()),
   guildIds: z.optional(z.array(z.string())),
   apiBase: z.optional(z.url()),
@@ -144,20 +161,24 @@ export const configSchema = z.looseObject({
       allowFrom: z.optional(
         z.record(z.string(), z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String)))),
       ),
-      ownerAllowFrom: z.optional(z.array(z.string())),
+      // OpenClaw accepts a bare numeric id here, as in `allowFrom`.
+      ownerAllowFrom: z.optional(z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String)))),
     }),
   ),
   session: z.optional(
     z.looseObject({
       store: z.optional(sessionStore),
-      dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer"])),
+      dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])),
       cacheSize: z.optional(z.int().check(z.positive())),
     }),
   ),
   gateway: z.optional(
     z.looseObject({
+      // 0 (any free port) only in our own file: OpenClaw wants 1 or more.
       port: z.optional(z.int().check(z.gte(0), z.lte(65535))),
-      bind: z.optional(z.string()),
+      // OpenClaw's modes (BIND_MODES); an address is what earlier versions of ours accepted.
+      bind: z.optional(z.string().check(z.minLength(1))),
+      customBindHost: z.optional(z.string().check(z.minLength(1))),
       /** Host names the HTTP server answers besides loopback, IP literals, the bind host and the webhook URL's host. */
       allowedHosts: z.optional(z.array(z.string().check(z.minLength(1)))),
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
@@ -165,7 +186,12 @@ export const configSchema = z.looseObject({
   ),
 });
 
-/** A validated `openclaw.json`. */
+/** OpenClaw's `gateway.bind` modes. */
+export const BIND_MODES = ["loopback", "lan", "auto", "custom", "tailnet"] as const;
+
+/** A validated config: `openclaw.json` with our own file (`model-gateway.json`) read on top of it. */
 export type OpenClawConfig = z.infer<typeof configSchema>;
+/** A secret as a config holds it: the value, or a SecretRef. */
+export type SecretInput = z.infer<typeof secretInput>;
 /** `agents.defaults.model` and friends. */
 export type ModelSetting = z.infer<typeof modelSetting>;

@@ -5,6 +5,7 @@ import { assertCanWrite, ensurePrivateDir, readIfExists, writeFileAtomic } from 
 import { withFileLock } from "../util/file-lock.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { parseJson5 } from "../util/json5.js";
+import { legacyKeys } from "./own-settings.js";
 
 /** A JSON object as read from the file, before validation, so unknown keys survive a rewrite. */
 export type RawConfig = Record<string, unknown>;
@@ -69,9 +70,16 @@ export async function updateConfigFile(
     }
     if (!isRawObject(raw))
       throw new UserFacingError(userError("config_invalid", `Invalid config ${file}: (top level): expected an object`));
+    const before = new Set(legacyKeys(raw, { stateDir }).map((k) => k.key));
     if (mutate(raw) === false) return false;
     const out = `${JSON.stringify(raw, null, 2)}\n`;
     parseConfig(file, out);
+    // Whatever we write must keep OpenClaw running: a change that adds a key it refuses is a bug of ours.
+    const added = legacyKeys(raw, { stateDir }).filter((k) => !before.has(k.key));
+    if (added.length > 0)
+      throw new Error(
+        `refusing to write ${file}: OpenClaw would refuse ${added.map((k) => `${k.key} (${k.why})`).join(", ")}`,
+      );
     writeFileAtomic(file, out, { privateDir: inState });
     const key = path.resolve(file);
     ownWrites.set(key, ownWriteCount(key) + 1);
@@ -105,17 +113,37 @@ export function existingObjectAt(raw: RawConfig, ...keys: string[]): RawConfig |
 }
 
 /**
- * Sets a configured default model in a raw config: `agent` writes `agents.entries.<id>.model` as
- * `{ primary }` (keeping its fallbacks), `global` writes `agents.defaults.model` in the form it has
- * (a string stays a string, OpenClaw's object keeps its fallbacks). False when it already was `ref`.
+ * Where an agent's settings are written: its `agents.list[]` item in a file that still has only
+ * that legacy list (OpenClaw refuses it beside `agents.entries`), else `agents.entries.<id>`. A
+ * second entry brings `agents.ownership: "explicit"`, without which OpenClaw refuses the roster.
+ */
+function agentHolder(raw: RawConfig, agentId: string): RawConfig {
+  const agents = objectAt(raw, "agents");
+  if (Array.isArray(agents.list) && agents.entries === undefined) {
+    const list = agents.list as unknown[];
+    const found = list.find((a): a is RawConfig => isRawObject(a) && a.id === agentId);
+    if (found) return found;
+    const created: RawConfig = { id: agentId };
+    list.push(created);
+    return created;
+  }
+  const holder = objectAt(agents, "entries", agentId);
+  if (Object.keys(objectAt(agents, "entries")).length >= 2) agents.ownership ??= "explicit";
+  return holder;
+}
+
+/**
+ * Sets a configured default model in a raw config: `agent` writes the agent's model (see
+ * {@link agentHolder}) as `{ primary }` (keeping its fallbacks), `global` writes
+ * `agents.defaults.model` in the form it has (a string stays a string, OpenClaw's object keeps its
+ * fallbacks). False when it already was `ref`.
  */
 export function setConfiguredModel(
   raw: RawConfig,
   target: { scope: "agent"; agentId: string } | { scope: "global" },
   ref: string,
 ): boolean {
-  const holder =
-    target.scope === "agent" ? objectAt(raw, "agents", "entries", target.agentId) : objectAt(raw, "agents", "defaults");
+  const holder = target.scope === "agent" ? agentHolder(raw, target.agentId) : objectAt(raw, "agents", "defaults");
   const current = holder.model;
   if (isRawObject(current)) {
     if (current.primary === ref) return false;

@@ -1,3 +1,4 @@
+import os from "node:os";
 import type { OpenClawConfig } from "../config/schema.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 
@@ -26,9 +27,51 @@ export function gatewayPort(
   return config.gateway?.port ?? (channelsNeedIt ? DEFAULT_GATEWAY_PORT : undefined);
 }
 
-/** `gateway.bind`: `loopback` (default), `lan` (every interface) or an address. */
-export function bindAddress(bind: string | undefined): string {
-  if (bind === undefined || bind === "loopback") return "127.0.0.1";
-  if (bind === "lan") return "0.0.0.0";
-  return bind;
+/** Network interfaces as `os.networkInterfaces()` lists them (injectable for tests). */
+export type Interfaces = NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+
+/** Tailscale hands out addresses from 100.64.0.0/10 (CGNAT space). */
+function isTailnetAddress(address: string): boolean {
+  const [a, b] = address.split(".").map(Number);
+  return a === 100 && b !== undefined && b >= 64 && b <= 127;
+}
+
+/**
+ * The address `gateway.bind` names, in OpenClaw's modes: `loopback` (default) and `auto`
+ * (loopback while it is available, as OpenClaw does outside containers) → 127.0.0.1; `lan` →
+ * 0.0.0.0; `custom` → `gateway.customBindHost`; `tailnet` → this host's Tailscale IPv4 address,
+ * else loopback. Any other value is an address (the form earlier versions accepted, now in our
+ * own file). Throws a {@link UserFacingError} for `custom` without a host.
+ */
+export function bindAddress(
+  gateway: OpenClawConfig["gateway"],
+  interfaces: () => Interfaces = os.networkInterfaces,
+): string {
+  const bind = gateway?.bind;
+  switch (bind) {
+    case undefined:
+    case "loopback":
+    case "auto":
+      return "127.0.0.1";
+    case "lan":
+      return "0.0.0.0";
+    case "custom": {
+      const host = gateway?.customBindHost;
+      if (host === undefined)
+        throw new UserFacingError(
+          userError(
+            "bind_host_missing",
+            'gateway.bind is "custom" but gateway.customBindHost is not set.',
+            'Set gateway.customBindHost to the IPv4 address to listen on, or use bind "loopback" or "lan".',
+          ),
+        );
+      return host;
+    }
+    case "tailnet": {
+      const all = Object.values(interfaces()).flatMap((list) => list ?? []);
+      return all.find((i) => i.family === "IPv4" && isTailnetAddress(i.address))?.address ?? "127.0.0.1";
+    }
+    default:
+      return bind;
+  }
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { LiveConfig } from "./live-config.js";
 import { contextFor } from "../config/context.js";
 import { stateEnvFile } from "../config/paths.js";
@@ -15,6 +16,8 @@ import { systemClock, type Clock } from "../util/clock.js";
 export interface ServicesOptions {
   readonly stateDir: string;
   readonly configPath: string;
+  /** Our own settings file; `<stateDir>/model-gateway.json` when not given. */
+  readonly ownConfigPath?: string;
   readonly sessions: SessionStore;
   readonly processEnv?: NodeJS.ProcessEnv;
   readonly cwd?: string;
@@ -41,7 +44,12 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices & 
   warmSecretRefs(): Promise<void>;
 } {
   const clock = opts.clock ?? systemClock;
-  const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined));
+  const processEnv = opts.processEnv ?? process.env;
+  const live = new LiveConfig(opts.configPath, clock, opts.onConfigError ?? (() => undefined), undefined, {
+    ownFile: opts.ownConfigPath ?? path.join(opts.stateDir, "model-gateway.json"),
+    env: processEnv,
+    stateDir: opts.stateDir,
+  });
   const profiles = new AuthProfileStore(opts.stateDir, clock);
   const reader = new CachedProfileReader(profiles, clock);
   let resolverFor = -1;
@@ -62,7 +70,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices & 
       if (!resolver || v !== resolverFor) {
         const ctx = contextFor(live.get(), {
           stateDir: opts.stateDir,
-          processEnv: opts.processEnv ?? process.env,
+          processEnv,
           cwd: opts.cwd ?? process.cwd(),
         });
         refs = new SecretRefs(ctx.loaded, ctx.env, { results: execRefs });

@@ -2,6 +2,15 @@ import type { CatalogProvider } from "../models/catalog.js";
 import { ProviderRequestError } from "./classify.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
+/** The wire protocols (`models.providers.<p>.api`) this gateway has a client for. */
+export const SPOKEN_APIS: readonly string[] = ["anthropic-messages", "openai-completions"];
+
+/** Why a provider cannot be called because of its `api`, or undefined when we speak it. */
+export function unspokenApiText(provider: Pick<CatalogProvider, "id" | "api">): string | undefined {
+  if (SPOKEN_APIS.includes(provider.api)) return undefined;
+  return `${provider.id} uses the API "${provider.api}", which this gateway does not speak (${SPOKEN_APIS.join(", ")})`;
+}
+
 /** A request before the provider's endpoint is filled in. */
 export type ModelRequest = Omit<CompletionRequest, "baseUrl">;
 
@@ -33,11 +42,7 @@ export async function callProvider(
       return completeOpenAiCompatible(credential, request, { provider: provider.id });
     }
     default:
-      throw new ProviderRequestError(
-        "format",
-        "unsupported_api",
-        `${provider.id} uses the API "${provider.api}", which this gateway does not speak (anthropic-messages, openai-completions).`,
-      );
+      throw new ProviderRequestError("format", "unsupported_api", `${unspokenApiText(provider)}.`);
   }
 }
 

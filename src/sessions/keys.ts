@@ -1,5 +1,11 @@
-/** How DMs map to sessions: one shared `main` session, or one per peer (per channel or across channels). */
-export type DmScope = "main" | "per-peer" | "per-channel-peer";
+/**
+ * How DMs map to sessions: one shared `main` session, or one per peer (across channels, per
+ * channel, or per channel account).
+ */
+export type DmScope = "main" | "per-peer" | "per-channel-peer" | "per-account-channel-peer";
+
+/** The account id OpenClaw names a channel's only (unnamed) account by. We run one account per channel. */
+const DEFAULT_ACCOUNT = "default";
 
 /** The parts of a chat that decide its session. */
 export interface SessionTarget {
@@ -18,13 +24,15 @@ export interface SessionKeys {
 }
 
 /**
- * Session keys as OpenClaw writes them (DESIGN section 5): DMs `agent:<id>:main` or
- * `agent:<id>:<channel>:direct:<user>`; Telegram groups `agent:<id>:telegram:group:<chat>[:topic:<t>]`;
+ * Session keys as OpenClaw writes them (DESIGN section 5): DMs `agent:<id>:main`,
+ * `agent:<id>:<channel>:direct:<user>` or `agent:<id>:<channel>:default:direct:<user>`; Telegram groups `agent:<id>:telegram:group:<chat>[:topic:<t>]`;
  * Discord `agent:<id>:discord:channel:<channel>[:thread:<t>]`. A topic/thread key names its parent.
  */
 export function sessionKeys(t: SessionTarget, dmScope: DmScope = "main"): SessionKeys {
   const agent = `agent:${t.agentId}`;
   if (!t.isGroup) {
+    if (dmScope === "per-account-channel-peer")
+      return { key: `${agent}:${t.channel}:${DEFAULT_ACCOUNT}:direct:${t.senderId}` };
     if (dmScope === "per-channel-peer") return { key: `${agent}:${t.channel}:direct:${t.senderId}` };
     if (dmScope === "per-peer") return { key: `${agent}:direct:${t.senderId}` };
     return { key: `${agent}:main` };

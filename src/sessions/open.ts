@@ -16,15 +16,17 @@ function expandPath(p: string, stateDir: string): string {
 }
 
 /**
- * Reads `session.store`: absent → `<state>/state/sessions.sqlite`; a plain string → that SQLite
- * file (OpenClaw's meaning; `~` expands, relative paths are relative to the state directory);
- * `{ kind: "sqlite", path? }`; `{ kind: "redis", url, keyPrefix? }`.
+ * Reads our `session.store` (in model-gateway.json): absent → `<state>/state/sessions.sqlite`;
+ * `{ kind: "sqlite", path? }` (`~` expands, relative paths are relative to the state directory);
+ * `{ kind: "redis", url, keyPrefix? }`. A plain string is OpenClaw's: the path of its own JSON
+ * session store, which we never open (the loader already turned our former SQLite path into the
+ * object form).
  */
 export function sessionStoreLocation(config: OpenClawConfig, stateDir: string): SessionStoreLocation {
   const setting = config.session?.store;
   const defaultFile = path.join(sessionStateDir(stateDir), "sessions.sqlite");
-  if (setting === undefined) return { kind: "sqlite", file: defaultFile, isDefault: true };
-  if (typeof setting === "string") return { kind: "sqlite", file: expandPath(setting, stateDir), isDefault: false };
+  if (setting === undefined || typeof setting === "string")
+    return { kind: "sqlite", file: defaultFile, isDefault: true };
   if (setting.kind === "sqlite") {
     return setting.path === undefined
       ? { kind: "sqlite", file: defaultFile, isDefault: true }

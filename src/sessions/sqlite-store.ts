@@ -392,7 +392,7 @@ function notADatabase(file: string, err: unknown): Error {
       userError(
         "store_invalid",
         `The session store ${file} is not a SQLite database.`,
-        "Point session.store at a new file (or remove the setting to use <state>/state/sessions.sqlite).",
+        "Point session.store in model-gateway.json at a new file (or remove the setting to use <state>/state/sessions.sqlite).",
       ),
     );
     e.cause = err;

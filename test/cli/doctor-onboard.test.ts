@@ -158,7 +158,7 @@ describe("openclaw doctor: session store reachable", () => {
 
     const broken = sandbox();
     const brokenFile = path.join(broken.state, "elsewhere.sqlite");
-    broken.writeConfig({ session: { store: brokenFile } });
+    broken.writeOwnConfig({ session: { store: { kind: "sqlite", path: brokenFile } } });
     fs.writeFileSync(brokenFile, "this is not a database, just text that is long enough to have a header".repeat(20), {
       mode: 0o600,
     });
@@ -175,7 +175,7 @@ describe("openclaw doctor: session store reachable", () => {
     const silent = await listener(true);
     try {
       const down = sandbox();
-      down.writeConfig({
+      down.writeOwnConfig({
         session: {
           store: {
             kind: "redis",
@@ -185,7 +185,7 @@ describe("openclaw doctor: session store reachable", () => {
         },
       });
       const hung = sandbox();
-      hung.writeConfig({ session: { store: { kind: "redis", url: `redis://127.0.0.1:${silent.port}` } } });
+      hung.writeOwnConfig({ session: { store: { kind: "redis", url: `redis://127.0.0.1:${silent.port}` } } });
       const started = performance.now();
       const [d, h] = await Promise.all([down.run(["doctor"]), hung.run(["doctor", "--json"])]);
       expect(performance.now() - started).toBeLessThan(scaled(5_000));
@@ -194,7 +194,7 @@ describe("openclaw doctor: session store reachable", () => {
       expect(d.stdout).toContain(
         `✗ session store Redis redis://***@127.0.0.1:${refused.port}/2 (keyPrefix "gw:") is not reachable: connect ECONNREFUSED`,
       );
-      expect(d.stdout).toContain(`fix: start Redis there, or correct session.store.url in ${down.configPath}`);
+      expect(d.stdout).toContain(`fix: start Redis there, or correct session.store.url in ${down.ownConfigPath}`);
       expect(d.stdout + d.stderr).not.toContain("hunter2-redis-password");
       // One finding, not a second warning from reading cooldowns off the same dead store.
       expect(d.stderr).not.toContain("cooldowns not shown");

@@ -63,6 +63,9 @@ export interface Sandbox {
   profilesPath(agent?: string): string;
   readonly configPath: string;
   writeConfig(config: unknown, mode?: number): void;
+  /** `model-gateway.json`: our own settings. */
+  readonly ownConfigPath: string;
+  writeOwnConfig(config: unknown): void;
   writeProfiles(file: unknown, agent?: string, mode?: number): void;
   readConfig(): Record<string, any>;
   readProfiles(agent?: string): Record<string, any>;
@@ -133,6 +136,8 @@ export function sandbox(): Sandbox {
     profilesPath,
     configPath,
     writeConfig: (config, mode = 0o600) => writeJson(configPath, config, mode),
+    ownConfigPath: path.join(state, "model-gateway.json"),
+    writeOwnConfig: (config) => writeJson(path.join(state, "model-gateway.json"), config, 0o600),
     writeProfiles: (file, agent = "main", mode = 0o600) => writeJson(profilesPath(agent), file, mode),
     readConfig: () => JSON.parse(fs.readFileSync(configPath, "utf8")) as Record<string, any>,
     readProfiles: (agent = "main") => JSON.parse(fs.readFileSync(profilesPath(agent), "utf8")) as Record<string, any>,

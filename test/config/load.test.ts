@@ -121,11 +121,15 @@ describe("env precedence", () => {
   });
 });
 
-describe("config/openclaw.example.json5", () => {
-  it("is a valid config that uses the keys the README documents", () => {
+describe("config/openclaw.example.json5 and config/model-gateway.example.json5", () => {
+  it("read together without a warning: OpenClaw's keys in its file, ours in ours", () => {
     const file = path.resolve("config/openclaw.example.json5");
-    const c = parseConfig(file, fs.readFileSync(file, "utf8"));
+    const loaded = loadConfig(file, { ownFile: path.resolve("config/model-gateway.example.json5") });
+    expect(loaded.warnings).toEqual([]);
+    const c = loaded.config;
     expect(c.agents?.defaults?.modelSelectionScope).toBe("session");
     expect(c.commands?.allowFrom?.telegram).toEqual(["123456789"]);
+    expect(c.session?.store).toMatchObject({ kind: "redis" });
+    expect(c.auth?.monitor?.intervalMinutes).toBe(30);
   });
 });

@@ -66,6 +66,8 @@ export function runOpenClaw(
     env: openClawEnv(home, state),
     input,
     encoding: "utf8",
+    // `config schema` prints about 2.4 MB.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -7,6 +7,8 @@ import { findOpenClaw, runOpenClaw, startOpenClawWriter, type OpenClawRun } from
 import { AuthProfileStore } from "../../src/auth/store.js";
 import { startFakeTokenEndpoint } from "../fakes/token-endpoint.js";
 import { runInProcess } from "../support/in-process-cli.js";
+import { openClawKeyLists } from "../../src/config/known-keys.js";
+import { createTestGateway } from "../support/gateway.js";
 
 // Both CLIs on one state directory, against the published OpenClaw release (see openclaw-runtime.ts).
 const install = findOpenClaw();
@@ -291,6 +293,156 @@ describe.skipIf(!install.ok && !inCi)(
 
     it("no secret appears whole in any output of either CLI", () => {
       for (const secret of SECRETS) for (const text of seen) expect(text.includes(secret)).toBe(false);
+    });
+  },
+);
+
+/** A fresh state directory holding `openclaw.json` (and our file when given), for one `config validate`. */
+function configState(openclawJson: string, own?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-interop-config-"));
+  const st = path.join(dir, ".openclaw");
+  fs.mkdirSync(st, { mode: 0o700 });
+  fs.writeFileSync(path.join(st, "openclaw.json"), openclawJson, { mode: 0o600 });
+  if (own !== undefined) fs.writeFileSync(path.join(st, "model-gateway.json"), own, { mode: 0o600 });
+  return st;
+}
+
+/** OpenClaw's verdict on the `openclaw.json` of `st`. */
+function validate(st: string): OpenClawRun {
+  if (!install.ok) throw new Error(install.why);
+  return runOpenClaw(install, path.dirname(st), st, ["config", "validate"]);
+}
+
+describe.skipIf(!install.ok && !inCi)(
+  `one openclaw.json read by us and by OpenClaw ${install.ok ? "2026.9.6" : "(missing)"}`,
+  { timeout: 600_000 },
+  () => {
+    const dirs: string[] = [];
+    const track = (st: string) => {
+      dirs.push(path.dirname(st));
+      return st;
+    };
+    beforeAll(() => {
+      if (!install.ok) throw new Error(`CI must run the interop test: ${install.why}`);
+    });
+    afterAll(() => {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    });
+
+    it("the keys we call OpenClaw's are the keys of its schema, section by section", () => {
+      const st = track(configState("{}"));
+      if (!install.ok) throw new Error(install.why);
+      const r = runOpenClaw(install, path.dirname(st), st, ["config", "schema"]);
+      expect(r.code).toBe(0);
+      type Node = { properties?: Record<string, Node>; additionalProperties?: Node | boolean; anyOf?: Node[] };
+      const schema = JSON.parse(r.stdout) as Node;
+      const at = (pattern: string): Node => {
+        let n: Node = schema;
+        for (const k of pattern === "" ? [] : pattern.split(".")) {
+          const next: Node | boolean | undefined = k === "*" ? n.additionalProperties : n.properties?.[k];
+          n = typeof next === "object" ? next : {};
+          if (n.properties === undefined && n.anyOf) n = n.anyOf.find((a) => a.properties !== undefined) ?? n;
+        }
+        return n;
+      };
+      for (const [pattern, ours] of Object.entries(openClawKeyLists())) {
+        const theirs = Object.keys(at(pattern).properties ?? {}).sort();
+        // `agents.list` is OpenClaw's former roster, which it still migrates on its own.
+        expect({ pattern, keys: ours.filter((k) => !(pattern === "agents" && k === "list")).sort() }).toEqual({
+          pattern,
+          keys: theirs,
+        });
+      }
+    });
+
+    it("accepts the documented example with every OpenClaw form we read, our own file beside it", () => {
+      const example = fs.readFileSync(path.resolve("config/openclaw.example.json5"), "utf8");
+      const forms = {
+        channels: {
+          telegram: {
+            botToken: { source: "env", provider: "default", id: "TELEGRAM_BOT_TOKEN" },
+            streaming: { mode: "partial" },
+          },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenClaw's ${VAR} substitution, on purpose
+          discord: { token: "${DISCORD_BOT_TOKEN}", streaming: { mode: "off" } },
+        },
+        session: { dmScope: "per-account-channel-peer", store: "~/.openclaw/agents/{agentId}/sessions/sessions.json" },
+        commands: { ownerAllowFrom: ["telegram:123456789", 987654321] },
+        auth: {
+          order: { openai: [] },
+          profiles: { "amazon-bedrock:default": { provider: "amazon-bedrock", mode: "aws-sdk" } },
+        },
+        gateway: { bind: "custom", customBindHost: "127.0.0.2" },
+      };
+      const own = fs.readFileSync(path.resolve("config/model-gateway.example.json5"), "utf8");
+      for (const text of [example, JSON.stringify(forms)]) {
+        const r = validate(track(configState(text, own)));
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+      }
+    });
+
+    it("accepts what `/model x -a` writes when it adds a second agent", async () => {
+      const gw = await createTestGateway({
+        config: { agents: { entries: { work: { model: { primary: "anthropic/claude-opus-5-5" } } } } },
+      });
+      try {
+        const reply = await gw.host.handleCommand(
+          {
+            channel: "console",
+            chatId: "local",
+            sender: { id: "local" },
+            isGroup: false,
+            command: "model",
+            args: "sonnet -a",
+            via: "text",
+          },
+          { maxLength: 4096, buttons: false, ephemeral: false },
+        );
+        expect(reply?.text).toContain("claude-sonnet-5-5");
+        const written = fs.readFileSync(path.join(gw.stateDir, "openclaw.json"), "utf8");
+        expect(JSON.parse(written).agents.ownership).toBe("explicit");
+        const r = validate(track(configState(written)));
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+      } finally {
+        await gw.close();
+      }
+    });
+
+    it("a file of an earlier version: OpenClaw refuses it, ours runs on it, and after our doctor --fix OpenClaw accepts it", async () => {
+      const legacy = {
+        agents: { defaults: { model: "anthropic/claude-sonnet-5-5" }, entries: { main: {}, work: {} } },
+        auth: {
+          monitor: { intervalMinutes: 10 },
+          profiles: { "anthropic:work": { provider: "anthropic", disabled: true } },
+        },
+        env: { SOME_SETTING: "x" },
+        models: {
+          providers: {
+            anthropic: { oauth: { tokenUrl: "http://127.0.0.1:9/t" }, models: [{ id: "claude-x", alias: "ex" }] },
+          },
+        },
+        session: { store: { kind: "sqlite", path: "mine.sqlite" }, cacheSize: 20 },
+        channels: {
+          telegram: { streaming: "off" },
+          discord: { streaming: "partial", guildIds: ["1"], apiBase: "http://127.0.0.1:9/api" },
+          console: { streaming: "off" },
+        },
+        gateway: { port: 0, bind: "127.0.0.1", metrics: { token: "metrics-token-value" } },
+      };
+      const st = track(configState(JSON.stringify(legacy)));
+      expect(validate(st).code).not.toBe(0);
+      const status = await runInProcess(["models", "list"], {
+        env: { OPENCLAW_STATE_DIR: st, HOME: path.dirname(st) },
+        cwd: path.dirname(st),
+      });
+      expect(status.code).toBe(0);
+      const fixed = await runInProcess(["doctor", "--fix"], {
+        env: { OPENCLAW_STATE_DIR: st, HOME: path.dirname(st) },
+        cwd: path.dirname(st),
+      });
+      expect(fixed.stdout).toContain("moved to model-gateway.json");
+      const r = validate(st);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
     });
   },
 );

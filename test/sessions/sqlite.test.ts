@@ -131,18 +131,14 @@ describe("sqlite session store", () => {
     expect(stamp()).toBe(T0 + 60_000);
   });
 
-  it("a plain string session.store is the SQLite file's path (OpenClaw's meaning)", async () => {
-    expect(sessionStoreLocation({ session: { store: "custom/db.sqlite" } }, "/s")).toEqual({
-      kind: "sqlite",
-      file: "/s/custom/db.sqlite",
-      isDefault: false,
-    });
-    expect(sessionStoreLocation({ session: { store: "/abs/db.sqlite" } }, "/s")).toEqual({
-      kind: "sqlite",
-      file: "/abs/db.sqlite",
-      isDefault: false,
-    });
-    expect(sessionStoreLocation({ session: { store: "~/x.sqlite" } }, "/s")).toMatchObject({
+  it("a plain string session.store is OpenClaw's own JSON store: we keep ours where it was", async () => {
+    for (const store of ["custom/db.sqlite", "/abs/db.sqlite", "~/.openclaw/agents/{agentId}/sessions/sessions.json"])
+      expect(sessionStoreLocation({ session: { store } }, "/s")).toEqual({
+        kind: "sqlite",
+        file: "/s/state/sessions.sqlite",
+        isDefault: true,
+      });
+    expect(sessionStoreLocation({ session: { store: { kind: "sqlite", path: "~/x.sqlite" } } }, "/s")).toMatchObject({
       file: path.join(os.homedir(), "x.sqlite"),
     });
     expect(sessionStoreLocation({}, "/s")).toEqual({
@@ -161,7 +157,10 @@ describe("sqlite session store", () => {
       keyPrefix: undefined,
     });
 
-    const store = await openSessionStore({ config: { session: { store: "custom/db.sqlite" } }, stateDir });
+    const store = await openSessionStore({
+      config: { session: { store: { kind: "sqlite", path: "custom/db.sqlite" } } },
+      stateDir,
+    });
     stores.push(store);
     await store.update("agent:main:main", { model: "a/1" }, 1);
     expect(fs.existsSync(path.join(stateDir, "custom", "db.sqlite"))).toBe(true);
@@ -171,7 +170,10 @@ describe("sqlite session store", () => {
   it("a session.store file that is not a database is a clear store_invalid error", async () => {
     const file = path.join(stateDir, "sessions.json");
     fs.writeFileSync(file, JSON.stringify({ "agent:main:main": { sessionId: "x" } }));
-    const err = await openSessionStore({ config: { session: { store: file } }, stateDir }).catch((e: unknown) => e);
+    const err = await openSessionStore({
+      config: { session: { store: { kind: "sqlite", path: file } } },
+      stateDir,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserFacingError);
     expect((err as UserFacingError).detail.code).toBe("store_invalid");
     expect((err as UserFacingError).message).toContain(file);

@@ -1,6 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
 import { openSessionStore } from "../../src/sessions/open.js";
+import { loadConfig } from "../../src/config/load.js";
 import { createGatewayServices } from "../../src/gateway/services.js";
 import { PluginHost } from "../../src/gateway/host.js";
 import type { ChatResponder, GatewayServices, PluginDefinition } from "../../src/gateway/types.js";
@@ -49,9 +49,7 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   const configPath = path.join(stateDir, "openclaw.json");
   const logs: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const config = JSON.parse(fs.existsSync(configPath) ? fs.readFileSync(configPath, "utf8") : "{}") as Parameters<
-    typeof openSessionStore
-  >[0]["config"];
+  const { config } = loadConfig(configPath, { ownFile: path.join(stateDir, "model-gateway.json"), stateDir });
   const sessions = await openSessionStore({ config, stateDir, ...(opts.clock ? { clock: opts.clock } : {}) });
   let current: ChatResponder | undefined;
   // Forwards to whatever the test chose last, so a test can swap it after the gateway started.

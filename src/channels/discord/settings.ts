@@ -5,7 +5,7 @@ export const DEFAULT_INTERACTIONS_PATH = "/discord/interactions";
 
 /** `channels.discord` with defaults applied and the token taken from config or env. */
 export interface DiscordSettings {
-  /** Bot token: `channels.discord.token`, else env `DISCORD_BOT_TOKEN`. Never log it. */
+  /** Bot token: `channels.discord.token`, else env `DISCORD_BOT_TOKEN` (also where a SecretRef token arrives). Never log it. */
   readonly token?: string;
   /** `channels.discord.applicationId`; otherwise learnt from Discord at start. */
   readonly applicationId?: string;
@@ -24,7 +24,8 @@ export interface DiscordSettings {
 /** Reads the Discord channel settings from a validated config and the merged environment. */
 export function discordSettings(config: OpenClawConfig, env: Readonly<Record<string, string>>): DiscordSettings {
   const d = config.channels?.discord;
-  const token = d?.token || env.DISCORD_BOT_TOKEN || undefined;
+  // A SecretRef token reaches us resolved, as DISCORD_BOT_TOKEN (the app resolves it before channels start).
+  const token = (typeof d?.token === "string" ? d.token : "") || env.DISCORD_BOT_TOKEN || undefined;
   return {
     ...(token ? { token } : {}),
     ...(d?.applicationId ? { applicationId: d.applicationId } : {}),

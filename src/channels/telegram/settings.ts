@@ -36,7 +36,8 @@ const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
  */
 export function telegramSettings(config: OpenClawConfig, env: Readonly<Record<string, string>>): TelegramSettings {
   const t = config.channels?.telegram;
-  const token = (t?.botToken || env.TELEGRAM_BOT_TOKEN || "").trim();
+  // A SecretRef token reaches us resolved, as TELEGRAM_BOT_TOKEN (the app resolves it before channels start).
+  const token = ((typeof t?.botToken === "string" ? t.botToken : "") || env.TELEGRAM_BOT_TOKEN || "").trim();
   if (token === "") {
     throw new UserFacingError(
       userError(
