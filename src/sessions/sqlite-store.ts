@@ -119,17 +119,22 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     } catch (err) {
       throw fsFailure("file_not_writable", "open the session store", opts.file, err);
     }
+    const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
     let db: Database.Database;
     try {
-      db = openSqlite(opts.file, { timeout: opts.busyTimeoutMs ?? 5000 });
+      db = openSqlite(opts.file, { timeout: busyTimeoutMs });
     } catch (err) {
       throw notADatabase(opts.file, err);
     }
     try {
-      const mode = db.pragma("journal_mode = WAL", { simple: true });
-      if (mode !== "wal") throw new Error(`SQLite refused WAL mode (got ${String(mode)})`);
+      // Switching a new file to WAL takes the lock without SQLite's busy handler, so two processes
+      // opening one new store at once would fail here: wait for each other as the handler would.
+      untilUncontended(busyTimeoutMs, () => {
+        const mode = db.pragma("journal_mode = WAL", { simple: true });
+        if (mode !== "wal") throw new Error(`SQLite refused WAL mode (got ${String(mode)})`);
+      });
       db.pragma(`synchronous = ${opts.durability === "full" ? "FULL" : "NORMAL"}`);
-      migrate(db);
+      untilUncontended(busyTimeoutMs, () => migrate(db));
     } catch (err) {
       db.close();
       if (isContention(err)) throw storeUnavailable(err);
@@ -399,6 +404,21 @@ function notADatabase(file: string, err: unknown): Error {
     return e;
   }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Runs `step` again while another connection holds the lock it needs, for up to `ms` (blocking, as SQLite's own wait does). */
+function untilUncontended(ms: number, step: () => void): void {
+  const deadline = performance.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      step();
+      return;
+    } catch (err) {
+      if (!isContention(err) || performance.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
 }
 
 function migrate(db: Database.Database): void {
