@@ -154,6 +154,8 @@ export const configSchema = z.looseObject({
       telegram: z.optional(telegram),
       discord: z.optional(discord),
       console: z.optional(z.looseObject({ streaming })),
+      /** OpenClaw's per-chat model: channel → chat, topic or DM peer id (or `*`) → `provider/model` or alias. */
+      modelByChannel: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
     }),
   ),
   commands: z.optional(
