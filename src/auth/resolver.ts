@@ -50,6 +50,8 @@ export interface Candidate extends CredentialIdentity {
   /** Usable now (not skipped, not cooling down). */
   readonly usable: boolean;
   readonly reason?: SkipReason | undefined;
+  /** Why it is skipped, where the reason code alone does not say it (an `aws-sdk` profile). */
+  readonly why?: string | undefined;
   readonly cooldown?: CooldownEntry | undefined;
 }
 
@@ -129,7 +131,15 @@ interface Prepared extends CredentialIdentity {
   readonly refreshedAt: number | undefined;
   /** A reason that holds whatever the time: missing, wrong provider, disabled, empty, excluded. */
   readonly fixedReason: SkipReason | undefined;
+  readonly why?: string | undefined;
 }
+
+/**
+ * Why an `aws-sdk` profile is skipped. OpenClaw's Bedrock mode signs each request with the AWS
+ * SDK's own credential chain; it stores no key or token, and we have no AWS signer.
+ */
+const AWS_SDK_WHY =
+  "mode aws-sdk: OpenClaw signs these requests with AWS SDK credentials, which this gateway cannot use (it holds no key or token)";
 
 /** A provider's ranking skeleton for one credential file. */
 interface PreparedList {
@@ -240,6 +250,7 @@ export class CredentialResolver {
       refreshedAt: e.refreshedAt,
       usable: reason === undefined,
       reason,
+      why: reason === e.fixedReason ? e.why : undefined,
       cooldown,
     };
   }
@@ -305,6 +316,11 @@ export class CredentialResolver {
       for (const id of new Set(orderDrift.flatMap((d) => d.ids)))
         entries.push(this.prepareProfile(file, id, provider, source));
     }
+    // An aws-sdk profile lives in the config alone (it has no secret to store): list it, skipped.
+    const listedIds = new Set(entries.map((e) => e.id));
+    for (const [id, meta] of Object.entries(config.auth?.profiles ?? {}))
+      if (meta.mode === "aws-sdk" && meta.provider === provider && !listedIds.has(id))
+        entries.push(this.prepareProfile(file, id, provider, "stored"));
     const p = catalog.providers.get(provider);
     const disabled = explicit?.length === 0;
     if (p) {
@@ -340,6 +356,24 @@ export class CredentialResolver {
 
   private prepareProfile(file: AuthProfilesFile, id: string, wanted: string, source: CandidateSource): Prepared {
     const raw = file.profiles[id];
+    const meta = this.deps.config.auth?.profiles?.[id];
+    if (meta?.mode === "aws-sdk") {
+      return {
+        id,
+        provider: meta.provider ?? wanted,
+        kind: "profile",
+        type: "api_key",
+        source,
+        secret: "",
+        masked: "(aws-sdk)",
+        expires: undefined,
+        email: undefined,
+        refreshable: false,
+        refreshedAt: undefined,
+        fixedReason: (meta.provider ?? wanted) !== wanted ? "provider_mismatch" : "incompatible",
+        why: AWS_SDK_WHY,
+      };
+    }
     if (!raw) {
       return {
         id,
@@ -424,7 +458,7 @@ export class CredentialResolver {
       case "incompatible":
         return userError(
           "pin_incompatible",
-          `The pinned profile ${pinned.id} cannot be used for API requests (Claude Code only).`,
+          `The pinned profile ${pinned.id} cannot be used for API requests (${pinned.why ?? "Claude Code only"}).`,
           `Use an Anthropic API key instead. ${unpin}`,
         );
       default: {
