@@ -12,7 +12,7 @@ import { userError, type UserError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";
 
 /** Where a candidate's place in the ranking came from. */
-export type CandidateSource = "pin" | "agent-order" | "config-order" | "stored" | "env";
+export type CandidateSource = "pin" | "agent-order" | "config-order" | "stored" | "env" | "config";
 
 /** Why a candidate is not used next. Stable codes: status views and tests key on them. */
 export type SkipReason =
@@ -31,7 +31,8 @@ export type SkipReason =
 export interface CredentialIdentity {
   readonly id: string;
   readonly provider: string;
-  readonly kind: "profile" | "env";
+  /** `config`: `models.providers.<p>.apiKey`, OpenClaw's last resort after profiles and env keys. */
+  readonly kind: "profile" | "env" | "config";
   readonly type: CredentialType;
   readonly source: CandidateSource;
   readonly secret: string;
@@ -162,6 +163,7 @@ interface PreparedList {
 export class CredentialResolver {
   private readonly prepared = new WeakMap<AuthProfilesFile, Map<string, PreparedList>>();
   private readonly pins = new WeakMap<AuthProfilesFile, Map<string, Prepared>>();
+  private readonly headers = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(private readonly deps: ResolverDeps) {}
 
@@ -341,8 +343,64 @@ export class CredentialResolver {
         });
       }
     }
+    const fromConfig = this.configKey(provider);
+    if (fromConfig) entries.push(disabled ? { ...fromConfig, fixedReason: "excluded_by_auth_order" } : fromConfig);
     const orderSource = agentOrder ? "agent" : configOrder ? "config" : "default";
     return { orderSource, orderDrift, entries, storedCount };
+  }
+
+  /** `models.providers.<p>.apiKey` (a value or a SecretRef) as a candidate, when it is set. */
+  private configKey(provider: string): Prepared | undefined {
+    const input = this.deps.config.models?.providers?.[provider]?.apiKey;
+    if (input === undefined || input === "") return undefined;
+    let secret = "";
+    let masked: string;
+    let fixedReason: SkipReason | undefined;
+    if (typeof input === "string") {
+      secret = input;
+      masked = inUse(secret);
+    } else {
+      const ref: SecretRef = { ...input, provider: input.provider ?? "default" };
+      const r = this.deps.secretRefs?.(ref) ?? { ok: false, why: "SecretRefs are not resolved here" };
+      if (r.ok) secret = r.value;
+      masked = r.ok ? inUse(secret) : `(ref ${describeRef(ref)}: ${r.why})`;
+      if (!r.ok) fixedReason = "unresolved_ref";
+    }
+    return {
+      id: `models.providers.${provider}.apiKey`,
+      provider,
+      kind: "config",
+      type: "api_key",
+      source: "config",
+      secret,
+      masked,
+      expires: undefined,
+      email: undefined,
+      refreshable: false,
+      refreshedAt: undefined,
+      fixedReason,
+    };
+  }
+
+  /**
+   * The headers `models.providers.<p>.headers` sends with every request, SecretRefs resolved
+   * (a header whose ref cannot be resolved is left out). Read once per resolver, i.e. per config.
+   */
+  headersFor(provider: string): Readonly<Record<string, string>> {
+    let h = this.headers.get(provider);
+    if (h) return h;
+    const out: Record<string, string> = {};
+    for (const [name, input] of Object.entries(this.deps.config.models?.providers?.[provider]?.headers ?? {})) {
+      if (typeof input === "string") out[name] = input;
+      else {
+        const r = this.deps.secretRefs?.({ ...input, provider: input.provider ?? "default" });
+        if (r?.ok) out[name] = r.value;
+        if (r?.ok) registerSecrets([r.value]);
+      }
+    }
+    h = out;
+    this.headers.set(provider, h);
+    return h;
   }
 
   private pinEntry(file: AuthProfilesFile, id: string, provider: string): Prepared {
