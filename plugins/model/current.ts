@@ -7,6 +7,8 @@ export function describeSource(sel: CurrentSelection, agentId: string): string {
       return sel.record?.setBy ? `chosen for this chat by ${sel.record.setBy}` : "chosen for this chat";
     case "parent":
       return "inherited from the parent chat";
+    case "channel":
+      return `set for this chat by ${sel.configured.key ?? "channels.modelByChannel"}`;
     case "agent":
       return `agent ${agentId}'s default`;
     case "defaults":

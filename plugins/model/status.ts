@@ -49,6 +49,7 @@ function providerBlock(catalog: Catalog, r: Resolution, now: number): string[] {
   r.candidates.forEach((c, i) => {
     const flags = candidateFlags(c, r, now);
     lines.push(`  ${i + 1}. ${c.id} ${c.type} ${c.masked}${flags.length ? ` — ${flags.join(", ")}` : ""}`);
+    if (c.why !== undefined) lines.push(`     ${c.why}`);
   });
   if (r.error) {
     lines.push(`  ⚠ ${r.error.message}`);
@@ -111,7 +112,11 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   lines.push(...fallbackBlock(ctx, sel, now));
   lines.push("", ...providerBlock(catalog, resolveCurrent(ctx, sel), now));
   const resolver = services.resolver();
-  for (const id of catalog.providers.keys()) {
+  // Providers the config names profiles for too (an aws-sdk profile of a provider we have no catalog entry for).
+  const providers = new Set(catalog.providers.keys());
+  for (const meta of Object.values(services.config().config.auth?.profiles ?? {}))
+    if (meta.provider) providers.add(meta.provider);
+  for (const id of providers) {
     if (id === sel.provider) continue;
     const r = resolver.resolve({ agentId, provider: id });
     if (r.candidates.length) lines.push(...providerBlock(catalog, r, now));

@@ -25,6 +25,7 @@ import { registerSecrets } from "../auth/redact.js";
 import { checkMetricsToken, gatewaySecrets } from "./gateway-secrets.js";
 import { configuredHostNames } from "../gateway/allowed-hosts.js";
 import { channelEnvWithTokens } from "./channel-secrets.js";
+import { unstartedChannelWarnings } from "./channel-warnings.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
 export interface GatewayOptions {
@@ -127,6 +128,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   registerSecrets(gatewaySecrets(config, channelValues));
   checkMetricsToken(config);
   const planned = plannedChannels(config, channelValues);
+  for (const w of unstartedChannelWarnings(config, channelValues, ctx.stateDir)) log("warn", w);
   const port = gatewayPort(config, processEnv, planned.length > 0);
   const configPath = configPathOf(processEnv);
   const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });

@@ -12,7 +12,7 @@ import { userError, type UserError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";
 
 /** Where a candidate's place in the ranking came from. */
-export type CandidateSource = "pin" | "agent-order" | "config-order" | "stored" | "env";
+export type CandidateSource = "pin" | "agent-order" | "config-order" | "stored" | "env" | "config";
 
 /** Why a candidate is not used next. Stable codes: status views and tests key on them. */
 export type SkipReason =
@@ -31,7 +31,8 @@ export type SkipReason =
 export interface CredentialIdentity {
   readonly id: string;
   readonly provider: string;
-  readonly kind: "profile" | "env";
+  /** `config`: `models.providers.<p>.apiKey`, OpenClaw's last resort after profiles and env keys. */
+  readonly kind: "profile" | "env" | "config";
   readonly type: CredentialType;
   readonly source: CandidateSource;
   readonly secret: string;
@@ -50,6 +51,8 @@ export interface Candidate extends CredentialIdentity {
   /** Usable now (not skipped, not cooling down). */
   readonly usable: boolean;
   readonly reason?: SkipReason | undefined;
+  /** Why it is skipped, where the reason code alone does not say it (an `aws-sdk` profile). */
+  readonly why?: string | undefined;
   readonly cooldown?: CooldownEntry | undefined;
 }
 
@@ -129,7 +132,15 @@ interface Prepared extends CredentialIdentity {
   readonly refreshedAt: number | undefined;
   /** A reason that holds whatever the time: missing, wrong provider, disabled, empty, excluded. */
   readonly fixedReason: SkipReason | undefined;
+  readonly why?: string | undefined;
 }
+
+/**
+ * Why an `aws-sdk` profile is skipped. OpenClaw's Bedrock mode signs each request with the AWS
+ * SDK's own credential chain; it stores no key or token, and we have no AWS signer.
+ */
+const AWS_SDK_WHY =
+  "mode aws-sdk: OpenClaw signs these requests with AWS SDK credentials, which this gateway cannot use (it holds no key or token)";
 
 /** A provider's ranking skeleton for one credential file. */
 interface PreparedList {
@@ -152,6 +163,7 @@ interface PreparedList {
 export class CredentialResolver {
   private readonly prepared = new WeakMap<AuthProfilesFile, Map<string, PreparedList>>();
   private readonly pins = new WeakMap<AuthProfilesFile, Map<string, Prepared>>();
+  private readonly headers = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(private readonly deps: ResolverDeps) {}
 
@@ -240,6 +252,7 @@ export class CredentialResolver {
       refreshedAt: e.refreshedAt,
       usable: reason === undefined,
       reason,
+      why: reason === e.fixedReason ? e.why : undefined,
       cooldown,
     };
   }
@@ -305,6 +318,11 @@ export class CredentialResolver {
       for (const id of new Set(orderDrift.flatMap((d) => d.ids)))
         entries.push(this.prepareProfile(file, id, provider, source));
     }
+    // An aws-sdk profile lives in the config alone (it has no secret to store): list it, skipped.
+    const listedIds = new Set(entries.map((e) => e.id));
+    for (const [id, meta] of Object.entries(config.auth?.profiles ?? {}))
+      if (meta.mode === "aws-sdk" && meta.provider === provider && !listedIds.has(id))
+        entries.push(this.prepareProfile(file, id, provider, "stored"));
     const p = catalog.providers.get(provider);
     const disabled = explicit?.length === 0;
     if (p) {
@@ -325,8 +343,64 @@ export class CredentialResolver {
         });
       }
     }
+    const fromConfig = this.configKey(provider);
+    if (fromConfig) entries.push(disabled ? { ...fromConfig, fixedReason: "excluded_by_auth_order" } : fromConfig);
     const orderSource = agentOrder ? "agent" : configOrder ? "config" : "default";
     return { orderSource, orderDrift, entries, storedCount };
+  }
+
+  /** `models.providers.<p>.apiKey` (a value or a SecretRef) as a candidate, when it is set. */
+  private configKey(provider: string): Prepared | undefined {
+    const input = this.deps.config.models?.providers?.[provider]?.apiKey;
+    if (input === undefined || input === "") return undefined;
+    let secret = "";
+    let masked: string;
+    let fixedReason: SkipReason | undefined;
+    if (typeof input === "string") {
+      secret = input;
+      masked = inUse(secret);
+    } else {
+      const ref: SecretRef = { ...input, provider: input.provider ?? "default" };
+      const r = this.deps.secretRefs?.(ref) ?? { ok: false, why: "SecretRefs are not resolved here" };
+      if (r.ok) secret = r.value;
+      masked = r.ok ? inUse(secret) : `(ref ${describeRef(ref)}: ${r.why})`;
+      if (!r.ok) fixedReason = "unresolved_ref";
+    }
+    return {
+      id: `models.providers.${provider}.apiKey`,
+      provider,
+      kind: "config",
+      type: "api_key",
+      source: "config",
+      secret,
+      masked,
+      expires: undefined,
+      email: undefined,
+      refreshable: false,
+      refreshedAt: undefined,
+      fixedReason,
+    };
+  }
+
+  /**
+   * The headers `models.providers.<p>.headers` sends with every request, SecretRefs resolved
+   * (a header whose ref cannot be resolved is left out). Read once per resolver, i.e. per config.
+   */
+  headersFor(provider: string): Readonly<Record<string, string>> {
+    let h = this.headers.get(provider);
+    if (h) return h;
+    const out: Record<string, string> = {};
+    for (const [name, input] of Object.entries(this.deps.config.models?.providers?.[provider]?.headers ?? {})) {
+      if (typeof input === "string") out[name] = input;
+      else {
+        const r = this.deps.secretRefs?.({ ...input, provider: input.provider ?? "default" });
+        if (r?.ok) out[name] = r.value;
+        if (r?.ok) registerSecrets([r.value]);
+      }
+    }
+    h = out;
+    this.headers.set(provider, h);
+    return h;
   }
 
   private pinEntry(file: AuthProfilesFile, id: string, provider: string): Prepared {
@@ -340,6 +414,24 @@ export class CredentialResolver {
 
   private prepareProfile(file: AuthProfilesFile, id: string, wanted: string, source: CandidateSource): Prepared {
     const raw = file.profiles[id];
+    const meta = this.deps.config.auth?.profiles?.[id];
+    if (meta?.mode === "aws-sdk") {
+      return {
+        id,
+        provider: meta.provider ?? wanted,
+        kind: "profile",
+        type: "api_key",
+        source,
+        secret: "",
+        masked: "(aws-sdk)",
+        expires: undefined,
+        email: undefined,
+        refreshable: false,
+        refreshedAt: undefined,
+        fixedReason: (meta.provider ?? wanted) !== wanted ? "provider_mismatch" : "incompatible",
+        why: AWS_SDK_WHY,
+      };
+    }
     if (!raw) {
       return {
         id,
@@ -424,7 +516,7 @@ export class CredentialResolver {
       case "incompatible":
         return userError(
           "pin_incompatible",
-          `The pinned profile ${pinned.id} cannot be used for API requests (Claude Code only).`,
+          `The pinned profile ${pinned.id} cannot be used for API requests (${pinned.why ?? "Claude Code only"}).`,
           `Use an Anthropic API key instead. ${unpin}`,
         );
       default: {

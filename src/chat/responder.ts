@@ -7,6 +7,7 @@ import type { CatalogProvider } from "../models/catalog.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { chosenByUser, currentSelection } from "../gateway/selection.js";
 import { fallbackChain } from "../models/fallbacks.js";
+import { extraBodyOf, modelParams } from "../config/model-params.js";
 import { callProvider, providerModelId, type ModelRequest } from "../providers/call.js";
 import { classifyError, type Classification } from "../providers/classify.js";
 import {
@@ -165,6 +166,13 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       };
       if (options.systemPrompt !== undefined) request.system = options.systemPrompt;
       if (onText) request.onText = onText;
+      const params = modelParams(services.config().config, turn.ctx.agentId, turn.model.ref);
+      if (params.temperature !== undefined && turn.provider.api === "openai-completions")
+        request.temperature = params.temperature;
+      const extraBody = turn.provider.api === "openai-completions" ? extraBodyOf(params) : undefined;
+      if (extraBody) request.extraBody = extraBody;
+      const headers = services.resolver().headersFor(turn.provider.id);
+      if (Object.keys(headers).length > 0) request.headers = headers;
       const result = await callProvider(turn.provider, { secret: c.secret, type: c.type }, request);
       outcome = { ok: true, result };
     } catch (err) {
@@ -334,7 +342,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     }
   };
 
-  const answerTokensFor = (model: ResolvedModel): number =>
+  // `params.maxTokens` is the user's explicit limit; without it, the model's cap within ours.
+  const answerTokensFor = (model: ResolvedModel, agentId: string): number =>
+    modelParams(services.config().config, agentId, model.ref).maxTokens ??
     Math.max(1, Math.min(maxAnswerTokens, model.model?.maxTokens ?? maxAnswerTokens));
 
   // Model fallbacks (issue 17): the same message on a fallback model, for this turn only.
@@ -346,7 +356,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       text: t.text,
       model,
       provider,
-      answerTokens: answerTokensFor(model),
+      answerTokens: answerTokensFor(model, t.ctx.agentId),
       facts: { ...t.facts, provider: provider.id, providerName: provider.name, model: model.ref },
       sink: t.sink,
       stop: t.stop,
@@ -368,7 +378,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     if (!provider)
       return `Unknown provider "${resolved.value.provider}" for ${resolved.value.ref}. Use /model list to pick a model.`;
     const pin = current.pin;
-    const answerTokens = answerTokensFor(resolved.value);
+    const answerTokens = answerTokensFor(resolved.value, ctx.agentId);
     const t: Turn = {
       ctx,
       text,

@@ -15,7 +15,7 @@ import {
 } from "../config/paths.js";
 import { parseEnvFile } from "../config/env.js";
 import { configKeyFindings } from "./doctor-config-keys.js";
-import { agentIds, allowlistKey, configuredModel } from "../config/agents.js";
+import { agentIds, allowlistKey, configuredModel, defaultAgentId } from "../config/agents.js";
 import { fallbackChain } from "../models/fallbacks.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
 import { AuthProfileStore } from "../auth/store.js";
@@ -502,6 +502,8 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   }
 
   for (const agentId of agentIds(config)) findings.push(...fallbackFindings(ctx, agentId));
+  const unset = defaultModelFinding(ctx);
+  if (unset) findings.push(unset);
 
   // Keys a daemon would not see, and keys the working directory's .env may not set.
   const stateEnv = parseEnvFile(safeRead(stateEnvFile(ctx.stateDir)));
@@ -606,6 +608,25 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
     io.out(lines.join("\n"));
   }
   return problems.length === 0 ? EXIT.ok : EXIT.problem;
+}
+
+/** OpenClaw 2026.9's built-in default model, which it uses when the config names none. */
+const OPENCLAW_BUILTIN_DEFAULT = "openai/gpt-6-astra";
+
+/**
+ * With no model configured, the two programs sharing this state pick different built-in defaults
+ * (OpenClaw's needs its Codex runtime, which we do not speak), so they disagree on the model,
+ * the credential and `--check` until the config names one.
+ */
+function defaultModelFinding(ctx: CatalogContext): Finding | undefined {
+  const config = ctx.loaded.config;
+  const agentId = defaultAgentId(config);
+  if (configuredModel(config, agentId) !== undefined) return undefined;
+  return {
+    check: "model",
+    severity: "info",
+    message: `no model is configured for agent ${agentId}: this gateway uses its built-in default ${ctx.catalog.defaultModel}, OpenClaw its own (${OPENCLAW_BUILTIN_DEFAULT}); set agents.defaults.model (\`openclaw onboard\`, or /model <model> -g) so both use one`,
+  };
 }
 
 /** Configured fallbacks a chat turn never tries: outside the agent's allowlist, or unknown models. */

@@ -113,9 +113,11 @@ function describeEffective(p: ProviderAuth): string {
   const from =
     e.kind === "env"
       ? `${e.variable ?? "env"} from ${ENV_SOURCE_TEXT[e.envSource ?? ""] ?? "env"}`
-      : e.source === "pin"
-        ? SOURCE_TEXT.pin
-        : orderText(p);
+      : e.kind === "config"
+        ? "from the config"
+        : e.source === "pin"
+          ? SOURCE_TEXT.pin
+          : orderText(p);
   return `${e.id} (${e.type}, ${from})`;
 }
 

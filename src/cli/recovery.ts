@@ -53,6 +53,9 @@ export function recoveryFor(c: Candidate, res: Resolution, scope: RecoveryScope)
     case "disabled":
       return `remove auth.profiles.${c.id}.disabled from ${scope.configPath}`;
     case "incompatible":
+      // An aws-sdk profile has nothing to renew: only another credential (or model) helps.
+      if (c.why !== undefined)
+        return `choose a model of another provider, or give ${c.provider} an API key: openclaw models auth paste-api-key --provider ${c.provider}${scope.agentFlag}`;
       return `openclaw models auth paste-api-key --provider ${c.provider}${scope.agentFlag}`;
     case "cooldown": {
       const left = c.cooldown ? formatDuration(c.cooldown.until - scope.now) : "a while";

@@ -161,6 +161,7 @@ const REASON_TEXT: Record<SkipReason, string> = {
 /** A human explanation of why a candidate is skipped, with times where they matter. */
 export function reasonDetail(c: Candidate, now: number): string {
   if (!c.reason) return "usable";
+  if (c.why !== undefined) return c.why;
   if (c.reason === "expired" && c.expires !== undefined) return `expired ${formatDuration(now - c.expires)} ago`;
   if (c.reason === "provider_mismatch") return `belongs to ${c.provider}`;
   if (c.reason === "unresolved_ref") return c.masked.replace(/^\((.*)\)$/, "$1");

@@ -17,8 +17,23 @@ export const modelSetting = z.union([z.string().check(z.minLength(1)), modelRefO
 
 const modelPolicy = z.looseObject({ allow: z.optional(z.array(z.string().check(z.minLength(1)))) });
 
+/** `params` passed to the provider: the ones the APIs we speak have (OpenClaw's names); others are kept and unused. */
+const modelParams = z.looseObject({
+  temperature: z.optional(z.number()),
+  maxTokens: z.optional(z.int().check(z.positive())),
+  extra_body: z.optional(z.record(z.string(), z.unknown())),
+  extraBody: z.optional(z.record(z.string(), z.unknown())),
+  chat_template_kwargs: z.optional(z.record(z.string(), z.unknown())),
+});
+const perModel = z.record(
+  z.string(),
+  z.looseObject({ alias: z.optional(z.string().check(z.minLength(1))), params: z.optional(modelParams) }),
+);
+
 const agentEntry = z.looseObject({
   model: z.optional(modelSetting),
+  models: z.optional(perModel),
+  params: z.optional(modelParams),
   modelPolicy: z.optional(modelPolicy),
   name: z.optional(z.string()),
 });
@@ -27,7 +42,8 @@ const agentsSection = z.looseObject({
   defaults: z.optional(
     z.looseObject({
       model: z.optional(modelSetting),
-      models: z.optional(z.record(z.string(), z.looseObject({ alias: z.optional(z.string().check(z.minLength(1))) }))),
+      models: z.optional(perModel),
+      params: z.optional(modelParams),
       modelPolicy: z.optional(modelPolicy),
       modelSelectionScope: z.optional(z.enum(["session", "agent", "global"])),
       systemAgent: z.optional(z.looseObject({ agentId: z.optional(z.string().check(z.minLength(1))) })),
@@ -38,6 +54,15 @@ const agentsSection = z.looseObject({
     z.array(z.extend(agentEntry, { id: z.string().check(z.minLength(1)), default: z.optional(z.boolean()) })),
   ),
 });
+
+/** OpenClaw's SecretRef: where a secret lives instead of the secret (resolved by `src/auth/secret-ref.ts`). */
+const secretRef = z.looseObject({
+  source: z.enum(["env", "file", "exec"]),
+  provider: z.optional(z.string()),
+  id: z.string().check(z.minLength(1)),
+});
+/** A secret as written: the value itself or a SecretRef. */
+const secretInput = z.union([z.string(), secretRef]);
 
 const providerModel = z.looseObject({
   id: z.string().check(z.minLength(1)),
@@ -50,6 +75,10 @@ const providerModel = z.looseObject({
 const providerSection = z.looseObject({
   baseUrl: z.optional(z.url({ message: "expected a URL such as https://api.example.com" })),
   api: z.optional(z.string()),
+  /** OpenClaw's provider credential: tried after stored profiles and env keys. */
+  apiKey: z.optional(secretInput),
+  /** Sent with every request to this provider (after `${VAR}` substitution). */
+  headers: z.optional(z.record(z.string(), secretInput)),
   models: z.optional(z.array(providerModel)),
   /** Where OAuth profiles of this provider are refreshed (built-in defaults for anthropic and openai). */
   oauth: z.optional(
@@ -106,15 +135,6 @@ const streamingMode = z.enum(STREAMING_MODES);
 /** OpenClaw's `{ mode }` form, or the bare mode string earlier versions of ours wrote. */
 const streaming = z.optional(z.union([streamingMode, z.looseObject({ mode: z.optional(streamingMode) })]));
 
-/** OpenClaw's SecretRef: where a secret lives instead of the secret (resolved by `src/auth/secret-ref.ts`). */
-const secretRef = z.looseObject({
-  source: z.enum(["env", "file", "exec"]),
-  provider: z.optional(z.string()),
-  id: z.string().check(z.minLength(1)),
-});
-/** A secret as written: the value itself or a SecretRef. */
-const secretInput = z.union([z.string(), secretRef]);
-
 const telegram = z.looseObject({
   enabled: z.optional(z.boolean()),
   streaming,
@@ -154,6 +174,8 @@ export const configSchema = z.looseObject({
       telegram: z.optional(telegram),
       discord: z.optional(discord),
       console: z.optional(z.looseObject({ streaming })),
+      /** OpenClaw's per-chat model: channel → chat, topic or DM peer id (or `*`) → `provider/model` or alias. */
+      modelByChannel: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
     }),
   ),
   commands: z.optional(
@@ -191,6 +213,8 @@ export const BIND_MODES = ["loopback", "lan", "auto", "custom", "tailnet"] as co
 
 /** A validated config: `openclaw.json` with our own file (`model-gateway.json`) read on top of it. */
 export type OpenClawConfig = z.infer<typeof configSchema>;
+/** Provider parameters as `agents.*.params` hold them. */
+export type ModelParams = z.infer<typeof modelParams>;
 /** A secret as a config holds it: the value, or a SecretRef. */
 export type SecretInput = z.infer<typeof secretInput>;
 /** `agents.defaults.model` and friends. */

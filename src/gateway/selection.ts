@@ -5,14 +5,17 @@ import type { PinInput, Resolution, ResolveRequest } from "../auth/resolver.js";
 import { effectiveSession, type EffectiveSession } from "../sessions/inherit.js";
 import { configuredModel } from "../config/agents.js";
 import { providerOf } from "../models/ref.js";
+import { channelModel } from "./channel-model.js";
 
 /** Where the model in use comes from. */
-export type ModelSource = "session" | "parent" | "agent" | "defaults" | "builtin";
+export type ModelSource = "session" | "parent" | "channel" | "agent" | "defaults" | "builtin";
 
-/** The model an agent uses when the session chose none. */
+/** The model a chat uses when it chose none: its channel's, else its agent's. */
 export interface ConfiguredModel {
   readonly ref: string;
-  readonly source: "agent" | "defaults" | "builtin";
+  readonly source: "channel" | "agent" | "defaults" | "builtin";
+  /** For `channel`: the `channels.modelByChannel` key that set it. */
+  readonly key?: string;
 }
 
 /** What a session uses now: its model (and where that comes from) and its pin. */
@@ -27,7 +30,11 @@ export interface CurrentSelection {
 }
 
 /** The configured model of an agent and which key gives it. */
-export function configuredFor(config: OpenClawConfig, catalog: Catalog, agentId: string): ConfiguredModel {
+export function configuredFor(
+  config: OpenClawConfig,
+  catalog: Catalog,
+  agentId: string,
+): ConfiguredModel & { source: "agent" | "defaults" | "builtin" } {
   const own = configuredModel({ agents: { entries: config.agents?.entries, list: config.agents?.list } }, agentId);
   if (own !== undefined) return { ref: own, source: "agent" };
   const defaults = configuredModel(config, agentId);
@@ -44,7 +51,12 @@ export function configuredFor(config: OpenClawConfig, catalog: Catalog, agentId:
 export async function currentSelection(ctx: CommandContext): Promise<CurrentSelection> {
   const { services, sessionKey, parentSessionKey, agentId } = ctx;
   const record = await effectiveSession(services.sessions, sessionKey, parentSessionKey);
-  const configured = configuredFor(services.config().config, services.catalog(), agentId);
+  const config = services.config().config;
+  const catalog = services.catalog();
+  const byChannel = channelModel(config, ctx.invocation);
+  const configured: ConfiguredModel = byChannel
+    ? { ref: catalog.aliases.get(byChannel.ref.toLowerCase()) ?? byChannel.ref, source: "channel", key: byChannel.key }
+    : configuredFor(config, catalog, agentId);
   const ref = record?.model ?? configured.ref;
   const provider = providerOf(ref);
   const source: ModelSource =

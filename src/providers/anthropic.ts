@@ -28,22 +28,28 @@ function sdkBaseUrl(baseUrl: string): string {
  * keeps the SDK from reading `ANTHROPIC_API_KEY`/`ANTHROPIC_AUTH_TOKEN` from the process. No SDK
  * retries: failover is ours.
  */
-export function anthropicClient(credential: CallCredential, opts: { baseUrl: string; timeoutMs: number }): Anthropic {
+export function anthropicClient(
+  credential: CallCredential,
+  opts: { baseUrl: string; timeoutMs: number; headers?: Readonly<Record<string, string>> | undefined },
+): Anthropic {
   const common = {
     baseURL: sdkBaseUrl(opts.baseUrl),
     maxRetries: 0,
     timeout: opts.timeoutMs,
     logLevel: "off" as const,
   };
+  const configured = opts.headers ?? {};
   if (isBearerToken(credential)) {
+    // A configured anthropic-beta (a proxy's features) is added to the OAuth flag, never replaces it.
+    const beta = Object.entries(configured).find(([k]) => k.toLowerCase() === "anthropic-beta")?.[1];
     return new Anthropic({
       ...common,
       authToken: credential.secret,
       apiKey: null,
-      defaultHeaders: { "anthropic-beta": OAUTH_BETA },
+      defaultHeaders: { ...configured, "anthropic-beta": beta ? `${OAUTH_BETA},${beta}` : OAUTH_BETA },
     });
   }
-  return new Anthropic({ ...common, apiKey: credential.secret, authToken: null });
+  return new Anthropic({ ...common, apiKey: credential.secret, authToken: null, defaultHeaders: { ...configured } });
 }
 
 /**
@@ -52,13 +58,14 @@ export function anthropicClient(credential: CallCredential, opts: { baseUrl: str
  * each text delta is handed over as it arrives.
  */
 export async function completeAnthropic(credential: CallCredential, req: CompletionRequest): Promise<CompletionResult> {
-  const client = anthropicClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs });
-  const params = {
+  const client = anthropicClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs, headers: req.headers });
+  const params: Anthropic.MessageCreateParamsNonStreaming = {
     model: req.model,
     max_tokens: req.maxTokens,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-    ...(req.system !== undefined ? { system: req.system } : {}),
   };
+  // No temperature: the Messages API of the installed SDK has no such field any more.
+  if (req.system !== undefined) params.system = req.system;
   if (req.onText) return streamAnthropic(client, params, req, req.onText);
   const message = await client.messages.create(params, req.signal ? { signal: req.signal } : undefined);
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");

@@ -8,8 +8,12 @@ import type { CallCredential, CompletionRequest, CompletionResult } from "./type
  * environment (`OPENAI_API_KEY`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, `OPENAI_BASE_URL`) is given
  * explicitly, so the credential the resolver chose is the only one sent. No SDK retries.
  */
-export function openAiClient(credential: CallCredential, opts: { baseUrl: string; timeoutMs: number }): OpenAI {
+export function openAiClient(
+  credential: CallCredential,
+  opts: { baseUrl: string; timeoutMs: number; headers?: Readonly<Record<string, string>> | undefined },
+): OpenAI {
   return new OpenAI({
+    defaultHeaders: { ...opts.headers },
     apiKey: credential.secret,
     baseURL: opts.baseUrl,
     organization: null,
@@ -32,12 +36,17 @@ export async function completeOpenAiCompatible(
   req: CompletionRequest,
   opts: { provider: string },
 ): Promise<CompletionResult> {
-  const client = openAiClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs });
+  const client = openAiClient(credential, { baseUrl: req.baseUrl, timeoutMs: req.timeoutMs, headers: req.headers });
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
   if (req.system !== undefined) messages.push({ role: "system", content: req.system });
   for (const m of req.messages) messages.push({ role: m.role, content: m.content });
   const limit = opts.provider === "openai" ? { max_completion_tokens: req.maxTokens } : { max_tokens: req.maxTokens };
-  const params = { model: req.model, messages, ...limit };
+  const generated: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model: req.model, messages, ...limit };
+  if (req.temperature !== undefined) generated.temperature = req.temperature;
+  // Extra fields go on the wire as they are (the SDK sends unknown body keys); they win, as in OpenClaw.
+  const params = req.extraBody
+    ? ({ ...generated, ...req.extraBody } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
+    : generated;
   if (req.onText) return streamOpenAi(client, params, req, req.onText, opts.provider);
   const completion = await client.chat.completions.create(params, req.signal ? { signal: req.signal } : undefined);
   const choice = completion.choices[0];

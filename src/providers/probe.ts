@@ -50,7 +50,7 @@ export interface ProbeResult {
  * `config().config`).
  */
 export interface ProbeDeps {
-  readonly resolver: Pick<CredentialResolver, "resolve">;
+  readonly resolver: Pick<CredentialResolver, "resolve" | "headersFor">;
   readonly catalog: Catalog;
   readonly config: OpenClawConfig;
   /** The agent's credential file; when given, providers outside the catalog are probed too (as `no_model`). */
@@ -242,6 +242,7 @@ export async function runProbes(deps: ProbeDeps, opts: ProbeOptions): Promise<Pr
           messages: [{ role: "user", content: PROBE_PROMPT }],
           maxTokens,
           timeoutMs,
+          headers: deps.resolver.headersFor(provider.id),
         },
       );
       return { ...row, status: "ok", reasonCode: "ok", latencyMs: Math.round(elapsed() - started) };

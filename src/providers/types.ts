@@ -35,6 +35,15 @@ export interface CompletionRequest {
    * request whose answer comes whole.
    */
   readonly onText?: (delta: string) => void;
+  /** `models.providers.<p>.headers`, SecretRefs resolved: sent with the request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `params.temperature`: OpenAI-compatible requests only (Anthropic's Messages API has none now). */
+  readonly temperature?: number;
+  /**
+   * Further top-level body fields (`params.extra_body`/`extraBody`, `chat_template_kwargs`):
+   * OpenAI-compatible requests only, as in OpenClaw; they win over the fields we generate.
+   */
+  readonly extraBody?: Readonly<Record<string, unknown>>;
 }
 
 /** What a completion produced. */

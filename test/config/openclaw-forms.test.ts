@@ -162,6 +162,40 @@ describe("auth.order.<provider>: [] as OpenClaw reads it", () => {
   });
 });
 
+describe('an auth profile with mode "aws-sdk"', () => {
+  afterEach(removeSandboxes);
+
+  it("is listed as incompatible with the reason in models status, and --check fails when its provider is needed", async () => {
+    const sb = sandbox();
+    sb.writeConfig({
+      agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } },
+      auth: { profiles: { "amazon-bedrock:default": { provider: "amazon-bedrock", mode: "aws-sdk" } } },
+    });
+    const env = { ANTHROPIC_API_KEY: apiKey() };
+    const json = await sb.run(["models", "status", "--json"], { env });
+    const report = JSON.parse(json.stdout) as {
+      auth: { unusableProfiles: Array<{ id: string; reasonCode: string; detail: string; recovery: string }> };
+    };
+    const bedrock = report.auth.unusableProfiles.find((u) => u.id === "amazon-bedrock:default");
+    expect(bedrock).toMatchObject({ reasonCode: "incompatible" });
+    expect(bedrock?.detail).toMatch(/^mode aws-sdk: .*AWS SDK credentials, which this gateway cannot use/);
+    expect(bedrock?.recovery).toContain("openclaw models auth paste-api-key --provider amazon-bedrock");
+    const text = await sb.run(["models", "status"], { env });
+    expect(text.stdout).toMatch(/amazon-bedrock:default\s.*incompatible/);
+    expect((await sb.run(["models", "status", "--check"], { env })).code).toBe(0);
+
+    sb.writeConfig({
+      agents: { defaults: { model: "amazon-bedrock/anthropic.claude-sonnet-5-5" } },
+      auth: { profiles: { "amazon-bedrock:default": { provider: "amazon-bedrock", mode: "aws-sdk" } } },
+    });
+    const check = await sb.run(["models", "status", "--check"], { env });
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain(
+      "amazon-bedrock:default cannot be used for amazon-bedrock API requests",
+    );
+  });
+});
+
 describe("an api this gateway cannot speak", () => {
   afterEach(removeSandboxes);
 

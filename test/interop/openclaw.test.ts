@@ -373,9 +373,41 @@ describe.skipIf(!install.ok && !inCi)(
           profiles: { "amazon-bedrock:default": { provider: "amazon-bedrock", mode: "aws-sdk" } },
         },
         gateway: { bind: "custom", customBindHost: "127.0.0.2" },
+        agents: {
+          defaults: {
+            params: { maxTokens: 500 },
+            models: {
+              "openai/gpt-5.4": {
+                params: { temperature: 0.2, maxTokens: 321, extra_body: { top_k: 5 }, chat_template_kwargs: {} },
+              },
+            },
+          },
+        },
+        models: {
+          providers: {
+            openai: {
+              baseUrl: "https://proxy.example/v1",
+              apiKey: { source: "env", provider: "default", id: "OPENAI_API_KEY" },
+              headers: { "X-Proxy-Region": "us-west" },
+              models: [],
+            },
+          },
+        },
+      };
+      const channelModels = {
+        channels: {
+          modelByChannel: {
+            telegram: {
+              "-1001234567890": "openai/gpt-5.4",
+              "-1001234567890:topic:99": "opus",
+              "123456789": "openai/gpt-5.4",
+            },
+            discord: { "*": "anthropic/claude-opus-4-8" },
+          },
+        },
       };
       const own = fs.readFileSync(path.resolve("config/model-gateway.example.json5"), "utf8");
-      for (const text of [example, JSON.stringify(forms)]) {
+      for (const text of [example, JSON.stringify(forms), JSON.stringify(channelModels)]) {
         const r = validate(track(configState(text, own)));
         expect(r.code, r.stdout + r.stderr).toBe(0);
       }

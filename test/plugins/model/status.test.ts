@@ -191,4 +191,18 @@ describe("/model status: the fallback chain", () => {
     await setup();
     expect((await h.text("/model status")).text).toContain("Fallbacks: none (agents.defaults.model.fallbacks)");
   });
+
+  test("an aws-sdk profile is listed under its provider as incompatible, saying why", async () => {
+    await setup({
+      config: {
+        ...BASE,
+        auth: { profiles: { "amazon-bedrock:default": { provider: "amazon-bedrock", mode: "aws-sdk" } } },
+      },
+    });
+    const lines = (await h.text("/model status")).text.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("amazon-bedrock — "));
+    expect(lines[at]).toBe("amazon-bedrock — not in the catalog · default order");
+    expect(lines[at + 1]).toBe("  1. amazon-bedrock:default api_key (aws-sdk) — incompatible");
+    expect(lines[at + 2]).toContain("AWS SDK credentials, which this gateway cannot use");
+  });
 });
