@@ -1,14 +1,11 @@
 import path from "node:path";
 import type { OpenClawConfig } from "../config/schema.js";
+import { channelsWithCredentials } from "../config/channel-credentials.js";
 
 /** The channels this gateway runs; OpenClaw's other channel sections are its own. */
 const OURS = new Set(["telegram", "discord"]);
 /** Keys under `channels` that configure no channel. */
 const SHARED = new Set(["defaults", "modelByChannel"]);
-
-function hasString(v: unknown): boolean {
-  return typeof v === "string" && v.trim() !== "";
-}
 
 /**
  * Why each configured channel section will not start, one warning per section, for the gateway's
@@ -24,19 +21,14 @@ export function unstartedChannelWarnings(
   const channels = config.channels ?? {};
   const envFile = path.join(stateDir, ".env");
   const out: string[] = [];
+  const startable = channelsWithCredentials(config, env);
   const t = channels.telegram;
-  if (t !== undefined && t.enabled !== false && !hasString(t.botToken) && !hasString(env.TELEGRAM_BOT_TOKEN))
+  if (t !== undefined && t.enabled !== false && !startable.includes("telegram"))
     out.push(
       `channels.telegram is configured but has no bot token, so Telegram is not started: set channels.telegram.botToken, or TELEGRAM_BOT_TOKEN in the environment or ${envFile} (or set channels.telegram.enabled to false).`,
     );
   const d = channels.discord;
-  if (
-    d !== undefined &&
-    d.enabled !== false &&
-    !hasString(d.token) &&
-    !hasString(env.DISCORD_BOT_TOKEN) &&
-    d.interactions?.publicKey === undefined
-  )
+  if (d !== undefined && d.enabled !== false && !startable.includes("discord"))
     out.push(
       `channels.discord is configured but has no bot token, so Discord is not started: set channels.discord.token, or DISCORD_BOT_TOKEN in the environment or ${envFile} (or set channels.discord.enabled to false).`,
     );

@@ -25,6 +25,7 @@ import { registerSecrets } from "../auth/redact.js";
 import { checkMetricsToken, gatewaySecrets } from "./gateway-secrets.js";
 import { configuredHostNames } from "../gateway/allowed-hosts.js";
 import { channelEnvWithTokens } from "./channel-secrets.js";
+import { channelsWithCredentials } from "../config/channel-credentials.js";
 import { unstartedChannelWarnings } from "./channel-warnings.js";
 
 /** How `openclaw gateway` is run. Streams and env are injectable for tests. */
@@ -61,8 +62,8 @@ interface PlannedChannel {
  */
 function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, string>>): PlannedChannel[] {
   const planned: PlannedChannel[] = [];
-  const t = config.channels?.telegram;
-  if (t?.enabled !== false && ((typeof t?.botToken === "string" && t.botToken) || env.TELEGRAM_BOT_TOKEN)) {
+  const startable = channelsWithCredentials(config, env);
+  if (startable.includes("telegram")) {
     const settings = telegramSettings(config, env);
     planned.push({
       name: "telegram",
@@ -72,11 +73,7 @@ function plannedChannels(config: OpenClawConfig, env: Readonly<Record<string, st
         (await import("../channels/telegram/index.js")).startTelegram(channelEnv, { signal }),
     });
   }
-  const d = config.channels?.discord;
-  if (
-    d?.enabled !== false &&
-    ((typeof d?.token === "string" && d.token) || env.DISCORD_BOT_TOKEN || d?.interactions?.publicKey)
-  ) {
+  if (startable.includes("discord")) {
     const settings = discordSettings(config, env);
     planned.push({
       name: "discord",

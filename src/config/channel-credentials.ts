@@ -11,7 +11,8 @@ export const CHANNEL_TOKEN_VARIABLE: Readonly<Record<NetworkChannel, string>> = 
 
 /**
  * The network channels the gateway would start with this config and environment: enabled and
- * holding a credential (a bot token, or Discord's interactions public key). The console channel is
+ * holding a credential (a bot token, as a value or a SecretRef, in the config or the environment;
+ * or Discord's interactions public key). The console channel is
  * not among them: it is what runs when this list is empty.
  */
 export function channelsWithCredentials(

@@ -1,5 +1,6 @@
 import { closestMatches } from "../util/closest.js";
-import { isOwnKey, type RawObject } from "./own-settings.js";
+import { isOwnKey } from "./own-settings.js";
+import type { RawObject } from "./raw-object.js";
 
 /**
  * OpenClaw 2026.9's keys, for the sections where it refuses anything else (its `config schema`;

@@ -4,7 +4,8 @@ import { readIfExists } from "../util/secure-fs.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { parseJson5 } from "../util/json5.js";
 import { deepMerge, resolveIncludes, substituteEnv } from "./includes.js";
-import { foreignOwnFileKeys, isFormerSqliteStore, legacyKeys, OWN_KEYS, type RawObject } from "./own-settings.js";
+import { foreignOwnFileKeys, isFormerSqliteStore, legacyKeys, OWN_KEYS } from "./own-settings.js";
+import type { RawObject } from "./raw-object.js";
 import { unknownKeys, unknownKeyText } from "./known-keys.js";
 import { closestMatches } from "../util/closest.js";
 

@@ -2,13 +2,7 @@ import fs from "node:fs";
 import { isIPv4 } from "node:net";
 import os from "node:os";
 import path from "node:path";
-
-/** A JSON object as read from a file, before validation. */
-export type RawObject = Record<string, unknown>;
-
-function isObject(v: unknown): v is RawObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isRawObject, objectAt, type RawObject } from "./raw-object.js";
 
 /**
  * The settings of ours that OpenClaw has no key for, as key paths (`*` = any map key). They live in
@@ -56,7 +50,7 @@ export function foreignOwnFileKeys(raw: RawObject): string[][] {
     for (const [k, v] of Object.entries(obj)) {
       const key = [...at, k];
       if (isOwnKey(key)) continue;
-      if (isOwnSection(key) && isObject(v)) walk(v, key);
+      if (isOwnSection(key) && isRawObject(v)) walk(v, key);
       else out.push(key);
     }
   };
@@ -125,28 +119,14 @@ interface Rule {
 
 function at(raw: RawObject, ...keys: string[]): RawObject | undefined {
   let cur: unknown = raw;
-  for (const k of keys) cur = isObject(cur) ? cur[k] : undefined;
-  return isObject(cur) ? cur : undefined;
-}
-
-function objectIn(raw: RawObject, keys: readonly string[]): RawObject {
-  let cur = raw;
-  for (const k of keys) {
-    const next = cur[k];
-    if (isObject(next)) cur = next;
-    else {
-      const created: RawObject = {};
-      cur[k] = created;
-      cur = created;
-    }
-  }
-  return cur;
+  for (const k of keys) cur = isRawObject(cur) ? cur[k] : undefined;
+  return isRawObject(cur) ? cur : undefined;
 }
 
 /** Moves `holder[key]` (at `where`) into our file at the same place; our file's value wins. */
 function moveTo(holder: RawObject, where: readonly string[], key: string): (own: RawObject) => void {
   return (own) => {
-    const target = objectIn(own, where);
+    const target = objectAt(own, ...where);
     if (!(key in target)) target[key] = holder[key];
     delete holder[key];
   };
@@ -173,7 +153,7 @@ const RULES: readonly Rule[] = [
   {
     *find(raw, ctx) {
       for (const [id, profile] of Object.entries(at(raw, "auth", "profiles") ?? {})) {
-        if (!isObject(profile)) continue;
+        if (!isRawObject(profile)) continue;
         yield* movedKeys(raw, ["auth", "profiles", id], ["disabled"], unrecognized(`auth.profiles.${id}`));
         if (profile.mode === undefined) {
           // Metadata only: we read a profile's type from its stored credential, so with none stored
@@ -206,7 +186,7 @@ const RULES: readonly Rule[] = [
           ...(typeof v === "string"
             ? {
                 apply: () => {
-                  const vars = objectIn(env, ["vars"]);
+                  const vars = objectAt(env, "vars");
                   vars[k] ??= v;
                   delete env[k];
                 },
@@ -219,11 +199,11 @@ const RULES: readonly Rule[] = [
   {
     *find(raw) {
       for (const [p, provider] of Object.entries(at(raw, "models", "providers") ?? {})) {
-        if (!isObject(provider)) continue;
+        if (!isRawObject(provider)) continue;
         yield* movedKeys(raw, ["models", "providers", p], ["oauth"], unrecognized(`models.providers.${p}`));
         const models = Array.isArray(provider.models) ? provider.models : [];
         for (const [i, m] of models.entries()) {
-          if (!isObject(m) || typeof m.id !== "string") continue;
+          if (!isRawObject(m) || typeof m.id !== "string") continue;
           const key = `models.providers.${p}.models[${i}]`;
           if (m.alias !== undefined) {
             const alias = m.alias;
@@ -232,7 +212,7 @@ const RULES: readonly Rule[] = [
               why: 'Unrecognized key: "alias" (OpenClaw names aliases in agents.defaults.models)',
               fix: `moved to agents.defaults.models["${p}/${m.id}"].alias`,
               apply: () => {
-                const entry = objectIn(raw, ["agents", "defaults", "models", `${p}/${m.id}`]);
+                const entry = objectAt(raw, "agents", "defaults", "models", `${p}/${m.id}`);
                 entry.alias ??= alias;
                 delete m.alias;
               },
@@ -254,7 +234,7 @@ const RULES: readonly Rule[] = [
     *find(raw, ctx) {
       const session = at(raw, "session");
       if (!session) return;
-      if (isObject(session.store)) {
+      if (isRawObject(session.store)) {
         yield* movedKeys(raw, ["session"], ["store"], () => "expected string, received object (our session store)");
       } else if (isFormerSqliteStore(session.store, ctx.stateDir)) {
         const file = session.store;
@@ -263,7 +243,7 @@ const RULES: readonly Rule[] = [
           why: "names our SQLite session store; OpenClaw reads this key as the path of its own JSON store",
           fix: "moved to model-gateway.json as { kind: sqlite, path }",
           apply: (own) => {
-            const target = objectIn(own, ["session"]);
+            const target = objectAt(own, "session");
             target.store ??= { kind: "sqlite", path: file };
             delete session.store;
           },
@@ -313,10 +293,10 @@ const RULES: readonly Rule[] = [
           fix: "merged into agents.entries",
           apply: () => {
             for (const item of list) {
-              if (!isObject(item) || typeof item.id !== "string") continue;
+              if (!isRawObject(item) || typeof item.id !== "string") continue;
               const { id, default: isDefault, ...rest } = item;
               entries[id] ??= rest;
-              if (isDefault === true) objectIn(agents, ["defaults", "systemAgent"]).agentId ??= id;
+              if (isDefault === true) objectAt(agents, "defaults", "systemAgent").agentId ??= id;
             }
             delete agents.list;
           },
@@ -369,7 +349,7 @@ const RULES: readonly Rule[] = [
 
 function listIds(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.flatMap((a) => (isObject(a) && typeof a.id === "string" ? [a.id] : []));
+  return list.flatMap((a) => (isRawObject(a) && typeof a.id === "string" ? [a.id] : []));
 }
 
 /** Every key of `openclaw.json` that OpenClaw would refuse and we know how to read, with why. */

@@ -6,14 +6,7 @@ import { withFileLock } from "../util/file-lock.js";
 import { UserFacingError, userError } from "../util/user-error.js";
 import { parseJson5 } from "../util/json5.js";
 import { legacyKeys } from "./own-settings.js";
-
-/** A JSON object as read from the file, before validation, so unknown keys survive a rewrite. */
-export type RawConfig = Record<string, unknown>;
-
-/** True for a plain JSON object (not null, not an array). */
-export function isRawObject(v: unknown): v is RawConfig {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isRawObject, objectAt, type RawObject } from "./raw-object.js";
 
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
@@ -53,7 +46,7 @@ export async function updateConfigFile(
   file: string,
   stateDir: string,
   // biome-ignore lint/suspicious/noConfusingVoidType: a mutation that returns nothing means "write"; only false skips the write
-  mutate: (raw: RawConfig) => boolean | void,
+  mutate: (raw: RawObject) => boolean | void,
 ): Promise<boolean> {
   const inState = isInside(file, stateDir);
   if (!inState && !fs.existsSync(path.dirname(file))) {
@@ -87,23 +80,8 @@ export async function updateConfigFile(
   });
 }
 
-/** Returns the object at `keys` inside `raw`, creating empty objects along the way. */
-export function objectAt(raw: RawConfig, ...keys: string[]): RawConfig {
-  let cur = raw;
-  for (const k of keys) {
-    const next = cur[k];
-    if (isRawObject(next)) cur = next;
-    else {
-      const created: RawConfig = {};
-      cur[k] = created;
-      cur = created;
-    }
-  }
-  return cur;
-}
-
 /** The object at `keys` inside `raw` if every step exists and is an object. */
-export function existingObjectAt(raw: RawConfig, ...keys: string[]): RawConfig | undefined {
+export function existingObjectAt(raw: RawObject, ...keys: string[]): RawObject | undefined {
   let cur: unknown = raw;
   for (const k of keys) {
     if (!isRawObject(cur)) return undefined;
@@ -117,13 +95,13 @@ export function existingObjectAt(raw: RawConfig, ...keys: string[]): RawConfig |
  * that legacy list (OpenClaw refuses it beside `agents.entries`), else `agents.entries.<id>`. A
  * second entry brings `agents.ownership: "explicit"`, without which OpenClaw refuses the roster.
  */
-function agentHolder(raw: RawConfig, agentId: string): RawConfig {
+function agentHolder(raw: RawObject, agentId: string): RawObject {
   const agents = objectAt(raw, "agents");
   if (Array.isArray(agents.list) && agents.entries === undefined) {
     const list = agents.list as unknown[];
-    const found = list.find((a): a is RawConfig => isRawObject(a) && a.id === agentId);
+    const found = list.find((a): a is RawObject => isRawObject(a) && a.id === agentId);
     if (found) return found;
-    const created: RawConfig = { id: agentId };
+    const created: RawObject = { id: agentId };
     list.push(created);
     return created;
   }
@@ -139,7 +117,7 @@ function agentHolder(raw: RawConfig, agentId: string): RawConfig {
  * fallbacks). False when it already was `ref`.
  */
 export function setConfiguredModel(
-  raw: RawConfig,
+  raw: RawObject,
   target: { scope: "agent"; agentId: string } | { scope: "global" },
   ref: string,
 ): boolean {

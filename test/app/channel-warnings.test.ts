@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { runGateway } from "../../src/app/run.js";
 import { unstartedChannelWarnings } from "../../src/app/channel-warnings.js";
 import { writeStateDir } from "../support/state.js";
+import { startInProcessGateway } from "../support/in-process-gateway.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,23 +14,9 @@ afterEach(() => {
 async function startLog(config: object, env: Record<string, string> = {}): Promise<string[]> {
   const dir = writeStateDir({ prefix: "openclaw-chwarn-", config: { gateway: { port: 0 }, ...config } });
   dirs.push(dir);
-  const logs: string[] = [];
-  let stop!: () => void;
-  let listening!: () => void;
-  const started = new Promise<void>((resolve) => (listening = resolve));
-  const done = runGateway({
-    processEnv: { OPENCLAW_STATE_DIR: dir, HOME: dir, ...env },
-    cwd: dir,
-    input: new PassThrough(),
-    output: new PassThrough(),
-    log: (level, message) => void logs.push(`[${level}] ${message}`),
-    stopSignal: new Promise<void>((resolve) => (stop = resolve)),
-    onListening: () => listening(),
-  });
-  await started;
-  stop();
-  await done;
-  return logs;
+  const gateway = await startInProcessGateway(dir, env);
+  await gateway.stop();
+  return gateway.logs;
 }
 
 describe("gateway start: a channel section that cannot start says why", () => {

@@ -1,13 +1,12 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { gatewaySecrets } from "../../src/app/gateway-secrets.js";
-import { runGateway } from "../../src/app/run.js";
 import { maskSecret } from "../../src/util/mask.js";
 import { redactText, secretPieces, secretRedactor } from "../../src/auth/redact.js";
 import { runInProcess } from "../support/in-process-cli.js";
 import { writeStateDir } from "../support/state.js";
+import { startInProcessGateway } from "../support/in-process-gateway.js";
 
 const random = (n: number) => crypto.randomBytes(n).toString("hex").slice(0, n);
 
@@ -79,20 +78,7 @@ describe("gateway start: every secret it holds is registered with the redactor",
       },
     });
     expect(redactText(secrets.metrics)).toBe(secrets.metrics);
-    const logs: string[] = [];
-    let stop!: () => void;
-    let listening!: () => void;
-    const started = new Promise<void>((resolve) => (listening = resolve));
-    const done = runGateway({
-      processEnv: { OPENCLAW_STATE_DIR: dir, HOME: dir, TEAM_SECRET: secrets.passed },
-      cwd: dir,
-      input: new PassThrough(),
-      output: new PassThrough(),
-      log: (level, message) => void logs.push(`[${level}] ${message}`),
-      stopSignal: new Promise<void>((resolve) => (stop = resolve)),
-      onListening: () => listening(),
-    });
-    await started;
+    const gateway = await startInProcessGateway(dir, { TEAM_SECRET: secrets.passed });
     try {
       for (const secret of Object.values(secrets)) {
         const out = redactText(`crash: ${secret} (${secret.slice(3, 20)})`);
@@ -100,10 +86,9 @@ describe("gateway start: every secret it holds is registered with the redactor",
         for (const piece of secretPieces(secret)) expect(out).not.toContain(piece);
       }
       // The state dir (HOME, also passed to the exec ref) is no secret: it is still printed as it is.
-      expect(logs.join("\n")).toContain(`state ${dir}`);
+      expect(gateway.logs.join("\n")).toContain(`state ${dir}`);
     } finally {
-      stop();
-      await done;
+      await gateway.stop();
     }
   });
 
