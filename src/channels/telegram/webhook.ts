@@ -28,12 +28,36 @@ function isUpdate(value: unknown): value is Update {
 }
 
 /**
- * The webhook route: 503 with `Retry-After` once stopping and 401 without the right secret header,
- * both before the body is read; 400 for a body that is not an update, otherwise 200 at once while
- * the update is processed in the background (Telegram redelivers when an answer is slow, which
- * would run a command twice).
+ * How long the webhook waits for an update to be handled before it answers 200 anyway. A command
+ * is handled well within it, and answering then costs the gateway less than answering first and
+ * handling after (one wake-up of the sender per update instead of two). A model turn takes longer:
+ * it goes on in the background, and Telegram, which redelivers an update whose answer is slow
+ * (running a command twice), has its 200 after this long.
  */
-export function webhookRoute(tg: TelegramBot, secret: string, accepting: () => boolean): HttpRoute {
+export const ANSWER_WITHIN_MS = 1_000;
+
+/** 200 once `handled` settles, or after `ms`, whichever is first. */
+function acceptedWithin(handled: Promise<void>, ms: number): Promise<HttpResponse> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(ACCEPTED), ms);
+    void handled.then(() => {
+      clearTimeout(timer);
+      resolve(ACCEPTED);
+    });
+  });
+}
+
+/**
+ * The webhook route: 503 with `Retry-After` once stopping and 401 without the right secret header,
+ * both before the body is read; 400 for a body that is not an update, otherwise 200 once the
+ * update is handled or after {@link ANSWER_WITHIN_MS}, while a longer one goes on in the background.
+ */
+export function webhookRoute(
+  tg: TelegramBot,
+  secret: string,
+  accepting: () => boolean,
+  answerWithinMs = ANSWER_WITHIN_MS,
+): HttpRoute {
   const matches = secretMatcher(secret);
   return {
     admit: (head) => {
@@ -44,8 +68,7 @@ export function webhookRoute(tg: TelegramBot, secret: string, accepting: () => b
     handle: (req) => {
       const update = parseJsonBody(req.body);
       if (!isUpdate(update)) return { status: 400, body: { error: "expected a Telegram update" } };
-      void tg.handle(update);
-      return ACCEPTED;
+      return acceptedWithin(tg.handle(update), answerWithinMs);
     },
   };
 }
