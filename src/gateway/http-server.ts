@@ -111,11 +111,18 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
         resolve(undefined);
       }
     };
+    let ended = false;
     req.on("data", onData);
     req.once("error", reject);
-    // After `end` this changes nothing; before it, the client went away mid-body.
-    req.once("close", () => reject(new Error("the client closed the connection mid-body")));
-    req.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+    // `close` follows `end` on every request: only one without it lost its client mid-body (and
+    // only then is an Error, with its stack, worth building).
+    req.once("close", () => {
+      if (!ended) reject(new Error("the client closed the connection mid-body"));
+    });
+    req.once("end", () => {
+      ended = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
   });
 }
 
