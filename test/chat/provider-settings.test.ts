@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { sessionKeys } from "../../src/sessions/keys.js";
 import { apiKey, createChatHarness, leaks, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
 
@@ -10,16 +10,9 @@ const ANTHROPIC_STORED = "sk-ant-api03-STOREDSTOREDSTORED0000";
 const PROXY_TOKEN = "proxy-token-SECRETSECRETSECRET00";
 const SECRETS = [OPENAI_KEY, ANTHROPIC_REF_KEY, ANTHROPIC_ENV_KEY, ANTHROPIC_STORED, PROXY_TOKEN];
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let harnesses: ChatHarness[] = [];
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
-  fake.reset();
   fake.defaultText("fine");
 });
 afterEach(async () => {
