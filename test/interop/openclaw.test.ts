@@ -478,3 +478,126 @@ describe.skipIf(!install.ok && !inCi)(
     });
   },
 );
+
+/** What both programs say about the default model of a state: the model, who pays for it, and `--check`. */
+interface DefaultView {
+  readonly model: string;
+  readonly credential: string | null;
+  readonly check: number | null;
+}
+
+function openclawView(st: string): DefaultView {
+  if (!install.ok) throw new Error(install.why);
+  const home = path.dirname(st);
+  const status = runOpenClaw(install, home, st, ["models", "status", "--json"]);
+  expect(status.code, status.stderr).toBe(0);
+  const json = JSON.parse(status.stdout) as {
+    resolvedDefault: string;
+    auth: { providers: { provider: string; profiles: { labels: string[] } }[] };
+  };
+  const provider = json.resolvedDefault.split("/")[0];
+  const label = json.auth.providers.find((p) => p.provider === provider)?.profiles.labels[0];
+  return {
+    model: json.resolvedDefault,
+    credential: label?.split("=")[0] ?? null,
+    check: runOpenClaw(install, home, st, ["models", "status", "--check"]).code,
+  };
+}
+
+function oursView(st: string): DefaultView {
+  const status = runCli(["models", "status", "--json"], { stateDir: st, env: { HOME: path.dirname(st) } });
+  expect(status.code, status.stderr).toBe(0);
+  const json = JSON.parse(status.stdout) as {
+    defaultModel: { ref: string; provider: string };
+    auth: { providers: { provider: string; effective: { id?: string } | null }[] };
+  };
+  const effective = json.auth.providers.find((p) => p.provider === json.defaultModel.provider)?.effective;
+  return {
+    model: json.defaultModel.ref,
+    credential: effective?.id ?? null,
+    check: runCli(["models", "status", "--check"], { stateDir: st, env: { HOME: path.dirname(st) } }).code,
+  };
+}
+
+describe.skipIf(!install.ok && !inCi)(
+  `one state, two programs: the default model, its credential and --check ${install.ok ? "(OpenClaw 2026.9.6)" : "(missing)"}`,
+  { timeout: 600_000 },
+  () => {
+    const dirs: string[] = [];
+    const fresh = (): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-interop-default-"));
+      dirs.push(dir);
+      const st = path.join(dir, ".openclaw");
+      fs.mkdirSync(st, { mode: 0o700 });
+      return st;
+    };
+    afterAll(() => {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    });
+
+    it("an empty state: neither has a credential for its default, and --check says so in both", () => {
+      const st = fresh();
+      const theirs = openclawView(st);
+      const mine = oursView(st);
+      expect(theirs).toMatchObject({ credential: null, check: 1 });
+      expect(mine).toMatchObject({ credential: null, check: 1 });
+    });
+
+    it("after OpenClaw's onboard with an Anthropic key: the same model, the same profile, --check 0 in both", () => {
+      if (!install.ok) throw new Error(install.why);
+      const st = fresh();
+      const onboard = runOpenClaw(install, path.dirname(st), st, [
+        "onboard",
+        "--non-interactive",
+        "--accept-risk",
+        "--skip-health",
+        "--mode",
+        "local",
+        "--auth-choice",
+        "apiKey",
+        "--anthropic-api-key",
+        KEY("onb"),
+        "--secret-input-mode",
+        "plaintext",
+        "--gateway-bind",
+        "loopback",
+        "--skip-bootstrap",
+        "--skip-skills",
+      ]);
+      expect(onboard.code, onboard.stderr).toBe(0);
+      const theirs = openclawView(st);
+      expect(theirs.check).toBe(0);
+      expect(oursView(st)).toEqual(theirs);
+    });
+
+    it("after only OpenClaw's paste-api-key: the known difference, and doctor says how to end it", () => {
+      if (!install.ok) throw new Error(install.why);
+      const st = fresh();
+      const paste = runOpenClaw(
+        install,
+        path.dirname(st),
+        st,
+        ["models", "auth", "paste-api-key", "--provider", "anthropic"],
+        `${KEY("paste")}\n`,
+      );
+      expect(paste.code, paste.stderr).toBe(0);
+      // OpenClaw's built-in default needs its Codex runtime and an OpenAI key; ours is the newest
+      // Sonnet, which the pasted key pays for (a fresh install that chats, as the README promises).
+      expect(openclawView(st)).toEqual({ model: "openai/gpt-6-astra", credential: null, check: 1 });
+      expect(oursView(st)).toEqual({
+        model: "anthropic/claude-sonnet-5-5",
+        credential: "anthropic:manual",
+        check: 0,
+      });
+      const doctor = runCli(["doctor"], { stateDir: st, env: { HOME: path.dirname(st) } });
+      expect(doctor.stdout).toMatch(/openai\/gpt-6-astra/);
+      expect(doctor.stdout).toMatch(/agents\.defaults\.model/);
+      // Once the model is set, as doctor says (here with OpenClaw's `models set`), the two agree again.
+      const set = runOpenClaw(install, path.dirname(st), st, ["models", "set", "anthropic/claude-sonnet-5-5"]);
+      expect(set.code, set.stderr).toBe(0);
+      const agreed = openclawView(st);
+      expect(agreed).toEqual({ model: "anthropic/claude-sonnet-5-5", credential: "anthropic:manual", check: 0 });
+      expect(oursView(st)).toEqual(agreed);
+    });
+  },
+);
