@@ -15,6 +15,7 @@ import {
   removeSandboxes,
 } from "./support.js";
 import { scaled } from "../support/slowness.js";
+import { refusedPort } from "../support/refused-port.js";
 
 beforeAll(requireBuild);
 afterAll(removeSandboxes);
@@ -122,8 +123,8 @@ describe("openclaw doctor", () => {
   });
 });
 
-/** A loopback server that accepts connections and never answers; `port` of a closed one is refused. */
-async function listener(silent: boolean): Promise<{ port: number; close(): Promise<void> }> {
+/** A server on a random loopback port that accepts connections and never answers. */
+async function listener(): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => void sockets.add(s));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -133,7 +134,6 @@ async function listener(silent: boolean): Promise<{ port: number; close(): Promi
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
     });
-  if (!silent) await close();
   return { port, close };
 }
 
@@ -171,8 +171,8 @@ describe("openclaw doctor: session store reachable", () => {
   });
 
   it("Redis down (refused, or silent) is an error within ~2 s that names the URL without its password", async () => {
-    const refused = await listener(false);
-    const silent = await listener(true);
+    const refused = { port: await refusedPort() };
+    const silent = await listener();
     try {
       const down = sandbox();
       down.writeOwnConfig({
@@ -216,8 +216,9 @@ describe("openclaw doctor: session store reachable", () => {
       await silent.close();
     }
   });
+
   it("prints no part of a Redis URL's credentials: user, password or query values", async () => {
-    const refused = await listener(false);
+    const refused = { port: await refusedPort() };
     const sb = sandbox();
     const url = `redis://gw-admin-user:pw%40hunter2-redis@127.0.0.1:${refused.port}/0?password=q-hunter3-redis-pass&db=0`;
     sb.writeConfig({ session: { store: { kind: "redis", url } } });

@@ -3,7 +3,6 @@
  * any channel connects, `/healthz` answers while a channel is down, `/readyz` names what is not
  * ready, `/metrics` counts commands, and each retry of a failing channel is a warning.
  */
-import { createServer, type AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { runGateway } from "../../src/app/run.js";
@@ -13,6 +12,7 @@ import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../
 import { eventually } from "../sessions/child.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
+import { refusedPort } from "../support/refused-port.js";
 
 /** Generous: these waits end as soon as the condition holds; only a hang hits the limit. */
 const WAIT_MS = 20_000;
@@ -193,11 +193,8 @@ describe("gateway HTTP server with a Telegram channel that cannot connect", () =
 
 describe("gateway HTTP server while Telegram's API refuses connections", () => {
   it("retries getMe with warnings and its back-off instead of retrying silently forever", async () => {
-    // A loopback port that nothing listens on: every connection is refused at once.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    // A loopback port that refuses every connection at once.
+    const port = await refusedPort();
     const token = "123456:refused-connection-token";
     const gw = await startGateway(
       {

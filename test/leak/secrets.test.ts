@@ -15,7 +15,6 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +27,7 @@ import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.
 import { BIN, removeSandboxes, requireBuild, sandbox, type Sandbox } from "../cli/support.js";
 import { runInProcess } from "../support/in-process-cli.js";
 import { GatewayChild } from "../scaleout/support.js";
+import { refusedPort } from "../support/refused-port.js";
 
 const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 function random(n: number, chars = CHARS): string {
@@ -143,15 +143,6 @@ function fileLeaks(sb: Sandbox): { leaks: string[]; files: string[] } {
   return { leaks, files };
 }
 
-/** A port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function collect(stream: PassThrough): () => string {
   let text = "";
   stream.setEncoding("utf8").on("data", (d: string) => (text += d));
@@ -226,7 +217,7 @@ describe("no piece of a secret leaks from any command, log, reply or leftover fi
     provider = await startFakeProvider();
     telegram = await startFakeTelegram({ token: S.telegramToken! });
     discord = await startFakeDiscord({ token: S.discordToken!, guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
-    refused = await closedPort();
+    refused = await refusedPort();
 
     for (const c of CASES) if (c.answer) provider.script(c.key, c.answer);
     provider.script(S.envKey!, { kind: "status", status: 401, message: `invalid x-api-key ${RAW[0]}` });
