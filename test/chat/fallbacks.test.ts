@@ -1,15 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
+import { describe, expect, it } from "vitest";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { oauthProfile, startFakeTokenEndpoint } from "../fakes/token-endpoint.js";
-import {
-  apiKey,
-  createChatHarness,
-  leaks,
-  MAIN_KEY,
-  T0,
-  type ChatHarness,
-  type ChatHarnessOptions,
-} from "./harness.js";
+import { apiKey, leakCheckedHarnesses, MAIN_KEY, T0, type ChatHarness } from "./harness.js";
 
 const MIN = 60_000;
 const SONNET = "anthropic/claude-sonnet-5-5";
@@ -39,31 +31,8 @@ function withFallbacks(fallbacks: string[], extra: Record<string, unknown> = {})
   return { agents: { defaults: { model: { primary: SONNET, fallbacks }, ...extra } } };
 }
 
-let fake: FakeProvider;
-let harnesses: ChatHarness[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
-afterEach(async () => {
-  for (const h of harnesses) {
-    expect(leaks([...h.replies, ...h.logs], SECRETS)).toEqual([]);
-    await h.close();
-  }
-  harnesses = [];
-});
-
-function harness(opts: ChatHarnessOptions): ChatHarness {
-  const h = createChatHarness(fake, { authProfiles: PROFILES, ...opts });
-  harnesses.push(h);
-  return h;
-}
+const fake = useFakeProvider();
+const harness = leakCheckedHarnesses(fake, SECRETS, { authProfiles: PROFILES });
 
 /** Puts the only Anthropic credential in a 4-minute rate-limit cooldown for Sonnet. */
 async function coolAnthropic(h: ChatHarness): Promise<void> {

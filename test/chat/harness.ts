@@ -5,6 +5,7 @@
  * provider through `models.providers.<p>.baseUrl`.
  */
 import fs from "node:fs";
+import { afterEach, expect } from "vitest";
 import path from "node:path";
 import { createGatewayServices } from "../../src/gateway/services.js";
 import { masked } from "../../src/gateway/host.js";
@@ -161,4 +162,29 @@ export function leaks(texts: readonly string[], secrets: readonly string[]): Arr
   const out: Array<{ secret: string; text: string }> = [];
   for (const text of texts) for (const secret of secrets) if (text.includes(secret)) out.push({ secret, text });
   return out;
+}
+
+/**
+ * The chat harnesses of one test file: `harness(opts)` builds one over `fake` with `defaults`
+ * under `opts`; after each test, every reply and log line of that test's harnesses is checked for
+ * `secrets` (so a leak names the test that caused it), and the harnesses are closed.
+ */
+export function leakCheckedHarnesses(
+  fake: FakeProvider,
+  secrets: readonly string[],
+  defaults: ChatHarnessOptions = {},
+): (opts?: ChatHarnessOptions) => ChatHarness {
+  let open: ChatHarness[] = [];
+  afterEach(async () => {
+    for (const h of open) {
+      expect(leaks([...h.replies, ...h.logs], secrets)).toEqual([]);
+      await h.close();
+    }
+    open = [];
+  });
+  return (opts = {}) => {
+    const h = createChatHarness(fake, { ...defaults, ...opts });
+    open.push(h);
+    return h;
+  };
 }

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { sessionKeys } from "../../src/sessions/keys.js";
-import { apiKey, createChatHarness, leaks, type ChatHarness, type ChatHarnessOptions } from "./harness.js";
+import { apiKey, leakCheckedHarnesses } from "./harness.js";
 
 const OPENAI_KEY = "sk-proj-CONFIGKEYCONFIGKEY000000";
 const ANTHROPIC_REF_KEY = "sk-ant-api03-REFKEYREFKEYREFKEY0000";
@@ -11,23 +11,10 @@ const PROXY_TOKEN = "proxy-token-SECRETSECRETSECRET00";
 const SECRETS = [OPENAI_KEY, ANTHROPIC_REF_KEY, ANTHROPIC_ENV_KEY, ANTHROPIC_STORED, PROXY_TOKEN];
 
 const fake = useFakeProvider();
-let harnesses: ChatHarness[] = [];
+const harness = leakCheckedHarnesses(fake, SECRETS);
 beforeEach(() => {
   fake.defaultText("fine");
 });
-afterEach(async () => {
-  for (const h of harnesses) {
-    expect(leaks([...h.replies, ...h.logs], SECRETS)).toEqual([]);
-    await h.close();
-  }
-  harnesses = [];
-});
-
-function harness(opts: ChatHarnessOptions): ChatHarness {
-  const h = createChatHarness(fake, opts);
-  harnesses.push(h);
-  return h;
-}
 
 function bodyOf(i = 0): Record<string, unknown> {
   return fake.requests[i]?.body as Record<string, unknown>;
