@@ -20,11 +20,11 @@ import { writeStateDir } from "../test/support/state.js";
 import { cliBinPath } from "../src/util/package-root.js";
 import { startBotApiFake, type BotApiFake } from "./bot-api-fake.js";
 import { percentile, type BenchResult } from "./result.js";
+import { OWNER, statusUpdate } from "./status-update.js";
 
 const TOKEN = "123456789:BENCH-webhook-token";
 const SECRET = "bench-webhook-secret-0123456789";
 const WEBHOOK_PATH = "/telegram-webhook";
-const OWNER = 1001;
 const BOT_INFO = botInfoFor(123456789, "bench_bot", "Bench");
 /** Chats posting at once (Telegram's default `max_connections` is 40). */
 const LANES = 16;
@@ -46,19 +46,9 @@ interface Target {
 
 let updateId = 0;
 
-function statusUpdate(chatId: number): string {
-  const id = ++updateId;
-  return JSON.stringify({
-    update_id: id,
-    message: {
-      message_id: id,
-      date: 1_700_000_000,
-      chat: { id: chatId, type: "private", first_name: "Owner" },
-      from: { id: OWNER, is_bot: false, first_name: "Owner" },
-      text: "/model status",
-      entities: [{ type: "bot_command", offset: 0, length: "/model".length }],
-    },
-  });
+/** The next `/model status` update for `chatId`, as the JSON body Telegram posts. */
+function statusBody(chatId: number): string {
+  return JSON.stringify(statusUpdate(++updateId, chatId));
 }
 
 /** POSTs one update with the secret header; resolves once answered 200. */
@@ -94,7 +84,7 @@ function post(target: Target, body: string): Promise<void> {
 /** One update in one chat: posted, answered, and its reply arrived at the fake. */
 async function oneUpdate(fake: BotApiFake, target: Target, chatId: number): Promise<string> {
   const reply = fake.nextReply(chatId);
-  await post(target, statusUpdate(chatId));
+  await post(target, statusBody(chatId));
   return reply;
 }
 

@@ -7,31 +7,15 @@
  */
 import fs from "node:fs";
 import { Bot } from "grammy";
-import type { Update } from "grammy/types";
 import { installHandlers, TELEGRAM_CAPABILITIES } from "../src/channels/telegram/bot.js";
 import { payloadSecretFromToken } from "../src/gateway/bound-payload.js";
 import { createTestGateway } from "../test/support/gateway.js";
 import { botInfoFor } from "../test/fakes/telegram-bot-api.js";
+import { OWNER, statusUpdate } from "./status-update.js";
 import { alternate, costFigure, inFlight, percentile, rateFigure, timed, type BenchResult } from "./result.js";
 
 const TOKEN = "123456789:BENCH-token";
-const OWNER = 1001;
 const BOT_INFO = botInfoFor(123456789, "bench_bot", "Bench");
-
-function statusUpdate(updateId: number, chatId: number): Update {
-  const text = "/model status";
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: 1_700_000_000,
-      chat: { id: chatId, type: "private", first_name: "Owner" },
-      from: { id: OWNER, is_bot: false, first_name: "Owner" },
-      text,
-      entities: [{ type: "bot_command", offset: 0, length: "/model".length }],
-    },
-  };
-}
 
 /** An API transformer that answers every call at once, as the fake Bot API would, counting replies. */
 function answerAtOnce(bot: Bot, counter: { sent: number }): void {
