@@ -6,6 +6,7 @@ import type { PluginHost } from "../../gateway/host.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import type { ChannelCapabilities } from "../../gateway/types.js";
 import { callbackBinder, STALE_MENU_TEXT, verifyPress } from "./callbacks.js";
+import { telegramFetch } from "./bot-api-fetch.js";
 import { ReplyDelivery } from "./delivery.js";
 import { messageReader, readPress, type InboundMessage, type InboundPress, type MessageReader } from "./invocation.js";
 import { TELEGRAM_MAX_TEXT } from "./split.js";
@@ -186,7 +187,7 @@ export interface TelegramBot {
  */
 export function createTelegramBot(options: TelegramBotOptions, deps: HandlerDeps): TelegramBot {
   const bot = new Bot(options.token, {
-    ...(options.apiRoot !== undefined ? { client: { apiRoot: options.apiRoot } } : {}),
+    client: { fetch: telegramFetch, ...(options.apiRoot !== undefined ? { apiRoot: options.apiRoot } : {}) },
     ...(options.botInfo !== undefined ? { botInfo: options.botInfo } : {}),
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
