@@ -7,8 +7,9 @@ import crypto from "node:crypto";
  */
 export const MIN_ENDPOINT_SECRET = 16;
 
+/** One-shot `crypto.hash` (Node 20.12+): half the cost of `createHash`, and a webhook hashes every request. */
 function sha256(value: string): Buffer {
-  return crypto.createHash("sha256").update(value).digest();
+  return crypto.hash("sha256", value, "buffer");
 }
 
 /**
