@@ -6,7 +6,9 @@
  * {@link LANES} chats posting updates with the secret header, each waiting for its reply to reach
  * the fake before the next, in alternating rounds bounded in time and count. An update counts once
  * its reply has reached the fake and its POST has been answered, so the gateway's early 200 gains
- * it nothing.
+ * it nothing. The floor is grammY as its users run it, with its default HTTP client (node-fetch);
+ * the gateway sends over node:http itself (src/channels/telegram/bot-api-fetch.ts), which is part of
+ * what it does to stay at the floor while doing more per update.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
