@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { LeaseStore } from "../sessions/lease.js";
+import type { LeaseStore } from "./lease.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /** Options of {@link withLease}. */
