@@ -3,7 +3,7 @@ import { formatDuration } from "../../src/auth/health.js";
 import { defaultAgentId } from "../../src/config/agents.js";
 import { providerOf, resolveModelRef } from "../../src/models/ref.js";
 import { configuredFor } from "../../src/gateway/selection.js";
-import { recoveryFor, renewCommand, type RecoveryScope } from "../../src/cli/recovery.js";
+import { recoveryFor, renewCommand, type RecoveryScope } from "../../src/auth/recovery.js";
 import type { GatewayServices } from "../../src/gateway/types.js";
 
 /** What an owner hears about; `ok` is silence. */

@@ -5,7 +5,7 @@ import { formatDuration } from "../../src/auth/health.js";
 import { userError } from "../../src/util/user-error.js";
 import { chosenByUser, currentSelection, resolveCurrent, type CurrentSelection } from "../../src/gateway/selection.js";
 import { fallbackChain } from "../../src/models/fallbacks.js";
-import { reasonWithoutCall } from "../../src/chat/fallback-text.js";
+import { reasonWithoutCall } from "../../src/auth/unusable-text.js";
 import { describeSource } from "./current.js";
 import { errorReply, modelLabel } from "./format.js";
 import { retirementText } from "../../src/models/retirement.js";

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
+import { backoffDelay, type Backoff } from "../util/backoff.js";
 
 /** One cooldown: profile-wide (`model` absent) or for one model only (rate limits). */
 const cooldownEntrySchema = z.readonly(
@@ -61,8 +62,8 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const RATE_LIMIT_STEPS = [30 * SECOND, MINUTE, 5 * MINUTE] as const;
-const AUTH_BASE = 10 * MINUTE;
 const AUTH_MAX = 24 * HOUR;
+const AUTH_BACKOFF: Backoff = { initialMs: 10 * MINUTE, maxMs: AUTH_MAX };
 /** After this long without a failure, back-off counters start again. */
 export const QUIET_RESET_MS = 24 * HOUR;
 
@@ -81,7 +82,7 @@ export function nextCooldown(prev: CooldownEntry | undefined, credentialId: stri
     // A Claude-Code-only token does not become usable by waiting; try it again once a day at most.
     duration = AUTH_MAX;
   } else {
-    duration = Math.min(AUTH_BASE * 2 ** (errorCount - 1), AUTH_MAX);
+    duration = backoffDelay(AUTH_BACKOFF, errorCount - 1);
   }
   const entry: CooldownEntry = {
     credentialId,

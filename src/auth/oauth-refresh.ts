@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { OpenClawConfig } from "../config/schema.js";
-import type { LeaseStore } from "../sessions/lease.js";
+import type { LeaseStore } from "./lease.js";
 import type { Clock } from "../util/clock.js";
 import { mayCarryCredentials } from "../util/loopback.js";
 import { userError, type UserError } from "../util/user-error.js";

@@ -1,7 +1,11 @@
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { LeaseStore } from "../sessions/lease.js";
+import type { LeaseStore } from "./lease.js";
+import { backoffDelay, type Backoff } from "../util/backoff.js";
 import { systemClock, type Clock } from "../util/clock.js";
+
+/** A waiter asks again after 20 ms, then twice as long each time, every 250 ms at most. */
+const WAIT: Backoff = { initialMs: 20, maxMs: 250 };
 
 /** Options of {@link withLease}. */
 export interface LeaseOptions {
@@ -34,7 +38,7 @@ export async function withLease<T>(
   const owner = crypto.randomBytes(12).toString("hex");
   for (let attempt = 0; !(await leases.acquire(name, owner, ttlMs)); attempt++) {
     if (clock() >= deadline) return { held: false };
-    await sleep(Math.min(20 * 2 ** attempt, 250));
+    await sleep(backoffDelay(WAIT, attempt));
   }
   const renew = setInterval(() => {
     leases.acquire(name, owner, ttlMs).catch(() => undefined);

@@ -1,6 +1,4 @@
-import type { Resolution } from "../auth/resolver.js";
-import type { CooldownReason } from "../auth/cooldowns.js";
-import { formatDuration } from "../auth/health.js";
+import { coolingClause } from "../auth/unusable-text.js";
 import { describeFailure, type FailedAttempt, type TurnFacts } from "./failure-text.js";
 import type { Classification } from "../providers/classify.js";
 
@@ -36,13 +34,6 @@ export function failureClause(a: FailedAttempt, facts: TurnFacts): string {
   return `${facts.providerName} ${describeFailure(a, facts)}`;
 }
 
-const COOLDOWN_WORDS: Record<CooldownReason, string> = {
-  rate_limit: "rate limit",
-  auth: "auth error",
-  billing: "billing",
-  incompatible: "Claude Code-only token",
-};
-
 const FAILURE_WORDS: Record<Classification["kind"], string> = {
   rate_limit: "rate limit",
   auth: "auth error",
@@ -54,31 +45,6 @@ const FAILURE_WORDS: Record<Classification["kind"], string> = {
   format: "request refused",
   unknown: "unknown error",
 };
-
-function distinct(words: readonly string[]): string {
-  return [...new Set(words)].join(", ");
-}
-
-function coolingClause(provider: string, reasons: readonly CooldownReason[], until: number, now: number): string {
-  const why = distinct(reasons.map((r) => COOLDOWN_WORDS[r]));
-  return `every ${provider} credential is cooling down (${why}, ${formatDuration(until - now)} left)`;
-}
-
-/** Why the resolver offered no credential at all: every one cooling down, none set up, or none usable. */
-export function reasonWithoutCall(res: Resolution, now: number): string {
-  const cooling = res.candidates.filter((c) => c.reason === "cooldown" && c.cooldown);
-  const soonest = Math.min(...cooling.map((c) => c.cooldown?.until ?? Number.POSITIVE_INFINITY));
-  if (cooling.length > 0)
-    return coolingClause(
-      res.provider,
-      cooling.flatMap((c) => (c.cooldown ? [c.cooldown.reason] : [])),
-      soonest,
-      now,
-    );
-  if (res.candidates.length === 0) return `no ${res.provider} credential is set up`;
-  const why = distinct(res.candidates.map((c) => (c.reason ?? "unusable").replaceAll("_", " ")));
-  return `no ${res.provider} credential is usable (${why})`;
-}
 
 /** Why the calls of a turn all failed: credentials cooling down, or the provider down or slow. */
 export function reasonAfterCalls(failed: readonly FailedAttempt[], facts: TurnFacts): string {
@@ -100,7 +66,8 @@ export function reasonAfterCalls(failed: readonly FailedAttempt[], facts: TurnFa
       facts.now,
     );
   }
-  return `every ${facts.provider} credential failed (${distinct(failed.map((a) => FAILURE_WORDS[a.failure.kind]))})`;
+  const why = [...new Set(failed.map((a) => FAILURE_WORDS[a.failure.kind]))].join(", ");
+  return `every ${facts.provider} credential failed (${why})`;
 }
 
 /** A model of the chain that could not answer either, and why. */

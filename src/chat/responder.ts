@@ -21,14 +21,8 @@ import {
   type TurnFacts,
 } from "./failure-text.js";
 import { afterFailure } from "./fallback-turn.js";
-import {
-  failureClause,
-  reasonAfterCalls,
-  reasonWithoutCall,
-  refused,
-  unavailable,
-  type TurnFailure,
-} from "./fallback-text.js";
+import { reasonWithoutCall } from "../auth/unusable-text.js";
+import { failureClause, reasonAfterCalls, refused, unavailable, type TurnFailure } from "./fallback-text.js";
 import { ConversationHistory, historyBudget } from "./history.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
 import { UserFacingError, userErrorLine } from "../util/user-error.js";

@@ -8,7 +8,7 @@ import { isRawObject, type RawObject } from "../config/raw-object.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
 import { readIfExists, writeFileAtomic } from "../util/secure-fs.js";
 import type { Clock } from "../util/clock.js";
-import type { Finding } from "./doctor.js";
+import type { Finding } from "./doctor-finding.js";
 
 /**
  * `openclaw.json` as written (no `$include` resolved, no `${VAR}` substituted); undefined when it

@@ -5,7 +5,7 @@ import type { AuthProfileStore } from "../auth/store.js";
 import type { LoadedContext } from "../config/context.js";
 import { existingObjectAt, updateConfigFile } from "../config/write.js";
 import type { CliIo } from "./io.js";
-import type { Finding } from "./doctor.js";
+import type { Finding } from "./doctor-finding.js";
 import { orderDriftText } from "./status-report.js";
 import { secretProviderSchema, secretProvidersOf } from "../auth/secret-ref.js";
 import { MAX_EXEC_OUTPUT_BYTES, MAX_EXEC_TIMEOUT_MS } from "../auth/exec-ref.js";

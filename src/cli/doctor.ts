@@ -34,7 +34,8 @@ import type { CliIo } from "./io.js";
 import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
 import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
 import { openExistingSessionStore } from "./session-store.js";
-import { addCredentialCommands, renewCommand } from "./recovery.js";
+import { addCredentialCommands, renewCommand } from "../auth/recovery.js";
+import type { Finding } from "./doctor-finding.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
@@ -45,31 +46,6 @@ import { oauthRefreshFindings, orderDriftFindings, secretProviderFindings } from
 export interface DoctorOptions {
   readonly fix?: boolean;
   readonly json?: boolean;
-}
-
-/** One thing doctor checked. `ok`, `info` and `fixed` are healthy; `warn` and `error` make it exit 1. */
-export interface Finding {
-  readonly check:
-    | "config"
-    | "state-dir"
-    | "config-keys"
-    | "modes"
-    | "credentials"
-    | "secrets"
-    | "credential-store"
-    | "expiry"
-    | "auth-order"
-    | "oauth"
-    | "model"
-    | "missing-auth"
-    | "env"
-    | "channels"
-    | "aliases"
-    | "session-store";
-  /** `info` says how something works here; like `ok` it is no problem. */
-  readonly severity: "ok" | "info" | "fixed" | "warn" | "error";
-  readonly message: string;
-  readonly fix?: string;
 }
 
 const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;

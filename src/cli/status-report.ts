@@ -11,7 +11,7 @@ import type { OpenClawConfig } from "../config/schema.js";
 import { providerOf, resolveModelRef } from "../models/ref.js";
 import type { CliContext } from "./cli-context.js";
 import { isoOrNull } from "./format.js";
-import { addCredentialCommands, recoveryFor, type RecoveryScope } from "./recovery.js";
+import { addCredentialCommands, recoveryFor, type RecoveryScope } from "../auth/recovery.js";
 import { EXIT } from "./errors.js";
 import { notInCatalogText } from "../models/near-misses.js";
 import { isRetired } from "../models/retirement.js";

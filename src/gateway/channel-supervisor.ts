@@ -1,15 +1,11 @@
 import type { RunningChannel } from "./channel.js";
 import { errorMessage, type Log } from "./log.js";
 import type { Readiness } from "./readiness.js";
+import { backoffDelay, type Backoff } from "../util/backoff.js";
 import { UserFacingError, userErrorLine } from "../util/user-error.js";
 
-/** Back-off between attempts to start a channel that cannot connect. */
-export interface RetryPolicy {
-  /** First wait (default 2 s); doubled after every failure. */
-  readonly initialMs: number;
-  /** Longest wait (default 5 min). */
-  readonly maxMs: number;
-}
+/** Back-off between attempts to start a channel that cannot connect (default: 2 s, doubling, 5 min at most). */
+export type RetryPolicy = Backoff;
 
 /** The production back-off. */
 export const DEFAULT_RETRY: RetryPolicy = { initialMs: 2000, maxMs: 5 * 60_000 };
@@ -53,7 +49,6 @@ export function superviseChannel(opts: {
   let wake: (() => void) | undefined;
   readiness.set({ name, mode, state: "connecting" });
   const attempts = (async (): Promise<RunningChannel | undefined> => {
-    let wait = retry.initialMs;
     for (let attempt = 1; !stopping; attempt++) {
       try {
         const channel = await opts.start(abort.signal);
@@ -63,6 +58,7 @@ export function superviseChannel(opts: {
         const detail = failureText(err);
         readiness.set({ name, mode, state: "down", detail });
         if (stopping) return undefined;
+        const wait = backoffDelay(retry, attempt - 1);
         log(
           "warn",
           `${name}: could not connect (attempt ${attempt}): ${detail.replace(/\.$/, "")}; retrying in ${duration(wait)}`,
@@ -74,7 +70,6 @@ export function superviseChannel(opts: {
             resolve();
           };
         });
-        wait = Math.min(wait * 2, retry.maxMs);
       }
     }
     return undefined;

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { CooldownStore } from "../auth/cooldowns.js";
-import type { LeaseStore } from "./lease.js";
+import type { LeaseStore } from "../auth/lease.js";
 import type { Clock } from "../util/clock.js";
 import { isWatchable, type SessionChange } from "./backend.js";
 import type { SessionPatch, SessionRecord, SessionStore } from "./types.js";

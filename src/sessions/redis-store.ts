@@ -5,7 +5,7 @@ import { UserFacingError } from "../util/user-error.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "./backend.js";
 import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } from "./backend-cooldowns.js";
 import { toCredentialState } from "./credential-state.js";
-import type { LeaseStore } from "./lease.js";
+import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";

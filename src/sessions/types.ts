@@ -1,5 +1,5 @@
 import type { CooldownStore } from "../auth/cooldowns.js";
-import type { LeaseStore } from "./lease.js";
+import type { LeaseStore } from "../auth/lease.js";
 
 /** Who set a session's pin: a person typing `/model x@p`, or the gateway keeping a cache warm. */
 export type PinSource = "user" | "auto";

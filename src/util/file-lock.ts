@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelay, type Backoff } from "./backoff.js";
 import { systemClock, type Clock } from "./clock.js";
 import { fsFailure, shortPath } from "./fs-failure.js";
 import { UserFacingError, userError } from "./user-error.js";
@@ -13,6 +14,8 @@ const STALE_MS = 10_000;
 const REFRESH_MS = 2_000;
 /** How long a writer waits for another before giving up with a message that names the holder. */
 const DEFAULT_DEADLINE_MS = 15_000;
+/** A waiter looks again after 25 ms, then twice as long each time, every 250 ms at most. */
+const WAIT: Backoff = { initialMs: 25, maxMs: 250 };
 const OWNER_FILE = "owner.json";
 
 /** Who holds a lock, as written into it by the holder. */
@@ -214,7 +217,7 @@ export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, op
         ),
       );
     }
-    await sleep(Math.min(25 * 2 ** attempt, 250));
+    await sleep(backoffDelay(WAIT, attempt));
   }
   const mine = token;
   held.set(lockDir, mine);

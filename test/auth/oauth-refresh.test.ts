@@ -9,7 +9,7 @@ import { OAuthRefresher, type RefresherDeps } from "../../src/auth/oauth-refresh
 import { redactText } from "../../src/auth/redact.js";
 import { AuthProfileStore } from "../../src/auth/store.js";
 import type { OpenClawConfig } from "../../src/config/schema.js";
-import { MemoryLeaseStore } from "../../src/sessions/lease.js";
+import { MemoryLeaseStore } from "../../src/auth/lease.js";
 import {
   OAUTH_ID as ID,
   oauthProfile,

@@ -1,7 +1,7 @@
 import { MemoryCooldownStore } from "../../src/auth/cooldowns.js";
 import { ChangeListeners, type SessionChange, type WatchableSessionStore } from "../../src/sessions/backend.js";
 import { applyPatch, DROP_PIN, hasPrefix } from "../../src/sessions/record.js";
-import { MemoryLeaseStore } from "../../src/sessions/lease.js";
+import { MemoryLeaseStore } from "../../src/auth/lease.js";
 import type { SessionPatch, SessionRecord, SessionStore } from "../../src/sessions/types.js";
 
 /** An in-memory backend for cache and inheritance tests: counts reads, can defer or fail them. */

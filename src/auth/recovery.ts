@@ -1,8 +1,8 @@
-import type { Candidate, Resolution } from "../auth/resolver.js";
-import { formatDuration } from "../auth/health.js";
+import type { Candidate, Resolution } from "./resolver.js";
+import { formatDuration } from "./health.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { stateEnvFile } from "../config/paths.js";
-import { loginAgainCommand } from "../auth/oauth-endpoints.js";
+import { loginAgainCommand } from "./oauth-endpoints.js";
 
 /** What a recovery suggestion needs to know besides the candidate. */
 export interface RecoveryScope {

@@ -1,7 +1,8 @@
 /**
  * Named leases with an expiry, kept in the session store backend so every process and instance
  * that shares the backend sees the same holder. A lease is a lock that cannot outlive a crashed
- * holder: it lapses `ttlMs` after it was last taken or renewed.
+ * holder: it lapses `ttlMs` after it was last taken or renewed. Auth declares this port (OAuth
+ * refresh needs it); the session stores implement it, so auth never imports a store.
  */
 export interface LeaseStore {
   /**
