@@ -57,9 +57,12 @@ const handler = async (ctx: CommandContext): Promise<Reply | undefined> =>
 const complete = (command: string) => (option: string, partial: string, ctx: CommandContext) =>
   completeOption(command, option, partial, ctx);
 
+/** The name the model command is declared under; the chat turn's replies name it too. */
+export const MODEL_COMMAND = "model";
+
 const FIXED: readonly CommandDefinition[] = [
   {
-    name: "model",
+    name: MODEL_COMMAND,
     description: "Show or change this chat's model and credential profile",
     argsHint: "[list|status|default|<model>[@profile]] [-s|-a|-g]",
     // The whole text grammar in one option, so every form typed as text also works as a slash command.
@@ -72,7 +75,7 @@ const FIXED: readonly CommandDefinition[] = [
       },
     ],
     inline: true,
-    complete: complete("model"),
+    complete: complete(MODEL_COMMAND),
     handler,
   },
   {

@@ -11,7 +11,7 @@ import { Readiness, type GatewayIdentity } from "../gateway/readiness.js";
 import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "../gateway/channel-supervisor.js";
 import type { ChannelEnv, RunningChannel } from "../gateway/channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { modelPlugin } from "../../plugins/model/index.js";
+import { MODEL_COMMAND, modelPlugin } from "../../plugins/model/index.js";
 import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
 import { PluginRuntimes } from "../gateway/plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
@@ -138,7 +138,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     processEnv,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     onConfigError: (m) => log("warn", `config change ignored: ${m}`),
-    chat: (built) => createChatResponder(built, log, opts.chat),
+    chat: (built) => createChatResponder(built, log, { ...opts.chat, commands: { model: MODEL_COMMAND } }),
   });
   const identity: GatewayIdentity = {
     version: packageVersion(),

@@ -10,6 +10,18 @@ export interface FailedAttempt {
   readonly cooldown?: CooldownEntry;
 }
 
+/**
+ * The commands the texts tell people to type, as the plugins declare them (name without the
+ * slash), so a gateway whose model command has another name says that name.
+ */
+export interface ChatCommands {
+  /** Shows and switches the chat's model and pin: `model` for `/model default`, `/model list`. */
+  readonly model: string;
+}
+
+/** The names of the `/model` plugin's declaration. */
+export const DEFAULT_CHAT_COMMANDS: ChatCommands = { model: "model" };
+
 /** What every failure text needs to know about the turn. */
 export interface TurnFacts {
   readonly provider: string;
@@ -20,12 +32,21 @@ export interface TurnFacts {
   readonly timeoutMs: number;
   /** Show masked secrets next to profile ids (DMs and owners; not to everyone in a group). */
   readonly showMasked: boolean;
+  readonly commands: ChatCommands;
 }
 
 /** The command that stores an Anthropic API key, for Claude Code-only tokens. */
 export const PASTE_API_KEY = "openclaw models auth paste-api-key --provider anthropic";
-const UNPIN = "Use /model default to unpin, or pin another profile with /model <model>@<profileId>.";
 const PROBE = "`openclaw models status --probe` checks every credential.";
+
+function unpin(commands: ChatCommands): string {
+  return `Use /${commands.model} default to unpin, or pin another profile with /${commands.model} <model>@<profileId>.`;
+}
+
+/** Where to pick another model: `Use /model list to pick a model.` */
+export function pickAnotherModel(commands: ChatCommands): string {
+  return `Use /${commands.model} list to pick a model.`;
+}
 
 function label(c: Candidate, facts: TurnFacts): string {
   return facts.showMasked && c.masked !== "(empty)" ? `${c.id} (${c.masked})` : c.id;
@@ -79,13 +100,13 @@ export function incompatibleAdvice(a: FailedAttempt, facts: TurnFacts): string {
 /** A user-pinned profile failed: say which, why, that nothing else was tried, and how to unpin. */
 export function pinnedFailureText(a: FailedAttempt, facts: TurnFacts): string {
   if (a.failure.kind === "incompatible")
-    return `${incompatibleAdvice(a, facts)} This session is pinned to it. ${UNPIN}`;
+    return `${incompatibleAdvice(a, facts)} This session is pinned to it. ${unpin(facts.commands)}`;
   if (a.failure.kind === "overloaded" || a.failure.kind === "timeout") {
     return `${facts.providerName} ${describeFailure(a, facts)}; please try again in a moment. (This session is pinned to ${a.candidate.id}, so no other credential is tried.)`;
   }
   return (
     `Your pinned profile ${label(a.candidate, facts)} failed: ${facts.providerName} ${describeFailure(a, facts)}. ` +
-    `This session is pinned to it, so no other credential is tried. ${UNPIN}`
+    `This session is pinned to it, so no other credential is tried. ${unpin(facts.commands)}`
   );
 }
 
@@ -109,7 +130,7 @@ export function transientText(last: FailedAttempt, facts: TurnFacts): string {
 export function requestFailureText(a: FailedAttempt, facts: TurnFacts): string {
   const f = a.failure;
   if (f.reasonCode === "not_found")
-    return `${facts.providerName} does not serve ${facts.model}${code(f)}. Pick another model with /model list.`;
+    return `${facts.providerName} does not serve ${facts.model}${code(f)}. Pick another model with /${facts.commands.model} list.`;
   if (f.reasonCode === "malformed_response")
     return `${facts.providerName} sent an answer that could not be read; please try again.`;
   if (f.kind === "format") return `${facts.providerName} ${describeFailure(a, facts)}.`;
@@ -168,4 +189,9 @@ function cutOffReason(f: Classification): string {
  */
 export function cutOffText(a: FailedAttempt, facts: TurnFacts): string {
   return `\n\n[…cut off: ${cutOffReason(a.failure)} on ${a.candidate.id}${cooling(a, facts)}]`;
+}
+
+/** A user-pinned OAuth profile whose token could not be refreshed: why, and that nothing else is tried. */
+export function pinnedRefreshText(error: string, profileId: string, facts: TurnFacts): string {
+  return `${error} (This session is pinned to ${profileId}, so no other credential is tried; /${facts.commands.model} default unpins.)`;
 }

@@ -99,12 +99,18 @@ export function fallbacksFailedText(failed: readonly PassedOver[], skipped: read
 
 /**
  * The fix for a model the user chose, which never falls back: go back to the configured default
- * (naming its fallbacks, when it has some) or pick another model.
+ * (naming its fallbacks, when it has some) or pick another model. `command` is the model command's
+ * declared name.
  */
-export function chosenModelFix(chosen: string, configured: string, fallbacks: readonly string[]): string {
+export function chosenModelFix(
+  chosen: string,
+  configured: string,
+  fallbacks: readonly string[],
+  command: string,
+): string {
   const back =
     configured === chosen
-      ? `/model default goes back to the configured default${fallbacks.length ? `, which falls back to ${fallbacks.join(", ")}` : ""}`
-      : `/model default goes back to ${configured}${fallbacks.length ? ` (falling back to ${fallbacks.join(", ")})` : ""}`;
-  return `This chat chose ${chosen}, so no other model is tried. ${back}; /model list shows the others.`;
+      ? `/${command} default goes back to the configured default${fallbacks.length ? `, which falls back to ${fallbacks.join(", ")}` : ""}`
+      : `/${command} default goes back to ${configured}${fallbacks.length ? ` (falling back to ${fallbacks.join(", ")})` : ""}`;
+  return `This chat chose ${chosen}, so no other model is tried. ${back}; /${command} list shows the others.`;
 }

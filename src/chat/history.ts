@@ -1,5 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { ChatMessage } from "../providers/types.js";
+import type { Step } from "./pipeline.js";
+import type { Turn, TurnOutcome } from "./turn.js";
 
 /** A rough token count (characters / 4, rounded up): cheap, and close enough to budget a prompt. */
 export function approxTokens(text: string): number {
@@ -94,4 +96,19 @@ export function historyBudget(
   const window = model?.contextWindow ?? 32_000;
   const margin = Math.ceil(window * 0.1);
   return Math.max(1_000, Math.min(cap, window - answerTokens - margin));
+}
+
+/**
+ * The history step: the turn's model is sent the session's earlier exchanges that fit its budget,
+ * and a whole answer is remembered (a failure, a stopped or a cut-off one is not). Each model of a
+ * turn gets its own prompt, so a fallback model is budgeted by its own context window.
+ */
+export function historyStep(history: ConversationHistory): Step<Turn, TurnOutcome> {
+  return async (turn, next) => {
+    const key = turn.ctx.sessionKey;
+    const budget = historyBudget(turn.model.model, turn.answerTokens, history.maxTokens);
+    const out = await next({ ...turn, messages: history.prompt(key, turn.text, budget) });
+    if (out.kind === "reply" && out.remember !== undefined) history.append(key, turn.text, out.remember);
+    return out;
+  };
 }

@@ -14,6 +14,10 @@ import type { Log } from "../../src/gateway/log.js";
 import { CachedSessionStore } from "../../src/sessions/cached-store.js";
 import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
 import { createChatResponder, type ChatOptions } from "../../src/chat/responder.js";
+import { DEFAULT_CHAT_COMMANDS, type ChatCommands } from "../../src/chat/failure-text.js";
+import { startTurn } from "../../src/chat/model.js";
+import type { ChatSettings, Turn } from "../../src/chat/turn.js";
+import type { Candidate } from "../../src/auth/resolver.js";
 import { writeStateDir } from "../support/state.js";
 import type { FakeProvider } from "../fakes/provider-api.js";
 import { scaled } from "../support/slowness.js";
@@ -187,4 +191,54 @@ export function leakCheckedHarnesses(
     open.push(h);
     return h;
   };
+}
+
+/** The settings a step test runs with. */
+export const TEST_SETTINGS: ChatSettings = { timeoutMs: scaled(2_000), maxAnswerTokens: 4_096 };
+
+/** What a step test may change about the turn the model step builds. */
+export interface TestTurnOptions {
+  readonly ctx?: Partial<CommandContext>;
+  readonly commands?: ChatCommands;
+  readonly shutdown?: AbortSignal;
+  readonly settings?: ChatSettings;
+}
+
+/**
+ * A turn of `text` in the harness's session, built by the model step as the responder builds it,
+ * for tests that run one step on its own.
+ */
+export async function startTestTurn(h: ChatHarness, text: string, opts: TestTurnOptions = {}): Promise<Turn> {
+  const turn = await startTurn(
+    {
+      services: h.services,
+      settings: opts.settings ?? TEST_SETTINGS,
+      commands: opts.commands ?? DEFAULT_CHAT_COMMANDS,
+      shutdown: opts.shutdown ?? new AbortController().signal,
+    },
+    h.context(opts.ctx),
+    text,
+    undefined,
+  );
+  if (typeof turn === "string") throw new Error(`the model step refused the turn: ${turn}`);
+  return turn;
+}
+
+/** A non-owner writing in Telegram group `chatId`: where masked secrets are not shown. */
+export function groupNonOwner(chatId: string): Partial<CommandContext> {
+  return {
+    sessionKey: `agent:main:telegram:group:${chatId}`,
+    isOwner: false,
+    invocation: { channel: "telegram", chatId, sender: { id: "7" }, isGroup: true, command: "", args: "", via: "text" },
+  };
+}
+
+/** The resolver's candidate `id` of `provider` (default anthropic), as the credential step would get it. */
+export function candidateOf(h: ChatHarness, id: string, provider = "anthropic"): Candidate {
+  const found = h.services
+    .resolver()
+    .resolve({ agentId: "main", provider })
+    .candidates.find((c) => c.id === id);
+  if (!found) throw new Error(`no candidate ${id}`);
+  return found;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { approxTokens, ConversationHistory, historyBudget } from "../../src/chat/history.js";
+import { approxTokens, ConversationHistory, historyBudget, historyStep } from "../../src/chat/history.js";
+import type { Turn, TurnOutcome } from "../../src/chat/turn.js";
+import { refused } from "../../src/chat/fallback-text.js";
+import type { ChatMessage } from "../../src/providers/types.js";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
+import { leakCheckedHarnesses, startTestTurn } from "./harness.js";
+
+const fake = useFakeProvider();
+const harness = leakCheckedHarnesses(fake, []);
 
 const t = (tokens: number, tag = "x") => tag.padEnd(tokens * 4, ".");
 
@@ -73,5 +81,42 @@ describe("historyBudget", () => {
 
   it("approximates tokens as characters / 4", () => {
     expect([approxTokens(""), approxTokens("abc"), approxTokens("abcd"), approxTokens("abcde")]).toEqual([0, 1, 1, 2]);
+  });
+});
+
+describe("the history step", () => {
+  /** Runs one turn of `text` through the step; `out` is what the steps after it answer. */
+  async function run(
+    step: ReturnType<typeof historyStep>,
+    text: string,
+    out: TurnOutcome,
+  ): Promise<readonly ChatMessage[]> {
+    const turn = await startTestTurn(harness(), text);
+    let sent: readonly ChatMessage[] = [];
+    await step(turn, async (t: Turn) => {
+      sent = t.messages;
+      return out;
+    });
+    return sent;
+  }
+
+  it("sends the earlier exchanges before the message and remembers a whole answer", async () => {
+    const step = historyStep(new ConversationHistory());
+    expect(await run(step, "one", { kind: "reply", text: "first", remember: "first" })).toEqual([
+      { role: "user", content: "one" },
+    ]);
+    expect(await run(step, "two", { kind: "reply", text: "second" })).toEqual([
+      { role: "user", content: "one" },
+      { role: "assistant", content: "first" },
+      { role: "user", content: "two" },
+    ]);
+  });
+
+  it("remembers no failure and no reply without an answer (stopped, cut off, a note)", async () => {
+    const history = new ConversationHistory();
+    const step = historyStep(history);
+    await run(step, "one", refused("Anthropic rejected the request (400).", "request refused"));
+    await run(step, "two", { kind: "reply", text: "half an (stopped)" });
+    expect(history.size("agent:main:main")).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { startFakeProvider, type FakeProvider } from "../fakes/provider-api.js";
 import {
   apiKey,
   createChatHarness,
+  groupNonOwner,
   leaks,
   MAIN_KEY,
   T0,
@@ -397,6 +398,15 @@ describe("chat: a session pinned by a user", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("names the model command under the name the plugins declared", async () => {
+    fake.script(KEY_A, { kind: "status", status: 401 });
+    const h = harness({ authProfiles: THREE, config: ORDERED, chat: { commands: { model: "llm" } } });
+    await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
+    expect(await h.say("hi")).toMatch(
+      / Use \/llm default to unpin, or pin another profile with \/llm <model>@<profileId>\.$/,
+    );
+  });
+
   it("a pinned rate limit names the model and the wait", async () => {
     fake.script(KEY_B, { kind: "status", status: 429, retryAfterSeconds: 7 });
     const h = harness({ authProfiles: THREE, config: ORDERED });
@@ -412,19 +422,7 @@ describe("chat: a session pinned by a user", () => {
     const h = harness({ authProfiles: THREE, config: ORDERED });
     const key = "agent:main:telegram:group:-100";
     await h.sessions.update(key, { profileId: "anthropic:a", pinSource: "user" }, T0);
-    const reply = await h.say("hi", {
-      sessionKey: key,
-      isOwner: false,
-      invocation: {
-        channel: "telegram",
-        chatId: "-100",
-        sender: { id: "7" },
-        isGroup: true,
-        command: "",
-        args: "",
-        via: "text",
-      },
-    });
+    const reply = await h.say("hi", groupNonOwner("-100"));
     expect(reply).toContain("Your pinned profile anthropic:a failed");
     expect(reply).not.toContain("sk-ant-a…");
   });
@@ -547,19 +545,7 @@ describe("chat: requests the provider refuses", () => {
     expect(await h.say("hi")).toMatch(
       /^Invalid credential file .*auth-profiles\.json: line 1, column \d+: not valid JSON \([^)]*\)\.$/,
     );
-    const group = await h.say("hi", {
-      sessionKey: "agent:main:telegram:group:-1",
-      isOwner: false,
-      invocation: {
-        channel: "telegram",
-        chatId: "-1",
-        sender: { id: "7" },
-        isGroup: true,
-        command: "",
-        args: "",
-        via: "text",
-      },
-    });
+    const group = await h.say("hi", groupNonOwner("-1"));
     expect(group).toBe("Something went wrong while asking the model; it has been logged. Please try again.");
     expect(h.logs.at(-1)).toMatch(
       /^\[error\] chat session=agent:main:telegram:group:-1 failed: Invalid credential file/,

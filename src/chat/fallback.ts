@@ -1,13 +1,20 @@
-import type { FallbackChain } from "../models/fallbacks.js";
-import { triedFallbacks } from "../models/fallbacks.js";
+import { redactText } from "../auth/redact.js";
+import type { Log } from "../gateway/log.js";
+import { chosenByUser } from "../gateway/selection.js";
+import type { GatewayServices } from "../gateway/types.js";
+import { fallbackChain, triedFallbacks, type FallbackChain } from "../models/fallbacks.js";
 import type { ResolvedModel } from "../models/ref.js";
 import {
   chosenModelFix,
   fallbackNote,
   fallbacksFailedText,
+  unavailable,
   type PassedOver,
   type TurnFailure,
 } from "./fallback-text.js";
+import { answerTokensFor } from "./model.js";
+import type { Step } from "./pipeline.js";
+import { said, type ChatSettings, type Turn, type TurnOutcome } from "./turn.js";
 
 /** What a turn knows about where its model came from. */
 export interface FallbackPlan {
@@ -19,6 +26,8 @@ export interface FallbackPlan {
   readonly configured: string;
   /** The configured model's fallbacks. */
   readonly chain: FallbackChain;
+  /** The model command's declared name, for the way back. */
+  readonly command: string;
 }
 
 /** Asks one fallback model; a string is its answer. */
@@ -44,6 +53,7 @@ export async function afterFailure(
       plan.primary,
       plan.configured,
       fallbacks.map((m) => m.ref),
+      plan.command,
     )}`;
   const passed: PassedOver[] = [{ ref: plan.primary, reason: first.reason }];
   for (const model of fallbacks) {
@@ -58,4 +68,43 @@ export async function afterFailure(
   );
   const tail = fallbacksFailedText(passed.slice(1), skipped);
   return tail ? `${first.text}\n${tail}` : first.text;
+}
+
+/**
+ * The fallback step: when the steps after it got no answer from the turn's model, a configured
+ * model hands the same message to its fallbacks (each runs those steps again as a fallback turn,
+ * which leaves the session's pin alone), as {@link afterFailure} decides; a model the user chose
+ * says how to go back. Every hand-over is logged.
+ */
+export function fallbackStep(services: GatewayServices, log: Log, settings: ChatSettings): Step<Turn, TurnOutcome> {
+  return async (turn, next) => {
+    const out = await next(turn);
+    if (out.kind === "reply") return out;
+    const { ctx, selection } = turn;
+    const plan: FallbackPlan = {
+      primary: turn.model.ref,
+      userChose: chosenByUser(selection),
+      configured: selection.configured.ref,
+      chain: fallbackChain(services.config().config, services.catalog(), ctx.agentId, selection.configured.ref),
+      command: turn.facts.commands.model,
+    };
+    const ask: AskModel = async (model) => {
+      const provider = services.catalog().providers.get(model.provider);
+      if (!provider) return unavailable("", `${model.provider} is not a known provider`);
+      const answer = await next({
+        ...turn,
+        model,
+        provider,
+        pin: undefined,
+        answerTokens: answerTokensFor(services, settings, model, ctx.agentId),
+        facts: { ...turn.facts, provider: provider.id, providerName: provider.name, model: model.ref },
+        fallback: true,
+      });
+      return answer.kind === "reply" ? answer.text : answer;
+    };
+    const text = await afterFailure(out, plan, ask, (from, to, reason) =>
+      log("info", redactText(`chat session=${ctx.sessionKey} fallback from=${from} to=${to} reason="${reason}"`)),
+    );
+    return said(text);
+  };
 }

@@ -1,0 +1,86 @@
+import type { Candidate, PinInput } from "../auth/resolver.js";
+import type { CooldownEntry } from "../auth/cooldowns.js";
+import type { CurrentSelection } from "../gateway/selection.js";
+import type { AnswerSink, CommandContext } from "../gateway/types.js";
+import type { CatalogProvider } from "../models/catalog.js";
+import type { ResolvedModel } from "../models/ref.js";
+import type { Classification } from "../providers/classify.js";
+import type { ChatMessage, CompletionResult } from "../providers/types.js";
+import type { TurnFacts } from "./failure-text.js";
+import type { TurnFailure } from "./fallback-text.js";
+
+/** Built field by field: V8 builds `...(x ? { a } : {})` far slower than an assignment. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The responder's options with their defaults applied; see `ChatOptions` in responder.ts. */
+export interface ChatSettings {
+  readonly timeoutMs: number;
+  readonly maxAnswerTokens: number;
+  readonly systemPrompt?: string | undefined;
+}
+
+/** One plain message's turn with one model, as the model step built it; the context of the turn's steps. */
+export interface Turn {
+  readonly ctx: CommandContext;
+  readonly text: string;
+  /** The session's model and pin as /model shows them (a thread inherits its parent chat's). */
+  readonly selection: CurrentSelection;
+  readonly model: ResolvedModel;
+  readonly provider: CatalogProvider;
+  readonly pin?: PinInput | undefined;
+  readonly answerTokens: number;
+  readonly facts: TurnFacts;
+  /** What is sent: the message alone, until the history step puts the conversation before it. */
+  readonly messages: readonly ChatMessage[];
+  /** A fallback model's turn: it leaves the session's pin alone. */
+  readonly fallback?: boolean;
+  /** Where the answer is shown while it is written, when the channel streams. */
+  readonly sink?: AnswerSink | undefined;
+  /** Aborted by `/stop` for this turn only. */
+  readonly stop: AbortController;
+  /** Aborted by the responder's close(): a shutdown does not wait out a slow provider. */
+  readonly shutdown: AbortSignal;
+}
+
+/** A reply the turn gives: an answer, or what was written before it stopped or broke off. */
+export interface TurnReply {
+  readonly kind: "reply";
+  /** What the user sees. */
+  readonly text: string;
+  /** The model's whole answer, for the history; absent when there is none to remember. */
+  readonly remember?: string;
+}
+
+/** How a turn ended: a reply, or a failure a fallback model may still answer for. */
+export type TurnOutcome = TurnReply | TurnFailure;
+
+/** One call with one credential; the context of the attempt's steps. */
+export interface Attempt {
+  readonly turn: Turn;
+  /** The credential, with a fresh token. */
+  readonly candidate: Candidate;
+}
+
+/**
+ * How one call ended; `partial` is the text already streamed when it failed, `cooldown` the one
+ * the cooldown step started.
+ */
+export type CallOutcome =
+  | { readonly ok: true; readonly result: CompletionResult }
+  | {
+      readonly ok: false;
+      readonly failure: Classification;
+      readonly partial: string;
+      readonly cooldown?: CooldownEntry | undefined;
+    };
+
+/** Whether the turn was stopped by `/stop` or by the shutdown (which wins), or neither. */
+export function stoppedBy(turn: Turn): "shutdown" | "stop" | undefined {
+  if (turn.shutdown.aborted) return "shutdown";
+  return turn.stop.signal.aborted ? "stop" : undefined;
+}
+
+/** A reply with nothing to remember. */
+export function said(text: string): TurnReply {
+  return { kind: "reply", text };
+}
