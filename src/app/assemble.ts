@@ -110,7 +110,7 @@ export function assemble(inputs: AssemblyInputs): Assembly {
     loaded = emptyConfig(file, load.ownFile ?? file);
   }
   const envFiles = readEnvFiles({ cwd, stateDir });
-  const context = contextFor(loaded, { stateDir, processEnv: env, cwd, envFiles });
+  const context = contextFor(loaded, { stateDir, processEnv: env, envFiles });
   let catalogContext: CatalogContext | undefined;
   let credentials: AuthProfileStore | undefined;
   let store: Promise<PeekableSessionStore> | undefined;
@@ -191,7 +191,6 @@ export function assemble(inputs: AssemblyInputs): Assembly {
           start: context,
           envFiles,
           processEnv: env,
-          cwd,
           clock,
           config: { file, load, stamp },
           onConfigError: (m) => log("warn", `config change ignored: ${m}`),

@@ -29,7 +29,6 @@ export interface GatewayParts {
   readonly start: LoadedContext;
   readonly envFiles: EnvFiles;
   readonly processEnv: NodeJS.ProcessEnv;
-  readonly cwd: string;
   readonly clock: Clock;
   /** How the config files were read at start, and their stamp just before. */
   readonly config: { readonly file: string; readonly load: LoadOptions; readonly stamp: string };
@@ -70,7 +69,6 @@ export function gatewayServices(parts: GatewayParts): GatewayAssembly {
       : contextFor(loaded, {
           stateDir: start.stateDir,
           processEnv: parts.processEnv,
-          cwd: parts.cwd,
           envFiles: parts.envFiles,
         });
   const services: GatewayAssembly = {

@@ -1,5 +1,5 @@
 import { configPath, ownConfigPath, stateDir } from "./paths.js";
-import { loadConfig, type LoadedConfig, type LoadOptions } from "./load.js";
+import type { LoadedConfig, LoadOptions } from "./load.js";
 import { loadEnv, type EnvFiles, type LoadedEnv } from "./env.js";
 import { defaultAgentId } from "./agents.js";
 
@@ -15,28 +15,27 @@ export interface LoadedContext {
 export interface ContextSources {
   readonly stateDir: string;
   readonly processEnv: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  /** The `.env` files as read at start; read now when absent. */
-  readonly envFiles?: EnvFiles;
+  /** The `.env` files as read at start. */
+  readonly envFiles: EnvFiles;
 }
 
 /**
  * The context of an already loaded config: the merged environment and the default agent. The
- * gateway calls it again for each config it re-reads (with the `.env` files it read at start, so
- * only the config's `env` block can change); `doctor` calls it with an empty config when the file
- * is broken, so its other checks still run.
+ * assembly calls it at start (for `doctor`, with an empty config when the file is broken, so its
+ * other checks still run) and the gateway again for each config it re-reads, with the `.env` files
+ * read at start, so only the config's `env` block can change.
  */
 export function contextFor(loaded: LoadedConfig, sources: ContextSources): LoadedContext {
-  const { stateDir: state, processEnv, cwd, envFiles } = sources;
+  const { stateDir: state, processEnv, envFiles } = sources;
   return {
     stateDir: state,
     loaded,
-    env: loadEnv({ processEnv, cwd, stateDir: state, config: loaded.config, ...(envFiles ? { files: envFiles } : {}) }),
+    env: loadEnv({ processEnv, files: envFiles, config: loaded.config }),
     defaultAgentId: defaultAgentId(loaded.config),
   };
 }
 
-/** How {@link loadConfig} is called for a process environment: both files, `${VAR}` from that environment. */
+/** How `loadConfig` is called for a process environment: both files, `${VAR}` from that environment. */
 export function configSources(processEnv: NodeJS.ProcessEnv): { file: string; opts: LoadOptions } {
   return {
     file: configPath(processEnv),

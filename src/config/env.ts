@@ -94,15 +94,10 @@ export function readEnvFiles(opts: { cwd: string; stateDir: string }): EnvFiles 
 /**
  * Merges the environment in OpenClaw's order: process env > `./.env` > `<state>/.env` > config
  * `env` block. A value that is already set is never overridden. Does not touch `process.env`.
- * Reads the `.env` files unless `files` already holds them.
+ * The files come as {@link readEnvFiles} read them, once per start, so a config change merges
+ * again without reading them.
  */
-export function loadEnv(opts: {
-  processEnv: NodeJS.ProcessEnv;
-  cwd: string;
-  stateDir: string;
-  config: OpenClawConfig;
-  files?: EnvFiles;
-}): LoadedEnv {
+export function loadEnv(opts: { processEnv: NodeJS.ProcessEnv; files: EnvFiles; config: OpenClawConfig }): LoadedEnv {
   const values: Record<string, string> = {};
   const sources: Record<string, EnvSource> = {};
   const refusedFromCwd: string[] = [];
@@ -121,7 +116,7 @@ export function loadEnv(opts: {
       sources[k] = source;
     }
   };
-  const files = opts.files ?? readEnvFiles(opts);
+  const { files } = opts;
   add(opts.processEnv, "process");
   add(files.cwd, "cwd-dotenv");
   add(files.state, "state-dotenv");
