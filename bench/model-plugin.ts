@@ -3,8 +3,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openSessionStore } from "../src/sessions/open.js";
-import { createGatewayServices } from "../src/gateway/services.js";
+import { assemble } from "../src/app/assemble.js";
+import { systemClock } from "../src/util/clock.js";
 import { PluginHost } from "../src/gateway/host.js";
 import type { ChannelCapabilities, CommandInvocation } from "../src/gateway/types.js";
 import { modelPlugin } from "../plugins/model/index.js";
@@ -73,15 +73,9 @@ export default async function bench(): Promise<BenchResult[]> {
     HOME: stateDir,
     ANTHROPIC_API_KEY: `sk-ant-api03-${"e".repeat(60)}`,
   };
-  const sessions = await openSessionStore({ config: {}, stateDir });
+  const app = assemble({ env: processEnv, cwd: stateDir, clock: systemClock, log: () => undefined });
   try {
-    const services = createGatewayServices({
-      stateDir,
-      configPath: path.join(stateDir, "openclaw.json"),
-      sessions,
-      processEnv,
-      cwd: stateDir,
-    });
+    const services = await app.gateway();
     const host = new PluginHost(services, [modelPlugin], () => undefined);
     const inv = (args: string): CommandInvocation => ({
       channel: "telegram",
@@ -119,7 +113,7 @@ export default async function bench(): Promise<BenchResult[]> {
       ),
     ];
   } finally {
-    await sessions.close();
+    await app.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }

@@ -3,9 +3,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CachedSessionStore } from "../src/sessions/cached-store.js";
-import { SqliteSessionStore } from "../src/sessions/sqlite-store.js";
-import { createGatewayServices } from "../src/gateway/services.js";
+import { assemble } from "../src/app/assemble.js";
+import { systemClock } from "../src/util/clock.js";
 import { fill, indexes } from "./sessions.js";
 import { alternate, rateFigure, syncRate, type BenchResult } from "./result.js";
 
@@ -34,16 +33,21 @@ export default async function bench(): Promise<BenchResult[]> {
     );
     const file = path.join(dir, "sessions.sqlite");
     await fill(file, SESSIONS);
-    const store = new CachedSessionStore(SqliteSessionStore.open({ file }), { max: SESSIONS });
+    // Our own settings: the filled file, with a cache that holds every session.
+    fs.writeFileSync(
+      path.join(dir, "model-gateway.json"),
+      JSON.stringify({ session: { store: { kind: "sqlite", path: file }, cacheSize: SESSIONS } }),
+    );
+    const app = assemble({
+      env: { OPENCLAW_STATE_DIR: dir, ANTHROPIC_API_KEY: secret("env") },
+      cwd: dir,
+      clock: systemClock,
+      log: () => undefined,
+    });
+    const services = await app.gateway();
+    const store = services.sessions;
     const keys = Array.from({ length: SESSIONS }, (_, i) => `agent:main:telegram:direct:${i}`);
     for (const k of keys) await store.get(k);
-    const services = createGatewayServices({
-      stateDir: dir,
-      configPath: path.join(dir, "openclaw.json"),
-      sessions: store,
-      processEnv: { ANTHROPIC_API_KEY: secret("env") },
-      cwd: dir,
-    });
     const order = indexes(SESSIONS, 1 << 20);
     const resolveFor = (i: number) => {
       const rec = store.peek(keys[order[i & (order.length - 1)] ?? 0] ?? "");
@@ -68,7 +72,7 @@ export default async function bench(): Promise<BenchResult[]> {
       5,
       600,
     );
-    await store.close();
+    await app.close();
     if (found === 0) throw new Error("resolver bench: the Map baseline found no session");
     return [
       rateFigure(

@@ -1,7 +1,6 @@
-import { loadContext } from "../config/context.js";
-import { configPath as configPathOf, ownConfigPath } from "../config/paths.js";
-import { openSessionStore, sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
-import { createGatewayServices } from "../gateway/services.js";
+import { sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
+import { assemble } from "./assemble.js";
+import { systemClock } from "../util/clock.js";
 import { PluginHost } from "../gateway/host.js";
 import { GatewayHttpServer } from "../gateway/http-server.js";
 import { streamLog, type Log } from "../gateway/log.js";
@@ -118,7 +117,22 @@ function signals(): Promise<void> {
 export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const processEnv = opts.processEnv ?? process.env;
   const log = opts.log ?? streamLog();
-  const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+  const { createChatResponder } = await import("../chat/responder.js");
+  // The metrics read the services and the store's readiness, both built below; they are asked only
+  // once the gateway serves.
+  const metrics = new GatewayMetrics({
+    storeUp: () => readiness.storeUp(),
+    credentials: () => credentialCounts(services),
+  });
+  const app = assemble({
+    env: processEnv,
+    cwd: opts.cwd ?? process.cwd(),
+    clock: systemClock,
+    log,
+    chat: (built) => createChatResponder(built, log, { ...opts.chat, commands: { model: MODEL_COMMAND } }),
+    observer: metrics,
+  });
+  const ctx = app.context;
   const config = ctx.loaded.config;
   for (const w of ctx.loaded.warnings) log("warn", w);
   const channelValues = await channelEnvWithTokens(ctx, (secret) => registerSecrets([secret]));
@@ -127,31 +141,14 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const planned = plannedChannels(config, channelValues);
   for (const w of unstartedChannelWarnings(config, channelValues, ctx.stateDir)) log("warn", w);
   const port = gatewayPort(config, processEnv, planned.length > 0);
-  const configPath = configPathOf(processEnv);
-  const sessions = await openSessionStore({ config, stateDir: ctx.stateDir, onStatus: (m) => log("warn", m) });
-  const { createChatResponder } = await import("../chat/responder.js");
-  const services = createGatewayServices({
-    stateDir: ctx.stateDir,
-    configPath,
-    ownConfigPath: ownConfigPath(processEnv),
-    sessions,
-    processEnv,
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-    onConfigError: (m) => log("warn", `config change ignored: ${m}`),
-    chat: (built) => createChatResponder(built, log, { ...opts.chat, commands: { model: MODEL_COMMAND } }),
-  });
+  const services = await app.gateway();
   const identity: GatewayIdentity = {
     version: packageVersion(),
     stateDir: ctx.stateDir,
-    configPath,
+    configPath: ctx.loaded.path,
     store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
   };
-  const readiness = new Readiness(identity, () => sessions.list({ limit: 1 }));
-  const metrics = new GatewayMetrics({
-    storeUp: () => readiness.storeUp(),
-    credentials: () => credentialCounts(services),
-  });
-  services.observer = metrics;
+  const readiness = new Readiness(identity, () => services.sessions.list({ limit: 1 }));
   const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
@@ -218,6 +215,6 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     for (const c of supervised.reverse())
       await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
     if (listening) await http.close();
-    await sessions.close();
+    await app.close();
   }
 }

@@ -1,21 +1,20 @@
 import { isCredentialVariable } from "../config/env.js";
-import { loadContext, type LoadedContext } from "../config/context.js";
-import { stateEnvFile } from "../config/paths.js";
-import { withCatalog, type CatalogContext } from "../models/context.js";
-import { AuthProfileStore } from "../auth/store.js";
+import type { CatalogContext } from "../models/context.js";
+import type { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
 import type { CredentialResolver } from "../auth/resolver.js";
-import { createResolver } from "../auth/create-resolver.js";
-import { SecretRefs } from "../auth/secret-refs.js";
 import type { CooldownStore } from "../auth/cooldowns.js";
 import { envCredentials } from "../auth/env-keys.js";
+import { assemble, type Assembly, type AssemblyInputs } from "../app/assemble.js";
 import type { CliIo } from "./io.js";
+import { cliLog } from "./cli-log.js";
 import { selectAgent } from "./agent.js";
-import { openCooldownSource } from "./cooldown-source.js";
 
 /** What most commands work with: the loaded state, the chosen agent, its credentials and the resolver. */
 export interface CliContext {
   readonly io: CliIo;
+  /** The services this command was built from (the session store among them, opened on use). */
+  readonly app: Assembly;
   readonly ctx: CatalogContext;
   readonly agentId: string;
   readonly store: AuthProfileStore;
@@ -28,6 +27,7 @@ export interface CliContext {
   forget(agentId?: string): void;
   /** `--agent <id>` to append to suggested commands when the agent is not the default one. */
   readonly agentFlag: string;
+  /** Closes what the command opened (the session store). */
   close(): Promise<void>;
 }
 
@@ -56,22 +56,36 @@ export function envSecrets(ctx: CatalogContext): string[] {
   return out;
 }
 
-/** The SecretRefs of the command's env and config; every resolved secret is redacted from output. */
-export function secretRefsFor(io: CliIo, ctx: LoadedContext): SecretRefs {
-  return new SecretRefs(ctx.loaded, ctx.env, { onSecret: (secret) => io.rememberSecrets([secret]) });
+/**
+ * The assembly for a CLI command, over its io: warnings go to stderr, and every secret a SecretRef
+ * yields is registered with `io` so no output can carry one whole.
+ */
+export function cliAssembly(io: CliIo, extra: Pick<AssemblyInputs, "onInvalidConfig"> = {}): Assembly {
+  return assemble({
+    env: io.env,
+    cwd: io.cwd,
+    clock: io.clock,
+    log: cliLog((line) => io.err(line)),
+    onSecret: (secret) => io.rememberSecrets([secret]),
+    ...extra,
+  });
 }
 
 /**
  * Loads context for a command: config (a bad one throws a one-line `UserFacingError`), env,
- * catalog, the selected agent and a resolver. Every secret it sees is registered with `io` so no
+ * catalog, the selected agent and a resolver, from `opts.app` when the command has assembled already. Every secret it sees is registered with `io` so no
  * output can carry one whole.
  */
-export async function openCliContext(io: CliIo, opts: { agent?: string | undefined } = {}): Promise<CliContext> {
-  const ctx = withCatalog(loadContext({ processEnv: io.env, cwd: io.cwd }));
+export async function openCliContext(
+  io: CliIo,
+  opts: { agent?: string | undefined; app?: Assembly } = {},
+): Promise<CliContext> {
+  const app = opts.app ?? cliAssembly(io);
+  const ctx = app.catalogContext();
   io.rememberSecrets(envSecrets(ctx));
   for (const w of ctx.loaded.warnings) io.err(`warning: ${w}`);
   const agentId = selectAgent(ctx, opts.agent);
-  const store = new AuthProfileStore(ctx.stateDir, io.clock);
+  const store = app.credentials;
   const files = new Map<string, AuthProfilesFile>();
   const profiles = (id: string = agentId): AuthProfilesFile => {
     let file = files.get(id);
@@ -82,8 +96,8 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
     }
     return file;
   };
-  const source = await openCooldownSource(ctx, (m) => io.err(m));
-  const refs = secretRefsFor(io, ctx);
+  const cooldowns = await app.cooldowns();
+  const refs = app.secretRefs();
   // Exec refs' programs run now, all at once, so resolving never waits for one.
   await refs.prefetch(() => {
     try {
@@ -93,26 +107,18 @@ export async function openCliContext(io: CliIo, opts: { agent?: string | undefin
       return [];
     }
   });
-  const resolver = createResolver({
-    config: ctx.loaded.config,
-    catalog: ctx.catalog,
-    profiles: { get: profiles },
-    env: ctx.env,
-    cooldowns: source.cooldowns,
-    clock: io.clock,
-    refs,
-    envFile: stateEnvFile(ctx.stateDir),
-  });
+  const resolver = app.resolver({ profiles: { get: profiles }, cooldowns, refs });
   return {
     io,
+    app,
     ctx,
     agentId,
     store,
-    cooldowns: source.cooldowns,
+    cooldowns,
     resolver,
     profiles,
     forget: (id) => (id === undefined ? files.clear() : void files.delete(id)),
     agentFlag: agentId === ctx.defaultAgentId ? "" : ` --agent ${agentId}`,
-    close: () => source.close(),
+    close: () => app.close(),
   };
 }

@@ -2,6 +2,7 @@ import type { CredentialResolver } from "../auth/resolver.js";
 import { EXPIRING_WINDOW_MS, formatDuration } from "../auth/health.js";
 import { listProfiles, type AuthProfilesFile } from "../auth/profiles.js";
 import type { AuthProfileStore } from "../auth/store.js";
+import type { Assembly } from "../app/assemble.js";
 import type { LoadedContext } from "../config/context.js";
 import { existingObjectAt, updateConfigFile } from "../config/write.js";
 import type { CliIo } from "./io.js";
@@ -77,10 +78,9 @@ export async function orderDriftFindings(
  * before use), and refreshed now with `--fix`, through the same lease as the gateway's refreshes.
  */
 export async function oauthRefreshFindings(
-  ctx: LoadedContext,
+  app: Assembly,
   io: CliIo,
   files: ReadonlyMap<string, AuthProfilesFile>,
-  store: AuthProfileStore,
   fix: boolean,
 ): Promise<Finding[]> {
   const now = io.clock();
@@ -101,47 +101,32 @@ export async function oauthRefreshFindings(
       message: `${p.id} (agent ${agentId}) ${when(p.expires)}; refreshable, so it is refreshed before use (doctor --fix refreshes it now)`,
     }));
 
-  const { openExistingSessionStore } = await import("./session-store.js");
-  const { openSessionStore } = await import("../sessions/open.js");
-  const { OAuthRefresher } = await import("../auth/oauth-refresh.js");
-  const sessions =
-    (await openExistingSessionStore(ctx)) ??
-    (await openSessionStore({ config: ctx.loaded.config, stateDir: ctx.stateDir }));
-  try {
-    const refresher = new OAuthRefresher({
-      store,
-      leases: sessions.leases,
-      cooldowns: sessions.cooldowns,
-      config: () => ctx.loaded.config,
-      clock: io.clock,
-    });
-    const findings: Finding[] = [];
-    for (const { agentId, p } of due) {
-      const got = await refresher.ensureFresh(
-        { agentId, provider: p.provider, profileId: p.id },
-        { withinMs: EXPIRING_WINDOW_MS },
-      );
-      if (got.ok) {
-        io.rememberSecrets([got.secret]);
-        findings.push({
-          check: "oauth",
-          severity: got.refreshed ? "fixed" : "ok",
-          message: `${p.id} (agent ${agentId}) ${got.refreshed ? "refreshed" : "was refreshed by another process"}; ${when(got.expires)}`,
-        });
-      } else {
-        const f = got.failure;
-        findings.push({
-          check: "oauth",
-          severity: f.transient ? "warn" : "error",
-          message: `${p.id} (agent ${agentId}): ${f.message}`,
-          ...(f.hint !== undefined ? { fix: f.hint } : {}),
-        });
-      }
+  // The store stays open for the rest of doctor, which closes it.
+  const refresher = await app.refresher();
+  const findings: Finding[] = [];
+  for (const { agentId, p } of due) {
+    const got = await refresher.ensureFresh(
+      { agentId, provider: p.provider, profileId: p.id },
+      { withinMs: EXPIRING_WINDOW_MS },
+    );
+    if (got.ok) {
+      io.rememberSecrets([got.secret]);
+      findings.push({
+        check: "oauth",
+        severity: got.refreshed ? "fixed" : "ok",
+        message: `${p.id} (agent ${agentId}) ${got.refreshed ? "refreshed" : "was refreshed by another process"}; ${when(got.expires)}`,
+      });
+    } else {
+      const f = got.failure;
+      findings.push({
+        check: "oauth",
+        severity: f.transient ? "warn" : "error",
+        message: `${p.id} (agent ${agentId}): ${f.message}`,
+        ...(f.hint !== undefined ? { fix: f.hint } : {}),
+      });
     }
-    return findings;
-  } finally {
-    await sessions.close();
   }
+  return findings;
 }
 
 /**

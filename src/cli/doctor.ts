@@ -2,26 +2,16 @@ import { unspokenApiText } from "../providers/call.js";
 import fs from "node:fs";
 import { summarizeLayout, type CredentialLayout } from "../auth/layout.js";
 import path from "node:path";
-import { contextFor, loadContext, type LoadedContext } from "../config/context.js";
-import { withCatalog, type CatalogContext } from "../models/context.js";
-import {
-  configPath as configPathOf,
-  ownConfigPath,
-  stateDir as stateDirOf,
-  stateEnvFile,
-  agentDir,
-  authProfilesPath,
-  sessionStateDir,
-} from "../config/paths.js";
+import type { LoadedContext } from "../config/context.js";
+import type { CatalogContext } from "../models/context.js";
+import { stateEnvFile, agentDir, authProfilesPath, sessionStateDir } from "../config/paths.js";
 import { parseEnvFile } from "../config/env.js";
 import { configKeyFindings } from "./doctor-config-keys.js";
 import { agentIds, allowlistKey, configuredModel, defaultAgentId } from "../config/agents.js";
 import { fallbackChain } from "../models/fallbacks.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
-import { AuthProfileStore } from "../auth/store.js";
 import type { AuthProfilesFile } from "../auth/profiles.js";
 import { listProfiles } from "../auth/profiles.js";
-import { createResolver } from "../auth/create-resolver.js";
 import { envCredentials, envKeyNotes } from "../auth/env-keys.js";
 import { formatDuration, healthOf } from "../auth/health.js";
 import { MemoryCooldownStore } from "../auth/cooldowns.js";
@@ -31,9 +21,8 @@ import { assertCanWrite, DIR_MODE, FILE_MODE } from "../util/secure-fs.js";
 import { fsReason } from "../util/fs-failure.js";
 import { printableUrl, urlCredentials } from "../util/url-credentials.js";
 import type { CliIo } from "./io.js";
-import { envSecrets, secretRefsFor, secretsOf } from "./cli-context.js";
-import { openCooldownSource, type CooldownSource } from "./cooldown-source.js";
-import { openExistingSessionStore } from "./session-store.js";
+import { cliAssembly, envSecrets, secretsOf } from "./cli-context.js";
+import type { Assembly } from "../app/assemble.js";
 import { addCredentialCommands, renewCommand } from "../auth/recovery.js";
 import type { Finding } from "./doctor-finding.js";
 import { EXIT } from "./errors.js";
@@ -158,40 +147,37 @@ function checkStateDir(state: string): Finding {
   };
 }
 
-/** The context when the config is valid; otherwise one built from an empty config so other checks still run. */
-function loadOrFallback(io: CliIo, findings: Finding[]): CatalogContext {
-  try {
-    const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
+/**
+ * The services over the config when it is valid; otherwise over an empty config at the same paths,
+ * so the other checks still run. Either way the config's finding comes first.
+ */
+function assembleOrFallback(io: CliIo, findings: Finding[]): Assembly {
+  let invalid = false;
+  const app = cliAssembly(io, {
+    onInvalidConfig: (err) => {
+      invalid = true;
+      const what =
+        err.detail.code === "config_syntax"
+          ? "fix the syntax at the line and column named above"
+          : "fix the key named above";
+      findings.push({
+        check: "config",
+        severity: "error",
+        message: err.detail.message,
+        fix: `${what}; other checks ran with an empty config`,
+      });
+    },
+  });
+  const loaded = app.context.loaded;
+  if (!invalid)
     findings.push({
       check: "config",
       severity: "ok",
-      message: ctx.loaded.exists
-        ? `config ${ctx.loaded.path} is valid`
-        : `config ${ctx.loaded.path} does not exist; built-in defaults apply`,
+      message: loaded.exists
+        ? `config ${loaded.path} is valid`
+        : `config ${loaded.path} does not exist; built-in defaults apply`,
     });
-    return withCatalog(ctx);
-  } catch (err) {
-    if (!(err instanceof UserFacingError)) throw err;
-    const what =
-      err.detail.code === "config_syntax"
-        ? "fix the syntax at the line and column named above"
-        : "fix the key named above";
-    findings.push({
-      check: "config",
-      severity: "error",
-      message: err.detail.message,
-      fix: `${what}; other checks ran with an empty config`,
-    });
-    const empty = {
-      path: configPathOf(io.env),
-      exists: true,
-      ownPath: ownConfigPath(io.env),
-      ownExists: false,
-      config: {},
-      warnings: [],
-    };
-    return withCatalog(contextFor(empty, { stateDir: stateDirOf(io.env), processEnv: io.env, cwd: io.cwd }));
-  }
+  return app;
 }
 
 /** How long the session store check waits for Redis to answer PING. */
@@ -257,7 +243,7 @@ async function pingRedis(
  * is fine when its directory can be created; doctor does not create it), Redis answers PING within
  * {@link STORE_PING_TIMEOUT_MS}. The gateway refuses to start without its store.
  */
-async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding> {
+async function checkSessionStore(ctx: LoadedContext, io: CliIo, app: Assembly): Promise<Finding> {
   const { sessionStoreLocation } = await import("../sessions/open.js");
   const location = sessionStoreLocation(ctx.loaded.config, ctx.stateDir);
   if (location.kind === "redis") {
@@ -294,12 +280,8 @@ async function checkSessionStore(ctx: LoadedContext, io: CliIo): Promise<Finding
     };
   }
   try {
-    const store = await openExistingSessionStore(ctx);
-    try {
-      await store?.list({ limit: 1 });
-    } finally {
-      await store?.close();
-    }
+    const store = await app.existingSessions();
+    await store?.list({ limit: 1 });
     return { check: "session-store", severity: "ok", message: `session store ${location.file} opens (SQLite)` };
   } catch (err) {
     const message = err instanceof UserFacingError ? err.detail.message : errorMessage(err);
@@ -338,7 +320,8 @@ function storeFindings(agentId: string, layout: CredentialLayout): Finding[] {
  */
 export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number> {
   const findings: Finding[] = [];
-  const ctx = loadOrFallback(io, findings);
+  const app = assembleOrFallback(io, findings);
+  const ctx = app.catalogContext();
   io.rememberSecrets(envSecrets(ctx));
   const now = io.clock();
   const config = ctx.loaded.config;
@@ -354,7 +337,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   findings.push(...secretProviderFindings(ctx));
 
   // Credential files: readable, and no expired or expiring profile.
-  const store = new AuthProfileStore(ctx.stateDir);
+  const store = app.credentials;
   const files = new Map<string, AuthProfilesFile>();
   const agents = [...new Set([...agentIds(config), ...agentDirsOnDisk(ctx.stateDir)])];
   for (const agentId of agents) {
@@ -407,30 +390,19 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
         : "no stored credential expires",
     });
   findings.push(...(await configKeyFindings(ctx, files, io.clock, opts.fix === true)));
-  findings.push(...(await oauthRefreshFindings(ctx, io, files, store, opts.fix === true)));
+  findings.push(...(await oauthRefreshFindings(app, io, files, opts.fix === true)));
 
   // The session store, as the gateway opens it. Cooldowns are read from it only when it answered,
   // so an unreachable store costs one timeout, not two.
-  const storeFinding = await checkSessionStore(ctx, io);
+  const storeFinding = await checkSessionStore(ctx, io, app);
   findings.push(storeFinding);
-  const source: CooldownSource =
-    storeFinding.severity === "ok"
-      ? await openCooldownSource(ctx, (m) => io.err(m))
-      : { cooldowns: new MemoryCooldownStore(), close: async () => {} };
+  const cooldowns = storeFinding.severity === "ok" ? await app.cooldowns() : new MemoryCooldownStore();
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {
-    const refs = secretRefsFor(io, ctx);
+    const refs = app.secretRefs();
     await refs.prefetch(() => files.values());
-    const resolver = createResolver({
-      config,
-      catalog: ctx.catalog,
-      profiles: { get: (id) => files.get(id) ?? { profiles: {} } },
-      env: ctx.env,
-      cooldowns: source.cooldowns,
-      clock: io.clock,
-      refs,
-    });
+    const resolver = app.resolver({ profiles: { get: (id) => files.get(id) ?? { profiles: {} } }, cooldowns, refs });
     findings.push(...(await orderDriftFindings(ctx, files, resolver, store, opts.fix === true)));
     for (const agentId of agentIds(config)) {
       const ref = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
@@ -474,7 +446,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
       }
     }
   } finally {
-    await source.close();
+    await app.close();
   }
 
   for (const agentId of agentIds(config)) findings.push(...fallbackFindings(ctx, agentId));

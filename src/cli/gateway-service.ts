@@ -4,7 +4,8 @@ import path from "node:path";
 import type { CliIo } from "./io.js";
 import { EXIT, fail } from "./errors.js";
 import { configPath as configPathOf, stateDir as stateDirOf, stateEnvFile } from "../config/paths.js";
-import { loadContext } from "../config/context.js";
+import { assemble } from "../app/assemble.js";
+import { cliLog } from "./cli-log.js";
 import { CHANNEL_TOKEN_VARIABLE, channelsWithCredentials } from "../config/channel-credentials.js";
 import { UserFacingError } from "../util/user-error.js";
 import { managerTool, serviceManager, toolRunner, type ServiceManager, type ToolCommand } from "../service/manager.js";
@@ -104,7 +105,12 @@ function warnWithoutChannels(io: CliIo, spec: ServiceSpec): void {
   const serviceEnv: NodeJS.ProcessEnv = { HOME: home, ...spec.env };
   let channels: readonly string[];
   try {
-    const ctx = loadContext({ processEnv: serviceEnv, cwd: home });
+    const { context: ctx } = assemble({
+      env: serviceEnv,
+      cwd: home,
+      clock: io.clock,
+      log: cliLog((line) => io.err(line)),
+    });
     channels = channelsWithCredentials(ctx.loaded.config, ctx.env.values);
   } catch (err) {
     if (!(err instanceof UserFacingError)) throw err;

@@ -1,12 +1,11 @@
 import type { CliIo } from "./io.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
-import { loadContext } from "../config/context.js";
 import { bindAddress, gatewayPort } from "../gateway/address.js";
 import type { PublicReadiness, ReadinessReport } from "../gateway/readiness.js";
 import { formatDuration } from "../auth/health.js";
 import { managerTool, serviceManager, toolRunner, type ServiceState } from "../service/manager.js";
-import { openCliContext } from "./cli-context.js";
+import { cliAssembly, openCliContext } from "./cli-context.js";
 import { buildStatusReport } from "./status-report.js";
 
 /** Flags of `openclaw gateway status`. */
@@ -79,7 +78,8 @@ async function serviceView(io: CliIo): Promise<ServiceView> {
  * for the default model), 2 degraded (answering but not ready, or a credential expiring).
  */
 export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): Promise<number> {
-  const ctx = loadContext({ processEnv: io.env, cwd: io.cwd });
+  const app = cliAssembly(io);
+  const ctx = app.context;
   for (const w of ctx.loaded.warnings) io.err(`warning: ${w}`);
   const port = gatewayPort(ctx.loaded.config, io.env, true) ?? 0;
   const address = bindAddress(ctx.loaded.config.gateway);
@@ -88,7 +88,7 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
   const [service, http] = await Promise.all([serviceView(io), probe(`http://${host}:${port}`, metricsToken)]);
   let deep: { exitCode: number; problems: readonly string[]; warnings: readonly string[] } | undefined;
   if (opts.deep) {
-    const cli = await openCliContext(io, {});
+    const cli = await openCliContext(io, { app });
     try {
       const diagnostics: string[] = [];
       deep = buildStatusReport(cli, diagnostics).check;

@@ -1,5 +1,4 @@
 import type { CliContext } from "./cli-context.js";
-import { openExistingSessionStore } from "./session-store.js";
 
 /**
  * Side effects of an auth order change beyond the credential file: `auto` session pins of the
@@ -9,13 +8,9 @@ import { openExistingSessionStore } from "./session-store.js";
  */
 export async function afterOrderChange(cli: CliContext): Promise<number | undefined> {
   try {
-    const store = await openExistingSessionStore(cli.ctx);
+    const store = await cli.app.existingSessions();
     if (!store) return 0;
-    try {
-      return await store.dropAutoPins(`agent:${cli.agentId}:`);
-    } finally {
-      await store.close();
-    }
+    return await store.dropAutoPins(`agent:${cli.agentId}:`);
   } catch (err) {
     cli.io.err(
       `warning: the order is saved, but automatic session pins could not be dropped: ${err instanceof Error ? err.message : String(err)}`,

@@ -2,7 +2,7 @@ import { normalizeProfile, type CredentialType, type RawAuthProfile } from "../a
 import { maskSecret } from "../util/mask.js";
 import { describeRef, type SecretRef } from "../auth/secret-ref.js";
 import { closestMatches } from "../util/closest.js";
-import { secretRefsFor, type CliContext } from "./cli-context.js";
+import type { CliContext } from "./cli-context.js";
 import { assertConfigWritable, updateConfigFile } from "../config/write.js";
 import { isRawObject, objectAt } from "../config/raw-object.js";
 import { checkCredentialShape } from "./credential-shape.js";
@@ -142,7 +142,7 @@ export async function saveCredential(cli: CliContext, cred: NewCredential): Prom
   io.out(`Stored ${what} in ${cli.store.pathFor(agentId)} · ${expiry}`);
   if (replaced !== undefined) io.out(`It replaced ${replaced}, which ${profileId} held before.`);
   if (cred.ref !== undefined) {
-    const r = await secretRefsFor(io, ctx).resolve(cred.ref);
+    const r = await cli.app.secretRefs().resolve(cred.ref);
     if (!r.ok)
       io.err(
         `note: ${describeRef(cred.ref)} cannot be resolved now (${r.why}); the profile stays unusable (unresolved_ref) until it can.`,

@@ -38,18 +38,21 @@ async function withStore<T>(
   fn: (store: PeekableSessionStore) => Promise<T>,
 ): Promise<T> {
   // Loaded on use: registering the commands costs the CLI nothing at start-up.
-  const { loadContext } = await import("../config/context.js");
-  const { openSessionStore } = await import("../sessions/open.js");
-  const ctx = loadContext({
-    ...(opts.processEnv ? { processEnv: opts.processEnv } : {}),
-    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  const { assemble } = await import("../app/assemble.js");
+  const { systemClock } = await import("../util/clock.js");
+  const { cliLog } = await import("./cli-log.js");
+  const warn = errWriter(cmd);
+  const app = assemble({
+    env: opts.processEnv ?? process.env,
+    cwd: opts.cwd ?? process.cwd(),
+    clock: systemClock,
+    log: cliLog((line) => warn(`${line}\n`)),
   });
-  for (const w of ctx.loaded.warnings) errWriter(cmd)(`warning: ${w}\n`);
-  const store = await openSessionStore({ config: ctx.loaded.config, stateDir: ctx.stateDir });
+  for (const w of app.context.loaded.warnings) warn(`warning: ${w}\n`);
   try {
-    return await fn(store);
+    return await fn(await app.sessions());
   } finally {
-    await store.close();
+    await app.close();
   }
 }
 

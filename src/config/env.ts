@@ -75,21 +75,34 @@ function configEnv(config: OpenClawConfig): Record<string, string> {
   return out;
 }
 
+/** The two `.env` files, parsed: read once per process start, merged again for each config. */
+export interface EnvFiles {
+  /** `./.env` of the working directory. */
+  readonly cwd: Readonly<Record<string, string>>;
+  /** `<state>/.env`. */
+  readonly state: Readonly<Record<string, string>>;
+}
+
+/** Reads and parses `./.env` and `<state>/.env` (absent files are empty). */
+export function readEnvFiles(opts: { cwd: string; stateDir: string }): EnvFiles {
+  return {
+    cwd: parseEnvFile(readIfExists(path.join(opts.cwd, ".env")) ?? ""),
+    state: parseEnvFile(readIfExists(stateEnvFile(opts.stateDir)) ?? ""),
+  };
+}
+
 /**
  * Merges the environment in OpenClaw's order: process env > `./.env` > `<state>/.env` > config
  * `env` block. A value that is already set is never overridden. Does not touch `process.env`.
+ * The files come as {@link readEnvFiles} read them, once per start, so a config change merges
+ * again without reading them.
  */
-export function loadEnv(opts: {
-  processEnv: NodeJS.ProcessEnv;
-  cwd: string;
-  stateDir: string;
-  config: OpenClawConfig;
-}): LoadedEnv {
+export function loadEnv(opts: { processEnv: NodeJS.ProcessEnv; files: EnvFiles; config: OpenClawConfig }): LoadedEnv {
   const values: Record<string, string> = {};
   const sources: Record<string, EnvSource> = {};
   const refusedFromCwd: string[] = [];
   const forRefs: Record<string, string> = {};
-  const add = (entries: Record<string, string | undefined>, source: EnvSource) => {
+  const add = (entries: Readonly<Record<string, string | undefined>>, source: EnvSource) => {
     for (const [k, v] of Object.entries(entries)) {
       if (v === undefined) continue;
       if (source !== "cwd-dotenv" && !(k in forRefs)) forRefs[k] = v;
@@ -103,12 +116,12 @@ export function loadEnv(opts: {
       sources[k] = source;
     }
   };
+  const { files } = opts;
   add(opts.processEnv, "process");
-  const cwdEnv = parseEnvFile(readIfExists(path.join(opts.cwd, ".env")) ?? "");
-  add(cwdEnv, "cwd-dotenv");
-  add(parseEnvFile(readIfExists(stateEnvFile(opts.stateDir)) ?? ""), "state-dotenv");
+  add(files.cwd, "cwd-dotenv");
+  add(files.state, "state-dotenv");
   add(configEnv(opts.config), "config");
-  const onlyInCwd = new Set(Object.keys(cwdEnv).filter((k) => !(k in forRefs)));
+  const onlyInCwd = new Set(Object.keys(files.cwd).filter((k) => !(k in forRefs)));
   return { values, sources, refusedFromCwd, forRefs, onlyInCwd };
 }
 

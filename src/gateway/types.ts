@@ -98,8 +98,8 @@ export interface GatewayServices {
   readonly stateDir: string;
   /** Model calls for plain messages; absent in command-only gateways and tests. */
   readonly chat?: ChatResponder | undefined;
-  /** Counts commands and model calls for `/metrics`; attached by the gateway, absent in tests that do not count. */
-  observer?: GatewayObserver;
+  /** Counts commands and model calls for `/metrics`; absent in tests that do not count. */
+  readonly observer?: GatewayObserver | undefined;
 }
 
 /** How a command ended, as counted: answered, refused by access control, or failed on our side. */

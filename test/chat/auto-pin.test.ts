@@ -22,7 +22,7 @@ async function answeredBy(h: ChatHarness, turn: Turn, id: string, outcome = ANSW
 
 describe("the auto-pin step", () => {
   it("keeps an unpinned session on the profile that answered, and moves an auto pin on to the next one", async () => {
-    const h = harness();
+    const h = await harness();
     await answeredBy(h, await startTestTurn(h, "hi"), "anthropic:b");
     expect(await h.sessions.get(MAIN_KEY)).toMatchObject({ profileId: "anthropic:b", pinSource: "auto" });
     await answeredBy(h, await startTestTurn(h, "hi"), "anthropic:a");
@@ -30,7 +30,7 @@ describe("the auto-pin step", () => {
   });
 
   it("leaves a user's pin, a failed call, a fallback model's turn and an env key alone", async () => {
-    const h = harness({ env: { ANTHROPIC_API_KEY: ENV_KEY } });
+    const h = await harness({ env: { ANTHROPIC_API_KEY: ENV_KEY } });
     const turn = await startTestTurn(h, "hi");
     await answeredBy(h, turn, "anthropic:a", {
       ok: false,
@@ -47,7 +47,7 @@ describe("the auto-pin step", () => {
   });
 
   it("does not overwrite a pin set while the turn ran", async () => {
-    const h = harness();
+    const h = await harness();
     const turn = await startTestTurn(h, "hi");
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
     await answeredBy(h, turn, "anthropic:b");

@@ -13,12 +13,15 @@ const harness = leakCheckedHarnesses(fake, [KEY], {
   authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY) } },
 });
 
-/** The step's call with the only credential; `counted` gathers what the metrics observer heard. */
-async function call(h: ChatHarness, turn: Turn, settings: ChatSettings = TEST_SETTINGS, counted: string[] = []) {
-  h.services.observer = {
-    command: () => undefined,
-    modelRequest: (p, outcome) => void counted.push(`${p} ${outcome}`),
-  };
+/** A harness whose metrics observer writes what it heard into `counted`. */
+function countingHarness(counted: string[]): Promise<ChatHarness> {
+  return harness({
+    observer: { command: () => undefined, modelRequest: (p, outcome) => void counted.push(`${p} ${outcome}`) },
+  });
+}
+
+/** The step's call with the only credential. */
+async function call(h: ChatHarness, turn: Turn, settings: ChatSettings = TEST_SETTINGS) {
   const candidate = h.services.resolver().resolve({ agentId: "main", provider: "anthropic" }).chosen as Candidate;
   const log = (level: string, m: string) => void h.logs.push(`[${level}] ${m}`);
   return callStep(h.services, log, settings)({ turn, candidate });
@@ -27,10 +30,10 @@ async function call(h: ChatHarness, turn: Turn, settings: ChatSettings = TEST_SE
 describe("the call step", () => {
   it("sends the turn's messages, limit and system prompt with the credential, logs one line and counts the call", async () => {
     fake.script(KEY, { kind: "text", text: "hello" });
-    const h = harness();
     const counted: string[] = [];
+    const h = await countingHarness(counted);
     const turn = await startTestTurn(h, "hi");
-    const out = await call(h, turn, { ...TEST_SETTINGS, systemPrompt: "Be brief." }, counted);
+    const out = await call(h, turn, { ...TEST_SETTINGS, systemPrompt: "Be brief." });
     expect(out).toMatchObject({ ok: true, result: { text: "hello" } });
     expect(fake.requests[0]).toMatchObject({ credential: KEY, messages: [{ role: "user", content: "hi" }] });
     expect(fake.requests[0]?.body).toMatchObject({ system: "Be brief.", max_tokens: turn.answerTokens });
@@ -44,7 +47,7 @@ describe("the call step", () => {
 
   it("streams the text so far into the sink with the Stop button, and keeps it when the stream breaks", async () => {
     fake.script(KEY, { kind: "text", text: "one two three four", stream: { chunks: 4, failAfter: 2 } });
-    const h = harness();
+    const h = await harness();
     const shown: Array<[string, readonly Choice[] | undefined]> = [];
     const turn: Turn = {
       ...(await startTestTurn(h, "hi")),
@@ -59,9 +62,9 @@ describe("the call step", () => {
 
   it("classifies a failure, logs it with its status, and counts it by kind", async () => {
     fake.script(KEY, { kind: "status", status: 401 });
-    const h = harness();
     const counted: string[] = [];
-    const out = await call(h, await startTestTurn(h, "hi"), TEST_SETTINGS, counted);
+    const h = await countingHarness(counted);
+    const out = await call(h, await startTestTurn(h, "hi"));
     expect(out).toMatchObject({ ok: false, failure: { kind: "auth", status: 401 }, partial: "" });
     expect(h.logs).toEqual([
       expect.stringMatching(

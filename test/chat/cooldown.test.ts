@@ -33,13 +33,13 @@ const failed = (failure: Classification): CallOutcome => ({ ok: false, failure, 
 
 describe("the cooldown step", () => {
   it("records a credential's success as its last use", async () => {
-    const h = harness();
+    const h = await harness();
     await through(h, { ok: true, result: { text: "fine" } });
     expect(h.sessions.cooldowns.get("anthropic:a")?.lastUsedAt).toBe(T0);
   });
 
   it("cools a rate-limited profile for that model for retry-after, and hands the cooldown on", async () => {
-    const h = harness();
+    const h = await harness();
     const out = await through(
       h,
       failed({ kind: "rate_limit", reasonCode: "rate_limited", status: 429, retryAfterMs: 7000, detail: "" }),
@@ -49,14 +49,14 @@ describe("the cooldown step", () => {
   });
 
   it("cools the whole profile for an auth error", async () => {
-    const h = harness();
+    const h = await harness();
     const out = await through(h, failed({ kind: "auth", reasonCode: "unauthorized", status: 401, detail: "" }));
     expect(out).toMatchObject({ cooldown: { reason: "auth", until: T0 + 10 * 60_000 } });
     expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns[0]?.model).toBeUndefined();
   });
 
   it("cools nothing for an overloaded provider, nor for a stopped call", async () => {
-    const h = harness();
+    const h = await harness();
     const overloaded = await through(
       h,
       failed({ kind: "overloaded", reasonCode: "overloaded", status: 529, detail: "" }),
@@ -67,7 +67,7 @@ describe("the cooldown step", () => {
   });
 
   it("a store that cannot be written is logged and the outcome goes on unchanged", async () => {
-    const h = harness();
+    const h = await harness();
     const outcome = failed({ kind: "billing", reasonCode: "billing", status: 402, detail: "" });
     expect(await through(h, outcome, "close store")).toBe(outcome);
     expect(h.logs).toEqual([expect.stringMatching(/^\[error\] chat: could not record the cooldown of anthropic:a: /)]);

@@ -44,7 +44,7 @@ async function run(h: ChatHarness, outcomes: Record<string, CallOutcome>, comman
 
 describe("the credential step", () => {
   it("tries the credentials in the resolver's order, each once, until one answers, and remembers that answer", async () => {
-    const h = harness();
+    const h = await harness();
     expect(await run(h, { "anthropic:a": AUTH })).toEqual({
       out: { kind: "reply", text: "answered by anthropic:b", remember: "answered by anthropic:b" },
       tried: ["anthropic:a", "anthropic:b"],
@@ -52,7 +52,7 @@ describe("the credential step", () => {
   });
 
   it("an auto pin goes first, then the normal order; a user's pin is the only one tried", async () => {
-    const h = harness();
+    const h = await harness();
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:c", pinSource: "auto" }, T0);
     expect((await run(h, { "anthropic:c": AUTH })).tried).toEqual(["anthropic:c", "anthropic:a"]);
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:b", pinSource: "user" }, T0);
@@ -62,7 +62,7 @@ describe("the credential step", () => {
   });
 
   it("an empty answer says so and is not remembered; one cut off at the limit says where", async () => {
-    const h = harness();
+    const h = await harness();
     const empty = await run(h, { "anthropic:a": { ok: true, result: { text: "" } } });
     expect(empty.out).toEqual({ kind: "reply", text: "(The model returned no text.)" });
     const long = await run(h, { "anthropic:a": { ok: true, result: { text: "and so", stopReason: "max_tokens" } } });
@@ -73,7 +73,7 @@ describe("the credential step", () => {
   });
 
   it("when every credential failed, one line each", async () => {
-    const h = harness();
+    const h = await harness();
     const { out, tried } = await run(h, { "anthropic:a": AUTH, "anthropic:b": AUTH, "anthropic:c": AUTH });
     expect(tried).toEqual(["anthropic:a", "anthropic:b", "anthropic:c"]);
     expect(out).toMatchObject({ kind: "failure", unavailable: true });
@@ -86,7 +86,7 @@ describe("the credential step", () => {
       endpoint.mode = "revoked";
       try {
         await test(
-          harness({
+          await harness({
             config: {
               auth: { order: { anthropic: [OAUTH_ID, "anthropic:a"] } },
               models: { providers: { anthropic: { oauth: { tokenUrl: endpoint.url } } } },

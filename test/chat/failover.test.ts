@@ -23,7 +23,7 @@ let b: Candidate;
 let facts: TurnFacts;
 let resolution: Resolution;
 beforeEach(async () => {
-  const h = harness();
+  const h = await harness();
   resolution = h.services.resolver().resolve({ agentId: "main", provider: "anthropic", model: SONNET });
   [a, b] = resolution.candidates as [Candidate, Candidate];
   facts = (await startTestTurn(h, "hi")).facts;
@@ -93,8 +93,8 @@ describe("afterFailedCall", () => {
 });
 
 describe("noCredentialLeft", () => {
-  it("with no call made, the resolver's own error; a pinned session's is not for a fallback to hide", () => {
-    const h = harness();
+  it("with no call made, the resolver's own error; a pinned session's is not for a fallback to hide", async () => {
+    const h = await harness();
     const none = h.services.resolver().resolve({ agentId: "main", provider: "openrouter" });
     expect(noCredentialLeft(none, [], [], { strict: false, facts })).toMatchObject({
       unavailable: true,

@@ -35,13 +35,13 @@ async function run(h: ChatHarness, answers: Record<string, TurnOutcome>, command
 describe("the fallback step", () => {
   it("passes an answer of the configured model through untouched", async () => {
     const answer = { kind: "reply" as const, text: "from sonnet", remember: "from sonnet" };
-    const { out, turns } = await run(harness(), { [SONNET]: answer });
+    const { out, turns } = await run(await harness(), { [SONNET]: answer });
     expect(out).toBe(answer);
     expect(turns).toHaveLength(1);
   });
 
   it("asks each fallback in order as a fallback turn without the pin, and notes who answered and why", async () => {
-    const h = harness();
+    const h = await harness();
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "auto" }, T0);
     const { out, turns } = await run(h, { [HAIKU]: { kind: "reply", text: "from haiku", remember: "from haiku" } });
     expect(turns.map((t) => [t.model.ref, t.fallback ?? false, t.pin?.profileId])).toEqual([
@@ -62,13 +62,13 @@ describe("the fallback step", () => {
 
   it("a refused request is not handed on", async () => {
     const bad = refused("Anthropic rejected the request (400).", "request refused");
-    const { out, turns } = await run(harness(), { [SONNET]: bad });
+    const { out, turns } = await run(await harness(), { [SONNET]: bad });
     expect(out).toEqual({ kind: "reply", text: bad.text });
     expect(turns).toHaveLength(1);
   });
 
   it("a model the user chose never falls back: the reply says how to go back, naming the model command as declared", async () => {
-    const h = harness();
+    const h = await harness();
     await h.sessions.update(MAIN_KEY, { model: HAIKU }, T0);
     const { out, turns } = await run(h, {}, { model: "llm" });
     expect(turns).toHaveLength(1);

@@ -48,7 +48,7 @@ describe("fallbacks of a configured default model", () => {
   it("answers from the fallback when every credential of the default is cooling down, for this turn only", async () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt" });
     fake.script(KEY_A, { kind: "text", text: "from sonnet" });
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
     await coolAnthropic(h);
 
     expect(await h.say("hi")).toBe(
@@ -67,7 +67,7 @@ describe("fallbacks of a configured default model", () => {
   it("the fallback's answer goes into the history without the note", async () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt" });
     fake.script(KEY_A, { kind: "text", text: "from sonnet" });
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
     await coolAnthropic(h);
     await h.say("first");
     h.clock.advance(4 * MIN);
@@ -82,7 +82,7 @@ describe("fallbacks of a configured default model", () => {
   it("falls back when the default's credentials fail during the turn (429), naming the cooldown just set", async () => {
     fake.script(KEY_A, { kind: "status", status: 429, retryAfterSeconds: 120 });
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt" });
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
 
     expect(await h.say("hi")).toBe(
       `from gpt\n\n— answered by ${GPT}: every anthropic credential is cooling down (rate limit, 2m left)`,
@@ -95,7 +95,7 @@ describe("fallbacks of a configured default model", () => {
 
   it("falls back when the provider cannot be reached", async () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt" });
-    const h = harness({
+    const h = await harness({
       config: { ...withFallbacks([GPT]), models: { providers: { anthropic: { baseUrl: "http://127.0.0.1:1" } } } },
     });
     expect(await h.say("hi")).toBe(`from gpt\n\n— answered by ${GPT}: Anthropic could not be reached`);
@@ -105,7 +105,7 @@ describe("fallbacks of a configured default model", () => {
   it("walks the chain in order and names every model passed over", async () => {
     fake.script(OPENAI_KEY, { kind: "status", status: 402 });
     fake.script(ROUTER_KEY, { kind: "text", text: "from the router" });
-    const h = harness({ config: withFallbacks([GPT, ROUTER]) });
+    const h = await harness({ config: withFallbacks([GPT, ROUTER]) });
     await coolAnthropic(h);
 
     expect(await h.say("hi")).toBe(
@@ -116,7 +116,7 @@ describe("fallbacks of a configured default model", () => {
 
   it("a same-provider fallback uses the credential that is cooling down only for the other model", async () => {
     fake.script(KEY_A, { kind: "text", text: "from haiku" });
-    const h = harness({ config: withFallbacks(["haiku"]) });
+    const h = await harness({ config: withFallbacks(["haiku"]) });
     await coolAnthropic(h);
     expect(await h.say("hi")).toBe(
       `from haiku\n\n— answered by ${HAIKU}: every anthropic credential is cooling down (rate limit, 4m left)`,
@@ -125,7 +125,7 @@ describe("fallbacks of a configured default model", () => {
   });
 
   it("when every fallback fails too, the default's failure comes first, then each fallback's", async () => {
-    const h = harness({
+    const h = await harness({
       config: withFallbacks([GPT]),
       authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
     });
@@ -140,7 +140,7 @@ describe("fallbacks of a configured default model", () => {
   it("does not fall back on a request the provider refuses whatever the model (400)", async () => {
     fake.script(KEY_A, { kind: "status", status: 400, message: "bad request" });
     fake.script(OPENAI_KEY, { kind: "text", text: "never asked" });
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
     expect(await h.say("hi")).not.toContain("answered by");
     expect(fake.requests.map((r) => r.credential)).toEqual([KEY_A]);
   });
@@ -150,7 +150,7 @@ describe("fallbacks and modelPolicy.allow", () => {
   it("skips a fallback outside the allowlist and tries the next", async () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "never asked" });
     fake.script(ROUTER_KEY, { kind: "text", text: "from the router" });
-    const h = harness({
+    const h = await harness({
       config: withFallbacks([GPT, ROUTER], { modelPolicy: { allow: ["anthropic/*", "openrouter/*"] } }),
     });
     await coolAnthropic(h);
@@ -159,7 +159,7 @@ describe("fallbacks and modelPolicy.allow", () => {
   });
 
   it("says which fallbacks were not tried when none is allowed", async () => {
-    const h = harness({ config: withFallbacks([GPT], { modelPolicy: { allow: ["anthropic/*"] } }) });
+    const h = await harness({ config: withFallbacks([GPT], { modelPolicy: { allow: ["anthropic/*"] } }) });
     await coolAnthropic(h);
     const reply = await h.say("hi");
     expect(reply.split("\n")[1]).toBe(`Fallbacks not tried: ${GPT} (not in agents.defaults.modelPolicy.allow).`);
@@ -170,7 +170,7 @@ describe("fallbacks and modelPolicy.allow", () => {
 describe("a model the user chose never falls back", () => {
   it("a session model cooling down gives the error and the way back, and calls no fallback", async () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "never asked" });
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
     await h.sessions.update(MAIN_KEY, { model: SONNET }, T0);
     await coolAnthropic(h);
 
@@ -182,7 +182,7 @@ describe("a model the user chose never falls back", () => {
   });
 
   it("a thread inheriting its parent's model is strict too", async () => {
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
     await h.sessions.update(MAIN_KEY, { model: "opus" }, T0);
     await h.sessions.cooldowns.recordFailure("anthropic:a", { reason: "auth", now: T0 });
     const reply = await h.say("hi", { sessionKey: `${MAIN_KEY}:thread:9`, parentSessionKey: MAIN_KEY });
@@ -194,7 +194,7 @@ describe("a model the user chose never falls back", () => {
 
   it("a user-pinned profile that fails says so and tries nothing else", async () => {
     fake.script(KEY_A, { kind: "status", status: 401 });
-    const h = harness({ config: withFallbacks([GPT]) });
+    const h = await harness({ config: withFallbacks([GPT]) });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
     expect(await h.say("hi")).toMatch(/^Your pinned profile anthropic:a .* failed: Anthropic rejected the credential/);
     expect(fake.requests.map((r) => r.credential)).toEqual([KEY_A]);
@@ -204,7 +204,7 @@ describe("a model the user chose never falls back", () => {
     const endpoint = await startFakeTokenEndpoint({ refresh: OLD_REFRESH });
     endpoint.mode = "revoked";
     try {
-      const h = harness({
+      const h = await harness({
         config: {
           ...withFallbacks([GPT]),
           models: { providers: { anthropic: { oauth: { tokenUrl: endpoint.url } } } },
@@ -236,7 +236,7 @@ describe("a model the user chose never falls back", () => {
 
 describe("which fallbacks an agent uses (OpenClaw's selection-source policy)", () => {
   it("an agent's own primary without fallbacks is strict", async () => {
-    const h = harness({
+    const h = await harness({
       config: {
         agents: { defaults: { model: { primary: HAIKU, fallbacks: [GPT] } }, entries: { main: { model: SONNET } } },
       },
@@ -250,7 +250,7 @@ describe("which fallbacks an agent uses (OpenClaw's selection-source policy)", (
 
   it("an agent's { fallbacks } alone keeps the shared primary and replaces the chain", async () => {
     fake.script(ROUTER_KEY, { kind: "text", text: "from the router" });
-    const h = harness({
+    const h = await harness({
       config: {
         agents: {
           defaults: { model: { primary: SONNET, fallbacks: [GPT] } },

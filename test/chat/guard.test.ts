@@ -12,7 +12,7 @@ const harness = leakCheckedHarnesses(fake, [KEY], {
 
 describe("the guard step", () => {
   it("answers a throw with a reply and logs it with every known secret masked", async () => {
-    const h = harness();
+    const h = await harness();
     const log = (level: string, message: string) => void h.logs.push(`[${level}] ${message}`);
     const turn = await startTestTurn(h, "hi");
     // The resolver registers the credentials it hands out with the redactor.
@@ -27,7 +27,7 @@ describe("the guard step", () => {
   });
 
   it("shows an error written for people in a DM or to an owner, and the generic reply to a group", async () => {
-    const h = harness();
+    const h = await harness();
     const throwsForPeople = async (): Promise<never> => {
       throw new UserFacingError({ code: "bad_file", message: "Invalid credential file /srv/x.json." });
     };

@@ -1,18 +1,16 @@
 /**
  * A gateway for provider tests: the real config loader, credential files, env merging and resolver
- * (`createGatewayServices` over a temp state dir), the real SQLite session store behind its cache,
+ * (the app's assembly over a temp state dir), the real SQLite session store behind its cache,
  * an injected clock, and the chat responder pointed at the loopback fake
  * provider through `models.providers.<p>.baseUrl`.
  */
 import fs from "node:fs";
 import { afterEach, expect } from "vitest";
-import path from "node:path";
-import { createGatewayServices } from "../../src/gateway/services.js";
+import { assemble } from "../../src/app/assemble.js";
 import { masked } from "../../src/gateway/host.js";
-import type { ChatResponder, CommandContext, GatewayServices } from "../../src/gateway/types.js";
+import type { ChatResponder, CommandContext, GatewayObserver, GatewayServices } from "../../src/gateway/types.js";
 import type { Log } from "../../src/gateway/log.js";
-import { CachedSessionStore } from "../../src/sessions/cached-store.js";
-import { SqliteSessionStore } from "../../src/sessions/sqlite-store.js";
+import type { PeekableSessionStore } from "../../src/sessions/cached-store.js";
 import { createChatResponder, type ChatOptions } from "../../src/chat/responder.js";
 import { DEFAULT_CHAT_COMMANDS, type ChatCommands } from "../../src/chat/failure-text.js";
 import { startTurn } from "../../src/chat/model.js";
@@ -48,11 +46,13 @@ export interface ChatHarnessOptions {
   readonly authProfiles?: object;
   readonly env?: Record<string, string>;
   readonly chat?: ChatOptions;
+  /** Hears every command and model request, as the gateway's metrics do. */
+  readonly observer?: GatewayObserver;
 }
 
 export interface ChatHarness {
   readonly services: GatewayServices;
-  readonly sessions: CachedSessionStore;
+  readonly sessions: PeekableSessionStore;
   readonly chat: ChatResponder;
   readonly clock: TestClock;
   readonly logs: string[];
@@ -75,7 +75,7 @@ export function fakeProviders(fake: FakeProvider): Record<string, unknown> {
   };
 }
 
-export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions = {}): ChatHarness {
+export async function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions = {}): Promise<ChatHarness> {
   const userModels = (opts.config?.models ?? {}) as { providers?: Record<string, unknown> };
   const config = {
     ...opts.config,
@@ -86,24 +86,19 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
     config,
     ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}),
   });
-  const configPath = path.join(stateDir, "openclaw.json");
   const clock = testClock();
   const logs: string[] = [];
   const replies: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const sessions = new CachedSessionStore(
-    SqliteSessionStore.open({ file: path.join(stateDir, "state", "sessions.sqlite"), privateDir: true }),
-    { clock },
-  );
-  const services = createGatewayServices({
-    stateDir,
-    configPath,
-    sessions,
-    processEnv: { OPENCLAW_STATE_DIR: stateDir, ...opts.env },
+  const app = assemble({
+    env: { OPENCLAW_STATE_DIR: stateDir, ...opts.env },
     cwd: stateDir,
     clock,
-    onConfigError: (m) => log("warn", m),
+    log,
+    ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
   });
+  const services = await app.gateway();
+  const sessions = services.sessions;
   const chat = createChatResponder(services, log, { timeoutMs: scaled(2_000), ...opts.chat });
   const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
     invocation: {
@@ -150,7 +145,7 @@ export function createChatHarness(fake: FakeProvider, opts: ChatHarnessOptions =
       return { text: reply.text, updates };
     },
     async close() {
-      await sessions.close();
+      await app.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
@@ -177,7 +172,7 @@ export function leakCheckedHarnesses(
   fake: FakeProvider,
   secrets: readonly string[],
   defaults: ChatHarnessOptions = {},
-): (opts?: ChatHarnessOptions) => ChatHarness {
+): (opts?: ChatHarnessOptions) => Promise<ChatHarness> {
   let open: ChatHarness[] = [];
   afterEach(async () => {
     for (const h of open) {
@@ -186,8 +181,8 @@ export function leakCheckedHarnesses(
     }
     open = [];
   });
-  return (opts = {}) => {
-    const h = createChatHarness(fake, { ...defaults, ...opts });
+  return async (opts = {}) => {
+    const h = await createChatHarness(fake, { ...defaults, ...opts });
     open.push(h);
     return h;
   };

@@ -91,7 +91,7 @@ describe("the history step", () => {
     text: string,
     out: TurnOutcome,
   ): Promise<readonly ChatMessage[]> {
-    const turn = await startTestTurn(harness(), text);
+    const turn = await startTestTurn(await harness(), text);
     let sent: readonly ChatMessage[] = [];
     await step(turn, async (t: Turn) => {
       sent = t.messages;

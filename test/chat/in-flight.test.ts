@@ -26,7 +26,7 @@ function runUntilAborted(inFlight: InFlight, turn: Turn): Promise<TurnOutcome> {
 
 describe("the in-flight step", () => {
   it("/stop aborts the turn of its session only while it runs", async () => {
-    const h = harness();
+    const h = await harness();
     const inFlight = new InFlight();
     const turn = await startTestTurn(h, "hi", { shutdown: inFlight.signal });
     expect(inFlight.stop(MAIN_KEY)).toBe(false);
@@ -39,7 +39,7 @@ describe("the in-flight step", () => {
   });
 
   it("close() aborts every turn through the shutdown signal", async () => {
-    const h = harness();
+    const h = await harness();
     const inFlight = new InFlight();
     const turn = await startTestTurn(h, "hi", { shutdown: inFlight.signal });
     const running = runUntilAborted(inFlight, turn);
@@ -52,7 +52,7 @@ describe("the in-flight step", () => {
 
 describe("stoppedReply", () => {
   it("keeps what was written, marked stopped, or the shutdown note; nothing when the turn was not stopped", async () => {
-    const h = harness();
+    const h = await harness();
     const shutdown = new AbortController();
     const turn = await startTestTurn(h, "hi", { shutdown: shutdown.signal });
     expect(stoppedReply(turn, "half an")).toBeUndefined();

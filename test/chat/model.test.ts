@@ -34,7 +34,7 @@ function refused(h: ChatHarness, commands = { model: "model" }, services = h.ser
 
 describe("the model step", () => {
   it("takes the agent's configured model with the catalog's cap on the answer, and sends the message alone", async () => {
-    const h = harness({ config: { agents: { defaults: { model: "haiku" } } } });
+    const h = await harness({ config: { agents: { defaults: { model: "haiku" } } } });
     const turn = await startTestTurn(h, "hello");
     expect(turn.model.ref).toBe("anthropic/claude-haiku-5-5");
     expect(turn.provider.id).toBe("anthropic");
@@ -45,7 +45,7 @@ describe("the model step", () => {
   });
 
   it("a thread without a record of its own takes its parent's model and pin", async () => {
-    const h = harness();
+    const h = await harness();
     await h.sessions.update(
       MAIN_KEY,
       { model: "anthropic/claude-opus-5-5", profileId: "anthropic:b", pinSource: "user" },
@@ -59,7 +59,7 @@ describe("the model step", () => {
   });
 
   it("the model's params.maxTokens is the answer's limit, above ours", async () => {
-    const h = harness({
+    const h = await harness({
       config: {
         agents: {
           defaults: { model: "haiku", models: { "anthropic/claude-haiku-5-5": { params: { maxTokens: 9000 } } } },
@@ -70,13 +70,15 @@ describe("the model step", () => {
   });
 
   it("an unknown model is answered with the catalog's message", async () => {
-    const h = harness();
+    const h = await harness();
     await h.sessions.update(MAIN_KEY, { model: "nonsense-model" }, T0);
     expect(await refused(h)).toMatch(/^Unknown model "nonsense-model"\./);
   });
 
   it("a model of a provider the catalog lost names the model command as declared", async () => {
-    const h = harness({ config: { models: { providers: { custom: { baseUrl: fake.url, models: [{ id: "m1" }] } } } } });
+    const h = await harness({
+      config: { models: { providers: { custom: { baseUrl: fake.url, models: [{ id: "m1" }] } } } },
+    });
     await h.sessions.update(MAIN_KEY, { model: "custom/m1" }, T0);
     // The catalog as a config change that dropped the provider leaves it.
     const catalog = h.services.catalog();

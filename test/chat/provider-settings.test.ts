@@ -22,7 +22,7 @@ function bodyOf(i = 0): Record<string, unknown> {
 
 describe("models.providers.<p>.apiKey and headers, agents.*.params, on the wire", () => {
   it("OpenAI-compatible: the config's apiKey, its headers (a SecretRef resolved), temperature, maxTokens and extra body fields", async () => {
-    const h = harness({
+    const h = await harness({
       env: { PROXY_TOKEN },
       config: {
         agents: {
@@ -89,18 +89,21 @@ describe("models.providers.<p>.apiKey and headers, agents.*.params, on the wire"
         },
       },
     };
-    const alone = harness({ env: { MY_ANTHROPIC: ANTHROPIC_REF_KEY }, config });
+    const alone = await harness({ env: { MY_ANTHROPIC: ANTHROPIC_REF_KEY }, config });
     await alone.say("hi");
     expect(fake.requests[0]?.credential).toBe(ANTHROPIC_REF_KEY);
     expect(fake.requests[0]?.headers["x-proxy-region"]).toBe("eu");
     expect(bodyOf(0)).toMatchObject({ max_tokens: 77 });
     expect(bodyOf(0)).not.toHaveProperty("temperature");
 
-    const withEnv = harness({ env: { MY_ANTHROPIC: ANTHROPIC_REF_KEY, ANTHROPIC_API_KEY: ANTHROPIC_ENV_KEY }, config });
+    const withEnv = await harness({
+      env: { MY_ANTHROPIC: ANTHROPIC_REF_KEY, ANTHROPIC_API_KEY: ANTHROPIC_ENV_KEY },
+      config,
+    });
     await withEnv.say("hi");
     expect(fake.requests[1]?.credential).toBe(ANTHROPIC_ENV_KEY);
 
-    const stored = harness({
+    const stored = await harness({
       env: { MY_ANTHROPIC: ANTHROPIC_REF_KEY },
       config,
       authProfiles: { version: 1, profiles: { "anthropic:work": apiKey("anthropic", ANTHROPIC_STORED) } },
@@ -115,7 +118,7 @@ describe("models.providers.<p>.apiKey and headers, agents.*.params, on the wire"
   });
 
   it("auth.order.<p>: [] leaves the config's apiKey out too", async () => {
-    const h = harness({
+    const h = await harness({
       config: {
         agents: { defaults: { model: "openai/gpt-5.4" } },
         auth: { order: { openai: [] } },
@@ -130,7 +133,7 @@ describe("models.providers.<p>.apiKey and headers, agents.*.params, on the wire"
   });
 
   it("a message in a Telegram topic is answered by the model channels.modelByChannel names for it", async () => {
-    const h = harness({
+    const h = await harness({
       env: { ANTHROPIC_API_KEY: ANTHROPIC_ENV_KEY },
       config: {
         agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } },

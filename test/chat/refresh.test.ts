@@ -20,7 +20,7 @@ afterEach(async () => {
 const harness = leakCheckedHarnesses(fake, [KEY, ACCESS, REFRESH]);
 
 /** A gateway with an OAuth profile expiring in `expiresInMs` and an API key. */
-function gateway(expiresInMs: number): ChatHarness {
+function gateway(expiresInMs: number): Promise<ChatHarness> {
   return harness({
     config: { models: { providers: { anthropic: { oauth: { tokenUrl: endpoint.url } } } } },
     authProfiles: {
@@ -38,7 +38,7 @@ const fresh = (h: ChatHarness, c: Candidate) =>
 
 describe("freshCredential", () => {
   it("refreshes an OAuth token expiring within 5 minutes and hands on the new one", async () => {
-    const h = gateway(60_000);
+    const h = await gateway(60_000);
     const out = await fresh(h, candidateOf(h, OAUTH_ID));
     expect(endpoint.grants).toHaveLength(1);
     expect(out).toMatchObject({ id: OAUTH_ID, secret: endpoint.issued[0], health: "ok" });
@@ -46,7 +46,7 @@ describe("freshCredential", () => {
   });
 
   it("leaves an API key and a token with time left as they are, without asking the endpoint", async () => {
-    const h = gateway(60 * 60_000);
+    const h = await gateway(60 * 60_000);
     for (const id of ["anthropic:a", OAUTH_ID]) {
       const c = candidateOf(h, id);
       expect(await fresh(h, c)).toBe(c);
@@ -56,7 +56,7 @@ describe("freshCredential", () => {
 
   it("a revoked login is a failure that says how to log in again, logged without a secret", async () => {
     endpoint.mode = "revoked";
-    const h = gateway(60_000);
+    const h = await gateway(60_000);
     const out = await fresh(h, candidateOf(h, OAUTH_ID));
     expect(out).toMatchObject({
       message: expect.stringContaining(`The OAuth login of ${OAUTH_ID} is no longer valid`),

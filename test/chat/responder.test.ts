@@ -68,8 +68,8 @@ afterEach(async () => {
   harnesses = [];
 });
 
-function harness(opts: ChatHarnessOptions = {}): ChatHarness {
-  const h = createChatHarness(fake, opts);
+async function harness(opts: ChatHarnessOptions = {}): Promise<ChatHarness> {
+  const h = await createChatHarness(fake, opts);
   harnesses.push(h);
   return h;
 }
@@ -81,7 +81,7 @@ function credentialsUsed(): Array<string | null> {
 describe("chat: the happy path", () => {
   it("answers with the resolver's credential and logs one line per call, without the secret", async () => {
     fake.script(KEY_A, { kind: "text", text: "hello from the fake" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = await harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
 
     expect(await h.say("hi")).toBe("hello from the fake");
 
@@ -101,13 +101,13 @@ describe("chat: the happy path", () => {
   it("returns a long answer whole (channels split it)", async () => {
     const long = "word ".repeat(3000);
     fake.script(KEY_A, { kind: "text", text: long });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = await harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
     expect(await h.say("tell me everything")).toBe(long);
   });
 
   it("uses the session's model, else the agent's configured one", async () => {
     fake.defaultText("ok");
-    const h = harness({ authProfiles: THREE, config: { agents: { defaults: { model: "haiku" } } } });
+    const h = await harness({ authProfiles: THREE, config: { agents: { defaults: { model: "haiku" } } } });
     await h.say("one");
     await h.sessions.update(MAIN_KEY, { model: "anthropic/claude-opus-5-5" }, T0);
     await h.say("two");
@@ -116,7 +116,7 @@ describe("chat: the happy path", () => {
 
   it("a thread without its own record inherits the parent's model and pin", async () => {
     fake.defaultText("ok");
-    const h = harness({ authProfiles: THREE });
+    const h = await harness({ authProfiles: THREE });
     await h.sessions.update(MAIN_KEY, { model: HAIKU, profileId: "anthropic:c", pinSource: "user" }, T0);
     await h.say("in a thread", { sessionKey: `${MAIN_KEY}:thread:9`, parentSessionKey: MAIN_KEY });
     expect(fake.requests[0]).toMatchObject({ credential: KEY_C, model: "claude-haiku-5-5" });
@@ -125,7 +125,7 @@ describe("chat: the happy path", () => {
   it("speaks OpenAI's API with max_completion_tokens, and OpenRouter's with max_tokens", async () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt" });
     fake.script(OPENROUTER_KEY, { kind: "text", text: "from the router" });
-    const h = harness({
+    const h = await harness({
       authProfiles: {
         version: 1,
         profiles: { "openai:k": apiKey("openai", OPENAI_KEY), "openrouter:k": apiKey("openrouter", OPENROUTER_KEY) },
@@ -148,7 +148,7 @@ describe("chat: the happy path", () => {
 describe("chat: Anthropic credentials on the wire", () => {
   it("sends a setup-token as Bearer with the oauth beta header, never as x-api-key", async () => {
     fake.script(SETUP_TOKEN, { kind: "text", text: "via setup-token" });
-    const h = harness({
+    const h = await harness({
       authProfiles: {
         version: 1,
         profiles: { "anthropic:st": { type: "token", provider: "anthropic", token: SETUP_TOKEN } },
@@ -166,7 +166,7 @@ describe("chat: Anthropic credentials on the wire", () => {
 
   it("sends an API key as Bearer (SDK 1.x) without the oauth beta header", async () => {
     fake.script(KEY_A, { kind: "text", text: "ok" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = await harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
     await h.say("hi");
     const [rec] = fake.requests;
     expect(rec?.headers.authorization).toBe(`Bearer ${KEY_A}`);
@@ -175,7 +175,7 @@ describe("chat: Anthropic credentials on the wire", () => {
 
   it("treats a setup-token stored as an api_key like a token", async () => {
     fake.script(SETUP_TOKEN, { kind: "text", text: "ok" });
-    const h = harness({
+    const h = await harness({
       authProfiles: { version: 1, profiles: { "anthropic:mislabelled": apiKey("anthropic", SETUP_TOKEN) } },
     });
     await h.say("hi");
@@ -188,7 +188,7 @@ describe("chat: failover", () => {
   it("rotates past a 401 to the next profile in order and cools the first for 10 minutes", async () => {
     fake.script(KEY_A, { kind: "status", status: 401 });
     fake.script(KEY_B, { kind: "text", text: "answered by b" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
 
     expect(await h.say("hi")).toBe("answered by b");
 
@@ -215,7 +215,7 @@ describe("chat: failover", () => {
       { kind: "text", text: "a, on another model" },
     );
     fake.script(KEY_B, { kind: "text", text: "b answers" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
 
     expect(await h.say("hi")).toBe("b answers");
     const state = h.sessions.cooldowns.get("anthropic:a");
@@ -241,7 +241,7 @@ describe("chat: failover", () => {
   it("rotates env key lists (ANTHROPIC_API_KEYS) on a 429", async () => {
     fake.script(ENV_K1, { kind: "status", status: 429, retryAfterSeconds: 30 });
     fake.script(ENV_K2, { kind: "text", text: "second env key" });
-    const h = harness({ env: { ANTHROPIC_API_KEYS: `${ENV_K1},${ENV_K2}` } });
+    const h = await harness({ env: { ANTHROPIC_API_KEYS: `${ENV_K1},${ENV_K2}` } });
 
     expect(await h.say("hi")).toBe("second env key");
     expect(credentialsUsed()).toEqual([ENV_K1, ENV_K2]);
@@ -258,7 +258,7 @@ describe("chat: failover", () => {
   it("when every key is rate-limited, says when to try again", async () => {
     fake.script(ENV_K1, { kind: "status", status: 429, retryAfterSeconds: 20 });
     fake.script(ENV_K2, { kind: "status", status: 429, retryAfterSeconds: 5 });
-    const h = harness({ env: { ANTHROPIC_API_KEYS: `${ENV_K1} ${ENV_K2}` } });
+    const h = await harness({ env: { ANTHROPIC_API_KEYS: `${ENV_K1} ${ENV_K2}` } });
     const reply = await h.say("hi");
     expect(reply.split("\n")).toEqual([
       `All 2 anthropic credentials failed for ${SONNET}:`,
@@ -271,7 +271,7 @@ describe("chat: failover", () => {
   it("a 402 cools the profile for billing and moves on", async () => {
     fake.script(KEY_A, { kind: "status", status: 402 });
     fake.script(KEY_B, { kind: "text", text: "b pays" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
 
     expect(await h.say("hi")).toBe("b pays");
     expect(h.sessions.cooldowns.get("anthropic:a")?.cooldowns).toEqual([
@@ -283,7 +283,7 @@ describe("chat: failover", () => {
     fake.script(KEY_A, { kind: "status", status: 401 });
     fake.script(KEY_B, { kind: "status", status: 402 });
     fake.script(KEY_C, { kind: "status", status: 429, retryAfterSeconds: 7 });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
 
     const reply = await h.say("hi");
 
@@ -309,7 +309,7 @@ describe("chat: failover", () => {
     fake.script(KEY_A, { kind: "status", status: 529 });
     fake.script(KEY_B, { kind: "status", status: 529 });
     fake.script(KEY_C, { kind: "text", text: "never asked" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
 
     const reply = await h.say("hi");
 
@@ -321,7 +321,7 @@ describe("chat: failover", () => {
   it("a 529 followed by a working credential answers", async () => {
     fake.script(KEY_A, { kind: "status", status: 529 });
     fake.script(KEY_B, { kind: "text", text: "b is fine" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     expect(await h.say("hi")).toBe("b is fine");
     expect(h.sessions.cooldowns.get("anthropic:a")).toBeUndefined();
   });
@@ -329,7 +329,7 @@ describe("chat: failover", () => {
   it("a hanging provider times out, cools nothing, and the next credential answers", async () => {
     fake.script(KEY_A, { kind: "hang" });
     fake.script(KEY_B, { kind: "text", text: "b was quick" });
-    const h = harness({ authProfiles: THREE, config: ORDERED, chat: { timeoutMs: scaled(300) } });
+    const h = await harness({ authProfiles: THREE, config: ORDERED, chat: { timeoutMs: scaled(300) } });
 
     expect(await h.say("hi")).toBe("b was quick");
     expect(h.logs[0]).toMatch(/credential=anthropic:a status=timeout reason=timeout/);
@@ -338,7 +338,7 @@ describe("chat: failover", () => {
 
   it("with a single hanging credential, says it timed out", async () => {
     fake.script(KEY_A, { kind: "hang" });
-    const h = harness({
+    const h = await harness({
       authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
       chat: { timeoutMs: 300 },
     });
@@ -349,7 +349,7 @@ describe("chat: failover", () => {
 
   it("close() ends a call in flight at once instead of waiting for its timeout, and the reply says so", async () => {
     fake.script(KEY_A, { kind: "hang" });
-    const h = harness({
+    const h = await harness({
       authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } },
       chat: { timeoutMs: 60_000 },
     });
@@ -366,7 +366,7 @@ describe("chat: failover", () => {
   it("an auto pin is tried first but does not stop rotation", async () => {
     fake.script(KEY_B, { kind: "status", status: 401 });
     fake.script(KEY_A, { kind: "text", text: "a answers" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:b", pinSource: "auto" }, T0);
 
     expect(await h.say("hi")).toBe("a answers");
@@ -378,7 +378,7 @@ describe("chat: a session pinned by a user", () => {
   it("does not rotate, names the profile with its masked secret, and says how to unpin", async () => {
     fake.script(KEY_A, { kind: "status", status: 401 });
     fake.script(KEY_B, { kind: "text", text: "must not be used" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
 
     const reply = await h.say("hi");
@@ -400,7 +400,7 @@ describe("chat: a session pinned by a user", () => {
 
   it("names the model command under the name the plugins declared", async () => {
     fake.script(KEY_A, { kind: "status", status: 401 });
-    const h = harness({ authProfiles: THREE, config: ORDERED, chat: { commands: { model: "llm" } } });
+    const h = await harness({ authProfiles: THREE, config: ORDERED, chat: { commands: { model: "llm" } } });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
     expect(await h.say("hi")).toMatch(
       / Use \/llm default to unpin, or pin another profile with \/llm <model>@<profileId>\.$/,
@@ -409,7 +409,7 @@ describe("chat: a session pinned by a user", () => {
 
   it("a pinned rate limit names the model and the wait", async () => {
     fake.script(KEY_B, { kind: "status", status: 429, retryAfterSeconds: 7 });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:b", pinSource: "user" }, T0);
     expect(await h.say("hi")).toContain(
       `failed: Anthropic rate-limited it for ${SONNET} (429); free again in 7s. This session is pinned to it`,
@@ -419,7 +419,7 @@ describe("chat: a session pinned by a user", () => {
 
   it("shows no masked secret to a non-owner in a group", async () => {
     fake.script(KEY_A, { kind: "status", status: 401 });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     const key = "agent:main:telegram:group:-100";
     await h.sessions.update(key, { profileId: "anthropic:a", pinSource: "user" }, T0);
     const reply = await h.say("hi", groupNonOwner("-100"));
@@ -429,7 +429,7 @@ describe("chat: a session pinned by a user", () => {
 
   it("a pinned session is not retried elsewhere when the provider is overloaded", async () => {
     fake.script(KEY_A, { kind: "status", status: 529 });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:a", pinSource: "user" }, T0);
     expect(await h.say("hi")).toBe(
       "Anthropic is overloaded (529); please try again in a moment. (This session is pinned to anthropic:a, so no other credential is tried.)",
@@ -439,7 +439,7 @@ describe("chat: a session pinned by a user", () => {
   });
 
   it("a pinned expired or missing profile gives the resolver's error and hint", async () => {
-    const h = harness({ authProfiles: THREE });
+    const h = await harness({ authProfiles: THREE });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:gone", pinSource: "user" }, T0);
     expect(await h.say("hi")).toBe(
       "The pinned profile anthropic:gone no longer exists. Use /model default to unpin, or pin another profile with /model <model>@<profileId>.",
@@ -456,7 +456,7 @@ describe("chat: Claude Code-only credentials", () => {
 
   it("advises an API key and marks the profile incompatible for status views", async () => {
     fake.script(SETUP_TOKEN, { kind: "claude-code-only" });
-    const h = harness({ authProfiles: profiles });
+    const h = await harness({ authProfiles: profiles });
 
     const reply = await h.say("hi");
 
@@ -473,7 +473,7 @@ describe("chat: Claude Code-only credentials", () => {
   it("an unpinned session moves on to an API key", async () => {
     fake.script(SETUP_TOKEN, { kind: "claude-code-only" });
     fake.script(KEY_A, { kind: "text", text: "api key answers" });
-    const h = harness({
+    const h = await harness({
       authProfiles: { version: 1, profiles: { ...profiles.profiles, "anthropic:a": apiKey("anthropic", KEY_A) } },
     });
     // oauth/token profiles rank before api keys when nothing orders them.
@@ -483,7 +483,7 @@ describe("chat: Claude Code-only credentials", () => {
 
   it("a pinned Claude Code-only profile gets the advice and the unpin hint", async () => {
     fake.script(SETUP_TOKEN, { kind: "claude-code-only" });
-    const h = harness({ authProfiles: profiles });
+    const h = await harness({ authProfiles: profiles });
     await h.sessions.update(MAIN_KEY, { profileId: "anthropic:cc", pinSource: "user" }, T0);
     const reply = await h.say("hi");
     expect(reply).toContain(PASTE_API_KEY);
@@ -494,7 +494,7 @@ describe("chat: Claude Code-only credentials", () => {
 describe("chat: requests the provider refuses", () => {
   it("a 400 is not retried on other credentials, and an echoed secret is masked", async () => {
     fake.script(KEY_A, { kind: "status", status: 400, message: `messages: bad request from key ${KEY_A}` });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
 
     const reply = await h.say("hi");
 
@@ -512,7 +512,7 @@ describe("chat: requests the provider refuses", () => {
     for (const echoed of forms) {
       fake.reset();
       fake.script(proxyKey, { kind: "status", status: 400, message: `bad request: key=${echoed}&model=x` });
-      const h = harness({ authProfiles: only });
+      const h = await harness({ authProfiles: only });
       const reply = await h.say("hi");
       expect(reply).toBe(`Anthropic rejected the request (400): bad request: key=${maskSecret(proxyKey)}&model=x.`);
       const seen = [...h.replies, ...h.logs].join("\n");
@@ -523,20 +523,20 @@ describe("chat: requests the provider refuses", () => {
 
   it("a malformed answer says it could not be read", async () => {
     fake.script(KEY_A, { kind: "malformed" });
-    const h = harness({ authProfiles: THREE, config: ORDERED });
+    const h = await harness({ authProfiles: THREE, config: ORDERED });
     expect(await h.say("hi")).toBe("Anthropic sent an answer that could not be read; please try again.");
     expect(h.logs[0]).toMatch(/status=format reason=malformed_response/);
   });
 
   it("no credential at all: the resolver's message and hint, naming the state dir's .env", async () => {
-    const h = harness();
+    const h = await harness();
     expect(await h.say("hi")).toBe(
       `No usable credential for anthropic. Run \`openclaw models auth paste-api-key --provider anthropic\` or put ANTHROPIC_API_KEY in ${path.join(h.services.stateDir, ".env")}.`,
     );
   });
 
   it("an unreadable credential file: its message to the owner, a generic reply to a group", async () => {
-    const h = harness({ authProfiles: THREE });
+    const h = await harness({ authProfiles: THREE });
     fs.writeFileSync(
       path.join(h.services.stateDir, "agents", "main", "agent", "auth-profiles.json"),
       `{ "profiles": { "anthropic:a": { "key": "${KEY_A}"`,
@@ -553,7 +553,7 @@ describe("chat: requests the provider refuses", () => {
   });
 
   it("an unknown session model: the catalog's message", async () => {
-    const h = harness({ authProfiles: THREE });
+    const h = await harness({ authProfiles: THREE });
     await h.sessions.update(MAIN_KEY, { model: "nonsense-model" }, T0);
     expect(await h.say("hi")).toMatch(/^Unknown model "nonsense-model"\./);
   });
@@ -567,7 +567,7 @@ describe("chat: conversation history", () => {
       { kind: "text", text: "second answer" },
       { kind: "text", text: "third answer" },
     );
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = await harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
 
     await h.say("one");
     await h.say("two");
@@ -584,7 +584,7 @@ describe("chat: conversation history", () => {
 
   it("keeps histories per session", async () => {
     fake.defaultText("ok");
-    const h = harness({ authProfiles: THREE });
+    const h = await harness({ authProfiles: THREE });
     await h.say("in main");
     await h.say("elsewhere", { sessionKey: "agent:main:discord:channel:1" });
     expect(fake.requests[1]?.messages).toEqual([{ role: "user", content: "elsewhere" }]);
@@ -592,7 +592,7 @@ describe("chat: conversation history", () => {
 
   it("drops the oldest exchanges beyond the token budget", async () => {
     fake.defaultText("x".repeat(40)); // 10 tokens per answer
-    const h = harness({ authProfiles: THREE, chat: { historyTokens: 60 } });
+    const h = await harness({ authProfiles: THREE, chat: { historyTokens: 60 } });
     for (const n of [1, 2, 3, 4, 5]) await h.say(`message ${n} `.padEnd(40, "."));
     // Each exchange is 20 tokens; 60 - 10 for the new message leaves room for the two newest.
     const last = fake.requests[4]?.messages ?? [];
@@ -605,7 +605,7 @@ describe("chat: conversation history", () => {
 
   it("does not store a failed turn", async () => {
     fake.script(KEY_A, { kind: "status", status: 400 }, { kind: "text", text: "fine now" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = await harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
     await h.say("broken");
     await h.say("again");
     expect(fake.requests[1]?.messages).toEqual([{ role: "user", content: "again" }]);
@@ -613,7 +613,7 @@ describe("chat: conversation history", () => {
 
   it("answers messages of one session in order, each seeing the one before", async () => {
     fake.script(KEY_A, { kind: "text", text: "A1" }, { kind: "text", text: "A2" });
-    const h = harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
+    const h = await harness({ authProfiles: { version: 1, profiles: { "anthropic:a": apiKey("anthropic", KEY_A) } } });
     const [r1, r2] = await Promise.all([h.say("first"), h.say("second")]);
     expect([r1, r2]).toEqual(["A1", "A2"]);
     expect(fake.requests[1]?.messages).toHaveLength(3);

@@ -20,8 +20,8 @@ afterEach(async () => {
   harnesses = [];
 });
 
-function harness(opts: ChatHarnessOptions = {}): ChatHarness {
-  const h = createChatHarness(fake, { authProfiles: PROFILES, config: ORDERED, ...opts });
+async function harness(opts: ChatHarnessOptions = {}): Promise<ChatHarness> {
+  const h = await createChatHarness(fake, { authProfiles: PROFILES, config: ORDERED, ...opts });
   harnesses.push(h);
   return h;
 }
@@ -29,7 +29,7 @@ function harness(opts: ChatHarnessOptions = {}): ChatHarness {
 describe("chat: a streamed answer", () => {
   it("shows the answer growing, piece by piece, and ends with the whole of it", async () => {
     fake.script(KEY_WORK, { kind: "text", text: ANSWER, stream: { chunks: 40 } });
-    const h = harness();
+    const h = await harness();
     const { text, updates } = await h.stream("count");
     expect(text).toBe(ANSWER);
     expect(updates).toHaveLength(40);
@@ -48,7 +48,7 @@ describe("chat: a streamed answer", () => {
   it("a 429 after the tenth piece ends the shown text with a note, cools work for that model, and tries nobody else", async () => {
     fake.script(KEY_WORK, { kind: "text", text: ANSWER, stream: { chunks: 40, failAfter: 10 } });
     fake.script(KEY_HOME, { kind: "text", text: "home would have answered" });
-    const h = harness();
+    const h = await harness();
     const { text, updates } = await h.stream("count");
 
     const shown = ANSWER.slice(0, 60);
@@ -64,7 +64,7 @@ describe("chat: a streamed answer", () => {
   it("a failure before the first piece still fails over, and the next credential's answer streams", async () => {
     fake.script(KEY_WORK, { kind: "status", status: 429 });
     fake.script(KEY_HOME, { kind: "text", text: "home answers", stream: { chunks: 3 } });
-    const h = harness();
+    const h = await harness();
     const { text, updates } = await h.stream("hi");
     expect(text).toBe("home answers");
     expect(updates).toEqual(["home", "home ans", "home answers"]);
@@ -73,7 +73,7 @@ describe("chat: a streamed answer", () => {
 
   it("stop() ends the answer in flight; what was written stays, marked (stopped), and nothing cools", async () => {
     fake.script(KEY_WORK, { kind: "text", text: ANSWER, stream: { chunks: 40, gapMs: 20 } });
-    const h = harness();
+    const h = await harness();
     let stopped: boolean | undefined;
     const { text, updates } = await h.stream("count", (t) => {
       if (t.length === 18) stopped = h.chat.stop(MAIN_KEY);

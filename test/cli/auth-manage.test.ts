@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSessionStore } from "../../src/sessions/open.js";
+import { assembleState } from "../support/assembly.js";
 import {
   apiKey,
   DAY,
@@ -240,7 +240,8 @@ describe("with a session store", () => {
   it("order changes drop the agent's auto pins (never user pins); list and status show cooldowns", async () => {
     const sb = threeProfiles();
     const now = Date.now();
-    const store = await openSessionStore({ config: {}, stateDir: sb.state });
+    const before = assembleState(sb.state);
+    const store = await before.sessions();
     await store.update(
       "agent:main:main",
       { model: "anthropic/claude-opus-5-5", profileId: "anthropic:work", pinSource: "auto" },
@@ -254,7 +255,7 @@ describe("with a session store", () => {
       now,
     });
     await store.cooldowns.recordFailure("openai:manual", { reason: "billing", now });
-    await store.close();
+    await before.close();
 
     const [list, status] = await Promise.all([
       sb.run(["models", "auth", "list", "--json"]),
@@ -282,7 +283,8 @@ describe("with a session store", () => {
     const set = await sb.run(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual"]);
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toContain("Dropped 1 automatic session pin.");
-    const after = await openSessionStore({ config: {}, stateDir: sb.state });
+    const afterApp = assembleState(sb.state);
+    const after = await afterApp.sessions();
     try {
       expect((await after.get("agent:main:main"))?.profileId).toBeUndefined();
       expect(await after.get("agent:main:telegram:direct:7")).toMatchObject({
@@ -291,7 +293,7 @@ describe("with a session store", () => {
       });
       expect(await after.get("agent:other:main")).toMatchObject({ profileId: "x:y", pinSource: "auto" });
     } finally {
-      await after.close();
+      await afterApp.close();
     }
   });
 });

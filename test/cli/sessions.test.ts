@@ -4,7 +4,7 @@ import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerSessionsCommands } from "../../src/cli/sessions.js";
-import { openSessionStore } from "../../src/sessions/open.js";
+import { assembleState } from "../support/assembly.js";
 import { requireBuild, runCli } from "../support/cli.js";
 
 describe("openclaw sessions", () => {
@@ -13,7 +13,8 @@ describe("openclaw sessions", () => {
   let err: string;
   beforeEach(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-sessions-cli-"));
-    const store = await openSessionStore({ config: {}, stateDir });
+    const app = assembleState(stateDir);
+    const store = await app.sessions();
     await store.update(
       "agent:main:main",
       { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work", pinSource: "user", setBy: "telegram:1" },
@@ -25,7 +26,7 @@ describe("openclaw sessions", () => {
       { profileId: "anthropic:auto", pinSource: "auto", setBy: "gateway" },
       Date.UTC(2025, 0, 1),
     );
-    await store.close();
+    await app.close();
   });
   afterEach(() => {
     fs.rmSync(stateDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/config/load.js";
-import { loadEnv } from "../../src/config/env.js";
+import { loadEnv, readEnvFiles } from "../../src/config/env.js";
 import { updateConfigFile } from "../../src/config/write.js";
 import { UserFacingError } from "../../src/util/user-error.js";
 
@@ -100,8 +100,7 @@ describe("env precedence", () => {
     fs.writeFileSync(path.join(state, ".env"), "A=state\nB=state\nC=state\nOPENAI_API_KEY=sk-from-state\n");
     const env = loadEnv({
       processEnv: { A: "proc" },
-      cwd,
-      stateDir: state,
+      files: readEnvFiles({ cwd, stateDir: state }),
       config: { env: { D: "config", C: "config", vars: { E: "vars" } } },
     });
     expect(env.values).toMatchObject({

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { channelEnvWithTokens } from "../../src/app/channel-secrets.js";
-import { loadContext } from "../../src/config/context.js";
+import { assemble } from "../../src/app/assemble.js";
 import { loadConfig } from "../../src/config/load.js";
 import { bindAddress } from "../../src/gateway/address.js";
 import { streamingMode } from "../../src/gateway/streaming-mode.js";
@@ -128,7 +128,12 @@ describe("OpenClaw's forms, read as OpenClaw reads them", () => {
       { mode: 0o600 },
     );
     const context = (extra: Record<string, string>) =>
-      loadContext({ processEnv: { OPENCLAW_STATE_DIR: state, HOME: state, ...extra }, cwd: state });
+      assemble({
+        env: { OPENCLAW_STATE_DIR: state, HOME: state, ...extra },
+        cwd: state,
+        clock: Date.now,
+        log: () => undefined,
+      }).context;
     const env = await channelEnvWithTokens(context({ MY_TG_TOKEN: "123:secret-from-env" }));
     expect(env.TELEGRAM_BOT_TOKEN).toBe("123:secret-from-env");
     expect(env.DISCORD_BOT_TOKEN).toBeUndefined();

@@ -2,13 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadContext } from "../../src/config/context.js";
 import { loadConfig } from "../../src/config/load.js";
 import { legacyKeys, migrateLegacy } from "../../src/config/own-settings.js";
 import type { RawObject } from "../../src/config/raw-object.js";
 import { setConfiguredModel, updateConfigFile } from "../../src/config/write.js";
 import { sessionStoreLocation } from "../../src/sessions/open.js";
-import { LiveConfig } from "../../src/gateway/live-config.js";
+import { assemble } from "../../src/app/assemble.js";
 
 function state(files: { openclaw?: object | string; own?: object | string } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "own-settings-"));
@@ -20,7 +19,8 @@ function state(files: { openclaw?: object | string; own?: object | string } = {}
 }
 
 const load = (dir: string, env: NodeJS.ProcessEnv = {}) =>
-  loadContext({ processEnv: { OPENCLAW_STATE_DIR: dir, ...env }, cwd: dir }).loaded;
+  assemble({ env: { OPENCLAW_STATE_DIR: dir, ...env }, cwd: dir, clock: Date.now, log: () => undefined }).context
+    .loaded;
 
 /** Our former keys, all in openclaw.json, as earlier versions documented and wrote them. */
 const LEGACY = {
@@ -178,21 +178,20 @@ describe("our own settings file", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
 
-  it("a running gateway sees an edit of our file", () => {
+  it("a running gateway sees an edit of our file", async () => {
     const dir = state({ own: { auth: { monitor: { intervalMinutes: 5 } } } });
     let now = 0;
     const own = path.join(dir, "model-gateway.json");
-    const live = new LiveConfig(
-      path.join(dir, "openclaw.json"),
-      () => now,
-      () => undefined,
-      250,
-      { ownFile: own },
-    );
-    expect(live.get().config.auth?.monitor?.intervalMinutes).toBe(5);
-    fs.writeFileSync(own, JSON.stringify({ auth: { monitor: { intervalMinutes: 0 } }, extra: 1 }));
-    now += 1000;
-    expect(live.get().config.auth?.monitor?.intervalMinutes).toBe(0);
+    const app = assemble({ env: { OPENCLAW_STATE_DIR: dir }, cwd: dir, clock: () => now, log: () => undefined });
+    const live = await app.gateway();
+    try {
+      expect(live.config().config.auth?.monitor?.intervalMinutes).toBe(5);
+      fs.writeFileSync(own, JSON.stringify({ auth: { monitor: { intervalMinutes: 0 } }, extra: 1 }));
+      now += 1000;
+      expect(live.config().config.auth?.monitor?.intervalMinutes).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 
   it("reads openclaw.json alone when no own file is named (one file, as a test or a tool reads it)", () => {

@@ -96,3 +96,39 @@ describe("the running gateway's credentials", () => {
     expect(reads.mock.calls.filter(([f]) => f === file)).toHaveLength(1);
   });
 });
+
+describe("the running gateway's start and environment", () => {
+  it("reads openclaw.json once at start, and the .env files not again after a config change", async () => {
+    let now = Date.UTC(2026, 4, 1, 12);
+    const reads = vi.spyOn(fs, "readFileSync");
+    gw = await createTestGateway({
+      config: { agents: { defaults: { model: "anthropic/claude-opus-5-5" } } },
+      clock: () => now,
+    });
+    const resolve = () => gw?.services.resolver().resolve({ agentId: "main", provider: "anthropic" });
+    resolve();
+    const readsOf = (file: string) => reads.mock.calls.filter(([f]) => f === file).length;
+    expect(readsOf(gw.configPath)).toBe(1);
+    // The gateway runs in its state dir here, so one file is both ./.env and <state>/.env.
+    const envFile = path.join(gw.stateDir, ".env");
+    expect(readsOf(envFile)).toBe(2);
+    fs.writeFileSync(gw.configPath, JSON.stringify({ agents: { defaults: { model: "anthropic/claude-haiku-5-5" } } }));
+    now += 1000;
+    resolve();
+    expect(readsOf(gw.configPath)).toBe(2);
+    expect(readsOf(envFile)).toBe(2);
+  });
+
+  it("applies a changed env block of openclaw.json; .env files are as read at start", async () => {
+    let now = Date.UTC(2026, 4, 1, 12);
+    gw = await createTestGateway({ config: {}, clock: () => now });
+    const chosen = (provider: string) => gw?.services.resolver().resolve({ agentId: "main", provider }).chosen?.id;
+    expect(chosen("anthropic")).toBeUndefined();
+    fs.writeFileSync(gw.configPath, JSON.stringify({ env: { ANTHROPIC_API_KEY: WORK } }));
+    fs.writeFileSync(path.join(gw.stateDir, ".env"), `OPENAI_API_KEY=sk-proj-${"P".repeat(40)}\n`);
+    now += 1000;
+    expect(chosen("anthropic")).toContain("ANTHROPIC_API_KEY");
+    // A new key in a .env file is read at the next start, as OpenClaw does.
+    expect(chosen("openai")).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
 import { findOpenClaw, runOpenClaw, startOpenClawWriter, type OpenClawRun } from "./openclaw-runtime.js";
-import { AuthProfileStore } from "../../src/auth/store.js";
+import { assembleState } from "../support/assembly.js";
 import { startFakeTokenEndpoint } from "../fakes/token-endpoint.js";
 import { runInProcess } from "../support/in-process-cli.js";
 import { openClawKeyLists } from "../../src/config/known-keys.js";
@@ -208,7 +208,7 @@ describe.skipIf(!install.ok && !inCi)(
 
     it("ours refreshes an OAuth profile in OpenClaw's SQLite store; OpenClaw reads the new tokens", async () => {
       const id = "anthropic:me@example.com";
-      const store = new AuthProfileStore(state);
+      const store = assembleState(state).credentials;
       const expires = Date.now() + 2 * 3_600_000;
       await store.update("main", (f) => {
         f.profiles[id] = {

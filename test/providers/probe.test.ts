@@ -79,8 +79,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-function setup(opts: ChatHarnessOptions = {}): ProbeDeps {
-  h = createChatHarness(fake, {
+async function setup(opts: ChatHarnessOptions = {}): Promise<ProbeDeps> {
+  h = await createChatHarness(fake, {
     authProfiles: PROFILES,
     config: {
       auth: { order: { anthropic: ORDER } },
@@ -110,7 +110,7 @@ function byId(result: ProbeResult): Record<string, { status: string; reasonCode:
 
 describe("runProbes", () => {
   it("probes every credential and buckets the outcome", async () => {
-    const deps = setup();
+    const deps = await setup();
     const result = await probe(deps);
 
     const sonnet = "anthropic/claude-sonnet-5-5";
@@ -138,23 +138,23 @@ describe("runProbes", () => {
   });
 
   it("never calls a credential it reports as not usable", async () => {
-    await probe(setup());
+    await probe(await setup());
     expect(fake.requestsFor(LEFT_OUT)).toEqual([]);
     expect(fake.requestsFor(OLD_TOKEN)).toEqual([]);
     expect(fake.requestsFor(ACME_KEY)).toEqual([]);
   });
 
   it("sends a tiny request: max tokens 8 by default, or the given limit", async () => {
-    await probe(setup(), { profile: ["anthropic:ok"] });
+    await probe(await setup(), { profile: ["anthropic:ok"] });
     expect(fake.requestsFor(OK_KEY)[0]).toMatchObject({ maxTokens: 8, model: "claude-sonnet-5-5" });
     fake.reset();
     fake.script(OK_KEY, { kind: "text", text: "OK" });
-    await probe(setup(), { profile: ["anthropic:ok"], maxTokens: 3 });
+    await probe(await setup(), { profile: ["anthropic:ok"], maxTokens: 3 });
     expect(fake.requestsFor(OK_KEY)[0]?.maxTokens).toBe(3);
   });
 
   it("has exactly the JSON shape of the CLI contract, with no secret", async () => {
-    const result = await probe(setup());
+    const result = await probe(await setup());
     const json = JSON.parse(JSON.stringify(result)) as { probes: Array<Record<string, unknown>> };
     expect(Object.keys(json)).toEqual(["probes"]);
     for (const row of json.probes) {
@@ -178,7 +178,7 @@ describe("runProbes", () => {
   });
 
   it("filters by provider and by profile (repeatable or comma lists)", async () => {
-    const deps = setup();
+    const deps = await setup();
     expect((await probe(deps, { provider: ["openai"] })).probes.map((p) => p.profileId)).toEqual(["openai:k"]);
     const some = await probe(deps, { profile: ["anthropic:ok,anthropic:auth", "openai:k"] });
     expect(some.probes.map((p) => p.profileId)).toEqual(["anthropic:ok", "anthropic:auth", "openai:k"]);
@@ -189,7 +189,7 @@ describe("runProbes", () => {
   });
 
   it("reports a requested profile that does not exist", async () => {
-    const result = await probe(setup(), { profile: ["anthropic:nope"] });
+    const result = await probe(await setup(), { profile: ["anthropic:nope"] });
     expect(result.probes).toEqual([
       {
         profileId: "anthropic:nope",
@@ -203,12 +203,12 @@ describe("runProbes", () => {
   });
 
   it("records no cooldown and no success: a probe is a diagnosis", async () => {
-    await probe(setup());
+    await probe(await setup());
     expect(h?.sessions.cooldowns.entries().size).toBe(0);
   });
 
   it("probes credentials that are cooling down, to see whether they recovered", async () => {
-    const deps = setup();
+    const deps = await setup();
     await h?.sessions.cooldowns.recordFailure("anthropic:ok", { reason: "auth", now: T0 });
     expect(byId(await probe(deps, { profile: ["anthropic:ok"] }))["anthropic:ok"]?.status).toBe("ok");
   });
@@ -224,7 +224,7 @@ describe("runProbes", () => {
     };
     fake.script(`${SLOW_KEY}2`, { kind: "hang" });
     fake.script(`${SLOW_KEY}3`, { kind: "hang" });
-    const deps = setup({ authProfiles: slow, config: {}, env: {} });
+    const deps = await setup({ authProfiles: slow, config: {}, env: {} });
     let started = performance.now();
     await probe(deps, { provider: ["anthropic"], concurrency: 3, timeoutMs: 250 });
     expect(performance.now() - started).toBeLessThan(scaled(700));
@@ -236,8 +236,8 @@ describe("runProbes", () => {
 });
 
 describe("probeModel", () => {
-  it("prefers the agent's model, then fallbacks, then the catalog default, then the provider's first current model", () => {
-    const deps = setup({
+  it("prefers the agent's model, then fallbacks, then the catalog default, then the provider's first current model", async () => {
+    const deps = await setup({
       config: {
         agents: { defaults: { model: { primary: "anthropic/claude-haiku-5-5", fallbacks: ["openai/gpt-5.4-mini"] } } },
       },

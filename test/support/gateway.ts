@@ -1,13 +1,11 @@
 import path from "node:path";
-import { openSessionStore } from "../../src/sessions/open.js";
-import { loadConfig } from "../../src/config/load.js";
-import { createGatewayServices } from "../../src/gateway/services.js";
+import { assemble } from "../../src/app/assemble.js";
 import { PluginHost } from "../../src/gateway/host.js";
 import type { ChatResponder, GatewayServices, PluginDefinition } from "../../src/gateway/types.js";
 import type { Log } from "../../src/gateway/log.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { writeStateDir } from "./state.js";
-import type { Clock } from "../../src/util/clock.js";
+import { systemClock, type Clock } from "../../src/util/clock.js";
 
 /** A gateway assembled from the real parts over a temporary state directory. */
 export interface TestGateway {
@@ -49,8 +47,6 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   const configPath = path.join(stateDir, "openclaw.json");
   const logs: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const { config } = loadConfig(configPath, { ownFile: path.join(stateDir, "model-gateway.json"), stateDir });
-  const sessions = await openSessionStore({ config, stateDir, ...(opts.clock ? { clock: opts.clock } : {}) });
   let current: ChatResponder | undefined;
   // Forwards to whatever the test chose last, so a test can swap it after the gateway started.
   const swappable: ChatResponder = {
@@ -60,19 +56,17 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     stop: (key) => current?.stop(key) ?? false,
     close: () => current?.close(),
   };
-  const services = createGatewayServices({
-    stateDir,
-    configPath,
-    sessions,
-    processEnv: { OPENCLAW_STATE_DIR: stateDir, ...opts.env },
+  const app = assemble({
+    env: { OPENCLAW_STATE_DIR: stateDir, ...opts.env },
     cwd: stateDir,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    onConfigError: (m) => log("warn", m),
+    clock: opts.clock ?? systemClock,
+    log,
     chat: (built) => {
       if (opts.chat) current = opts.chat(built);
       return swappable;
     },
   });
+  const services = await app.gateway();
   const host = new PluginHost(services, opts.plugins ?? [modelPlugin], log);
   return {
     stateDir,
@@ -81,8 +75,6 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     host,
     logs,
     useChat: (responder) => void (current = responder),
-    close: async () => {
-      await sessions.close();
-    },
+    close: () => app.close(),
   };
 }

@@ -2,6 +2,8 @@
  * The auth monitor (issue 14): an owner on the (fake) Telegram hears exactly once about a token
  * that expires in 5 h, even with two gateway instances sharing one real redis-server.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-bot-api.js";
 import { describeRedis } from "../../sessions/describe-redis.js";
@@ -14,7 +16,8 @@ import { modelPlugin } from "../../../plugins/model/index.js";
 import { handleConsoleLine } from "../../../src/channels/console/index.js";
 import type { CommandInvocation } from "../../../src/gateway/types.js";
 import { claimAnnouncement } from "../../../plugins/auth-monitor/announce.js";
-import { openSessionStore } from "../../../src/sessions/open.js";
+import { assembleState } from "../../support/assembly.js";
+import { writeStateDir } from "../../support/state.js";
 
 const OWNER = 515151;
 const STRANGER = 626262;
@@ -69,12 +72,12 @@ describeRedis("auth monitor with two instances on one Redis", () => {
   });
 
   it("lets exactly one of many instances claim the same announcement at the same moment", async () => {
-    const config = {
-      session: {
-        store: { kind: "redis" as const, url: (redis as RedisServer).url, keyPrefix: `authmon-race-${process.pid}:` },
-      },
-    };
-    const stores = await Promise.all([1, 2, 3, 4].map(() => openSessionStore({ config, stateDir: "/nonexistent" })));
+    const stateDir = writeStateDir({ prefix: "openclaw-authmon-race-" });
+    const store = { kind: "redis", url: (redis as RedisServer).url, keyPrefix: `authmon-race-${process.pid}:` };
+    fs.writeFileSync(path.join(stateDir, "model-gateway.json"), JSON.stringify({ session: { store } }));
+    // Four instances, each with its own services over the same Redis.
+    const apps = [1, 2, 3, 4].map(() => assembleState(stateDir));
+    const stores = await Promise.all(apps.map((app) => app.sessions()));
     try {
       for (const round of [1, 2, 3]) {
         const owner = `telegram:${round}`;
@@ -92,7 +95,7 @@ describeRedis("auth monitor with two instances on one Redis", () => {
         expect(won.filter(Boolean)).toHaveLength(1);
       }
     } finally {
-      for (const s of stores) await s.close();
+      for (const app of apps) await app.close();
     }
   });
 });

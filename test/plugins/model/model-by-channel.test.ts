@@ -15,6 +15,8 @@ const CONFIG = {
       discord: { "555000111": "opus", "*": "anthropic/claude-opus-4-8" },
     },
   },
+  // `/model status` in a group shows credentials: the senders below are owners, as they must be.
+  commands: { ownerAllowFrom: ["telegram:7", "telegram:123456789", "discord:9"] },
 };
 
 const GROUP: Who = { channel: "telegram", isGroup: true, chatId: "-1001234567890", senderId: "7" };

@@ -120,12 +120,10 @@ describe("picker", () => {
     expect(home.choices?.map((c) => c.label)).toEqual(["anthropic (1)", "openai (13)"]);
     const openai = await h.choose(find(home.choices, "openai (13)").payload);
     const gpt = find(openai.choices, "gpt-5.4 · gpt").payload;
-    fs.writeFileSync(
-      h.configPath,
-      JSON.stringify({
-        agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*"] } } },
-      }),
-    );
+    const config = JSON.parse(h.readConfig());
+    config.agents.defaults.modelPolicy.allow = ["anthropic/*"];
+    fs.writeFileSync(h.configPath, JSON.stringify(config));
+    h.now += 1000; // another process's edit is seen within the gateway's poll interval
     const stale = await h.choose(gpt);
     expect(stale).toEqual({ text: "This picker is out of date; run /model again.", replace: true });
     expect(await h.sessions.get(DM_KEY)).toBeUndefined();

@@ -1,16 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadConfig, type LoadedConfig } from "../../../src/config/load.js";
-import { buildCatalog, type Catalog } from "../../../src/models/catalog.js";
-import { AuthProfileStore, CachedProfileReader } from "../../../src/auth/store.js";
-import { createResolver } from "../../../src/auth/create-resolver.js";
-import { SecretRefs } from "../../../src/auth/secret-refs.js";
-import { openSessionStore } from "../../../src/sessions/open.js";
-import { sessionKeys } from "../../../src/sessions/keys.js";
+import { assemble } from "../../../src/app/assemble.js";
+import { PluginHost } from "../../../src/gateway/host.js";
 import type { SessionStore } from "../../../src/sessions/types.js";
 import type {
   ChannelCapabilities,
+  ChatResponder,
   CommandContext,
   CommandInvocation,
   GatewayServices,
@@ -50,7 +46,16 @@ export function defaultProfiles(now = T0): object {
   };
 }
 
-/** Who is talking, where. */
+/** The sender every harness config lists in `commands.ownerAllowFrom` on Telegram and Discord. */
+export const OWNER_ID = "100";
+/** A sender `commands.allowFrom` lets use commands, who is no owner. */
+export const GUEST_ID = "200";
+
+/**
+ * Who is talking, where. The rights come from the config, as in production: the default sender is
+ * {@link OWNER_ID}, or {@link GUEST_ID} with `isOwner: false`; a test that names its own sender lists
+ * it in `commands.ownerAllowFrom` when it needs an owner (the console user always is one).
+ */
 export interface Who {
   readonly channel?: ChannelName;
   readonly senderId?: string;
@@ -58,7 +63,6 @@ export interface Who {
   readonly threadId?: string;
   readonly isGroup?: boolean;
   readonly isOwner?: boolean;
-  readonly agentId?: string;
 }
 
 export interface Harness {
@@ -85,124 +89,107 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
 }
 
+/** What the harness's chat responder answers: the text a directive left for the model. */
+const CHAT_ANSWER = "(answered by the model)";
+
 /**
- * Gateway services built from the real pieces over a temp state dir: config from `openclaw.json`
- * (re-read when the file changes, so `-a`/`-g` writes are seen), the catalog, the credential file
- * through `CachedProfileReader`, the one resolver, the real SQLite session store (its cooldowns
- * feed the resolver), and an injected clock.
+ * A gateway as production builds it (the app's assembly over a temp state dir: config re-read
+ * when the file changes, so `-a`/`-g` writes are seen; the credential files; the one resolver; the
+ * real SQLite session store, whose cooldowns feed the resolver; an injected clock) with the
+ * `/model` plugin behind the real plugin host, so every call passes its access control and masking.
+ * Everyone may use commands; {@link OWNER_ID} is an owner on Telegram and Discord (a test's own
+ * `commands` keys win). Plain text that reaches the model is recorded, not sent.
  */
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "model-plugin-"));
   fs.chmodSync(stateDir, 0o700);
   const configPath = path.join(stateDir, "openclaw.json");
-  if (opts.config) fs.writeFileSync(configPath, `${JSON.stringify(opts.config, null, 2)}\n`, { mode: 0o600 });
-  const profileStore = new AuthProfileStore(stateDir);
-  if (opts.profiles !== undefined) {
-    fs.mkdirSync(path.dirname(profileStore.pathFor("main")), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(profileStore.pathFor("main"), JSON.stringify(opts.profiles, null, 2), { mode: 0o600 });
-  }
+  const given = (opts.config ?? {}) as { commands?: object };
+  const access = {
+    allowFrom: { "*": ["*"] },
+    ownerAllowFrom: [`telegram:${OWNER_ID}`, `discord:${OWNER_ID}`],
+  };
+  const config = { ...given, commands: { ...access, ...given.commands } };
+  fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   const state = { now: T0 };
   const clock = () => state.now;
-  const env = opts.env ?? {};
-
-  let loaded: LoadedConfig = loadConfig(configPath);
-  let catalog: Catalog = buildCatalog(loaded.config);
-  const stampOf = () => {
-    try {
-      const st = fs.statSync(configPath);
-      return `${st.mtimeMs}:${st.size}:${st.ino}`;
-    } catch {
-      return "missing";
-    }
+  // What the last plain message left for the model, if it got that far.
+  let toModel: string | undefined;
+  const chat: ChatResponder = {
+    respond: async (_ctx, text) => {
+      toModel = text;
+      return { text: CHAT_ANSWER };
+    },
+    reset: async () => undefined,
+    stop: () => false,
+    close: () => undefined,
   };
-  let stamp = stampOf();
-  const sessions = await openSessionStore({ config: loaded.config, stateDir, clock });
-  const reader = new CachedProfileReader(profileStore, clock, 0);
-  const loadedEnv = { values: env, sources: {}, refusedFromCwd: [], forRefs: env, onlyInCwd: new Set<string>() };
-  const makeResolver = () =>
-    createResolver({
-      config: loaded.config,
-      catalog,
-      profiles: reader,
-      env: loadedEnv,
-      cooldowns: sessions.cooldowns,
-      clock,
-      refs: new SecretRefs(loaded, loadedEnv),
-    });
-  let resolver = makeResolver();
-  const refresh = () => {
-    const s = stampOf();
-    if (s === stamp) return;
-    stamp = s;
-    loaded = loadConfig(configPath);
-    catalog = buildCatalog(loaded.config);
-    resolver = makeResolver();
-  };
-  const services: GatewayServices = {
-    config: () => {
-      refresh();
-      return loaded;
-    },
-    catalog: () => {
-      refresh();
-      return catalog;
-    },
-    resolver: () => {
-      refresh();
-      return resolver;
-    },
-    profiles: reader,
-    sessions,
+  const app = assemble({
+    env: { OPENCLAW_STATE_DIR: stateDir, HOME: stateDir, ...opts.env },
+    cwd: stateDir,
     clock,
-    stateDir,
+    log: () => undefined,
+    chat: () => chat,
+    // Tests write credential files and read them back at once, under a frozen clock.
+    profileCheckEveryMs: 0,
+  });
+  if (opts.profiles !== undefined) {
+    const file = app.credentials.pathFor("main");
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, JSON.stringify(opts.profiles, null, 2), { mode: 0o600 });
+  }
+  const services = await app.gateway();
+  const host = new PluginHost(services, [modelPlugin], (level, message) => {
+    throw new Error(`the host logged ${level}: ${message}`);
+  });
+
+  const invocation = (
+    who: Who,
+    inv: Partial<Pick<CommandInvocation, "command" | "args" | "via">> = {},
+  ): { inv: CommandInvocation; capabilities: ChannelCapabilities } => {
+    const channel = who.channel ?? "telegram";
+    const senderId = who.senderId ?? (who.isOwner === false ? GUEST_ID : OWNER_ID);
+    const isGroup = who.isGroup ?? false;
+    return {
+      inv: {
+        channel,
+        chatId: who.chatId ?? (isGroup ? "-500" : senderId),
+        ...(who.threadId !== undefined ? { threadId: who.threadId } : {}),
+        sender: { id: senderId },
+        isGroup,
+        command: inv.command ?? "model",
+        args: inv.args ?? "",
+        via: inv.via ?? "text",
+      },
+      capabilities: CHANNELS[channel],
+    };
   };
 
   const ctx = (
     who: Who = {},
     inv: Partial<Pick<CommandInvocation, "command" | "args" | "via">> = {},
   ): CommandContext => {
-    const channel = who.channel ?? "telegram";
-    const senderId = who.senderId ?? "100";
-    const isGroup = who.isGroup ?? false;
-    const chatId = who.chatId ?? (isGroup ? "-500" : senderId);
-    const agentId = who.agentId ?? "main";
-    const keys = sessionKeys({
-      agentId,
-      channel,
-      chatId,
-      senderId,
-      isGroup,
-      ...(who.threadId !== undefined ? { threadId: who.threadId } : {}),
-    });
-    const invocation: CommandInvocation = {
-      channel,
-      chatId,
-      ...(who.threadId !== undefined ? { threadId: who.threadId } : {}),
-      sender: { id: senderId },
-      isGroup,
-      command: inv.command ?? "model",
-      args: inv.args ?? "",
-      via: inv.via ?? "text",
-    };
-    return {
-      invocation,
-      capabilities: CHANNELS[channel],
-      sessionKey: keys.key,
-      ...(keys.parentKey !== undefined ? { parentSessionKey: keys.parentKey } : {}),
-      agentId,
-      isOwner: who.isOwner ?? true,
-      services,
-    };
+    const i = invocation(who, inv);
+    return host.context(i.inv, i.capabilities, host.access(i.inv.channel, i.inv.sender.id));
+  };
+
+  /** A plain message through the host: what the directive left for the model, and its notice. */
+  const message = async (text: string, who: Who = {}): Promise<{ text: string; notice?: string } | undefined> => {
+    const i = invocation(who);
+    toModel = undefined;
+    const replies = await host.handleMessage(i.inv, text, i.capabilities);
+    const notice = replies.find((r) => r.text !== CHAT_ANSWER)?.text;
+    const left = toModel ?? "";
+    if (notice === undefined && left === text) return undefined;
+    return { text: left, ...(notice !== undefined ? { notice } : {}) };
   };
 
   const command = async (name: string, args = "", who: Who = {}): Promise<Reply> => {
-    const def = modelPlugin.commands(services).find((c) => c.name === name);
-    if (!def) throw new Error(`no command /${name}`);
-    const c = ctx(who, { command: name, args });
-    const reply = await def.handler(c);
+    const i = invocation(who, { command: name, args });
+    const reply = await host.handleCommand(i.inv, i.capabilities);
     if (reply) return reply;
-    // Not a command after all: an inline directive. The host passes such text to onMessage.
-    const directive = await modelPlugin.onMessage?.(c, `/${name}${args}`);
+    // Not a command after all: an inline directive. The adapter passes such text on as a message.
+    const directive = await message(`/${name}${args}`, who);
     if (!directive) throw new Error(`/${name}${args} was neither a command nor a directive`);
     return { text: directive.notice ?? "" };
   };
@@ -211,7 +198,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     stateDir,
     configPath,
     services,
-    sessions,
+    sessions: services.sessions,
     get now() {
       return state.now;
     },
@@ -226,18 +213,13 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       return command(m[1].toLowerCase(), line.slice(m[0].length), who);
     },
     choose: async (payload, who = {}) => {
-      const onChoice = modelPlugin.onChoice;
-      if (!onChoice) throw new Error("no onChoice");
-      return onChoice(ctx(who, { via: "button" }), payload);
+      const i = invocation(who, { via: "button" });
+      return host.handleChoice(i.inv, payload, i.capabilities);
     },
-    message: async (text, who = {}) => {
-      const onMessage = modelPlugin.onMessage;
-      if (!onMessage) throw new Error("no onMessage");
-      return onMessage(ctx(who), text);
-    },
+    message,
     readConfig: () => fs.readFileSync(configPath, "utf8"),
     close: async () => {
-      await sessions.close();
+      await app.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
