@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autocompleteChoices } from "../../src/channels/discord/autocomplete.js";
 import { toInvocation } from "../../src/channels/discord/invocation.js";
@@ -289,12 +290,21 @@ describe("the contract: interrupting commands and command buttons", () => {
 });
 
 describe("the contract: commands that follow the config", () => {
-  it("offers what the plugin declares now: a command it adds runs at once, one it drops is gone", async () => {
+  it("asks plugins for their commands once per config: a command added then runs, one dropped is gone", async () => {
     let declared: readonly CommandDefinition[] = [
       { name: "old", description: "Old", handler: () => ({ text: "old" }) },
     ];
-    const shifting = definePlugin({ name: "shifting", commands: () => declared });
-    const g = await createTestGateway({ ...gatewayOptions(), plugins: [shifting] });
+    let asked = 0;
+    const shifting = definePlugin({
+      name: "shifting",
+      commands: () => {
+        asked++;
+        return declared;
+      },
+    });
+    let now = 0;
+    const options = gatewayOptions();
+    const g = await createTestGateway({ ...options, plugins: [shifting], clock: () => now });
     const caps = { maxLength: 2000, buttons: true, ephemeral: true };
     const run = (command: string) =>
       g.host.handleCommand(
@@ -303,14 +313,22 @@ describe("the contract: commands that follow the config", () => {
       );
     try {
       expect((await run("old"))?.text).toBe("old");
+      const before = asked;
       declared = [
         { name: "new", description: "New", aliases: ["n"], interrupts: true, handler: () => ({ text: "new" }) },
       ];
+      // Messages, menus and lookups use the table built for this config.
+      for (let i = 0; i < 5; i++) expect((await run("old"))?.text).toBe("old");
+      expect(g.host.commands().map((c) => c.name)).toEqual(["old"]);
+      expect(asked).toBe(before);
+      fs.writeFileSync(g.configPath, JSON.stringify({ ...options.config, session: { dmScope: "main" } }));
+      now += 1000;
       expect(await run("old")).toBeUndefined();
       expect(g.host.hasCommand("old")).toBe(false);
       expect((await run("n"))?.text).toBe("new");
       expect(g.host.interrupts("new")).toBe(true);
       expect(g.host.commands().map((c) => c.name)).toEqual(["new", "n"]);
+      expect(asked).toBe(before + 1);
     } finally {
       await g.close();
     }

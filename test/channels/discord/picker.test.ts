@@ -1,7 +1,7 @@
 import { ComponentType, type APIMessage } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
-import { FOREIGN_PRESS, OUT_OF_DATE } from "../../../src/channels/discord/interactions.js";
+import { FOREIGN_MENU_TEXT, STALE_MENU_TEXT } from "../../../src/gateway/choice-route.js";
 import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
 import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
 import type { TestGateway } from "../../support/gateway.js";
@@ -147,18 +147,18 @@ describe("the /model picker", () => {
     const before = JSON.stringify(fake.message(messageId));
 
     const foreign = await press(messageId, button(fake.message(messageId), /Reset/), { user: MEMBER });
-    expect(foreign).toMatchObject({ type: 4, data: { content: FOREIGN_PRESS, flags: 64 } });
+    expect(foreign).toMatchObject({ type: 4, data: { content: FOREIGN_MENU_TEXT, flags: 64 } });
     const select = parts(fake.message(messageId)).select;
     const foreignSelect = await press(messageId, select?.custom_id ?? "", {
       values: [select?.options[1]?.value ?? ""],
       user: MEMBER,
     });
-    expect(foreignSelect).toMatchObject({ type: 4, data: { content: FOREIGN_PRESS, flags: 64 } });
+    expect(foreignSelect).toMatchObject({ type: 4, data: { content: FOREIGN_MENU_TEXT, flags: 64 } });
     expect(JSON.stringify(fake.message(messageId))).toBe(before);
     expect((await gw.services.sessions.get(sessionKey))?.model).toBe("anthropic/claude-test-10");
 
     const forged = await press(messageId, "1.AAAAAAAA.m:r");
-    expect(forged).toMatchObject({ type: 4, data: { content: OUT_OF_DATE, flags: 64 } });
+    expect(forged).toMatchObject({ type: 4, data: { content: STALE_MENU_TEXT, flags: 64 } });
 
     // Reset to default by the opener clears the session; Cancel closes the menu.
     expect((await press(messageId, button(fake.message(messageId), /Reset/))).type).toBe(7);

@@ -188,7 +188,7 @@ describe("/model over Telegram", () => {
       forged.callback_query.data = bindPayload("guessed", String(GROUP.id), String(ALICE.id), "m:r");
     fake.pushUpdate(forged);
     expect((await fake.waitForCall("answerCallbackQuery")).payload).toMatchObject({
-      text: "This menu is out of date; send /model again.",
+      text: "This menu is out of date; run its command again for a fresh one.",
       show_alert: false,
     });
 

@@ -17,6 +17,7 @@ import type {
   Reply,
 } from "../../../src/gateway/types.js";
 import { modelPlugin } from "../../../plugins/model/index.js";
+import { replyOf } from "../../../src/gateway/host.js";
 
 export const TELEGRAM: ChannelCapabilities = { maxLength: 4096, buttons: true, ephemeral: false };
 export const DISCORD: ChannelCapabilities = { maxLength: 2000, buttons: true, ephemeral: true };
@@ -200,7 +201,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     if (!def) throw new Error(`no command /${name}`);
     const c = ctx(who, { command: name, args });
     const reply = await def.handler(c);
-    if (reply) return reply;
+    if (reply) return replyOf(reply);
     // Not a command after all: an inline directive. The host passes such text to onMessage.
     const directive = await modelPlugin.onMessage?.(c, `/${name}${args}`);
     if (!directive) throw new Error(`/${name}${args} was neither a command nor a directive`);
@@ -228,7 +229,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     choose: async (payload, who = {}) => {
       const onChoice = modelPlugin.onChoice;
       if (!onChoice) throw new Error("no onChoice");
-      return onChoice(ctx(who, { via: "button" }), payload);
+      return replyOf(await onChoice(ctx(who, { via: "button" }), payload));
     },
     message: async (text, who = {}) => {
       const onMessage = modelPlugin.onMessage;
