@@ -11,12 +11,10 @@ import { Readiness, type GatewayIdentity } from "../gateway/readiness.js";
 import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "../gateway/channel-supervisor.js";
 import type { ChannelEnv, RunningChannel } from "../gateway/channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { modelPlugin } from "../../plugins/model/index.js";
-import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
 import { PluginRuntimes } from "../gateway/plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
 import type { ChatOptions } from "../chat/responder.js";
-import { stopPlugin } from "../chat/stop.js";
+import { configSections, gatewayPlugins } from "./plugins.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
@@ -118,7 +116,9 @@ function signals(): Promise<void> {
 export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const processEnv = opts.processEnv ?? process.env;
   const log = opts.log ?? streamLog();
-  const ctx = loadContext({ processEnv, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+  const plugins = gatewayPlugins();
+  const sections = configSections(plugins);
+  const ctx = loadContext({ processEnv, sections, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const config = ctx.loaded.config;
   for (const w of ctx.loaded.warnings) log("warn", w);
   const channelValues = await channelEnvWithTokens(ctx, (secret) => registerSecrets([secret]));
@@ -138,6 +138,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     processEnv,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     onConfigError: (m) => log("warn", `config change ignored: ${m}`),
+    sections,
     chat: (built) => createChatResponder(built, log, opts.chat),
   });
   const identity: GatewayIdentity = {
@@ -152,7 +153,6 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     credentials: () => credentialCounts(services),
   });
   services.observer = metrics;
-  const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
   const address = bindAddress(config.gateway);

@@ -2,6 +2,7 @@ import { configPath, ownConfigPath, stateDir } from "./paths.js";
 import { loadConfig, type LoadedConfig, type LoadOptions } from "./load.js";
 import { loadEnv, type LoadedEnv } from "./env.js";
 import { defaultAgentId } from "./agents.js";
+import type { ConfigSection } from "./plugin-section.js";
 
 /** Everything derived from the process environment and the state directory, loaded once. */
 export interface LoadedContext {
@@ -42,14 +43,18 @@ export function configSources(processEnv: NodeJS.ProcessEnv): { file: string; op
 }
 
 /**
- * Resolves paths, loads and validates `openclaw.json` with our own file on top, and merges the environment. Throws
+ * Resolves paths, loads and validates `openclaw.json` with our own file on top (and the loaded
+ * plugins' `sections` in it), and merges the environment. Throws
  * `UserFacingError` for an invalid config. Loads no SDK, no channel library and not the model
  * catalog: that is built from the config by `src/models/`, which depends on config, never the reverse.
  */
-export function loadContext(opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string } = {}): LoadedContext {
+export function loadContext(
+  opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string; sections?: readonly ConfigSection[] } = {},
+): LoadedContext {
   const processEnv = opts.processEnv ?? process.env;
   const { file, opts: loadOpts } = configSources(processEnv);
-  return contextFor(loadConfig(file, loadOpts), {
+  const sections = opts.sections;
+  return contextFor(loadConfig(file, sections ? { ...loadOpts, sections } : loadOpts), {
     stateDir: stateDir(processEnv),
     processEnv,
     cwd: opts.cwd ?? process.cwd(),

@@ -11,6 +11,7 @@ import { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { ChatResponder, GatewayServices } from "./types.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import type { ConfigSection } from "../config/plugin-section.js";
 
 /** What a gateway process is built from. */
 export interface ServicesOptions {
@@ -23,6 +24,8 @@ export interface ServicesOptions {
   readonly cwd?: string;
   readonly clock?: Clock;
   readonly onConfigError?: (message: string) => void;
+  /** The loaded plugins' own config sections, validated whenever the config is read. */
+  readonly sections?: readonly ConfigSection[];
   /**
    * Builds the responder for plain messages from the finished services (it needs them). Called on
    * first use of `services.chat`; absent in command-only gateways and tests.
@@ -49,6 +52,7 @@ export function createGatewayServices(opts: ServicesOptions): GatewayServices & 
     ownFile: opts.ownConfigPath ?? path.join(opts.stateDir, "model-gateway.json"),
     env: processEnv,
     stateDir: opts.stateDir,
+    ...(opts.sections ? { sections: opts.sections } : {}),
   });
   const profiles = new AuthProfileStore(opts.stateDir, clock);
   const reader = new CachedProfileReader(profiles, clock);

@@ -7,6 +7,7 @@ import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
 import type { Log } from "./log.js";
 import type { UserError } from "../util/user-error.js";
+import type { ConfigSection } from "../config/plugin-section.js";
 
 /** Who sent a command, as the channel knows them. */
 export interface Sender {
@@ -209,7 +210,14 @@ export interface PluginDefinition {
    * the host routes a press by it.
    */
   readonly name: string;
-  /** Commands, evaluated per call so a plugin can offer commands that follow the config (alias commands). */
+  /**
+   * The plugin's own settings (`auth.monitor` for the auth monitor): where they live in our file and
+   * their zod schema. The app hands them to the config loader, which validates them with the rest
+   * and names the plugin in every error and warning about them; the plugin reads its settings with
+   * the section's `read(config)`.
+   */
+  readonly config?: ConfigSection;
+  /** Commands, evaluated once per config so a plugin can offer commands that follow the config (alias commands). */
   commands(services: GatewayServices): readonly CommandDefinition[];
   /**
    * Handles a press of one of this plugin's choices or actions, with the payload as the plugin made

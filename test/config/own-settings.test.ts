@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { monitorSettings } from "../../plugins/auth-monitor/index.js";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,7 +21,7 @@ function state(files: { openclaw?: object | string; own?: object | string } = {}
 }
 
 const load = (dir: string, env: NodeJS.ProcessEnv = {}) =>
-  loadContext({ processEnv: { OPENCLAW_STATE_DIR: dir, ...env }, cwd: dir }).loaded;
+  loadContext({ processEnv: { OPENCLAW_STATE_DIR: dir, ...env }, cwd: dir, sections: [monitorSettings] }).loaded;
 
 /** Our former keys, all in openclaw.json, as earlier versions documented and wrote them. */
 const LEGACY = {
@@ -81,7 +82,7 @@ describe("our own settings file", () => {
   it("keeps a file written by an earlier version working, with one warning naming the keys OpenClaw refuses", () => {
     const dir = state({ openclaw: LEGACY });
     const loaded = load(dir);
-    expect(loaded.config.auth?.monitor?.intervalMinutes).toBe(5);
+    expect(monitorSettings.read(loaded.config)?.intervalMinutes).toBe(5);
     expect(loaded.config.session?.store).toEqual({ kind: "redis", url: "redis://127.0.0.1:6390" });
     expect(loaded.config.channels?.discord?.guildIds).toEqual(["1"]);
     expect(loaded.warnings).toHaveLength(1);
@@ -187,12 +188,12 @@ describe("our own settings file", () => {
       () => now,
       () => undefined,
       250,
-      { ownFile: own },
+      { ownFile: own, sections: [monitorSettings] },
     );
-    expect(live.get().config.auth?.monitor?.intervalMinutes).toBe(5);
+    expect(monitorSettings.read(live.get().config)?.intervalMinutes).toBe(5);
     fs.writeFileSync(own, JSON.stringify({ auth: { monitor: { intervalMinutes: 0 } }, extra: 1 }));
     now += 1000;
-    expect(live.get().config.auth?.monitor?.intervalMinutes).toBe(0);
+    expect(monitorSettings.read(live.get().config)?.intervalMinutes).toBe(0);
   });
 
   it("reads openclaw.json alone when no own file is named (one file, as a test or a tool reads it)", () => {

@@ -7,6 +7,7 @@ import type { ChatResponder, GatewayServices, PluginDefinition } from "../../src
 import type { Log } from "../../src/gateway/log.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { writeStateDir } from "./state.js";
+import { configSections } from "../../src/app/plugins.js";
 import type { Clock } from "../../src/util/clock.js";
 
 /** A gateway assembled from the real parts over a temporary state directory. */
@@ -49,7 +50,10 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   const configPath = path.join(stateDir, "openclaw.json");
   const logs: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
-  const { config } = loadConfig(configPath, { ownFile: path.join(stateDir, "model-gateway.json"), stateDir });
+  const plugins = opts.plugins ?? [modelPlugin];
+  // Our plugins' own sections are validated with the config, as the gateway does.
+  const sections = configSections(plugins);
+  const { config } = loadConfig(configPath, { ownFile: path.join(stateDir, "model-gateway.json"), stateDir, sections });
   const sessions = await openSessionStore({ config, stateDir, ...(opts.clock ? { clock: opts.clock } : {}) });
   let current: ChatResponder | undefined;
   // Forwards to whatever the test chose last, so a test can swap it after the gateway started.
@@ -68,12 +72,13 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     cwd: stateDir,
     ...(opts.clock ? { clock: opts.clock } : {}),
     onConfigError: (m) => log("warn", m),
+    sections,
     chat: (built) => {
       if (opts.chat) current = opts.chat(built);
       return swappable;
     },
   });
-  const host = new PluginHost(services, opts.plugins ?? [modelPlugin], log);
+  const host = new PluginHost(services, plugins, log);
   return {
     stateDir,
     configPath,
