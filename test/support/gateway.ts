@@ -25,8 +25,10 @@ export interface TestGateway {
 
 /** What to put in the temporary state directory before start. */
 export interface TestGatewayOptions {
-  /** Written as `openclaw.json`. */
+  /** Written as `openclaw.json` (our former keys there move to `model-gateway.json`). */
   readonly config?: object;
+  /** Written into `model-gateway.json`: our own settings, such as a plugin's section. */
+  readonly own?: object;
   /** Written as the main agent's `auth-profiles.json`. */
   readonly authProfiles?: object;
   /** The environment the gateway sees (no process env leaks in). */
@@ -45,6 +47,7 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     prefix: "openclaw-test-",
     ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.own ? { own: opts.own } : {}),
     ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}),
   });
   const configPath = path.join(stateDir, "openclaw.json");

@@ -1,4 +1,6 @@
 import crypto, { type KeyObject } from "node:crypto";
+import { ComponentType, type APIMessage } from "discord.js";
+import type { FakeDiscord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway, type TestGatewayOptions } from "../../support/gateway.js";
 
 /** Users of the Discord tests: an owner, an allowed user, and a stranger. */
@@ -74,4 +76,64 @@ export function signedHeaders(
 /** Asserts no secret appears in `text`. */
 export function leaksNoSecret(text: string): boolean {
   return Object.values(SECRETS).every((s) => !text.includes(s) && !text.includes(s.slice(0, 24)));
+}
+
+/** A string select as Discord receives it. */
+export interface Select {
+  type: 3;
+  custom_id: string;
+  options: Array<{ label: string; value: string }>;
+}
+/** A button as Discord receives it. */
+export interface Button {
+  type: 2;
+  custom_id: string;
+  label: string;
+  disabled?: boolean;
+}
+
+/** The select and the buttons of a message. */
+export function parts(message: APIMessage | undefined): { select?: Select; buttons: Button[] } {
+  const components = (message?.components ?? []).flatMap((row) =>
+    "components" in row ? (row.components as unknown as Array<Select | Button>) : [],
+  );
+  const select = components.find((c): c is Select => c.type === 3);
+  return { ...(select ? { select } : {}), buttons: components.filter((c): c is Button => c.type === 2) };
+}
+
+/** The value of the select option whose label matches. */
+export function option(message: APIMessage | undefined, label: RegExp): string {
+  const found = parts(message).select?.options.find((o) => label.test(o.label));
+  if (!found)
+    throw new Error(`no option ${label} in ${JSON.stringify(parts(message).select?.options.map((o) => o.label))}`);
+  return found.value;
+}
+
+/** The custom_id of the button whose label matches. */
+export function button(message: APIMessage | undefined, label: RegExp): string {
+  const found = parts(message).buttons.find((b) => label.test(b.label));
+  if (!found) throw new Error(`no button ${label}`);
+  return found.custom_id;
+}
+
+/** Sends a component interaction on `messageId` in the test guild's channel and returns the one answer it got. */
+export async function press(
+  fake: FakeDiscord,
+  messageId: string,
+  customId: string,
+  opts: { values?: string[]; user?: { id: string; username: string } } = {},
+) {
+  const interaction = fake.componentInteraction({
+    customId,
+    componentType: opts.values ? ComponentType.StringSelect : ComponentType.Button,
+    ...(opts.values ? { values: opts.values } : {}),
+    user: opts.user ?? OWNER,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    messageId,
+  });
+  fake.sendInteraction(interaction);
+  await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+  const [answer] = fake.interactionResponses(interaction.id);
+  return answer?.body as { type: number; data: { content: string; flags?: number } };
 }
