@@ -44,15 +44,16 @@ export async function handleConsoleLine(host: PluginHost, line: string, stream?:
  */
 export async function runConsole(
   host: PluginHost,
-  input: NodeJS.ReadableStream & { readonly isTTY?: boolean },
+  input: NodeJS.ReadableStream & { readonly isTTY?: boolean; setRawMode?: (mode: boolean) => unknown },
   output: NodeJS.WritableStream & { readonly isTTY?: boolean },
   signal?: AbortSignal,
 ): Promise<void> {
   const echo = input.isTTY !== true;
   output.write(`Console chat · state dir ${host.services.stateDir} · /help lists the commands; end with Ctrl-D\n\n`);
-  // On a terminal, readline draws the line being typed and Tab completes it; piped, lines are read as they come.
+  // On a terminal readline can switch to raw mode, it draws the line being typed (the terminal no
+  // longer echoes it) and Tab completes it; otherwise lines are read as they come.
   const rl = readline.createInterface(
-    input.isTTY === true
+    input.isTTY === true && typeof input.setRawMode === "function"
       ? { input, output, terminal: true, completer: (line: string) => completeConsoleLine(host, line) }
       : { input, terminal: false, crlfDelay: Infinity },
   );

@@ -1,35 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
 import { FOREIGN_MENU_TEXT, STALE_MENU_TEXT } from "../../../src/gateway/choice-route.js";
-import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
-import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
+import type { FakeDiscord } from "../../fakes/discord-api.js";
 import type { TestGateway } from "../../support/gateway.js";
-import { button, CHANNEL, discordTestGateway, GUILD, MEMBER, option, OWNER, parts, press } from "./support.js";
+import {
+  button,
+  CHANNEL,
+  type DiscordOnFake,
+  discordOnFake,
+  GUILD,
+  MEMBER,
+  option,
+  OWNER,
+  parts,
+  press,
+} from "./support.js";
 
 let fake: FakeDiscord;
 let gw: TestGateway;
-let channel: RunningDiscord;
 const sessionKey = `agent:main:discord:channel:${CHANNEL}`;
 
+let running: DiscordOnFake;
+
 beforeAll(async () => {
-  fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
-  gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] });
-  channel = await startDiscord(
-    {
-      host: gw.host,
-      http: new GatewayHttpServer(() => undefined),
-      log: () => undefined,
-      env: { DISCORD_BOT_TOKEN: fake.token },
-    },
-    { commandsRefreshMs: 0 },
-  );
+  running = await discordOnFake();
+  ({ fake, gw } = running);
 });
 
-afterAll(async () => {
-  await channel.stop();
-  await fake.close();
-  await gw.close();
-});
+afterAll(() => running.close());
 
 describe("the /model picker", () => {
   it("goes provider select → model page → next page → pick, updating the message and the session", async () => {

@@ -1,6 +1,8 @@
 import crypto, { type KeyObject } from "node:crypto";
-import { ComponentType, type APIMessage } from "discord.js";
-import type { FakeDiscord } from "../../fakes/discord-api.js";
+import { ComponentType, type APIInteraction, type APIMessage } from "discord.js";
+import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
+import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
+import { startFakeDiscord, type FakeDiscord, type InteractionResponseRecord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway, type TestGatewayOptions } from "../../support/gateway.js";
 
 /** Users of the Discord tests: an owner, an allowed user, and a stranger. */
@@ -132,8 +134,50 @@ export async function press(
     channelId: CHANNEL,
     messageId,
   });
+  return (await answerTo(fake, interaction))?.body as { type: number; data: { content: string; flags?: number } };
+}
+
+/** Sends an interaction to the bot and returns the initial response it got. */
+export async function answerTo(
+  fake: FakeDiscord,
+  interaction: APIInteraction,
+): Promise<InteractionResponseRecord | undefined> {
   fake.sendInteraction(interaction);
   await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-  const [answer] = fake.interactionResponses(interaction.id);
-  return answer?.body as { type: number; data: { content: string; flags?: number } };
+  return fake.interactionResponses(interaction.id)[0];
+}
+
+/** A fake Discord with the test guild, a gateway over it and the real adapter connected in gateway mode. */
+export interface DiscordOnFake {
+  readonly fake: FakeDiscord;
+  readonly gw: TestGateway;
+  readonly channel: RunningDiscord;
+  close(): Promise<void>;
+}
+
+/** Starts {@link DiscordOnFake}: {@link gatewayOptions} pointed at the fake, with `over` (plugins, our own file). */
+export async function discordOnFake(
+  over: Omit<TestGatewayOptions, "config" | "authProfiles"> = {},
+): Promise<DiscordOnFake> {
+  const fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
+  const gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] }, {}, over);
+  const channel = await startDiscord(
+    {
+      host: gw.host,
+      http: new GatewayHttpServer(() => undefined),
+      log: () => undefined,
+      env: { DISCORD_BOT_TOKEN: fake.token },
+    },
+    { commandsRefreshMs: 0 },
+  );
+  return {
+    fake,
+    gw,
+    channel,
+    close: async () => {
+      await channel.stop();
+      await fake.close();
+      await gw.close();
+    },
+  };
 }

@@ -7,14 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
 import { handleConsoleLine, runConsole } from "../../../src/channels/console/index.js";
 import { completeConsoleLine } from "../../../src/channels/console/complete.js";
-import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
 import type { PluginDefinition } from "../../../src/gateway/types.js";
 import { modelPlugin } from "../../../plugins/model/index.js";
 import { authMonitorPlugin } from "../../../plugins/auth-monitor/index.js";
-import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
+import type { FakeDiscord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway } from "../../support/gateway.js";
 import {
   ask,
@@ -24,7 +22,18 @@ import {
   startHarness,
   type Harness,
 } from "../../channels/telegram/harness.js";
-import { CHANNEL, gatewayOptions, GUILD, MEMBER, option, OWNER, parts, press } from "../../channels/discord/support.js";
+import {
+  answerTo,
+  CHANNEL,
+  type DiscordOnFake,
+  discordOnFake,
+  GUILD,
+  MEMBER,
+  option,
+  OWNER,
+  parts,
+  press,
+} from "../../channels/discord/support.js";
 import { FLAVOURS, samplePlugin } from "./index.js";
 
 /** The sample plugin's section, in our own file. */
@@ -83,40 +92,21 @@ describe("on Telegram", () => {
 });
 
 describe("on Discord", () => {
+  let running: DiscordOnFake;
   let fake: FakeDiscord;
-  let gw: TestGateway;
-  let channel: RunningDiscord;
   beforeAll(async () => {
-    fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
-    gw = await createTestGateway({
-      ...gatewayOptions({ apiBase: fake.restApi, guildIds: [GUILD] }),
-      own: OWN,
-      plugins: plugins(),
-    });
-    channel = await startDiscord(
-      {
-        host: gw.host,
-        http: new GatewayHttpServer(() => undefined),
-        log: () => undefined,
-        env: { DISCORD_BOT_TOKEN: fake.token },
-      },
-      { commandsRefreshMs: 0 },
-    );
+    running = await discordOnFake({ own: OWN, plugins: plugins() });
+    ({ fake } = running);
   });
-  afterAll(async () => {
-    await channel.stop();
-    await fake.close();
-    await gw.close();
-  });
+  afterAll(() => running.close());
 
-  /** Runs a slash command and returns the answer's first message id and content. */
-  async function slash(name: string, user = OWNER, options: Record<string, string> = {}) {
-    const interaction = fake.slashCommand({ name, options, user, guildId: GUILD, channelId: CHANNEL });
-    fake.sendInteraction(interaction);
-    await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-    const [answer] = fake.interactionResponses(interaction.id);
-    const body = answer?.body as { data: { content: string } };
-    return { messageId: answer?.messageId ?? "", content: body.data.content };
+  /** Runs a slash command and returns the answer's message id and content. */
+  async function slash(name: string, user = OWNER) {
+    const answer = await answerTo(fake, fake.slashCommand({ name, user, guildId: GUILD, channelId: CHANNEL }));
+    return {
+      messageId: answer?.messageId ?? "",
+      content: (answer?.body as { data: { content: string } }).data.content,
+    };
   }
 
   it("routes its select to it and /model's select to /model", async () => {
@@ -146,9 +136,7 @@ describe("on Discord", () => {
       guildId: GUILD,
       channelId: CHANNEL,
     });
-    fake.sendInteraction(auto);
-    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${auto.id}/`));
-    expect(fake.interactionResponses(auto.id)[0]?.body).toEqual({
+    expect((await answerTo(fake, auto))?.body).toEqual({
       type: 8,
       data: { choices: [{ name: "pistachio", value: "pistachio" }] },
     });
@@ -157,7 +145,7 @@ describe("on Discord", () => {
 
   it("delivers a long direct message in whole lines of at most 2000 characters", async () => {
     const lines = Array.from({ length: 120 }, (_, i) => `line ${i}: ${"x".repeat(20)}`);
-    await channel.send?.(OWNER.id, { text: lines.join("\n") });
+    await running.channel.send?.(OWNER.id, { text: lines.join("\n") });
     const sent = fake.channelMessages(fake.dmChannelOf(OWNER.id)).map((m) => m.content);
     expect(sent.length).toBeGreaterThan(1);
     for (const part of sent) {
@@ -188,7 +176,7 @@ describe("on the console", () => {
     expect(completeConsoleLine(gw.host, "/sample-reset x")).toEqual([[], "x"]);
 
     // Through readline on a terminal: Tab fills in the flavour, Enter sends the line.
-    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
     const output = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
     let shown = "";
     output.on("data", (chunk: Buffer) => void (shown += chunk.toString()));
