@@ -18,6 +18,7 @@ import { fitted } from "./fit.js";
 import { listReply, MODELS_ADD_NOTE } from "./list.js";
 import { newConversation } from "./new.js";
 import { onChoice, showReply } from "./picker.js";
+import { PLUGIN_NAME } from "./payload.js";
 import { resetModel, selectModel } from "./select.js";
 import { statusReply } from "./status.js";
 
@@ -122,7 +123,7 @@ function commands(services: GatewayServices): readonly CommandDefinition[] {
  * runs at import time.
  */
 export const modelPlugin = definePlugin({
-  name: "model",
+  name: PLUGIN_NAME,
   commands,
   onChoice: (ctx, payload) => fitted(ctx.capabilities, () => onChoice(ctx, payload)),
   onMessage,

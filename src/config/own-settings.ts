@@ -10,6 +10,9 @@ import { isRawObject, objectAt, type RawObject } from "./raw-object.js";
  * warning, and that `doctor --fix` empties.
  */
 export const OWN_KEYS: readonly string[] = [
+  // The auth monitor's own section (its schema is the plugin's): named here only so `doctor` and
+  // `doctor --fix`, which load the config without the plugins' sections, still move it out of
+  // openclaw.json. Other plugins' sections count as ours when the loader is given them.
   "auth.monitor",
   "auth.profiles.*.disabled",
   "models.providers.*.oauth",
