@@ -238,7 +238,7 @@ export class PluginHost {
 
   /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
   async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
-    const { list, byName } = this.offered();
+    const { list, byName, owner } = this.offered();
     const command = byName.get(inv.command);
     if (!command && inv.command !== HELP_COMMAND) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
@@ -254,7 +254,7 @@ export class PluginHost {
     const reply = await this.guard(
       `/${inv.command}`,
       () => command.handler(this.context(inv, capabilities, access)),
-      this.offered().owner.get(command),
+      owner.get(command),
     );
     observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");
     return reply;
