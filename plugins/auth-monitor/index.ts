@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import * as z from "zod/mini";
+import { configSection } from "../../src/config/plugin-section.js";
 import {
   definePlugin,
   type CommandContext,
@@ -15,6 +17,13 @@ import { credentialHealth, type CredentialHealth } from "./health.js";
 const ACTIONS = [{ label: "check — check every credential now", value: "check" }] as const;
 /** How often credentials are checked when `auth.monitor.intervalMinutes` is not set. */
 export const DEFAULT_INTERVAL_MINUTES = 30;
+
+/** `auth.monitor` in our own file: minutes between checks (default 30; 0 turns it off). */
+export const monitorSettings = configSection(
+  "auth-monitor",
+  ["auth", "monitor"],
+  z.object({ intervalMinutes: z.optional(z.number().check(z.gte(0))) }),
+);
 
 const HEADLINE: Record<Exclude<CredentialHealth["state"], "ok">, string> = {
   expiring: "expires soon",
@@ -131,11 +140,12 @@ export function authMonitorPlugin(): PluginDefinition {
 
   return definePlugin({
     name: "auth-monitor",
+    config: monitorSettings,
     // One array for the plugin's life: the host rebuilds its command table only when it changes.
     commands: () => commands,
     start(rt) {
       runtime = rt;
-      const minutes = rt.services.config().config.auth?.monitor?.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
+      const minutes = monitorSettings.read(rt.services.config().config)?.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
       if (minutes > 0) rt.every(minutes * 60_000, () => scheduled(rt));
     },
     stop() {

@@ -4,7 +4,6 @@ import { fitText } from "./format.js";
 import { parseDirective } from "./grammar.js";
 import { aliasNames } from "./aliases.js";
 import { applySelection, clearSelection, planSelection } from "./select.js";
-import { expectedFailure } from "./guard.js";
 
 function message(error: UserError): string {
   return error.hint ? `${error.message}\n${error.hint}` : error.message;
@@ -31,21 +30,15 @@ export async function onMessage(
   const refuse = (e: UserError) => ({ text: "", notice: fitText(message(e), max) });
   if (!d.selection.ok) return refuse(d.selection.error);
   const sel = d.selection.value;
-  try {
-    let lines: string[];
-    if (sel.kind === "select") {
-      const plan = await planSelection(ctx, sel);
-      if (!plan.ok) return refuse(plan.error);
-      lines = await applySelection(ctx, plan.value);
-    } else {
-      const cleared = await clearSelection(ctx, sel);
-      if (!cleared.ok) return refuse(cleared.error);
-      lines = cleared.value;
-    }
-    return { text: d.rest, notice: fitText(lines.join("\n"), max) };
-  } catch (err) {
-    const failure = expectedFailure(err);
-    if (failure) return refuse(failure);
-    throw err;
+  let lines: string[];
+  if (sel.kind === "select") {
+    const plan = await planSelection(ctx, sel);
+    if (!plan.ok) return refuse(plan.error);
+    lines = await applySelection(ctx, plan.value);
+  } else {
+    const cleared = await clearSelection(ctx, sel);
+    if (!cleared.ok) return refuse(cleared.error);
+    lines = cleared.value;
   }
+  return { text: d.rest, notice: fitText(lines.join("\n"), max) };
 }

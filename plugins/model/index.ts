@@ -14,10 +14,11 @@ import { memoPerCatalog } from "./allowed.js";
 import { onMessage } from "./directive.js";
 import { ellipsize, errorReply } from "./format.js";
 import { parseDirective, parseInvocation } from "./grammar.js";
-import { guarded } from "./guard.js";
+import { fitted } from "./fit.js";
 import { listReply, MODELS_ADD_NOTE } from "./list.js";
 import { newConversation } from "./new.js";
 import { onChoice, showReply } from "./picker.js";
+import { PLUGIN_NAME } from "./payload.js";
 import { resetModel, selectModel } from "./select.js";
 import { statusReply } from "./status.js";
 
@@ -52,7 +53,7 @@ function isInlineDirective(ctx: CommandContext): boolean {
 }
 
 const handler = async (ctx: CommandContext): Promise<Reply | undefined> =>
-  ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : guarded(ctx.capabilities, () => run(ctx));
+  ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : fitted(ctx.capabilities, () => run(ctx));
 
 const complete = (command: string) => (option: string, partial: string, ctx: CommandContext) =>
   completeOption(command, option, partial, ctx);
@@ -125,8 +126,8 @@ function commands(services: GatewayServices): readonly CommandDefinition[] {
  * runs at import time.
  */
 export const modelPlugin = definePlugin({
-  name: "model",
+  name: PLUGIN_NAME,
   commands,
-  onChoice: (ctx, payload) => guarded(ctx.capabilities, () => onChoice(ctx, payload)),
+  onChoice: (ctx, payload) => fitted(ctx.capabilities, () => onChoice(ctx, payload)),
   onMessage,
 });

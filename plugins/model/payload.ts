@@ -1,3 +1,5 @@
+import { MAX_ROUTED_PAYLOAD_BYTES } from "../../src/gateway/choice-route.js";
+
 /**
  * What a picker button does. Indexes point into the allowed providers/models of the list whose
  * hash is `version`; pages are 0-based. Channels bind payloads to the chat and opener and verify
@@ -12,8 +14,11 @@ export type PickerAction =
   | { readonly kind: "reset" }
   | { readonly kind: "cancel" };
 
-/** Longest payload we emit: the contract allows 40 bytes of ASCII. */
-export const MAX_PAYLOAD = 40;
+/** The plugin's name: the host leads each of its payloads with it (`model:m:r`) and routes presses by it. */
+export const PLUGIN_NAME = "model";
+
+/** Longest payload we emit: with the host's `model:` in front, the contract allows 40 bytes of ASCII. */
+export const MAX_PAYLOAD = MAX_ROUTED_PAYLOAD_BYTES - PLUGIN_NAME.length - 1;
 
 /** The payload for an action: `m:p:<version>:<provider>:<page>`, `m:s:…`, `m:r`, `m:x`. */
 export function encodePayload(a: PickerAction): string {

@@ -4,6 +4,7 @@ import { readEnvFiles } from "../config/env.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { sessionStateDir, stateDir as stateDirOf, stateEnvFile } from "../config/paths.js";
 import { configStamp } from "../config/stamp.js";
+import type { ConfigSection } from "../config/plugin-section.js";
 import { withCatalog, type CatalogContext } from "../models/context.js";
 import { AuthProfileStore, type ProfileReader } from "../auth/store.js";
 import type { CredentialResolver } from "../auth/resolver.js";
@@ -38,6 +39,8 @@ export interface AssemblyInputs {
   readonly chat?: (services: GatewayServices) => ChatResponder;
   /** Counts commands and model calls (the gateway's metrics). */
   readonly observer?: GatewayObserver;
+  /** The plugins' own config sections, validated with the config at start and at every change. */
+  readonly sections?: readonly ConfigSection[];
   /**
    * How often the gateway looks whether a credential file changed, at most (default 500 ms).
    * Tests that edit files under a frozen clock pass 0.
@@ -98,7 +101,8 @@ function emptyConfig(file: string, ownFile: string): LoadedConfig {
 export function assemble(inputs: AssemblyInputs): Assembly {
   const { env, cwd, clock, log } = inputs;
   const stateDir = stateDirOf(env);
-  const { file, opts: load } = configSources(env);
+  const { file, opts: sources } = configSources(env);
+  const load = inputs.sections ? { ...sources, sections: inputs.sections } : sources;
   // Taken before the read, so an edit made while it runs is seen by the live config.
   const stamp = configStamp(file, load);
   let loaded: LoadedConfig;

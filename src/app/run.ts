@@ -10,12 +10,11 @@ import { Readiness, type GatewayIdentity } from "../gateway/readiness.js";
 import { superviseChannel, type RetryPolicy, type SupervisedChannel } from "../gateway/channel-supervisor.js";
 import type { ChannelEnv, RunningChannel } from "../gateway/channel.js";
 import type { OpenClawConfig } from "../config/schema.js";
-import { MODEL_COMMAND, modelPlugin } from "../../plugins/model/index.js";
-import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
+import { MODEL_COMMAND } from "../../plugins/model/index.js";
 import { PluginRuntimes } from "../gateway/plugin-runtime.js";
 import { runConsole } from "../channels/console/index.js";
 import type { ChatOptions } from "../chat/responder.js";
-import { stopPlugin } from "../chat/stop.js";
+import { configSections, gatewayPlugins } from "./plugins.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
@@ -118,6 +117,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const processEnv = opts.processEnv ?? process.env;
   const log = opts.log ?? streamLog();
   const { createChatResponder } = await import("../chat/responder.js");
+  const plugins = gatewayPlugins();
   // The metrics read the services and the store's readiness, both built below; they are asked only
   // once the gateway serves.
   const metrics = new GatewayMetrics({
@@ -131,6 +131,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     log,
     chat: (built) => createChatResponder(built, log, { ...opts.chat, commands: { model: MODEL_COMMAND } }),
     observer: metrics,
+    sections: configSections(plugins),
   });
   const ctx = app.context;
   const config = ctx.loaded.config;
@@ -149,7 +150,6 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
   };
   const readiness = new Readiness(identity, () => services.sessions.list({ limit: 1 }));
-  const plugins = [modelPlugin, stopPlugin, authMonitorPlugin()];
   const host = new PluginHost(services, plugins, log);
   const runtimes = new PluginRuntimes(services, plugins, log);
   const address = bindAddress(config.gateway);

@@ -60,7 +60,7 @@ export function envSecrets(ctx: CatalogContext): string[] {
  * The assembly for a CLI command, over its io: warnings go to stderr, and every secret a SecretRef
  * yields is registered with `io` so no output can carry one whole.
  */
-export function cliAssembly(io: CliIo, extra: Pick<AssemblyInputs, "onInvalidConfig"> = {}): Assembly {
+export function cliAssembly(io: CliIo, extra: Pick<AssemblyInputs, "onInvalidConfig" | "sections"> = {}): Assembly {
   return assemble({
     env: io.env,
     cwd: io.cwd,

@@ -25,6 +25,7 @@ import { cliAssembly, envSecrets, secretsOf } from "./cli-context.js";
 import type { Assembly } from "../app/assemble.js";
 import { addCredentialCommands, renewCommand } from "../auth/recovery.js";
 import type { Finding } from "./doctor-finding.js";
+import { configSections, gatewayPlugins } from "../app/plugins.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
 import { notInCatalogText } from "../models/near-misses.js";
@@ -154,6 +155,8 @@ function checkStateDir(state: string): Finding {
 function assembleOrFallback(io: CliIo, findings: Finding[]): Assembly {
   let invalid = false;
   const app = cliAssembly(io, {
+    // The plugins' own sections are checked as the gateway checks them, mistakes named per plugin.
+    sections: configSections(gatewayPlugins()),
     onInvalidConfig: (err) => {
       invalid = true;
       const what =

@@ -8,6 +8,7 @@ import { foreignOwnFileKeys, isFormerSqliteStore, legacyKeys, OWN_KEYS } from ".
 import type { RawObject } from "./raw-object.js";
 import { unknownKeys, unknownKeyText } from "./known-keys.js";
 import { closestMatches } from "../util/closest.js";
+import { checkSections, valueAt, type ConfigSection } from "./plugin-section.js";
 
 /**
  * The config as loaded: `openclaw.json` with our own file (`model-gateway.json`) read on top of it,
@@ -33,6 +34,8 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Relative store paths resolve against it. */
   readonly stateDir?: string;
+  /** The loaded plugins' own sections, validated with the config and reported against their plugin. */
+  readonly sections?: readonly ConfigSection[];
 }
 
 /** Formats a zod issue path the way people write config keys: `channels.telegram.botToken`, `list[0].id`. */
@@ -64,17 +67,19 @@ export function parseConfigText(file: string, text: string): unknown {
 /** Validates a parsed config. Throws {@link UserFacingError} naming the file, the key path and what was expected. */
 export function validateConfig(file: string, raw: unknown): OpenClawConfig {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 5).map(describeIssue);
-    throw new UserFacingError(
-      userError(
-        "config_invalid",
-        `Invalid config ${file}: ${lines.join("; ")}`,
-        "Fix the key named above, then run the command again.",
-      ),
-    );
-  }
+  if (!parsed.success) throw invalidConfig(file, parsed.error.issues.map(describeIssue));
   return parsed.data;
+}
+
+/** The error for a config that breaks a schema, naming the first few keys: `key: what was expected`. */
+function invalidConfig(file: string, problems: readonly string[]): UserFacingError {
+  return new UserFacingError(
+    userError(
+      "config_invalid",
+      `Invalid config ${file}: ${problems.slice(0, 5).join("; ")}`,
+      "Fix the key named above, then run the command again.",
+    ),
+  );
 }
 
 /**
@@ -121,9 +126,13 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
     warnings.push(
       `${file} has ${legacy.length === 1 ? "a key" : "keys"} OpenClaw refuses: ${legacy.map((l) => l.key).join(", ")}; \`openclaw doctor\` says why, \`openclaw doctor --fix\` rewrites them (ours move to model-gateway.json).`,
     );
+  const sections = opts.sections ?? [];
   let ownKept: RawObject = {};
   if (own && ownFile !== undefined) {
-    const foreign = foreignOwnFileKeys(own);
+    const foreign = foreignOwnFileKeys(
+      own,
+      sections.map((s) => s.path.join(".")),
+    );
     for (const key of foreign) warnings.push(foreignKeyText(ownFile, file, key));
     ownKept = withoutKeys(own, foreign);
   }
@@ -140,12 +149,18 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   )
     merged = deepMerge(merged, { session: { store: { kind: "sqlite", path: session.store } } }) as RawObject;
   const shown = own !== undefined && ownFile !== undefined ? `${file} (with ${ownFile})` : file;
+  const config = validateConfig(shown, merged);
+  const plugins = checkSections(merged, sections, (path) =>
+    ownFile !== undefined && valueAt(ownKept, path) !== undefined ? ownFile : file,
+  );
+  if (plugins.errors.length > 0) throw invalidConfig(shown, plugins.errors);
+  warnings.push(...plugins.warnings);
   return {
     path: file,
     exists: base !== undefined,
     ownPath: ownFile ?? file,
     ownExists: own !== undefined,
-    config: validateConfig(shown, merged),
+    config,
     warnings,
   };
 }

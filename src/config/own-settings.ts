@@ -10,6 +10,9 @@ import { isRawObject, objectAt, type RawObject } from "./raw-object.js";
  * warning, and that `doctor --fix` empties.
  */
 export const OWN_KEYS: readonly string[] = [
+  // The auth monitor's own section (its schema is the plugin's): named here only so `doctor` and
+  // `doctor --fix`, which load the config without the plugins' sections, still move it out of
+  // openclaw.json. Other plugins' sections count as ours when the loader is given them.
   "auth.monitor",
   "auth.profiles.*.disabled",
   "models.providers.*.oauth",
@@ -30,27 +33,31 @@ function matches(pattern: string, key: readonly string[]): boolean {
   return parts.length === key.length && parts.every((p, i) => p === "*" || p === key[i]);
 }
 
-/** True when `key` is one of {@link OWN_KEYS} or lies inside one. */
-export function isOwnKey(key: readonly string[]): boolean {
-  return OWN_KEYS.some((p) => matches(p, key.slice(0, p.split(".").length)));
+/** True when `key` is one of `keys` ({@link OWN_KEYS} by default) or lies inside one. */
+export function isOwnKey(key: readonly string[], keys: readonly string[] = OWN_KEYS): boolean {
+  return keys.some((p) => matches(p, key.slice(0, p.split(".").length)));
 }
 
 /** True when `key` is a prefix of an own key: a section our file may hold (`channels.discord`). */
-function isOwnSection(key: readonly string[]): boolean {
-  return OWN_KEYS.some((p) => {
+function isOwnSection(key: readonly string[], keys: readonly string[]): boolean {
+  return keys.some((p) => {
     const parts = p.split(".");
     return key.length < parts.length && key.every((k, i) => parts[i] === "*" || parts[i] === k);
   });
 }
 
-/** The keys in `model-gateway.json` that are not ours, as paths. */
-export function foreignOwnFileKeys(raw: RawObject): string[][] {
+/**
+ * The keys in `model-gateway.json` that are not ours, as paths. `pluginKeys` are the places of the
+ * loaded plugins' own sections (`auth.monitor`), which our file holds too.
+ */
+export function foreignOwnFileKeys(raw: RawObject, pluginKeys: readonly string[] = []): string[][] {
+  const keys = [...OWN_KEYS, ...pluginKeys];
   const out: string[][] = [];
   const walk = (obj: RawObject, at: string[]) => {
     for (const [k, v] of Object.entries(obj)) {
       const key = [...at, k];
-      if (isOwnKey(key)) continue;
-      if (isOwnSection(key) && isRawObject(v)) walk(v, key);
+      if (isOwnKey(key, keys)) continue;
+      if (isOwnSection(key, keys) && isRawObject(v)) walk(v, key);
       else out.push(key);
     }
   };

@@ -111,8 +111,7 @@ const authSection = z.looseObject({
     ),
   ),
   order: z.optional(z.record(z.string(), z.array(z.string()))),
-  /** The gateway's auth monitor: minutes between checks (default 30; 0 turns it off). */
-  monitor: z.optional(z.looseObject({ intervalMinutes: z.optional(z.number().check(z.gte(0))) })),
+  // `monitor` is the auth monitor plugin's own section (plugins/auth-monitor): it declares its schema.
 });
 
 const sessionStore = z.union([

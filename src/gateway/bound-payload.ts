@@ -22,8 +22,8 @@ function mac(secret: string, chatId: string, openerId: string, payload: string):
  * Binds a plugin's choice payload to the chat and the user who opened the picker:
  * `<openerId base36>.<mac>.<payload>`, where the mac (HMAC-SHA256, 48 bits) is keyed by a secret
  * every instance shares (derived from the bot token), so forged or edited data is rejected and a
- * press by someone else is recognised as such. Telegram callback data is at most 64 bytes: with a
- * 40-byte payload and a 10-digit user id this is 57.
+ * press by someone else is recognised as such. Telegram callback data is at most 64 bytes: with the
+ * host's longest payload (40 bytes, plugin name included) and a 52-bit user id this is 61.
  */
 export function bindPayload(secret: string, chatId: string, openerId: string, payload: string): string {
   const opener = /^\d+$/.test(openerId) ? BigInt(openerId).toString(36) : openerId;

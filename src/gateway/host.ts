@@ -2,6 +2,7 @@ import { accessFor, type Access } from "./access.js";
 import { errorMessage, type Log } from "./log.js";
 import { redactText } from "../auth/redact.js";
 import type {
+  Answer,
   ChannelCapabilities,
   Choice,
   CommandContext,
@@ -17,7 +18,9 @@ import { parseCommandText } from "./command-text.js";
 import { validateCommand } from "./command-spec.js";
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
-import { UserFacingError, userErrorLine } from "../util/user-error.js";
+import { UserFacingError, type UserError } from "../util/user-error.js";
+import type { LoadedConfig } from "../config/load.js";
+import { isCommandPayload, readRoute, routeReply, STALE_MENU_TEXT, validatePluginName } from "./choice-route.js";
 import { HELP_COMMAND, helpText } from "./help.js";
 
 /**
@@ -34,10 +37,11 @@ export function masked(reply: Reply): Reply {
   return out;
 }
 
-/** The commands on offer, by name, and the plugins' declarations they come from. */
+/** The commands on offer, by name, for one config, and the plugin each belongs to. */
 interface OfferedCommands {
-  readonly sources: ReadonlyArray<readonly CommandDefinition[]>;
+  readonly config: LoadedConfig;
   readonly byName: ReadonlyMap<string, CommandDefinition>;
+  readonly owner: ReadonlyMap<CommandDefinition, string>;
   readonly list: readonly CommandDefinition[];
 }
 
@@ -47,17 +51,31 @@ const FAILURE: Reply = {
   text: "Something went wrong on our side; it has been logged. Please try again.",
   private: true,
 };
+const STALE: Reply = { text: STALE_MENU_TEXT, replace: true };
+
+/** An expected failure as the private reply every plugin's gets: the message, then the hint. */
+function userErrorReply(error: UserError): Reply {
+  return { text: error.hint ? `${error.message}\n${error.hint}` : error.message, private: true };
+}
+
+/** A handler's answer as the reply a channel renders: a {@link UserError} becomes a private reply. */
+export function replyOf(answer: Answer): Reply {
+  return (answer as Partial<Reply>).text === undefined ? userErrorReply(answer as UserError) : (answer as Reply);
+}
 
 /**
  * Routes channel-neutral invocations to plugins. Access control is decided here, once, for every
  * plugin and channel; handlers get `isOwner`, the session key and the agent already worked out.
- * Nothing a plugin throws reaches a channel: expected failures become their message, bugs a
- * generic reply and a log line.
+ * Handlers answer a user's mistake with a {@link UserError}; it, and a {@link UserFacingError}
+ * thrown from below (a store that is down, an unreadable file), become a private reply here, the
+ * one place they are caught. Anything else a plugin throws becomes a generic reply and a log
+ * line, never a channel's problem. Button payloads leave led by their plugin's name and presses
+ * are routed back by it.
  */
 export class PluginHost {
   /** Declarations already checked, valid or not (plugins build new ones only when the config changes). */
   private readonly checked = new WeakMap<CommandDefinition, boolean>();
-  /** The last command table and the plugins' declarations it was built from. */
+  /** The command table of the config it was built for. */
   private table: OfferedCommands | undefined;
 
   /** Checks every plugin's declarations now, so a broken one stops the start with its field named. */
@@ -66,7 +84,11 @@ export class PluginHost {
     private readonly plugins: readonly PluginDefinition[],
     private readonly log: Log,
   ) {
+    const names = new Set<string>();
     for (const p of plugins) {
+      validatePluginName(p.name);
+      if (names.has(p.name)) throw new Error(`plugin "${p.name}" is loaded twice`);
+      names.add(p.name);
       let defs: readonly CommandDefinition[];
       try {
         defs = p.commands(services);
@@ -112,23 +134,28 @@ export class PluginHost {
   }
 
   /**
-   * The command table, built again only when a plugin hands out other declarations than last time
-   * (they follow the config): the host is asked on every message, several times.
+   * The command table, built once per config (plugins' declarations follow the config): every
+   * adapter asks for it on every message, several times. A listing that throws is not kept, so
+   * the failure is answered and logged on each use.
    */
   private offered(): OfferedCommands {
-    const sources = this.plugins.map((p) => p.commands(this.services));
-    const last = this.table;
-    if (last !== undefined && sources.every((defs, i) => defs === last.sources[i])) return last;
+    const config = this.services.config();
+    if (this.table?.config === config) return this.table;
     const byName = new Map<string, CommandDefinition>();
-    for (const defs of sources) {
-      for (const c of defs) {
+    const owner = new Map<CommandDefinition, string>();
+    const offer = (name: string, def: CommandDefinition, plugin: string) => {
+      if (byName.has(name)) return;
+      byName.set(name, def);
+      owner.set(def, plugin);
+    };
+    for (const p of this.plugins) {
+      for (const c of p.commands(this.services)) {
         if (!this.isValid(c)) continue;
-        if (!byName.has(c.name)) byName.set(c.name, c);
-        for (const alias of c.aliases ?? [])
-          if (!byName.has(alias)) byName.set(alias, { ...c, name: alias, aliases: [] });
+        offer(c.name, c, p.name);
+        for (const alias of c.aliases ?? []) offer(alias, { ...c, name: alias, aliases: [] }, p.name);
       }
     }
-    this.table = { sources, byName, list: [...byName.values()] };
+    this.table = { config, byName, owner, list: [...byName.values()] };
     return this.table;
   }
 
@@ -211,7 +238,7 @@ export class PluginHost {
 
   /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
   async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
-    const { list, byName } = this.offered();
+    const { list, byName, owner } = this.offered();
     const command = byName.get(inv.command);
     if (!command && inv.command !== HELP_COMMAND) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
@@ -224,7 +251,11 @@ export class PluginHost {
       observer?.command(inv.channel, HELP_COMMAND, "ok");
       return { text: helpText(list) };
     }
-    const reply = await this.guard(`/${inv.command}`, () => command.handler(this.context(inv, capabilities, access)));
+    const reply = await this.guard(
+      `/${inv.command}`,
+      () => command.handler(this.context(inv, capabilities, access)),
+      owner.get(command),
+    );
     observer?.command(inv.channel, command.name, reply === FAILURE ? "error" : "ok");
     return reply;
   }
@@ -234,18 +265,22 @@ export class PluginHost {
    * opener. A payload that is a command line (`/stop`) runs that command as the presser.
    */
   async handleChoice(inv: CommandInvocation, payload: string, capabilities: ChannelCapabilities): Promise<Reply> {
-    const line = payload.startsWith("/") ? parseCommandText(payload) : undefined;
+    const line = isCommandPayload(payload) ? parseCommandText(payload) : undefined;
     if (line) {
       const reply = await this.handleCommand({ ...inv, command: line.command, args: line.args }, capabilities);
-      return reply ?? { text: "This button is no longer active.", replace: true };
+      return reply ?? STALE;
     }
     const access = this.access(inv.channel, inv.sender.id);
     if (!access.allowed) return REFUSAL;
-    // One plugin offers pickers today; a second one would need a payload prefix to route by.
-    const plugin = this.plugins.find((p) => p.onChoice);
-    if (!plugin?.onChoice) return { text: "This button is no longer active.", replace: true };
+    const route = readRoute(payload);
+    const plugin = route && this.plugins.find((p) => p.name === route.plugin);
+    if (!route || !plugin?.onChoice) return STALE;
     const onChoice = plugin.onChoice.bind(plugin);
-    return this.guard("choice", () => onChoice(this.context(inv, capabilities, access), payload));
+    return this.guard<Reply>(
+      `${plugin.name} choice`,
+      () => onChoice(this.context(inv, capabilities, access), route.payload),
+      plugin.name,
+    );
   }
 
   /**
@@ -307,16 +342,22 @@ export class PluginHost {
     return [];
   }
 
-  private async guard<T extends Reply | undefined>(what: string, fn: () => Promise<T> | T): Promise<T | Reply> {
+  /**
+   * Runs a plugin's (or the chat's) work: its answer masked and, for a `plugin`, its buttons led by
+   * the plugin's name; a user's mistake as its message; anything else thrown as {@link FAILURE}.
+   */
+  private async guard<T extends Reply | undefined>(
+    what: string,
+    fn: () => Promise<T | Answer> | T | Answer,
+    plugin?: string,
+  ): Promise<T | Reply> {
     try {
-      const reply = await fn();
-      return reply === undefined ? reply : masked(reply);
+      const answer = await fn();
+      if (answer === undefined) return answer;
+      const reply = replyOf(answer);
+      return masked(plugin === undefined ? reply : routeReply(plugin, reply));
     } catch (err) {
-      if (err instanceof UserFacingError)
-        return masked({
-          text: userErrorLine(err.detail),
-          private: true,
-        });
+      if (err instanceof UserFacingError) return masked(userErrorReply(err.detail));
       this.log("error", `${what} failed: ${errorMessage(err)}`);
       return FAILURE;
     }

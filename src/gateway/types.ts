@@ -6,6 +6,8 @@ import type { ProfileReader } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
 import type { Clock } from "../util/clock.js";
 import type { Log } from "./log.js";
+import type { UserError } from "../util/user-error.js";
+import type { ConfigSection } from "../config/plugin-section.js";
 
 /** Who sent a command, as the channel knows them. */
 export interface Sender {
@@ -48,7 +50,8 @@ export interface ChannelCapabilities {
 }
 
 /**
- * One pickable item or action. `payload` is opaque to channels, at most 40 bytes of ASCII. A
+ * One pickable item or action. `payload` is opaque to channels, ASCII; the host leads it with the
+ * plugin's name and a `:`, and the two together are at most 40 bytes. A
  * payload that starts with `/` is a command line: pressing it runs that command as the presser
  * (the host's {@link CommandDefinition.interrupts} decides whether it waits for the chat's queue).
  */
@@ -190,19 +193,37 @@ export interface CommandDefinition {
    */
   readonly complete?: (option: string, partial: string, ctx: CommandContext) => readonly Suggestion[];
   /**
-   * Runs the command. `undefined` means the message is not a command after all (an inline
-   * directive such as `/model opus explain this`): the channel then passes it on as text.
+   * Runs the command. A user's mistake is answered with a {@link UserError} (the host renders it as
+   * a private reply), never thrown. `undefined` means the message is not a command after all (an
+   * inline directive such as `/model opus explain this`): the channel then passes it on as text.
    */
-  readonly handler: (ctx: CommandContext) => Promise<Reply | undefined> | Reply | undefined;
+  readonly handler: (ctx: CommandContext) => Promise<Answer | undefined> | Answer | undefined;
 }
+
+/** What a handler answers: a reply, or a user's mistake as a {@link UserError}. */
+export type Answer = Reply | UserError;
 
 /** A plugin: plain data and handlers, no side effects at import time. */
 export interface PluginDefinition {
+  /**
+   * 1-16 of `a-z 0-9 -`: it leads the payload of every button the plugin sends (`model:m:r`), and
+   * the host routes a press by it.
+   */
   readonly name: string;
-  /** Commands, evaluated per call so a plugin can offer commands that follow the config (alias commands). */
+  /**
+   * The plugin's own settings (`auth.monitor` for the auth monitor): where they live in our file and
+   * their zod schema. The app hands them to the config loader, which validates them with the rest
+   * and names the plugin in every error and warning about them; the plugin reads its settings with
+   * the section's `read(config)`.
+   */
+  readonly config?: ConfigSection;
+  /** Commands, evaluated once per config so a plugin can offer commands that follow the config (alias commands). */
   commands(services: GatewayServices): readonly CommandDefinition[];
-  /** Handles a press of one of this plugin's choices or actions. */
-  onChoice?(ctx: CommandContext, payload: string): Promise<Reply> | Reply;
+  /**
+   * Handles a press of one of this plugin's choices or actions, with the payload as the plugin made
+   * it (untrusted input: the adapter checked only that the presser opened the picker).
+   */
+  onChoice?(ctx: CommandContext, payload: string): Promise<Answer> | Answer;
   /**
    * Handles a plain (non-command) message before it goes to the model: may consume a leading
    * directive (`/model opus explain this`) and return the text to send on, or undefined to leave it.

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { monitorSettings } from "../../plugins/auth-monitor/index.js";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -123,12 +124,15 @@ describe("env precedence", () => {
 describe("config/openclaw.example.json5 and config/model-gateway.example.json5", () => {
   it("read together without a warning: OpenClaw's keys in its file, ours in ours", () => {
     const file = path.resolve("config/openclaw.example.json5");
-    const loaded = loadConfig(file, { ownFile: path.resolve("config/model-gateway.example.json5") });
+    const loaded = loadConfig(file, {
+      ownFile: path.resolve("config/model-gateway.example.json5"),
+      sections: [monitorSettings],
+    });
     expect(loaded.warnings).toEqual([]);
     const c = loaded.config;
     expect(c.agents?.defaults?.modelSelectionScope).toBe("session");
     expect(c.commands?.allowFrom?.telegram).toEqual(["123456789"]);
     expect(c.session?.store).toMatchObject({ kind: "redis" });
-    expect(c.auth?.monitor?.intervalMinutes).toBe(30);
+    expect(monitorSettings.read(c)?.intervalMinutes).toBe(30);
   });
 });

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { monitorSettings } from "../../plugins/auth-monitor/index.js";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,8 +20,13 @@ function state(files: { openclaw?: object | string; own?: object | string } = {}
 }
 
 const load = (dir: string, env: NodeJS.ProcessEnv = {}) =>
-  assemble({ env: { OPENCLAW_STATE_DIR: dir, ...env }, cwd: dir, clock: Date.now, log: () => undefined }).context
-    .loaded;
+  assemble({
+    env: { OPENCLAW_STATE_DIR: dir, ...env },
+    cwd: dir,
+    clock: Date.now,
+    log: () => undefined,
+    sections: [monitorSettings],
+  }).context.loaded;
 
 /** Our former keys, all in openclaw.json, as earlier versions documented and wrote them. */
 const LEGACY = {
@@ -81,7 +87,7 @@ describe("our own settings file", () => {
   it("keeps a file written by an earlier version working, with one warning naming the keys OpenClaw refuses", () => {
     const dir = state({ openclaw: LEGACY });
     const loaded = load(dir);
-    expect(loaded.config.auth?.monitor?.intervalMinutes).toBe(5);
+    expect(monitorSettings.read(loaded.config)?.intervalMinutes).toBe(5);
     expect(loaded.config.session?.store).toEqual({ kind: "redis", url: "redis://127.0.0.1:6390" });
     expect(loaded.config.channels?.discord?.guildIds).toEqual(["1"]);
     expect(loaded.warnings).toHaveLength(1);
@@ -182,13 +188,19 @@ describe("our own settings file", () => {
     const dir = state({ own: { auth: { monitor: { intervalMinutes: 5 } } } });
     let now = 0;
     const own = path.join(dir, "model-gateway.json");
-    const app = assemble({ env: { OPENCLAW_STATE_DIR: dir }, cwd: dir, clock: () => now, log: () => undefined });
+    const app = assemble({
+      env: { OPENCLAW_STATE_DIR: dir },
+      cwd: dir,
+      clock: () => now,
+      log: () => undefined,
+      sections: [monitorSettings],
+    });
     const live = await app.gateway();
     try {
-      expect(live.config().config.auth?.monitor?.intervalMinutes).toBe(5);
+      expect(monitorSettings.read(live.config().config)?.intervalMinutes).toBe(5);
       fs.writeFileSync(own, JSON.stringify({ auth: { monitor: { intervalMinutes: 0 } }, extra: 1 }));
       now += 1000;
-      expect(live.config().config.auth?.monitor?.intervalMinutes).toBe(0);
+      expect(monitorSettings.read(live.config().config)?.intervalMinutes).toBe(0);
     } finally {
       await app.close();
     }

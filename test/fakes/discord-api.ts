@@ -356,6 +356,8 @@ export class FakeDiscord {
   readonly #interactionsByToken = new Map<string, InteractionState>();
   readonly #messages = new Map<string, APIMessage>();
   readonly #channels = new Map<string, InteractionChannel>();
+  /** DM channel ids by user id. */
+  readonly #dms = new Map<string, string>();
 
   /** @internal Use {@link startFakeDiscord}. */
   constructor(server: Server, options: FakeDiscordOptions) {
@@ -517,6 +519,16 @@ export class FakeDiscord {
   /** A message the fake stores (created by the bot, or carrying an injected component). */
   message(messageId: string): APIMessage | undefined {
     return this.#messages.get(messageId);
+  }
+
+  /** The DM channel the bot has with a user (made on first use), where its direct messages to them go. */
+  dmChannelOf(userId: string): string {
+    let id = this.#dms.get(userId);
+    if (id === undefined) {
+      id = snowflake();
+      this.#dms.set(userId, id);
+    }
+    return id;
   }
 
   /** The stored messages of a channel, oldest first. */
@@ -768,6 +780,13 @@ export class FakeDiscord {
       },
     }));
     this.#on("GET", "/users/@me", () => ({ status: 200, body: this.botUser }));
+    // Opens (or finds) the DM channel with a user, as Discord does for a bot's direct message.
+    this.#on("POST", "/users/@me/channels", ({ body }) => {
+      const recipient = isRecord(body) && typeof body.recipient_id === "string" ? body.recipient_id : undefined;
+      if (recipient === undefined) return invalidForm("recipient_id", "This field is required");
+      const id = this.dmChannelOf(recipient);
+      return { status: 200, body: { id, type: ChannelType.DM, last_message_id: null, recipients: [] } };
+    });
     this.#on("GET", "/applications/@me", () => ({
       status: 200,
       body: {

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autocompleteChoices } from "../../src/channels/discord/autocomplete.js";
 import { toInvocation } from "../../src/channels/discord/invocation.js";
@@ -288,13 +289,74 @@ describe("the contract: interrupting commands and command buttons", () => {
   });
 });
 
+describe("the contract: button payloads carry their plugin's name", () => {
+  const caps = { maxLength: 4096, buttons: true, ephemeral: false };
+  const picky = (payload: string) =>
+    definePlugin({
+      name: "picky",
+      commands: () => [
+        {
+          name: "pick",
+          description: "A picker",
+          handler: () => ({ text: "pick", choices: [{ label: "A", payload }] }),
+        },
+      ],
+      onChoice: (_ctx, pressed) => ({ text: `picky got ${pressed}` }),
+    });
+  const pick = (g: TestGateway) =>
+    g.host.handleCommand(toInvocation({ user: MEMBER, channelId: CHANNEL, guildId: GUILD }, "pick", "", "text"), caps);
+
+  it("leads each payload with the plugin's name, and hands the plugin back its own payload", async () => {
+    const g = await createTestGateway({ ...gatewayOptions(), plugins: [modelPlugin, picky("a:1")] });
+    try {
+      expect((await pick(g))?.choices).toEqual([{ label: "A", payload: "picky:a:1" }]);
+      const press = (payload: string) =>
+        g.host.handleChoice(toInvocation({ user: MEMBER, channelId: CHANNEL }, "", "", "button"), payload, caps);
+      expect((await press("picky:a:1")).text).toBe("picky got a:1");
+      // A payload no loaded plugin made: the host's one generic text.
+      for (const stale of ["gone:a:1", "a:1", ""])
+        expect(await press(stale)).toEqual({
+          text: "This menu is out of date; run its command again for a fresh one.",
+          replace: true,
+        });
+    } finally {
+      await g.close();
+    }
+  });
+
+  it("refuses a payload that would not fit Telegram's callback data, where the plugin makes it", async () => {
+    const g = await createTestGateway({ ...gatewayOptions(), plugins: [picky("x".repeat(35))] });
+    try {
+      expect((await pick(g))?.text).toBe("Something went wrong on our side; it has been logged. Please try again.");
+      expect(g.logs.join("\n")).toContain('plugin picky: button payload "xxxx');
+      expect(g.logs.join("\n")).toContain("must be ASCII and at most 34 bytes");
+    } finally {
+      await g.close();
+    }
+  });
+
+  it("stops a gateway whose plugin has a name a payload cannot carry", async () => {
+    const bad = definePlugin({ name: "Has:Colon", commands: () => [] });
+    await expect(createTestGateway({ plugins: [bad] })).rejects.toThrow(/plugin "Has:Colon": its name must be/);
+  });
+});
+
 describe("the contract: commands that follow the config", () => {
-  it("offers what the plugin declares now: a command it adds runs at once, one it drops is gone", async () => {
+  it("asks plugins for their commands once per config: a command added then runs, one dropped is gone", async () => {
     let declared: readonly CommandDefinition[] = [
       { name: "old", description: "Old", handler: () => ({ text: "old" }) },
     ];
-    const shifting = definePlugin({ name: "shifting", commands: () => declared });
-    const g = await createTestGateway({ ...gatewayOptions(), plugins: [shifting] });
+    let asked = 0;
+    const shifting = definePlugin({
+      name: "shifting",
+      commands: () => {
+        asked++;
+        return declared;
+      },
+    });
+    let now = 0;
+    const options = gatewayOptions();
+    const g = await createTestGateway({ ...options, plugins: [shifting], clock: () => now });
     const caps = { maxLength: 2000, buttons: true, ephemeral: true };
     const run = (command: string) =>
       g.host.handleCommand(
@@ -303,14 +365,22 @@ describe("the contract: commands that follow the config", () => {
       );
     try {
       expect((await run("old"))?.text).toBe("old");
+      const before = asked;
       declared = [
         { name: "new", description: "New", aliases: ["n"], interrupts: true, handler: () => ({ text: "new" }) },
       ];
+      // Messages, menus and lookups use the table built for this config.
+      for (let i = 0; i < 5; i++) expect((await run("old"))?.text).toBe("old");
+      expect(g.host.commands().map((c) => c.name)).toEqual(["old"]);
+      expect(asked).toBe(before);
+      fs.writeFileSync(g.configPath, JSON.stringify({ ...options.config, session: { dmScope: "main" } }));
+      now += 1000;
       expect(await run("old")).toBeUndefined();
       expect(g.host.hasCommand("old")).toBe(false);
       expect((await run("n"))?.text).toBe("new");
       expect(g.host.interrupts("new")).toBe(true);
       expect(g.host.commands().map((c) => c.name)).toEqual(["new", "n"]);
+      expect(asked).toBe(before + 1);
     } finally {
       await g.close();
     }

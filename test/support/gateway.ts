@@ -5,6 +5,7 @@ import type { ChatResponder, GatewayServices, PluginDefinition } from "../../src
 import type { Log } from "../../src/gateway/log.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { writeStateDir } from "./state.js";
+import { configSections } from "../../src/app/plugins.js";
 import { systemClock, type Clock } from "../../src/util/clock.js";
 
 /** A gateway assembled from the real parts over a temporary state directory. */
@@ -22,8 +23,10 @@ export interface TestGateway {
 
 /** What to put in the temporary state directory before start. */
 export interface TestGatewayOptions {
-  /** Written as `openclaw.json`. */
+  /** Written as `openclaw.json` (our former keys there move to `model-gateway.json`). */
   readonly config?: object;
+  /** Written into `model-gateway.json`: our own settings, such as a plugin's section. */
+  readonly own?: object;
   /** Written as the main agent's `auth-profiles.json`. */
   readonly authProfiles?: object;
   /** The environment the gateway sees (no process env leaks in). */
@@ -42,11 +45,13 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     prefix: "openclaw-test-",
     ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.own ? { own: opts.own } : {}),
     ...(opts.authProfiles ? { authProfiles: opts.authProfiles } : {}),
   });
   const configPath = path.join(stateDir, "openclaw.json");
   const logs: string[] = [];
   const log: Log = (level, message) => void logs.push(`[${level}] ${message}`);
+  const plugins = opts.plugins ?? [modelPlugin];
   let current: ChatResponder | undefined;
   // Forwards to whatever the test chose last, so a test can swap it after the gateway started.
   const swappable: ChatResponder = {
@@ -61,13 +66,15 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     cwd: stateDir,
     clock: opts.clock ?? systemClock,
     log,
+    // Our plugins' own sections are validated with the config, as the gateway does.
+    sections: configSections(plugins),
     chat: (built) => {
       if (opts.chat) current = opts.chat(built);
       return swappable;
     },
   });
   const services = await app.gateway();
-  const host = new PluginHost(services, opts.plugins ?? [modelPlugin], log);
+  const host = new PluginHost(services, plugins, log);
   return {
     stateDir,
     configPath,

@@ -11,15 +11,17 @@ import { migrateLegacy } from "../../src/config/own-settings.js";
 export function writeStateDir(opts: {
   prefix: string;
   config?: object;
+  /** Written into `model-gateway.json` besides what `config`'s former keys move there (plugins' sections). */
+  own?: object;
   authProfiles?: object;
   stateDir?: string;
 }): string {
   const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix));
   fs.chmodSync(stateDir, 0o700);
-  if (opts.config) {
+  if (opts.config || opts.own) {
     // Laid out as this version keeps it: OpenClaw's keys in its file, ours in model-gateway.json.
-    const openclaw = structuredClone(opts.config) as Record<string, unknown>;
-    const own: Record<string, unknown> = {};
+    const openclaw = structuredClone(opts.config ?? {}) as Record<string, unknown>;
+    const own = structuredClone(opts.own ?? {}) as Record<string, unknown>;
     migrateLegacy(openclaw, own, { stateDir });
     fs.writeFileSync(path.join(stateDir, "openclaw.json"), JSON.stringify(openclaw, null, 2), { mode: 0o600 });
     if (Object.keys(own).length > 0)

@@ -1,20 +1,14 @@
 import readline from "node:readline";
 import type { PluginHost } from "../../gateway/host.js";
-import type { ChannelCapabilities, CommandInvocation, Reply, ReplyStream } from "../../gateway/types.js";
+import type { Reply, ReplyStream } from "../../gateway/types.js";
 import { parseCommandText } from "../../gateway/command-text.js";
 import { redactSecretShapes } from "../../util/mask.js";
 import { streamingMode } from "../../gateway/streaming-mode.js";
 import { ConsoleStream } from "./stream.js";
+import { completeConsoleLine } from "./complete.js";
+import { CONSOLE_CAPABILITIES, consoleInvocation } from "./invocation.js";
 
-/** The console is a private chat with its operator: no buttons, Telegram-sized messages. */
-export const CONSOLE_CAPABILITIES: ChannelCapabilities = { maxLength: 4096, buttons: false, ephemeral: false };
-
-const SENDER = { id: "local", displayName: "console" };
-
-/** A console line as an invocation: `command` and `args` empty for a plain message. */
-export function consoleInvocation(command = "", args = ""): CommandInvocation {
-  return { channel: "console", chatId: "local", sender: SENDER, isGroup: false, command, args, via: "text" };
-}
+export { CONSOLE_CAPABILITIES, consoleInvocation } from "./invocation.js";
 
 function render(reply: Reply): string {
   return reply.text;
@@ -45,17 +39,26 @@ export async function handleConsoleLine(host: PluginHost, line: string, stream?:
  * so a transcript reads as question and answer. Answers appear as they are written (piece by piece
  * on a terminal, whole lines when piped) unless `channels.console.streaming` is `off`. Lines run
  * one after another, except commands that interrupt (`/stop`), which run as soon as they are
- * read. `signal` ends reading early (SIGINT/SIGTERM).
+ * read. On a terminal, Tab completes command names and declared options that complete.
+ * `signal` ends reading early (SIGINT/SIGTERM).
  */
 export async function runConsole(
   host: PluginHost,
-  input: NodeJS.ReadableStream & { readonly isTTY?: boolean },
+  input: NodeJS.ReadableStream & { readonly isTTY?: boolean; setRawMode?: (mode: boolean) => unknown },
   output: NodeJS.WritableStream & { readonly isTTY?: boolean },
   signal?: AbortSignal,
 ): Promise<void> {
   const echo = input.isTTY !== true;
   output.write(`Console chat · state dir ${host.services.stateDir} · /help lists the commands; end with Ctrl-D\n\n`);
-  const rl = readline.createInterface({ input, terminal: false, crlfDelay: Infinity });
+  // On a terminal readline can switch to raw mode, it draws the line being typed (the terminal no
+  // longer echoes it) and Tab completes it; otherwise lines are read as they come.
+  const rl = readline.createInterface(
+    input.isTTY === true && typeof input.setRawMode === "function"
+      ? { input, output, terminal: true, completer: (line: string) => completeConsoleLine(host, line) }
+      : { input, terminal: false, crlfDelay: Infinity },
+  );
+  // A terminal in readline's raw mode sends Ctrl-C here, not as a signal: pass it on as one.
+  rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
   // On shutdown stop reading; the line in progress still finishes and is answered.
   signal?.addEventListener("abort", () => rl.close(), { once: true });
   const answer = async (line: string): Promise<void> => {

@@ -8,7 +8,7 @@ import { InteractionHandler } from "./interactions.js";
 import { interactionsEndpoint, restWebhooks } from "./interactions-endpoint.js";
 import { commandPayloads, registerCommands } from "./register.js";
 import { discordSettings } from "./settings.js";
-import { DISCORD_CAPABILITIES } from "./invocation.js";
+import { splitText } from "./messages.js";
 
 export { discordSettings, type DiscordSettings } from "./settings.js";
 export { commandPayloads, registerCommands } from "./register.js";
@@ -142,14 +142,13 @@ export async function startDiscord(env: ChannelEnv, opts: DiscordStartOptions = 
     mode: client ? "gateway" : "http",
     ...(applicationId !== undefined ? { applicationId } : {}),
     register: () => register(),
-    // A DM channel is opened (or found) per user first; Discord caps a message at 2000 characters.
+    // A DM channel is opened (or found) per user first; a long text is split as replies are, at
+    // line or word boundaries with code fences kept whole, each part within Discord's 2000 characters.
     async send(userId, reply) {
       try {
         const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-        for (let i = 0; i < reply.text.length; i += DISCORD_CAPABILITIES.maxLength) {
-          await rest.post(Routes.channelMessages(dm.id), {
-            body: { content: reply.text.slice(i, i + DISCORD_CAPABILITIES.maxLength) },
-          });
+        for (const content of splitText(reply.text)) {
+          if (content !== "") await rest.post(Routes.channelMessages(dm.id), { body: { content } });
         }
       } catch (err) {
         throw new Error(`direct message failed: ${redactToken(errorMessage(err), token)}`);

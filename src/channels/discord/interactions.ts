@@ -1,4 +1,5 @@
 import type { PluginHost } from "../../gateway/host.js";
+import { FOREIGN_MENU_TEXT, STALE_MENU_TEXT } from "../../gateway/choice-route.js";
 import { errorMessage, type Log } from "../../gateway/log.js";
 import type { Reply } from "../../gateway/types.js";
 import { autocompleteChoices, type FocusedOption } from "./autocomplete.js";
@@ -57,10 +58,6 @@ export interface InteractionHandlerOptions {
   readonly deferAfterMs?: number;
 }
 
-/** Shown to someone pressing a picker another user opened. */
-export const FOREIGN_PRESS = "This menu belongs to someone else.";
-/** Shown for a forged, edited or stale custom_id. */
-export const OUT_OF_DATE = "This menu is out of date. Run /model again for a fresh one.";
 /** The last-resort answer when something failed; details go to the log only. */
 export const GENERIC_ERROR = "Something went wrong on our side; it has been logged. Please try again.";
 const UNKNOWN_COMMAND: Reply = { text: "This command is no longer available.", private: true };
@@ -194,8 +191,8 @@ export class InteractionHandler {
   private async press(input: Extract<InteractionInput, { kind: "component" }>, r: InteractionResponder): Promise<void> {
     const binding = this.bindingFor(input.place);
     const press = readPress(binding, input.customId, input.values);
-    if (press.kind === "foreign") return r.initial({ kind: "message", message: notice(FOREIGN_PRESS) });
-    if (press.kind === "invalid") return r.initial({ kind: "message", message: notice(OUT_OF_DATE) });
+    if (press.kind === "foreign") return r.initial({ kind: "message", message: notice(FOREIGN_MENU_TEXT) });
+    if (press.kind === "invalid") return r.initial({ kind: "message", message: notice(STALE_MENU_TEXT) });
     const inv = toInvocation(input.place, "", "", "button");
     const work = this.opts.host.handleChoice(inv, press.payload, DISCORD_CAPABILITIES);
     work.catch(() => undefined); // a rejection is handled where it is awaited; never unhandled

@@ -1,10 +1,6 @@
 import { bindPayload, unbindPayload } from "../../gateway/bound-payload.js";
+import { FOREIGN_MENU_TEXT, STALE_MENU_TEXT } from "../../gateway/choice-route.js";
 import type { PayloadBinder } from "./keyboard.js";
-
-/** Answer to a press on someone else's picker (a toast, not an alert). */
-export const FOREIGN_MENU_TEXT = "This menu belongs to someone else.";
-/** Answer to a press whose data does not verify: an old menu, another bot token, or forged data. */
-export const STALE_MENU_TEXT = "This menu is out of date; send /model again.";
 
 /**
  * The binder for buttons of a picker opened by `openerId` in `chatId`: each plugin payload becomes
@@ -21,7 +17,10 @@ export type PressVerdict =
   | { readonly kind: "foreign"; readonly text: string }
   | { readonly kind: "invalid"; readonly text: string };
 
-/** Verifies untrusted callback data against the chat it was pressed in and the presser. Never throws. */
+/**
+ * Verifies untrusted callback data against the chat it was pressed in and the presser. Never
+ * throws. The answers are the host's texts (a toast, not an alert).
+ */
 export function verifyPress(secret: string, chatId: number, presserId: string, data: string): PressVerdict {
   const out = unbindPayload(secret, String(chatId), presserId, data);
   if (out.kind === "ok") return out;

@@ -6,6 +6,7 @@ import { definePlugin } from "../../../src/gateway/types.js";
 import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway } from "../../support/gateway.js";
 import {
+  answerTo,
   CHANNEL,
   discordTestGateway,
   gatewayOptions,
@@ -111,9 +112,7 @@ describe("discord.js gateway mode", () => {
       guildId: GUILD,
       channelId: CHANNEL,
     });
-    fake.sendInteraction(auto);
-    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${auto.id}/`));
-    const body = fake.interactionResponses(auto.id)[0]?.body as {
+    const body = (await answerTo(fake, auto))?.body as {
       type: number;
       data: { choices: Array<{ value: string }> };
     };

@@ -1,90 +1,32 @@
-import { ComponentType, type APIMessage } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
-import { FOREIGN_PRESS, OUT_OF_DATE } from "../../../src/channels/discord/interactions.js";
-import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
-import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-api.js";
+import { FOREIGN_MENU_TEXT, STALE_MENU_TEXT } from "../../../src/gateway/choice-route.js";
+import type { FakeDiscord } from "../../fakes/discord-api.js";
 import type { TestGateway } from "../../support/gateway.js";
-import { CHANNEL, discordTestGateway, GUILD, MEMBER, OWNER } from "./support.js";
-
-interface Select {
-  type: 3;
-  custom_id: string;
-  options: Array<{ label: string; value: string }>;
-}
-interface Button {
-  type: 2;
-  custom_id: string;
-  label: string;
-  disabled?: boolean;
-}
+import {
+  button,
+  CHANNEL,
+  type DiscordOnFake,
+  discordOnFake,
+  GUILD,
+  MEMBER,
+  option,
+  OWNER,
+  parts,
+  press,
+} from "./support.js";
 
 let fake: FakeDiscord;
 let gw: TestGateway;
-let channel: RunningDiscord;
 const sessionKey = `agent:main:discord:channel:${CHANNEL}`;
 
+let running: DiscordOnFake;
+
 beforeAll(async () => {
-  fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
-  gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] });
-  channel = await startDiscord(
-    {
-      host: gw.host,
-      http: new GatewayHttpServer(() => undefined),
-      log: () => undefined,
-      env: { DISCORD_BOT_TOKEN: fake.token },
-    },
-    { commandsRefreshMs: 0 },
-  );
+  running = await discordOnFake();
+  ({ fake, gw } = running);
 });
 
-afterAll(async () => {
-  await channel.stop();
-  await fake.close();
-  await gw.close();
-});
-
-function parts(message: APIMessage | undefined): { select?: Select; buttons: Button[] } {
-  const components = (message?.components ?? []).flatMap((row) =>
-    "components" in row ? (row.components as unknown as Array<Select | Button>) : [],
-  );
-  const select = components.find((c): c is Select => c.type === 3);
-  return { ...(select ? { select } : {}), buttons: components.filter((c): c is Button => c.type === 2) };
-}
-
-function option(message: APIMessage | undefined, label: RegExp): string {
-  const found = parts(message).select?.options.find((o) => label.test(o.label));
-  if (!found)
-    throw new Error(`no option ${label} in ${JSON.stringify(parts(message).select?.options.map((o) => o.label))}`);
-  return found.value;
-}
-
-function button(message: APIMessage | undefined, label: RegExp): string {
-  const found = parts(message).buttons.find((b) => label.test(b.label));
-  if (!found) throw new Error(`no button ${label}`);
-  return found.custom_id;
-}
-
-/** Sends a component interaction on `messageId` and returns the one answer it got. */
-async function press(
-  messageId: string,
-  customId: string,
-  opts: { values?: string[]; user?: { id: string; username: string } } = {},
-) {
-  const interaction = fake.componentInteraction({
-    customId,
-    componentType: opts.values ? ComponentType.StringSelect : ComponentType.Button,
-    ...(opts.values ? { values: opts.values } : {}),
-    user: opts.user ?? OWNER,
-    guildId: GUILD,
-    channelId: CHANNEL,
-    messageId,
-  });
-  fake.sendInteraction(interaction);
-  await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-  const [answer] = fake.interactionResponses(interaction.id);
-  return answer?.body as { type: number; data: { content: string; flags?: number } };
-}
+afterAll(() => running.close());
 
 describe("the /model picker", () => {
   it("goes provider select → model page → next page → pick, updating the message and the session", async () => {
@@ -103,7 +45,7 @@ describe("the /model picker", () => {
     expect(parts(menu()).buttons.map((b) => b.label)).toEqual(["Reset to default", "Cancel"]);
 
     // Provider → its first page of 25 models, with 1/2 (disabled) and Next ▶.
-    const providerPage = await press(messageId, parts(menu()).select?.custom_id ?? "", {
+    const providerPage = await press(fake, messageId, parts(menu()).select?.custom_id ?? "", {
       values: [option(menu(), /^✓ anthropic/)],
     });
     expect(providerPage.type).toBe(7);
@@ -117,7 +59,7 @@ describe("the /model picker", () => {
     ]);
 
     // Next ▶ → the remaining 4 models.
-    expect((await press(messageId, button(menu(), /Next/))).type).toBe(7);
+    expect((await press(fake, messageId, button(menu(), /Next/))).type).toBe(7);
     expect(parts(menu()).select?.options.map((o) => o.label)).toEqual([
       "claude-test-7",
       "claude-test-8",
@@ -131,7 +73,7 @@ describe("the /model picker", () => {
     ).toEqual(["◀ Prev", "2/2"]);
 
     // Pick → the message is replaced by the confirmation; the session has the model.
-    const picked = await press(messageId, parts(menu()).select?.custom_id ?? "", {
+    const picked = await press(fake, messageId, parts(menu()).select?.custom_id ?? "", {
       values: [option(menu(), /^claude-test-10$/)],
     });
     expect(picked.type).toBe(7);
@@ -146,22 +88,22 @@ describe("the /model picker", () => {
     const messageId = fake.interactionResponses(open.id)[0]?.messageId ?? "";
     const before = JSON.stringify(fake.message(messageId));
 
-    const foreign = await press(messageId, button(fake.message(messageId), /Reset/), { user: MEMBER });
-    expect(foreign).toMatchObject({ type: 4, data: { content: FOREIGN_PRESS, flags: 64 } });
+    const foreign = await press(fake, messageId, button(fake.message(messageId), /Reset/), { user: MEMBER });
+    expect(foreign).toMatchObject({ type: 4, data: { content: FOREIGN_MENU_TEXT, flags: 64 } });
     const select = parts(fake.message(messageId)).select;
-    const foreignSelect = await press(messageId, select?.custom_id ?? "", {
+    const foreignSelect = await press(fake, messageId, select?.custom_id ?? "", {
       values: [select?.options[1]?.value ?? ""],
       user: MEMBER,
     });
-    expect(foreignSelect).toMatchObject({ type: 4, data: { content: FOREIGN_PRESS, flags: 64 } });
+    expect(foreignSelect).toMatchObject({ type: 4, data: { content: FOREIGN_MENU_TEXT, flags: 64 } });
     expect(JSON.stringify(fake.message(messageId))).toBe(before);
     expect((await gw.services.sessions.get(sessionKey))?.model).toBe("anthropic/claude-test-10");
 
-    const forged = await press(messageId, "1.AAAAAAAA.m:r");
-    expect(forged).toMatchObject({ type: 4, data: { content: OUT_OF_DATE, flags: 64 } });
+    const forged = await press(fake, messageId, "1.AAAAAAAA.m:r");
+    expect(forged).toMatchObject({ type: 4, data: { content: STALE_MENU_TEXT, flags: 64 } });
 
     // Reset to default by the opener clears the session; Cancel closes the menu.
-    expect((await press(messageId, button(fake.message(messageId), /Reset/))).type).toBe(7);
+    expect((await press(fake, messageId, button(fake.message(messageId), /Reset/))).type).toBe(7);
     expect(await gw.services.sessions.get(sessionKey)).toBeUndefined();
   });
 
@@ -170,7 +112,7 @@ describe("the /model picker", () => {
     fake.sendInteraction(open);
     await fake.waitForRequest((r) => r.path === `/interactions/${open.id}/${open.token}/callback`);
     const messageId = fake.interactionResponses(open.id)[0]?.messageId ?? "";
-    const closed = await press(messageId, button(fake.message(messageId), /Cancel/), { user: MEMBER });
+    const closed = await press(fake, messageId, button(fake.message(messageId), /Cancel/), { user: MEMBER });
     expect(closed).toMatchObject({ type: 7, data: { content: "Model picker closed.", components: [] } });
     expect(fake.message(messageId)?.components).toEqual([]);
   });

@@ -1,4 +1,8 @@
 import crypto, { type KeyObject } from "node:crypto";
+import { ComponentType, type APIInteraction, type APIMessage } from "discord.js";
+import { startDiscord, type RunningDiscord } from "../../../src/channels/discord/index.js";
+import { GatewayHttpServer } from "../../../src/gateway/http-server.js";
+import { startFakeDiscord, type FakeDiscord, type InteractionResponseRecord } from "../../fakes/discord-api.js";
 import { createTestGateway, type TestGateway, type TestGatewayOptions } from "../../support/gateway.js";
 
 /** Users of the Discord tests: an owner, an allowed user, and a stranger. */
@@ -74,4 +78,106 @@ export function signedHeaders(
 /** Asserts no secret appears in `text`. */
 export function leaksNoSecret(text: string): boolean {
   return Object.values(SECRETS).every((s) => !text.includes(s) && !text.includes(s.slice(0, 24)));
+}
+
+/** A string select as Discord receives it. */
+export interface Select {
+  type: 3;
+  custom_id: string;
+  options: Array<{ label: string; value: string }>;
+}
+/** A button as Discord receives it. */
+export interface Button {
+  type: 2;
+  custom_id: string;
+  label: string;
+  disabled?: boolean;
+}
+
+/** The select and the buttons of a message. */
+export function parts(message: APIMessage | undefined): { select?: Select; buttons: Button[] } {
+  const components = (message?.components ?? []).flatMap((row) =>
+    "components" in row ? (row.components as unknown as Array<Select | Button>) : [],
+  );
+  const select = components.find((c): c is Select => c.type === 3);
+  return { ...(select ? { select } : {}), buttons: components.filter((c): c is Button => c.type === 2) };
+}
+
+/** The value of the select option whose label matches. */
+export function option(message: APIMessage | undefined, label: RegExp): string {
+  const found = parts(message).select?.options.find((o) => label.test(o.label));
+  if (!found)
+    throw new Error(`no option ${label} in ${JSON.stringify(parts(message).select?.options.map((o) => o.label))}`);
+  return found.value;
+}
+
+/** The custom_id of the button whose label matches. */
+export function button(message: APIMessage | undefined, label: RegExp): string {
+  const found = parts(message).buttons.find((b) => label.test(b.label));
+  if (!found) throw new Error(`no button ${label}`);
+  return found.custom_id;
+}
+
+/** Sends a component interaction on `messageId` in the test guild's channel and returns the one answer it got. */
+export async function press(
+  fake: FakeDiscord,
+  messageId: string,
+  customId: string,
+  opts: { values?: string[]; user?: { id: string; username: string } } = {},
+) {
+  const interaction = fake.componentInteraction({
+    customId,
+    componentType: opts.values ? ComponentType.StringSelect : ComponentType.Button,
+    ...(opts.values ? { values: opts.values } : {}),
+    user: opts.user ?? OWNER,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    messageId,
+  });
+  return (await answerTo(fake, interaction))?.body as { type: number; data: { content: string; flags?: number } };
+}
+
+/** Sends an interaction to the bot and returns the initial response it got. */
+export async function answerTo(
+  fake: FakeDiscord,
+  interaction: APIInteraction,
+): Promise<InteractionResponseRecord | undefined> {
+  fake.sendInteraction(interaction);
+  await fake.waitForRequest((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+  return fake.interactionResponses(interaction.id)[0];
+}
+
+/** A fake Discord with the test guild, a gateway over it and the real adapter connected in gateway mode. */
+export interface DiscordOnFake {
+  readonly fake: FakeDiscord;
+  readonly gw: TestGateway;
+  readonly channel: RunningDiscord;
+  close(): Promise<void>;
+}
+
+/** Starts {@link DiscordOnFake}: {@link gatewayOptions} pointed at the fake, with `over` (plugins, our own file). */
+export async function discordOnFake(
+  over: Omit<TestGatewayOptions, "config" | "authProfiles"> = {},
+): Promise<DiscordOnFake> {
+  const fake = await startFakeDiscord({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
+  const gw = await discordTestGateway({ apiBase: fake.restApi, guildIds: [GUILD] }, {}, over);
+  const channel = await startDiscord(
+    {
+      host: gw.host,
+      http: new GatewayHttpServer(() => undefined),
+      log: () => undefined,
+      env: { DISCORD_BOT_TOKEN: fake.token },
+    },
+    { commandsRefreshMs: 0 },
+  );
+  return {
+    fake,
+    gw,
+    channel,
+    close: async () => {
+      await channel.stop();
+      await fake.close();
+      await gw.close();
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * stub plugin whose replies are known exactly: routing, reply threading, splitting, typing,
  * flood-limit retries, edit fallbacks, command menu registration and polling offsets.
  */
+import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { definePlugin, type CommandDefinition, type PluginDefinition } from "../../../src/gateway/types.js";
 import { buttonsOf, nextMessage, startHarness, textOf, type Harness, type HarnessOptions } from "./harness.js";
@@ -88,9 +89,12 @@ describe("telegram adapter (stub plugin)", () => {
     expect(fake.webhook).toBeUndefined();
   });
 
-  it("re-registers the menu when the host's commands change", async () => {
-    const { fake } = await start({ channel: { commandsRefreshMs: 20 } });
+  it("re-registers the menu when the host's commands change with the config", async () => {
+    const { fake, gateway } = await start({ channel: { commandsRefreshMs: 20 } });
     extraCommands = [{ name: "opus", description: "Switch to opus", handler: () => ({ text: "ok" }) }];
+    // Plugins are asked for their commands again when the config changes (alias commands follow it).
+    const config = JSON.parse(fs.readFileSync(gateway.configPath, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(gateway.configPath, JSON.stringify({ ...config, session: { dmScope: "main" } }));
     await fake.waitForCall("setMyCommands", (c) => JSON.stringify(c.payload.commands).includes("opus"));
     expect(fake.commands().map((c) => c.command)).toContain("opus");
   });
@@ -238,10 +242,13 @@ describe("telegram adapter (stub plugin)", () => {
 
     // A forged press: data the bot never put on a button (the fake only presses what is shown).
     const forged = fake.buildButtonPress({ chatId: GROUP.id, messageId: pickerId, from: ALICE, data: data ?? "" });
-    if (forged.callback_query) forged.callback_query.data = (data ?? "").replace(/\.a$/, ".b");
+    if (forged.callback_query) forged.callback_query.data = (data ?? "").replace(/:a$/, ":b");
     fake.pushUpdate(forged);
     const stale = await fake.waitForCall("answerCallbackQuery");
-    expect(stale.payload).toMatchObject({ text: "This menu is out of date; send /model again.", show_alert: false });
+    expect(stale.payload).toMatchObject({
+      text: "This menu is out of date; run its command again for a fresh one.",
+      show_alert: false,
+    });
     expect(fake.calls.filter((c) => c.method !== "getUpdates").length - callsBefore).toBe(2);
     expect(fake.messages(GROUP.id)[0]?.text).toBe("Pick one");
   });

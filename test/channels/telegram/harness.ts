@@ -93,3 +93,36 @@ export function buttonsOf(fake: FakeTelegram, chatId: number, messageId: number)
     .flat()
     .flatMap((b) => ("callback_data" in b ? [[b.text, b.callback_data] as [string, string]] : []));
 }
+
+/** Sends a message and returns the bot's answer to it. */
+export async function ask(
+  harness: Harness,
+  chat: { id: number; type: "private" | "group" | "supergroup"; is_forum?: boolean },
+  from: { id: number; first_name: string },
+  text: string,
+  threadId?: number,
+) {
+  const update = harness.fake.userMessage({
+    chat,
+    from,
+    text,
+    ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+  });
+  const call = await nextMessage(harness.fake, chat.id);
+  return { update, call, text: textOf(call) };
+}
+
+/** The id of the bot's last message in a chat, as stored by the fake. */
+export function lastBotMessageId(harness: Harness, chatId: number): number {
+  return harness.fake.messages(chatId).at(-1)?.message_id ?? 0;
+}
+
+/** The callback data of the button whose label matches, on one bot message. */
+export function button(harness: Harness, chatId: number, messageId: number, label: string | RegExp): string {
+  const found = buttonsOf(harness.fake, chatId, messageId).find(([l]) =>
+    typeof label === "string" ? l === label : label.test(l),
+  );
+  if (!found)
+    throw new Error(`no button ${String(label)} in ${JSON.stringify(buttonsOf(harness.fake, chatId, messageId))}`);
+  return found[1];
+}

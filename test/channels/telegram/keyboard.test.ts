@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CallbackDataTooLongError, renderKeyboard } from "../../../src/channels/telegram/keyboard.js";
-import {
-  callbackBinder,
-  FOREIGN_MENU_TEXT,
-  STALE_MENU_TEXT,
-  verifyPress,
-} from "../../../src/channels/telegram/callbacks.js";
+import { callbackBinder, verifyPress } from "../../../src/channels/telegram/callbacks.js";
+import { FOREIGN_MENU_TEXT, STALE_MENU_TEXT } from "../../../src/gateway/choice-route.js";
 import { payloadSecretFromToken } from "../../../src/gateway/bound-payload.js";
 import type { Reply } from "../../../src/gateway/types.js";
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { bindPayload } from "../../../src/gateway/bound-payload.js";
-import { buttonsOf, nextMessage, startHarness, textOf, type Harness } from "./harness.js";
+import { ask, button, buttonsOf, lastBotMessageId, startHarness, type Harness } from "./harness.js";
 import { eventually } from "../../sessions/child.js";
 
 const ALICE = { id: 1001, first_name: "Alice" }; // owner
@@ -30,38 +30,6 @@ async function start(): Promise<Harness> {
     authProfiles: { version: 1, profiles: { "anthropic:ci": { type: "api_key", provider: "anthropic", key: KEY } } },
   });
   return h;
-}
-
-/** Sends a message and returns the bot's answer to it. */
-async function ask(
-  harness: Harness,
-  chat: { id: number; type: "private" | "group" | "supergroup"; is_forum?: boolean },
-  from: typeof ALICE,
-  text: string,
-  threadId?: number,
-) {
-  const update = harness.fake.userMessage({
-    chat,
-    from,
-    text,
-    ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
-  });
-  const call = await nextMessage(harness.fake, chat.id);
-  return { update, call, text: textOf(call) };
-}
-
-/** The bot's message that answered `call`, as stored by the fake. */
-function lastBotMessageId(harness: Harness, chatId: number): number {
-  return harness.fake.messages(chatId).at(-1)?.message_id ?? 0;
-}
-
-function button(harness: Harness, chatId: number, messageId: number, label: string | RegExp): string {
-  const found = buttonsOf(harness.fake, chatId, messageId).find(([l]) =>
-    typeof label === "string" ? l === label : label.test(l),
-  );
-  if (!found)
-    throw new Error(`no button ${String(label)} in ${JSON.stringify(buttonsOf(harness.fake, chatId, messageId))}`);
-  return found[1];
 }
 
 describe("/model over Telegram", () => {
@@ -188,7 +156,7 @@ describe("/model over Telegram", () => {
       forged.callback_query.data = bindPayload("guessed", String(GROUP.id), String(ALICE.id), "m:r");
     fake.pushUpdate(forged);
     expect((await fake.waitForCall("answerCallbackQuery")).payload).toMatchObject({
-      text: "This menu is out of date; send /model again.",
+      text: "This menu is out of date; run its command again for a fresh one.",
       show_alert: false,
     });
 

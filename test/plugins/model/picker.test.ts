@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Choice, Reply } from "../../../src/gateway/types.js";
-import { decodePayload, encodePayload, MAX_PAYLOAD } from "../../../plugins/model/payload.js";
+import { decodePayload, encodePayload, MAX_PAYLOAD, PLUGIN_NAME } from "../../../plugins/model/payload.js";
+import { MAX_ROUTED_PAYLOAD_BYTES, readRoute, STALE_MENU_TEXT } from "../../../src/gateway/choice-route.js";
 import { createHarness, defaultProfiles, type Harness, type HarnessOptions } from "./services.js";
 
 const BASE = { agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } } };
@@ -24,6 +25,13 @@ function find(list: readonly Choice[] | undefined, label: string | RegExp): Choi
 
 function payloadsOf(r: Reply): string[] {
   return [...(r.choices ?? []), ...(r.actions ?? [])].map((c) => c.payload);
+}
+
+/** The /model plugin's own part of a payload the host routed to it. */
+function own(payload: string): string {
+  const route = readRoute(payload);
+  expect(route?.plugin).toBe(PLUGIN_NAME);
+  return route?.payload ?? "";
 }
 
 describe("picker", () => {
@@ -132,7 +140,7 @@ describe("picker", () => {
   test("forged and malformed payloads get 'out of date', never a throw", async () => {
     await setup();
     const home = await h.text("/model");
-    const version = decodePayload(find(home.choices, "anthropic (19)").payload);
+    const version = decodePayload(own(find(home.choices, "anthropic (19)").payload));
     expect(version?.kind).toBe("provider");
     const v = version && "version" in version ? version.version : "";
     const forged = [
@@ -155,8 +163,10 @@ describe("picker", () => {
       "\u0000\uffff",
     ];
     for (const p of forged) {
-      const r = await h.choose(p);
+      // Routed to the plugin, which judges its own payload; data of no plugin gets the host's text.
+      const r = await h.choose(`${PLUGIN_NAME}:${p}`);
       expect(r.text, p).toBe("This picker is out of date; run /model again.");
+      expect((await h.choose(p)).text, p).toBe(STALE_MENU_TEXT);
     }
     expect(await h.sessions.get(DM_KEY)).toBeUndefined();
   });
@@ -167,9 +177,11 @@ describe("picker", () => {
     const home = await h.text("/model", { channel: "discord" });
     seen.push(...payloadsOf(home));
     for (const c of home.choices ?? []) seen.push(...payloadsOf(await h.choose(c.payload, { channel: "discord" })));
-    for (const p of seen) {
+    for (const routed of seen) {
+      expect(Buffer.byteLength(routed, "utf8")).toBeLessThanOrEqual(MAX_ROUTED_PAYLOAD_BYTES);
+      expect(routed).toMatch(/^[\x20-\x7e]+$/);
+      const p = own(routed);
       expect(Buffer.byteLength(p, "utf8")).toBeLessThanOrEqual(MAX_PAYLOAD);
-      expect(p).toMatch(/^[\x20-\x7e]+$/);
       const a = decodePayload(p);
       expect(a).toBeDefined();
       if (a) expect(encodePayload(a)).toBe(p);

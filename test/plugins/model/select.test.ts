@@ -4,6 +4,7 @@ import type { GatewayServices } from "../../../src/gateway/types.js";
 import type { SessionStore } from "../../../src/sessions/types.js";
 import { storeUnavailable } from "../../../src/sessions/errors.js";
 import { modelPlugin } from "../../../plugins/model/index.js";
+import { PluginHost } from "../../../src/gateway/host.js";
 import { planSelection } from "../../../plugins/model/select.js";
 import { createHarness, defaultProfiles, SECRETS, type Harness, type HarnessOptions } from "./services.js";
 
@@ -470,7 +471,7 @@ describe("/new", () => {
 });
 
 describe("store unavailable", () => {
-  test("handlers reply 'temporarily unavailable' instead of throwing", async () => {
+  test("commands and directives answer 'temporarily unavailable' through the host, never a crash", async () => {
     await setup();
     const fail = async (): Promise<never> => {
       throw storeUnavailable();
@@ -487,6 +488,10 @@ describe("store unavailable", () => {
       close: async () => undefined,
     };
     const services: GatewayServices = { ...h.services, sessions: down };
+    const logs: string[] = [];
+    // The store's failure is caught once, by the host, for every plugin.
+    const host = new PluginHost(services, [modelPlugin], (_level, line) => void logs.push(line));
+    const local = { channel: "console", senderId: "local" } as const;
     for (const [name, args] of [
       ["model", ""],
       ["model", "opus"],
@@ -494,12 +499,15 @@ describe("store unavailable", () => {
       ["models", "anthropic"],
       ["new", ""],
     ] as const) {
-      const def = modelPlugin.commands(services).find((c) => c.name === name);
-      const r = await def?.handler({ ...h.ctx({}, { command: name, args }), services });
+      const { invocation, capabilities } = h.ctx(local, { command: name, args });
+      const r = await host.handleCommand(invocation, capabilities);
       expect(r?.text).toContain("temporarily unavailable");
     }
-    const out = await modelPlugin.onMessage?.({ ...h.ctx(), services }, "/model opus hi");
-    expect(out).toEqual({ text: "", notice: expect.stringContaining("temporarily unavailable") });
+    const { invocation, capabilities } = h.ctx(local);
+    // Refused, so nothing goes on to the model.
+    const out = await host.handleMessage({ ...invocation, command: "", args: "" }, "/model opus hi", capabilities);
+    expect(out).toEqual([{ text: expect.stringContaining("temporarily unavailable"), private: true }]);
+    expect(logs).toEqual([]);
   });
 });
 
