@@ -28,6 +28,11 @@ function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<
   };
 }
 
+const logFormatOption = () =>
+  new Option("--log-format <format>", "text (default) or json: one line per event, with time, level and component");
+const logLevelOption = () =>
+  new Option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL");
+
 const agentOption = () =>
   new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
 
@@ -210,14 +215,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .description(
       "Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.",
     )
-    .option("--log-format <format>", "text (default) or json: one line per event, with time, level and component")
-    .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
+    .addOption(logFormatOption())
+    .addOption(logLevelOption())
     .action(act(async () => runForeground));
   gateway
     .command("run")
     .description("Run the gateway in the foreground (the same as `openclaw gateway`).")
-    .option("--log-format <format>", "text (default) or json: one line per event, with time, level and component")
-    .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
+    .addOption(logFormatOption())
+    .addOption(logLevelOption())
     .action(act(async () => runForeground));
   addServiceCommands(gateway, act);
   addServiceCommands(
