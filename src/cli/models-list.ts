@@ -1,19 +1,25 @@
 import type { CliIo } from "./io.js";
-import { openCliContext } from "./cli-context.js";
+import { openCliContext, type CliContext } from "./cli-context.js";
 import { knownProvider } from "./save-credential.js";
 import { modelSettingSource } from "./status-report.js";
-import { resolveModelRef } from "../models/ref.js";
+import { configuredFallbacks } from "../config/agents.js";
+import type { Catalog, CatalogModel } from "../models/catalog.js";
+import { providerOf, resolveModelRef } from "../models/ref.js";
 import { EXIT } from "./errors.js";
 import { columns, toJson } from "./format.js";
 import { isRetired, retirementText } from "../models/retirement.js";
 
 /** Flags of `openclaw models list`. */
 export interface ModelsListOptions {
+  readonly all?: boolean;
   readonly provider?: string;
   readonly agent?: string;
   readonly json?: boolean;
   readonly plain?: boolean;
 }
+
+/** A listed model: a catalog entry, or a configured ref the catalog lacks (no name, no sizes). */
+type Listed = Pick<CatalogModel, "ref" | "id" | "name" | "origin" | "contextWindow" | "maxTokens" | "deprecated">;
 
 function contextText(tokens: number | undefined): string {
   if (tokens === undefined) return "";
@@ -23,9 +29,29 @@ function contextText(tokens: number | undefined): string {
 }
 
 /**
- * `openclaw models list`: the catalog per provider with aliases, retirement dates of deprecated
- * models, the default model marked, and whether the provider has a usable credential (asked of
- * the resolver, never worked out here).
+ * The agent's configured models, as OpenClaw's list shows them without `--all`: the default, each
+ * fallback (`fallback#1`, ...) and every `agents.defaults.models` key (`configured`), each once,
+ * with its tags. Entries that name no model are listed as written.
+ */
+function configuredModels(catalog: Catalog, cli: CliContext, defaultRef: string): Map<string, string[]> {
+  const config = cli.ctx.loaded.config;
+  const tags = new Map<string, string[]>();
+  const add = (written: string, tag: string) => {
+    const r = resolveModelRef(catalog, written);
+    const ref = r.ok ? r.value.ref : written;
+    tags.set(ref, [...(tags.get(ref) ?? []), tag]);
+  };
+  add(defaultRef, "default");
+  configuredFallbacks(config, cli.agentId).refs.forEach((f, i) => add(f, `fallback#${i + 1}`));
+  for (const ref of Object.keys(config.agents?.defaults?.models ?? {})) if (!ref.endsWith("/*")) add(ref, "configured");
+  return tags;
+}
+
+/**
+ * `openclaw models list`: the configured models (see {@link configuredModels}); with `--all` the
+ * whole catalog and with `--provider` one provider's, as OpenClaw lists them. Per provider: whether
+ * it has a usable credential (asked of the resolver, never worked out here); per model: aliases,
+ * retirement dates of deprecated models and its tags.
  */
 export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise<number> {
   const cli = await openCliContext(io, { agent: opts.agent });
@@ -34,12 +60,24 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
     const primary = modelSettingSource(loaded.config, cli.agentId).primary ?? catalog.defaultModel;
     const resolved = resolveModelRef(catalog, primary);
     const defaultRef = resolved.ok ? resolved.value.ref : primary;
-    const wanted = opts.provider !== undefined ? [knownProvider(cli, opts.provider)] : [...catalog.providers.keys()];
+    const only = opts.provider !== undefined ? knownProvider(cli, opts.provider) : undefined;
+    const tags = configuredModels(catalog, cli, defaultRef);
+    const whole = opts.all === true || only !== undefined;
+    const wanted =
+      only !== undefined
+        ? [only]
+        : whole
+          ? [...catalog.providers.keys()]
+          : [...new Set([...tags.keys()].map(providerOf))];
 
     const providers = wanted.map((id) => {
-      // The provider is in `wanted` because the catalog has it.
       const p = catalog.providers.get(id);
       const res = cli.resolver.resolve({ agentId: cli.agentId, provider: id });
+      const listed: Listed[] = whole
+        ? [...(p?.models ?? [])]
+        : [...tags.keys()]
+            .filter((ref) => providerOf(ref) === id)
+            .map((ref) => catalog.models.get(ref) ?? { ref, id: ref.slice(id.length + 1), name: "", origin: "config" });
       return {
         id,
         name: p?.name ?? id,
@@ -51,7 +89,7 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
           type: res.chosen?.type ?? null,
           reasonCode: res.error?.code ?? null,
         },
-        models: (p?.models ?? []).map((m) => ({
+        models: listed.map((m) => ({
           ref: m.ref,
           id: m.id,
           name: m.name,
@@ -61,37 +99,53 @@ export async function runModelsList(io: CliIo, opts: ModelsListOptions): Promise
           deprecated: m.deprecated ?? null,
           retired: m.deprecated !== undefined && isRetired(m.deprecated, io.clock()),
           origin: m.origin,
+          inCatalog: catalog.models.has(m.ref),
           default: m.ref === defaultRef,
+          tags: [...(tags.get(m.ref) ?? []), ...catalog.aliasesOf(m.ref).map((a) => `alias:${a}`)],
         })),
       };
     });
+    const rows = providers.flatMap((p) =>
+      p.models.map((m) => ({
+        key: m.ref,
+        name: m.name,
+        contextWindow: m.contextWindow,
+        available: p.auth.usable,
+        tags: m.tags,
+      })),
+    );
 
     if (opts.json) {
-      io.out(toJson({ agentId: cli.agentId, defaultModel: defaultRef, providers }));
+      io.out(toJson({ count: rows.length, models: rows, agentId: cli.agentId, defaultModel: defaultRef, providers }));
       return EXIT.ok;
     }
     if (opts.plain) {
-      io.out(providers.flatMap((p) => p.models.map((m) => m.ref)).join("\n"));
+      if (rows.length) io.out(rows.map((r) => r.key).join("\n"));
       return EXIT.ok;
     }
     const lines: string[] = [];
     for (const p of providers) {
-      const auth = p.auth.usable
-        ? `auth: ${p.auth.effective} (${p.auth.type})`
-        : `auth: none (openclaw models auth paste-api-key --provider ${p.id}${cli.agentFlag})`;
+      const auth = !catalog.providers.has(p.id)
+        ? "unknown provider: add it under models.providers"
+        : p.auth.usable
+          ? `auth: ${p.auth.effective} (${p.auth.type})`
+          : `auth: none (openclaw models auth paste-api-key --provider ${p.id}${cli.agentFlag})`;
       if (lines.length) lines.push("");
       lines.push(`${p.id} (${p.name}) · ${auth}`);
-      const rows = p.models.map((m) => {
+      const table = p.models.map((m) => {
         const notes = [
           m.default ? "default" : "",
+          ...m.tags.filter((t) => t.startsWith("fallback#")).map((t) => `fallback ${t.slice("fallback".length)}`),
           m.aliases.length ? `alias ${m.aliases.join(", ")}` : "",
           m.deprecated ? retirementText(m.deprecated, io.clock()) : "",
-          m.origin === "config" ? "from config" : "",
+          m.inCatalog ? (m.origin === "config" ? "from config" : "") : "not in the catalog",
         ].filter(Boolean);
         return [m.ref, m.name, contextText(m.contextWindow ?? undefined), notes.join(" · ")];
       });
-      lines.push(...columns(rows, "  "));
+      lines.push(...columns(table, "  "));
     }
+    if (!whole)
+      lines.push("", "Configured models only; --all lists the whole catalog, --provider <id> one provider's.");
     io.out(lines.join("\n"));
     return EXIT.ok;
   } finally {

@@ -28,6 +28,11 @@ function action(io: CliIo, setExit: (code: number) => void, load: () => Promise<
   };
 }
 
+const logFormatOption = () =>
+  new Option("--log-format <format>", "text (default) or json: one line per event, with time, level and component");
+const logLevelOption = () =>
+  new Option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL");
+
 const agentOption = () =>
   new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
 
@@ -48,7 +53,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
 
   const models = program
     .command("models")
-    .description("Show and manage models and the credentials behind them (alone: models status).");
+    .description("Show and manage models and the credentials behind them (alone: models status).")
+    // Options given after a subcommand are that subcommand's, so `models --json` can mean `models status --json`.
+    .enablePositionalOptions()
+    .addOption(agentOption())
+    .option("--json", "alone: the same as models status --json")
+    .option("--status-json", "the same as models status --json")
+    .option("--status-plain", "the same as models status --plain");
 
   models
     .command("status", { isDefault: true })
@@ -70,16 +81,26 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .option("--probe-concurrency <n>", "probes in flight at once", "2")
     .option("--probe-max-tokens <n>", "max_tokens of each probe request", "8")
     .addHelpText("after", "\nExit codes with --check: 0 fine, 1 missing/expired/unreadable, 2 expiring within 24 h.")
-    .action(act(async () => (await import("./models-status.js")).runModelsStatus));
+    .action(
+      act(async () => {
+        const { runModelsStatus } = await import("./models-status.js");
+        return (cliIo, opts) => runModelsStatus(cliIo, statusAliases(opts));
+      }),
+    );
 
   models
     .command("list")
-    .description("The model catalog with aliases, retirement dates and whether each provider has a usable credential.")
-    .option("--provider <id>", "only this provider")
+    .description(
+      "Configured models (the default, fallbacks, agents.defaults.models) or the catalog, with aliases, retirement dates and whether each provider has a usable credential.",
+    )
+    .option("--all", "the whole catalog")
+    .option("--provider <id>", "this provider's whole catalog")
     .addOption(agentOption())
     .option("--json", "print only JSON on stdout")
     .option("--plain", "one model ref per line")
     .action(act(async () => (await import("./models-list.js")).runModelsList));
+
+  registerModelDefaults(models, act);
 
   const auth = models
     .command("auth")
@@ -194,44 +215,24 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .description(
       "Run the gateway in the foreground (Telegram, Discord or the local console), or manage it as a service.",
     )
-    .option("--log-format <format>", "text (default) or json: one line per event, with time, level and component")
-    .option("--log-level <level>", "debug, info (default), warn or error; also OPENCLAW_LOG_LEVEL")
-    .action(
-      act(async () => async (cliIo, opts) => {
-        const { runGateway } = await import("../app/run.js");
-        const { formattedLog, logSettings } = await import("../gateway/log-format.js");
-        const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
-        const log = formattedLog((line) => cliIo.err(line), settings);
-        (await import("./signals.js")).logDrainTo(log);
-        await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log });
-        return 0;
-      }),
-    );
+    .addOption(logFormatOption())
+    .addOption(logLevelOption())
+    .action(act(async () => runForeground));
   gateway
-    .command("install")
-    .description("Install the gateway as a systemd user unit (Linux) or launchd agent (macOS).")
-    .option("--port <n>", "HTTP port the service listens on (sets OPENCLAW_GATEWAY_PORT in the unit)")
-    .option("--force", "replace an existing unit that differs")
-    .option("--dry-run", "print the unit and the commands; change nothing")
-    .action(act(async () => (await import("./gateway-service.js")).runGatewayInstall));
-  gateway
-    .command("uninstall")
-    .description("Stop, disable and remove the gateway service.")
-    .action(act(async () => (await import("./gateway-service.js")).runGatewayUninstall));
-  for (const verb of ["start", "stop", "restart"] as const) {
-    gateway
-      .command(verb)
-      .description(`${verb[0]?.toUpperCase()}${verb.slice(1)} the gateway service (systemctl --user / launchctl).`)
-      .action(act(async () => async (cliIo) => (await import("./gateway-service.js")).runGatewayAction(cliIo, verb)));
-  }
-  gateway
-    .command("status")
-    .description(
-      "Service state, /healthz and /readyz, and what the running gateway reports. Exit 0 ready, 1 down, 2 degraded.",
-    )
-    .option("--deep", "also check credentials as `models status --check` does")
-    .option("--json", "print only JSON on stdout")
-    .action(act(async () => (await import("./gateway-status.js")).runGatewayStatus));
+    .command("run")
+    .description("Run the gateway in the foreground (the same as `openclaw gateway`).")
+    .addOption(logFormatOption())
+    .addOption(logLevelOption())
+    .action(act(async () => runForeground));
+  addServiceCommands(gateway, act);
+  addServiceCommands(
+    program
+      .command("daemon")
+      .description(
+        "OpenClaw's former name of the service commands: the same as `openclaw gateway install|uninstall|start|stop|restart|status`.",
+      ),
+    act,
+  );
 
   if (registerSessions) {
     registerSessions(program, { processEnv: io.env, cwd: io.cwd });
@@ -244,6 +245,118 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
       .description("List chat sessions and their model/profile, or reset one (sessions list|reset).");
 
   return program;
+}
+
+type Act = (load: () => Promise<Run>) => (...received: unknown[]) => Promise<void>;
+
+/** `openclaw gateway` and `gateway run`: the gateway in the foreground until a signal stops it. */
+const runForeground: Run = async (cliIo, opts) => {
+  const { runGateway } = await import("../app/run.js");
+  const { formattedLog, logSettings } = await import("../gateway/log-format.js");
+  const settings = logSettings(opts as { logFormat?: string; logLevel?: string }, cliIo.env);
+  const log = formattedLog((line) => cliIo.err(line), settings);
+  (await import("./signals.js")).logDrainTo(log);
+  await runGateway({ processEnv: cliIo.env, cwd: cliIo.cwd, log });
+  return 0;
+};
+
+/** `models --status-json` / `--status-plain` (and `models --json`) as `models status` reads them. */
+function statusAliases(opts: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...opts,
+    json: opts.json === true || opts.statusJson === true,
+    plain: opts.plain === true || opts.statusPlain === true,
+  };
+}
+
+/** The service commands, under `gateway` and under OpenClaw's older name for them, `daemon`. */
+function addServiceCommands(parent: Command, act: Act): void {
+  parent
+    .command("install")
+    .description("Install the gateway as a systemd user unit (Linux) or launchd agent (macOS).")
+    .option("--port <n>", "HTTP port the service listens on (sets OPENCLAW_GATEWAY_PORT in the unit)")
+    .option("--force", "replace an existing unit that differs")
+    .option("--dry-run", "print the unit and the commands; change nothing")
+    .action(act(async () => (await import("./gateway-service.js")).runGatewayInstall));
+  parent
+    .command("uninstall")
+    .description("Stop, disable and remove the gateway service.")
+    .action(act(async () => (await import("./gateway-service.js")).runGatewayUninstall));
+  for (const verb of ["start", "stop", "restart"] as const) {
+    parent
+      .command(verb)
+      .description(`${verb[0]?.toUpperCase()}${verb.slice(1)} the gateway service (systemctl --user / launchctl).`)
+      .action(act(async () => async (cliIo) => (await import("./gateway-service.js")).runGatewayAction(cliIo, verb)));
+  }
+  parent
+    .command("status")
+    .description(
+      "Service state, /healthz and /readyz, and what the running gateway reports. Exit 0 ready, 1 down, 2 degraded.",
+    )
+    .option("--deep", "also check credentials as `models status --check` does")
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./gateway-status.js")).runGatewayStatus));
+}
+
+/** `models set`, `models aliases list|add|remove`, `models fallbacks list|add|remove|clear`: the shared defaults. */
+function registerModelDefaults(models: Command, act: Act): void {
+  // Accepted only to be refused with the reason: these change what every agent inherits.
+  const refusedAgent = () => new Option("--agent <id>").hideHelp();
+  models
+    .command("set")
+    .description("Set the default model of every agent without its own (agents.defaults.model.primary).")
+    .argument("<model>", "alias or provider/model")
+    .addOption(refusedAgent())
+    .action(act(async () => (await import("./models-set.js")).runModelsSet));
+
+  const listed = (cmd: Command) =>
+    cmd.option("--json", "print only JSON on stdout").option("--plain", "one entry per line").addOption(refusedAgent());
+
+  const aliases = models.command("aliases").description("Model aliases (agents.defaults.models.<ref>.alias).");
+  listed(aliases.command("list").description("Configured aliases, then the built-in ones they leave in place.")).action(
+    act(async () => (await import("./models-aliases.js")).runAliasesList),
+  );
+  aliases
+    .command("add")
+    .description("Point an alias at a model; the model's former alias is replaced.")
+    .argument("<alias>", "letters, digits, dots, underscores, colons and dashes")
+    .argument("<model>", "alias or provider/model")
+    .addOption(refusedAgent())
+    .action(act(async () => (await import("./models-aliases.js")).runAliasesAdd));
+  aliases
+    .command("remove")
+    .description("Remove a configured alias (the model's other settings stay).")
+    .argument("<alias>", "a configured alias")
+    .addOption(refusedAgent())
+    .action(act(async () => (await import("./models-aliases.js")).runAliasesRemove));
+
+  const fallbacks = models
+    .command("fallbacks")
+    .description("The default model's fallback chain (agents.defaults.model.fallbacks).");
+  listed(fallbacks.command("list").description("The fallback chain, in order.")).action(
+    act(async () => (await import("./models-fallbacks.js")).runFallbacksList),
+  );
+  for (const [verb, description] of [
+    ["add", "Append a model to the chain (an alias is stored as the model it names)."],
+    ["remove", "Remove a model from the chain."],
+  ] as const) {
+    fallbacks
+      .command(verb)
+      .description(description)
+      .argument("<model>", "alias or provider/model")
+      .addOption(refusedAgent())
+      .action(
+        act(async () => {
+          const m = await import("./models-fallbacks.js");
+          return verb === "add" ? m.runFallbacksAdd : m.runFallbacksRemove;
+        }),
+      );
+  }
+  fallbacks
+    .command("clear")
+    .description("Empty the chain: the default model has no fallbacks.")
+    .addOption(refusedAgent())
+    .action(act(async () => (await import("./models-fallbacks.js")).runFallbacksClear));
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */

@@ -501,3 +501,27 @@ describe("examples/systemd/openclaw-auth-check", () => {
     });
   });
 });
+
+describe("daemon (OpenClaw's older name of the service commands)", () => {
+  it("installs, starts, stops and uninstalls exactly as gateway does; alone it shows its commands and exits 1", async () => {
+    const m = machine();
+    const viaGateway = machine();
+    const [dry, gatewayDry] = await Promise.all([
+      cli(["daemon", "install", "--dry-run"], m.env),
+      cli(["gateway", "install", "--dry-run"], viaGateway.env),
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split(m.home).join("~").split(m.state).join("<state>")).toBe(
+      gatewayDry.stdout.split(viaGateway.home).join("~").split(viaGateway.state).join("<state>"),
+    );
+    expect((await cli(["daemon", "install"], m.env)).code).toBe(0);
+    expect((await cli(["daemon", "stop"], m.env)).stdout).toBe("Ran: systemctl --user stop openclaw-gateway.service\n");
+    expect((await cli(["daemon", "uninstall"], m.env)).code).toBe(0);
+    expect(fs.existsSync(path.join(m.home, UNIT))).toBe(false);
+    expect(m.systemctl.calls()).toContain("--user stop openclaw-gateway.service");
+    expect(m.systemctl.calls()).toContain("--user disable --now openclaw-gateway.service");
+    const bare = await cli(["daemon"], m.env);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/status \[options\]/);
+  });
+});

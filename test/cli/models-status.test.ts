@@ -235,7 +235,7 @@ describe("openclaw models list", () => {
     const [text, later, json, bad] = await Promise.all([
       sb.run(["models", "list", "--provider", "anthropic"], beforeRetirement),
       sb.run(["models", "list", "--provider", "anthropic"], afterRetirement),
-      sb.run(["models", "list", "--json"], beforeRetirement),
+      sb.run(["models", "list", "--all", "--json"], beforeRetirement),
       sb.run(["models", "list", "--provider", "antropic"]),
     ]);
     expect(text.code).toBe(0);

@@ -39,6 +39,16 @@ describe("openclaw gateway (console channel)", { timeout: scaled(45_000) }, () =
     expect(r.stdout + r.stderr).not.toContain(KEY);
   });
 
+  it("`gateway run` is the same foreground gateway, with the same flags", () => {
+    const stateDir = stateWithProfiles();
+    const run = runCli(["gateway", "run", "--log-format", "json"], { stateDir, input: "/model opus@anthropic:key\n" });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("anthropic:key");
+    expect(JSON.parse(run.stderr.split("\n")[0] ?? "")).toHaveProperty("level");
+    const plain = runCli(["gateway"], { stateDir, input: "/model status\n" });
+    expect(plain.stdout).toMatch(/anthropic:key.*pinned/);
+  });
+
   it("keeps a pin across a restart", () => {
     const stateDir = stateWithProfiles();
     const first = runCli(["gateway"], { stateDir, input: "/model opus@anthropic:key\n" });

@@ -601,3 +601,110 @@ describe.skipIf(!install.ok && !inCi)(
     });
   },
 );
+
+/** `openclaw.json` of a state dir, parsed. */
+function configOf(st: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(st, "openclaw.json"), "utf8"));
+}
+
+describe.skipIf(!install.ok && !inCi)(
+  `models set|aliases|fallbacks: the same command on copies of one state writes the same openclaw.json ${install.ok ? "(OpenClaw 2026.9.6)" : "(missing)"}`,
+  { timeout: 900_000 },
+  () => {
+    let dir = "";
+    beforeAll(() => {
+      if (!install.ok) throw new Error(`CI must run the interop test: ${install.why}`);
+      requireBuild();
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "openclaw-interop-defaults-"));
+    });
+    afterAll(() => {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    let copies = 0;
+    /** A copy of the state `from` (its config and databases), to run one program on. */
+    const copyOf = (from: string): string => {
+      const st = path.join(dir, `copy${++copies}`, ".openclaw");
+      fs.cpSync(from, st, { recursive: true });
+      return st;
+    };
+    const theirs = (st: string, args: string[]): OpenClawRun => {
+      if (!install.ok) throw new Error(install.why);
+      return runOpenClaw(install, path.dirname(st), st, args);
+    };
+    const mine = (st: string, args: string[]) => runCli(args, { stateDir: st, env: { HOME: path.dirname(st) } });
+
+    it("step by step, from a string model to aliases, fallbacks and back; refusals change nothing in either", () => {
+      // OpenClaw's first write into a state adds its own bookkeeping (meta, plugin entries); the
+      // comparison starts after it, from a state OpenClaw has set up, with the model as a string.
+      let base = path.join(dir, "base", ".openclaw");
+      fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+      const init = theirs(base, ["models", "set", "anthropic/claude-opus-4-5"]);
+      expect(init.code, init.stderr).toBe(0);
+      const initial = configOf(base) as { agents: { defaults: Record<string, unknown> } };
+      initial.agents.defaults = { model: "anthropic/claude-sonnet-4-5" };
+      fs.writeFileSync(path.join(base, "openclaw.json"), JSON.stringify(initial, null, 2), { mode: 0o600 });
+
+      const steps: string[][] = [
+        ["models", "fallbacks", "add", "anthropic/claude-haiku-4-5"],
+        ["models", "set", "anthropic/claude-opus-4-5"],
+        ["models", "aliases", "add", "fast", "anthropic/claude-haiku-4-5"],
+        ["models", "aliases", "add", "quick", "fast"],
+        ["models", "fallbacks", "add", "anthropic/claude-sonnet-4-5"],
+        ["models", "fallbacks", "add", "quick"],
+        ["models", "set", "quick"],
+        ["models", "fallbacks", "remove", "anthropic/claude-haiku-4-5"],
+        ["models", "aliases", "add", "Sonnet.Old", "anthropic/claude-sonnet-4-5"],
+        ["models", "aliases", "remove", "quick"],
+        ["models", "fallbacks", "clear"],
+      ];
+      for (const args of steps) {
+        const [a, b] = [copyOf(base), copyOf(base)];
+        const t = theirs(a, args);
+        const o = mine(b, args);
+        expect({ args, code: t.code }, t.stderr).toEqual({ args, code: 0 });
+        expect({ args, code: o.code }, o.stderr).toEqual({ args, code: 0 });
+        expect({ args, config: configOf(b) }).toEqual({ args, config: configOf(a) });
+        base = a;
+      }
+      const final = configOf(base) as { agents: { defaults: unknown } };
+      expect(final.agents.defaults).toEqual({
+        model: { primary: "anthropic/claude-haiku-4-5", fallbacks: [] },
+        models: {
+          "anthropic/claude-haiku-4-5": {},
+          "anthropic/claude-opus-4-5": {},
+          "anthropic/claude-sonnet-4-5": { alias: "Sonnet.Old" },
+        },
+      });
+
+      const refusals: string[][] = [
+        ["models", "set", "anthropic/claude-opus-4-5", "--agent", "main"],
+        ["models", "fallbacks", "add", "anthropic/claude-opus-4-5", "--agent", "main"],
+        ["models", "aliases", "add", "x", "anthropic/claude-opus-4-5", "--agent", "main"],
+        ["models", "set", "nosuchprovider/some-model"],
+        ["models", "aliases", "add", "Sonnet.Old", "anthropic/claude-opus-4-5"],
+        ["models", "aliases", "add", "a b", "anthropic/claude-opus-4-5"],
+        ["models", "aliases", "remove", "nope"],
+        ["models", "fallbacks", "remove", "anthropic/claude-opus-4-5"],
+      ];
+      const before = configOf(base);
+      for (const args of refusals) {
+        const [a, b] = [copyOf(base), copyOf(base)];
+        expect({ args, code: theirs(a, args).code }).toEqual({ args, code: 1 });
+        expect({ args, code: mine(b, args).code }).toEqual({ args, code: 1 });
+        expect({ args, config: configOf(a) }).toEqual({ args, config: before });
+        expect({ args, config: configOf(b) }).toEqual({ args, config: before });
+      }
+
+      // OpenClaw accepts what ours wrote last, and reads the same defaults from it.
+      const ours = copyOf(base);
+      expect(mine(ours, ["models", "set", "anthropic/claude-sonnet-4-5"]).code).toBe(0);
+      const validate = theirs(ours, ["config", "validate"]);
+      expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+      const fallbacks = theirs(ours, ["models", "fallbacks", "list", "--json"]);
+      expect(JSON.parse(fallbacks.stdout)).toEqual({ fallbacks: [] });
+      const aliases = theirs(ours, ["models", "aliases", "list", "--json"]);
+      expect(JSON.parse(aliases.stdout)).toEqual({ aliases: { "Sonnet.Old": "anthropic/claude-sonnet-4-5" } });
+    });
+  },
+);
