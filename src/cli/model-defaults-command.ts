@@ -1,12 +1,12 @@
-import { loadContext } from "../config/context.js";
 import { updateConfigFile } from "../config/write.js";
 import type { RawObject } from "../config/raw-object.js";
-import { withCatalog, type CatalogContext } from "../models/context.js";
+import type { CatalogContext } from "../models/context.js";
 import { notInCatalogText } from "../models/near-misses.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliIo } from "./io.js";
 import { fail } from "./errors.js";
+import { cliAssembly } from "./cli-context.js";
 
 /**
  * What `models set`, `models aliases` and `models fallbacks` share: they change the defaults every
@@ -32,7 +32,7 @@ export function refuseAgent(opts: DefaultsOptions, command: string): void {
 
 /** The config and catalog, with the config's warnings printed once. */
 export function loadDefaults(io: CliIo): CatalogContext {
-  const ctx = withCatalog(loadContext({ processEnv: io.env, cwd: io.cwd }));
+  const ctx = cliAssembly(io).catalogContext();
   for (const w of ctx.loaded.warnings) io.err(`warning: ${w}`);
   return ctx;
 }
