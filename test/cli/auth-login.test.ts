@@ -121,6 +121,16 @@ describe("openclaw models auth login --provider openai", () => {
     expectNoTokenIn(r.stdout + r.stderr);
   });
 
+  it("puts the new profile first in the agent's existing order for the provider, as OpenClaw does", async () => {
+    await store().update("main", (f) => {
+      f.profiles["openai:other"] = { type: "api_key", provider: "openai", key: `sk-proj-${"p".repeat(40)}` };
+      f.order = { openai: ["openai:other"] };
+    });
+    const r = await login(["--provider", "openai", "--device-code"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(store().read("main").order).toEqual({ openai: ["openai:me@example.com", "openai:other"] });
+  });
+
   it("a declined consent, an expired device code or a failing token endpoint: a clear error, exit 1, nothing stored", async () => {
     await store().update("main", (f) => {
       f.profiles["openai:old"] = { type: "api_key", provider: "openai", key: `sk-proj-${"o".repeat(40)}` };

@@ -6,8 +6,9 @@
  * account claims OpenClaw reads.
  */
 import crypto from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./token-endpoint.js";
 
 /** What the consent page does with the next authorize request. */
 export type ConsentMode = "approve" | "deny" | "wrong-state";
@@ -38,15 +39,6 @@ export interface FakeOAuthProvider {
   readonly email: string;
   readonly accountId: string;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
