@@ -16,7 +16,7 @@ export function desktopOpener(io: CliIo, platform: NodeJS.Platform = process.pla
     platform === "darwin" ? ["open", []] : platform === "win32" ? ["cmd", ["/c", "start", '""']] : ["xdg-open", []];
   return (url) => {
     try {
-      const child = spawn(cmd, [...pre, url], { detached: true, stdio: "ignore" });
+      const child = spawn(cmd, [...pre, url], { detached: true, stdio: "ignore", env: io.env });
       child.on("error", () => {});
       child.unref();
     } catch {
