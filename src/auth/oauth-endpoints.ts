@@ -31,7 +31,72 @@ export function oauthEndpointFor(config: OpenClawConfig, provider: string): OAut
   return { tokenUrl, clientId: set?.clientId ?? builtin?.clientId, body: builtin?.body ?? "form" };
 }
 
-/** The command that replaces a dead OAuth login. Our CLI does not run browser logins; OpenClaw's does. */
+/**
+ * How a provider's OAuth login runs (`models auth login`): OpenClaw's endpoints, client id and
+ * loopback redirect, each overridable in our settings file for a proxy or a test.
+ */
+export interface OAuthLogin {
+  readonly provider: string;
+  readonly clientId: string;
+  readonly tokenUrl: string;
+  /** The browser login (PKCE): where the user consents. */
+  readonly authorizeUrl: string;
+  /** The loopback address the browser is sent back to; port 0 means any free port. */
+  readonly redirectUri: string;
+  readonly scope: string;
+  /** Further query parameters of the authorize URL, as OpenClaw sends them. */
+  readonly authorizeParams: Readonly<Record<string, string>>;
+  /** Where a device code is asked for (the login where the browser is on another machine). */
+  readonly deviceCodeUrl: string;
+  /** The model OpenClaw recommends after this login (`--set-default`). */
+  readonly defaultModel: string;
+}
+
+// OpenClaw's ChatGPT login (its openai plugin): client, scope, callback and extra parameters.
+const OPENAI_LOGIN: Omit<OAuthLogin, "provider" | "clientId" | "tokenUrl"> = {
+  authorizeUrl: "https://auth.openai.com/oauth/authorize",
+  redirectUri: "http://localhost:1455/auth/callback",
+  scope: "openid profile email offline_access",
+  authorizeParams: { id_token_add_organizations: "true", codex_cli_simplified_flow: "true", originator: "openclaw" },
+  deviceCodeUrl: "https://auth.openai.com/api/accounts/deviceauth/usercode",
+  defaultModel: "openai/gpt-6-astra",
+};
+
+/** OpenClaw's callback hosts: its `OPENCLAW_OAUTH_CALLBACK_HOST` may pick one of these. */
+const CALLBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1"]);
+
+/**
+ * The login of a provider that OpenClaw logs in with OAuth here (only `openai` today), with
+ * `models.providers.<p>.oauth.{authorizeUrl, tokenUrl, deviceCodeUrl, redirectUri, clientId}` of
+ * our settings over OpenClaw's values. Undefined for any other provider.
+ */
+export function oauthLoginFor(
+  config: OpenClawConfig,
+  provider: string,
+  env: NodeJS.ProcessEnv = {},
+): OAuthLogin | undefined {
+  const endpoint = oauthEndpointFor(config, provider);
+  if (provider !== "openai" || endpoint?.clientId === undefined) return undefined;
+  const set = config.models?.providers?.[provider]?.oauth;
+  let redirectUri = set?.redirectUri ?? OPENAI_LOGIN.redirectUri;
+  const host = env.OPENCLAW_OAUTH_CALLBACK_HOST?.trim();
+  if (set?.redirectUri === undefined && host && CALLBACK_HOSTS.has(host)) {
+    const url = new URL(redirectUri);
+    url.hostname = host === "::1" ? "[::1]" : host;
+    redirectUri = url.toString();
+  }
+  return {
+    ...OPENAI_LOGIN,
+    provider,
+    clientId: endpoint.clientId,
+    tokenUrl: endpoint.tokenUrl,
+    authorizeUrl: set?.authorizeUrl ?? OPENAI_LOGIN.authorizeUrl,
+    deviceCodeUrl: set?.deviceCodeUrl ?? OPENAI_LOGIN.deviceCodeUrl,
+    redirectUri,
+  };
+}
+
+/** The command that replaces a dead OAuth login. */
 export function loginAgainCommand(provider: string, profileId: string): string {
   return `openclaw models auth login --provider ${provider} --profile-id ${profileId}`;
 }

@@ -74,12 +74,24 @@ function endpointName(tokenUrl: string): string {
  * for an HTTP or network failure; the caller decides what a failure means for the profile. A
  * redirect is a failure: following a 307 or 308 would post the refresh token to another address.
  */
-export async function refreshGrant(
+export function refreshGrant(
   endpoint: OAuthEndpoint,
   refreshToken: string,
   opts: { readonly timeoutMs: number; readonly now: () => number },
 ): Promise<GrantResult> {
-  const fields: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshToken };
+  return tokenGrant(endpoint, { grant_type: "refresh_token", refresh_token: refreshToken }, opts);
+}
+
+/**
+ * Sends one grant (`fields`, plus the endpoint's `client_id`) to the token endpoint and classifies
+ * the answer as {@link refreshGrant} does; `models auth login` sends its `authorization_code` here.
+ */
+export async function tokenGrant(
+  endpoint: OAuthEndpoint,
+  grant: Readonly<Record<string, string>>,
+  opts: { readonly timeoutMs: number; readonly now: () => number },
+): Promise<GrantResult> {
+  const fields: Record<string, string> = { ...grant };
   if (endpoint.clientId !== undefined) fields.client_id = endpoint.clientId;
   const json = endpoint.body === "json";
   let status: number;

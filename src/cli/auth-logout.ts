@@ -14,13 +14,13 @@ export interface LogoutOptions {
 }
 
 /** What removing an id did to one order list: the ids left in it, or none when the list went too. */
-interface OrderEdit {
+export interface OrderEdit {
   readonly provider: string;
   readonly rest: readonly unknown[];
 }
 
 /** Removes `id` from every list in `order`, dropping lists it leaves empty; returns what changed. */
-function removeFromOrders(order: Record<string, unknown> | undefined, id: string): OrderEdit[] {
+export function removeFromOrders(order: Record<string, unknown> | undefined, id: string): OrderEdit[] {
   const edits: OrderEdit[] = [];
   if (!order) return edits;
   for (const [provider, list] of Object.entries(order)) {

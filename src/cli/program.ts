@@ -116,6 +116,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .action(act(async () => (await import("./auth-list.js")).runAuthList));
 
   auth
+    .command("login")
+    .description(
+      "Sign in with the provider's OAuth login (browser with a loopback redirect, or --device-code) and store the profile.",
+    )
+    .option("--provider <id>", "provider to sign in to (openai)")
+    .option("--method <id>", "oauth (browser, the default) or device-code")
+    .option("--device-code", "sign in on a browser elsewhere with a one-time code (same as --method device-code)")
+    .option("--profile-id <id>", "profile id (default <provider>:<account email>)")
+    .option("--set-default", "make the provider's recommended model the default")
+    .option("--force", "after a successful login, remove the provider's other profiles")
+    .addOption(agentOption())
+    .action(act(async () => (await import("./auth-login.js")).runLogin));
+
+  auth
     .command("paste-token")
     .description("Store a token (stdin when piped, else a hidden prompt). Anthropic takes `claude setup-token` output.")
     .requiredOption("--provider <id>", "provider the token is for")

@@ -72,6 +72,14 @@ const providerModel = z.looseObject({
   maxTokens: z.optional(z.int().check(z.positive())),
 });
 
+/** A URL a credential is sent to: https, or plain http only to this machine (a test, a local proxy). */
+const credentialUrl = (what: string) =>
+  z.url({ message: `expected ${what}` }).check(
+    z.refine(mayCarryCredentials, {
+      message: "expected an https:// URL (http:// only to 127.0.0.0/8, [::1] or localhost)",
+    }),
+  );
+
 const providerSection = z.looseObject({
   baseUrl: z.optional(z.url({ message: "expected a URL such as https://api.example.com" })),
   api: z.optional(z.string()),
@@ -84,14 +92,18 @@ const providerSection = z.looseObject({
   oauth: z.optional(
     z.looseObject({
       // The refresh token goes there: https, or plain http only to this machine (a test, a local proxy).
-      tokenUrl: z.optional(
-        z.url({ message: "expected the token endpoint's URL" }).check(
-          z.refine(mayCarryCredentials, {
-            message: "expected an https:// URL (http:// only to 127.0.0.0/8, [::1] or localhost)",
+      tokenUrl: z.optional(credentialUrl("the token endpoint's URL")),
+      clientId: z.optional(z.string().check(z.minLength(1))),
+      // `models auth login`: the consent page, the device-code endpoint and the loopback redirect.
+      authorizeUrl: z.optional(z.url({ message: "expected the authorize endpoint's URL" })),
+      deviceCodeUrl: z.optional(credentialUrl("the device-code endpoint's URL")),
+      redirectUri: z.optional(
+        z.url({ message: "expected the loopback redirect URL" }).check(
+          z.refine((u) => u.startsWith("http://") && mayCarryCredentials(u), {
+            message: "expected an http:// URL on this machine (127.0.0.0/8, [::1] or localhost)",
           }),
         ),
       ),
-      clientId: z.optional(z.string().check(z.minLength(1))),
     }),
   ),
 });

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../support/cli.js";
+import { startFakeOAuthProvider, type FakeOAuthProvider } from "../fakes/oauth-provider.js";
 import {
   apiKey,
   DAY,
@@ -28,6 +29,13 @@ import {
 } from "../cli/support.js";
 
 afterAll(removeSandboxes);
+
+/** OpenAI's login server for the `login` scenario, on loopback; its address reads as OpenAI's in the docs. */
+let oauth: FakeOAuthProvider | undefined;
+beforeAll(async () => {
+  oauth = await startFakeOAuthProvider();
+});
+afterAll(() => oauth?.close());
 
 /**
  * The day the examples were recorded. Commands see this time, so "retires" and "retired on" in the
@@ -65,11 +73,20 @@ interface Scenario {
   readonly sb: Sandbox;
   readonly inputs: Readonly<Record<string, string>>;
   readonly env?: NodeJS.ProcessEnv;
+  /** Addresses of loopback fakes, written in the docs as the real service's. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 const SCENARIOS: Record<string, () => Scenario> = {
   /** Nothing stored yet; `pbpaste` holds a setup-token, `key.txt` an API key. */
   fresh: () => ({ sb: sandbox(), inputs: { pbpaste: `${setupToken()}\n`, "key.txt": `${apiKey()}\n` } }),
+  /** Nothing stored; our settings send OpenAI's login to a loopback fake that approves at once. */
+  login: () => {
+    const sb = sandbox();
+    if (!oauth) throw new Error("the fake login server has not started");
+    sb.writeOwnConfig({ models: { providers: { openai: { oauth: oauth.settings } } } });
+    return { sb, inputs: {}, aliases: { [oauth.origin]: "https://auth.openai.com" } };
+  },
   /** The state dir is a path no one can create. */
   unwritable: () => ({
     sb: sandbox(),
@@ -227,7 +244,9 @@ async function runExample(block: Block, scenarioName: string): Promise<void> {
       ...(tty ? { tty } : { clock: () => NOW }),
     });
     const raw = jq !== undefined ? applyJq(r.stdout, jq) : `${r.stdout}${r.stderr}`;
-    const actual = normalise(raw.replace(/\r/g, ""), scenario.sb).replace(/\n+$/, "").split("\n");
+    let text = raw.replace(/\r/g, "");
+    for (const [from, to] of Object.entries(scenario.aliases ?? {})) text = text.split(from).join(to);
+    const actual = normalise(text, scenario.sb).replace(/\n+$/, "").split("\n");
     const want = normalise(expected.join("\n")).split("\n");
     if (!matches(want, actual)) {
       throw new Error(

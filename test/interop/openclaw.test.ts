@@ -6,6 +6,7 @@ import { GatewayProcess, requireBuild, runCli } from "../support/cli.js";
 import { findOpenClaw, runOpenClaw, startOpenClawWriter, type OpenClawRun } from "./openclaw-runtime.js";
 import { assembleState } from "../support/assembly.js";
 import { startFakeTokenEndpoint } from "../fakes/token-endpoint.js";
+import { startFakeOAuthProvider } from "../fakes/oauth-provider.js";
 import { runInProcess } from "../support/in-process-cli.js";
 import { openClawKeyLists } from "../../src/config/known-keys.js";
 import { createTestGateway } from "../support/gateway.js";
@@ -263,6 +264,39 @@ describe.skipIf(!install.ok && !inCi)(
       });
       expect(openclawProfiles()).toContain(id);
       // Gone again, so the later tests see the profiles they expect.
+      expect(ours(["models", "auth", "logout", id, "--yes"]).code).toBe(0);
+    });
+
+    it("ours logs in with `models auth login --device-code`; OpenClaw lists the profile as oauth with its expiry", async () => {
+      const fake = await startFakeOAuthProvider();
+      const id = "openai:me@example.com";
+      try {
+        // Our settings point the login at the loopback fake; OpenClaw never reads this file.
+        const own = path.join(root, "login-settings.json");
+        fs.writeFileSync(own, JSON.stringify({ models: { providers: { openai: { oauth: fake.settings } } } }), {
+          mode: 0o600,
+        });
+        const r = await runInProcess(["models", "auth", "login", "--provider", "openai", "--device-code"], {
+          env: { PATH: process.env.PATH, HOME: root, OPENCLAW_STATE_DIR: state, MODEL_GATEWAY_CONFIG: own },
+          cwd: root,
+        });
+        SECRETS.push(...fake.issued);
+        seen.push(r.stdout, r.stderr);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain(`Auth profile: ${id} (openai/oauth)`);
+      } finally {
+        await fake.close();
+      }
+      expectNoJsonStore();
+      const stored = assembleState(state).credentials.read("main").profiles[id];
+      const listed = (JSON.parse(openclaw(["models", "auth", "list", "--json"]).stdout) as AuthList).profiles;
+      expect(listed.find((p) => p.id === id)).toMatchObject({
+        type: "oauth",
+        email: "me@example.com",
+        expiresAt: new Date(stored?.expires ?? 0).toISOString(),
+      });
+      // What we wrote to openclaw.json (auth.profiles metadata) is accepted by OpenClaw.
+      expect(openclaw(["config", "validate"]).code).toBe(0);
       expect(ours(["models", "auth", "logout", id, "--yes"]).code).toBe(0);
     });
 
