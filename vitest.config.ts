@@ -11,6 +11,7 @@ if (slowness > 1)
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/support/setup.ts"],
     testTimeout: 20_000 * slowness,
     hookTimeout: 20_000 * slowness,
     pool: "forks",

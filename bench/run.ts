@@ -1,21 +1,10 @@
 import os from "node:os";
-import type { Bench, BenchResult } from "./result.js";
+import type { BenchResult } from "./result.js";
+import { areas } from "./areas.js";
 
-// Each area owns one module; `npm run bench` runs them in turn, one process, and prints a table of
-// ratios to same-run baselines. `npm run bench -- cli` runs the areas whose name contains "cli";
-// `--json` prints the figures as JSON for tools instead of the table.
-const modules: Record<string, () => Promise<{ default: Bench }>> = {
-  "npm start": () => import("./npm-start.js"),
-  "cli cold start": () => import("./cli-cold-start.js"),
-  resolver: () => import("./resolver.js"),
-  "model plugin": () => import("./model-plugin.js"),
-  sessions: () => import("./sessions.js"),
-  telegram: () => import("./telegram.js"),
-  "telegram webhook": () => import("./telegram-webhook.js"),
-  discord: () => import("./discord.js"),
-  providers: () => import("./providers.js"),
-  streaming: () => import("./streaming.js"),
-};
+// Each area owns one module (bench/areas.ts); `npm run bench` runs them in turn, one process, and
+// prints a table of ratios to same-run baselines. `npm run bench -- cli` runs the areas whose name
+// contains "cli"; `--json` prints the figures as JSON for tools instead of the table.
 
 /** Where and when the absolute figures were measured; they mean little without it. */
 function machine() {
@@ -53,7 +42,7 @@ if (!json) {
     `${"area".padEnd(17)} ${"figure".padEnd(66)} ${"ratio".padStart(8)}  ${"target".padEnd(15)} absolute\n`,
   );
 }
-for (const [area, load] of Object.entries(modules)) {
+for (const [area, load] of Object.entries(areas)) {
   if (only.length && !only.some((o) => area.includes(o))) continue;
   process.stderr.write(`running ${area}…\n`);
   for (const r of await (await load()).default()) {

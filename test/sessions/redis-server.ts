@@ -3,7 +3,6 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
 
 function executable(file: string): boolean {
   try {
@@ -73,13 +72,16 @@ process.once("exit", () => {
 const servers = new Set<RedisServer>();
 let fileDone = false;
 
-// Whatever happened to a test file's own set-up and teardown (a hook that timed out mid-start, a
-// teardown that never ran), no redis-server it started outlives it: a start still in progress sees
-// `fileDone` and stops, and every server is stopped once the file's tests are over.
-afterAll(async () => {
+/**
+ * Stops every server this test file started, and any start still in progress. Registered as a
+ * file-level `afterAll` by the suite's setup file (test/support/setup.ts), so whatever happened to a
+ * file's own set-up and teardown (a hook that timed out mid-start, a teardown that never ran), no
+ * redis-server it started outlives it. Not registered here: the benches start servers outside vitest.
+ */
+export async function stopThisFilesServers(): Promise<void> {
   fileDone = true;
   await Promise.allSettled([...servers].map((s) => s.cleanup()));
-});
+}
 
 /**
  * The environment for redis-server: ours, less libfaketime. The suite also runs with the clock
