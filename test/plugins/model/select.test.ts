@@ -102,6 +102,21 @@ describe("/model <ref>[@profile]", () => {
     expect(n.text).toContain("numbers in lists are not shortcuts");
   });
 
+  test("a bare id in no catalog and no near miss is read with the default provider, with a note", async () => {
+    await setup();
+    const r = await h.text("/model claude-3-5-sonnet");
+    expect(r.text).toContain("Model for this chat: anthropic/claude-3-5-sonnet.");
+    expect(r.text).toContain(
+      "Note: anthropic/claude-3-5-sonnet is not in the catalog: the bare id was read with the default provider, anthropic;",
+    );
+    expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-3-5-sonnet");
+    // A near miss of an alias keeps the error and changes nothing.
+    const near = await h.text("/model sonet");
+    expect(near.text).toContain('Unknown model "sonet"');
+    expect(near.text).toContain("`sonnet`");
+    expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-3-5-sonnet");
+  });
+
   test("a provider/model of a known provider missing from the catalog is accepted with a note", async () => {
     await setup();
     const r = await h.text("/model openai/gpt-9");
