@@ -7,13 +7,15 @@ import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
 import { containsSecretShape } from "../../src/util/mask.js";
 import { allowedFor, configuredRefs, notAllowedError } from "./allowed.js";
-import { configuredFor, currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
-import { describeSource } from "./current.js";
-import { credentialLabel, errorReply, modelLabel } from "./format.js";
+import { configuredFor, currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
+import { errorReply } from "./format.js";
+import { modelLabel } from "../../src/models/catalog.js";
+import { credentialLabel } from "../../src/auth/resolver.js";
 import type { DefaultCommand, SelectCommand } from "./grammar.js";
 import { decideScope, scopeKey, writeDefaultModel, type ScopeDecision } from "./scope.js";
 import { isRetired } from "../../src/models/retirement.js";
-import { maySeeCredentials, pinLabel, profileName, sharesDmSession } from "./rights.js";
+import { pinLabel, profileName, sharesDmSession } from "./rights.js";
+import { maySeeCredentials } from "../../src/gateway/access.js";
 
 /** How a selection arrived. */
 export interface SelectOptions {
