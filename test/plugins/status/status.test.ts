@@ -3,7 +3,7 @@
  * Telegram (grammY against the fake Bot API), with the chat responder pointed at the loopback
  * provider fake, which records every request: what never reaches a model is seen there.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleConsoleLine } from "../../../src/channels/console/index.js";
 import { createChatResponder } from "../../../src/chat/responder.js";
 import { stopPlugin } from "../../../src/chat/stop.js";
@@ -147,14 +147,10 @@ describe("on Telegram", () => {
   const CAROL = { id: 1003, first_name: "Carol" }; // nobody
   const DM = { id: ALICE.id, type: "private" } as const;
   const GROUP = { id: -4101, type: "group" } as const;
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
-
-  async function start(): Promise<Harness> {
-    h = await startHarness({
+  let t: Harness;
+  // One bot for the whole block: each test leaves the DM as the next expects it.
+  beforeAll(async () => {
+    t = await startHarness({
       config: {
         agents: { defaults: { model: MODEL } },
         commands: { allowFrom: { telegram: ["1002"] }, ownerAllowFrom: ["telegram:1001"] },
@@ -166,11 +162,10 @@ describe("on Telegram", () => {
       clock: testClock(),
       chat: (services) => createChatResponder(services, () => undefined),
     });
-    return h;
-  }
+  });
+  afterAll(() => t.close());
 
   it("/status never reaches the model; in a group only an owner sees the credential", async () => {
-    const t = await start();
     const dm = await ask(t, DM, ALICE, "/status");
     expect(dm.text).toContain("Credential: anthropic:work (api_key sk-ant-a…st01)");
     expect(dm.text).toContain("Uptime: 0s");
@@ -186,7 +181,6 @@ describe("on Telegram", () => {
   });
 
   it("/whoami and /id give the ids commands.allowFrom and ownerAllowFrom take", async () => {
-    const t = await start();
     const me = await ask(t, { id: BOB.id, type: "private" }, BOB, "/whoami");
     expect(me.text.split("\n")).toEqual([
       "You are telegram:1002 (Bob).",
@@ -201,7 +195,6 @@ describe("on Telegram", () => {
   });
 
   it("an inline /status is answered and stripped; /status with text after it is such a message", async () => {
-    const t = await start();
     provider.defaultText("fine");
     const first = await ask(t, DM, ALICE, "how are you /status");
     expect(first.text).toMatch(/^Model: anthropic\/claude-sonnet-5-5/);
@@ -213,7 +206,6 @@ describe("on Telegram", () => {
   });
 
   it("/new <text> starts over and sends the text; /new <model> <text> switches first", async () => {
-    const t = await start();
     provider.defaultText("hi!");
     await ask(t, DM, ALICE, "first message");
     const started = await ask(t, DM, ALICE, "/new hello again");
