@@ -59,5 +59,6 @@ const LINES: readonly ((facts: StatusFacts) => string)[] = [modelLine, credentia
  */
 export async function statusReply(ctx: CommandContext): Promise<Reply> {
   const facts: StatusFacts = { ctx, sel: await currentSelection(ctx), now: ctx.services.clock() };
-  return { text: LINES.map((line) => line(facts)).join("\n") };
+  // Private where the channel can, as `/model status`: it names the credential in use.
+  return { text: LINES.map((line) => line(facts)).join("\n"), private: true };
 }
