@@ -4,7 +4,8 @@ import { modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed, resolveModelRef } from "../../src/models/ref.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { retirementLabel } from "../../src/models/retirement.js";
-import { mayPin, maySeeCredentials } from "./rights.js";
+import { mayPin } from "./rights.js";
+import { maySeeCredentials } from "../../src/gateway/access.js";
 
 /** Option names of the plugin's commands, as declared in `index.ts`. */
 export const REF_OPTION = "ref";

@@ -1,16 +1,19 @@
 import type { CommandContext } from "../../src/gateway/types.js";
 import type { UserError } from "../../src/util/user-error.js";
-import { fitText } from "./format.js";
-import { parseDirective } from "./grammar.js";
+import { parseCommandText } from "../../src/gateway/command-text.js";
+import { errorText, fitText } from "./format.js";
+import { parseDirective, parseInvocation } from "./grammar.js";
+import { newWithText } from "./new.js";
 import { aliasNames } from "./aliases.js";
 import { applySelection, clearSelection, planSelection } from "./select.js";
 
-function message(error: UserError): string {
-  return error.hint ? `${error.message}\n${error.hint}` : error.message;
-}
+/** The names `/new` goes by (OpenClaw's `/reset` is the same command here). */
+export const NEW = "new";
+export const RESET = "reset";
 
 /**
- * A message that starts with a model directive (`/model opus explain this`, `/model: opus …`,
+ * A message that starts with `/new <text>` or `/reset <text>` starts a fresh conversation first
+ * (see {@link newWithText}), then sends on only the text. A message that starts with a model directive (`/model opus explain this`, `/model: opus …`,
  * `/opus@work -s explain …`) switches the session's model under `/model`'s rules and sends on only
  * the text after it, spacing intact; the confirmation is the notice. When the directive is
  * refused (unknown model, not allowed, not an owner) nothing changes and nothing is sent to the
@@ -23,11 +26,17 @@ export async function onMessage(
   ctx: CommandContext,
   text: string,
 ): Promise<{ text: string; notice?: string } | undefined> {
+  const max = ctx.capabilities.maxLength;
+  const line = parseCommandText(text);
+  if (line?.command === NEW || line?.command === RESET) {
+    const parsed = parseInvocation(line.command, line.args);
+    const started = parsed.ok && parsed.value.kind === "new" ? await newWithText(ctx, parsed.value) : undefined;
+    return started && { text: started.text, notice: fitText(started.notice, max) };
+  }
   const aliases = aliasNames(ctx.services.catalog());
   const d = parseDirective(text, (name) => aliases.has(name));
   if (!d) return undefined;
-  const max = ctx.capabilities.maxLength;
-  const refuse = (e: UserError) => ({ text: "", notice: fitText(message(e), max) });
+  const refuse = (e: UserError) => ({ text: "", notice: fitText(errorText(e), max) });
   if (!d.selection.ok) return refuse(d.selection.error);
   const sel = d.selection.value;
   let lines: string[];

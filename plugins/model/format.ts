@@ -1,5 +1,3 @@
-import type { Candidate } from "../../src/auth/resolver.js";
-import type { Catalog } from "../../src/models/catalog.js";
 import type { ChannelCapabilities, Choice, Reply } from "../../src/gateway/types.js";
 import type { UserError } from "../../src/util/user-error.js";
 
@@ -55,20 +53,14 @@ export function fitReply(reply: Reply, caps: ChannelCapabilities): Reply {
   };
 }
 
+/** A refusal or error as text: the message, then what to do. */
+export function errorText(error: UserError): string {
+  return error.hint ? `${error.message}\n${error.hint}` : error.message;
+}
+
 /** A refusal or error as a reply: the message, then what to do. Private where the channel can. */
 export function errorReply(error: UserError, extra: Partial<Reply> = {}): Reply {
-  return { text: error.hint ? `${error.message}\n${error.hint}` : error.message, private: true, ...extra };
-}
-
-/** `anthropic/claude-opus-5-5 (opus)`: a ref with the aliases that name it. */
-export function modelLabel(catalog: Catalog, ref: string): string {
-  const aliases = catalog.aliasesOf(ref);
-  return aliases.length ? `${ref} (${aliases.join(", ")})` : ref;
-}
-
-/** `anthropic:work (token sk-ant-o…Fq1x)`: a credential with its masked secret, never the secret. */
-export function credentialLabel(c: Candidate): string {
-  return `${c.id} (${c.type} ${c.masked})`;
+  return { text: errorText(error), private: true, ...extra };
 }
 
 /** `1 model`, `19 models`. */

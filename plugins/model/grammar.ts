@@ -38,10 +38,19 @@ export interface ListCommand {
   readonly limit?: number | "all";
 }
 
-/** `/new [model]` and `/reset [model]`. */
+/** `/new [model] [text]` and `/reset [model] [text]`. */
 export interface NewCommand {
   readonly kind: "new";
+  /** The model selection leading the arguments. */
   readonly then?: SelectCommand | DefaultCommand;
+  /** The text after it, for the model in the new conversation (OpenClaw's `/new <text>`); absent when none. */
+  readonly text?: string;
+  /**
+   * Set when `then` is a bare word that may or may not name a model (`/new opus hi` or `/new hello
+   * there`): whether it does depends on the catalog, and when it names none, this whole text goes to
+   * the model instead. Absent when `@profile`, a flag or `default` make it a selection for sure.
+   */
+  readonly unlessModel?: string;
 }
 
 /** Every form of the plugin's commands, parsed. */
@@ -325,6 +334,8 @@ function parseAlias(alias: string, tokens: readonly Token[], glued: boolean): Re
  * {@link UserError} with a stable code.
  */
 export function parseInvocation(command: string, args: string): Result<ModelCommand> {
+  // Its text is the user's message: any quotes in it are theirs.
+  if (command === "new" || command === "reset") return { ok: true, value: parseNew(args) };
   const tokens = tokenize(args);
   if (!tokens.ok) return tokens;
   const t = tokens.value;
@@ -333,21 +344,25 @@ export function parseInvocation(command: string, args: string): Result<ModelComm
       return parseModel(t);
     case "models":
       return parseModels(t);
-    case "new":
-    case "reset": {
-      if (t.length === 0) return { ok: true, value: { kind: "new" } };
-      const first = t[0];
-      if (first && !first.quoted && (first.value.toLowerCase() === "list" || first.value.toLowerCase() === "status")) {
-        return unexpected(first, `Write /${command} [model], e.g. /${command} opus.`);
-      }
-      const sel = parseSelection(t);
-      if (!sel.ok) return sel;
-      return { ok: true, value: { kind: "new", then: sel.value } };
-    }
     default:
       // A host that keeps `/opus@work`'s suffix passes it as arguments starting with `@`.
       return parseAlias(command, t, t[0]?.start === 0);
   }
+}
+
+/**
+ * `/new` arguments, as OpenClaw reads them: a leading model selection (a word, with `@profile` and
+ * flags after it) when there is one, then the text for the model. Anything that cannot be a
+ * selection (`/new list three colours`, an unbalanced quote) is all text.
+ */
+function parseNew(args: string): NewCommand {
+  const text = args.trimStart();
+  if (text === "") return { kind: "new" };
+  const d = parseDirective(`/model ${text}`, () => false);
+  if (!d?.selection.ok) return { kind: "new", text };
+  const then = d.selection.value;
+  const sure = then.kind === "default" || then.profile !== undefined || then.scope !== undefined;
+  return { kind: "new", then, ...(d.rest !== "" ? { text: d.rest } : {}), ...(sure ? {} : { unlessModel: text }) };
 }
 
 /** A model directive at the start of a message, and the text that follows it. */

@@ -11,12 +11,13 @@ import { isModelAllowed } from "../../src/models/ref.js";
 import { aliasNames } from "./aliases.js";
 import { completeOption, PAGE_OPTION, PROVIDER_OPTION, REF_OPTION } from "./complete.js";
 import { memoPerCatalog } from "./allowed.js";
-import { onMessage } from "./directive.js";
+import { NEW, onMessage, RESET } from "./directive.js";
+import { parseCommandText } from "../../src/gateway/command-text.js";
 import { ellipsize, errorReply } from "./format.js";
 import { parseDirective, parseInvocation } from "./grammar.js";
 import { fitted } from "./fit.js";
 import { listReply, MODELS_ADD_NOTE } from "./list.js";
-import { newConversation } from "./new.js";
+import { newConversation, planNew } from "./new.js";
 import { onChoice, showReply } from "./picker.js";
 import { PLUGIN_NAME } from "./payload.js";
 import { resetModel, selectModel } from "./select.js";
@@ -45,8 +46,18 @@ async function run(ctx: CommandContext): Promise<Reply> {
   }
 }
 
-/** `/model opus explain this` typed as a command is a directive followed by text for the model. */
+/**
+ * `/model opus explain this` typed as a command is a directive followed by text for the model, and
+ * `/new explain this` a fresh conversation followed by it: both are messages (see `onMessage`).
+ */
 function isInlineDirective(ctx: CommandContext): boolean {
+  const { command, args } = ctx.invocation;
+  if (command === NEW || command === RESET) {
+    // Only what `onMessage` will read back as `/new <text>` is left to it.
+    if (parseCommandText(`/${command}${args}`)?.command !== command) return false;
+    const parsed = parseInvocation(command, args);
+    return parsed.ok && parsed.value.kind === "new" && planNew(ctx, parsed.value).text !== "";
+  }
   const aliases = aliasNames(ctx.services.catalog());
   const d = parseDirective(`/${ctx.invocation.command}${ctx.invocation.args}`, (name) => aliases.has(name));
   return d?.selection.ok === true && d.rest.trim() !== "";
@@ -90,8 +101,13 @@ const FIXED: readonly CommandDefinition[] = [
     complete: complete("models"),
     handler,
   },
-  { name: "new", description: "Start a new conversation, optionally with another model", argsHint: "[model]", handler },
-  { name: "reset", description: "Start over: the same as /new", argsHint: "[model]", handler },
+  {
+    name: NEW,
+    description: "Start a new conversation, optionally with another model and a first message",
+    argsHint: "[model] [message]",
+    handler,
+  },
+  { name: RESET, description: "Start over: the same as /new", argsHint: "[model] [message]", handler },
 ];
 
 const commandCache = new WeakMap<Catalog, Map<string, readonly CommandDefinition[]>>();

@@ -1,10 +1,13 @@
 import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { PinInput } from "../../src/auth/resolver.js";
 import { DROP_PIN } from "../../src/sessions/record.js";
-import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
-import { describeSource } from "./current.js";
-import { errorReply, modelLabel } from "./format.js";
-import type { NewCommand } from "./grammar.js";
+import { currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
+import { errorReply, errorText } from "./format.js";
+import { modelLabel } from "../../src/models/catalog.js";
+import type { DefaultCommand, NewCommand, SelectCommand } from "./grammar.js";
+import { resolveModelRef } from "../../src/models/ref.js";
+import { configuredRefs } from "./allowed.js";
+import type { Result } from "../../src/util/user-error.js";
 import {
   applySelection,
   clearSelection,
@@ -24,28 +27,51 @@ function stalePin(ctx: CommandContext, pin: PinInput, provider: string): string 
   return undefined;
 }
 
+/** What `/new` does once the catalog has decided whether its first word names a model. */
+interface NewPlan {
+  readonly then?: SelectCommand | DefaultCommand;
+  /** For the model, in the new conversation; empty when none. */
+  readonly text: string;
+}
+
+/**
+ * Decides `/new <word> …`: the word is the model when it names one without reading it with the
+ * default provider (an alias, a catalogued or configured id, a `provider/model` of a known
+ * provider), as OpenClaw's `/new <model>` takes it; otherwise the whole text is the message.
+ */
+export function planNew(ctx: CommandContext, cmd: NewCommand): NewPlan {
+  const { then, unlessModel } = cmd;
+  if (then?.kind === "select" && unlessModel !== undefined) {
+    const config = ctx.services.config().config;
+    if (!resolveModelRef(ctx.services.catalog(), then.ref, configuredRefs(config, ctx.agentId)).ok)
+      return { text: unlessModel };
+  }
+  return { ...(then ? { then } : {}), text: cmd.text ?? "" };
+}
+
 /**
  * `/new [model]` and `/reset [model]`: starts a fresh conversation. `auto` pins (the gateway's
  * cache-warming choice) are dropped; a user pin stays while its profile exists and serves the
  * model's provider. With a model it also selects it under `/model`'s rules, checked before
  * anything changes. The conversation history is the chat responder's: it is asked to forget it.
- * Only this session's own record is touched, never a parent chat's.
+ * Only this session's own record is touched, never a parent chat's. Returns the confirmation's
+ * lines, or the refusal (nothing changed then).
  */
-export async function newConversation(ctx: CommandContext, cmd: NewCommand): Promise<Reply> {
+export async function startConversation(ctx: CommandContext, plan: NewPlan): Promise<Result<string[]>> {
   const { services, sessionKey } = ctx;
-  let plan: SelectionPlan | undefined;
+  let selection: SelectionPlan | undefined;
   const notes: string[] = [];
-  if (cmd.then?.kind === "select") {
-    const planned = await planSelection(ctx, cmd.then);
-    if (!planned.ok) return errorReply(planned.error);
-    plan = planned.value;
-    const why = plan.pin ? stalePin(ctx, plan.pin, plan.model.provider) : undefined;
-    if (plan.pin && why !== undefined) {
+  if (plan.then?.kind === "select") {
+    const planned = await planSelection(ctx, plan.then);
+    if (!planned.ok) return planned;
+    selection = planned.value;
+    const why = selection.pin ? stalePin(ctx, selection.pin, selection.model.provider) : undefined;
+    if (selection.pin && why !== undefined) {
       if (why) notes.push(why);
-      const { pin: _dropped, ...rest } = plan;
-      plan = rest;
+      const { pin: _dropped, ...rest } = selection;
+      selection = rest;
     }
-  } else if (cmd.then === undefined) {
+  } else if (plan.then === undefined) {
     const own = await services.sessions.get(sessionKey);
     if (own?.profileId !== undefined) {
       const pin: PinInput = { profileId: own.profileId, source: own.pinSource ?? "user" };
@@ -56,12 +82,12 @@ export async function newConversation(ctx: CommandContext, cmd: NewCommand): Pro
       }
     }
   }
-  const cleared = cmd.then?.kind === "default" ? await clearSelection(ctx, cmd.then) : undefined;
-  if (cleared && !cleared.ok) return errorReply(cleared.error);
+  const cleared = plan.then?.kind === "default" ? await clearSelection(ctx, plan.then) : undefined;
+  if (cleared && !cleared.ok) return cleared;
   await services.chat?.reset(sessionKey);
 
   const lines = ["New conversation started."];
-  if (plan) lines.push(...(await applySelection(ctx, plan)));
+  if (selection) lines.push(...(await applySelection(ctx, selection)));
   else if (cleared) lines.push(...cleared.value);
   else {
     const sel = await currentSelection(ctx);
@@ -71,5 +97,36 @@ export async function newConversation(ctx: CommandContext, cmd: NewCommand): Pro
     lines.push(...nextLines(ctx, sel.ref, resolveCurrent(ctx, sel)));
   }
   lines.push(...notes);
-  return { text: lines.join("\n") };
+  return { ok: true, value: lines };
+}
+
+/**
+ * `/new …` as a command. With text for the model that arrived as a native command (a Discord slash
+ * command, which has no message to pass on), the answer follows the confirmation in one reply; a
+ * typed one never gets here with text (the handler leaves it to {@link newWithText}).
+ */
+export async function newConversation(ctx: CommandContext, cmd: NewCommand): Promise<Reply> {
+  const plan = planNew(ctx, cmd);
+  const started = await startConversation(ctx, plan);
+  if (!started.ok) return errorReply(started.error);
+  const confirmation = started.value.join("\n");
+  if (plan.text === "" || !ctx.services.chat) return { text: confirmation };
+  const answer = await ctx.services.chat.respond(ctx, plan.text);
+  return { text: `${confirmation}\n\n${answer.text}` };
+}
+
+/**
+ * `/new <text>` leading a message (OpenClaw's form): a fresh conversation (and model, when its first
+ * word names one), then only the text goes to the model, spacing intact; the confirmation is the
+ * notice. Refused: nothing changes and nothing is sent. Undefined when it holds no text.
+ */
+export async function newWithText(
+  ctx: CommandContext,
+  cmd: NewCommand,
+): Promise<{ text: string; notice: string } | undefined> {
+  const plan = planNew(ctx, cmd);
+  if (plan.text === "") return undefined;
+  const started = await startConversation(ctx, plan);
+  if (!started.ok) return { text: "", notice: errorText(started.error) };
+  return { text: plan.text, notice: started.value.join("\n") };
 }

@@ -3,9 +3,14 @@ import type { Catalog } from "../../src/models/catalog.js";
 import { modelAllowlist } from "../../src/config/agents.js";
 import { isModelAllowed } from "../../src/models/ref.js";
 import { offeredModels, type AllowedModels } from "./allowed.js";
-import { currentSelection, resolveCurrent, type CurrentSelection } from "../../src/gateway/selection.js";
-import { describeSource } from "./current.js";
-import { errorReply, modelLabel, plural } from "./format.js";
+import {
+  currentSelection,
+  resolveCurrent,
+  type CurrentSelection,
+  describeSource,
+} from "../../src/gateway/selection.js";
+import { errorReply, plural } from "./format.js";
+import { modelLabel } from "../../src/models/catalog.js";
 import { decodePayload, encodePayload, type PickerAction } from "./payload.js";
 import { clearSelection, nextLines, selectModel } from "./select.js";
 import { retirementLabel } from "../../src/models/retirement.js";

@@ -1,4 +1,5 @@
 import type { CommandContext } from "../../src/gateway/types.js";
+import { maySeeCredentials } from "../../src/gateway/access.js";
 
 /** Whether the session is the one every direct message shares (`session.dmScope` "main"). */
 export function sharesDmSession(ctx: CommandContext): boolean {
@@ -12,14 +13,6 @@ export function sharesDmSession(ctx: CommandContext): boolean {
  */
 export function mayPin(ctx: CommandContext): boolean {
   return ctx.isOwner || (!ctx.invocation.isGroup && !sharesDmSession(ctx));
-}
-
-/**
- * Whether the caller may see profile ids and masked secrets: what `/model status` shows, so the
- * same rule as there: an owner anywhere, anyone else outside groups.
- */
-export function maySeeCredentials(ctx: CommandContext): boolean {
-  return ctx.isOwner || !ctx.invocation.isGroup;
 }
 
 /** What a `Pinned profile:` line says: the id, or only that one is set where the caller may not see which. */

@@ -1,18 +1,21 @@
 import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { AuthProfilesFile } from "../../src/auth/profiles.js";
 import type { PinInput, Resolution } from "../../src/auth/resolver.js";
-import { resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
+import { defaultProviderOf, resolveModelRef, type ResolvedModel } from "../../src/models/ref.js";
+import { defaultProviderText } from "../../src/models/near-misses.js";
 import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
 import { containsSecretShape } from "../../src/util/mask.js";
 import { allowedFor, configuredRefs, notAllowedError } from "./allowed.js";
-import { currentSelection, resolveCurrent } from "../../src/gateway/selection.js";
-import { describeSource } from "./current.js";
-import { credentialLabel, errorReply, modelLabel } from "./format.js";
+import { configuredFor, currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
+import { errorReply } from "./format.js";
+import { modelLabel } from "../../src/models/catalog.js";
+import { credentialLabel } from "../../src/auth/resolver.js";
 import type { DefaultCommand, SelectCommand } from "./grammar.js";
 import { decideScope, scopeKey, writeDefaultModel, type ScopeDecision } from "./scope.js";
 import { isRetired } from "../../src/models/retirement.js";
-import { maySeeCredentials, pinLabel, profileName, sharesDmSession } from "./rights.js";
+import { pinLabel, profileName, sharesDmSession } from "./rights.js";
+import { maySeeCredentials } from "../../src/gateway/access.js";
 
 /** How a selection arrived. */
 export interface SelectOptions {
@@ -108,7 +111,12 @@ export async function planSelection(
   const catalog = services.catalog();
   const scope = decideScope(ctx, config, cmd.scope, opts.sessionOnly ?? false);
   if (!scope.ok) return scope;
-  const resolved = resolveModelRef(catalog, cmd.ref, configuredRefs(config, agentId));
+  const resolved = resolveModelRef(
+    catalog,
+    cmd.ref,
+    configuredRefs(config, agentId),
+    defaultProviderOf(catalog, configuredFor(config, catalog, agentId).ref),
+  );
   if (!resolved.ok) {
     if (!NUMBER.test(cmd.ref)) return resolved;
     return {
@@ -205,7 +213,8 @@ export function nextLines(ctx: CommandContext, ref: string, resolution: Resoluti
  */
 function modelNotes(model: ResolvedModel, now: number): string[] {
   const out: string[] = [];
-  if (!model.model)
+  if (model.withDefaultProvider) out.push(`Note: ${defaultProviderText(model)}.`);
+  else if (!model.model)
     out.push(`Note: ${model.ref} is not in the catalog; it is used as typed (check the id if requests fail).`);
   const retires = model.model?.deprecated;
   if (retires === undefined) return out;

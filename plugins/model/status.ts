@@ -3,11 +3,17 @@ import type { Candidate, Resolution } from "../../src/auth/resolver.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { formatDuration } from "../../src/auth/health.js";
 import { userError } from "../../src/util/user-error.js";
-import { chosenByUser, currentSelection, resolveCurrent, type CurrentSelection } from "../../src/gateway/selection.js";
+import {
+  chosenByUser,
+  currentSelection,
+  resolveCurrent,
+  type CurrentSelection,
+  describeSource,
+} from "../../src/gateway/selection.js";
 import { fallbackChain } from "../../src/models/fallbacks.js";
 import { reasonWithoutCall } from "../../src/auth/unusable-text.js";
-import { describeSource } from "./current.js";
-import { errorReply, modelLabel } from "./format.js";
+import { errorReply } from "./format.js";
+import { modelLabel } from "../../src/models/catalog.js";
 import { retirementText } from "../../src/models/retirement.js";
 
 /** The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes. */

@@ -108,6 +108,7 @@ export function gatewayServices(parts: GatewayParts): GatewayAssembly {
     }),
     sessions: parts.sessions,
     clock,
+    startedAt: clock(),
     stateDir: start.stateDir,
     observer: parts.observer,
     warmSecretRefs: async () => {

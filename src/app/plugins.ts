@@ -3,10 +3,11 @@ import type { PluginDefinition } from "../gateway/types.js";
 import { modelPlugin } from "../../plugins/model/index.js";
 import { authMonitorPlugin } from "../../plugins/auth-monitor/index.js";
 import { stopPlugin } from "../chat/stop.js";
+import { statusPlugin } from "../../plugins/status/index.js";
 
 /** The plugins the gateway loads, in the order their commands win a name clash. */
 export function gatewayPlugins(): PluginDefinition[] {
-  return [modelPlugin, stopPlugin, authMonitorPlugin()];
+  return [modelPlugin, stopPlugin, statusPlugin, authMonitorPlugin()];
 }
 
 /** The plugins' own config sections, merged into what the config loader validates. */

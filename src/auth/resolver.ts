@@ -550,3 +550,8 @@ export class CredentialResolver {
     );
   }
 }
+
+/** `anthropic:work (token sk-ant-o…Fq1x)`: a credential with its masked secret, never the secret. */
+export function credentialLabel(c: Candidate): string {
+  return `${c.id} (${c.type} ${c.masked})`;
+}

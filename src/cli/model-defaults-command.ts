@@ -1,8 +1,9 @@
 import { updateConfigFile } from "../config/write.js";
 import type { RawObject } from "../config/raw-object.js";
 import type { CatalogContext } from "../models/context.js";
-import { notInCatalogText } from "../models/near-misses.js";
-import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
+import { defaultProviderText, notInCatalogText } from "../models/near-misses.js";
+import { defaultProviderOf, resolveModelRef, type ResolvedModel } from "../models/ref.js";
+import { primaryOf } from "../config/agents.js";
 import { closestMatches } from "../util/closest.js";
 import type { CliIo } from "./io.js";
 import { fail } from "./errors.js";
@@ -40,13 +41,15 @@ export function loadDefaults(io: CliIo): CatalogContext {
 /**
  * A model argument (alias, `provider/model` or a bare id) read as the `/model` command reads it:
  * OpenClaw's spellings rewritten, an alias to the model it names, a model of a known provider that
- * the catalog lacks accepted with a note on stderr. An unknown provider or an unknown bare id is
- * refused with the closest names; nothing is written then.
+ * the catalog lacks accepted with a note on stderr, and so is a bare id no catalog has that is no
+ * near miss of one: read with the default model's provider (`resolveModelRef`). An unknown provider
+ * or a near miss is refused with the closest names; nothing is written then.
  */
 export function modelArgument(io: CliIo, ctx: CatalogContext, input: string): ResolvedModel {
   const { catalog } = ctx;
   const configured = Object.keys(ctx.loaded.config.agents?.defaults?.models ?? {});
-  const r = resolveModelRef(catalog, input, configured);
+  const defaults = primaryOf(ctx.loaded.config.agents?.defaults?.model) ?? catalog.defaultModel;
+  const r = resolveModelRef(catalog, input, configured, defaultProviderOf(catalog, defaults));
   if (!r.ok) {
     const slash = input.indexOf("/");
     const provider = slash > 0 ? input.slice(0, slash) : undefined;
@@ -64,7 +67,9 @@ export function modelArgument(io: CliIo, ctx: CatalogContext, input: string): Re
       r.error.hint?.replace("/model list", "openclaw models list --all"),
     );
   }
-  if (!r.value.model && !configured.includes(r.value.ref)) io.err(`note: ${notInCatalogText(catalog, r.value.ref)}`);
+  if (r.value.withDefaultProvider) io.err(`note: ${defaultProviderText(r.value)}`);
+  else if (!r.value.model && !configured.includes(r.value.ref))
+    io.err(`note: ${notInCatalogText(catalog, r.value.ref)}`);
   return r.value;
 }
 

@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../config/schema.js";
+import type { CommandContext } from "./types.js";
 
 /** What a sender may do on a channel. */
 export interface Access {
@@ -22,4 +23,12 @@ export function accessFor(config: OpenClawConfig, channel: string, senderId: str
   const list = allowFrom[channel] ?? allowFrom["*"] ?? [];
   const allowed = isOwner || list.includes("*") || list.includes(senderId);
   return { allowed, isOwner };
+}
+
+/**
+ * Whether the caller may see profile ids and masked secrets: what `/model status` and `/status` show, so
+ * one rule for both: an owner anywhere, anyone else outside groups.
+ */
+export function maySeeCredentials(ctx: CommandContext): boolean {
+  return ctx.isOwner || !ctx.invocation.isGroup;
 }

@@ -22,6 +22,7 @@ import { UserFacingError, type UserError } from "../util/user-error.js";
 import type { LoadedConfig } from "../config/load.js";
 import { isCommandPayload, readRoute, routeReply, STALE_MENU_TEXT, validatePluginName } from "./choice-route.js";
 import { HELP_COMMAND, helpText } from "./help.js";
+import { takeShortcuts } from "./shortcuts.js";
 
 /**
  * The last line of defence before a reply leaves the gateway: every credential in use (or a piece
@@ -191,6 +192,15 @@ export class PluginHost {
   }
 
   /**
+   * Whether `name` is an inline shortcut ({@link CommandDefinition.inline} `"shortcut"`), or the
+   * host's own `/help` where no plugin defines one.
+   */
+  private isShortcut(name: string): boolean {
+    const def = this.command(name);
+    return def ? def.inline === "shortcut" : name === HELP_COMMAND;
+  }
+
+  /**
    * Whether a command acts on work already running in its chat
    * ({@link CommandDefinition.interrupts}): the channel runs it at once instead of queueing it
    * behind that work.
@@ -236,11 +246,16 @@ export class PluginHost {
     };
   }
 
-  /** Runs a command. Undefined when no plugin offers it, so the adapter can treat it as text. */
+  /**
+   * Runs a command. Undefined when no plugin offers it, or when it is an inline shortcut typed with
+   * text after it (`/status explain this`: a message holding a shortcut), so the adapter treats it
+   * as text.
+   */
   async handleCommand(inv: CommandInvocation, capabilities: ChannelCapabilities): Promise<Reply | undefined> {
     const { list, byName, owner } = this.offered();
     const command = byName.get(inv.command);
     if (!command && inv.command !== HELP_COMMAND) return undefined;
+    if (inv.via === "text" && inv.args.trim() !== "" && this.isShortcut(inv.command)) return undefined;
     const access = this.access(inv.channel, inv.sender.id);
     const observer = this.services.observer;
     if (!access.allowed || (command?.ownerOnly === true && !access.isOwner)) {
@@ -284,8 +299,9 @@ export class PluginHost {
   }
 
   /**
-   * Answers a plain message: a leading directive (`/model opus explain…`) is applied first for
-   * senders allowed to use commands, then the rest goes to the model.
+   * Answers a plain message, for senders allowed to use commands: its inline shortcuts (`thanks
+   * /status`) are answered and stripped first, then a leading directive (`/model opus explain…`) is
+   * applied, then the rest goes to the model (nothing, when nothing is left).
    *
    * Without a `stream` the replies come back in order, the answer last. With one, every reply goes
    * through it instead, in the same order: notices by `send`, the answer by `update` while the
@@ -313,7 +329,12 @@ export class PluginHost {
     if (!access.allowed) return [REFUSAL];
     const ctx = this.context(inv, capabilities, access);
     const replies: Reply[] = [];
-    let body = text;
+    const shortcuts = takeShortcuts(text, (name) => this.isShortcut(name));
+    for (const name of shortcuts.names) {
+      const reply = await this.handleCommand({ ...inv, command: name, args: "" }, capabilities);
+      if (reply) replies.push(reply);
+    }
+    let body = shortcuts.rest;
     for (const p of this.plugins) {
       if (!p.onMessage) continue;
       const onMessage = p.onMessage.bind(p);

@@ -98,6 +98,8 @@ export interface GatewayServices {
   readonly profiles: ProfileReader;
   readonly sessions: SessionStore;
   readonly clock: Clock;
+  /** When this gateway started, by {@link clock} (uptime is `clock() - startedAt`, so tests set it). */
+  readonly startedAt: number;
   readonly stateDir: string;
   /** Model calls for plain messages; absent in command-only gateways and tests. */
   readonly chat?: ChatResponder | undefined;
@@ -178,10 +180,14 @@ export interface CommandDefinition {
   /** Further names of the same command (each is offered and routed like the name). */
   readonly aliases?: readonly string[];
   /**
-   * It may lead a normal message (`/model opus explain this`): the plugin's `onMessage` applies it
-   * and the rest goes to the model. Listed as such in help.
+   * It may stand in a normal message, listed as such in help. `true`: it may lead one (`/model opus
+   * explain this`); the plugin's `onMessage` applies it and the rest goes to the model.
+   * `"shortcut"`: it is answered wherever it stands as a word of its own (`thanks /status`), as
+   * OpenClaw's inline shortcuts are, and stripped before the rest goes to the model; there it takes
+   * no arguments, so a typed `/status explain this` is a message too. The host does this for every
+   * shortcut (and its own `/help`); the plugin only declares it.
    */
-  readonly inline?: boolean;
+  readonly inline?: boolean | "shortcut";
   /**
    * It acts on work already running in the chat (`/stop`): channels run it as soon as it arrives,
    * never queued behind that chat's answer in progress.

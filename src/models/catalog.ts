@@ -136,3 +136,9 @@ export function buildCatalog(config: OpenClawConfig): Catalog {
   const aliases = new Map([...builtinAliases, ...userAliases]);
   return new Catalog(providers, aliases, raw.defaultModel);
 }
+
+/** `anthropic/claude-opus-5-5 (opus)`: a ref with the aliases that name it. */
+export function modelLabel(catalog: Catalog, ref: string): string {
+  const aliases = catalog.aliasesOf(ref);
+  return aliases.length ? `${ref} (${aliases.join(", ")})` : ref;
+}

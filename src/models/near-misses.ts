@@ -1,5 +1,5 @@
 import type { Catalog } from "./catalog.js";
-import { providerOf } from "./ref.js";
+import { providerOf, type ResolvedModel } from "./ref.js";
 import { closestMatches } from "../util/closest.js";
 
 /**
@@ -24,4 +24,13 @@ export function closestCatalogRefs(catalog: Catalog, ref: string, max = 3): stri
 export function notInCatalogText(catalog: Catalog, ref: string): string {
   const near = closestCatalogRefs(catalog, ref);
   return `${ref} is not in the catalog${near.length ? `; did you mean ${near.join(", ")}?` : " (check the id if requests fail)"}`;
+}
+
+/**
+ * The note on a bare id read with the default provider ({@link ResolvedModel.withDefaultProvider}):
+ * `anthropic/claude-3-5-sonnet is not in the catalog: the bare id was read with the default
+ * provider, anthropic; write provider/model for another`.
+ */
+export function defaultProviderText(model: ResolvedModel): string {
+  return `${model.ref} is not in the catalog: the bare id was read with the default provider, ${model.provider}; write provider/model for another (check the id if requests fail)`;
 }

@@ -9,6 +9,7 @@ import { ANTHROPIC, anthropicModelId, canonicalRef, compatRef } from "./shorthan
 // quantisation (`@iq3_xxs`, `@q4_k_m`, `@Q8_0`, `@4bit`, and the float and integer formats `@f16`,
 // `@bf16`, `@fp8`, `@int4`, `@mxfp4`).
 const VERSION_PART = /^(v?\d+([.\-_]\d+)*(-[0-9a-z]+(\.[0-9a-z-]+)*)?(\+[0-9a-z]+(\.[0-9a-z-]+)*)?|latest)$/i;
+const SPACE = /\s/;
 const QUANT_PART = /^(?:i?q\d+(?:_[a-z0-9]+)*|\d+bit|b?f\d+|fp\d+|int\d+|(?:mx|nv)fp\d+)$/i;
 
 /** A model selection as typed: the model part and, when given, the profile to pin. */
@@ -42,6 +43,12 @@ export interface ResolvedModel {
   readonly model?: CatalogModel;
   /** The alias the user typed, when they typed one. */
   readonly viaAlias?: string;
+  /**
+   * True when a bare id that no catalog has, and that is no near miss of one, was read with the
+   * default provider (`claude-3-5-sonnet` → `anthropic/claude-3-5-sonnet`), as OpenClaw's
+   * `parseModelRef` does; callers say so.
+   */
+  readonly withDefaultProvider?: boolean;
 }
 
 /**
@@ -49,11 +56,21 @@ export interface ResolvedModel {
  * model matches: in the catalog, or among `known` refs (the allowlist and configured models, which
  * may name models the catalog lacks). OpenClaw's other spellings are rewritten first: see
  * `shorthand.ts` (`openrouter:auto`, `anthropic/opus-4.6`, `sonnet-4.6`), and `provider/<alias>`
- * names the alias's model when it is one of that provider's. Unknown or ambiguous input gets the
- * closest matches (every match, when several providers serve the id) and the command that lists
- * models.
+ * names the alias's model when it is one of that provider's.
+ *
+ * A bare id that matches nothing is a near miss when {@link closestMatches} finds a catalogued
+ * alias or ref close to it (edit distance at most max(2, ⌊length/3⌋) from the ref or its model id,
+ * or, from 3 characters on, contained in one). A near miss, or an ambiguous id, is refused with
+ * the closest matches (every match, when several providers serve the id) and the command that
+ * lists models. Any other bare id is read with `defaultProvider` (a known provider), flagged
+ * {@link ResolvedModel.withDefaultProvider}; without one it is refused too.
  */
-export function resolveModelRef(catalog: Catalog, input: string, known: readonly string[] = []): Result<ResolvedModel> {
+export function resolveModelRef(
+  catalog: Catalog,
+  input: string,
+  known: readonly string[] = [],
+  defaultProvider?: string,
+): Result<ResolvedModel> {
   const text = compatRef(input.trim());
   if (text === "")
     return { ok: false, error: userError("empty_model", "No model given.", "Use /model list to see the models.") };
@@ -84,10 +101,32 @@ export function resolveModelRef(catalog: Catalog, input: string, known: readonly
   if (byId.length === 1 && only) return { ok: true, value: withModel(catalog, only) };
   const suggestions =
     byId.length > 1 ? byId : closestMatches(text, [...catalog.aliases.keys(), ...catalog.models.keys()]);
+  if (
+    suggestions.length === 0 &&
+    slash < 0 &&
+    !SPACE.test(text) &&
+    defaultProvider !== undefined &&
+    catalog.providers.has(defaultProvider)
+  ) {
+    const id = defaultProvider === ANTHROPIC ? anthropicModelId(text) : text;
+    return {
+      ok: true,
+      value: { provider: defaultProvider, ref: `${defaultProvider}/${id}`, withDefaultProvider: true },
+    };
+  }
   const hint = suggestions.length
     ? `Did you mean ${suggestions.map((s) => `\`${s}\``).join(", ")}? Use /model list to see every model.`
     : "Use /model list to see every model.";
   return { ok: false, error: userError("unknown_model", `Unknown model "${text}".`, hint) };
+}
+
+/**
+ * The provider a bare id is read with: that of the default model `configured` (an alias or one of
+ * OpenClaw's spellings resolved first), as OpenClaw's `parseModelRef` takes its default provider.
+ */
+export function defaultProviderOf(catalog: Catalog, configured: string): string | undefined {
+  const r = resolveModelRef(catalog, configured);
+  return r.ok ? r.value.provider : undefined;
 }
 
 /** A bare Anthropic shorthand (`sonnet-4.6`, `claude-opus-4.6`) written as the id it stands for, when that id is known. */

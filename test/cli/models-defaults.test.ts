@@ -49,7 +49,17 @@ describe("openclaw models set", () => {
     });
   });
 
-  it("refuses an unknown provider, an unknown bare id and --agent, and changes nothing", async () => {
+  it("reads a bare id in no catalog, and no near miss, with the default model's provider, as /model does", async () => {
+    const sb = withConfig({ agents: { defaults: { model: "openai/gpt-5" } } });
+    const r = await sb.run(["models", "set", "claude-3-5-sonnet"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      "note: openai/claude-3-5-sonnet is not in the catalog: the bare id was read with the default provider, openai;",
+    );
+    expect(sb.readConfig().agents.defaults.model).toEqual({ primary: "openai/claude-3-5-sonnet" });
+  });
+
+  it("refuses an unknown provider, a bare id that is a near miss and --agent, and changes nothing", async () => {
     const sb = withConfig({ agents: { defaults: { model: "anthropic/claude-opus-5-5" } } });
     const before = fs.readFileSync(sb.configPath, "utf8");
     const [provider, bare, agent, agentFirst] = await Promise.all([

@@ -77,6 +77,42 @@ describe("resolveModelRef", () => {
       expect(r.error.hint).toContain("/model list");
     }
   });
+  describe("a bare id in no catalog, with a default provider (OpenClaw's parseModelRef)", () => {
+    it("is read with the default provider, and flagged so the caller can say so", () => {
+      const r = resolveModelRef(catalog, "claude-3-5-sonnet", [], "anthropic");
+      expect(r.ok && r.value).toEqual({
+        provider: "anthropic",
+        ref: "anthropic/claude-3-5-sonnet",
+        withDefaultProvider: true,
+      });
+      expect(resolveModelRef(catalog, "my-local-model", [], "openai").ok && "openai/my-local-model").toBe(
+        "openai/my-local-model",
+      );
+    });
+    // Near: edit distance at most max(2, floor(length / 3)) from an alias or ref, or contained in one.
+    it.each([
+      ["sonet", "`sonnet`"], // distance 1
+      ["sonnetxxx", "`sonnet`"], // length 9: distance 3 is the limit
+      ["nnet", "claude-sonnet"], // contained in a catalogued id
+    ])("keeps refusing a near miss (%s) with the closest matches", (input, suggestion) => {
+      const r = resolveModelRef(catalog, input, [], "anthropic");
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe("unknown_model");
+        expect(r.error.hint).toContain(suggestion);
+      }
+    });
+    it("reads an id just past the near-miss limit with the default provider", () => {
+      // Length 10: distance 4 from `sonnet` is one past the limit of 3.
+      const r = resolveModelRef(catalog, "sonnetxxxx", [], "anthropic");
+      expect(r.ok && r.value.ref).toBe("anthropic/sonnetxxxx");
+    });
+    it("never reads a provider/model of an unknown provider, or a bare id without a default provider", () => {
+      expect(resolveModelRef(catalog, "nosuch/claude-3-5-sonnet", [], "anthropic").ok).toBe(false);
+      expect(resolveModelRef(catalog, "claude-3-5-sonnet").ok).toBe(false);
+      expect(resolveModelRef(catalog, "claude-3-5-sonnet", [], "nosuch").ok).toBe(false);
+    });
+  });
   it("accepts a bare id that exactly one allowed or configured ref names, though the catalog lacks it", () => {
     const r = resolveModelRef(catalog, "kimi-k2.6", [
       "openrouter/*",

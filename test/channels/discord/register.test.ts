@@ -65,11 +65,11 @@ describe("command registration", () => {
           "type": 1,
         },
         {
-          "description": "Start a new conversation, optionally with another model",
+          "description": "Start a new conversation, optionally with another model and a first message",
           "name": "new",
           "options": [
             {
-              "description": "Arguments: [model]",
+              "description": "Arguments: [model] [message]",
               "name": "args",
               "required": false,
               "type": 3,
@@ -82,7 +82,7 @@ describe("command registration", () => {
           "name": "reset",
           "options": [
             {
-              "description": "Arguments: [model]",
+              "description": "Arguments: [model] [message]",
               "name": "args",
               "required": false,
               "type": 3,

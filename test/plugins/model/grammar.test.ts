@@ -117,12 +117,20 @@ const TABLE: ReadonlyArray<readonly [string, string, Expected]> = [
   ["model", "🤖/model@👤", { kind: "select", ref: "🤖/model", profile: "👤" }],
   // /new and /reset
   ["new", "", { kind: "new" }],
-  ["new", "opus", { kind: "new", then: { kind: "select", ref: "opus" } }],
+  // A first word that may name a model: the catalog decides (plugins/model/new.ts), else it is all text.
+  ["new", "opus", { kind: "new", then: { kind: "select", ref: "opus" }, unlessModel: "opus" }],
+  [
+    "new",
+    " opus explain  this",
+    { kind: "new", then: { kind: "select", ref: "opus" }, text: "explain  this", unlessModel: "opus explain  this" },
+  ],
   ["new", "opus@work -s", { kind: "new", then: { kind: "select", ref: "opus", profile: "work", scope: "session" } }],
+  ["new", "opus@work hi", { kind: "new", then: { kind: "select", ref: "opus", profile: "work" }, text: "hi" }],
   ["new", "default", { kind: "new", then: { kind: "default" } }],
-  ["new", "list", { error: "unexpected_argument" }],
+  ["new", "list three colours", { kind: "new", text: "list three colours" }],
+  ["new", 'say "hi', { kind: "new", text: '"hi', then: { kind: "select", ref: "say" }, unlessModel: 'say "hi' }],
   ["reset", "", { kind: "new" }],
-  ["reset", "sonnet", { kind: "new", then: { kind: "select", ref: "sonnet" } }],
+  ["reset", "sonnet", { kind: "new", then: { kind: "select", ref: "sonnet" }, unlessModel: "sonnet" }],
   // alias commands: /opus, /opus@work (suffix passed on as arguments), /opus @work -g
   ["opus", "", { kind: "select", ref: "opus" }],
   ["opus", "@work", { kind: "select", ref: "opus", profile: "work", glued: true }],

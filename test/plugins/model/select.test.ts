@@ -102,6 +102,21 @@ describe("/model <ref>[@profile]", () => {
     expect(n.text).toContain("numbers in lists are not shortcuts");
   });
 
+  test("a bare id in no catalog and no near miss is read with the default provider, with a note", async () => {
+    await setup();
+    const r = await h.text("/model claude-3-5-sonnet");
+    expect(r.text).toContain("Model for this chat: anthropic/claude-3-5-sonnet.");
+    expect(r.text).toContain(
+      "Note: anthropic/claude-3-5-sonnet is not in the catalog: the bare id was read with the default provider, anthropic;",
+    );
+    expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-3-5-sonnet");
+    // A near miss of an alias keeps the error and changes nothing.
+    const near = await h.text("/model sonet");
+    expect(near.text).toContain('Unknown model "sonet"');
+    expect(near.text).toContain("`sonnet`");
+    expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-3-5-sonnet");
+  });
+
   test("a provider/model of a known provider missing from the catalog is accepted with a note", async () => {
     await setup();
     const r = await h.text("/model openai/gpt-9");
@@ -416,7 +431,8 @@ describe("inline directive (onMessage)", () => {
     await setup();
     expect(await h.message("hello there")).toBeUndefined();
     expect(await h.message("/model list")).toBeUndefined();
-    expect(await h.message("/help me")).toBeUndefined();
+    // An inline shortcut is answered and stripped (test/gateway/shortcuts.test.ts), directives aside.
+    expect(await h.message("/help me")).toEqual({ text: "me", notice: expect.stringContaining("Commands:") });
   });
 });
 
@@ -434,8 +450,11 @@ describe("/new", () => {
     const rec = await h.sessions.get(DM_KEY);
     expect(rec?.model).toBe("anthropic/claude-opus-5-5");
     expect(rec).not.toHaveProperty("profileId");
-    const refused = await h.text("/new opux");
-    expect(refused.text).toContain('Unknown model "opux"');
+    // As OpenClaw's `/new <model>`: a first word that names no model is the message.
+    expect(await h.message("/new opux")).toEqual({
+      text: "opux",
+      notice: expect.stringContaining("New conversation started."),
+    });
     expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-opus-5-5");
   });
 
