@@ -50,6 +50,8 @@ export interface OAuthLogin {
   readonly deviceCodeUrl: string;
   /** The model OpenClaw recommends after this login (`--set-default`). */
   readonly defaultModel: string;
+  /** What the login is good for in this gateway, when that is less than in OpenClaw; said after it. */
+  readonly gatewayNote?: string;
 }
 
 // OpenClaw's ChatGPT login (its openai plugin): client, scope, callback and extra parameters.
@@ -60,6 +62,8 @@ const OPENAI_LOGIN: Omit<OAuthLogin, "provider" | "clientId" | "tokenUrl"> = {
   authorizeParams: { id_token_add_organizations: "true", codex_cli_simplified_flow: "true", originator: "openclaw" },
   deviceCodeUrl: "https://auth.openai.com/api/accounts/deviceauth/usercode",
   defaultModel: "openai/gpt-6-astra",
+  gatewayNote:
+    "this is a ChatGPT sign-in: OpenClaw calls ChatGPT's own backend with it, but this gateway calls the OpenAI API, which does not accept it, so the gateway sets it aside (incompatible). For the gateway, add an API key: openclaw models auth paste-api-key --provider openai",
 };
 
 /** OpenClaw's callback hosts: its `OPENCLAW_OAUTH_CALLBACK_HOST` may pick one of these. */

@@ -139,6 +139,14 @@ interface Prepared extends CredentialIdentity {
  * Why an `aws-sdk` profile is skipped. OpenClaw's Bedrock mode signs each request with the AWS
  * SDK's own credential chain; it stores no key or token, and we have no AWS signer.
  */
+/**
+ * OpenAI's OAuth login (`models auth login --provider openai`, OpenClaw's too) signs in to ChatGPT:
+ * its token is accepted by ChatGPT's own backend, not by the OpenAI API this gateway calls, so a call
+ * with it would fail with an auth error every time.
+ */
+const CHATGPT_LOGIN_WHY =
+  "a ChatGPT sign-in: OpenClaw uses it with ChatGPT's own backend; the OpenAI API this gateway calls does not accept it";
+
 const AWS_SDK_WHY =
   "mode aws-sdk: OpenClaw signs these requests with AWS SDK credentials, which this gateway cannot use (it holds no key or token)";
 
@@ -460,6 +468,7 @@ export class CredentialResolver {
       unresolved = !r.ok;
       masked = r.ok ? inUse(secret) : `(ref ${describeRef(p.ref)}: ${r.why})`;
     }
+    const chatGptLogin = p.provider === "openai" && p.type === "oauth";
     const fixedReason: SkipReason | undefined =
       p.provider !== wanted
         ? "provider_mismatch"
@@ -469,7 +478,9 @@ export class CredentialResolver {
             ? "unresolved_ref"
             : secret === "" && !p.refreshable
               ? "missing_credential"
-              : undefined;
+              : chatGptLogin
+                ? "incompatible"
+                : undefined;
     return {
       id,
       provider: p.provider,
@@ -483,6 +494,7 @@ export class CredentialResolver {
       refreshable: p.refreshable,
       refreshedAt: p.refreshedAt,
       fixedReason,
+      ...(chatGptLogin ? { why: CHATGPT_LOGIN_WHY } : {}),
     };
   }
 

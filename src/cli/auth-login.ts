@@ -209,6 +209,7 @@ export async function runLoginWith(io: CliIo, opts: LoginOptions, openUrl: UrlOp
       `Stored ${maskSecret(tokens.access)} in ${cli.store.pathFor(cli.agentId)} · expires ${new Date(tokens.expires).toISOString()} (${expiryText(tokens.expires, io.clock())})`,
     );
     if (removed.length) io.out(`Removed the other ${provider} profiles (--force): ${removed.join(", ")}`);
+    if (login.gatewayNote !== undefined) io.out(`Note: ${login.gatewayNote}`);
     io.out(
       opts.setDefault
         ? `Default model set to ${login.defaultModel}`

@@ -37,6 +37,27 @@ const profiles: AuthProfilesFile = {
 };
 
 describe("CredentialResolver", () => {
+  it("sets a ChatGPT sign-in (an OpenAI OAuth profile) aside as incompatible, saying why, and uses the API key", () => {
+    const file: AuthProfilesFile = {
+      version: 1,
+      profiles: {
+        "openai:me@example.com": {
+          type: "oauth",
+          provider: "openai",
+          access: `chatgpt-${"a".repeat(40)}`,
+          refresh: `rt-${"r".repeat(40)}`,
+          expires: NOW + HOUR,
+        },
+        "openai:key": { type: "api_key", provider: "openai", key: key("d") },
+      },
+    };
+    const r = setup(file).resolve({ provider: "openai", model: "openai/gpt-6-astra" });
+    expect(r.chosen?.id).toBe("openai:key");
+    const login = r.candidates.find((c) => c.id === "openai:me@example.com");
+    expect(login).toMatchObject({ usable: false, reason: "incompatible" });
+    expect(login?.why).toContain("ChatGPT");
+  });
+
   it("order drift: a config order naming no stored profile falls back to the stored ones in default order", () => {
     const r = setup(profiles, { auth: { order: { anthropic: ["anthropic:renamed", "anthropic:gone"] } } }).resolve();
     expect(r.chosen?.id).toBe("anthropic:tok");

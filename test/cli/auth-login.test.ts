@@ -87,6 +87,8 @@ describe("openclaw models auth login --provider openai", () => {
     expect(config().auth.profiles[id]).toEqual({ provider: "openai", mode: "oauth", email: "me@example.com" });
     expect(r.stdout.split("\n")[0]).toBe(`Auth profile: ${id} (openai/oauth)`);
     expect(r.stdout).toContain("Default model available: openai/gpt-6-astra (current default unchanged");
+    // A ChatGPT sign-in serves OpenClaw; the gateway's OpenAI API calls need a key, and it says so.
+    expect(r.stdout).toContain("this gateway calls the OpenAI API, which does not accept it");
     expect(r.stderr).toContain("Open this URL in a browser on this machine");
     // The gateway's view of the store follows the write without a restart.
     expect(Object.keys(reader.get("main").profiles)).toEqual([id]);
