@@ -1,3 +1,4 @@
+import { routeReply } from "./choice-route.js";
 import { masked } from "./host.js";
 import { errorMessage, type Log } from "./log.js";
 import type { GatewayServices, NotifyTarget, PluginDefinition, PluginRuntime, Reply } from "./types.js";
@@ -70,7 +71,8 @@ export class PluginRuntimes {
         const outlet = this.outlets.get(target.channel);
         if (!outlet) return false;
         try {
-          await outlet(target.userId, masked(reply));
+          // Buttons in a proactive message find their way back to this plugin, as a reply's do.
+          await outlet(target.userId, masked(routeReply(name, reply)));
           return true;
         } catch (err) {
           this.log("warn", `${name}: could not message a ${target.channel} user: ${errorMessage(err)}`);
