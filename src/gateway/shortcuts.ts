@@ -1,6 +1,6 @@
 // A `/word` standing alone (after a space or the start, before a space or the end), with an optional
 // Telegram `@bot` suffix or `:`; never part of a path (`/usr/status`) or of a longer word.
-const SHORTCUT_WORD = /(?<!\S)\/([A-Za-z0-9_-]+)(?:@[A-Za-z0-9_]{1,64})?:?(?=\s|$)/g;
+const SHORTCUT_WORD = /(?<!\S)\/([A-Za-z0-9_-]+)(@[A-Za-z0-9_]{1,64})?:?(?=\s|$)/g;
 const BLANK_BEFORE = /^[ \t]*$/;
 const LINE_END_AFTER = /^[ \t]*(?:\r?\n|$)/;
 const SPACE_OR_TAB = /[ \t]/;
@@ -48,6 +48,9 @@ export function takeShortcuts(text: string, isShortcut: (name: string) => boolea
   const found: { name: string; start: number; end: number }[] = [];
   for (const m of text.matchAll(SHORTCUT_WORD)) {
     const name = (m[1] ?? "").toLowerCase();
+    // `/status@SomeBot` inside a message may be addressed to another bot in the group, and the host
+    // does not know this bot's name: such a word stays in the message, as typed.
+    if (m[2] !== undefined) continue;
     if (isShortcut(name)) found.push({ name, start: m.index, end: m.index + m[0].length });
   }
   if (found.length === 0) return { names: [], rest: text };

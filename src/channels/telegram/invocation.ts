@@ -99,6 +99,8 @@ export type MessageReader = (message: Message) => InboundMessage | undefined;
 export function messageReader(me: UserFromGetMe): MessageReader {
   const mention = new RegExp(`(^|[^A-Za-z0-9_])@${escapeRegExp(me.username)}(?![A-Za-z0-9_])`, "i");
   const leadingMention = new RegExp(`^\\s*@${escapeRegExp(me.username)}(?![A-Za-z0-9_])[\\s,:]*`, "i");
+  // `/status@ThisBot` inside a message is for us: the host sees it as `/status`. One for another bot stays.
+  const commandForMe = new RegExp(`(?<!\\S)(/[A-Za-z0-9_-]+)@${escapeRegExp(me.username)}(?![A-Za-z0-9_])`, "gi");
   const myName = me.username.toLowerCase();
   return (message) => {
     const text = message.text;
@@ -116,7 +118,7 @@ export function messageReader(me: UserFromGetMe): MessageReader {
       invocation: invocationOf(message.chat, from, threadId, "text", parsed?.command ?? "", parsed?.args ?? ""),
       target: targetOf(message.chat.id, threadId, message.message_id),
       isCommand: parsed !== undefined,
-      text: text.replace(leadingMention, ""),
+      text: text.includes("@") ? text.replace(leadingMention, "").replace(commandForMe, "$1") : text,
       addressed,
     };
   };

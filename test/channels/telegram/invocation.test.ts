@@ -47,6 +47,11 @@ describe("messageReader", () => {
     expect(read(message({ chat: group, from: alice, text: "/model@OtherBot list" }))).toBeUndefined();
   });
 
+  it("hands the host `/cmd` for a `/cmd@ThisBot` inside a message, and leaves another bot's as typed", () => {
+    const text = "@gateway_bot thanks /status@Gateway_Bot, and /status@OtherBot";
+    expect(read(message({ chat: group, from: alice, text }))?.text).toBe("thanks /status, and /status@OtherBot");
+  });
+
   it("addresses group text to the bot only by mention, reply or /cmd@bot", () => {
     expect(read(message({ chat: group, from: alice, text: "hello all" }))?.addressed).toBe(false);
     expect(read(message({ chat: group, from: alice, text: "/start" }))?.addressed).toBe(false);
