@@ -103,9 +103,10 @@ describe("on Discord", () => {
   /** Runs a slash command and returns the answer's message id and content. */
   async function slash(name: string, user = OWNER) {
     const answer = await answerTo(fake, fake.slashCommand({ name, user, guildId: GUILD, channelId: CHANNEL }));
+    if (!answer) throw new Error(`/${name} got no answer`);
     return {
-      messageId: answer?.messageId ?? "",
-      content: (answer?.body as { data: { content: string } }).data.content,
+      messageId: answer.messageId ?? "",
+      content: (answer.body as { data: { content: string } }).data.content,
     };
   }
 
