@@ -69,18 +69,25 @@ function oauthProfile(provider: string, t: LoginTokens): RawAuthProfile {
   };
 }
 
+/** An OAuth profile, in either spelling of its type. */
+function isLogin(p: RawAuthProfile): boolean {
+  return (p.type ?? p.mode) === "oauth";
+}
+
 /**
  * Stores the login's profile in the agent's credential store (JSON file or OpenClaw's SQLite, one
  * locked write) and moves it to the front of the agent's order for the provider when one exists,
  * as OpenClaw does. With `force`, the provider's other profiles go in the same write: only after
- * the login worked, so a failed login never leaves the provider without credentials. Returns the
- * ids removed.
+ * the login worked, so a failed login never leaves the provider without credentials. A login the
+ * gateway cannot call with (`onlyLogins`: a ChatGPT sign-in) removes only the provider's other
+ * logins: its API keys and tokens are what the gateway calls with. Returns the ids removed.
  */
 async function storeProfile(
   cli: CliContext,
   id: string,
   profile: RawAuthProfile,
   force: boolean,
+  onlyLogins: boolean,
 ): Promise<{ removed: string[]; reordered: boolean }> {
   const provider = profile.provider;
   return cli.store.update(cli.agentId, (file) => {
@@ -93,7 +100,7 @@ async function storeProfile(
       );
     const removed = force
       ? Object.entries(file.profiles)
-          .filter(([other, p]) => other !== id && p.provider === provider)
+          .filter(([other, p]) => other !== id && p.provider === provider && (!onlyLogins || isLogin(p)))
           .map(([other]) => other)
       : [];
     for (const other of removed) {
@@ -200,7 +207,8 @@ export async function runLoginWith(io: CliIo, opts: LoginOptions, openUrl: UrlOp
 
     const id = requestedId ?? `${provider}:${tokens.profileName}`;
     const profile = oauthProfile(provider, tokens);
-    const { removed, reordered } = await storeProfile(cli, id, profile, opts.force === true);
+    const onlyLogins = login.gatewayNote !== undefined;
+    const { removed, reordered } = await storeProfile(cli, id, profile, opts.force === true, onlyLogins);
     cli.forget();
     await recordInConfig(cli, id, profile, removed, opts.setDefault ? login.defaultModel : undefined);
 
@@ -208,7 +216,8 @@ export async function runLoginWith(io: CliIo, opts: LoginOptions, openUrl: UrlOp
     io.out(
       `Stored ${maskSecret(tokens.access)} in ${cli.store.pathFor(cli.agentId)} · expires ${new Date(tokens.expires).toISOString()} (${expiryText(tokens.expires, io.clock())})`,
     );
-    if (removed.length) io.out(`Removed the other ${provider} profiles (--force): ${removed.join(", ")}`);
+    if (removed.length)
+      io.out(`Removed the other ${provider} ${onlyLogins ? "logins" : "profiles"} (--force): ${removed.join(", ")}`);
     if (login.gatewayNote !== undefined) io.out(`Note: ${login.gatewayNote}`);
     io.out(
       opts.setDefault

@@ -95,9 +95,17 @@ describe("openclaw models auth login --provider openai", () => {
     expectNoTokenIn(r.stdout + r.stderr);
   });
 
-  it("--device-code --profile-id --set-default --force: replaces the provider's other profiles only after the login worked", async () => {
+  it("--device-code --profile-id --set-default --force: replaces the provider's other logins only after the login worked, and keeps its API key", async () => {
+    const apiKey = `sk-proj-${"k".repeat(40)}`;
     await store().update("main", (f) => {
-      f.profiles["openai:old"] = { type: "api_key", provider: "openai", key: `sk-proj-${"o".repeat(40)}` };
+      f.profiles["openai:old"] = {
+        type: "oauth",
+        provider: "openai",
+        access: `old-access-${"o".repeat(30)}`,
+        refresh: `old-refresh-${"o".repeat(30)}`,
+        expires: Date.now() + 3_600_000,
+      };
+      f.profiles["openai:key"] = { type: "api_key", provider: "openai", key: apiKey };
       f.order = { openai: ["openai:old"] };
     });
     const r = await login([
@@ -112,10 +120,11 @@ describe("openclaw models auth login --provider openai", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Open ${fake.origin}/codex/device in any browser and enter the code ABCD-1234`);
     const file = store().read("main");
-    expect(Object.keys(file.profiles)).toEqual(["openai:work"]);
+    // The gateway calls OpenAI with the API key (a ChatGPT sign-in is not accepted there): it stays.
+    expect(Object.keys(file.profiles).sort()).toEqual(["openai:key", "openai:work"]);
     // The order listed only the removed profile, so it went with it (as logout drops an emptied list).
     expect(file.order).toBeUndefined();
-    expect(r.stdout).toContain("Removed the other openai profiles (--force): openai:old");
+    expect(r.stdout).toContain("Removed the other openai logins (--force): openai:old");
     expect(r.stdout).toContain("Default model set to openai/gpt-6-astra");
     expect(config().agents.defaults).toEqual({
       model: { primary: "openai/gpt-6-astra" },
