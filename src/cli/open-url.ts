@@ -12,8 +12,14 @@ export type UrlOpener = (url: string) => void;
 export function desktopOpener(io: CliIo, platform: NodeJS.Platform = process.platform): UrlOpener {
   const desktop = platform === "darwin" || platform === "win32" || Boolean(io.env.DISPLAY || io.env.WAYLAND_DISPLAY);
   if (!io.stdin.isTTY || io.env.CI || !desktop) return () => {};
+  // Not `cmd /c start`: cmd reads every `&` of the query as a command separator, cutting the URL
+  // (state, PKCE challenge) and running the rest. rundll32 hands the URL to the browser whole.
   const [cmd, pre]: [string, string[]] =
-    platform === "darwin" ? ["open", []] : platform === "win32" ? ["cmd", ["/c", "start", '""']] : ["xdg-open", []];
+    platform === "darwin"
+      ? ["open", []]
+      : platform === "win32"
+        ? ["rundll32", ["url.dll,FileProtocolHandler"]]
+        : ["xdg-open", []];
   return (url) => {
     try {
       const child = spawn(cmd, [...pre, url], { detached: true, stdio: "ignore", env: io.env });
