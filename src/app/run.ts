@@ -1,5 +1,5 @@
 import { sessionStoreLocation, type SessionStoreLocation } from "../sessions/open.js";
-import { assemble } from "./assemble.js";
+import { assemble, type Assembly } from "./assemble.js";
 import { systemClock } from "../util/clock.js";
 import { PluginHost } from "../gateway/host.js";
 import { GatewayHttpServer } from "../gateway/http-server.js";
@@ -104,6 +104,16 @@ function signals(): Promise<void> {
   });
 }
 
+/** `wire()`'s result; if it throws, the assembly's store is closed before the error goes on. */
+async function closingOnError<T>(app: Assembly, wire: () => T): Promise<T> {
+  try {
+    return wire();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+}
+
 /**
  * `openclaw gateway`: loads config, the session store and plugins, starts the HTTP server
  * (`/healthz`, `/readyz`, `/metrics` and the channels' routes) and only then the channels that have
@@ -143,21 +153,26 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   for (const w of unstartedChannelWarnings(config, channelValues, ctx.stateDir)) log("warn", w);
   const port = gatewayPort(config, processEnv, planned.length > 0);
   const services = await app.gateway();
-  const identity: GatewayIdentity = {
-    version: packageVersion(),
-    stateDir: ctx.stateDir,
-    configPath: ctx.loaded.path,
-    store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
-  };
-  const readiness = new Readiness(identity, () => services.sessions.list({ limit: 1 }));
-  const host = new PluginHost(services, plugins, log);
-  const runtimes = new PluginRuntimes(services, plugins, log);
-  const address = bindAddress(config.gateway);
-  const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
-  http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
-  http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
-  for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
-  const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
+  // The store is open from here; until the try below owns it, a failure (a bad bind address, a bad
+  // plugin name) must close it too, or an open Redis client keeps the process from exiting.
+  const { identity, readiness, host, runtimes, http, channelEnv, address } = await closingOnError(app, () => {
+    const identity: GatewayIdentity = {
+      version: packageVersion(),
+      stateDir: ctx.stateDir,
+      configPath: ctx.loaded.path,
+      store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
+    };
+    const readiness = new Readiness(identity, () => services.sessions.list({ limit: 1 }));
+    const host = new PluginHost(services, plugins, log);
+    const runtimes = new PluginRuntimes(services, plugins, log);
+    const address = bindAddress(config.gateway);
+    const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
+    http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
+    http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
+    for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
+    const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
+    return { identity, readiness, host, runtimes, http, channelEnv, address };
+  });
   const supervised: SupervisedChannel[] = [];
   let listening = false;
   try {

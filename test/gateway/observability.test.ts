@@ -4,6 +4,7 @@
  * ready, `/metrics` counts commands, and each retry of a failing channel is a warning.
  */
 import { PassThrough } from "node:stream";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { runGateway } from "../../src/app/run.js";
 import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
@@ -228,6 +229,36 @@ describe("gateway HTTP server while Telegram's API refuses connections", () => {
 });
 
 describeRedis("gateway HTTP server with Redis as the session store", () => {
+  it("a start that fails after the store opened closes the store, so the process can exit", async () => {
+    const redis = await RedisServer.start();
+    closeAfter({ close: () => redis.cleanup() });
+    const stateDir = writeStateDir({
+      prefix: "openclaw-obs-",
+      config: {
+        gateway: { port: 0, bind: "custom" },
+        session: { store: { kind: "redis", url: redis.url, keyPrefix: `fail-${process.pid}:` } },
+      },
+    });
+    const start = runGateway({
+      processEnv: { OPENCLAW_STATE_DIR: stateDir },
+      cwd: stateDir,
+      input: new PassThrough(),
+      output: new PassThrough(),
+      log: () => undefined,
+    });
+    await expect(start).rejects.toThrow("gateway.customBindHost is not set");
+    const probe = new Redis(redis.url);
+    try {
+      // Only the probe itself is connected: the gateway's client was closed on the way out.
+      const clients = String(await probe.client("LIST"))
+        .trim()
+        .split("\n");
+      expect(clients).toHaveLength(1);
+    } finally {
+      probe.disconnect();
+    }
+  });
+
   it("reports the store down on /readyz and in openclaw_session_store_up while Redis is away, and up again after", async () => {
     const redis = await RedisServer.start();
     closeAfter({ close: () => redis.cleanup() });
