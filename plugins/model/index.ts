@@ -13,8 +13,8 @@ import { completeOption, PAGE_OPTION, PROVIDER_OPTION, REF_OPTION } from "./comp
 import { memoPerCatalog } from "./allowed.js";
 import { NEW, onMessage, RESET } from "./directive.js";
 import { parseCommandText } from "../../src/gateway/command-text.js";
-import { ellipsize, errorReply } from "./format.js";
-import { parseDirective, parseInvocation } from "./grammar.js";
+import { ellipsize, errorReply, fitReply } from "./format.js";
+import { type ModelCommand, parseDirective, parseInvocation } from "./grammar.js";
 import { fitted } from "./fit.js";
 import { listReply, MODELS_ADD_NOTE } from "./list.js";
 import { newConversation, planNew } from "./new.js";
@@ -23,11 +23,20 @@ import { PLUGIN_NAME } from "./payload.js";
 import { resetModel, selectModel } from "./select.js";
 import { statusReply } from "./status.js";
 
-/** Parses the invocation and runs the form it names. */
+/**
+ * Parses the invocation and runs the form it names; the reply is made to fit the channel, except a
+ * `/new <text>` answer (a native command's), which the adapter splits like any chat answer.
+ */
 async function run(ctx: CommandContext): Promise<Reply> {
   const parsed = parseInvocation(ctx.invocation.command, ctx.invocation.args);
-  if (!parsed.ok) return errorReply(parsed.error);
+  if (!parsed.ok) return fitReply(errorReply(parsed.error), ctx.capabilities);
   const cmd = parsed.value;
+  if (cmd.kind === "new") return newConversation(ctx, cmd);
+  return fitted(ctx.capabilities, () => replyTo(ctx, cmd));
+}
+
+/** The reply to one form of the command, before it is fitted to the channel. */
+async function replyTo(ctx: CommandContext, cmd: Exclude<ModelCommand, { kind: "new" }>): Promise<Reply> {
   switch (cmd.kind) {
     case "show":
       return showReply(ctx);
@@ -39,8 +48,6 @@ async function run(ctx: CommandContext): Promise<Reply> {
       return selectModel(ctx, cmd);
     case "default":
       return resetModel(ctx, cmd);
-    case "new":
-      return newConversation(ctx, cmd);
     case "add":
       return { text: MODELS_ADD_NOTE };
   }
@@ -64,7 +71,7 @@ function isInlineDirective(ctx: CommandContext): boolean {
 }
 
 const handler = async (ctx: CommandContext): Promise<Reply | undefined> =>
-  ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : fitted(ctx.capabilities, () => run(ctx));
+  ctx.invocation.via === "text" && isInlineDirective(ctx) ? undefined : run(ctx);
 
 const complete = (command: string) => (option: string, partial: string, ctx: CommandContext) =>
   completeOption(command, option, partial, ctx);

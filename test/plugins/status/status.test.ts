@@ -138,6 +138,12 @@ describe("on the console", () => {
     const reply = await gw.host.handleCommand(inv, { maxLength: 2000, buttons: true, ephemeral: true });
     expect(reply?.text).toMatch(/^New conversation started\.[\s\S]*\n\nnative answer$/);
     expect(sentTexts().at(-1)).toBe("hello from a slash command");
+
+    // An answer longer than one message comes whole: the adapter splits it, as any chat answer.
+    const long = Array.from({ length: 120 }, (_, i) => `line ${i} of a long answer`).join("\n");
+    provider.defaultText(long);
+    const whole = await gw.host.handleCommand(inv, { maxLength: 2000, buttons: true, ephemeral: true });
+    expect(whole?.text.endsWith(long)).toBe(true);
   });
 });
 
