@@ -10,7 +10,7 @@ import {
   resolveCurrent,
   type CurrentSelection,
 } from "../../src/gateway/selection.js";
-import { fallbackChain } from "../../src/models/fallbacks.js";
+import { fallbackChain, triedFallbacks } from "../../src/models/fallbacks.js";
 import { modelLabel } from "../../src/models/catalog.js";
 
 /** What every line of `/status` is built from, worked out once per reply. */
@@ -36,7 +36,7 @@ function credentialLine({ ctx, sel, now }: StatusFacts): string {
 function fallbackLine({ ctx, sel }: StatusFacts): string {
   const { services, agentId } = ctx;
   const chain = fallbackChain(services.config().config, services.catalog(), agentId, sel.configured.ref);
-  const tried = chain.steps.filter((s) => s.skip === undefined && s.model).map((s) => s.model?.ref ?? s.configured);
+  const tried = triedFallbacks(chain).map((m) => m.ref);
   if (tried.length === 0) return `Fallbacks: none (${chain.key})`;
   const unused = chosenByUser(sel) ? "; not used while this chat has its own model or pin" : "";
   return `Fallbacks: ${tried.join(" → ")} (${chain.key}${unused})`;

@@ -1,4 +1,5 @@
 import { modelParams } from "../config/model-params.js";
+import { maySeeCredentials } from "../gateway/access.js";
 import { currentSelection } from "../gateway/selection.js";
 import type { AnswerSink, CommandContext, GatewayServices } from "../gateway/types.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
@@ -71,7 +72,7 @@ export async function startTurn(
       model: model.ref,
       now: services.clock(),
       timeoutMs: settings.timeoutMs,
-      showMasked: ctx.isOwner || !ctx.invocation.isGroup,
+      showMasked: maySeeCredentials(ctx),
       commands: deps.commands,
     },
   };
