@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Clock } from "../util/clock.js";
 import { userError, type UserError } from "../util/user-error.js";
 import type { OAuthEndpoint, OAuthLogin } from "./oauth-endpoints.js";
-import { tokenGrant } from "./token-endpoint.js";
+import { errorCode as oauthError, postForJson, tokenGrant } from "./token-endpoint.js";
 
 /** What a login produced, with the identity fields OpenClaw stores beside the tokens. */
 export interface LoginTokens {
@@ -53,7 +53,6 @@ const DEVICE_CODE_TTL_MS = 15 * 60_000;
 const DEVICE_POLL_MS = 5_000;
 const DEVICE_POLL_MIN_MS = 1_000;
 const SLOW_DOWN_MS = 5_000;
-const MAX_BODY_BYTES = 256 * 1024;
 
 type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: UserError };
 
@@ -299,39 +298,20 @@ async function postJson(
   body: Record<string, string>,
   timeoutMs: number,
 ): Promise<Step<{ status: number; body: Record<string, unknown> }>> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", originator: "openclaw" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: "manual",
-    });
-    const bytes = await res.arrayBuffer();
-    let parsed: unknown;
-    try {
-      parsed = bytes.byteLength <= MAX_BODY_BYTES ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    const obj = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    return { ok: true, value: { status: res.status, body: obj } };
-  } catch (err) {
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-    return failed("login_unreachable", `The device-code endpoint could not be reached: ${clean(cause)}.`);
-  }
+  const answer = await postForJson(url, body, {
+    json: true,
+    timeoutMs,
+    what: "the device-code endpoint",
+    headers: { originator: "openclaw" },
+  });
+  if (!answer.ok) return failed("login_unreachable", `${clean(answer.detail.replace(/^./, (c) => c.toUpperCase()))}.`);
+  return { ok: true, value: { status: answer.status, body: answer.body ?? {} } };
 }
 
 /** `HTTP 400 expired_token: ...` from an error answer, for messages. */
 function errorText(status: number, body: Record<string, unknown>): string {
-  const nested = claimObject(body, "error");
-  const code = str(body.error) ?? str(nested.code) ?? str(nested.type);
-  const description = str(body.error_description) ?? str(nested.message);
+  const { code, description } = oauthError(body);
   return `HTTP ${status}${code ? ` ${clean(code, 60)}` : ""}${description ? `: ${clean(description)}` : ""}`;
-}
-
-function errorCode(body: Record<string, unknown>): string | undefined {
-  return str(body.error) ?? str(claimObject(body, "error").code);
 }
 
 const expiredCode = (minutes: number) =>
@@ -389,7 +369,7 @@ export async function deviceCodeLogin(login: OAuthLogin, deps: LoginDeps): Promi
       return redeemCode(login, { code, verifier, redirectUri }, deps);
     }
     if (poll.ok && poll.value.status !== 403 && poll.value.status !== 404) {
-      const kind = errorCode(poll.value.body);
+      const kind = oauthError(poll.value.body).code;
       if (kind === "expired_token") return expiredCode(minutes);
       if (kind === "access_denied" || kind === "authorization_denied")
         return failed("login_denied", "The sign-in was declined on the device page. Nothing was stored.");

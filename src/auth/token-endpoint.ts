@@ -43,7 +43,8 @@ interface ErrorBody {
 }
 
 /** `error` of an OAuth error body, also in the `{ error: { type|code, message } }` shape some providers use. */
-function errorCode(body: ErrorBody | undefined): { code: string | undefined; description: string | undefined } {
+/** The OAuth error code and description of an error answer, in either of the shapes providers use. */
+export function errorCode(body: ErrorBody | undefined): { code: string | undefined; description: string | undefined } {
   const e = body?.error;
   if (typeof e === "string")
     return { code: e, description: typeof body?.error_description === "string" ? body.error_description : undefined };
@@ -82,6 +83,72 @@ export function refreshGrant(
   return tokenGrant(endpoint, { grant_type: "refresh_token", refresh_token: refreshToken }, opts);
 }
 
+/** The answer of {@link postForJson}: the status and the body read as JSON, or why there is none. */
+export type JsonAnswer =
+  | { readonly ok: true; readonly status: number; readonly body: Record<string, unknown> | undefined }
+  | {
+      readonly ok: false;
+      readonly kind: "redirected" | "timeout" | "unavailable" | "bad_response";
+      readonly detail: string;
+    };
+
+/**
+ * One POST of `fields` (JSON, or form encoded) to an OAuth endpoint, its answer read as JSON: at most
+ * {@link MAX_BODY_BYTES}, within `timeoutMs`, and no redirect followed (one would carry the fields,
+ * a token among them, to another address). `what` names the endpoint in the details. Never throws.
+ */
+export async function postForJson(
+  url: string,
+  fields: Readonly<Record<string, string>>,
+  opts: {
+    readonly json: boolean;
+    readonly timeoutMs: number;
+    readonly what: string;
+    readonly headers?: Record<string, string>;
+  },
+): Promise<JsonAnswer> {
+  let status: number;
+  let text: string;
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": opts.json ? "application/json" : "application/x-www-form-urlencoded",
+        accept: "application/json",
+        ...opts.headers,
+      },
+      body: opts.json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      redirect: "manual",
+    });
+    status = res.status;
+    if (status >= 300 && status < 400) {
+      await res.body?.cancel();
+      return {
+        ok: false,
+        kind: "redirected",
+        detail: `${opts.what} ${endpointName(url)} answered HTTP ${status} (a redirect, which is not followed)`,
+      };
+    }
+    const bytes = await res.arrayBuffer();
+    if (bytes.byteLength > MAX_BODY_BYTES)
+      return { ok: false, kind: "bad_response", detail: `${opts.what} answered ${bytes.byteLength} bytes` };
+    text = new TextDecoder().decode(bytes);
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    if (name === "TimeoutError" || name === "AbortError")
+      return { ok: false, kind: "timeout", detail: `no answer from ${opts.what} within ${opts.timeoutMs} ms` };
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    return { ok: false, kind: "unavailable", detail: `${opts.what} could not be reached: ${cause}` };
+  }
+  const parsed = parseJson(text);
+  return {
+    ok: true,
+    status,
+    body: typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined,
+  };
+}
+
 /**
  * Sends one grant (`fields`, plus the endpoint's `client_id`) to the token endpoint and classifies
  * the answer as {@link refreshGrant} does; `models auth login` sends its `authorization_code` here.
@@ -93,41 +160,13 @@ export async function tokenGrant(
 ): Promise<GrantResult> {
   const fields: Record<string, string> = { ...grant };
   if (endpoint.clientId !== undefined) fields.client_id = endpoint.clientId;
-  const json = endpoint.body === "json";
-  let status: number;
-  let text: string;
-  try {
-    const res = await fetch(endpoint.tokenUrl, {
-      method: "POST",
-      headers: {
-        "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
-      body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
-      signal: AbortSignal.timeout(opts.timeoutMs),
-      redirect: "manual",
-    });
-    status = res.status;
-    if (status >= 300 && status < 400) {
-      await res.body?.cancel();
-      return {
-        ok: false,
-        kind: "redirected",
-        detail: `the token endpoint ${endpointName(endpoint.tokenUrl)} answered HTTP ${status} (a redirect, which is not followed)`,
-      };
-    }
-    const bytes = await res.arrayBuffer();
-    if (bytes.byteLength > MAX_BODY_BYTES)
-      return { ok: false, kind: "bad_response", detail: `the token endpoint answered ${bytes.byteLength} bytes` };
-    text = new TextDecoder().decode(bytes);
-  } catch (err) {
-    const name = err instanceof Error ? err.name : "";
-    if (name === "TimeoutError" || name === "AbortError")
-      return { ok: false, kind: "timeout", detail: `no answer from the token endpoint within ${opts.timeoutMs} ms` };
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-    return { ok: false, kind: "unavailable", detail: `the token endpoint could not be reached: ${cause}` };
-  }
-  const body = parseJson(text) as Record<string, unknown> | undefined;
+  const answer = await postForJson(endpoint.tokenUrl, fields, {
+    json: endpoint.body === "json",
+    timeoutMs: opts.timeoutMs,
+    what: "the token endpoint",
+  });
+  if (!answer.ok) return answer;
+  const { status, body } = answer;
   if (status < 200 || status >= 300) {
     const { code, description } = errorCode(body);
     const said = `HTTP ${status}${code ? ` ${code}` : ""}${description ? `: ${description.slice(0, 200)}` : ""}`;
