@@ -2,7 +2,7 @@ import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { PinInput } from "../../src/auth/resolver.js";
 import { DROP_PIN } from "../../src/sessions/record.js";
 import { currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
-import { errorReply, errorText, fitText } from "./format.js";
+import { errorReply, errorText, fitReply, fitText } from "./format.js";
 import { modelLabel } from "../../src/models/catalog.js";
 import type { DefaultCommand, NewCommand, SelectCommand } from "./grammar.js";
 import { resolveModelRef } from "../../src/models/ref.js";
@@ -108,13 +108,13 @@ export async function startConversation(ctx: CommandContext, plan: NewPlan): Pro
 export async function newConversation(ctx: CommandContext, cmd: NewCommand): Promise<Reply> {
   const plan = planNew(ctx, cmd);
   const started = await startConversation(ctx, plan);
-  if (!started.ok) return errorReply(started.error);
-  const confirmation = started.value.join("\n");
+  if (!started.ok) return fitReply(errorReply(started.error), ctx.capabilities);
+  // Only the confirmation is fitted: an answer is a chat answer, which the adapter splits over as
+  // many messages as it needs, as it does any other.
+  const confirmation = fitText(started.value.join("\n"), ctx.capabilities.maxLength);
   if (plan.text === "" || !ctx.services.chat) return { text: confirmation };
   const answer = await ctx.services.chat.respond(ctx, plan.text);
-  // Only the confirmation is fitted: the answer is a chat answer, which the adapter splits over as
-  // many messages as it needs, as it does any other.
-  return { text: `${fitText(confirmation, ctx.capabilities.maxLength)}\n\n${answer.text}` };
+  return { text: `${confirmation}\n\n${answer.text}` };
 }
 
 /**
