@@ -60,9 +60,10 @@ async function replyTo(ctx: CommandContext, cmd: Exclude<ModelCommand, { kind: "
 function isInlineDirective(ctx: CommandContext): boolean {
   const { command, args } = ctx.invocation;
   if (command === NEW || command === RESET) {
-    // Only what `onMessage` will read back as `/new <text>` is left to it.
-    if (parseCommandText(`/${command}${args}`)?.command !== command) return false;
-    const parsed = parseInvocation(command, args);
+    // Only what `onMessage` will read back as `/new <text>` is left to it, read as it reads it.
+    const line = parseCommandText(`/${command}${args}`);
+    if (line?.command !== command) return false;
+    const parsed = parseInvocation(line.command, line.args);
     return parsed.ok && parsed.value.kind === "new" && planNew(ctx, parsed.value).text !== "";
   }
   const aliases = aliasNames(ctx.services.catalog());
