@@ -1,7 +1,7 @@
 import type { CommandContext } from "../../src/gateway/types.js";
-import type { UserError } from "../../src/util/user-error.js";
+import { type UserError, userErrorText } from "../../src/util/user-error.js";
 import { parseCommandText } from "../../src/gateway/command-text.js";
-import { errorText, fitText } from "./format.js";
+import { fitText } from "./format.js";
 import { parseDirective, parseInvocation } from "./grammar.js";
 import { newWithText } from "./new.js";
 import { aliasNames } from "./aliases.js";
@@ -36,7 +36,7 @@ export async function onMessage(
   const aliases = aliasNames(ctx.services.catalog());
   const d = parseDirective(text, (name) => aliases.has(name));
   if (!d) return undefined;
-  const refuse = (e: UserError) => ({ text: "", notice: fitText(errorText(e), max) });
+  const refuse = (e: UserError) => ({ text: "", notice: fitText(userErrorText(e), max) });
   if (!d.selection.ok) return refuse(d.selection.error);
   const sel = d.selection.value;
   let lines: string[];

@@ -1,5 +1,5 @@
 import type { ChannelCapabilities, Choice, Reply } from "../../src/gateway/types.js";
-import type { UserError } from "../../src/util/user-error.js";
+import { type UserError, userErrorText } from "../../src/util/user-error.js";
 
 /** Longest button or select label we send (Discord allows 80 on buttons, 100 in selects). */
 export const MAX_LABEL = 64;
@@ -53,14 +53,9 @@ export function fitReply(reply: Reply, caps: ChannelCapabilities): Reply {
   };
 }
 
-/** A refusal or error as text: the message, then what to do. */
-export function errorText(error: UserError): string {
-  return error.hint ? `${error.message}\n${error.hint}` : error.message;
-}
-
 /** A refusal or error as a reply: the message, then what to do. Private where the channel can. */
 export function errorReply(error: UserError, extra: Partial<Reply> = {}): Reply {
-  return { text: errorText(error), private: true, ...extra };
+  return { text: userErrorText(error), private: true, ...extra };
 }
 
 /** `1 model`, `19 models`. */

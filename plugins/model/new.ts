@@ -2,12 +2,12 @@ import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { PinInput } from "../../src/auth/resolver.js";
 import { DROP_PIN } from "../../src/sessions/record.js";
 import { currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
-import { errorReply, errorText, fitReply, fitText } from "./format.js";
+import { errorReply, fitReply, fitText } from "./format.js";
 import { modelLabel } from "../../src/models/catalog.js";
 import type { DefaultCommand, NewCommand, SelectCommand } from "./grammar.js";
 import { resolveModelRef } from "../../src/models/ref.js";
 import { configuredRefs } from "./allowed.js";
-import type { Result } from "../../src/util/user-error.js";
+import { type Result, userErrorText } from "../../src/util/user-error.js";
 import {
   applySelection,
   clearSelection,
@@ -129,6 +129,6 @@ export async function newWithText(
   const plan = planNew(ctx, cmd);
   if (plan.text === "") return undefined;
   const started = await startConversation(ctx, plan);
-  if (!started.ok) return { text: "", notice: errorText(started.error) };
+  if (!started.ok) return { text: "", notice: userErrorText(started.error) };
   return { text: plan.text, notice: started.value.join("\n") };
 }

@@ -1,5 +1,6 @@
 import { modelParams } from "../config/model-params.js";
 import { maySeeCredentials } from "../gateway/access.js";
+import { userErrorLine } from "../util/user-error.js";
 import { currentSelection } from "../gateway/selection.js";
 import type { AnswerSink, CommandContext, GatewayServices } from "../gateway/types.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
@@ -47,10 +48,7 @@ export async function startTurn(
   const catalog = services.catalog();
   const selection = await currentSelection(ctx);
   const resolved = resolveModelRef(catalog, selection.ref);
-  if (!resolved.ok) {
-    const e = resolved.error;
-    return `${e.message}${e.hint ? ` ${e.hint}` : ""}`;
-  }
+  if (!resolved.ok) return userErrorLine(resolved.error);
   const model = resolved.value;
   const provider = catalog.providers.get(model.provider);
   if (!provider) return `Unknown provider "${model.provider}" for ${model.ref}. ${pickAnotherModel(deps.commands)}`;

@@ -18,7 +18,7 @@ import { parseCommandText } from "./command-text.js";
 import { validateCommand } from "./command-spec.js";
 import { sessionKeys } from "../sessions/keys.js";
 import { defaultAgentId } from "../config/agents.js";
-import { UserFacingError, type UserError } from "../util/user-error.js";
+import { UserFacingError, type UserError, userErrorText } from "../util/user-error.js";
 import type { LoadedConfig } from "../config/load.js";
 import { isCommandPayload, readRoute, routeReply, STALE_MENU_TEXT, validatePluginName } from "./choice-route.js";
 import { HELP_COMMAND, helpText } from "./help.js";
@@ -56,7 +56,7 @@ const STALE: Reply = { text: STALE_MENU_TEXT, replace: true };
 
 /** An expected failure as the private reply every plugin's gets: the message, then the hint. */
 function userErrorReply(error: UserError): Reply {
-  return { text: error.hint ? `${error.message}\n${error.hint}` : error.message, private: true };
+  return { text: userErrorText(error), private: true };
 }
 
 /** A handler's answer as the reply a channel renders: a {@link UserError} becomes a private reply. */

@@ -19,11 +19,16 @@ export function userErrorLine(error: UserError): string {
   return error.hint ? `${error.message} ${error.hint}` : error.message;
 }
 
+/** A {@link UserError} as text for a reply or an error: the message, then the hint on its own line. */
+export function userErrorText(error: UserError): string {
+  return error.hint ? `${error.message}\n${error.hint}` : error.message;
+}
+
 /** A thrown wrapper for a {@link UserError}, for edges (CLI, file loading) that unwind the stack. */
 export class UserFacingError extends Error {
   readonly detail: UserError;
   constructor(detail: UserError) {
-    super(detail.hint ? `${detail.message}\n${detail.hint}` : detail.message);
+    super(userErrorText(detail));
     this.name = "UserFacingError";
     this.detail = detail;
   }
