@@ -1,5 +1,4 @@
 import { ALIAS_PATTERN, configuredAliases, removeModelAlias, setModelAlias } from "../config/model-defaults.js";
-import { builtinCatalog } from "../models/catalog.js";
 import type { CliIo } from "./io.js";
 import { EXIT, fail } from "./errors.js";
 import { columns, toJson } from "./format.js";
@@ -11,14 +10,6 @@ import {
   writeDefaults,
 } from "./model-defaults-command.js";
 
-/** Built-in aliases (lower-cased) and the models they name, from the shipped catalog. */
-function builtinAliases(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [provider, p] of Object.entries(builtinCatalog().providers))
-    for (const m of p.models ?? []) if (m.alias) out.set(m.alias.toLowerCase(), `${provider}/${m.id}`);
-  return out;
-}
-
 /**
  * `openclaw models aliases list`: the aliases of `agents.defaults.models` (OpenClaw's, in `aliases`
  * of `--json` and in `--plain`), then the built-in ones they do not override (text, and `builtin`
@@ -29,7 +20,7 @@ export async function runAliasesList(io: CliIo, opts: DefaultsOptions): Promise<
   const ctx = loadDefaults(io);
   const configured = configuredAliases(ctx.loaded.config);
   const taken = new Set(configured.map((a) => a.alias.toLowerCase()));
-  const builtin = [...builtinAliases()].filter(([alias]) => !taken.has(alias));
+  const builtin = [...ctx.catalog.builtinAliases].filter(([alias]) => !taken.has(alias));
   if (opts.json) {
     io.out(
       toJson({
@@ -89,7 +80,7 @@ export async function runAliasesRemove(io: CliIo, opts: DefaultsOptions, args: s
   refuseAgent(opts, "models aliases remove");
   const alias = args[0]?.trim() ?? "";
   const ctx = loadDefaults(io);
-  const builtin = builtinAliases().get(alias.toLowerCase());
+  const builtin = ctx.catalog.builtinAliases.get(alias.toLowerCase());
   await writeDefaults(io, ctx, "agents.defaults.models", (raw) => {
     const ref = removeModelAlias(raw, alias);
     if (ref === undefined)

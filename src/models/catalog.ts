@@ -68,12 +68,20 @@ export class Catalog {
   readonly models: ReadonlyMap<string, CatalogModel>;
   /** Lower-cased alias → `provider/id`. User aliases win over built-in ones. */
   readonly aliases: ReadonlyMap<string, string>;
+  /** The shipped catalog's own aliases, before the user's: what `models aliases` lists as built-in. */
+  readonly builtinAliases: ReadonlyMap<string, string>;
   /** The model used when neither session nor config chose one. */
   readonly defaultModel: string;
 
-  constructor(providers: Map<string, CatalogProvider>, aliases: Map<string, string>, defaultModel: string) {
+  constructor(
+    providers: Map<string, CatalogProvider>,
+    aliases: Map<string, string>,
+    builtinAliases: Map<string, string>,
+    defaultModel: string,
+  ) {
     this.providers = providers;
     this.aliases = aliases;
+    this.builtinAliases = builtinAliases;
     this.defaultModel = defaultModel;
     const models = new Map<string, CatalogModel>();
     for (const p of providers.values()) for (const m of p.models) models.set(m.ref, m);
@@ -134,7 +142,7 @@ export function buildCatalog(config: OpenClawConfig): Catalog {
     if (entry.alias) userAliases.set(entry.alias.toLowerCase(), ref);
   }
   const aliases = new Map([...builtinAliases, ...userAliases]);
-  return new Catalog(providers, aliases, raw.defaultModel);
+  return new Catalog(providers, aliases, builtinAliases, raw.defaultModel);
 }
 
 /** `anthropic/claude-opus-5-5 (opus)`: a ref with the aliases that name it. */
