@@ -2,7 +2,9 @@
 # Installs, in one apt run, the Debian packages the tests use and this machine lacks:
 # - redis-server: the Redis store's tests start their own servers on random loopback ports;
 # - faketime (libfaketime): CI runs the suite a second time with the clock two years ahead;
-# - systemd (systemd-analyze): the service tests verify the units `gateway install` writes.
+# - systemd (systemd-analyze): the service tests verify the units `gateway install` writes;
+# - chromium: the control page's tests drive it through playwright-core (browsers cannot be
+#   downloaded at install time here).
 # Nothing is started; the tests start what they need.
 set -eu
 
@@ -10,6 +12,7 @@ missing=""
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v faketime >/dev/null 2>&1 || missing="$missing faketime"
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 
 if [ -z "$missing" ]; then
   echo "Debian packages for the tests: all present"
