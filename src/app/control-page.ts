@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { GatewayHttpServer } from "../gateway/http-server.js";
-import type { GatewayServices } from "../gateway/types.js";
+import type { GatewayAssembly } from "./gateway-services.js";
 import type { Log } from "../gateway/log.js";
 import { createIo, type CliIo } from "../cli/io.js";
 import { runOrderSet } from "../cli/auth-order.js";
 import { runModelsSet } from "../cli/models-set.js";
 import { DashboardSessions } from "../ui/sessions.js";
+import { ChatIndex } from "../ui/chats.js";
 import { type ControlActions, registerControlPage } from "../ui/routes.js";
 import { readAssets } from "../ui/page.js";
 import { removeHandoff, writeHandoff } from "../ui/handoff.js";
@@ -14,7 +15,7 @@ import type { SpendSource } from "../ui/spend.js";
 
 /** What the gateway hands the control page. */
 export interface ControlPageInputs {
-  readonly services: GatewayServices;
+  readonly services: GatewayAssembly;
   /** The gateway's environment and working directory: the CLI code its actions run reads them. */
   readonly processEnv: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -73,6 +74,7 @@ export function mountControlPage(http: GatewayHttpServer, inputs: ControlPageInp
   const cliKey = randomBytes(32).toString("base64url");
   registerControlPage(http, {
     services,
+    chats: new ChatIndex(services.sessions),
     sessions: new DashboardSessions(services.clock),
     cliKey,
     assets: readAssets(),

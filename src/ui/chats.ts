@@ -1,5 +1,6 @@
 import type { GatewayServices } from "../gateway/types.js";
 import type { SessionRecord } from "../sessions/types.js";
+import type { PeekableSessionStore } from "../sessions/cached-store.js";
 import { sessionKeyParts } from "../sessions/keys.js";
 import { mergeInherited } from "../sessions/inherit.js";
 import { configuredFor } from "../gateway/selection.js";
@@ -42,9 +43,73 @@ function channelOf(channel: string | undefined, setBy: string | undefined): stri
   return setBy !== undefined && colon > 0 ? setBy.slice(0, colon) : "any";
 }
 
-function matches(r: SessionRecord, needle: string): boolean {
-  for (const field of [r.key, r.model, r.profileId, r.setBy]) if (field?.toLowerCase().includes(needle)) return true;
-  return false;
+/** What the page shows of the session store: every record, most recent first, and each by key. */
+interface Snapshot {
+  readonly generation: number | undefined;
+  readonly all: readonly SessionRecord[];
+  readonly byKey: ReadonlyMap<string, SessionRecord>;
+  /**
+   * The searched fields of every record, lower-cased, joined by NUL into one string, and where each
+   * record's part starts: one native scan finds a query among 10,000 chats.
+   */
+  readonly haystack: string;
+  readonly starts: readonly number[];
+}
+
+const SEPARATOR = "\u0000";
+
+/** The records whose searched fields contain `needle` (lower-case, non-empty), in their order. */
+function search(s: Snapshot, needle: string): SessionRecord[] {
+  const found: SessionRecord[] = [];
+  let at = s.haystack.indexOf(needle);
+  let record = 0;
+  while (at >= 0) {
+    // The record whose part holds `at`: the last start at or before it (they ascend).
+    while (record + 1 < s.starts.length && (s.starts[record + 1] ?? Infinity) <= at) record++;
+    const r = s.all[record];
+    if (r) found.push(r);
+    const next = s.starts[record + 1];
+    if (next === undefined) break;
+    at = s.haystack.indexOf(needle, next);
+  }
+  return found;
+}
+
+/**
+ * Every chat of the session store, read again only when the store's
+ * {@link PeekableSessionStore.generation} says something changed since: the page asks every second,
+ * and 10,000 records are not read and parsed each time for nothing.
+ */
+export class ChatIndex {
+  private snapshot: Snapshot | undefined;
+
+  constructor(private readonly store: PeekableSessionStore) {}
+
+  /** The records as of now. */
+  async current(): Promise<Snapshot> {
+    // Taken before the read: a write that lands meanwhile changes it, so the next ask reads again.
+    const generation = this.store.generation;
+    const kept = this.snapshot;
+    if (kept && generation !== undefined && kept.generation === generation) return kept;
+    const records = await this.store.list();
+    const starts: number[] = [];
+    let length = 0;
+    const parts = records.map((r) => {
+      const text = `${r.key}\n${r.model ?? ""}\n${r.profileId ?? ""}\n${r.setBy ?? ""}`.toLowerCase();
+      starts.push(length);
+      length += text.length + SEPARATOR.length;
+      return text;
+    });
+    const snapshot: Snapshot = {
+      generation,
+      all: records,
+      byKey: new Map(records.map((r) => [r.key, r])),
+      haystack: parts.join(SEPARATOR),
+      starts,
+    };
+    this.snapshot = snapshot;
+    return snapshot;
+  }
 }
 
 /**
@@ -52,15 +117,29 @@ function matches(r: SessionRecord, needle: string): boolean {
  * recently changed first, filtered by `query` (a case-insensitive part of the key, model, profile
  * or who set it) and cut to page `page`. A topic or thread shows what it inherits from its chat.
  */
-export async function chatsView(services: GatewayServices, query: string, page: number): Promise<ChatsView> {
-  const all = await services.sessions.list();
-  const byKey = new Map(all.map((r) => [r.key, r]));
-  const needle = query.trim().toLowerCase();
-  const found = needle === "" ? all : all.filter((r) => matches(r, needle));
+export async function chatsView(
+  services: GatewayServices,
+  index: ChatIndex,
+  query: string,
+  page: number,
+): Promise<ChatsView> {
+  const snapshot = await index.current();
+  const { all, byKey } = snapshot;
+  const needle = query.trim().toLowerCase().replaceAll(SEPARATOR, "");
+  const found = needle === "" ? all : search(snapshot, needle);
   const pageCount = Math.max(1, Math.ceil(found.length / CHATS_PAGE_SIZE));
   const shown = Math.min(Math.max(0, page), pageCount - 1);
   const config = services.config().config;
   const catalog = services.catalog();
+  const defaults = new Map<string, string>();
+  const defaultOf = (agentId: string): string => {
+    let ref = defaults.get(agentId);
+    if (ref === undefined) {
+      ref = configuredFor(config, catalog, agentId).ref;
+      defaults.set(agentId, ref);
+    }
+    return ref;
+  };
   const rows = found.slice(shown * CHATS_PAGE_SIZE, (shown + 1) * CHATS_PAGE_SIZE).map((own): ChatRow => {
     const parts = sessionKeyParts(own.key);
     const parent = parts.parentKey === undefined ? undefined : byKey.get(parts.parentKey);
@@ -70,7 +149,7 @@ export async function chatsView(services: GatewayServices, query: string, page: 
       key: own.key,
       channel: channelOf(parts.channel, own.setBy),
       chat: parts.chat,
-      model: r.model ?? configuredFor(config, catalog, parts.agentId || defaultAgentId(config)).ref,
+      model: r.model ?? defaultOf(parts.agentId || defaultAgentId(config)),
       modelSource: r.model === undefined ? "default" : r.modelFrom === own.key ? "this chat" : "parent chat",
       profileId: r.profileId ?? null,
       pinSource: r.profileId === undefined ? null : (r.pinSource ?? "user"),

@@ -13,7 +13,7 @@ import type { Log } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { type DashboardSession, type DashboardSessions, sameSecret } from "./sessions.js";
 import { credentialsView } from "./credentials.js";
-import { chatsView } from "./chats.js";
+import { type ChatIndex, chatsView } from "./chats.js";
 import type { SpendSource } from "./spend.js";
 import { HOW_TO_LOG_IN, refusalPage, SECURITY_HEADERS, shell, type UiAssets, VIEW_PATHS } from "./page.js";
 
@@ -33,6 +33,8 @@ export interface ControlActions {
 /** What the control page is built from. */
 export interface ControlPageParts {
   readonly services: GatewayServices;
+  /** The session store's chats, as the Chats view searches and pages them. */
+  readonly chats: ChatIndex;
   readonly sessions: DashboardSessions;
   /** The key of `<state>/control-ui.json`: a bearer holding it may ask for links and revoke sessions. */
   readonly cliKey: string;
@@ -242,7 +244,7 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
     page(async (req) => {
       const q = new URLSearchParams(req.query ?? "");
       const pageNo = Number.parseInt(q.get("page") ?? "0", 10);
-      const view = await chatsView(services, q.get("q") ?? "", Number.isFinite(pageNo) ? pageNo : 0);
+      const view = await chatsView(services, parts.chats, q.get("q") ?? "", Number.isFinite(pageNo) ? pageNo : 0);
       return json(200, { now: services.clock(), ...view });
     }, true),
   );
