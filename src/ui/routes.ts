@@ -207,30 +207,21 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
       path,
       page((_req, s) => (assets ? shell(s.csrf) : notBuilt), false),
     );
-  http.route(
-    "GET",
-    "/ui/app.js",
-    page(
-      () => ({
-        status: assets ? 200 : 404,
-        headers: { ...SECURITY_HEADERS, "content-type": "text/javascript; charset=utf-8" },
-        body: assets?.js ?? "",
-      }),
-      false,
-    ),
-  );
-  http.route(
-    "GET",
-    "/ui/app.css",
-    page(
-      () => ({
-        status: assets ? 200 : 404,
-        headers: { ...SECURITY_HEADERS, "content-type": "text/css; charset=utf-8" },
-        body: assets?.css ?? "",
-      }),
-      false,
-    ),
-  );
+  for (const [path, type, body] of [
+    ["/ui/app.js", "text/javascript", assets?.js],
+    ["/ui/app.css", "text/css", assets?.css],
+  ] as const) {
+    const answer: HttpResponse = {
+      status: body === undefined ? 404 : 200,
+      headers: { ...SECURITY_HEADERS, "content-type": `${type}; charset=utf-8` },
+      body: body ?? "",
+    };
+    http.route(
+      "GET",
+      path,
+      page(() => answer, false),
+    );
+  }
 
   const usage = async () => (parts.spend ? parts.spend.profiles(services.clock()) : new Map());
   http.route(

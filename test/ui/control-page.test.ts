@@ -10,10 +10,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
 import { packageRoot } from "../../src/util/package-root.js";
-import { TOKEN, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
+import { TOKEN, consoleLine as consoleTo, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
 import { runInProcess } from "../support/in-process-cli.js";
 import { writeStateDir } from "../support/state.js";
-import { eventually } from "../sessions/child.js";
 import { scaled } from "../support/slowness.js";
 import { buildPageAssets, launchChromium } from "./browser.js";
 
@@ -32,16 +31,8 @@ async function dashboard(...flags: string[]) {
   return { ...r, json: flags.includes("--json") ? (JSON.parse(r.stdout) as Record<string, unknown>) : undefined };
 }
 
-/** Sends one console line and resolves with the output up to the reply that matches `expected`. */
-async function consoleLine(line: string, expected: RegExp): Promise<string> {
-  let seen = "";
-  const onData = (chunk: Buffer) => void (seen += chunk.toString("utf8"));
-  gw.output.on("data", onData);
-  gw.input.write(`${line}\n`);
-  await eventually(() => expected.test(seen), WAIT_MS, `a reply to ${line}`);
-  gw.output.off("data", onData);
-  return seen;
-}
+/** Sends one console line to the gateway under test. */
+const consoleLine = (line: string, expected: RegExp) => consoleTo(gw, line, expected);
 
 beforeAll(async () => {
   buildPageAssets();
