@@ -5,6 +5,7 @@
  * without the session cookie, and no action without the CSRF token. Screenshots of each page go to
  * docs/ui/ for the README.
  */
+import http from "node:http";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +78,19 @@ describe("the control page", () => {
     }
     const post = await fetch(`${gw.base}/ui/api/unpin`, { method: "POST", body: '{"key":"agent:main:main"}' });
     expect(post.status).toBe(401);
+  });
+
+  it("answers no Host it does not know, as every route of the server", async () => {
+    // fetch cannot send another Host; node:http can.
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      http
+        .get({ host: "127.0.0.1", port: gw.port, path: "/ui/", headers: { host: "evil.example" } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+        .on("error", reject),
+    );
+    expect(status).toBe(421);
   });
 
   it("logs in through a one-time `openclaw dashboard` link and shows a cooldown with its time left", async () => {
@@ -171,6 +185,19 @@ describe("the control page", () => {
     await page.goto(`${gw.base}/ui/spend`);
     await page.locator("#no-ledger").waitFor({ timeout: scaled(WAIT_MS) });
     await page.screenshot({ path: path.join(SHOTS, "spend.png"), fullPage: true });
+  });
+
+  it("puts no secret in an API answer or a log line", async () => {
+    for (const p of ["/ui/api/credentials", "/ui/api/chats", "/ui/api/spend"]) {
+      const text = await (await page.request.get(`${gw.base}${p}`)).text();
+      expect(text, p).not.toContain(TOKEN);
+      expect(text, p).not.toContain(BACKUP_KEY);
+    }
+    const logs = gw.logs.join("\n");
+    expect(logs).toContain("control page: dashboard session");
+    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain(BACKUP_KEY);
+    expect(logs).not.toMatch(/token=[0-9a-f]{64}/);
   });
 
   it("ends every session on `openclaw dashboard --revoke`", async () => {
