@@ -7,9 +7,12 @@
  */
 import http from "node:http";
 import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
+import { createIo } from "../../src/cli/io.js";
+import { runDashboard } from "../../src/cli/dashboard.js";
 import { packageRoot } from "../../src/util/package-root.js";
 import { TOKEN, consoleLine as consoleTo, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
 import { runInProcess } from "../support/in-process-cli.js";
@@ -185,6 +188,29 @@ describe("the control page", () => {
     await page.goto(`${gw.base}/ui/spend`);
     await page.locator("#no-ledger").waitFor({ timeout: scaled(WAIT_MS) });
     await page.screenshot({ path: path.join(SHOTS, "spend.png"), fullPage: true });
+  });
+
+  it("opens the link in a browser unless --no-open, and prints it either way", async () => {
+    const opened: string[] = [];
+    const run = async (opts: { open?: boolean }) => {
+      const out: string[] = [];
+      const io = createIo({
+        env: { OPENCLAW_STATE_DIR: gw.stateDir },
+        cwd: gw.stateDir,
+        stdin: () => Readable.from([]),
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: { write: (t: string) => out.push(t) },
+        promptOutput: () => new PassThrough(),
+      });
+      expect(await runDashboard(io, opts, [], (url) => opened.push(url))).toBe(0);
+      return out.join("");
+    };
+    const printed = await run({});
+    expect(opened).toHaveLength(1);
+    expect(printed).toContain(`Control page: ${opened[0]}`);
+    expect(printed).toContain("The link works once");
+    await run({ open: false });
+    expect(opened).toHaveLength(1);
   });
 
   it("puts no secret in an API answer or a log line", async () => {
