@@ -32,14 +32,15 @@ const OPENAI_KINDS: ReadonlyArray<readonly [QuotaKind, string]> = [
 
 const COUNT = /^\d{1,15}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;
+// Go writes microseconds with the micro sign (\u00b5); the CLI bundle must stay ASCII, hence the escape.
+const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|ns)/y;
 const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
   m: 60_000,
   s: 1000,
   ms: 1,
   us: 0.001,
-  µs: 0.001,
+  "\u00b5s": 0.001,
   ns: 0.000_001,
 };
 
