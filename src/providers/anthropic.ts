@@ -70,9 +70,11 @@ export async function completeAnthropic(credential: CallCredential, req: Complet
   // No temperature: the Messages API of the installed SDK has no such field any more.
   if (req.system !== undefined) params.system = req.system;
   if (req.onText) return streamAnthropic(client, params, req, req.onText);
-  const { data: message, rateLimits } = await withRateLimits(
+  let rateLimits: RateLimits | undefined;
+  const message = await withRateLimits(
     client.messages.create(params, req.signal ? { signal: req.signal } : undefined),
     req.clock ?? systemClock,
+    (r) => (rateLimits = r),
   );
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   return {
@@ -97,14 +99,12 @@ async function streamAnthropic(
   let complete = false;
   let rateLimits: RateLimits | undefined;
   await readEvents(
-    async (signal) => {
-      const opened = await withRateLimits(
+    (signal) =>
+      withRateLimits(
         client.messages.create({ ...params, stream: true }, { signal }),
         req.clock ?? systemClock,
-      );
-      rateLimits = opened.rateLimits;
-      return opened.data;
-    },
+        (r) => (rateLimits = r),
+      ),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (event) => {
       if (event.type === "message_start") inputTokens = event.message.usage.input_tokens;

@@ -51,9 +51,11 @@ export async function completeOpenAiCompatible(
     ? ({ ...generated, ...req.extraBody } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
     : generated;
   if (req.onText) return streamOpenAi(client, params, req, req.onText, opts.provider);
-  const { data: completion, rateLimits } = await withRateLimits(
+  let rateLimits: RateLimits | undefined;
+  const completion = await withRateLimits(
     client.chat.completions.create(params, req.signal ? { signal: req.signal } : undefined),
     req.clock ?? systemClock,
+    (r) => (rateLimits = r),
   );
   const choice = completion.choices[0];
   return {
@@ -84,14 +86,12 @@ async function streamOpenAi(
   let stopReason: string | undefined;
   let rateLimits: RateLimits | undefined;
   await readEvents(
-    async (signal) => {
-      const opened = await withRateLimits(
+    (signal) =>
+      withRateLimits(
         client.chat.completions.create({ ...params, stream: true, ...usageOption(provider) }, { signal }),
         req.clock ?? systemClock,
-      );
-      rateLimits = opened.rateLimits;
-      return opened.data;
-    },
+        (r) => (rateLimits = r),
+      ),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (chunk) => {
       if (chunk.usage) usage = chunk.usage;

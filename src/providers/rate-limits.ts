@@ -130,15 +130,17 @@ interface WithResponse<T> {
 }
 
 /**
- * Awaits an SDK call with its response headers, and reads their rate limits as they arrive (for
- * a stream: before the first event), dated by `clock`.
+ * Awaits an SDK call with its response headers and hands their rate limits to `keep` as they
+ * arrive (for a stream: before its first event), dated by `clock`. Returns the call's result.
  */
 export async function withRateLimits<T>(
   call: WithResponse<T>,
   clock: Clock,
-): Promise<{ data: T; rateLimits: RateLimits | undefined }> {
+  keep: (rateLimits: RateLimits | undefined) => void,
+): Promise<T> {
   const { data, response } = await call.withResponse();
-  return { data, rateLimits: readRateLimits(response.headers, clock()) };
+  keep(readRateLimits(response.headers, clock()));
+  return data;
 }
 
 /** `{ rateLimits }` when there are any, to spread into a result. */
