@@ -2,6 +2,7 @@ import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { Candidate, Resolution } from "../../src/auth/resolver.js";
 import type { Catalog } from "../../src/models/catalog.js";
 import { formatDuration } from "../../src/auth/health.js";
+import { quotaText } from "../../src/auth/quota.js";
 import { userError } from "../../src/util/user-error.js";
 import {
   chosenByUser,
@@ -16,7 +17,10 @@ import { errorReply } from "./format.js";
 import { modelLabel } from "../../src/models/catalog.js";
 import { retirementText } from "../../src/models/retirement.js";
 
-/** The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes. */
+/**
+ * The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`,
+ * reason codes, and what its provider last said is left (`quota 0/50 requests until 14:05 UTC`).
+ */
 export function candidateFlags(c: Candidate, r: Resolution, now: number): string[] {
   const flags: string[] = [];
   if (r.chosen?.id === c.id && c.usable) flags.push("next");
@@ -37,6 +41,8 @@ export function candidateFlags(c: Candidate, r: Resolution, now: number): string
     default:
       flags.push(c.reason);
   }
+  const quota = quotaText(c.quota, now);
+  if (quota !== undefined) flags.push(quota);
   return flags;
 }
 

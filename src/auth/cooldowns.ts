@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
 import { backoffDelay, type Backoff } from "../util/backoff.js";
+import { applyRateLimits, quotaEntrySchema, type RateLimits } from "./quota.js";
 
 /** One cooldown: profile-wide (`model` absent) or for one model only (rate limits). */
 const cooldownEntrySchema = z.readonly(
@@ -22,7 +23,12 @@ const cooldownEntrySchema = z.readonly(
  * the types below are inferred from it, and session store backends validate stored rows with it.
  */
 export const credentialStateSchema = z.readonly(
-  z.object({ cooldowns: z.readonly(z.array(cooldownEntrySchema)), lastUsedAt: z.optional(z.number()) }),
+  z.object({
+    cooldowns: z.readonly(z.array(cooldownEntrySchema)),
+    lastUsedAt: z.optional(z.number()),
+    /** The latest rate limits the provider reported, per model: rotation skips a profile at zero. */
+    quotas: z.optional(z.readonly(z.array(quotaEntrySchema))),
+  }),
 );
 
 /** One cooldown: profile-wide (`model` absent) or for one model only (rate limits). */
@@ -44,6 +50,11 @@ export interface CooldownStore {
   recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry>;
   /** Records a successful call: clears that credential's cooldowns for the model and marks it used. */
   recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void>;
+  /**
+   * Records the rate limits a call reported (success or failure), replacing what that model's
+   * calls reported before, so the resolver can skip a profile at zero before the provider says 429.
+   */
+  recordRateLimits(credentialId: string, model: string | undefined, limits: RateLimits, now: number): Promise<void>;
   /** Drops every cooldown of a credential (operator action). */
   clear(credentialId: string): Promise<void>;
   /** Every credential with state, for status views. */
@@ -132,7 +143,17 @@ export function applySuccess(
   now: number,
 ): CredentialState {
   const cooldowns = (state?.cooldowns ?? []).filter((c) => c.model !== undefined && c.model !== model);
-  return { cooldowns, lastUsedAt: now };
+  return { ...state, cooldowns, lastUsedAt: now };
+}
+
+/** A state with the rate limits of a call for `model` recorded (see {@link applyRateLimits}). */
+export function applyQuota(
+  state: CredentialState | undefined,
+  model: string | undefined,
+  limits: RateLimits,
+  now: number,
+): CredentialState {
+  return { cooldowns: [], ...state, quotas: applyRateLimits(state?.quotas, model, limits, now) };
 }
 
 /** A state without its cooldowns, or undefined when it has none to clear (nothing to write). */
@@ -154,6 +175,14 @@ export class MemoryCooldownStore implements CooldownStore {
   }
   async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
     this.states.set(credentialId, applySuccess(this.states.get(credentialId), model, now));
+  }
+  async recordRateLimits(
+    credentialId: string,
+    model: string | undefined,
+    limits: RateLimits,
+    now: number,
+  ): Promise<void> {
+    this.states.set(credentialId, applyQuota(this.states.get(credentialId), model, limits, now));
   }
   async clear(credentialId: string): Promise<void> {
     const next = applyClear(this.states.get(credentialId));

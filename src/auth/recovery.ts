@@ -1,5 +1,6 @@
 import type { Candidate, Resolution } from "./resolver.js";
 import { formatDuration } from "./health.js";
+import { resetTimeText } from "./quota.js";
 import type { CatalogProvider } from "../models/catalog.js";
 import { stateEnvFile } from "../config/paths.js";
 import { loginAgainCommand } from "./oauth-endpoints.js";
@@ -63,6 +64,10 @@ export function recoveryFor(c: Candidate, res: Resolution, scope: RecoveryScope)
       if (c.type === "oauth" && c.cooldown?.reason === "auth")
         return `log in again: ${loginAgainCommand(c.provider, c.id)}${scope.agentFlag} (tried again in ${left})`;
       return `none needed: retried automatically in ${left}`;
+    }
+    case "quota_exhausted": {
+      const at = c.exhaustion?.until ?? scope.now;
+      return `none needed: used again after its rate limit resets at ${resetTimeText(at, scope.now)} (in ${formatDuration(at - scope.now)})`;
     }
     default:
       return `openclaw models auth list --provider ${c.provider}${scope.agentFlag}`;

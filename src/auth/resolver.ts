@@ -4,6 +4,14 @@ import type { AuthProfilesFile, CredentialType } from "./profiles.js";
 import { normalizeProfile } from "./profiles.js";
 import { envCredentials } from "./env-keys.js";
 import { activeCooldown, type CooldownEntry, type CooldownStore } from "./cooldowns.js";
+import {
+  quotaExhaustion,
+  quotaFor,
+  quotaKindText,
+  resetTimeText,
+  type QuotaEntry,
+  type QuotaExhaustion,
+} from "./quota.js";
 import { formatDuration, healthOf, type Health } from "./health.js";
 import { maskSecret } from "../util/mask.js";
 import { describeRef, type SecretRef, type SecretRefResult } from "./secret-ref.js";
@@ -24,6 +32,8 @@ export type SkipReason =
   | "expired"
   | "incompatible"
   | "cooldown"
+  /** The provider said it has no requests or tokens left for this model until a reset still to come. */
+  | "quota_exhausted"
   | "excluded_by_auth_order"
   | "superseded_by_pin";
 
@@ -54,6 +64,18 @@ export interface Candidate extends CredentialIdentity {
   /** Why it is skipped, where the reason code alone does not say it (an `aws-sdk` profile). */
   readonly why?: string | undefined;
   readonly cooldown?: CooldownEntry | undefined;
+  /**
+   * What the provider last reported this credential has left: for the model resolved for, or the
+   * newest report when no model was named (status views).
+   */
+  readonly quota?: QuotaEntry | undefined;
+  /** Why it is skipped for `quota_exhausted`: the window at zero and when it resets. */
+  readonly exhaustion?: QuotaExhaustion | undefined;
+}
+
+/** When a waiting candidate (cooling down, out of quota) is free again, epoch ms. */
+export function freeAt(c: Candidate): number {
+  return c.cooldown?.until ?? c.exhaustion?.until ?? 0;
 }
 
 /** A session pin: the profile a user (or the gateway, `auto`) chose for a chat session. */
@@ -66,7 +88,7 @@ export interface PinInput {
 export interface ResolveRequest {
   readonly agentId: string;
   readonly provider: string;
-  /** The model ref, for per-model rate-limit cooldowns. */
+  /** The model ref, for per-model rate-limit cooldowns and quotas. */
   readonly model?: string;
   readonly pin?: PinInput;
 }
@@ -199,10 +221,10 @@ export class CredentialResolver {
       const c = this.candidate(e, e.source, req.model, now, supersede);
       // Superseded candidates keep their would-be place: right after the pin, before cooling ones.
       if (c.usable || c.reason === "superseded_by_pin") usable.push(c);
-      else if (c.reason === "cooldown") cooling.push(c);
+      else if (c.reason === "cooldown" || c.reason === "quota_exhausted") cooling.push(c);
       else skipped.push(c);
     }
-    if (cooling.length > 1) cooling.sort((a, b) => (a.cooldown?.until ?? 0) - (b.cooldown?.until ?? 0));
+    if (cooling.length > 1) cooling.sort((a, b) => freeAt(a) - freeAt(b));
     const candidates = usable.length === 0 && cooling.length === 0 ? skipped : usable.concat(cooling, skipped);
     const { agentId, provider, model } = req;
     const { orderSource, orderDrift } = list;
@@ -240,9 +262,15 @@ export class CredentialResolver {
     let reason: SkipReason | undefined =
       e.fixedReason ?? (health === "expired" && !e.refreshable ? "expired" : undefined);
     let cooldown: CooldownEntry | undefined;
+    let exhaustion: QuotaExhaustion | undefined;
+    const state = this.deps.cooldowns.get(e.id);
+    const quota = quotaFor(state?.quotas, model);
     if (reason === undefined) {
-      cooldown = activeCooldown(this.deps.cooldowns.get(e.id), model, now);
+      cooldown = activeCooldown(state, model, now);
+      // A report for another model says nothing about this one: quotas count per model.
+      exhaustion = model !== undefined ? quotaExhaustion(quota, now) : undefined;
       if (cooldown) reason = cooldown.reason === "incompatible" ? "incompatible" : "cooldown";
+      else if (exhaustion) reason = "quota_exhausted";
       else if (superseded) reason = "superseded_by_pin";
     }
     return {
@@ -262,6 +290,8 @@ export class CredentialResolver {
       reason,
       why: reason === e.fixedReason ? e.why : undefined,
       cooldown,
+      quota,
+      exhaustion: reason === "quota_exhausted" ? exhaustion : undefined,
     };
   }
 
@@ -531,6 +561,16 @@ export class CredentialResolver {
           `The pinned profile ${pinned.id} cannot be used for API requests (${pinned.why ?? "Claude Code only"}).`,
           `Use an Anthropic API key instead. ${unpin}`,
         );
+      case "quota_exhausted": {
+        const x = pinned.exhaustion;
+        const until = x ? `${resetTimeText(x.until, now)} (in ${formatDuration(x.until - now)})` : "its reset";
+        const what = x ? `${x.limit !== undefined ? `all ${x.limit} ` : "all "}${quotaKindText(x.kind)}` : "its quota";
+        return userError(
+          "pin_quota_exhausted",
+          `The pinned profile ${pinned.id} has used ${what} of its rate limit until ${until}; pinned sessions do not switch credentials.`,
+          `Try again then. ${unpin}`,
+        );
+      }
       default: {
         const c = pinned.cooldown;
         const left = c ? formatDuration(c.until - now) : "a while";
@@ -546,11 +586,19 @@ export class CredentialResolver {
   }
 
   private noneError(provider: string, cooling: readonly Candidate[], now: number): UserError {
-    const soonest = cooling[0]?.cooldown;
+    const soonest = cooling[0];
+    if (soonest && cooling.every((c) => c.reason === "quota_exhausted")) {
+      const at = freeAt(soonest);
+      return userError(
+        "all_quota_exhausted",
+        `Every ${provider} credential has used its rate limit for this model; the next resets at ${resetTimeText(at, now)} (in ${formatDuration(at - now)}).`,
+        "Try again then, or add another credential.",
+      );
+    }
     if (soonest) {
       return userError(
         "all_in_cooldown",
-        `Every ${provider} credential is cooling down; the next is free in ${formatDuration(soonest.until - now)}.`,
+        `Every ${provider} credential is cooling down; the next is free in ${formatDuration(freeAt(soonest) - now)}.`,
         "Try again then, or add another credential.",
       );
     }

@@ -1,8 +1,12 @@
 import type { CooldownReason } from "./cooldowns.js";
 import { formatDuration } from "./health.js";
-import type { Resolution } from "./resolver.js";
+import { freeAt, type Resolution } from "./resolver.js";
 
-const COOLDOWN_WORDS: Record<CooldownReason, string> = {
+/** A profile skipped until its provider's rate-limit window resets, among the cooldown reasons. */
+type WaitReason = CooldownReason | "quota";
+
+const COOLDOWN_WORDS: Record<WaitReason, string> = {
+  quota: "rate-limit quota used up",
   rate_limit: "rate limit",
   auth: "auth error",
   billing: "billing",
@@ -17,27 +21,25 @@ function distinct(words: readonly string[]): string {
  * Every credential of `provider` cooling down, as a clause without a capital or full stop: `every
  * anthropic credential is cooling down (rate limit, 4m left)`, `until` being the soonest end.
  */
-export function coolingClause(
-  provider: string,
-  reasons: readonly CooldownReason[],
-  until: number,
-  now: number,
-): string {
+export function coolingClause(provider: string, reasons: readonly WaitReason[], until: number, now: number): string {
   const why = distinct(reasons.map((r) => COOLDOWN_WORDS[r]));
   return `every ${provider} credential is cooling down (${why}, ${formatDuration(until - now)} left)`;
 }
 
 /**
- * Why the resolver offered no credential at all (so no call was made): every one cooling down, none
+ * Why the resolver offered no credential at all (so no call was made): every one cooling down or
+ * out of quota, none
  * set up, or none usable. The chat turn's failure text and `/model status` both say it this way.
  */
 export function reasonWithoutCall(res: Resolution, now: number): string {
-  const cooling = res.candidates.filter((c) => c.reason === "cooldown" && c.cooldown);
-  const soonest = Math.min(...cooling.map((c) => c.cooldown?.until ?? Number.POSITIVE_INFINITY));
+  const cooling = res.candidates.filter(
+    (c) => (c.reason === "cooldown" && c.cooldown) || (c.reason === "quota_exhausted" && c.exhaustion),
+  );
+  const soonest = Math.min(...cooling.map(freeAt));
   if (cooling.length > 0)
     return coolingClause(
       res.provider,
-      cooling.flatMap((c) => (c.cooldown ? [c.cooldown.reason] : [])),
+      cooling.map((c): WaitReason => c.cooldown?.reason ?? "quota"),
       soonest,
       now,
     );

@@ -44,6 +44,7 @@ export function callStep(
         messages: turn.messages,
         maxTokens: turn.answerTokens,
         timeoutMs: settings.timeoutMs,
+        clock: services.clock,
         signal: AbortSignal.any([turn.shutdown, turn.stop.signal]),
       };
       if (settings.systemPrompt !== undefined) request.system = settings.systemPrompt;

@@ -21,7 +21,8 @@ function failureInput(f: Classification, model: string, now: number): FailureInp
 
 /**
  * The cooldown step: records in the shared store that a credential answered (its last use) or the
- * cooldown its failure calls for, and hands that cooldown on for the failure text. A stopped call
+ * cooldown its failure calls for, and the rate limits the provider reported either way (so the
+ * resolver can skip a profile at zero), and hands that cooldown on for the failure text. A stopped call
  * cools nothing: the credential did nothing wrong. A store that cannot be written is logged, and
  * the turn goes on.
  */
@@ -38,6 +39,12 @@ export function cooldownStep(services: GatewayServices, log: Log): Step<Attempt,
     const out = await next(attempt);
     const { turn, candidate } = attempt;
     const store = services.sessions.cooldowns;
+    // What the provider says is left, whatever the outcome: a stopped call's answer counted too.
+    const limits = out.ok ? out.result.rateLimits : out.failure.rateLimits;
+    if (limits)
+      await record("quota", candidate, () =>
+        store.recordRateLimits(candidate.id, turn.model.ref, limits, services.clock()),
+      );
     if (out.ok) {
       await record("success", candidate, () => store.recordSuccess(candidate.id, turn.model.ref, services.clock()));
       return out;

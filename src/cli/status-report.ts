@@ -4,6 +4,7 @@ import { summarizeLayout, type LayoutSummary } from "../auth/layout.js";
 import type { Candidate, OrderDrift, Resolution, SkipReason } from "../auth/resolver.js";
 import { envCredentials } from "../auth/env-keys.js";
 import { EXPIRING_WINDOW_MS, formatDuration, healthOf, type Health } from "../auth/health.js";
+import { QUOTA_KINDS, quotaKindText, quotaText, type QuotaKind } from "../auth/quota.js";
 import { maskSecret } from "../util/mask.js";
 import { agentDir } from "../config/paths.js";
 import { configuredFallbacks, primaryOf } from "../config/agents.js";
@@ -29,6 +30,11 @@ export interface CandidateView {
   readonly usable: boolean;
   readonly reasonCode: SkipReason | null;
   readonly cooldown: { readonly reason: string; readonly model: string | null; readonly until: string } | null;
+  /**
+   * What the provider last reported this credential has left (for the model resolved for, else
+   * the newest report), per kind of limit, resets as ISO times; null when it reported nothing.
+   */
+  readonly quota: QuotaView | null;
   readonly email?: string;
   /** An OAuth profile with a refresh token: renewed before use, so expiry is not the end. */
   readonly refreshable: boolean;
@@ -37,6 +43,20 @@ export interface CandidateView {
   /** For env credentials: the variable and where it was set (`process`, `state-dotenv`, ...). */
   readonly variable?: string;
   readonly envSource?: string;
+}
+
+/** A provider's last rate-limit report for a credential, as `models status --json` prints it. */
+export interface QuotaView {
+  readonly model: string | null;
+  readonly reportedAt: string;
+  /** Set while the credential is skipped for `quota_exhausted`: when it is used again. */
+  readonly exhaustedUntil: string | null;
+  readonly limits: Partial<
+    Record<
+      QuotaKind,
+      { readonly limit: number | null; readonly remaining: number | null; readonly resetAt: string | null }
+    >
+  >;
 }
 
 /** One provider in the auth overview. */
@@ -154,6 +174,7 @@ const REASON_TEXT: Record<SkipReason, string> = {
   expired: "expired",
   incompatible: "refused for API requests",
   cooldown: "cooling down",
+  quota_exhausted: "its rate-limit quota is used up",
   excluded_by_auth_order: "left out of the auth order",
   superseded_by_pin: "a session pin takes precedence",
 };
@@ -169,6 +190,8 @@ export function reasonDetail(c: Candidate, now: number): string {
     const on = c.cooldown.model ? ` on ${c.cooldown.model}` : "";
     return `cooling down ${formatDuration(c.cooldown.until - now)} after ${c.cooldown.reason}${on}`;
   }
+  if (c.reason === "quota_exhausted" && c.exhaustion)
+    return `${REASON_TEXT[c.reason]}: ${quotaText(c.quota, now) ?? quotaKindText(c.exhaustion.kind)}`;
   return REASON_TEXT[c.reason];
 }
 
@@ -188,10 +211,27 @@ function view(c: Candidate, envSources: Readonly<Record<string, string>>): Candi
     cooldown: c.cooldown
       ? { reason: c.cooldown.reason, model: c.cooldown.model ?? null, until: new Date(c.cooldown.until).toISOString() }
       : null,
+    quota: quotaView(c),
     ...(c.email !== undefined ? { email: c.email } : {}),
     refreshable: c.refreshable,
     lastRefreshAt: isoOrNull(c.refreshedAt),
     ...(variable !== undefined ? { variable, envSource: envSources[variable] ?? "unknown" } : {}),
+  };
+}
+
+function quotaView(c: Candidate): QuotaView | null {
+  const q = c.quota;
+  if (!q) return null;
+  const limits: QuotaView["limits"] = {};
+  for (const kind of QUOTA_KINDS) {
+    const w = q.limits[kind];
+    if (w) limits[kind] = { limit: w.limit ?? null, remaining: w.remaining ?? null, resetAt: isoOrNull(w.resetAt) };
+  }
+  return {
+    model: q.model ?? null,
+    reportedAt: new Date(q.at).toISOString(),
+    exhaustedUntil: isoOrNull(c.exhaustion?.until),
+    limits,
   };
 }
 
@@ -297,8 +337,8 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
         reasonCode: code,
         commands: addCredentialCommands(provider, catalog.providers.get(provider), scope),
       });
-      // Everything cooling down recovers by itself; it is reported, not failed.
-      if (isPrimary && code !== "all_in_cooldown")
+      // Everything cooling down or out of quota recovers by itself; it is reported, not failed.
+      if (isPrimary && code !== "all_in_cooldown" && code !== "all_quota_exhausted")
         problems.push(`no usable credential for ${provider} (needed by ${neededBy.join(", ")})`);
     }
     const unspoken =

@@ -1,5 +1,8 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { readEvents, truncatedStream } from "./event-stream.js";
+import { rateLimitsField, withRateLimits } from "./rate-limits.js";
+import { systemClock } from "../util/clock.js";
+import type { RateLimits } from "../auth/quota.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
 /** The beta flag Anthropic requires for setup-tokens and OAuth access tokens sent as bearer. */
@@ -67,13 +70,19 @@ export async function completeAnthropic(credential: CallCredential, req: Complet
   // No temperature: the Messages API of the installed SDK has no such field any more.
   if (req.system !== undefined) params.system = req.system;
   if (req.onText) return streamAnthropic(client, params, req, req.onText);
-  const message = await client.messages.create(params, req.signal ? { signal: req.signal } : undefined);
+  let rateLimits: RateLimits | undefined;
+  const message = await withRateLimits(
+    client.messages.create(params, req.signal ? { signal: req.signal } : undefined),
+    req.clock ?? systemClock,
+    (r) => (rateLimits = r),
+  );
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   return {
     text,
     inputTokens: message.usage.input_tokens,
     outputTokens: message.usage.output_tokens,
     ...(message.stop_reason ? { stopReason: message.stop_reason } : {}),
+    ...rateLimitsField(rateLimits),
   };
 }
 
@@ -88,8 +97,14 @@ async function streamAnthropic(
   let outputTokens: number | undefined;
   let stopReason: string | undefined;
   let complete = false;
+  let rateLimits: RateLimits | undefined;
   await readEvents(
-    (signal) => client.messages.create({ ...params, stream: true }, { signal }),
+    (signal) =>
+      withRateLimits(
+        client.messages.create({ ...params, stream: true }, { signal }),
+        req.clock ?? systemClock,
+        (r) => (rateLimits = r),
+      ),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (event) => {
       if (event.type === "message_start") inputTokens = event.message.usage.input_tokens;
@@ -108,5 +123,6 @@ async function streamAnthropic(
     ...(inputTokens !== undefined ? { inputTokens } : {}),
     ...(outputTokens !== undefined ? { outputTokens } : {}),
     ...(stopReason !== undefined ? { stopReason } : {}),
+    ...rateLimitsField(rateLimits),
   };
 }

@@ -4,6 +4,8 @@
  * so this module loads no SDK and its table-driven tests need no network.
  */
 import { redactText } from "../auth/redact.js";
+import type { RateLimits } from "../auth/quota.js";
+import { readRateLimits, type HeaderSource } from "./rate-limits.js";
 
 /** What kind of failure a call ended in. */
 export type FailureKind =
@@ -50,6 +52,8 @@ export interface Classification {
   readonly status?: number;
   /** From `retry-after-ms` / `retry-after` (seconds or HTTP date), for rate limits. */
   readonly retryAfterMs?: number;
+  /** The rate-limit headers of the failed answer (a 429 says what is left and when it resets). */
+  readonly rateLimits?: RateLimits;
   readonly detail: string;
 }
 
@@ -84,10 +88,6 @@ const INVALID_HEADER_TEXT = /Headers\.(append|set)|invalid header value|invalid 
 const ERRNO_CODE = /^E[A-Z0-9_]{2,}$|^UND_ERR_[A-Z_]+$/;
 /** A DNS name as getaddrinfo reports it; anything else is not shown. */
 const HOST_NAME = /^[A-Za-z0-9.-]{1,253}$/;
-
-interface HeaderSource {
-  get(name: string): string | null;
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;
@@ -282,10 +282,15 @@ export function classifyError(err: unknown, now: number): Classification {
     return { kind: "unknown", reasonCode: "unknown", detail: "an unexpected value was thrown" };
   }
   const verdict = byStatus(status, text, type);
-  const after = verdict.kind === "rate_limit" ? retryAfterMs(headersOf(err), now) : undefined;
+  const headers = headersOf(err);
+  const after = verdict.kind === "rate_limit" ? retryAfterMs(headers, now) : undefined;
   const detail = providerDetail(err);
   // Written out: spreading `verdict` and a conditional object was 80% of this function's time.
-  return after !== undefined
-    ? { kind: verdict.kind, reasonCode: verdict.reasonCode, status, retryAfterMs: after, detail }
-    : { kind: verdict.kind, reasonCode: verdict.reasonCode, status, detail };
+  const out: { -readonly [K in keyof Classification]: Classification[K] } =
+    after !== undefined
+      ? { kind: verdict.kind, reasonCode: verdict.reasonCode, status, retryAfterMs: after, detail }
+      : { kind: verdict.kind, reasonCode: verdict.reasonCode, status, detail };
+  const rateLimits = readRateLimits(headers, now);
+  if (rateLimits) out.rateLimits = rateLimits;
+  return out;
 }

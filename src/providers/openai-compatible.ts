@@ -1,5 +1,8 @@
 import OpenAI from "openai";
 import { readEvents, truncatedStream } from "./event-stream.js";
+import { rateLimitsField, withRateLimits } from "./rate-limits.js";
+import { systemClock } from "../util/clock.js";
+import type { RateLimits } from "../auth/quota.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
 /**
@@ -48,7 +51,12 @@ export async function completeOpenAiCompatible(
     ? ({ ...generated, ...req.extraBody } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
     : generated;
   if (req.onText) return streamOpenAi(client, params, req, req.onText, opts.provider);
-  const completion = await client.chat.completions.create(params, req.signal ? { signal: req.signal } : undefined);
+  let rateLimits: RateLimits | undefined;
+  const completion = await withRateLimits(
+    client.chat.completions.create(params, req.signal ? { signal: req.signal } : undefined),
+    req.clock ?? systemClock,
+    (r) => (rateLimits = r),
+  );
   const choice = completion.choices[0];
   return {
     text: choice?.message.content ?? "",
@@ -56,6 +64,7 @@ export async function completeOpenAiCompatible(
       ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens }
       : {}),
     ...(choice?.finish_reason ? { stopReason: choice.finish_reason } : {}),
+    ...rateLimitsField(rateLimits),
   };
 }
 
@@ -75,8 +84,14 @@ async function streamOpenAi(
   let text = "";
   let usage: OpenAI.CompletionUsage | undefined;
   let stopReason: string | undefined;
+  let rateLimits: RateLimits | undefined;
   await readEvents(
-    (signal) => client.chat.completions.create({ ...params, stream: true, ...usageOption(provider) }, { signal }),
+    (signal) =>
+      withRateLimits(
+        client.chat.completions.create({ ...params, stream: true, ...usageOption(provider) }, { signal }),
+        req.clock ?? systemClock,
+        (r) => (rateLimits = r),
+      ),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (chunk) => {
       if (chunk.usage) usage = chunk.usage;
@@ -94,5 +109,6 @@ async function streamOpenAi(
     text,
     ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),
     ...(stopReason !== undefined ? { stopReason } : {}),
+    ...rateLimitsField(rateLimits),
   };
 }

@@ -1,4 +1,6 @@
 import type { CredentialType } from "../auth/profiles.js";
+import type { RateLimits } from "../auth/quota.js";
+import type { Clock } from "../util/clock.js";
 
 /** One turn of a conversation as both wire formats take it: plain text, no tools. */
 export interface ChatMessage {
@@ -28,6 +30,8 @@ export interface CompletionRequest {
    */
   readonly timeoutMs: number;
   readonly system?: string;
+  /** Dates the rate-limit resets given as durations (the injected clock; the system clock when absent). */
+  readonly clock?: Clock;
   /** Aborts the request (gateway shutdown, `/stop`). */
   readonly signal?: AbortSignal;
   /**
@@ -54,4 +58,6 @@ export interface CompletionResult {
   readonly outputTokens?: number;
   /** The provider's stop/finish reason as it was sent (`end_turn`, `max_tokens`, `stop`, `length`). */
   readonly stopReason?: string;
+  /** The answer's rate-limit headers: what this credential has left, and when it resets. */
+  readonly rateLimits?: RateLimits;
 }

@@ -1,12 +1,14 @@
 import {
   applyClear,
   applyFailure,
+  applyQuota,
   applySuccess,
   type CooldownEntry,
   type CooldownStore,
   type CredentialState,
   type FailureInput,
 } from "../auth/cooldowns.js";
+import type { RateLimits } from "../auth/quota.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /** A read-modify-write of one credential's state: the next state (undefined: write nothing) and a result. */
@@ -48,6 +50,17 @@ export class BackendCooldowns implements CooldownStore {
   async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
     await this.storage.updateCredential(credentialId, now, (prev) => ({
       state: applySuccess(prev, model, now),
+      result: undefined,
+    }));
+  }
+  async recordRateLimits(
+    credentialId: string,
+    model: string | undefined,
+    limits: RateLimits,
+    now: number,
+  ): Promise<void> {
+    await this.storage.updateCredential(credentialId, now, (prev) => ({
+      state: applyQuota(prev, model, limits, now),
       result: undefined,
     }));
   }

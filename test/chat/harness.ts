@@ -55,6 +55,8 @@ export interface ChatHarness {
   readonly sessions: PeekableSessionStore;
   readonly chat: ChatResponder;
   readonly clock: TestClock;
+  /** The temp state dir the gateway runs on (`OPENCLAW_STATE_DIR`), for a CLI run beside it. */
+  readonly stateDir: string;
   readonly logs: string[];
   /** Every reply text so far. */
   readonly replies: string[];
@@ -122,6 +124,7 @@ export async function createChatHarness(fake: FakeProvider, opts: ChatHarnessOpt
     sessions,
     chat,
     clock,
+    stateDir,
     logs,
     replies,
     context,

@@ -9,6 +9,11 @@
  * A request with `stream: true` gets its scripted text as server-sent events in each API's own
  * format (Anthropic: `message_start` … `content_block_delta` … `message_stop`; OpenAI: `data:`
  * chunks, then `data: [DONE]`), optionally slowed down or broken off with an error event.
+ *
+ * Every answer (success, error, stream) carries the API's rate-limit headers, as the real ones do:
+ * Anthropic's `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}`
+ * with RFC 3339 resets, OpenAI's `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` with
+ * duration resets (`6m0s`, `20ms`). {@link FakeProvider.quota} sets them per credential.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +44,26 @@ export type Scripted =
   | { kind: "claude-code-only" }
   | { kind: "hang" }
   | { kind: "malformed" };
+
+/** One limit window the fake reports. */
+export interface FakeWindow {
+  readonly limit: number;
+  readonly remaining: number;
+}
+
+/**
+ * What the fake's rate-limit headers say for a credential. Unset kinds keep their defaults (tier-1
+ * like: 50 requests with 49 left, 40000 tokens, 30000 input and 8000 output tokens, all left);
+ * `inputTokens`/`outputTokens` are Anthropic's only.
+ */
+export interface FakeQuota {
+  readonly requests?: FakeWindow;
+  readonly tokens?: FakeWindow;
+  readonly inputTokens?: FakeWindow;
+  readonly outputTokens?: FakeWindow;
+  /** When every window resets, epoch ms on the fake's clock (default: a minute after each answer). */
+  readonly resetAt?: number;
+}
 
 /** Which wire format a request was served in. */
 export type ProviderApi = "anthropic" | "openai";
@@ -75,10 +100,14 @@ export interface FakeProvider {
    * response, and the last one repeats forever.
    */
   script(credential: string, ...responses: Scripted[]): void;
+  /** Sets what the rate-limit headers of every later answer to `credential` say (until {@link FakeProvider.reset}). */
+  quota(credential: string, quota: FakeQuota): void;
+  /** The clock that dates the rate-limit resets (default `Date.now`): a test's injected clock. */
+  useClock(clock: () => number): void;
   /** Makes unscripted credentials succeed with `text` (`null` restores the 401). */
   defaultText(text: string | null): void;
   requestsFor(credential: string): RecordedRequest[];
-  /** Forgets recorded requests, scripts and the default text. */
+  /** Forgets recorded requests, scripts, quotas, the clock and the default text. */
   reset(): void;
   /** Ends hanging requests and open keep-alive sockets, then stops listening. */
   close(): Promise<void>;
@@ -199,6 +228,53 @@ function cutInto(text: string, count: number): string[] {
   return pieces;
 }
 
+const DEFAULT_QUOTA: Required<Omit<FakeQuota, "resetAt">> = {
+  requests: { limit: 50, remaining: 49 },
+  tokens: { limit: 40_000, remaining: 40_000 },
+  inputTokens: { limit: 30_000, remaining: 30_000 },
+  outputTokens: { limit: 8_000, remaining: 8_000 },
+};
+
+/** A duration as OpenAI writes its resets (Go's format): `20ms`, `1s`, `6m0s`, `1h2m3.5s`. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = `${Number(((ms % 60_000) / 1000).toFixed(3))}s`;
+  return h > 0 ? `${h}h${m}m${s}` : m > 0 ? `${m}m${s}` : s;
+}
+
+/** The rate-limit headers of one answer, in the API's own names and formats. */
+function rateLimitHeaders(api: ProviderApi, quota: FakeQuota, now: number): Record<string, string> {
+  const q = { ...DEFAULT_QUOTA, ...quota };
+  const resetAt = quota.resetAt ?? now + 60_000;
+  const out: Record<string, string> = {};
+  const kinds =
+    api === "anthropic"
+      ? ([
+          ["requests", q.requests],
+          ["tokens", q.tokens],
+          ["input-tokens", q.inputTokens],
+          ["output-tokens", q.outputTokens],
+        ] as const)
+      : ([
+          ["requests", q.requests],
+          ["tokens", q.tokens],
+        ] as const);
+  for (const [word, w] of kinds) {
+    if (api === "anthropic") {
+      out[`anthropic-ratelimit-${word}-limit`] = String(w.limit);
+      out[`anthropic-ratelimit-${word}-remaining`] = String(w.remaining);
+      out[`anthropic-ratelimit-${word}-reset`] = new Date(resetAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+    } else {
+      out[`x-ratelimit-limit-${word}`] = String(w.limit);
+      out[`x-ratelimit-remaining-${word}`] = String(w.remaining);
+      out[`x-ratelimit-reset-${word}`] = goDuration(resetAt - now);
+    }
+  }
+  return out;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -210,6 +286,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
   const scripts = new Map<string, { responses: Scripted[]; served: number }>();
   const hanging = new Set<ServerResponse>();
+  const quotas = new Map<string, FakeQuota>();
+  let clock: () => number = Date.now;
   let fallbackText: string | null = null;
   let counter = 0;
 
@@ -240,13 +318,16 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     res.end(JSON.stringify(body));
   };
 
-  const requestIdHeader = (api: ProviderApi, id: string): Record<string, string> =>
-    api === "anthropic" ? { "request-id": id } : { "x-request-id": id };
+  // Every answer's id and rate-limit headers, as the real APIs send them.
+  const answerHeaders = (api: ProviderApi, rec: RecordedRequest, id: string): Record<string, string> => ({
+    ...(api === "anthropic" ? { "request-id": id } : { "x-request-id": id }),
+    ...rateLimitHeaders(api, (rec.credential !== null ? quotas.get(rec.credential) : undefined) ?? {}, clock()),
+  });
 
-  const sendError = (res: ServerResponse, api: ProviderApi, scripted: StatusScript): void => {
+  const sendError = (res: ServerResponse, api: ProviderApi, rec: RecordedRequest, scripted: StatusScript): void => {
     const shape = ERRORS[scripted.status];
     const requestId = `req_fake_${++counter}`;
-    const headers: Record<string, string> = requestIdHeader(api, requestId);
+    const headers: Record<string, string> = answerHeaders(api, rec, requestId);
     if (scripted.retryAfterSeconds !== undefined) {
       headers["retry-after"] = String(scripted.retryAfterSeconds);
     }
@@ -273,7 +354,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     const model = rec.model ?? "fake-model";
     const inputTokens = estimateTokens(rec.messages);
     const outputTokens = estimateTokens(text);
-    const headers = requestIdHeader(api, `req_fake_${n}`);
+    const headers = answerHeaders(api, rec, `req_fake_${n}`);
     if (api === "anthropic") {
       sendJson(
         res,
@@ -338,7 +419,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
-      ...requestIdHeader(api, `req_fake_${n}`),
+      ...answerHeaders(api, rec, `req_fake_${n}`),
     });
     hanging.add(res);
     res.on("close", () => hanging.delete(res));
@@ -428,9 +509,9 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       case "text":
         return sendText(res, api, rec, scripted.text);
       case "status":
-        return sendError(res, api, scripted);
+        return sendError(res, api, rec, scripted);
       case "claude-code-only":
-        return sendError(res, api, { kind: "status", status: 400, message: CLAUDE_CODE_ONLY_MESSAGE });
+        return sendError(res, api, rec, { kind: "status", status: 400, message: CLAUDE_CODE_ONLY_MESSAGE });
       case "hang":
         // Held until the client gives up (socket close) or close() destroys it.
         hanging.add(res);
@@ -480,7 +561,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     requests.push(rec);
 
     if (!parsed) {
-      sendError(res, api, { kind: "status", status: 400, message: "fake provider: request body is not valid JSON" });
+      sendError(res, api, rec, {
+        kind: "status",
+        status: 400,
+        message: "fake provider: request body is not valid JSON",
+      });
       return;
     }
     const scripted = nextScripted(rec.credential);
@@ -521,6 +606,12 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       if (responses.length === 0) throw new Error("fake provider: script() needs at least one response");
       scripts.set(credential, { responses, served: 0 });
     },
+    quota(credential, quota) {
+      quotas.set(credential, quota);
+    },
+    useClock(next) {
+      clock = next;
+    },
     defaultText(text) {
       fallbackText = text;
     },
@@ -530,6 +621,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     reset() {
       requests.length = 0;
       scripts.clear();
+      quotas.clear();
+      clock = Date.now;
       fallbackText = null;
     },
     close() {

@@ -28,6 +28,8 @@ export function useFakeProvider(): FakeProvider {
       return get().requests;
     },
     script: (credential, ...responses) => get().script(credential, ...responses),
+    quota: (credential, quota) => get().quota(credential, quota),
+    useClock: (clock) => get().useClock(clock),
     defaultText: (text) => get().defaultText(text),
     requestsFor: (credential) => get().requestsFor(credential),
     reset: () => get().reset(),

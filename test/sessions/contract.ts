@@ -5,6 +5,8 @@ import { CachedSessionStore, type PeekableSessionStore } from "../../src/session
 import type { Clock } from "../../src/util/clock.js";
 import { eventually, startWriter } from "./child.js";
 import { scaled } from "../support/slowness.js";
+import { CredentialResolver } from "../../src/auth/resolver.js";
+import { buildCatalog } from "../../src/models/catalog.js";
 
 /** One backend's data, opened as often as a test needs (each open is a separate instance). */
 export interface ContractHarness {
@@ -384,6 +386,70 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
           WITHIN,
           "three failures (other)",
         );
+      });
+    });
+
+    describe("quotas", () => {
+      const OPUS = "anthropic/claude-opus-4-5";
+      const HAIKU = "anthropic/claude-haiku-4-5";
+      const file = {
+        version: 1,
+        profiles: {
+          "anthropic:a": { type: "api_key" as const, provider: "anthropic", key: "sk-ant-api03-contract-a" },
+          "anthropic:b": { type: "api_key" as const, provider: "anthropic", key: "sk-ant-api03-contract-b" },
+        },
+      };
+      const config: OpenClawConfig = { auth: { order: { anthropic: ["anthropic:a", "anthropic:b"] } } };
+
+      it("a profile one instance heard is out of quota is skipped by another instance's resolver until the reset", async () => {
+        const other = await h.open();
+        let now = T0;
+        const resolver = new CredentialResolver({
+          config,
+          catalog: buildCatalog(config),
+          profiles: { get: () => file },
+          env: {},
+          cooldowns: other.cooldowns,
+          clock: () => now,
+        });
+        const next = (model: string) => resolver.resolve({ agentId: "main", provider: "anthropic", model }).chosen?.id;
+        expect(next(OPUS)).toBe("anthropic:a");
+
+        await store.cooldowns.recordRateLimits(
+          "anthropic:a",
+          OPUS,
+          { requests: { limit: 50, remaining: 0, resetAt: T0 + 60_000 }, tokens: { limit: 40_000, remaining: 900 } },
+          T0,
+        );
+        await eventually(() => next(OPUS) === "anthropic:b", WITHIN, "other instance's quota");
+        const skipped = resolver.resolve({ agentId: "main", provider: "anthropic", model: OPUS }).candidates[1];
+        expect(skipped).toMatchObject({
+          id: "anthropic:a",
+          reason: "quota_exhausted",
+          exhaustion: { until: T0 + 60_000 },
+        });
+        // Limits count per model: another model on the same profile is not held back.
+        expect(next(HAIKU)).toBe("anthropic:a");
+        // A success or a cooldown written later keeps the quota; a new report replaces it.
+        await store.cooldowns.recordSuccess("anthropic:a", HAIKU, T0 + 1);
+        await store.cooldowns.recordFailure("anthropic:a", { reason: "rate_limit", model: HAIKU, now: T0 + 2 });
+        await eventually(() => other.cooldowns.get("anthropic:a")?.lastUsedAt === T0 + 1, WITHIN, "success");
+        expect(next(OPUS)).toBe("anthropic:b");
+
+        now = T0 + 60_000;
+        expect(next(OPUS)).toBe("anthropic:a");
+        await store.close();
+        const reopened = await h.open();
+        expect(reopened.cooldowns.get("anthropic:a")?.quotas).toEqual([
+          {
+            model: OPUS,
+            at: T0,
+            limits: {
+              requests: { limit: 50, remaining: 0, resetAt: T0 + 60_000 },
+              tokens: { limit: 40_000, remaining: 900 },
+            },
+          },
+        ]);
       });
     });
 
