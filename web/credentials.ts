@@ -1,10 +1,7 @@
 import type { CredentialRow, CredentialsView, ProviderRow } from "../src/ui/credentials.js";
-import { formatDuration } from "../src/auth/health.js";
 import { act, getJson } from "./api.js";
 import { button, h, redraw } from "./dom.js";
 import type { View } from "./view.js";
-
-type Answer = CredentialsView & { readonly now: number };
 
 function usd(n: number): string {
   return `$${n.toFixed(2)}`;
@@ -20,7 +17,7 @@ function moved(ids: readonly string[], id: string, by: -1 | 1): string[] | undef
   return next;
 }
 
-function row(p: ProviderRow, c: CredentialRow, place: number, now: number, refresh: () => void): HTMLTableRowElement {
+function row(p: ProviderRow, c: CredentialRow, place: number, refresh: () => void): HTMLTableRowElement {
   const ids = p.credentials.filter((x) => x.kind === "profile").map((x) => x.id);
   const actions: Node[] = [];
   if (c.cooldownUntilMs !== null)
@@ -41,7 +38,6 @@ function row(p: ProviderRow, c: CredentialRow, place: number, now: number, refre
         ),
       );
   }
-  const quota = c.usage?.quota;
   return h(
     "tr",
     { class: c.usable ? "" : "unusable" },
@@ -51,11 +47,7 @@ function row(p: ProviderRow, c: CredentialRow, place: number, now: number, refre
     h("td", {}, h("code", {}, c.masked)),
     h("td", {}, h("ul", { class: "flags" }, ...c.flags.map((f) => h("li", { class: `flag ${f.split(" ")[0]}` }, f)))),
     h("td", {}, c.usage?.spendTodayUsd !== undefined ? usd(c.usage.spendTodayUsd) : "-"),
-    h(
-      "td",
-      {},
-      quota ? `${quota.remaining} of ${quota.limit}, resets in ${formatDuration(quota.resetAtMs - now)}` : "-",
-    ),
+    h("td", {}, c.quota?.replace(/^quota /, "") ?? "-"),
     h("td", { class: "actions" }, ...actions),
   );
 }
@@ -91,7 +83,7 @@ export function credentialsPage(): View {
     title: "Credentials",
     mount: (root) => root.replaceChildren(form, body),
     refresh: async (again) => {
-      const v = await getJson<Answer>("/ui/api/credentials");
+      const v = await getJson<CredentialsView>("/ui/api/credentials");
       // The form is drawn once per default model, so typing into it survives the redraws.
       if (shownModel !== v.defaultModel) {
         shownModel = v.defaultModel;
@@ -117,7 +109,7 @@ export function credentialsPage(): View {
                 ),
               ),
             ),
-            h("tbody", {}, ...p.credentials.map((c, i) => row(p, c, i + 1, v.now, again))),
+            h("tbody", {}, ...p.credentials.map((c, i) => row(p, c, i + 1, again))),
           ),
         ),
       );

@@ -1,6 +1,7 @@
 import type { GatewayServices } from "../gateway/types.js";
 import { defaultAgentId } from "../config/agents.js";
 import { candidateFlags } from "../../plugins/model/status.js";
+import { quotaText } from "../auth/quota.js";
 import { configuredFor } from "../gateway/selection.js";
 import type { ProfileUsage } from "./spend.js";
 
@@ -12,6 +13,8 @@ export interface CredentialRow {
   readonly masked: string;
   /** `/model status`'s flags (`next`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes), then `expiring`, `refreshable`. */
   readonly flags: readonly string[];
+  /** What its provider last said is left, as `/model status` says it (`quota 0/50 requests until 14:05 UTC`), or null. */
+  readonly quota: string | null;
   readonly usable: boolean;
   /** When its cooldown ends (epoch ms), or null. */
   readonly cooldownUntilMs: number | null;
@@ -58,7 +61,9 @@ export function credentialsView(services: GatewayServices, usage: ReadonlyMap<st
       orderSource: r.orderSource,
       error: r.error ? r.error.message : null,
       credentials: r.candidates.map((c) => {
-        const flags = candidateFlags(c, r, now);
+        const quota = quotaText(c.quota, now) ?? null;
+        // The quota has a column of its own.
+        const flags = candidateFlags(c, r, now).filter((f) => f !== quota);
         if (c.health === "expiring") flags.push("expiring");
         if (c.refreshable) flags.push("refreshable");
         return {
@@ -67,6 +72,7 @@ export function credentialsView(services: GatewayServices, usage: ReadonlyMap<st
           type: c.type,
           masked: c.masked,
           flags,
+          quota,
           usable: c.usable,
           cooldownUntilMs: c.cooldown?.until ?? null,
           usage: usage.get(c.id) ?? null,

@@ -1,5 +1,5 @@
 /**
- * What the control page shows of money and quotas, read through one small port so the page does
+ * What the control page shows of money, read through one small port so the page does
  * not depend on how the usage ledger stores it. Absent (`undefined` where a {@link SpendSource} is
  * expected): there is no ledger, and the page says so.
  */
@@ -34,10 +34,9 @@ export interface SpendReport {
   readonly budgets: readonly BudgetUse[];
 }
 
-/** A profile's money and plan quota now, for the credentials view. */
+/** A profile's money today, for the credentials view. */
 export interface ProfileUsage {
-  readonly spendTodayUsd?: number;
-  readonly quota?: { readonly remaining: number; readonly limit: number; readonly resetAtMs: number };
+  readonly spendTodayUsd: number;
 }
 
 /** How many days the Spend view charts. */

@@ -55,6 +55,12 @@ beforeAll(async () => {
   // chats of other channels with their own model.
   const store = await openSessionStore({ config: {}, stateDir });
   await store.cooldowns.recordFailure("anthropic:work", { reason: "billing", now: Date.now() });
+  await store.cooldowns.recordRateLimits(
+    "anthropic:backup",
+    "anthropic/claude-sonnet-5-5",
+    { requests: { limit: 50, remaining: 42, resetAt: Date.now() + 3_600_000 } },
+    Date.now(),
+  );
   for (const [i, chat] of ["-100200300", "-100200301", "-100200302"].entries())
     await store.update(
       `agent:main:telegram:group:${chat}`,
@@ -96,7 +102,7 @@ describe("the control page", () => {
     expect(status).toBe(421);
   });
 
-  it("logs in through a one-time `openclaw dashboard` link and shows a cooldown with its time left", async () => {
+  it("logs in through a one-time `openclaw dashboard` link and shows a cooldown with its time left and a quota", async () => {
     const link = await dashboard("--json");
     expect(link.code).toBe(0);
     expect(link.json).toMatchObject({ ok: true, url: expect.stringMatching(/\/ui\/login\?token=[0-9a-f]{64}$/) });
@@ -114,6 +120,11 @@ describe("the control page", () => {
     const html = await page.content();
     expect(html).not.toContain(TOKEN);
     expect(html).not.toContain(BACKUP_KEY);
+    // The plan quota the provider last reported, as /model status words it.
+    await page
+      .getByRole("row", { name: /anthropic:backup/ })
+      .getByText(/^42\/50 requests until \d\d:\d\d UTC$/)
+      .waitFor({ timeout: scaled(WAIT_MS) });
     await page.screenshot({ path: path.join(SHOTS, "credentials.png"), fullPage: true });
 
     // The link worked once.
