@@ -153,6 +153,15 @@ describe("the control page", () => {
     const status = await consoleLine("/model status", /Pinned profile: [^\n]+/);
     expect(status).toMatch(/Pinned profile: none/);
     expect(gw.logs.join("\n")).toMatch(/dashboard session [0-9a-f]{8}: unpinned anthropic:backup from agent:main:main/);
+
+    // A change another process makes (here the CLI, through its own store connection) shows too.
+    await page.getByText("4 chats, page 1 of 1").waitFor({ timeout: scaled(WAIT_MS) });
+    const reset = await runInProcess(["sessions", "reset", "agent:main:telegram:group:-100200302"], {
+      env: { OPENCLAW_STATE_DIR: gw.stateDir },
+      cwd: gw.stateDir,
+    });
+    expect(reset.code).toBe(0);
+    await page.getByText("3 chats, page 1 of 1").waitFor({ timeout: scaled(WAIT_MS) });
   });
 
   it("refuses an action without the CSRF token (403) and takes one with it", async () => {
