@@ -127,6 +127,12 @@ describe("the control page", () => {
       .waitFor({ timeout: scaled(WAIT_MS) });
     await page.screenshot({ path: path.join(SHOTS, "credentials.png"), fullPage: true });
 
+    // Scripts only from this server, none inline; nothing else loaded from anywhere.
+    const shell = await page.request.get(`${gw.base}/ui/`);
+    expect(shell.headers()["content-security-policy"]).toMatch(/default-src 'none'; script-src 'self';/);
+    expect(await shell.text()).not.toMatch(/<script(?![^>]*\ssrc=)/);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+
     // The link worked once.
     const again = await fetch(String(link.json?.url), { redirect: "manual" });
     expect(again.status).toBe(401);
