@@ -54,6 +54,8 @@ interface Snapshot {
    */
   readonly haystack: string;
   readonly starts: readonly number[];
+  /** How many chats pin each profile (a chat's own pin; topics inheriting one are not counted again). */
+  readonly pins: ReadonlyMap<string, number>;
 }
 
 const SEPARATOR = "\u0000";
@@ -92,6 +94,8 @@ export class ChatIndex {
     const kept = this.snapshot;
     if (kept && generation !== undefined && kept.generation === generation) return kept;
     const records = await this.store.list();
+    const pins = new Map<string, number>();
+    for (const r of records) if (r.profileId !== undefined) pins.set(r.profileId, (pins.get(r.profileId) ?? 0) + 1);
     const starts: number[] = [];
     let length = 0;
     const parts = records.map((r) => {
@@ -106,6 +110,7 @@ export class ChatIndex {
       byKey: new Map(records.map((r) => [r.key, r])),
       haystack: parts.join(SEPARATOR),
       starts,
+      pins,
     };
     this.snapshot = snapshot;
     return snapshot;

@@ -11,7 +11,7 @@ export interface CredentialRow {
   readonly kind: "profile" | "env" | "config";
   readonly type: string;
   readonly masked: string;
-  /** `/model status`'s flags (`next`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes), then `expiring`, `refreshable`. */
+  /** `/model status`'s flags (`next`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`, reason codes), then `pinned in 2 chats`, `expiring`, `refreshable`. */
   readonly flags: readonly string[];
   /** What its provider last said is left, as `/model status` says it (`quota 0/50 requests until 14:05 UTC`), or null. */
   readonly quota: string | null;
@@ -43,7 +43,11 @@ export interface CredentialsView {
  * each with its candidates as the resolver ranks them for the default agent, as `/model status`
  * lists them.
  */
-export function credentialsView(services: GatewayServices, usage: ReadonlyMap<string, ProfileUsage>): CredentialsView {
+export function credentialsView(
+  services: GatewayServices,
+  usage: ReadonlyMap<string, ProfileUsage>,
+  pins: ReadonlyMap<string, number>,
+): CredentialsView {
   const config = services.config().config;
   const catalog = services.catalog();
   const agentId = defaultAgentId(config);
@@ -64,6 +68,8 @@ export function credentialsView(services: GatewayServices, usage: ReadonlyMap<st
         const quota = quotaText(c.quota, now) ?? null;
         // The quota has a column of its own.
         const flags = candidateFlags(c, r, now).filter((f) => f !== quota);
+        const pinnedBy = pins.get(c.id) ?? 0;
+        if (pinnedBy > 0) flags.push(`pinned in ${pinnedBy} chat${pinnedBy === 1 ? "" : "s"}`);
         if (c.health === "expiring") flags.push("expiring");
         if (c.refreshable) flags.push("refreshable");
         return {

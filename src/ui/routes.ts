@@ -227,7 +227,7 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
   http.route(
     "GET",
     "/ui/api/credentials",
-    page(async () => json(200, credentialsView(services, await usage())), true),
+    page(async () => json(200, credentialsView(services, await usage(), (await parts.chats.current()).pins)), true),
   );
   http.route(
     "GET",

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
 import { createIo } from "../../src/cli/io.js";
 import { runDashboard } from "../../src/cli/dashboard.js";
+import type { CredentialsView } from "../../src/ui/credentials.js";
 import { packageRoot } from "../../src/util/package-root.js";
 import { TOKEN, consoleLine as consoleTo, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
 import { runInProcess } from "../support/in-process-cli.js";
@@ -146,6 +147,9 @@ describe("the control page", () => {
     const row = page.getByRole("row", { name: /main/ }).filter({ hasText: "anthropic:backup (user)" });
     await row.waitFor({ timeout: scaled(2000) });
     await page.screenshot({ path: path.join(SHOTS, "chats.png"), fullPage: true });
+    const credentials = (await (await page.request.get(`${gw.base}/ui/api/credentials`)).json()) as CredentialsView;
+    const backup = credentials.providers[0]?.credentials.find((c) => c.id === "anthropic:backup");
+    expect(backup?.flags).toContain("pinned in 1 chat");
 
     const unpin = row.getByRole("button", { name: /^Unpin anthropic:backup from / });
     await unpin.focus();
