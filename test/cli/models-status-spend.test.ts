@@ -58,7 +58,7 @@ it("--json: turnsToday, spentTodayUsd and unpricedTurnsToday on every candidate"
 
 it("text: `today $…` after each profile that paid for turns today", async () => {
   const lines = (await status()).stdout.split("\n");
-  expect(lines.find((l) => l.includes(" anthropic:work "))).toMatch(/ok\s+no expiry\s+today \$0\.08$/);
-  expect(lines.find((l) => l.includes(" anthropic:team "))).toMatch(/today \$0\.02$/);
-  expect(lines.find((l) => l.includes(" anthropic:idle "))).toMatch(/no expiry$/);
+  expect(lines.find((l) => l.includes(" anthropic:work  api_key"))).toMatch(/static\s+no expiry\s+today \$0\.08$/);
+  expect(lines.find((l) => l.includes(" anthropic:team  api_key"))).toMatch(/today \$0\.02$/);
+  expect(lines.find((l) => l.includes(" anthropic:idle  api_key"))).toMatch(/no expiry$/);
 });
