@@ -1,16 +1,5 @@
 import type { UsageLedger, UsageRow } from "./ledger.js";
-
-const DAY_MS = 86_400_000;
-
-/** Epoch ms of the start of the UTC day that holds `at`. */
-export function utcDayStart(at: number): number {
-  return Math.floor(at / DAY_MS) * DAY_MS;
-}
-
-/** The UTC day that holds `at`, as `YYYY-MM-DD` (the ledger's `day` keys and OpenClaw's dates). */
-export function utcDate(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
-}
+import { DAY_MS, dayStart, utcDay } from "./ledger-sums.js";
 
 /** A span of whole UTC days for a ledger query: `from` inclusive, `to` exclusive, epoch ms. */
 export interface DayWindow {
@@ -26,9 +15,9 @@ export interface DayWindow {
  * today alone. Today counts whole, so a turn recorded a moment ago is in it whatever the clock says.
  */
 export function lastDays(days: number, now: number): DayWindow {
-  const today = utcDayStart(now);
+  const today = dayStart(now);
   const from = today - (days - 1) * DAY_MS;
-  return { from, to: today + DAY_MS, firstDay: utcDate(from), lastDay: utcDate(today) };
+  return { from, to: today + DAY_MS, firstDay: utcDay(from), lastDay: utcDay(today) };
 }
 
 /**
