@@ -9,10 +9,9 @@ const HOUR = 3_600_000;
 export const MAIN_CHAT = "agent:main:main";
 export const GROUP_CHAT = "agent:main:telegram:group:-4101";
 
-function entry(id: string, over: Partial<LedgerEntry>): LedgerEntry {
+function entry(id: string, over: Partial<LedgerEntry> & Pick<LedgerEntry, "at">): LedgerEntry {
   return {
     id,
-    at: SPEND_NOW,
     channel: "console",
     sessionKey: MAIN_CHAT,
     agentId: "main",
@@ -26,60 +25,66 @@ function entry(id: string, over: Partial<LedgerEntry>): LedgerEntry {
 }
 
 /**
- * A month of turns as the gateway records them: two models and a cache hit today in the main chat,
- * OpenAI yesterday, an unpriced local model three days ago, a group chat with another profile, the
- * `work` agent, and one turn 40 days back (outside the default 30 days).
+ * A month of turns up to `now` as the gateway records them: two models and a cache hit today in the
+ * main chat, OpenAI yesterday, an unpriced local model three days ago, a group chat with another
+ * profile, the `work` agent, and one turn 40 days back (outside the default 30 days). `now` is at
+ * least 6 hours into its UTC day.
  */
-export const SPEND: readonly LedgerEntry[] = [
-  entry("t1", {
-    at: SPEND_NOW - 6 * HOUR,
-    tokens: { input: 1200, output: 300, cacheRead: 0, cacheWrite: 0 },
-    costUsd: 0.0081,
-  }),
-  entry("t2", {
-    at: SPEND_NOW - 5 * HOUR,
-    model: "anthropic/claude-opus-5-5",
-    tokens: { input: 2000, output: 800, cacheRead: 5000, cacheWrite: 1000 },
-    costUsd: 0.071,
-  }),
-  entry("t3", {
-    at: SPEND_NOW - DAY,
-    provider: "openai",
-    model: "openai/gpt-5",
-    profileId: "openai:home",
-    tokens: { input: 900, output: 400, cacheRead: 0, cacheWrite: 0 },
-    costUsd: 0.0051,
-  }),
-  entry("t4", {
-    at: SPEND_NOW - 3 * DAY,
-    provider: "local",
-    model: "local/llama-4",
-    profileId: "env:LOCAL_API_KEY",
-    tokens: { input: 700, output: 200, cacheRead: 0, cacheWrite: 0 },
-  }),
-  entry("t5", {
-    at: SPEND_NOW - 2 * HOUR,
-    channel: "telegram",
-    sessionKey: GROUP_CHAT,
-    profileId: "anthropic:team",
-    tokens: { input: 3000, output: 600, cacheRead: 0, cacheWrite: 0 },
-    costUsd: 0.018,
-  }),
-  entry("t6", {
-    at: SPEND_NOW - 2 * DAY,
-    channel: "telegram",
-    sessionKey: "agent:work:telegram:direct:1001",
-    agentId: "work",
-    model: "anthropic/claude-haiku-5-5",
-    tokens: { input: 500, output: 100, cacheRead: 0, cacheWrite: 0 },
-    costUsd: 0.0009,
-  }),
-  entry("t7", {
-    at: SPEND_NOW - 40 * DAY,
-    tokens: { input: 10_000, output: 5000, cacheRead: 0, cacheWrite: 0 },
-    costUsd: 1,
-  }),
-];
+export function spendUpTo(now: number): LedgerEntry[] {
+  return [
+    entry("t1", {
+      at: now - 6 * HOUR,
+      tokens: { input: 1200, output: 300, cacheRead: 0, cacheWrite: 0 },
+      costUsd: 0.0081,
+    }),
+    entry("t2", {
+      at: now - 5 * HOUR,
+      model: "anthropic/claude-opus-5-5",
+      tokens: { input: 2000, output: 800, cacheRead: 5000, cacheWrite: 1000 },
+      costUsd: 0.071,
+    }),
+    entry("t3", {
+      at: now - DAY,
+      provider: "openai",
+      model: "openai/gpt-5",
+      profileId: "openai:home",
+      tokens: { input: 900, output: 400, cacheRead: 0, cacheWrite: 0 },
+      costUsd: 0.0051,
+    }),
+    entry("t4", {
+      at: now - 3 * DAY,
+      provider: "local",
+      model: "local/llama-4",
+      profileId: "env:LOCAL_API_KEY",
+      tokens: { input: 700, output: 200, cacheRead: 0, cacheWrite: 0 },
+    }),
+    entry("t5", {
+      at: now - 2 * HOUR,
+      channel: "telegram",
+      sessionKey: GROUP_CHAT,
+      profileId: "anthropic:team",
+      tokens: { input: 3000, output: 600, cacheRead: 0, cacheWrite: 0 },
+      costUsd: 0.018,
+    }),
+    entry("t6", {
+      at: now - 2 * DAY,
+      channel: "telegram",
+      sessionKey: "agent:work:telegram:direct:1001",
+      agentId: "work",
+      model: "anthropic/claude-haiku-5-5",
+      tokens: { input: 500, output: 100, cacheRead: 0, cacheWrite: 0 },
+      costUsd: 0.0009,
+    }),
+    entry("t7", {
+      at: now - 40 * DAY,
+      tokens: { input: 10_000, output: 5000, cacheRead: 0, cacheWrite: 0 },
+      costUsd: 1,
+    }),
+  ];
+}
+
+/** {@link spendUpTo} {@link SPEND_NOW}: what the tests and the README show. */
+export const SPEND: readonly LedgerEntry[] = spendUpTo(SPEND_NOW);
 
 /** Records every entry of `entries` in `ledger`, as the gateway's chat step would. */
 export async function recordAll(ledger: UsageLedger, entries: readonly LedgerEntry[] = SPEND): Promise<void> {
