@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assemble } from "../../src/app/assemble.js";
 import { sessionStateDir } from "../../src/config/paths.js";
 import { runInProcess } from "../support/in-process-cli.js";
+import { readmeOutput } from "../support/readme.js";
 import { recordAll, SPEND_NOW } from "../support/ledger.js";
 import { writeStateDir } from "../support/state.js";
 import { describeRedis } from "../sessions/describe-redis.js";
@@ -89,6 +90,11 @@ describe("openclaw gateway usage-cost (SQLite)", () => {
       ],
     });
     expect(Object.keys(r)).toEqual(["days", "from", "to", "totals", "rows"]);
+  });
+
+  it("prints what the README shows", async () => {
+    const r = await cli(dir, "--by", "provider", "--json");
+    expect(readmeOutput("$ openclaw gateway usage-cost --by provider --json")).toEqual(r.stdout.trimEnd().split("\n"));
   });
 
   it("--by provider, model, profile, chat and agent group the same turns, largest cost first", async () => {

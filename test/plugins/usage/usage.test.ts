@@ -11,6 +11,7 @@ import { usagePlugin } from "../../../plugins/usage/index.js";
 import { testClock } from "../../chat/harness.js";
 import { GROUP_CHAT, MAIN_CHAT, recordAll, SPEND, SPEND_NOW } from "../../support/ledger.js";
 import { createTestGateway, type TestGateway } from "../../support/gateway.js";
+import { readmeOutput } from "../../support/readme.js";
 import {
   ask,
   button,
@@ -57,7 +58,9 @@ describe("/usage on the console", () => {
   });
 
   it("/usage cost: this chat today and in 30 days, by model and by profile, unpriced turns counted", async () => {
-    expect((await say("/usage cost")).split("\n")).toEqual([
+    const lines = (await say("/usage cost")).split("\n");
+    expect(readmeOutput("> /usage cost")).toEqual(lines);
+    expect(lines).toEqual([
       "Usage cost for this chat (UTC days)",
       "Today: $0.08 · 2 turns · 3.2k in / 1.1k out · cache 5k read / 1k write",
       "Last 30 days: $0.08 + 1 unpriced · 4 turns · 4.8k in / 1.7k out · cache 5k read / 1k write",
