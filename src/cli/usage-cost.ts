@@ -1,5 +1,6 @@
 import type { UsageFilter, UsageRow, UsageTotals } from "../sessions/ledger.js";
 import { lastDays } from "../sessions/usage-window.js";
+import { NO_USAGE } from "../sessions/ledger-sums.js";
 import { costText, microUsd, turnCount } from "../sessions/usage-text.js";
 import { userError, UserFacingError } from "../util/user-error.js";
 import { cliAssembly } from "./cli-context.js";
@@ -29,16 +30,6 @@ interface UsageCostReport {
   readonly totals: UsageTotals;
   readonly rows: readonly Omit<UsageRow, "unpricedTurns">[];
 }
-
-const EMPTY: UsageTotals = {
-  turns: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd: 0,
-  unpricedTurns: 0,
-};
 
 function badFlag(message: string): never {
   throw new UserFacingError(userError("bad_flag", message));
@@ -136,7 +127,7 @@ export async function runUsageCost(io: CliIo, opts: UsageCostOptions): Promise<n
     const ledger = (await app.existingSessions())?.ledger;
     const [totals, rows] = ledger
       ? await Promise.all([ledger.totals(filter), ledger.summarize(filter, by)])
-      : [EMPTY, []];
+      : [NO_USAGE, []];
     const report: UsageCostReport = {
       days,
       from: window.firstDay,

@@ -1,9 +1,7 @@
 /** `openclaw models status` shows each profile's spend today from the usage ledger, in text and in `--json`. */
 import fs from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assemble } from "../../src/app/assemble.js";
-import { runInProcess } from "../support/in-process-cli.js";
-import { recordAll, SPEND_NOW } from "../support/ledger.js";
+import { recordInState, runAtSpendNow } from "../support/ledger.js";
 import { writeStateDir } from "../support/state.js";
 
 const KEY = `sk-ant-api03-${"K".repeat(40)}wk01`;
@@ -20,19 +18,10 @@ const dir = writeStateDir({
     },
   },
 });
-beforeAll(async () => {
-  const app = assemble({ env: { OPENCLAW_STATE_DIR: dir }, cwd: dir, clock: () => SPEND_NOW, log: () => undefined });
-  await recordAll((await app.sessions()).ledger);
-  await app.close();
-});
+beforeAll(() => recordInState(dir));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const status = (...args: string[]) =>
-  runInProcess(["models", "status", ...args], {
-    env: { OPENCLAW_STATE_DIR: dir, HOME: dir },
-    cwd: dir,
-    clock: () => SPEND_NOW,
-  });
+const status = (...args: string[]) => runAtSpendNow(dir, ["models", "status", ...args]);
 
 interface Candidate {
   id: string;

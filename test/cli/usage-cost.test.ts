@@ -5,11 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assemble } from "../../src/app/assemble.js";
 import { sessionStateDir } from "../../src/config/paths.js";
-import { runInProcess } from "../support/in-process-cli.js";
+import { NO_USAGE } from "../../src/sessions/ledger-sums.js";
 import { readmeOutput } from "../support/readme.js";
-import { recordAll, SPEND_NOW } from "../support/ledger.js";
+import { recordInState, runAtSpendNow } from "../support/ledger.js";
 import { writeStateDir } from "../support/state.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
@@ -27,18 +26,7 @@ function stateDir(own?: object): string {
   return dir;
 }
 
-async function withSpend(dir: string): Promise<void> {
-  const app = assemble({ env: { OPENCLAW_STATE_DIR: dir }, cwd: dir, clock: () => SPEND_NOW, log: () => undefined });
-  await recordAll((await app.sessions()).ledger);
-  await app.close();
-}
-
-const cli = (dir: string, ...args: string[]) =>
-  runInProcess(["gateway", "usage-cost", ...args], {
-    env: { OPENCLAW_STATE_DIR: dir, HOME: dir },
-    cwd: dir,
-    clock: () => SPEND_NOW,
-  });
+const cli = (dir: string, ...args: string[]) => runAtSpendNow(dir, ["gateway", "usage-cost", ...args]);
 
 interface Report {
   days: number;
@@ -66,7 +54,7 @@ const row = (key: string, turns: number, input: number, output: number, costUsd:
 
 describe("openclaw gateway usage-cost (SQLite)", () => {
   const dir = stateDir();
-  beforeAll(() => withSpend(dir));
+  beforeAll(() => recordInState(dir));
 
   it("--json: the last 30 UTC days of the default agent, by day, in exactly the documented shape", async () => {
     const r = await json(dir);
@@ -185,21 +173,7 @@ describe("openclaw gateway usage-cost with no session store yet", () => {
   it("prints an empty report and creates no store", async () => {
     const dir = stateDir();
     const r = await json(dir, "--by", "profile");
-    expect(r).toEqual({
-      days: 30,
-      from: "2026-11-08",
-      to: "2026-12-07",
-      totals: {
-        turns: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costUsd: 0,
-        unpricedTurns: 0,
-      },
-      rows: [],
-    });
+    expect(r).toEqual({ days: 30, from: "2026-11-08", to: "2026-12-07", totals: NO_USAGE, rows: [] });
     const text = await cli(dir);
     expect(text.stdout).toBe(
       "Usage cost: 30 days, 2026-11-08 to 2026-12-07 (UTC), agent main, by day\nNo model turns recorded.\n",
@@ -217,7 +191,7 @@ describeRedis("openclaw gateway usage-cost (Redis)", () => {
 
   it("reads the ledger from the Redis store that session.store names", async () => {
     const dir = stateDir({ session: { store: { kind: "redis", url: redis.url, keyPrefix: `usage-${process.pid}:` } } });
-    await withSpend(dir);
+    await recordInState(dir);
     const r = await json(dir, "--all-agents", "--by", "profile");
     expect(r.totals).toMatchObject({ turns: 6, costUsd: 0.1031, unpricedTurns: 1 });
     expect(r.rows.map((x) => x.key)).toEqual(["anthropic:work", "anthropic:team", "openai:home", "env:LOCAL_API_KEY"]);

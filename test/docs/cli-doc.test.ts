@@ -16,8 +16,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../support/cli.js";
 import { startFakeOAuthProvider, type FakeOAuthProvider } from "../fakes/oauth-provider.js";
-import { assemble } from "../../src/app/assemble.js";
-import { recordAll, spendUpTo } from "../support/ledger.js";
+import { recordInState, spendUpTo } from "../support/ledger.js";
 import {
   apiKey,
   DAY,
@@ -155,12 +154,7 @@ const SCENARIOS: Record<string, () => Scenario> = {
   spend: () => {
     const sb = sandbox();
     fs.mkdirSync(path.join(sb.state, "agents", "work"), { recursive: true });
-    const app = assemble({ env: sb.env, cwd: sb.cwd, clock: () => NOW, log: () => undefined });
-    const ready = (async () => {
-      await recordAll((await app.sessions()).ledger, spendUpTo(NOW));
-      await app.close();
-    })();
-    return { sb, inputs: {}, ready };
+    return { sb, inputs: {}, ready: recordInState(sb.state, spendUpTo(NOW)) };
   },
   /** A config left 0644, an OpenAI key only in the shell, and a key in the working directory's .env. */
   doctor: () => {

@@ -1,4 +1,6 @@
 import type { LedgerEntry, UsageLedger } from "../../src/sessions/ledger.js";
+import { assembleState } from "./assembly.js";
+import { runInProcess, type InProcessResult } from "./in-process-cli.js";
 
 /** The moment the spend below is looked at: 7 December 2026, 15:00 UTC. */
 export const SPEND_NOW = Date.UTC(2026, 11, 7, 15, 0);
@@ -89,4 +91,23 @@ export const SPEND: readonly LedgerEntry[] = spendUpTo(SPEND_NOW);
 /** Records every entry of `entries` in `ledger`, as the gateway's chat step would. */
 export async function recordAll(ledger: UsageLedger, entries: readonly LedgerEntry[] = SPEND): Promise<void> {
   for (const e of entries) await ledger.record(e);
+}
+
+/** Records `entries` in the session store of `stateDir` (created if missing), as a gateway there would. */
+export async function recordInState(stateDir: string, entries: readonly LedgerEntry[] = SPEND): Promise<void> {
+  const app = assembleState(stateDir);
+  try {
+    await recordAll((await app.sessions()).ledger, entries);
+  } finally {
+    await app.close();
+  }
+}
+
+/** Runs `openclaw <args>` in-process over `stateDir` at {@link SPEND_NOW}. */
+export function runAtSpendNow(stateDir: string, args: readonly string[]): Promise<InProcessResult> {
+  return runInProcess(args, {
+    env: { OPENCLAW_STATE_DIR: stateDir, HOME: stateDir },
+    cwd: stateDir,
+    clock: () => SPEND_NOW,
+  });
 }
