@@ -22,7 +22,7 @@ export interface UsageCostOptions {
 const USAGE_COST_GROUPS = ["day", "provider", "model", "profile", "chat", "agent"] as const;
 type CostGroup = (typeof USAGE_COST_GROUPS)[number];
 
-/** What `--json` prints, exactly: per-row unpriced counts stay out, as in OpenClaw's shape. */
+/** What `--json` prints, exactly the shape issue #30 names (scripts read it); a row's unpriced turns show in the text table. */
 interface UsageCostReport {
   readonly days: number;
   readonly from: string;
