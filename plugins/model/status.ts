@@ -16,6 +16,9 @@ import { reasonWithoutCall } from "../../src/auth/unusable-text.js";
 import { errorReply } from "./format.js";
 import { modelLabel } from "../../src/models/catalog.js";
 import { retirementText } from "../../src/models/retirement.js";
+import type { UsageRow } from "../../src/sessions/ledger.js";
+import { spendTodayByProfile } from "../../src/sessions/usage-window.js";
+import { costText } from "../../src/sessions/usage-text.js";
 
 /**
  * The flags a candidate shows: `next`, `pinned`, `cooldown 4m (rate_limit)`, `expired`, `exp 5h`,
@@ -52,15 +55,26 @@ const ORDER: Record<Resolution["orderSource"], string> = {
   default: "default order",
 };
 
+/** Today's spend per profile (UTC day), from one ledger query per status view. */
+type SpendToday = ReadonlyMap<string, UsageRow>;
+
+/** `· today $0.42` after a profile that paid for turns today; nothing for one that did not. */
+function spendText(spend: SpendToday, profileId: string): string {
+  const row = spend.get(profileId);
+  return row ? ` · today ${costText(row)}` : "";
+}
+
 /** One provider's block: endpoint, api, then every candidate in the resolver's order. */
-function providerBlock(catalog: Catalog, r: Resolution, now: number): string[] {
+function providerBlock(catalog: Catalog, r: Resolution, now: number, spend: SpendToday): string[] {
   const p = catalog.providers.get(r.provider);
   const where = p ? `${p.baseUrl || "(no baseUrl)"} · ${p.api}` : "not in the catalog";
   const lines = [`${r.provider} — ${where} · ${ORDER[r.orderSource]}`];
   if (r.candidates.length === 0) lines.push("  (no credentials)");
   r.candidates.forEach((c, i) => {
     const flags = candidateFlags(c, r, now);
-    lines.push(`  ${i + 1}. ${c.id} ${c.type} ${c.masked}${flags.length ? ` — ${flags.join(", ")}` : ""}`);
+    lines.push(
+      `  ${i + 1}. ${c.id} ${c.type} ${c.masked}${flags.length ? ` — ${flags.join(", ")}` : ""}${spendText(spend, c.id)}`,
+    );
     if (c.why !== undefined) lines.push(`     ${c.why}`);
   });
   if (r.error) {
@@ -110,6 +124,7 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   const catalog = services.catalog();
   const now = services.clock();
   const sel = await currentSelection(ctx);
+  const spend = await spendTodayByProfile(services.sessions.ledger, now);
   const deprecated = catalog.models.get(sel.ref)?.deprecated;
   const lines = [
     `Model: ${modelLabel(catalog, sel.ref)} — ${describeSource(sel, agentId)}${deprecated ? ` (${retirementText(deprecated, now)})` : ""}`,
@@ -122,7 +137,7 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   lines.push(`Agent: ${agentId}`);
   lines.push(sel.pin ? `Pinned profile: ${sel.pin.profileId} (${sel.pin.source})` : "Pinned profile: none");
   lines.push(...fallbackBlock(ctx, sel, now));
-  lines.push("", ...providerBlock(catalog, resolveCurrent(ctx, sel), now));
+  lines.push("", ...providerBlock(catalog, resolveCurrent(ctx, sel), now, spend));
   const resolver = services.resolver();
   // Providers the config names profiles for too (an aws-sdk profile of a provider we have no catalog entry for).
   const providers = new Set(catalog.providers.keys());
@@ -131,7 +146,7 @@ export async function statusReply(ctx: CommandContext): Promise<Reply> {
   for (const id of providers) {
     if (id === sel.provider) continue;
     const r = resolver.resolve({ agentId, provider: id });
-    if (r.candidates.length) lines.push(...providerBlock(catalog, r, now));
+    if (r.candidates.length) lines.push(...providerBlock(catalog, r, now, spend));
   }
   return { text: lines.join("\n"), private: true };
 }

@@ -2,7 +2,15 @@ import type { CliIo } from "./io.js";
 import { openCliContext, type CliContext } from "./cli-context.js";
 import type { ProbeResult } from "../providers/probe.js";
 import { UserFacingError, userError } from "../util/user-error.js";
-import { buildStatusReport, type CandidateView, type ProviderAuth, type StatusReport } from "./status-report.js";
+import {
+  buildStatusReport,
+  type CandidateView,
+  type ProviderAuth,
+  type SpendToday,
+  type StatusReport,
+} from "./status-report.js";
+import { spendTodayByProfile } from "../sessions/usage-window.js";
+import { costText } from "../sessions/usage-text.js";
 import { columns, expiryText, healthWord, toJson, wrapList } from "./format.js";
 import { EXIT } from "./errors.js";
 import { storedOrKnownProvider } from "./save-credential.js";
@@ -55,6 +63,12 @@ async function probes(cli: CliContext, opts: ModelsStatusOptions): Promise<Probe
   );
 }
 
+/** Today's spend per profile, read from the session store when there is one (no store: nothing spent). */
+async function spendToday(cli: CliContext): Promise<SpendToday> {
+  const store = await cli.app.existingSessions();
+  return store ? spendTodayByProfile(store.ledger, cli.io.clock()) : new Map();
+}
+
 /**
  * `openclaw models status`: config, default model, aliases and an auth overview per provider.
  * With `--check` the exit code says whether the default route can run: 0 fine, 1 missing, expired
@@ -67,7 +81,7 @@ export async function runModelsStatus(io: CliIo, opts: ModelsStatusOptions): Pro
     for (const id of (opts.probeProvider ?? []).flatMap((v) => v.split(",")))
       if (id.trim() !== "") storedOrKnownProvider(cli, id);
     const diagnostics: string[] = [];
-    const built = buildStatusReport(cli, diagnostics);
+    const built = buildStatusReport(cli, diagnostics, await spendToday(cli));
     for (const d of diagnostics) io.err(d);
     const probed = opts.probe ? await probes(cli, opts) : undefined;
     const report = probed ? withProbeFindings(built, probed) : built;
@@ -132,7 +146,13 @@ function stateText(c: CandidateView): string {
 function candidateRow(c: CandidateView, chosen: string | undefined, now: number): string[] {
   const marker = c.id === chosen ? "→" : " ";
   const expiry = c.kind === "env" ? (ENV_SOURCE_TEXT[c.envSource ?? ""] ?? "env") : expiryText(c.expires, now);
-  return [marker, c.id, c.type, c.masked, stateText(c), expiry];
+  return [marker, c.id, c.type, c.masked, stateText(c), expiry, spentText(c)];
+}
+
+/** `today $0.42` for a profile that paid for turns today; empty (and so unprinted) for one that did not. */
+function spentText(c: CandidateView): string {
+  if (c.turnsToday === 0) return "";
+  return `today ${costText({ turns: c.turnsToday, costUsd: c.spentTodayUsd, unpricedTurns: c.unpricedTurnsToday })}`;
 }
 
 /** The human view: sections with headings, aligned columns, the effective credential marked `→`. */

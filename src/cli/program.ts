@@ -247,6 +247,17 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .addOption(logLevelOption())
     .action(act(async () => runForeground));
   addServiceCommands(gateway, act);
+  gateway
+    .command("usage-cost")
+    .description(
+      "Turns, tokens and estimated cost from the usage ledger, read from the session store (the gateway need not run).",
+    )
+    .option("--days <n>", "UTC days to include, today among them", "30")
+    .option("--agent <id>", "only this agent's turns (default: the default agent)")
+    .option("--all-agents", "every agent's turns (not with --agent)")
+    .option("--by <group>", "rows per day, provider, model, profile, chat or agent", "day")
+    .option("--json", "print only JSON on stdout")
+    .action(act(async () => (await import("./usage-cost.js")).runUsageCost));
   addServiceCommands(
     program
       .command("daemon")

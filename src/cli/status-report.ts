@@ -16,6 +16,8 @@ import { addCredentialCommands, recoveryFor, type RecoveryScope } from "../auth/
 import { EXIT } from "./errors.js";
 import { notInCatalogText } from "../models/near-misses.js";
 import { isRetired } from "../models/retirement.js";
+import type { UsageRow } from "../sessions/ledger.js";
+import { microUsd } from "../sessions/usage-text.js";
 
 /** One credential the resolver considered, as status views show it: masked, never the secret. */
 export interface CandidateView {
@@ -43,6 +45,12 @@ export interface CandidateView {
   /** For env credentials: the variable and where it was set (`process`, `state-dotenv`, ...). */
   readonly variable?: string;
   readonly envSource?: string;
+  /** Its model turns since the start of the UTC day (the usage ledger). */
+  readonly turnsToday: number;
+  /** Estimated cost of those turns (priced turns only). */
+  readonly spentTodayUsd: number;
+  /** Its turns today with no price: not in {@link spentTodayUsd}, never counted as free. */
+  readonly unpricedTurnsToday: number;
 }
 
 /** A provider's last rate-limit report for a credential, as `models status --json` prints it. */
@@ -58,6 +66,9 @@ export interface QuotaView {
     >
   >;
 }
+
+/** Today's spend per profile id, from the usage ledger (empty when there is no session store yet). */
+export type SpendToday = ReadonlyMap<string, UsageRow>;
 
 /** One provider in the auth overview. */
 export interface ProviderAuth {
@@ -195,7 +206,7 @@ export function reasonDetail(c: Candidate, now: number): string {
   return REASON_TEXT[c.reason];
 }
 
-function view(c: Candidate, envSources: Readonly<Record<string, string>>): CandidateView {
+function view(c: Candidate, envSources: Readonly<Record<string, string>>, spend: SpendToday): CandidateView {
   const variable = c.kind === "env" ? c.id.replace(/^env:/, "").replace(/\[\d+\]$/, "") : undefined;
   return {
     id: c.id,
@@ -216,6 +227,9 @@ function view(c: Candidate, envSources: Readonly<Record<string, string>>): Candi
     refreshable: c.refreshable,
     lastRefreshAt: isoOrNull(c.refreshedAt),
     ...(variable !== undefined ? { variable, envSource: envSources[variable] ?? "unknown" } : {}),
+    turnsToday: spend.get(c.id)?.turns ?? 0,
+    spentTodayUsd: microUsd(spend.get(c.id)?.costUsd ?? 0),
+    unpricedTurnsToday: spend.get(c.id)?.unpricedTurns ?? 0,
   };
 }
 
@@ -241,8 +255,11 @@ export function orderDriftText(provider: string, d: OrderDrift): string {
   return `order drift: ${list} names no stored profile`;
 }
 
-/** Builds the `models status` report for the context's agent. Reads only; all ranking is the resolver's. */
-export function buildStatusReport(cli: CliContext, diagnostics: string[]): StatusReport {
+/**
+ * Builds the `models status` report for the context's agent, with each profile's spend today from
+ * `spend`. Reads only; all ranking is the resolver's.
+ */
+export function buildStatusReport(cli: CliContext, diagnostics: string[], spend: SpendToday = new Map()): StatusReport {
   const { ctx, agentId, io } = cli;
   const now = io.clock();
   const config = ctx.loaded.config;
@@ -302,12 +319,12 @@ export function buildStatusReport(cli: CliContext, diagnostics: string[]): Statu
       counts.total++;
       counts[p.type]++;
     }
-    const candidates = res.candidates.map((c) => view(c, ctx.env.sources));
+    const candidates = res.candidates.map((c) => view(c, ctx.env.sources, spend));
     providers.push({
       provider,
       name: catalog.providers.get(provider)?.name ?? provider,
       neededBy,
-      effective: res.chosen ? view(res.chosen, ctx.env.sources) : null,
+      effective: res.chosen ? view(res.chosen, ctx.env.sources, spend) : null,
       orderSource: res.orderSource,
       orderDrift: res.orderDrift.map((d) => ({ ...d, text: orderDriftText(provider, d) })),
       profiles: counts,

@@ -217,6 +217,13 @@ export const configSchema = z.looseObject({
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
     }),
   ),
+  /** The usage ledger (ours, in model-gateway.json). */
+  usage: z.optional(
+    z.looseObject({
+      /** Days of raw ledger entries kept before they are rolled up into daily sums (default 90). */
+      retainDays: z.optional(z.int().check(z.positive())),
+    }),
+  ),
 });
 
 /** OpenClaw's `gateway.bind` modes. */

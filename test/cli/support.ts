@@ -158,8 +158,9 @@ export async function runCli(
   opts: RunOptions & { env: NodeJS.ProcessEnv },
   cwd: string,
 ): Promise<RunResult> {
-  // The gateway reads the real stdin and handles signals: it is always its own process.
-  if (opts.tty || args[0] === "gateway") return runProcess(args, opts, cwd);
+  // The gateway reads the real stdin and handles signals: it is always its own process. Its
+  // `usage-cost` only reads the session store, like any other command.
+  if (opts.tty || (args[0] === "gateway" && args[1] !== "usage-cost")) return runProcess(args, opts, cwd);
   const r = await runInProcess(args, {
     env: opts.env,
     cwd,

@@ -16,6 +16,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../support/cli.js";
 import { startFakeOAuthProvider, type FakeOAuthProvider } from "../fakes/oauth-provider.js";
+import { recordInState, spendUpTo } from "../support/ledger.js";
 import {
   apiKey,
   DAY,
@@ -75,6 +76,8 @@ interface Scenario {
   readonly env?: NodeJS.ProcessEnv;
   /** Addresses of loopback fakes, written in the docs as the real service's. */
   readonly aliases?: Readonly<Record<string, string>>;
+  /** Settles once the sandbox holds what the scenario writes through the app (the usage ledger). */
+  readonly ready?: Promise<void>;
 }
 
 const SCENARIOS: Record<string, () => Scenario> = {
@@ -146,6 +149,12 @@ const SCENARIOS: Record<string, () => Scenario> = {
       },
     });
     return { sb, inputs: {} };
+  },
+  /** A month of recorded turns in the usage ledger (test/support/ledger.ts), up to the docs' day. */
+  spend: () => {
+    const sb = sandbox();
+    fs.mkdirSync(path.join(sb.state, "agents", "work"), { recursive: true });
+    return { sb, inputs: {}, ready: recordInState(sb.state, spendUpTo(NOW)) };
   },
   /** A config left 0644, an OpenAI key only in the shell, and a key in the working directory's .env. */
   doctor: () => {
@@ -225,6 +234,7 @@ async function runExample(block: Block, scenarioName: string): Promise<void> {
   const make = SCENARIOS[scenarioName];
   if (!make) throw new Error(`docs/cli.md:${block.line}: unknown scenario "${scenarioName}"`);
   const scenario = make();
+  await scenario.ready;
   const commands: { line: string; expected: string[] }[] = [];
   for (const l of block.lines) {
     if (l.startsWith("$ ")) commands.push({ line: l, expected: [] });
