@@ -72,7 +72,7 @@ const bench = async (): Promise<BenchResult[]> => {
     );
   }
   const server = new GatewayHttpServer(() => {});
-  const page = mountControlPage(server, { services, processEnv: env, cwd: stateDir, log: () => {}, spend: undefined });
+  const page = mountControlPage(server, { services, processEnv: env, cwd: stateDir, log: () => {} });
   const port = await server.listen(0, "127.0.0.1");
   page.publish(`http://127.0.0.1:${port}`);
   try {

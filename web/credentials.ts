@@ -3,10 +3,6 @@ import { act, getJson } from "./api.js";
 import { button, h, redraw } from "./dom.js";
 import type { View } from "./view.js";
 
-function usd(n: number): string {
-  return `$${n.toFixed(2)}`;
-}
-
 /** The order with profile `id` moved one place (`by` -1 up, +1 down), or undefined at an end. */
 function moved(ids: readonly string[], id: string, by: -1 | 1): string[] | undefined {
   const at = ids.indexOf(id);
@@ -46,7 +42,7 @@ function row(p: ProviderRow, c: CredentialRow, place: number, refresh: () => voi
     h("td", {}, c.type),
     h("td", {}, h("code", {}, c.masked)),
     h("td", {}, h("ul", { class: "flags" }, ...c.flags.map((f) => h("li", { class: `flag ${f.split(" ")[0]}` }, f)))),
-    h("td", {}, c.usage?.spendTodayUsd !== undefined ? usd(c.usage.spendTodayUsd) : "-"),
+    h("td", {}, c.spentToday ?? "-"),
     h("td", {}, c.quota?.replace(/^quota /, "") ?? "-"),
     h("td", { class: "actions" }, ...actions),
   );

@@ -4,9 +4,7 @@ import { costChart, paintSwatches, tokenChart } from "./charts.js";
 import { h, redraw } from "./dom.js";
 import type { View } from "./view.js";
 
-type Answer = ({ readonly ledger: true } & SpendReport) | { readonly ledger: false };
-
-/** Cost per day by profile, tokens by model, and budgets. */
+/** Cost per day by profile and tokens by model, from the usage ledger. */
 export function spendPage(): View {
   const body = h("div");
   let last = "";
@@ -14,61 +12,24 @@ export function spendPage(): View {
     title: "Spend",
     mount: (root) => root.replaceChildren(body),
     refresh: async () => {
-      const v = await getJson<Answer>("/ui/api/spend");
+      const v = await getJson<SpendReport>("/ui/api/spend");
       // Charts are redrawn only when their data changed: a tooltip being read stays put.
       const text = JSON.stringify(v);
       if (text === last) return;
       last = text;
-      if (!v.ledger) {
-        redraw(body, [
-          h(
-            "p",
-            { id: "no-ledger" },
-            "No usage ledger yet: this gateway does not record what model calls cost, so there is nothing to chart.",
-          ),
-        ]);
-        return;
-      }
+      const spent = v.days.some((d) => Object.keys(d.byProfile).length > 0);
       redraw(body, [
-        h("h2", {}, `Cost per day, last ${v.days.length} days`),
-        costChart(v.days),
+        h("h2", {}, `Cost per day, last ${v.days.length} days (UTC)`),
+        spent ? costChart(v.days) : h("p", { id: "no-spend" }, "No priced turn in these days."),
+        h(
+          "p",
+          {},
+          v.unpricedTurns > 0
+            ? `Not in the chart: ${v.unpricedTurns} turns of models without a price (never counted as free).`
+            : "",
+        ),
         h("h2", {}, "Tokens by model"),
-        v.tokensByModel.length ? tokenChart(v.tokensByModel) : h("p", {}, "No tokens recorded."),
-        h("h2", {}, "Budgets"),
-        v.budgets.length
-          ? h(
-              "table",
-              {},
-              h(
-                "thead",
-                {},
-                h("tr", {}, ...["Budget", "Period", "Used", "Limit", ""].map((t) => h("th", { scope: "col" }, t))),
-              ),
-              h(
-                "tbody",
-                {},
-                ...v.budgets.map((b) =>
-                  h(
-                    "tr",
-                    {},
-                    h("th", { scope: "row" }, b.name),
-                    h("td", {}, b.period),
-                    h("td", {}, `$${b.usedUsd.toFixed(2)}`),
-                    h("td", {}, `$${b.limitUsd.toFixed(2)}`),
-                    h(
-                      "td",
-                      {},
-                      h("progress", {
-                        max: String(b.limitUsd),
-                        value: String(Math.min(b.usedUsd, b.limitUsd)),
-                        "aria-label": `${b.name}: ${Math.round((b.usedUsd / b.limitUsd) * 100)}% used`,
-                      }),
-                    ),
-                  ),
-                ),
-              ),
-            )
-          : h("p", {}, "No budgets configured."),
+        v.tokensByModel.length ? tokenChart(v.tokensByModel) : h("p", {}, "No turns in these days."),
       ]);
       paintSwatches(body);
     },

@@ -11,7 +11,6 @@ import { ChatIndex } from "../ui/chats.js";
 import { type ControlActions, registerControlPage } from "../ui/routes.js";
 import { readAssets } from "../ui/page.js";
 import { removeHandoff, writeHandoff } from "../ui/handoff.js";
-import type { SpendSource } from "../ui/spend.js";
 
 /** What the gateway hands the control page. */
 export interface ControlPageInputs {
@@ -20,7 +19,6 @@ export interface ControlPageInputs {
   readonly processEnv: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly log: Log;
-  readonly spend: SpendSource | undefined;
 }
 
 /** The control page on a gateway: publish its address once listening, withdraw it at shutdown. */
@@ -79,7 +77,6 @@ export function mountControlPage(http: GatewayHttpServer, inputs: ControlPageInp
     cliKey,
     assets: readAssets(),
     actions: cliActions(inputs),
-    spend: inputs.spend,
     log: inputs.log,
   });
   return {

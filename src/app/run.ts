@@ -178,7 +178,6 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
         processEnv,
         cwd: opts.cwd ?? process.cwd(),
         log,
-        spend: undefined,
       });
       const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
       return { identity, readiness, host, runtimes, http, channelEnv, address, controlPage };

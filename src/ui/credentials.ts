@@ -3,7 +3,6 @@ import { defaultAgentId } from "../config/agents.js";
 import { candidateFlags } from "../../plugins/model/status.js";
 import { quotaText } from "../auth/quota.js";
 import { configuredFor } from "../gateway/selection.js";
-import type { ProfileUsage } from "./spend.js";
 
 /** One credential as the page shows it: masked exactly as `/model status` masks it, never the secret. */
 export interface CredentialRow {
@@ -18,7 +17,8 @@ export interface CredentialRow {
   readonly usable: boolean;
   /** When its cooldown ends (epoch ms), or null. */
   readonly cooldownUntilMs: number | null;
-  readonly usage: ProfileUsage | null;
+  /** What it paid today (UTC), as `/model status` says it (`$0.42`, `$0.40 + 1 unpriced`), or null. */
+  readonly spentToday: string | null;
 }
 
 /** One provider's credentials in the resolver's order. */
@@ -45,7 +45,7 @@ export interface CredentialsView {
  */
 export function credentialsView(
   services: GatewayServices,
-  usage: ReadonlyMap<string, ProfileUsage>,
+  spentToday: ReadonlyMap<string, string>,
   pins: ReadonlyMap<string, number>,
 ): CredentialsView {
   const config = services.config().config;
@@ -81,7 +81,7 @@ export function credentialsView(
           quota,
           usable: c.usable,
           cooldownUntilMs: c.cooldown?.until ?? null,
-          usage: usage.get(c.id) ?? null,
+          spentToday: spentToday.get(c.id) ?? null,
         };
       }),
     });

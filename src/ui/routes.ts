@@ -14,7 +14,9 @@ import { UserFacingError } from "../util/user-error.js";
 import { type DashboardSession, type DashboardSessions, sameSecret } from "./sessions.js";
 import { credentialsView } from "./credentials.js";
 import { type ChatIndex, chatsView } from "./chats.js";
-import type { SpendSource } from "./spend.js";
+import { spendReport } from "./spend.js";
+import { spendTodayByProfile } from "../sessions/usage-window.js";
+import { costText } from "../sessions/usage-text.js";
 import { HOW_TO_LOG_IN, refusalPage, SECURITY_HEADERS, shell, type UiAssets, VIEW_PATHS } from "./page.js";
 
 /** The session cookie's name. */
@@ -40,8 +42,6 @@ export interface ControlPageParts {
   readonly cliKey: string;
   readonly assets: UiAssets | undefined;
   readonly actions: ControlActions;
-  /** The usage ledger's view; undefined while there is none. */
-  readonly spend: SpendSource | undefined;
   readonly log: Log;
 }
 
@@ -223,11 +223,17 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
     );
   }
 
-  const usage = async () => (parts.spend ? parts.spend.profiles(services.clock()) : new Map());
+  const spendToday = async (): Promise<Map<string, string>> => {
+    const rows = await spendTodayByProfile(services.sessions.ledger, services.clock());
+    return new Map([...rows].map(([id, row]) => [id, costText(row)]));
+  };
   http.route(
     "GET",
     "/ui/api/credentials",
-    page(async () => json(200, credentialsView(services, await usage(), (await parts.chats.current()).pins)), true),
+    page(
+      async () => json(200, credentialsView(services, await spendToday(), (await parts.chats.current()).pins)),
+      true,
+    ),
   );
   http.route(
     "GET",
@@ -243,8 +249,7 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
     "GET",
     "/ui/api/spend",
     page(async () => {
-      const spend = parts.spend;
-      return json(200, spend ? { ledger: true, ...(await spend.report(services.clock())) } : { ledger: false });
+      return json(200, await spendReport(services.sessions.ledger, services.clock()));
     }, true),
   );
 

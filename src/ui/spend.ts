@@ -1,12 +1,13 @@
-/**
- * What the control page shows of money, read through one small port so the page does
- * not depend on how the usage ledger stores it. Absent (`undefined` where a {@link SpendSource} is
- * expected): there is no ledger, and the page says so.
- */
+import type { UsageLedger } from "../sessions/ledger.js";
+import { DAY_MS, utcDay } from "../sessions/ledger-sums.js";
+import { lastDays } from "../sessions/usage-window.js";
 
-/** Cost of one day, in USD, per credential profile. */
+/** How many days the Spend view charts (today among them). */
+export const SPEND_DAYS = 30;
+
+/** Cost of one UTC day, in USD, per credential profile. */
 export interface SpendDay {
-  /** `YYYY-MM-DD` (UTC). */
+  /** `YYYY-MM-DD`. */
   readonly day: string;
   readonly byProfile: Readonly<Record<string, number>>;
 }
@@ -18,33 +19,42 @@ export interface ModelTokens {
   readonly output: number;
 }
 
-/** A configured budget and how much of it is used. */
-export interface BudgetUse {
-  readonly name: string;
-  readonly period: string;
-  readonly limitUsd: number;
-  readonly usedUsd: number;
-}
-
 /** The Spend view's data. */
 export interface SpendReport {
-  /** The last {@link SPEND_DAYS} days, oldest first, every day present. */
+  /** The last {@link SPEND_DAYS} UTC days, oldest first, every day present. */
   readonly days: readonly SpendDay[];
+  /** Largest cost first. */
   readonly tokensByModel: readonly ModelTokens[];
-  readonly budgets: readonly BudgetUse[];
+  /** Turns of the window with no price: never counted as free, so said apart. */
+  readonly unpricedTurns: number;
 }
 
-/** A profile's money today, for the credentials view. */
-export interface ProfileUsage {
-  readonly spendTodayUsd: number;
-}
-
-/** How many days the Spend view charts. */
-export const SPEND_DAYS = 30;
-
-/** Where the page reads spend, quotas and budgets. */
-export interface SpendSource {
-  report(now: number): Promise<SpendReport>;
-  /** Usage by profile id; profiles without any are left out. */
-  profiles(now: number): Promise<ReadonlyMap<string, ProfileUsage>>;
+/**
+ * The Spend view from the usage ledger, over the last {@link SPEND_DAYS} UTC days: cost per day and
+ * profile (one summary per profile that spent) and tokens per model. Unpriced turns add no cost;
+ * their count is given apart.
+ */
+export async function spendReport(ledger: UsageLedger, now: number): Promise<SpendReport> {
+  const window = lastDays(SPEND_DAYS, now);
+  const range = { from: window.from, to: window.to };
+  const [profiles, models] = await Promise.all([ledger.summarize(range, "profile"), ledger.summarize(range, "model")]);
+  const perProfile = await Promise.all(profiles.map((p) => ledger.summarize({ ...range, profileId: p.key }, "day")));
+  const days: SpendDay[] = [];
+  const byDay = new Map<string, Record<string, number>>();
+  for (let at = window.from; at < window.to; at += DAY_MS) {
+    const byProfile: Record<string, number> = {};
+    days.push({ day: utcDay(at), byProfile });
+    byDay.set(utcDay(at), byProfile);
+  }
+  profiles.forEach((p, i) => {
+    for (const row of perProfile[i] ?? []) {
+      const slot = byDay.get(row.key);
+      if (slot && row.costUsd > 0) slot[p.key] = row.costUsd;
+    }
+  });
+  return {
+    days,
+    tokensByModel: models.map((m) => ({ model: m.key, input: m.inputTokens, output: m.outputTokens })),
+    unpricedTurns: profiles.reduce((n, p) => n + p.unpricedTurns, 0),
+  };
 }

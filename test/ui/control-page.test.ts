@@ -11,6 +11,7 @@ import { PassThrough, Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
+import { DAY_MS, dayStart } from "../../src/sessions/ledger-sums.js";
 import { createIo } from "../../src/cli/io.js";
 import { runDashboard } from "../../src/cli/dashboard.js";
 import type { CredentialsView } from "../../src/ui/credentials.js";
@@ -68,6 +69,26 @@ beforeAll(async () => {
       { model: i === 0 ? "anthropic/claude-haiku-4-5" : "anthropic/claude-opus-4-5", setBy: `telegram:4242${i}` },
       Date.now() - (i + 1) * 3_600_000,
     );
+  // A month of turns in the usage ledger: both profiles every day, the backup one costing more.
+  const today = dayStart(Date.now());
+  for (let day = 0; day < 30; day++)
+    for (const [profileId, costUsd, model] of [
+      ["anthropic:work", 0.5 + day / 100, "anthropic/claude-sonnet-5-5"],
+      ["anthropic:backup", 1.25, "anthropic/claude-haiku-4-5"],
+    ] as const)
+      await store.ledger.record({
+        id: `${profileId}-${day}`,
+        at: today - day * DAY_MS,
+        channel: "telegram",
+        sessionKey: "agent:main:telegram:group:-100200300",
+        agentId: "main",
+        provider: "anthropic",
+        model,
+        profileId,
+        tokens: { input: 1000, output: 250, cacheRead: 0, cacheWrite: 0 },
+        costUsd,
+        outcome: "ok",
+      });
   await store.close();
   gw = await startGateway(CONFIG, {}, { stateDir });
   browser = await launchChromium();
@@ -214,10 +235,29 @@ describe("the control page", () => {
     expect(status).toMatch(/claude-haiku/);
   });
 
-  it("shows the Spend view", async () => {
+  it("charts the ledger's cost per day by profile and its tokens by model, and shows spend today", async () => {
     await page.goto(`${gw.base}/ui/spend`);
-    await page.locator("#no-ledger").waitFor({ timeout: scaled(WAIT_MS) });
+    const chart = page.getByRole("img", { name: /^Cost per day from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d, \$/ });
+    await chart.waitFor({ timeout: scaled(WAIT_MS) });
+    // One bar segment per profile and day: 30 days of both.
+    expect(await chart.locator("rect.bar").count()).toBe(60);
+    expect(await chart.locator('rect[data-profile="anthropic:work"] title').last().textContent()).toMatch(
+      /^\d{4}-\d\d-\d\d anthropic:work: \$0\.50$/,
+    );
+    const tokens = page.getByRole("img", { name: /^Tokens by model: / });
+    expect(await tokens.getAttribute("aria-label")).toBe(
+      "Tokens by model: anthropic/claude-haiku-4-5 37500, anthropic/claude-sonnet-5-5 37500",
+    );
     await page.screenshot({ path: path.join(SHOTS, "spend.png"), fullPage: true });
+
+    const credentials = (await (await page.request.get(`${gw.base}/ui/api/credentials`)).json()) as CredentialsView;
+    const spent = credentials.providers[0]?.credentials.map((c) => [c.id, c.spentToday]);
+    expect(spent).toEqual(
+      expect.arrayContaining([
+        ["anthropic:work", "$0.50"],
+        ["anthropic:backup", "$1.25"],
+      ]),
+    );
   });
 
   it("opens the link in a browser unless --no-open, and prints it either way", async () => {
