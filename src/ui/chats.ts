@@ -56,7 +56,16 @@ interface Snapshot {
   readonly starts: readonly number[];
   /** How many chats pin each profile (a chat's own pin; topics inheriting one are not counted again). */
   readonly pins: ReadonlyMap<string, number>;
+  /**
+   * Pages already answered from this snapshot, as JSON, by config and query: every open page asks
+   * again each second, and mostly nothing changed.
+   */
+  readonly answered: Map<string, string>;
+  answeredFor: object | undefined;
 }
+
+/** Pages kept per snapshot at most (a few people paging and searching at once). */
+const ANSWERS_KEPT = 32;
 
 const SEPARATOR = "\u0000";
 
@@ -111,10 +120,38 @@ export class ChatIndex {
       haystack: parts.join(SEPARATOR),
       starts,
       pins,
+      answered: new Map(),
+      answeredFor: undefined,
     };
     this.snapshot = snapshot;
     return snapshot;
   }
+}
+
+/**
+ * {@link chatsView} as JSON text, the same text again while neither the store nor the config
+ * changed since it was made.
+ */
+export async function chatsPageJson(
+  services: GatewayServices,
+  index: ChatIndex,
+  query: string,
+  page: number,
+): Promise<string> {
+  const snapshot = await index.current();
+  const config = services.config();
+  if (snapshot.answeredFor !== config) {
+    snapshot.answered.clear();
+    snapshot.answeredFor = config;
+  }
+  const key = `${page}\u0000${query}`;
+  let text = snapshot.answered.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(await chatsView(services, index, query, page));
+    if (snapshot.answered.size >= ANSWERS_KEPT) snapshot.answered.clear();
+    snapshot.answered.set(key, text);
+  }
+  return text;
 }
 
 /**

@@ -13,8 +13,8 @@ import type { Log } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import { type DashboardSession, type DashboardSessions, sameSecret } from "./sessions.js";
 import { credentialsView } from "./credentials.js";
-import { type ChatIndex, chatsView } from "./chats.js";
-import { spendReport } from "./spend.js";
+import { type ChatIndex, chatsPageJson } from "./chats.js";
+import { freshFor, spendReport } from "./spend.js";
 import { spendTodayByProfile } from "../sessions/usage-window.js";
 import { costText } from "../sessions/usage-text.js";
 import { HOW_TO_LOG_IN, refusalPage, SECURITY_HEADERS, shell, type UiAssets, VIEW_PATHS } from "./page.js";
@@ -223,10 +223,13 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
     );
   }
 
-  const spendToday = async (): Promise<Map<string, string>> => {
-    const rows = await spendTodayByProfile(services.sessions.ledger, services.clock());
+  const { ledger } = services.sessions;
+  const spend = freshFor(services.clock, (now) => spendReport(ledger, now));
+  const spendToday = freshFor(services.clock, async (now) => {
+    const rows = await spendTodayByProfile(ledger, now);
     return new Map([...rows].map(([id, row]) => [id, costText(row)]));
-  };
+  });
+
   http.route(
     "GET",
     "/ui/api/credentials",
@@ -241,15 +244,20 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
     page(async (req) => {
       const q = new URLSearchParams(req.query ?? "");
       const pageNo = Number.parseInt(q.get("page") ?? "0", 10);
-      const view = await chatsView(services, parts.chats, q.get("q") ?? "", Number.isFinite(pageNo) ? pageNo : 0);
-      return json(200, { now: services.clock(), ...view });
+      const text = await chatsPageJson(services, parts.chats, q.get("q") ?? "", Number.isFinite(pageNo) ? pageNo : 0);
+      // The page's JSON is kept as text; the time it is answered at goes in front.
+      return {
+        status: 200,
+        headers: { ...SECURITY_HEADERS, "content-type": "application/json" },
+        body: `{"now":${services.clock()},${text.slice(1)}`,
+      };
     }, true),
   );
   http.route(
     "GET",
     "/ui/api/spend",
     page(async () => {
-      return json(200, await spendReport(services.sessions.ledger, services.clock()));
+      return json(200, await spend());
     }, true),
   );
 

@@ -58,3 +58,29 @@ export async function spendReport(ledger: UsageLedger, now: number): Promise<Spe
     unpricedTurns: profiles.reduce((n, p) => n + p.unpricedTurns, 0),
   };
 }
+
+/**
+ * How long one answer from the ledger serves every page that asks. Each open page asks every
+ * second, and a report is several ledger summaries; a turn's cost shows within this.
+ */
+export const SPEND_FRESH_MS = 5000;
+
+/**
+ * `compute(now)`, run at most once per {@link SPEND_FRESH_MS} of `clock` whoever asks; a failed
+ * run is not kept.
+ */
+export function freshFor<T>(clock: () => number, compute: (now: number) => Promise<T>): () => Promise<T> {
+  let kept: { readonly at: number; readonly value: Promise<T> } | undefined;
+  return () => {
+    const now = clock();
+    // A clock set back is no reason to keep an answer.
+    if (!kept || now - kept.at >= SPEND_FRESH_MS || now < kept.at) {
+      const value = compute(now);
+      value.catch(() => {
+        if (kept?.value === value) kept = undefined;
+      });
+      kept = { at: now, value };
+    }
+    return kept.value;
+  };
+}
