@@ -96,7 +96,18 @@ describe("sqlite session store", () => {
       expect(tables).toEqual(["changes", "claims", "credential_state", "leases", "sessions"]);
       const cols = (t: string) =>
         (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
-      expect(cols("sessions")).toEqual(["key", "model", "profile_id", "pin_source", "set_by", "updated_at"]);
+      expect(cols("sessions")).toEqual([
+        "key",
+        "model",
+        "profile_id",
+        "pin_source",
+        "set_by",
+        "updated_at",
+        "timed_until",
+        "timed_model",
+        "timed_profile_id",
+        "timed_set_by",
+      ]);
       expect(cols("credential_state")).toEqual(["credential_id", "state", "updated_at"]);
     } finally {
       db.close();
