@@ -38,7 +38,8 @@ export function parseDuration(text: string): Result<number> {
  */
 export function spanText(ms: number): string {
   const total = Math.max(0, ms);
-  if (total < UNIT_MS.m) return `${Math.ceil(total / UNIT_MS.s)}s`;
+  const seconds = Math.ceil(total / UNIT_MS.s);
+  if (seconds < 60) return `${seconds}s`;
   let rest = Math.ceil(total / UNIT_MS.m) * UNIT_MS.m;
   const parts: string[] = [];
   for (const unit of UNITS) {
