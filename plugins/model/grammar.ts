@@ -7,7 +7,7 @@ import { quote, quoteIfNeeded, readToken, tokenize, type Token } from "./quote.j
 /** How far a model change reaches: this session, also the agent's default, or also the global default. */
 export type Scope = "session" | "agent" | "global";
 
-/** `/model <ref>[@profile] [-s|-a|-g]`, `/<alias>[@profile] [-s|-a|-g]`. */
+/** `/model <ref>[@profile] [-s|-a|-g] [--for <duration> | --once <message>]`, and the same after `/<alias>`. */
 export interface SelectCommand {
   readonly kind: "select";
   /** Alias, `provider/model` or bare model id, as typed (quotes removed). */
