@@ -184,7 +184,7 @@ export function splitToken(t: Token): Result<{ ref: string; profile?: string }> 
 }
 
 /** The options a selection was given. */
-interface SelectOptions {
+interface GivenOptions {
   readonly scope?: Scope;
   readonly forMs?: number;
 }
@@ -193,11 +193,12 @@ interface SelectOptions {
  * Collects scope flags and `--for <duration>` from `tokens`; `other` takes every other token (or
  * refuses it). `--once` never gets here: the caller split the message off at it.
  */
-function collectOptions(tokens: readonly Token[], other: (t: Token) => UserError | undefined): Result<SelectOptions> {
+function collectOptions(tokens: readonly Token[], other: (t: Token) => UserError | undefined): Result<GivenOptions> {
   let scope: Scope | undefined;
   let forMs: number | undefined;
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
+    const t = tokens[i];
+    if (t === undefined) break;
     const o = optionOf(t);
     if (o === undefined) {
       const err = other(t);
@@ -474,9 +475,8 @@ function parseNew(args: string): Result<NewCommand> {
   const text = args.trimStart();
   if (text === "") return { ok: true, value: { kind: "new" } };
   const d = parseDirective(`/model ${text}`, () => false);
-  if (!d?.selection.ok) return { ok: true, value: { kind: "new", text } };
-  const then = d.selection.value;
-  if (then.kind === "select" && then.once !== undefined)
+  const once = d?.selection.ok ? d.selection.value.kind === "select" && d.selection.value.once !== undefined : false;
+  if (once || (d?.selection.ok === false && d.selection.error.code === "once_without_text"))
     return fail(
       userError(
         "unexpected_option",
@@ -484,6 +484,8 @@ function parseNew(args: string): Result<NewCommand> {
         "Write /new <model> <message> to start with that model, or /model <model> --once <message> without /new.",
       ),
     );
+  if (!d?.selection.ok) return { ok: true, value: { kind: "new", text } };
+  const then = d.selection.value;
   const sure =
     then.kind === "default" || then.profile !== undefined || then.scope !== undefined || then.forMs !== undefined;
   return {

@@ -186,6 +186,17 @@ const TABLE: ReadonlyArray<readonly [string, string, Expected]> = [
   ["opus", " --once", { error: "once_without_text" }],
   ["new", "opus --for 2h hi", { kind: "new", then: { kind: "select", ref: "opus", forMs: 7_200_000 }, text: "hi" }],
   ["new", "opus --once hi", { error: "unexpected_option" }],
+  ["new", "opus --once", { error: "unexpected_option" }],
+  [
+    "new",
+    "what does --once do",
+    {
+      kind: "new",
+      then: { kind: "select", ref: "what" },
+      text: "does --once do",
+      unlessModel: "what does --once do",
+    },
+  ],
 ];
 
 describe("parseInvocation", () => {
