@@ -66,8 +66,6 @@ export function configuredFor(
  */
 export async function currentSelection(ctx: CommandContext, once?: TurnModel): Promise<CurrentSelection> {
   const { services, sessionKey, parentSessionKey, agentId } = ctx;
-  const now = services.clock();
-  const record = await effectiveSession(services.sessions, sessionKey, parentSessionKey, now);
   const config = services.config().config;
   const catalog = services.catalog();
   const byChannel = channelModel(config, ctx.invocation);
@@ -84,6 +82,8 @@ export async function currentSelection(ctx: CommandContext, once?: TurnModel): P
     if (once.pin) selection.pin = once.pin;
     return selection;
   }
+  const now = services.clock();
+  const record = await effectiveSession(services.sessions, sessionKey, parentSessionKey, now);
   const ref = record?.model ?? configured.ref;
   const provider = providerOf(ref);
   const source: ModelSource =
