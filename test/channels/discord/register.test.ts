@@ -97,7 +97,14 @@ describe("command registration", () => {
       type: 1,
       name: "opus",
       description: "Switch this chat to anthropic/claude-opus-5-5",
-      options: [{ type: 3, name: "args", description: "Arguments: [@profile] [-s|-a|-g] [--for <duration>|--once <message>]", required: false }],
+      options: [
+        {
+          type: 3,
+          name: "args",
+          description: "Arguments: [@profile] [-s|-a|-g] [--for <duration>|--once <message>]",
+          required: false,
+        },
+      ],
     });
   });
 
