@@ -148,6 +148,55 @@ describe("discord.js gateway mode", () => {
     );
   });
 
+  it("takes --for in the slash command's ref option and --once in a typed message", async () => {
+    const thread = "4400000000000000060";
+    const interaction = fake.slashCommand({
+      name: "model",
+      options: { ref: "haiku --for 2h" },
+      user: MEMBER,
+      guildId: GUILD,
+      channelId: thread,
+    });
+    (interaction as { channel: unknown }).channel = {
+      id: thread,
+      type: 11,
+      guild_id: GUILD,
+      parent_id: CHANNEL,
+      name: "t2",
+      flags: 0,
+    };
+    fake.sendInteraction(interaction);
+    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
+    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({
+      data: { content: expect.stringMatching(/claude-haiku-5-5 \(haiku\) until .* \(2h left\), then back to/) },
+    });
+    const key = `agent:main:discord:channel:${CHANNEL}:thread:${thread}`;
+    // Two hours from when it was set, by the gateway's clock.
+    const left = ((await gw.services.sessions.get(key))?.timed?.until ?? 0) - gw.services.clock();
+    expect(left).toBeGreaterThan(3_600_000);
+    expect(left).toBeLessThanOrEqual(2 * 3_600_000);
+
+    const asked: Array<string | undefined> = [];
+    gw.useChat({
+      respond: async (_ctx, text, _sink, model) => {
+        asked.push(model?.ref);
+        return { text: `answer to ${text}` };
+      },
+      reset: async () => undefined,
+      stop: () => false,
+      close: () => undefined,
+    });
+    const dm = "4400000000000000098";
+    fake.userMessage("/model opus --once hi there", OWNER, { channelId: dm });
+    const answered = await fake.waitForRequest(
+      (r) =>
+        r.method === "POST" && r.path === `/channels/${dm}/messages` && JSON.stringify(r.body).includes("answer to"),
+    );
+    expect(answered.body).toMatchObject({ content: expect.stringContaining("answer to hi there") });
+    expect(asked).toEqual(["anthropic/claude-opus-5-5"]);
+    expect((await gw.services.sessions.get("agent:main:main"))?.model).toBeUndefined();
+  });
+
   it("answers a text /model status in a DM", async () => {
     fake.userMessage("/model status", OWNER, { channelId: DM_CHANNEL });
     const sent = await fake.waitForRequest((r) => r.method === "POST" && r.path === `/channels/${DM_CHANNEL}/messages`);
