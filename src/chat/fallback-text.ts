@@ -102,7 +102,7 @@ export function fallbacksFailedText(failed: readonly PassedOver[], skipped: read
  * message away. `command` is the model command's declared name.
  */
 export function onceModelFix(chosen: string, command: string): string {
-  return `This message asked for ${chosen} with --once, so no other model is tried. Send it without /${command} … --once for this chat's model; /${command} list shows the others.`;
+  return `This message asked for ${chosen} with --once, so no other model is tried. Send it again without --once to use this chat's model; /${command} list shows the others.`;
 }
 
 /**
