@@ -120,11 +120,11 @@ describe("discord.js gateway mode", () => {
     expect(body.data.choices.map((c) => c.value).sort()).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
   });
 
-  it("sets the model of a thread's session from a slash command in the thread", async () => {
-    const thread = "4400000000000000050";
+  /** `/model ref:<ref>` sent by a member in thread `thread` of the channel; the reply's body. */
+  async function modelInThread(thread: string, ref: string): Promise<unknown> {
     const interaction = fake.slashCommand({
       name: "model",
-      options: { ref: "haiku" },
+      options: { ref },
       user: MEMBER,
       guildId: GUILD,
       channelId: thread,
@@ -134,12 +134,17 @@ describe("discord.js gateway mode", () => {
       type: 11,
       guild_id: GUILD,
       parent_id: CHANNEL,
-      name: "t",
+      name: `t${thread}`,
       flags: 0,
     };
     fake.sendInteraction(interaction);
     await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
-    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({
+    return fake.interactionResponses(interaction.id)[0]?.body;
+  }
+
+  it("sets the model of a thread's session from a slash command in the thread", async () => {
+    const thread = "4400000000000000050";
+    expect(await modelInThread(thread, "haiku")).toMatchObject({
       type: 4,
       data: { content: expect.stringContaining("claude-haiku-5-5") },
     });
@@ -150,24 +155,7 @@ describe("discord.js gateway mode", () => {
 
   it("takes --for in the slash command's ref option and --once in a typed message", async () => {
     const thread = "4400000000000000060";
-    const interaction = fake.slashCommand({
-      name: "model",
-      options: { ref: "haiku --for 2h" },
-      user: MEMBER,
-      guildId: GUILD,
-      channelId: thread,
-    });
-    (interaction as { channel: unknown }).channel = {
-      id: thread,
-      type: 11,
-      guild_id: GUILD,
-      parent_id: CHANNEL,
-      name: "t2",
-      flags: 0,
-    };
-    fake.sendInteraction(interaction);
-    await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
-    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({
+    expect(await modelInThread(thread, "haiku --for 2h")).toMatchObject({
       data: { content: expect.stringMatching(/claude-haiku-5-5 \(haiku\) until .* \(2h left\), then back to/) },
     });
     const key = `agent:main:discord:channel:${CHANNEL}:thread:${thread}`;
