@@ -1,4 +1,4 @@
-import type { CommandContext } from "../../src/gateway/types.js";
+import type { CommandContext, MessagePlan } from "../../src/gateway/types.js";
 import { type UserError, userErrorText } from "../../src/util/user-error.js";
 import { parseCommandText } from "../../src/gateway/command-text.js";
 import { fitText } from "./format.js";
@@ -6,6 +6,7 @@ import { parseDirective, parseInvocation } from "./grammar.js";
 import { newWithText } from "./new.js";
 import { aliasNames } from "./aliases.js";
 import { applySelection, clearSelection, planSelection } from "./select.js";
+import { onceMessage } from "./once.js";
 
 /** The names `/new` goes by (OpenClaw's `/reset` is the same command here). */
 export const NEW = "new";
@@ -17,15 +18,14 @@ export const RESET = "reset";
  * `/opus@work -s explain …`) switches the session's model under `/model`'s rules and sends on only
  * the text after it, spacing intact; the confirmation is the notice. When the directive is
  * refused (unknown model, not allowed, not an owner) nothing changes and nothing is sent to the
- * model: the text comes back empty and the notice says why. Undefined for any other message.
+ * model: the text comes back empty and the notice says why. With `--once` (`/model opus --once
+ * explain this`) nothing changes either: the text goes on with that model for this message alone.
+ * Undefined for any other message.
  *
  * Assumes the host calls it only for senders allowed to use `/model` (`commands.allowFrom`), as
  * `PluginHost.handleMessage` does; owner rules for pins and `-a`/`-g` are checked here.
  */
-export async function onMessage(
-  ctx: CommandContext,
-  text: string,
-): Promise<{ text: string; notice?: string } | undefined> {
+export async function onMessage(ctx: CommandContext, text: string): Promise<MessagePlan | undefined> {
   const max = ctx.capabilities.maxLength;
   const line = parseCommandText(text);
   if (line?.command === NEW || line?.command === RESET) {
@@ -39,6 +39,7 @@ export async function onMessage(
   const refuse = (e: UserError) => ({ text: "", notice: fitText(userErrorText(e), max) });
   if (!d.selection.ok) return refuse(d.selection.error);
   const sel = d.selection.value;
+  if (sel.kind === "select" && sel.once !== undefined) return onceMessage(ctx, sel, sel.once);
   let lines: string[];
   if (sel.kind === "select") {
     const plan = await planSelection(ctx, sel);

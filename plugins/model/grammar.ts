@@ -1,12 +1,13 @@
 import { splitProfile } from "../../src/models/ref.js";
 import { commandHead } from "../../src/gateway/command-text.js";
 import { userError, type Result, type UserError } from "../../src/util/user-error.js";
+import { parseDuration } from "../../src/util/duration.js";
 import { quote, quoteIfNeeded, readToken, tokenize, type Token } from "./quote.js";
 
 /** How far a model change reaches: this session, also the agent's default, or also the global default. */
 export type Scope = "session" | "agent" | "global";
 
-/** `/model <ref>[@profile] [-s|-a|-g]`, `/<alias>[@profile] [-s|-a|-g]`. */
+/** `/model <ref>[@profile] [-s|-a|-g] [--for <duration> | --once <message>]`, and the same after `/<alias>`. */
 export interface SelectCommand {
   readonly kind: "select";
   /** Alias, `provider/model` or bare model id, as typed (quotes removed). */
@@ -20,6 +21,10 @@ export interface SelectCommand {
    * username (`/opus@MyBot`). The handler drops it when it names no profile and looks like a bot.
    */
   readonly glued?: boolean;
+  /** `--for <duration>`: the switch lasts this many ms, then the chat returns to what it had. */
+  readonly forMs?: number;
+  /** `--once <message>`: only this message (never blank) is answered by the model; the chat's selection stays. */
+  readonly once?: string;
 }
 
 /** `/model default [-s]`: clear the session's model and pin. */
@@ -80,16 +85,35 @@ const MAX_PAGE_DIGITS = 9;
 
 const fail = (error: UserError): { ok: false; error: UserError } => ({ ok: false, error });
 
-/** A scope flag (`-s`, `--global`, `—agent`), undefined when the token is not option-like, or an error for an unknown option. */
-function flagOf(t: Token): Result<Scope> | undefined {
+/** An option of a selection: a scope flag, `--for <duration>` (`value` when written `--for=2h`), or `--once`. */
+type SelectOption =
+  | { readonly kind: "scope"; readonly scope: Scope }
+  | { readonly kind: "for"; readonly value?: string }
+  | { readonly kind: "once" };
+
+const OPTIONS_HINT = "Options: -s/--session, -a/--agent, -g/--global, --for <duration>, --once <message>.";
+
+/**
+ * An option (`-s`, `--global`, `—agent`, `--for 2h`, `--for=2h`, `--once`), undefined when the
+ * token is not option-like, or an error for an unknown option.
+ */
+function optionOf(t: Token): Result<SelectOption> | undefined {
   if (t.quoted) return undefined;
   const v = t.value.toLowerCase().replace(DASHES, "--");
   if (!v.startsWith("-") || v.length < 2) return undefined;
   const scope = FLAGS.get(v);
-  if (scope) return { ok: true, value: scope };
-  return fail(
-    userError("unknown_option", `Unknown option ${t.value}.`, "Options: -s/--session, -a/--agent, -g/--global."),
-  );
+  if (scope) return { ok: true, value: { kind: "scope", scope } };
+  if (v === "--once") return { ok: true, value: { kind: "once" } };
+  if (v === "--for") return { ok: true, value: { kind: "for" } };
+  if (v.startsWith("--for="))
+    return { ok: true, value: { kind: "for", value: t.value.slice(t.value.indexOf("=") + 1) } };
+  return fail(userError("unknown_option", `Unknown option ${t.value}.`, OPTIONS_HINT));
+}
+
+/** True for an unquoted `--once` (or `—once`): the rest of the line is the message. */
+function isOnce(t: Token): boolean {
+  const o = optionOf(t);
+  return o?.ok === true && o.value.kind === "once";
 }
 
 function addScope(prev: Scope | undefined, next: Scope): Result<Scope> {
@@ -159,37 +183,98 @@ export function splitToken(t: Token): Result<{ ref: string; profile?: string }> 
   return { ok: true, value: profile === undefined ? { ref } : { ref, profile } };
 }
 
-/** Collects scope flags from `tokens`; any other token is unexpected. */
-function flagsOnly(tokens: readonly Token[], hint: string): Result<Scope | undefined> {
+/** The options a selection was given. */
+interface GivenOptions {
+  readonly scope?: Scope;
+  readonly forMs?: number;
+}
+
+/**
+ * Collects scope flags and `--for <duration>` from `tokens`; `other` takes every other token (or
+ * refuses it). `--once` never gets here: the caller split the message off at it.
+ */
+function collectOptions(tokens: readonly Token[], other: (t: Token) => UserError | undefined): Result<GivenOptions> {
   let scope: Scope | undefined;
-  for (const t of tokens) {
-    const f = flagOf(t);
-    if (f === undefined) return unexpected(t, hint);
-    if (!f.ok) return f;
-    const s = addScope(scope, f.value);
-    if (!s.ok) return s;
-    scope = s.value;
+  let forMs: number | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) break;
+    const o = optionOf(t);
+    if (o === undefined) {
+      const err = other(t);
+      if (err) return fail(err);
+      continue;
+    }
+    if (!o.ok) return o;
+    const opt = o.value;
+    if (opt.kind === "scope") {
+      const s = addScope(scope, opt.scope);
+      if (!s.ok) return s;
+      scope = s.value;
+      continue;
+    }
+    if (opt.kind === "once" || forMs !== undefined) return unexpected(t, OPTIONS_HINT);
+    const raw = opt.value ?? tokens[++i]?.value;
+    if (raw === undefined)
+      return fail(userError("missing_duration", `${t.value} needs a duration.`, "Write e.g. /model opus --for 2h."));
+    const d = parseDuration(raw);
+    if (!d.ok) return d;
+    forMs = d.value;
   }
-  return { ok: true, value: scope };
+  return {
+    ok: true,
+    value: { ...(scope !== undefined ? { scope } : {}), ...(forMs !== undefined ? { forMs } : {}) },
+  };
+}
+
+/** Adds `--for` and `--once` to a selection, refusing the combinations that make no sense. */
+function withTiming(cmd: SelectCommand, forMs: number | undefined, once: string | undefined): Result<SelectCommand> {
+  if (once !== undefined && once.trim() === "")
+    return fail(
+      userError(
+        "once_without_text",
+        "--once needs the message to answer.",
+        `Write the message after it: /model ${formatSelection(cmd.ref, cmd.profile)} --once explain this.`,
+      ),
+    );
+  if (once !== undefined && forMs !== undefined)
+    return fail(
+      userError(
+        "conflicting_timing",
+        "Choose --once (this message) or --for (a while), not both.",
+        "--once answers one message with the model; --for switches this chat until the time is up.",
+      ),
+    );
+  if ((once !== undefined || forMs !== undefined) && (cmd.scope === "agent" || cmd.scope === "global"))
+    return fail(
+      userError(
+        "conflicting_scope",
+        `${once !== undefined ? "--once" : "--for"} changes this chat only, not a default.`,
+        "Leave out -a/-g, or choose the default without --once/--for.",
+      ),
+    );
+  return {
+    ok: true,
+    value: { ...cmd, ...(forMs !== undefined ? { forMs } : {}), ...(once !== undefined ? { once } : {}) },
+  };
 }
 
 const SELECT_HINT =
   'One model per command; quote a ref or profile that has spaces: /model "provider/model"@"profile id".';
 
-/** A selection: exactly one model token, anywhere among scope flags. */
-function parseSelection(tokens: readonly Token[]): Result<SelectCommand | DefaultCommand> {
-  let scope: Scope | undefined;
+/**
+ * A selection: exactly one model token, anywhere among its options; `once` is the message after a
+ * `--once`, when there was one.
+ */
+function parseSelection(tokens: readonly Token[], once?: string): Result<SelectCommand | DefaultCommand> {
   let model: Token | undefined;
-  for (const t of tokens) {
-    const f = flagOf(t);
-    if (f !== undefined) {
-      if (!f.ok) return f;
-      const s = addScope(scope, f.value);
-      if (!s.ok) return s;
-      scope = s.value;
-    } else if (model === undefined) model = t;
-    else return unexpected(t, SELECT_HINT);
-  }
+  const opts = collectOptions(tokens, (t) => {
+    if (model !== undefined) return unexpected(t, SELECT_HINT).error;
+    model = t;
+    return undefined;
+  });
+  if (!opts.ok) return opts;
+  const { scope, forMs } = opts.value;
   if (model === undefined) {
     return fail(
       userError(
@@ -200,11 +285,19 @@ function parseSelection(tokens: readonly Token[]): Result<SelectCommand | Defaul
     );
   }
   if (!model.quoted && model.value.toLowerCase() === "default") {
+    if (forMs !== undefined || once !== undefined)
+      return fail(
+        userError(
+          "unexpected_option",
+          `${once !== undefined ? "--once" : "--for"} needs a model, not default.`,
+          "Write /model default to go back to the default for good, or name the model: /model sonnet --for 2h.",
+        ),
+      );
     return { ok: true, value: scope === undefined ? { kind: "default" } : { kind: "default", scope } };
   }
   const split = splitToken(model);
   if (!split.ok) return split;
-  return { ok: true, value: { kind: "select", ...split.value, ...(scope !== undefined ? { scope } : {}) } };
+  return withTiming({ kind: "select", ...split.value, ...(scope !== undefined ? { scope } : {}) }, forMs, once);
 }
 
 const LIST_HINT = "Write /models [provider] [page] [limit=<n>|all].";
@@ -243,7 +336,7 @@ function parseList(tokens: readonly Token[]): Result<ListCommand> {
       if (err) return fail(err);
       continue;
     }
-    const f = flagOf(t);
+    const f = optionOf(t);
     if (f !== undefined) {
       if (!f.ok) return f;
       return fail(userError("unexpected_option", `${t.value} applies only when choosing a model.`, LIST_HINT));
@@ -275,23 +368,34 @@ function parseModels(tokens: readonly Token[]): Result<ModelCommand> {
   return parseList(tokens);
 }
 
-/** `/model …` arguments. Keywords (`list`, `status`, `default`) are case-insensitive; quote a model named like one. */
-function parseModel(tokens: readonly Token[]): Result<ModelCommand> {
+/**
+ * `/model …` arguments, `once` the message after a `--once`. Keywords (`list`, `status`, `default`)
+ * are case-insensitive; quote a model named like one.
+ */
+function parseModel(tokens: readonly Token[], once: string | undefined): Result<ModelCommand> {
   const first = tokens[0];
-  if (first === undefined) return { ok: true, value: { kind: "show" } };
-  const keyword = first.quoted ? "" : first.value.toLowerCase();
+  if (first === undefined && once === undefined) return { ok: true, value: { kind: "show" } };
+  const keyword = first === undefined || first.quoted ? "" : first.value.toLowerCase();
   const rest = tokens.slice(1);
+  if (once !== undefined && (keyword === "list" || keyword === "status"))
+    return fail(
+      userError(
+        "unexpected_option",
+        "--once applies only when choosing a model.",
+        "Write /model opus --once <message>.",
+      ),
+    );
   if (keyword === "list") return parseList(rest);
   if (keyword === "status") {
     const extra = rest[0];
     if (extra === undefined) return { ok: true, value: { kind: "status" } };
-    if (flagOf(extra) !== undefined)
+    if (optionOf(extra) !== undefined)
       return fail(
         userError("unexpected_option", `${extra.value} applies only when choosing a model.`, "Write /model status."),
       );
     return unexpected(extra, "/model status takes nothing after it.");
   }
-  return parseSelection(tokens);
+  return parseSelection(tokens, once);
 }
 
 /** True for a token that starts with a bare `@`: the profile of an alias command. */
@@ -301,10 +405,11 @@ function isProfileToken(t: Token | undefined): t is Token {
 }
 
 /**
- * Arguments of an alias command: `/opus`, `/opus@work -g`, `/opus @"profile id"`. `glued` says the
- * `@` touched the command name, where Telegram also puts a bot's username.
+ * Arguments of an alias command: `/opus`, `/opus@work -g`, `/opus @"profile id" --for 2h`. `glued`
+ * says the `@` touched the command name, where Telegram also puts a bot's username; `once` is the
+ * message after a `--once`.
  */
-function parseAlias(alias: string, tokens: readonly Token[], glued: boolean): Result<SelectCommand> {
+function parseAlias(alias: string, tokens: readonly Token[], glued: boolean, once?: string): Result<SelectCommand> {
   let profile: string | undefined;
   let rest = tokens;
   const first = tokens[0];
@@ -314,18 +419,29 @@ function parseAlias(alias: string, tokens: readonly Token[], glued: boolean): Re
       return fail(userError("empty_profile", `No profile after "/${alias}@".`, `Write /${alias}@<profileId>.`));
     rest = tokens.slice(1);
   }
-  const flags = flagsOnly(rest, `Write /${alias}[@profile] [-s|-a|-g].`);
-  if (!flags.ok) return flags;
-  return {
-    ok: true,
-    value: {
-      kind: "select",
-      ref: alias,
-      ...(profile !== undefined ? { profile } : {}),
-      ...(flags.value !== undefined ? { scope: flags.value } : {}),
-      ...(profile !== undefined && glued ? { glued } : {}),
-    },
+  const hint = `Write /${alias}[@profile] [-s|-a|-g] [--for <duration> | --once <message>].`;
+  const opts = collectOptions(rest, (t) => unexpected(t, hint).error);
+  if (!opts.ok) return opts;
+  const { scope, forMs } = opts.value;
+  const cmd: SelectCommand = {
+    kind: "select",
+    ref: alias,
+    ...(profile !== undefined ? { profile } : {}),
+    ...(scope !== undefined ? { scope } : {}),
+    ...(profile !== undefined && glued ? { glued } : {}),
   };
+  return withTiming(cmd, forMs, once);
+}
+
+/** The arguments before an unquoted `--once`, and the message after it (spacing intact). */
+function splitAtOnce(args: string): { head: string; once?: string } {
+  for (let pos = 0; ; ) {
+    const t = readToken(args, pos);
+    // An unbalanced quote before any `--once`: the tokenizer reports it.
+    if (t === undefined || !t.ok) return { head: args };
+    if (isOnce(t.value)) return { head: args.slice(0, t.value.start), once: afterGap(args.slice(t.value.end)) };
+    pos = t.value.end;
+  }
 }
 
 /**
@@ -335,34 +451,47 @@ function parseAlias(alias: string, tokens: readonly Token[], glued: boolean): Re
  */
 export function parseInvocation(command: string, args: string): Result<ModelCommand> {
   // Its text is the user's message: any quotes in it are theirs.
-  if (command === "new" || command === "reset") return { ok: true, value: parseNew(args) };
-  const tokens = tokenize(args);
+  if (command === "new" || command === "reset") return parseNew(args);
+  if (command === "models") {
+    const tokens = tokenize(args);
+    return tokens.ok ? parseModels(tokens.value) : tokens;
+  }
+  const { head, once } = splitAtOnce(args);
+  const tokens = tokenize(head);
   if (!tokens.ok) return tokens;
   const t = tokens.value;
-  switch (command) {
-    case "model":
-      return parseModel(t);
-    case "models":
-      return parseModels(t);
-    default:
-      // A host that keeps `/opus@work`'s suffix passes it as arguments starting with `@`.
-      return parseAlias(command, t, t[0]?.start === 0);
-  }
+  if (command === "model") return parseModel(t, once);
+  // A host that keeps `/opus@work`'s suffix passes it as arguments starting with `@`.
+  return parseAlias(command, t, t[0]?.start === 0, once);
 }
 
 /**
  * `/new` arguments, as OpenClaw reads them: a leading model selection (a word, with `@profile` and
  * flags after it) when there is one, then the text for the model. Anything that cannot be a
- * selection (`/new list three colours`, an unbalanced quote) is all text.
+ * selection (`/new list three colours`, an unbalanced quote) is all text. `--once` is refused: the
+ * new conversation's first message is answered by the model the chat then has.
  */
-function parseNew(args: string): NewCommand {
+function parseNew(args: string): Result<NewCommand> {
   const text = args.trimStart();
-  if (text === "") return { kind: "new" };
+  if (text === "") return { ok: true, value: { kind: "new" } };
   const d = parseDirective(`/model ${text}`, () => false);
-  if (!d?.selection.ok) return { kind: "new", text };
+  const once = d?.selection.ok ? d.selection.value.kind === "select" && d.selection.value.once !== undefined : false;
+  if (once || (d?.selection.ok === false && d.selection.error.code === "once_without_text"))
+    return fail(
+      userError(
+        "unexpected_option",
+        "/new takes no --once: its message is answered by the chat's model.",
+        "Write /new <model> <message> to start with that model, or /model <model> --once <message> without /new.",
+      ),
+    );
+  if (!d?.selection.ok) return { ok: true, value: { kind: "new", text } };
   const then = d.selection.value;
-  const sure = then.kind === "default" || then.profile !== undefined || then.scope !== undefined;
-  return { kind: "new", then, ...(d.rest !== "" ? { text: d.rest } : {}), ...(sure ? {} : { unlessModel: text }) };
+  const sure =
+    then.kind === "default" || then.profile !== undefined || then.scope !== undefined || then.forMs !== undefined;
+  return {
+    ok: true,
+    value: { kind: "new", then, ...(d.rest !== "" ? { text: d.rest } : {}), ...(sure ? {} : { unlessModel: text }) },
+  };
 }
 
 /** A model directive at the start of a message, and the text that follows it. */
@@ -370,7 +499,7 @@ export interface Directive {
   /** `model` or the alias used. */
   readonly command: string;
   readonly selection: Result<SelectCommand | DefaultCommand>;
-  /** The message after the directive, spacing and line breaks intact. */
+  /** The message after the directive, spacing and line breaks intact (after `--once`, that selection's `once`). */
   readonly rest: string;
 }
 
@@ -382,7 +511,8 @@ const KEYWORD_LIKE = /^(?:list|status|default|-.*)$/i;
 
 /**
  * Finds a selection directive at the start of a message: `/model <ref>[@p] [flags] text…`,
- * `/model: opus text`, `/model@Bot opus text`, `/<alias>[@p] [flags] text…`. Undefined when the
+ * `/model: opus text`, `/model@Bot opus text`, `/<alias>[@p] [flags] text…`, where the flags may
+ * end in `--once` (the text is then answered by that model alone). Undefined when the
  * message does not start with one (plain text, `/model list`, another command). A directive in
  * the middle (`switch to /opus please`) is text, unlike OpenClaw: quoting a command, pasting a
  * path or talking about `/opus` must not switch a chat's model (README, "Coming from OpenClaw").
@@ -413,20 +543,37 @@ export function parseDirective(text: string, isAlias: (name: string) => boolean)
     if (first === undefined) return undefined;
     if (!first.ok) return { command, selection: first, rest: "" };
     const kw = first.value.quoted ? "" : first.value.value.toLowerCase();
-    if (isModel && (kw === "list" || kw === "status" || flagOf(first.value) !== undefined)) return undefined;
+    if (isModel && (kw === "list" || kw === "status" || optionOf(first.value) !== undefined)) return undefined;
     consumed.push(first.value);
     pos = first.value.end;
   }
+  let once = false;
   for (;;) {
     const t = readToken(text, pos);
-    if (t === undefined || !t.ok || flagOf(t.value) === undefined) break;
-    consumed.push(t.value);
+    const o = t?.ok ? optionOf(t.value) : undefined;
+    if (t === undefined || !t.ok || o === undefined) break;
     pos = t.value.end;
+    if (isOnce(t.value)) {
+      once = true;
+      break;
+    }
+    consumed.push(t.value);
+    // `--for 2h`: the duration is the next token, whatever it looks like.
+    const value = o.ok && o.value.kind === "for" && o.value.value === undefined ? readToken(text, pos) : undefined;
+    if (value?.ok) {
+      consumed.push(value.value);
+      pos = value.value.end;
+    }
   }
-  const after = text.slice(pos);
-  const rest = after.slice(LINE_GAP.exec(after)?.[0].length ?? 0);
-  const selection = isModel ? parseSelection(consumed) : parseAlias(command, consumed, glued);
+  const rest = afterGap(text.slice(pos));
+  const message = once ? rest : undefined;
+  const selection = isModel ? parseSelection(consumed, message) : parseAlias(command, consumed, glued, message);
   return { command, selection, rest };
+}
+
+/** Text after a directive or `--once`: the spaces and one line break that separate it go. */
+function afterGap(after: string): string {
+  return after.slice(LINE_GAP.exec(after)?.[0].length ?? 0);
 }
 
 /**

@@ -18,6 +18,7 @@ import { type ModelCommand, parseDirective, parseInvocation } from "./grammar.js
 import { fitted } from "./fit.js";
 import { listReply, MODELS_ADD_NOTE } from "./list.js";
 import { newConversation, planNew } from "./new.js";
+import { answerOnce } from "./once.js";
 import { onChoice, showReply } from "./picker.js";
 import { PLUGIN_NAME } from "./payload.js";
 import { resetModel, selectModel } from "./select.js";
@@ -25,13 +26,15 @@ import { statusReply } from "./status.js";
 
 /**
  * Parses the invocation and runs the form it names; the reply is made to fit the channel, except a
- * `/new <text>` answer (a native command's), which the adapter splits like any chat answer.
+ * `/new <text>` or `--once <text>` answer (a native command's), which the adapter splits like any
+ * chat answer.
  */
 async function run(ctx: CommandContext): Promise<Reply> {
   const parsed = parseInvocation(ctx.invocation.command, ctx.invocation.args);
   if (!parsed.ok) return fitReply(errorReply(parsed.error), ctx.capabilities);
   const cmd = parsed.value;
   if (cmd.kind === "new") return newConversation(ctx, cmd);
+  if (cmd.kind === "select" && cmd.once !== undefined) return answerOnce(ctx, cmd, cmd.once);
   return fitted(ctx.capabilities, () => replyTo(ctx, cmd));
 }
 
@@ -54,8 +57,9 @@ async function replyTo(ctx: CommandContext, cmd: Exclude<ModelCommand, { kind: "
 }
 
 /**
- * `/model opus explain this` typed as a command is a directive followed by text for the model, and
- * `/new explain this` a fresh conversation followed by it: both are messages (see `onMessage`).
+ * `/model opus explain this` typed as a command is a directive followed by text for the model (so
+ * is `/model opus --once explain this`), and `/new explain this` a fresh conversation followed by
+ * it: all are messages (see `onMessage`).
  */
 function isInlineDirective(ctx: CommandContext): boolean {
   const { command, args } = ctx.invocation;
@@ -84,13 +88,13 @@ const FIXED: readonly CommandDefinition[] = [
   {
     name: MODEL_COMMAND,
     description: "Show or change this chat's model and credential profile",
-    argsHint: "[list|status|default|<model>[@profile]] [-s|-a|-g]",
+    argsHint: "[list|status|default|<model>[@profile]] [-s|-a|-g] [--for <duration>|--once <message>]",
     // The whole text grammar in one option, so every form typed as text also works as a slash command.
     options: [
       {
         name: REF_OPTION,
         type: "string",
-        description: "list, status, default, or a model/alias, optionally @profile",
+        description: "list, status, default, or a model/alias[@profile] [--for 2h | --once <message>]",
         completes: true,
       },
     ],
@@ -135,7 +139,7 @@ function commands(services: GatewayServices): readonly CommandDefinition[] {
       aliases.push({
         name: alias,
         description: ellipsize(`Switch this chat to ${ref}`, 100),
-        argsHint: "[@profile] [-s|-a|-g]",
+        argsHint: "[@profile] [-s|-a|-g] [--for <duration>|--once <message>]",
         inline: true,
         handler,
       });

@@ -1,6 +1,7 @@
 import type { CommandContext, Reply } from "../../src/gateway/types.js";
 import type { PinInput } from "../../src/auth/resolver.js";
 import { DROP_PIN } from "../../src/sessions/record.js";
+import { currentRecord } from "../../src/sessions/inherit.js";
 import { currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
 import { errorReply, fitReply, fitText } from "./format.js";
 import { modelLabel } from "../../src/models/catalog.js";
@@ -72,7 +73,7 @@ export async function startConversation(ctx: CommandContext, plan: NewPlan): Pro
       selection = rest;
     }
   } else if (plan.then === undefined) {
-    const own = await services.sessions.get(sessionKey);
+    const own = await currentRecord(services.sessions, sessionKey, services.clock());
     if (own?.profileId !== undefined) {
       const pin: PinInput = { profileId: own.profileId, source: own.pinSource ?? "user" };
       const why = stalePin(ctx, pin, (await currentSelection(ctx)).provider);

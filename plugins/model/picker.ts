@@ -137,7 +137,7 @@ export async function showReply(ctx: CommandContext): Promise<Reply> {
   if (allowed.providers.length)
     lines.push(`Providers: ${allowed.providers.map((p) => `${p.id} (${p.models.length})`).join(", ")}`);
   lines.push(
-    "Switch with /model <alias or provider/model>, e.g. /model opus. Browse: /models <provider>. Details: /model status.",
+    "Switch with /model <alias or provider/model>, e.g. /model opus; for a while: /model opus --for 2h; for one message: /model opus --once <message>. Browse: /models <provider>. Details: /model status.",
   );
   return { text: lines.join("\n") };
 }

@@ -7,7 +7,16 @@ import { closestMatches } from "../../src/util/closest.js";
 import { SECRET_IN_INPUT, userError, type Result, type UserError } from "../../src/util/user-error.js";
 import { containsSecretShape } from "../../src/util/mask.js";
 import { allowedFor, configuredRefs, notAllowedError } from "./allowed.js";
-import { configuredFor, currentSelection, resolveCurrent, describeSource } from "../../src/gateway/selection.js";
+import {
+  configuredFor,
+  currentSelection,
+  resolveCurrent,
+  describeSource,
+  timedText,
+} from "../../src/gateway/selection.js";
+import { currentRecord } from "../../src/sessions/inherit.js";
+import { makeTimed } from "../../src/sessions/record.js";
+import type { TimedSwitch } from "../../src/sessions/types.js";
 import { errorReply } from "./format.js";
 import { modelLabel } from "../../src/models/catalog.js";
 import { credentialLabel } from "../../src/auth/resolver.js";
@@ -27,6 +36,8 @@ export interface SelectOptions {
 export interface SelectionPlan {
   readonly model: ResolvedModel;
   readonly scope: ScopeDecision;
+  /** `--for`: how long the switch lasts, in ms. */
+  readonly forMs?: number;
   /** The profile to pin: chosen now (`user`), kept from before, or none. */
   readonly pin?: PinInput;
   /** The pin this change drops, with why. */
@@ -106,11 +117,25 @@ export async function planSelection(
   cmd: SelectCommand,
   opts: SelectOptions = {},
 ): Promise<Result<SelectionPlan>> {
+  const config = ctx.services.config().config;
+  // A timed or one-shot model is this chat's matter only, whatever modelSelectionScope says.
+  const sessionOnly = opts.sessionOnly === true || cmd.forMs !== undefined || cmd.once !== undefined;
+  const scope = decideScope(ctx, config, cmd.scope, sessionOnly);
+  if (!scope.ok) return scope;
+  const plan = await planChecked(ctx, cmd, scope.value);
+  if (!plan.ok || cmd.forMs === undefined) return plan;
+  return { ok: true, value: { ...plan.value, forMs: cmd.forMs } };
+}
+
+/** {@link planSelection} once the scope is decided: the model, the allowlist, the profile. */
+async function planChecked(
+  ctx: CommandContext,
+  cmd: SelectCommand,
+  scope: ScopeDecision,
+): Promise<Result<SelectionPlan>> {
   const { services, agentId } = ctx;
   const config = services.config().config;
   const catalog = services.catalog();
-  const scope = decideScope(ctx, config, cmd.scope, opts.sessionOnly ?? false);
-  if (!scope.ok) return scope;
   const resolved = resolveModelRef(
     catalog,
     cmd.ref,
@@ -157,21 +182,21 @@ export async function planSelection(
     const found = findProfile(services.profiles.get(agentId), model, cmd.profile, cmd.glued ?? false);
     if (!found.ok) return found;
     if (found.value !== undefined)
-      return { ok: true, value: { model, scope: scope.value, pin: { profileId: found.value, source: "user" } } };
+      return { ok: true, value: { model, scope, pin: { profileId: found.value, source: "user" } } };
   }
 
   // No profile named: keep the session's pin when it serves the new model's provider.
   const current = await currentSelection(ctx);
-  if (!current.pin) return { ok: true, value: { model, scope: scope.value } };
+  if (!current.pin) return { ok: true, value: { model, scope } };
   // A profile deleted since it was pinned is kept: the reply then shows the resolver's pin error.
   const pinProvider = pinnedProvider(ctx, current.pin.profileId);
   if (pinProvider === undefined || pinProvider === model.provider)
-    return { ok: true, value: { model, scope: scope.value, pin: current.pin } };
+    return { ok: true, value: { model, scope, pin: current.pin } };
   return {
     ok: true,
     value: {
       model,
-      scope: scope.value,
+      scope,
       dropped: `Unpinned ${profileName(ctx, current.pin.profileId)}: it is for ${pinProvider}, not ${model.provider}.`,
     },
   };
@@ -239,14 +264,19 @@ function setBy(ctx: CommandContext): string {
 export async function applySelection(ctx: CommandContext, plan: SelectionPlan): Promise<string[]> {
   const { services, agentId } = ctx;
   const { model, scope, pin } = plan;
+  const now = services.clock();
+  const timed = plan.forMs === undefined ? null : await timedSwitch(ctx, now + plan.forMs, now);
   await services.sessions.update(
     ctx.sessionKey,
-    { model: model.ref, profileId: pin?.profileId ?? null, pinSource: pin?.source ?? null, setBy: setBy(ctx) },
-    services.clock(),
+    { model: model.ref, profileId: pin?.profileId ?? null, pinSource: pin?.source ?? null, setBy: setBy(ctx), timed },
+    now,
   );
   const lines: string[] = [];
   const label = modelLabel(services.catalog(), model.ref);
-  if (scope.scope === "session") lines.push(`Model for this chat: ${label}.`);
+  if (timed) {
+    const sel = await currentSelection(ctx);
+    lines.push(`Model for this chat: ${label}${sel.timed ? ` ${timedText(sel.timed)}` : ""}.`);
+  } else if (scope.scope === "session") lines.push(`Model for this chat: ${label}.`);
   else {
     const key = scopeKey(scope.scope, agentId);
     try {
@@ -273,6 +303,18 @@ export async function applySelection(ctx: CommandContext, plan: SelectionPlan): 
   const resolution = resolveCurrent(ctx, { ref: model.ref, provider: model.provider, ...(pin ? { pin } : {}) });
   lines.push(...nextLines(ctx, model.ref, resolution, pin?.source === "user" ? pin.profileId : undefined));
   return lines;
+}
+
+/**
+ * The timed switch a `--for` starts, ending at `until`: what the session has now comes back then. A
+ * switch made during another keeps the first one's way back, so the chat still returns to its own
+ * choice.
+ */
+async function timedSwitch(ctx: CommandContext, until: number, now: number): Promise<TimedSwitch> {
+  const own = await currentRecord(ctx.services.sessions, ctx.sessionKey, now);
+  const before = own?.timed ?? own;
+  const userPin = own?.timed ? own.timed.profileId : own?.pinSource === "user" ? own.profileId : undefined;
+  return makeTimed(until, before?.model, userPin, before?.setBy);
 }
 
 /** `/model <ref>[@profile] [flags]` and its alias and picker forms, as one reply. */

@@ -6,15 +6,16 @@ import type { Attempt, CallOutcome } from "./turn.js";
 /**
  * The auto-pin step: keeps an unpinned session on the profile that just answered (an `auto` pin),
  * so the provider's prompt cache stays warm instead of least-recently-used order switching
- * credentials every turn. `/new` and auth order changes drop auto pins; a user's pin, an env key
- * and a fallback model's turn are left alone. The write only lands if the pin is still the one the
+ * credentials every turn. `/new` and auth order changes drop auto pins; a user's pin, an env key,
+ * a fallback model's turn and a one-shot model's (`--once`, not the session's) are left alone. The write only lands if the pin is still the one the
  * turn started with.
  */
 export function autoPinStep(services: GatewayServices, log: Log): Step<Attempt, CallOutcome> {
   return async (attempt, next) => {
     const out = await next(attempt);
     const { turn, candidate: used } = attempt;
-    if (!out.ok || turn.fallback || used.kind !== "profile" || turn.pin?.source === "user") return out;
+    if (!out.ok || turn.fallback || turn.selection.source === "once") return out;
+    if (used.kind !== "profile" || turn.pin?.source === "user") return out;
     if (turn.pin?.profileId === used.id) return out;
     try {
       await services.sessions.update(

@@ -98,6 +98,14 @@ export function fallbacksFailedText(failed: readonly PassedOver[], skipped: read
 }
 
 /**
+ * The fix for a one-shot model (`--once`), which never falls back: the chat's own model is one
+ * message away. `command` is the model command's declared name.
+ */
+export function onceModelFix(chosen: string, command: string): string {
+  return `This message asked for ${chosen} with --once, so no other model is tried. Send it again without --once to use this chat's model; /${command} list shows the others.`;
+}
+
+/**
  * The fix for a model the user chose, which never falls back: go back to the configured default
  * (naming its fallbacks, when it has some) or pick another model. `command` is the model command's
  * declared name.

@@ -8,6 +8,7 @@ import {
   chosenModelFix,
   fallbackNote,
   fallbacksFailedText,
+  onceModelFix,
   unavailable,
   type PassedOver,
   type TurnFailure,
@@ -22,6 +23,8 @@ export interface FallbackPlan {
   readonly primary: string;
   /** The session (or its parent chat, or a user pin) chose the model: it never falls back. */
   readonly userChose: boolean;
+  /** The model is for this message only (`--once`): the way back is the chat's own model. */
+  readonly once?: boolean;
   /** The agent's configured model, for the way back a user-chosen model's failure names. */
   readonly configured: string;
   /** The configured model's fallbacks. */
@@ -48,13 +51,17 @@ export async function afterFailure(
 ): Promise<string> {
   if (!first.unavailable) return first.text;
   const fallbacks = triedFallbacks(plan.chain);
-  if (plan.userChose)
-    return `${first.text}\n${chosenModelFix(
-      plan.primary,
-      plan.configured,
-      fallbacks.map((m) => m.ref),
-      plan.command,
-    )}`;
+  if (plan.userChose) {
+    const fix = plan.once
+      ? onceModelFix(plan.primary, plan.command)
+      : chosenModelFix(
+          plan.primary,
+          plan.configured,
+          fallbacks.map((m) => m.ref),
+          plan.command,
+        );
+    return `${first.text}\n${fix}`;
+  }
   const passed: PassedOver[] = [{ ref: plan.primary, reason: first.reason }];
   for (const model of fallbacks) {
     const prev = passed[passed.length - 1];
@@ -84,6 +91,7 @@ export function fallbackStep(services: GatewayServices, log: Log, settings: Chat
     const plan: FallbackPlan = {
       primary: turn.model.ref,
       userChose: chosenByUser(selection),
+      once: selection.source === "once",
       configured: selection.configured.ref,
       chain: fallbackChain(services.config().config, services.catalog(), ctx.agentId, selection.configured.ref),
       command: turn.facts.commands.model,

@@ -2,7 +2,7 @@ import { modelParams } from "../config/model-params.js";
 import { maySeeCredentials } from "../gateway/access.js";
 import { userErrorLine } from "../util/user-error.js";
 import { currentSelection } from "../gateway/selection.js";
-import type { AnswerSink, CommandContext, GatewayServices } from "../gateway/types.js";
+import type { AnswerSink, CommandContext, GatewayServices, TurnModel } from "../gateway/types.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { pickAnotherModel, type ChatCommands } from "./failure-text.js";
 import type { ChatSettings, Turn } from "./turn.js";
@@ -35,18 +35,20 @@ export interface ModelStepDeps {
 
 /**
  * The model step: the session's model and pin, the same /model shows (a thread inherits its parent
- * chat's, unless an inherited pin cannot serve the thread's own provider), and everything the turn
- * decides before its first call. A string is the reply when the model cannot be used at all.
+ * chat's, unless an inherited pin cannot serve the thread's own provider), or `once`, a model for
+ * this message only, and everything the turn decides before its first call. A string is the reply
+ * when the model cannot be used at all.
  */
 export async function startTurn(
   deps: ModelStepDeps,
   ctx: CommandContext,
   text: string,
   sink: AnswerSink | undefined,
+  once?: TurnModel,
 ): Promise<Turn | string> {
   const { services, settings } = deps;
   const catalog = services.catalog();
-  const selection = await currentSelection(ctx);
+  const selection = await currentSelection(ctx, once);
   const resolved = resolveModelRef(catalog, selection.ref);
   if (!resolved.ok) return userErrorLine(resolved.error);
   const model = resolved.value;

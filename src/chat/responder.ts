@@ -1,5 +1,5 @@
 import { errorMessage, type Log } from "../gateway/log.js";
-import type { AnswerSink, ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
+import type { AnswerSink, ChatResponder, CommandContext, GatewayServices, Reply, TurnModel } from "../gateway/types.js";
 import { autoPinStep } from "./auto-pin.js";
 import { callStep } from "./call.js";
 import { cooldownStep } from "./cooldown.js";
@@ -42,7 +42,7 @@ export interface ChatOptions {
  *
  * - queue: one turn at a time per session;
  * - model: the session's model and pin (its own, completed by the parent chat's for threads and
- *   topics; else the agent's configured model);
+ *   topics; else the agent's configured model), or a model for this message only (`--once`);
  * - then, per turn: guard (a throw becomes a reply), in flight (for `/stop`), fallback (a
  *   configured model's fallbacks answer when it cannot), history (the conversation so far);
  * - credential: the resolver's credentials in order, each refreshed when due, until one answers;
@@ -82,15 +82,20 @@ export function createChatResponder(services: GatewayServices, log: Log, options
     [guardStep(log), inFlight.step, fallbackStep(services, log, settings), historyStep(history)],
     credentialStep(services, log, attempt),
   );
-  const answer = async (ctx: CommandContext, text: string, sink: AnswerSink | undefined): Promise<string> => {
-    const started = await startTurn(model, ctx, text, sink);
+  const answer = async (
+    ctx: CommandContext,
+    text: string,
+    sink: AnswerSink | undefined,
+    once: TurnModel | undefined,
+  ): Promise<string> => {
+    const started = await startTurn(model, ctx, text, sink, once);
     return typeof started === "string" ? started : (await turn(started)).text;
   };
 
   return {
-    async respond(ctx: CommandContext, text: string, sink?: AnswerSink): Promise<Reply> {
+    async respond(ctx: CommandContext, text: string, sink?: AnswerSink, once?: TurnModel): Promise<Reply> {
       try {
-        return { text: await queue.run(ctx.sessionKey, () => answer(ctx, text, sink)) };
+        return { text: await queue.run(ctx.sessionKey, () => answer(ctx, text, sink, once)) };
       } catch (err) {
         // Reading the session or config failed, before any credential was looked at.
         log("error", `chat session=${ctx.sessionKey} failed: ${errorMessage(err)}`);

@@ -1,3 +1,4 @@
+import type { Clock } from "../util/clock.js";
 import { Command, CommanderError, Option } from "commander";
 import { packageVersion } from "../util/package-root.js";
 import type { CliIo } from "./io.js";
@@ -37,7 +38,10 @@ const agentOption = () =>
   new Option("--agent <id>", "agent whose credentials to use (default: the configured default agent)");
 
 /** Registers `sessions list|reset`; owned by the sessions module, loaded only when that command runs. */
-export type RegisterSessions = (program: Command, opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string }) => void;
+export type RegisterSessions = (
+  program: Command,
+  opts: { processEnv?: NodeJS.ProcessEnv; cwd?: string; clock?: Clock },
+) => void;
 
 /**
  * Builds the `openclaw` command tree. Nothing but commander is loaded until a command runs;
@@ -268,7 +272,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
   );
 
   if (registerSessions) {
-    registerSessions(program, { processEnv: io.env, cwd: io.cwd });
+    registerSessions(program, { processEnv: io.env, cwd: io.cwd, clock: io.clock });
     // Its errors are complete sentences; the usage hint after them would only add noise.
     const sessions = program.commands.find((c) => c.name() === "sessions");
     if (sessions) for (const c of allCommands(sessions)) c.showHelpAfterError(false);

@@ -13,6 +13,7 @@ import type {
   Reply,
   ReplyStream,
   Suggestion,
+  TurnModel,
 } from "./types.js";
 import { parseCommandText } from "./command-text.js";
 import { validateCommand } from "./command-spec.js";
@@ -335,6 +336,7 @@ export class PluginHost {
       if (reply) replies.push(reply);
     }
     let body = shortcuts.rest;
+    let model: TurnModel | undefined;
     for (const p of this.plugins) {
       if (!p.onMessage) continue;
       const onMessage = p.onMessage.bind(p);
@@ -343,6 +345,7 @@ export class PluginHost {
         if (r) {
           body = r.text;
           if (r.notice) replies.push(masked({ text: r.notice }));
+          if (r.model) model = r.model;
         }
         return undefined;
       });
@@ -351,13 +354,11 @@ export class PluginHost {
     if (body.trim() === "") return replies;
     const chat = this.services.chat;
     if (!chat) return [...replies, { text: "Model calls are not set up in this gateway." }];
-    if (!stream) return [...replies, await this.guard("chat", () => chat.respond(ctx, body))];
+    if (!stream) return [...replies, await this.guard("chat", () => chat.respond(ctx, body, undefined, model))];
     // Notices first, then the answer as it grows.
     for (const reply of replies) await stream.send(reply);
     const answer = await this.guard("chat", () =>
-      chat.respond(ctx, body, {
-        update: (textSoFar, actions) => stream.update(redactText(textSoFar), actions),
-      }),
+      chat.respond(ctx, body, { update: (textSoFar, actions) => stream.update(redactText(textSoFar), actions) }, model),
     );
     await stream.finish(answer);
     return [];

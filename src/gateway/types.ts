@@ -1,6 +1,6 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { Catalog } from "../models/catalog.js";
-import type { CredentialResolver } from "../auth/resolver.js";
+import type { CredentialResolver, PinInput } from "../auth/resolver.js";
 import type { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { ProfileReader } from "../auth/store.js";
 import type { SessionStore } from "../sessions/types.js";
@@ -233,8 +233,9 @@ export interface PluginDefinition {
   /**
    * Handles a plain (non-command) message before it goes to the model: may consume a leading
    * directive (`/model opus explain this`) and return the text to send on, or undefined to leave it.
+   * A `model` answers that text with another model than the session's, this once.
    */
-  onMessage?(ctx: CommandContext, text: string): Promise<{ text: string; notice?: string } | undefined>;
+  onMessage?(ctx: CommandContext, text: string): Promise<MessagePlan | undefined>;
   /** Called once when the gateway starts, with what a plugin needs for work of its own. */
   start?(runtime: PluginRuntime): Promise<void> | void;
   /** Called once on shutdown, after the host stopped the plugin's scheduled work. */
@@ -264,6 +265,27 @@ export interface PluginRuntime {
 /** Identity helper that keeps plugin definitions typed. */
 export function definePlugin(plugin: PluginDefinition): PluginDefinition {
   return plugin;
+}
+
+/** What a plugin's `onMessage` makes of a message. */
+export interface MessagePlan {
+  /** What goes on to the model (nothing is sent when it is blank). */
+  readonly text: string;
+  /** Shown before the answer (a directive's confirmation or refusal). */
+  readonly notice?: string;
+  /** The model for this message only; the session's selection is left as it is. */
+  readonly model?: TurnModel;
+}
+
+/**
+ * A model for one message only (`/model opus --once …`), checked by the plugin under `/model`'s
+ * rules. It counts as chosen by the user: it never falls back to another model, and a pin is strict.
+ */
+export interface TurnModel {
+  /** `provider/model`. */
+  readonly ref: string;
+  /** The credential profile for this message: a `user` pin is strict, an `auto` one a preference. */
+  readonly pin?: PinInput;
 }
 
 /** Receives an answer while the model writes it. */
@@ -296,8 +318,9 @@ export interface ChatResponder {
   /**
    * Answers `text` in the context's session. Failures come back as a readable reply, never a
    * throw. With a `sink` the answer is streamed to it while it is written; the reply is the final text.
+   * With `model` this one message is answered by that model instead of the session's.
    */
-  respond(ctx: CommandContext, text: string, sink?: AnswerSink): Promise<Reply>;
+  respond(ctx: CommandContext, text: string, sink?: AnswerSink, model?: TurnModel): Promise<Reply>;
   /** Forgets the conversation history of a session (`/new`, `/reset`). */
   reset(sessionKey: string): Promise<void>;
   /** Aborts the answer in flight in a session (`/stop`). False when there was none. */

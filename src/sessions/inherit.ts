@@ -1,3 +1,4 @@
+import { asOf } from "./record.js";
 import type { SessionRecord, SessionStore } from "./types.js";
 
 /** A session's effective choices, and which session each came from. */
@@ -6,6 +7,11 @@ export interface EffectiveSession extends SessionRecord {
   readonly modelFrom?: string;
   /** The session key the pinned profile (and its pin source) comes from. */
   readonly profileFrom?: string;
+  /**
+   * During a timed switch (`timed`, the one of the session the model comes from): the model the
+   * session has once it ends; absent when that is the configured default.
+   */
+  readonly modelAfter?: string;
 }
 
 /**
@@ -20,8 +26,8 @@ export function mergeInherited(
   own: SessionRecord | undefined,
   parent: SessionRecord | undefined,
 ): EffectiveSession | undefined {
-  if (!parent) return own && withOrigins(own, own, own);
-  if (!own) return withOrigins({ ...parent, key }, parent, parent);
+  if (!parent) return own && withOrigins(own, own, own, own.timed?.model);
+  if (!own) return withOrigins({ ...parent, key }, parent, parent, parent.timed?.model);
   const modelSource = own.model !== undefined ? own : parent;
   // A thread's own auto pin only kept a cache warm; a person's pin on the parent chat wins over it.
   const ownPinCounts =
@@ -35,28 +41,52 @@ export function mergeInherited(
     ...(pinSource.profileId !== undefined ? { profileId: pinSource.profileId } : {}),
     ...(pinSource.pinSource !== undefined ? { pinSource: pinSource.pinSource } : {}),
     ...(own.setBy !== undefined ? { setBy: own.setBy } : {}),
+    ...(modelSource.timed !== undefined ? { timed: modelSource.timed } : {}),
   };
-  return withOrigins(merged, modelSource, pinSource);
+  // The thread's own switch ends in its own earlier choice, else in the parent's model.
+  const after = modelSource === own ? (own.timed?.model ?? parent.model) : parent.timed?.model;
+  return withOrigins(merged, modelSource, pinSource, after);
 }
 
-function withOrigins(r: SessionRecord, modelSource: SessionRecord, pinSource: SessionRecord): EffectiveSession {
+function withOrigins(
+  r: SessionRecord,
+  modelSource: SessionRecord,
+  pinSource: SessionRecord,
+  modelAfter: string | undefined,
+): EffectiveSession {
   // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, per message.
   const out: { -readonly [K in keyof EffectiveSession]: EffectiveSession[K] } = { ...r };
   if (r.model !== undefined) out.modelFrom = modelSource.key;
   if (r.profileId !== undefined) out.profileFrom = pinSource.key;
+  if (r.timed !== undefined && modelAfter !== undefined) out.modelAfter = modelAfter;
   return out;
 }
 
 /**
+ * A session's own record as it stands at `now`. A timed switch that has ended is undone in the
+ * store as it is read (whichever instance reads it first writes it; the others find nothing left
+ * to undo), so no timer is needed and a restart loses nothing.
+ */
+export async function currentRecord(store: SessionStore, key: string, now: number): Promise<SessionRecord | undefined> {
+  const record = await store.get(key);
+  if (asOf(record, now) === record) return record;
+  return store.update(key, {}, now);
+}
+
+/**
  * The record whose fields apply to `key`: its own, completed by `parentKey`'s (see
- * {@link mergeInherited}). Pass the `parentKey` that `sessionKeys()` returned; without one this is
- * the session's own record.
+ * {@link mergeInherited}), both as they stand at `now` ({@link currentRecord}). Pass the
+ * `parentKey` that `sessionKeys()` returned; without one this is the session's own record.
  */
 export async function effectiveSession(
   store: SessionStore,
   key: string,
-  parentKey?: string,
+  parentKey: string | undefined,
+  now: number,
 ): Promise<EffectiveSession | undefined> {
-  const [own, parent] = await Promise.all([store.get(key), parentKey === undefined ? undefined : store.get(parentKey)]);
+  const [own, parent] = await Promise.all([
+    currentRecord(store, key, now),
+    parentKey === undefined ? undefined : currentRecord(store, parentKey, now),
+  ]);
   return mergeInherited(key, own, parent);
 }

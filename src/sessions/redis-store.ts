@@ -7,7 +7,7 @@ import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } 
 import { toCredentialState } from "./credential-state.js";
 import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
-import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
+import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord, makeTimed } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
 import type { UsageLedger } from "./ledger.js";
 import { LEDGER_SCRIPTS, RedisLedger } from "./redis-ledger.js";
@@ -29,8 +29,18 @@ export interface RedisStoreOptions {
   readonly onStatus?: (message: string) => void;
 }
 
-/** Hash fields of a session, in the order the scripts use. */
-const FIELDS = ["model", "profileId", "pinSource", "setBy", "updatedAt"] as const;
+/** Hash fields of a session, in the order the scripts use (`pinSource` third, `updatedAt` fifth). */
+const FIELDS = [
+  "model",
+  "profileId",
+  "pinSource",
+  "setBy",
+  "updatedAt",
+  "timedUntil",
+  "timedModel",
+  "timedProfileId",
+  "timedSetBy",
+] as const;
 type RawFields = ReadonlyArray<string | null>;
 
 /** Optimistic retries before a write gives up under contention. */
@@ -41,20 +51,24 @@ const SCAN_COUNT = 500;
  * Compare-and-set of one session hash, its place in the recency index and in the auto-pin set,
  * plus the invalidation message, as one atomic step. Field values are encoded as `''` (absent)
  * or `'='..value`; a next state with no field deletes the session. Every check runs before the
- * first write, so the script never stops half-way.
- * KEYS: hash, index, autoSet. ARGV: sessionKey, channel, message, expected x5, next x5.
+ * first write, so the script never stops half-way. The field names come first, so the script
+ * serves whatever fields {@link FIELDS} lists (`pinSource` third, `updatedAt` fifth).
+ * KEYS: hash, index, autoSet. ARGV: sessionKey, channel, message, n, names x n, expected x n, next x n.
  */
 const SESSION_CAS = `
-local names = {'model', 'profileId', 'pinSource', 'setBy', 'updatedAt'}
+local n = tonumber(ARGV[4])
+local names = {}
+for i = 1, n do names[i] = ARGV[4 + i] end
 local cur = redis.call('HMGET', KEYS[1], unpack(names))
-for i = 1, 5 do
+for i = 1, n do
   local enc = ''
   if cur[i] then enc = '=' .. cur[i] end
-  if enc ~= ARGV[3 + i] then return 0 end
+  if enc ~= ARGV[4 + n + i] then return 0 end
 end
+local nextAt = 4 + 2 * n
 local args = {}
-for i = 1, 5 do
-  local v = ARGV[8 + i]
+for i = 1, n do
+  local v = ARGV[nextAt + i]
   if v ~= '' then
     args[#args + 1] = names[i]
     args[#args + 1] = string.sub(v, 2)
@@ -63,8 +77,8 @@ end
 redis.call('DEL', KEYS[1])
 if #args > 0 then
   redis.call('HSET', KEYS[1], unpack(args))
-  redis.call('ZADD', KEYS[2], tonumber(string.sub(ARGV[13], 2)) or 0, ARGV[1])
-  if ARGV[11] == '=auto' then redis.call('SADD', KEYS[3], ARGV[1]) else redis.call('SREM', KEYS[3], ARGV[1]) end
+  redis.call('ZADD', KEYS[2], tonumber(string.sub(ARGV[nextAt + 5], 2)) or 0, ARGV[1])
+  if ARGV[nextAt + 3] == '=auto' then redis.call('SADD', KEYS[3], ARGV[1]) else redis.call('SREM', KEYS[3], ARGV[1]) end
 else
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('SREM', KEYS[3], ARGV[1])
@@ -122,14 +136,18 @@ function encode(v: string | number | undefined | null): string {
 }
 
 function decode(key: string, raw: RawFields): SessionRecord | undefined {
-  const [model, profileId, pinSource, setBy, updatedAt] = raw;
+  const [model, profileId, pinSource, setBy, updatedAt, timedUntil, timedModel, timedProfileId, timedSetBy] = raw;
   if (model == null && profileId == null) return undefined;
+  const until = timedUntil == null ? Number.NaN : Number(timedUntil);
   return makeRecord(key, {
     model: model ?? undefined,
     profileId: profileId ?? undefined,
     pinSource: asPinSource(pinSource),
     setBy: setBy ?? undefined,
     updatedAt: Number(updatedAt ?? 0) || 0,
+    timed: Number.isFinite(until)
+      ? makeTimed(until, timedModel ?? undefined, timedProfileId ?? undefined, timedSetBy ?? undefined)
+      : undefined,
   });
 }
 
@@ -181,7 +199,8 @@ declare module "ioredis" {
 
 /**
  * The scale-out session store. Layout under the prefix `p`: `p session:<key>` hashes (fields
- * `model profileId pinSource setBy updatedAt`), `p sessions` (a sorted set by `updatedAt`, for
+ * `model profileId pinSource setBy updatedAt`, and `timedUntil timedModel timedProfileId
+ * timedSetBy` during a timed switch), `p sessions` (a sorted set by `updatedAt`, for
  * `list`), `p sessions:auto` (keys holding an auto pin), `p credentials` (one hash, a JSON state
  * per credential) with its version counter `p credentials:version`, `p lease:<name>` (leases,
  * expired by Redis), `p claim:<key>` (one-time claims, expired by Redis too), the usage ledger's
@@ -291,7 +310,7 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
         const raw = await this.readRaw(key);
         const prev = decode(key, raw);
         const next = applyPatch(key, prev, patch, now);
-        if (!next && !prev && raw.every((v) => v === null)) return undefined;
+        if (next === prev && (next !== undefined || raw.every((v) => v === null))) return next;
         if (await this.cas(key, raw, next)) return next;
       }
       throw storeUnavailable(new Error(`too much contention on session ${key}`));
@@ -478,8 +497,22 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
   }
 
   private async cas(key: string, expected: RawFields, next: SessionRecord | undefined): Promise<boolean> {
-    const nextFields = next ? [next.model, next.profileId, next.pinSource, next.setBy, next.updatedAt] : [];
-    const args: string[] = [key, this.channel, JSON.stringify({ o: this.instance, s: key })];
+    const t = next?.timed;
+    const nextFields = next
+      ? [
+          next.model,
+          next.profileId,
+          next.pinSource,
+          next.setBy,
+          next.updatedAt,
+          t?.until,
+          t?.model,
+          t?.profileId,
+          t?.setBy,
+        ]
+      : [];
+    const args: string[] = [key, this.channel, JSON.stringify({ o: this.instance, s: key }), String(FIELDS.length)];
+    args.push(...FIELDS);
     for (let i = 0; i < FIELDS.length; i++) args.push(encode(expected[i]));
     for (let i = 0; i < FIELDS.length; i++) args.push(encode(nextFields[i]));
     const ok = await this.client.openclawSessionCas(this.hashKey(key), this.indexKey, this.autoKey, ...args);

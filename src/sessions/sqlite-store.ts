@@ -15,7 +15,7 @@ import { parseCredentialState } from "./credential-state.js";
 import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
 import type { UsageLedger } from "./ledger.js";
-import { applyPatch, asPinSource, DROP_PIN, makeRecord } from "./record.js";
+import { applyPatch, asPinSource, DROP_PIN, makeRecord, makeTimed } from "./record.js";
 import { createLedgerTables, SqliteLedger } from "./sqlite-ledger.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
 
@@ -48,6 +48,10 @@ interface SessionRow {
   pin_source: string | null;
   set_by: string | null;
   updated_at: number;
+  timed_until: number | null;
+  timed_model: string | null;
+  timed_profile_id: string | null;
+  timed_set_by: string | null;
 }
 interface ChangeRow {
   seq: number;
@@ -73,6 +77,15 @@ function toRecord(row: SessionRow): SessionRecord {
     pinSource: asPinSource(row.pin_source),
     setBy: row.set_by ?? undefined,
     updatedAt: row.updated_at,
+    timed:
+      row.timed_until === null
+        ? undefined
+        : makeTimed(
+            row.timed_until,
+            row.timed_model ?? undefined,
+            row.timed_profile_id ?? undefined,
+            row.timed_set_by ?? undefined,
+          ),
   });
 }
 
@@ -210,7 +223,9 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
   async update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined> {
     return this.write(() => {
       const row = this.stmt.get.get(key) as SessionRow | undefined;
-      const next = applyPatch(key, row ? toRecord(row) : undefined, patch, now);
+      const prev = row ? toRecord(row) : undefined;
+      const next = applyPatch(key, prev, patch, now);
+      if (next === prev) return next;
       if (next) this.putSession(next);
       else if (row) this.stmt.delete.run(key);
       else return undefined;
@@ -347,7 +362,19 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
   }
 
   private putSession(r: SessionRecord): void {
-    this.stmt.put.run(r.key, r.model ?? null, r.profileId ?? null, r.pinSource ?? null, r.setBy ?? null, r.updatedAt);
+    const t = r.timed;
+    this.stmt.put.run(
+      r.key,
+      r.model ?? null,
+      r.profileId ?? null,
+      r.pinSource ?? null,
+      r.setBy ?? null,
+      r.updatedAt,
+      t?.until ?? null,
+      t?.model ?? null,
+      t?.profileId ?? null,
+      t?.setBy ?? null,
+    );
   }
 
   private logChange(kind: string, key: string): void {
@@ -449,7 +476,10 @@ function migrate(db: Database.Database): void {
     ) WITHOUT ROWID`);
   // And the usage ledger.
   createLedgerTables(db);
-  if (version === SCHEMA_VERSION) return;
+  if (version === SCHEMA_VERSION) {
+    addTimedColumns(db);
+    return;
+  }
   db.exec(`
     BEGIN IMMEDIATE;
     CREATE TABLE IF NOT EXISTS sessions (
@@ -476,15 +506,37 @@ function migrate(db: Database.Database): void {
     PRAGMA user_version = ${SCHEMA_VERSION};
     COMMIT;
   `);
+  addTimedColumns(db);
+}
+
+const TIMED_COLUMNS = ["timed_until INTEGER", "timed_model TEXT", "timed_profile_id TEXT", "timed_set_by TEXT"];
+
+/**
+ * Timed switches came after schema 1 without changing it, as columns an older version ignores
+ * (it reads rows with `SELECT *` and writes only the columns it knows). A file written before
+ * them gains them here, in one transaction with the check, so two processes opening it at once
+ * add them once.
+ */
+function addTimedColumns(db: Database.Database): void {
+  const has = () =>
+    (db.pragma("table_info(sessions)") as Array<{ name: string }>).some((c) => c.name === "timed_until");
+  if (has()) return;
+  db.transaction(() => {
+    if (has()) return;
+    for (const column of TIMED_COLUMNS) db.exec(`ALTER TABLE sessions ADD COLUMN ${column}`);
+  }).immediate();
 }
 
 function prepare(db: Database.Database) {
   return {
     get: db.prepare("SELECT * FROM sessions WHERE key = ?"),
     put: db.prepare(
-      `INSERT INTO sessions (key, model, profile_id, pin_source, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO sessions (key, model, profile_id, pin_source, set_by, updated_at,
+         timed_until, timed_model, timed_profile_id, timed_set_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET model = excluded.model, profile_id = excluded.profile_id,
-         pin_source = excluded.pin_source, set_by = excluded.set_by, updated_at = excluded.updated_at`,
+         pin_source = excluded.pin_source, set_by = excluded.set_by, updated_at = excluded.updated_at,
+         timed_until = excluded.timed_until, timed_model = excluded.timed_model,
+         timed_profile_id = excluded.timed_profile_id, timed_set_by = excluded.timed_set_by`,
     ),
     delete: db.prepare("DELETE FROM sessions WHERE key = ?"),
     list: db.prepare("SELECT * FROM sessions ORDER BY updated_at DESC, key DESC LIMIT ?"),

@@ -17,6 +17,22 @@ export interface SessionRecord {
   readonly setBy?: string;
   /** Epoch ms of the last change. */
   readonly updatedAt: number;
+  /** Set while a timed switch (`/model x --for 2h`) is in force: when it ends and what comes back. */
+  readonly timed?: TimedSwitch;
+}
+
+/**
+ * What a session had before a timed switch, and gets back when it ends. Absent fields were unset
+ * (the default model, no pin). Only a person's pin is kept: an `auto` pin merely kept a provider's
+ * cache warm, and the gateway picks one again after the first answer.
+ */
+export interface TimedSwitch {
+  /** Epoch ms when the switch ends. */
+  readonly until: number;
+  readonly model?: string;
+  /** A `user` pin to restore. */
+  readonly profileId?: string;
+  readonly setBy?: string;
 }
 
 /**
@@ -28,6 +44,12 @@ export interface SessionPatch {
   readonly profileId?: string | null;
   readonly pinSource?: PinSource | null;
   readonly setBy?: string;
+  /**
+   * Starts a timed switch (the patch's model and pin hold until then), or `null` ends one so that
+   * nothing comes back (a plain `/model x`). `undefined` keeps it: an auto pin or `/new` written
+   * during the switch leaves it in force.
+   */
+  readonly timed?: TimedSwitch | null;
   /**
    * Apply the patch only if the session's pinned profile is still this one (`null`: no pin), else
    * leave the record as it is. Checked inside the backend's write, so a slow model call cannot
@@ -44,7 +66,11 @@ export interface SessionPatch {
 export interface SessionStore {
   /** The session's own record (no parent inheritance), or undefined. */
   get(key: string): Promise<SessionRecord | undefined>;
-  /** Applies a patch and returns the new record. A patch that clears everything deletes the record. */
+  /**
+   * Applies a patch and returns the new record. A patch that clears everything deletes the record.
+   * A timed switch that ended by `now` is undone first; an empty patch only does that (and writes
+   * nothing when there is nothing to undo).
+   */
   update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined>;
   /** Removes a session; true when it existed. */
   delete(key: string): Promise<boolean>;

@@ -32,13 +32,18 @@ describe("openclaw sessions", () => {
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
+  let now = Date.UTC(2025, 0, 4);
   async function run(...args: string[]): Promise<number> {
     out = "";
     err = "";
     const program = new Command("openclaw")
       .exitOverride()
       .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-    registerSessionsCommands(program, { processEnv: { OPENCLAW_STATE_DIR: stateDir }, cwd: stateDir });
+    registerSessionsCommands(program, {
+      processEnv: { OPENCLAW_STATE_DIR: stateDir },
+      cwd: stateDir,
+      clock: () => now,
+    });
     try {
       await program.parseAsync(args, { from: "user" });
       return 0;
@@ -73,6 +78,8 @@ describe("openclaw sessions", () => {
         pinSource: null,
         setBy: null,
         updatedAt: "2025-01-03T00:00:00.000Z",
+        until: null,
+        then: null,
       },
       {
         key: "agent:main:main",
@@ -81,12 +88,56 @@ describe("openclaw sessions", () => {
         pinSource: "user",
         setBy: "telegram:1",
         updatedAt: "2025-01-02T03:04:05.000Z",
+        until: null,
+        then: null,
       },
     ]);
     expect(await run("sessions", "list", "--limit", "1")).toBe(0);
     expect(out).toContain("(first 1 shown; use --limit to see more)");
     expect(await run("sessions", "list", "--limit", "0")).toBe(1);
     expect(err).toContain("expected a whole number");
+  });
+
+  it("list shows a timed switch's end, time left and way back, text and --json; an ended one as undone", async () => {
+    now = Date.UTC(2025, 0, 4);
+    const app = assembleState(stateDir);
+    const store = await app.sessions();
+    await store.update(
+      "agent:main:main",
+      {
+        model: "anthropic/claude-haiku-4-5",
+        profileId: null,
+        timed: { until: now + 80 * 60_000, model: "anthropic/claude-opus-4-5", profileId: "anthropic:work" },
+      },
+      now,
+    );
+    await app.close();
+    expect(await run("sessions", "list")).toBe(0);
+    const lines = out.split("\n");
+    expect(lines[0]).toMatch(/^KEY +MODEL +PROFILE +SET BY +WHEN +UNTIL$/);
+    expect(lines[1]).toMatch(
+      /^agent:main:main +anthropic\/claude-haiku-4-5 .* 2025-01-04T01:20:00\.000Z \(1h 20m left\), then anthropic\/claude-opus-4-5$/,
+    );
+    expect(lines[2]).toMatch(/ -$/);
+    expect(await run("sessions", "list", "--json")).toBe(0);
+    const rows = (JSON.parse(out) as { sessions: Array<Record<string, unknown>> }).sessions;
+    expect(rows[0]).toMatchObject({
+      key: "agent:main:main",
+      model: "anthropic/claude-haiku-4-5",
+      until: "2025-01-04T01:20:00.000Z",
+      then: { model: "anthropic/claude-opus-4-5", profileId: "anthropic:work" },
+    });
+    now += 2 * 3_600_000;
+    expect(await run("sessions", "list", "--json")).toBe(0);
+    const after = (JSON.parse(out) as { sessions: Array<Record<string, unknown>> }).sessions;
+    expect(after.find((r) => r.key === "agent:main:main")).toMatchObject({
+      model: "anthropic/claude-opus-4-5",
+      profileId: "anthropic:work",
+      pinSource: "user",
+      until: null,
+    });
+    expect(await run("sessions", "list")).toBe(0);
+    expect(out).not.toContain("UNTIL");
   });
 
   it("reset forgets a session; an unknown key exits 1 with a clear message", async () => {

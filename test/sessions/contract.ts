@@ -233,6 +233,84 @@ export function sessionStoreContract(name: string, create: () => Promise<Contrac
       });
     });
 
+    describe("timed switches", () => {
+      const HOUR = 3_600_000;
+      const UNTIL = T0 + 2 * HOUR;
+      const BEFORE = { model: "anthropic/claude-haiku-4-5", profileId: "anthropic:work", setBy: "telegram:1" };
+
+      /** `/model opus --for 2h` over a chat that had haiku pinned to anthropic:work. */
+      async function switchFor2h(s: PeekableSessionStore): Promise<void> {
+        await s.update(KEY, { ...BEFORE, pinSource: "user" }, T0 - HOUR);
+        await s.update(
+          KEY,
+          {
+            model: "anthropic/claude-opus-4-5",
+            profileId: null,
+            setBy: "telegram:2",
+            timed: { until: UNTIL, ...BEFORE },
+          },
+          T0,
+        );
+      }
+
+      it("the switch and its way back are stored; an ended one is undone by the next read-and-write, on any instance", async () => {
+        await switchFor2h(store);
+        const other = await h.open();
+        expect(await other.get(KEY)).toEqual({
+          key: KEY,
+          model: "anthropic/claude-opus-4-5",
+          setBy: "telegram:2",
+          updatedAt: T0,
+          timed: { until: UNTIL, ...BEFORE },
+        });
+        // Before the end an empty patch changes nothing, not even the time of the last change.
+        expect(await other.update(KEY, {}, UNTIL - 1)).toMatchObject({ updatedAt: T0 });
+        const restored = { key: KEY, ...BEFORE, pinSource: "user", updatedAt: UNTIL };
+        expect(await other.update(KEY, {}, UNTIL)).toEqual(restored);
+        // The first instance sees the way back (no timed switch left to undo twice).
+        await eventually(
+          async () => (store.peek(KEY) ?? (await store.get(KEY)))?.timed === undefined,
+          WITHIN,
+          "the other instance's restore",
+        );
+        expect(await store.update(KEY, {}, UNTIL + HOUR)).toEqual(restored);
+        expect(await store.get(KEY)).toEqual(restored);
+      });
+
+      it("an auto pin written during the switch keeps it; a plain change ends it for good", async () => {
+        await switchFor2h(store);
+        await store.update(KEY, { profileId: "anthropic:b", pinSource: "auto", onlyIfProfileId: null }, T0 + 1);
+        expect((await store.get(KEY))?.timed).toEqual({ until: UNTIL, ...BEFORE });
+        // The auto pin was the gateway's: the way back still restores the person's pin.
+        expect(await store.update(KEY, {}, UNTIL)).toMatchObject({ ...BEFORE, pinSource: "user" });
+
+        await switchFor2h(store);
+        await store.update(KEY, { model: "openai/gpt-5", timed: null }, T0 + 1);
+        expect(await store.update(KEY, {}, UNTIL + 1)).toEqual({
+          key: KEY,
+          model: "openai/gpt-5",
+          setBy: "telegram:2",
+          updatedAt: T0 + 1,
+        });
+      });
+
+      it("a switch from nothing ends in nothing: the record goes", async () => {
+        await store.update(KEY, { model: "anthropic/claude-opus-4-5", timed: { until: UNTIL } }, T0);
+        expect(await store.update(KEY, {}, UNTIL)).toBeUndefined();
+        expect(await store.get(KEY)).toBeUndefined();
+        expect(await store.list()).toEqual([]);
+      });
+
+      it("survives close and reopen (a restart) and ends on time afterwards", async () => {
+        await switchFor2h(store);
+        await store.close();
+        const reopened = await h.open();
+        expect((await reopened.get(KEY))?.timed).toEqual({ until: UNTIL, ...BEFORE });
+        expect((await reopened.list())[0]?.timed).toEqual({ until: UNTIL, ...BEFORE });
+        expect(await reopened.update(KEY, {}, UNTIL + 1)).toMatchObject({ model: BEFORE.model, pinSource: "user" });
+      });
+    });
+
     describe("cache", () => {
       it("peek answers from memory and sees the store's own writes at once", async () => {
         expect(store.peek(KEY)).toBeUndefined();

@@ -65,15 +65,20 @@ describe("thread inheritance", () => {
     const store = new MemorySessionStore();
     await store.update(P, { model: parent.model ?? null, profileId: parent.profileId ?? null, pinSource: "user" }, 10);
     await store.update(T, { model: "openai/gpt-5" }, 20);
-    expect(await effectiveSession(store, T, P)).toMatchObject({
+    expect(await effectiveSession(store, T, P, 40)).toMatchObject({
       model: "openai/gpt-5",
       profileId: "anthropic:work",
       profileFrom: P,
     });
-    expect(await effectiveSession(store, T)).toEqual({ key: T, model: "openai/gpt-5", updatedAt: 20, modelFrom: T });
+    expect(await effectiveSession(store, T, undefined, 40)).toEqual({
+      key: T,
+      model: "openai/gpt-5",
+      updatedAt: 20,
+      modelFrom: T,
+    });
     await store.update(T, { model: null, profileId: null }, 30);
-    expect(await effectiveSession(store, T, P)).toMatchObject({ key: T, model: parent.model, modelFrom: P });
-    expect(await effectiveSession(store, P)).toMatchObject({ key: P, profileId: "anthropic:work" });
+    expect(await effectiveSession(store, T, P, 40)).toMatchObject({ key: T, model: parent.model, modelFrom: P });
+    expect(await effectiveSession(store, P, undefined, 40)).toMatchObject({ key: P, profileId: "anthropic:work" });
   });
 });
 

@@ -105,7 +105,18 @@ describe("sqlite session store", () => {
       ]);
       const cols = (t: string) =>
         (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
-      expect(cols("sessions")).toEqual(["key", "model", "profile_id", "pin_source", "set_by", "updated_at"]);
+      expect(cols("sessions")).toEqual([
+        "key",
+        "model",
+        "profile_id",
+        "pin_source",
+        "set_by",
+        "updated_at",
+        "timed_until",
+        "timed_model",
+        "timed_profile_id",
+        "timed_set_by",
+      ]);
       expect(cols("credential_state")).toEqual(["credential_id", "state", "updated_at"]);
     } finally {
       db.close();
@@ -117,6 +128,39 @@ describe("sqlite session store", () => {
     const full = SqliteSessionStore.open({ file: path.join(stateDir, "f.sqlite"), durability: "full" });
     stores.push(full);
     expect(sync(full)).toBe(2);
+  });
+
+  it("a file written before timed switches opens: its sessions read as before and it gains their columns", async () => {
+    const file = path.join(stateDir, "old.sqlite");
+    // The schema-1 sessions table exactly as releases before timed switches created it.
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE sessions (key TEXT PRIMARY KEY NOT NULL, model TEXT, profile_id TEXT, pin_source TEXT,
+        set_by TEXT, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE credential_state (credential_id TEXT PRIMARY KEY NOT NULL, state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL,
+        writer TEXT NOT NULL);
+      INSERT INTO sessions VALUES ('agent:main:main', 'openai/gpt-5', 'openai:a', 'user', 'telegram:1', 5);
+      PRAGMA user_version = 1;
+    `);
+    old.close();
+    const store = SqliteSessionStore.open({ file, pollIntervalMs: 0 });
+    stores.push(store);
+    expect(await store.get("agent:main:main")).toEqual({
+      key: "agent:main:main",
+      model: "openai/gpt-5",
+      profileId: "openai:a",
+      pinSource: "user",
+      setBy: "telegram:1",
+      updatedAt: 5,
+    });
+    const timed = { until: 100, model: "openai/gpt-5", profileId: "openai:a" };
+    await store.update("agent:main:main", { model: "anthropic/claude-opus-4-5", timed }, 10);
+    await store.close();
+    const reopened = SqliteSessionStore.open({ file, pollIntervalMs: 0 });
+    stores.push(reopened);
+    expect((await reopened.get("agent:main:main"))?.timed).toEqual(timed);
   });
 
   it("stamps each credential state row with the time it changed, on the injected clock (clearing too)", async () => {

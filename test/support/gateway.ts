@@ -55,8 +55,8 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   let current: ChatResponder | undefined;
   // Forwards to whatever the test chose last, so a test can swap it after the gateway started.
   const swappable: ChatResponder = {
-    respond: (ctx, text, sink) =>
-      current ? current.respond(ctx, text, sink) : Promise.resolve({ text: "no chat responder" }),
+    respond: (ctx, text, sink, model) =>
+      current ? current.respond(ctx, text, sink, model) : Promise.resolve({ text: "no chat responder" }),
     reset: async (key) => current?.reset(key),
     stop: (key) => current?.stop(key) ?? false,
     close: () => current?.close(),

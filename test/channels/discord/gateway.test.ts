@@ -120,11 +120,11 @@ describe("discord.js gateway mode", () => {
     expect(body.data.choices.map((c) => c.value).sort()).toEqual(["opus@anthropic:personal", "opus@anthropic:work"]);
   });
 
-  it("sets the model of a thread's session from a slash command in the thread", async () => {
-    const thread = "4400000000000000050";
+  /** `/model ref:<ref>` sent by a member in thread `thread` of the channel; the reply's body. */
+  async function modelInThread(thread: string, ref: string): Promise<unknown> {
     const interaction = fake.slashCommand({
       name: "model",
-      options: { ref: "haiku" },
+      options: { ref },
       user: MEMBER,
       guildId: GUILD,
       channelId: thread,
@@ -134,18 +134,55 @@ describe("discord.js gateway mode", () => {
       type: 11,
       guild_id: GUILD,
       parent_id: CHANNEL,
-      name: "t",
+      name: `t${thread}`,
       flags: 0,
     };
     fake.sendInteraction(interaction);
     await fake.waitForRequest((r) => r.path.startsWith(`/interactions/${interaction.id}/`));
-    expect(fake.interactionResponses(interaction.id)[0]?.body).toMatchObject({
+    return fake.interactionResponses(interaction.id)[0]?.body;
+  }
+
+  it("sets the model of a thread's session from a slash command in the thread", async () => {
+    const thread = "4400000000000000050";
+    expect(await modelInThread(thread, "haiku")).toMatchObject({
       type: 4,
       data: { content: expect.stringContaining("claude-haiku-5-5") },
     });
     expect((await gw.services.sessions.get(`agent:main:discord:channel:${CHANNEL}:thread:${thread}`))?.model).toBe(
       "anthropic/claude-haiku-5-5",
     );
+  });
+
+  it("takes --for in the slash command's ref option and --once in a typed message", async () => {
+    const thread = "4400000000000000060";
+    expect(await modelInThread(thread, "haiku --for 2h")).toMatchObject({
+      data: { content: expect.stringMatching(/claude-haiku-5-5 \(haiku\) until .* \(2h left\), then back to/) },
+    });
+    const key = `agent:main:discord:channel:${CHANNEL}:thread:${thread}`;
+    // Two hours from when it was set, by the gateway's clock.
+    const left = ((await gw.services.sessions.get(key))?.timed?.until ?? 0) - gw.services.clock();
+    expect(left).toBeGreaterThan(3_600_000);
+    expect(left).toBeLessThanOrEqual(2 * 3_600_000);
+
+    const asked: Array<string | undefined> = [];
+    gw.useChat({
+      respond: async (_ctx, text, _sink, model) => {
+        asked.push(model?.ref);
+        return { text: `answer to ${text}` };
+      },
+      reset: async () => undefined,
+      stop: () => false,
+      close: () => undefined,
+    });
+    const dm = "4400000000000000098";
+    fake.userMessage("/model opus --once hi there", OWNER, { channelId: dm });
+    const answered = await fake.waitForRequest(
+      (r) =>
+        r.method === "POST" && r.path === `/channels/${dm}/messages` && JSON.stringify(r.body).includes("answer to"),
+    );
+    expect(answered.body).toMatchObject({ content: expect.stringContaining("answer to hi there") });
+    expect(asked).toEqual(["anthropic/claude-opus-5-5"]);
+    expect((await gw.services.sessions.get("agent:main:main"))?.model).toBeUndefined();
   });
 
   it("answers a text /model status in a DM", async () => {

@@ -35,7 +35,7 @@ describe("command registration", () => {
           "options": [
             {
               "autocomplete": true,
-              "description": "list, status, default, or a model/alias, optionally @profile",
+              "description": "list, status, default, or a model/alias[@profile] [--for 2h | --once <message>]",
               "name": "ref",
               "required": false,
               "type": 3,
@@ -97,7 +97,14 @@ describe("command registration", () => {
       type: 1,
       name: "opus",
       description: "Switch this chat to anthropic/claude-opus-5-5",
-      options: [{ type: 3, name: "args", description: "Arguments: [@profile] [-s|-a|-g]", required: false }],
+      options: [
+        {
+          type: 3,
+          name: "args",
+          description: "Arguments: [@profile] [-s|-a|-g] [--for <duration>|--once <message>]",
+          required: false,
+        },
+      ],
     });
   });
 

@@ -196,5 +196,6 @@ describe("picker", () => {
     expect(r.text).toContain("2. sonnet — anthropic/claude-sonnet-5-5 ✓");
     expect(r.text).toContain("Providers: anthropic (19), openai (13), openrouter (11)");
     expect(r.text).toContain("Switch with /model <alias or provider/model>");
+    expect(r.text).toContain("for a while: /model opus --for 2h; for one message: /model opus --once <message>.");
   });
 });

@@ -212,6 +212,70 @@ describe("/model <ref>[@profile]", () => {
   });
 });
 
+describe("--once and --for under /model's rules", () => {
+  const HOUR = 3_600_000;
+
+  test("--once keeps the pin rules: owners only in a group, the allowlist, unknown profiles", async () => {
+    await setup({
+      config: {
+        agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelPolicy: { allow: ["anthropic/*"] } } },
+      },
+    });
+    const group = await h.message("/model opus@work --once hi", { ...GROUP, isOwner: false });
+    expect(group).toEqual({ text: "", notice: expect.stringContaining("Only an owner can pin a profile in a group.") });
+    const owner = await h.message("/model opus@work --once hi", GROUP);
+    expect(owner?.text).toBe("hi");
+    expect(owner?.notice).toContain("This message only: anthropic/claude-opus-5-5 (opus)");
+    const refused = await h.message("/model gpt --once hi");
+    expect(refused?.text).toBe("");
+    expect(refused?.notice).toContain("it is not in agents.defaults.modelPolicy.allow");
+    const unknown = await h.message("/model opus@wrok --once hi");
+    expect(unknown).toEqual({ text: "", notice: expect.stringContaining('Unknown profile "wrok".') });
+    expect(await h.sessions.get(GROUP_KEY)).toBeUndefined();
+    expect(await h.sessions.get(DM_KEY)).toBeUndefined();
+  });
+
+  test("--for pins under the same rules and ignores a configured wider scope", async () => {
+    await setup({
+      config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5", modelSelectionScope: "global" } } },
+    });
+    const refused = await h.text("/model opus@work --for 2h", { ...GROUP, isOwner: false });
+    expect(refused.text).toContain("Only an owner can pin a profile in a group.");
+    expect(await h.sessions.get(GROUP_KEY)).toBeUndefined();
+    const r = await h.text("/model opus@work --for 2h");
+    expect(r.text).toContain("Model for this chat: anthropic/claude-opus-5-5 (opus) until 14:00 UTC (2h left)");
+    expect(JSON.parse(h.readConfig()).agents.defaults.model).toBe("anthropic/claude-sonnet-5-5");
+  });
+
+  test("a second --for during one keeps the first way back; a thread follows its chat's switch and its end", async () => {
+    await setup();
+    await h.text("/model haiku@work", GROUP);
+    await h.text("/model opus --for 2h", GROUP);
+    await h.text("/model gpt --for 3h", GROUP);
+    const topic = { ...GROUP, threadId: "7" };
+    const during = await h.text("/model status", topic);
+    expect(during.text).toContain(
+      "inherited from the parent chat until 15:00 UTC (3h left), then back to anthropic/claude-haiku-5-5 (haiku)",
+    );
+    h.now += 3 * HOUR;
+    const after = await h.text("/model status", topic);
+    expect(after.text).toContain("Model: anthropic/claude-haiku-5-5 (haiku) — inherited from the parent chat");
+    expect(after.text).toContain("Pinned profile: anthropic:work");
+    expect(await h.sessions.get(GROUP_KEY)).toMatchObject({ model: "anthropic/claude-haiku-5-5", pinSource: "user" });
+  });
+
+  test("a plain /model and /model default end a timed switch for good", async () => {
+    await setup();
+    await h.text("/model opus --for 2h");
+    await h.text("/model default");
+    await h.text("/model haiku --for 1h");
+    const picked = await h.text("/model sonnet");
+    expect(picked.text).not.toContain("then back to");
+    h.now += 2 * HOUR;
+    expect((await h.sessions.get(DM_KEY))?.model).toBe("anthropic/claude-sonnet-5-5");
+  });
+});
+
 describe("scope", () => {
   test("-a writes agents.entries.<id>.model as { primary } keeping fallbacks", async () => {
     await setup({
