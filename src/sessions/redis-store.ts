@@ -9,6 +9,7 @@ import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
+import type { UsageLedger } from "./ledger.js";
 
 /** The key prefix when `session.store.keyPrefix` is not set. */
 export const DEFAULT_KEY_PREFIX = "openclaw:";
@@ -239,6 +240,15 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
 
   readonly cooldowns: CooldownStore;
   readonly leases: LeaseStore;
+  // TEMPORARY until the Redis ledger lands (next commit on h-ledger): every call rejects.
+  readonly ledger: UsageLedger = {
+    record: async () => Promise.reject(storeUnavailable(new Error("the Redis ledger is not built yet"))),
+    totals: async () => Promise.reject(storeUnavailable(new Error("the Redis ledger is not built yet"))),
+    summarize: async () => Promise.reject(storeUnavailable(new Error("the Redis ledger is not built yet"))),
+    rollUp: async () => Promise.reject(storeUnavailable(new Error("the Redis ledger is not built yet"))),
+    footer: async () => Promise.reject(storeUnavailable(new Error("the Redis ledger is not built yet"))),
+    setFooter: async () => Promise.reject(storeUnavailable(new Error("the Redis ledger is not built yet"))),
+  };
 
   private readonly instance = crypto.randomBytes(8).toString("hex");
   private readonly listeners = new ChangeListeners();
