@@ -232,6 +232,8 @@ export const configSchema = z.looseObject({
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
     }),
   ),
+  /** Our usage ledger (issue #30), in our own file. `ledger: false` records no calls and shows no `/usage` footer. */
+  usage: z.optional(z.looseObject({ ledger: z.optional(z.boolean()) })),
 });
 
 /** OpenClaw's `gateway.bind` modes. */
