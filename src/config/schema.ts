@@ -232,8 +232,15 @@ export const configSchema = z.looseObject({
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
     }),
   ),
-  /** Our usage ledger (issue #30), in our own file. `ledger: false` records no calls and shows no `/usage` footer. */
-  usage: z.optional(z.looseObject({ ledger: z.optional(z.boolean()) })),
+  /** The usage ledger (ours, in model-gateway.json). */
+  usage: z.optional(
+    z.looseObject({
+      /** False: no call is recorded and no `/usage` footer is shown (default true). */
+      ledger: z.optional(z.boolean()),
+      /** Days of raw ledger entries kept before they are rolled up into daily sums (default 90). */
+      retainDays: z.optional(z.int().check(z.positive())),
+    }),
+  ),
 });
 
 /** OpenClaw's `gateway.bind` modes. */
