@@ -63,8 +63,8 @@ function addSpend(spend: TurnSpend, usage: TokenTally | undefined, costUsd: numb
 }
 
 /**
- * Writes entries off the reply's path: they wait up to {@link FLUSH_MS} and are then written
- * together, so no turn waits for the store (the issue allows a crash to lose the last second's
+ * Writes entries off the reply's path: they wait up to {@link FLUSH_MS} and are then written in
+ * one go, so no turn waits for the store (the issue allows a crash to lose the last second's
  * turns). A failed write is tried again (the entry's id keeps a write that did land from counting
  * twice), then logged. After close() every entry is written at once, so the turns a shutdown cuts
  * short are still counted before the store closes.
@@ -116,7 +116,7 @@ export class LedgerWriter {
           );
           return;
         }
-        await new Promise((r) => setTimeout(r, backoffDelay(WRITE_BACKOFF, attempt - 1)));
+        await new Promise((r) => setTimeout(r, backoffDelay(WRITE_BACKOFF, attempt - 1)).unref());
       }
     }
   }
