@@ -4,32 +4,17 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { scheduleRollUp } from "../../src/app/ledger-rollup.js";
-import type { LedgerEntry, UsageFilter } from "../../src/sessions/ledger.js";
+import type { UsageFilter } from "../../src/sessions/ledger.js";
 import { openSessionStore } from "../../src/sessions/open.js";
 import type { SessionStore } from "../../src/sessions/types.js";
 import { eventually } from "../sessions/child.js";
+import { entry } from "../sessions/ledger-contract.js";
 import { createTestGateway, type TestGateway } from "../support/gateway.js";
 
 const DAY = 86_400_000;
 /** Noon UTC, 20 June 2026: "now" for every test here. */
 const NOW = Date.UTC(2026, 5, 20, 12);
 const ALL: UsageFilter = { from: NOW - 400 * DAY, to: NOW + DAY };
-
-function entry(id: string, at: number): LedgerEntry {
-  return {
-    id,
-    at,
-    channel: "telegram",
-    sessionKey: "agent:main:telegram:direct:1",
-    agentId: "main",
-    provider: "anthropic",
-    model: "anthropic/claude-opus-4-5",
-    profileId: "anthropic:work",
-    tokens: { input: 100, output: 10, cacheRead: 0, cacheWrite: 0 },
-    costUsd: 0.01,
-    outcome: "ok",
-  };
-}
 
 const dirs: string[] = [];
 const closing: Array<{ close(): Promise<void> }> = [];
@@ -56,7 +41,7 @@ function rawEntries(stateDir: string): number {
 
 async function storeWith(stateDir: string, ages: readonly number[]): Promise<SessionStore> {
   const store = await openSessionStore({ config: {}, stateDir });
-  for (const [i, age] of ages.entries()) await store.ledger.record(entry(`call-${i}`, NOW - age));
+  for (const age of ages) await store.ledger.record(entry(NOW - age));
   return store;
 }
 
