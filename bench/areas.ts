@@ -12,5 +12,6 @@ export const areas: Record<string, () => Promise<{ default: Bench }>> = {
   discord: () => import("./discord.js"),
   providers: () => import("./providers.js"),
   streaming: () => import("./streaming.js"),
+  ledger: () => import("./ledger.js"),
   "control page": () => import("./control-page.js"),
 };

@@ -26,6 +26,7 @@ export const OWN_KEYS: readonly string[] = [
   "channels.discord.apiBase",
   "channels.discord.interactions",
   "channels.console",
+  "usage.ledger",
   "usage.retainDays",
 ];
 
