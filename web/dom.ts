@@ -45,7 +45,7 @@ export function button(text: string, label: string, id: string, onClick: () => v
  * Replaces `target`'s content with `content`, keeping keyboard focus on the control that had it
  * (matched by id): the views redraw every second, and a keyboard user must not lose their place.
  */
-export function redraw(target: Element, content: readonly Node[]): void {
+export function redraw(target: Element, content: readonly (Node | string)[]): void {
   const focused = document.activeElement?.id;
   target.replaceChildren(...content);
   if (focused) document.getElementById(focused)?.focus();

@@ -257,7 +257,9 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
     "GET",
     "/ui/api/spend",
     page(async () => {
-      return json(200, await spend());
+      // usage.ledger: false stops the recording, not the reading: past turns still show.
+      const recording = services.config().config.usage?.ledger !== false;
+      return json(200, { recording, ...(await spend()) });
     }, true),
   );
 

@@ -5,6 +5,7 @@
  * without the session cookie, and no action without the CSRF token. Screenshots of each page go to
  * docs/ui/ for the README.
  */
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -258,6 +259,13 @@ describe("the control page", () => {
         ["anthropic:backup", "$1.25"],
       ]),
     );
+
+    // Recording turned off: the page says so and still shows what was recorded.
+    fs.writeFileSync(path.join(gw.stateDir, "model-gateway.json"), JSON.stringify({ usage: { ledger: false } }), {
+      mode: 0o600,
+    });
+    await page.locator("#not-recording").waitFor({ timeout: scaled(WAIT_MS) });
+    expect(await chart.locator("rect.bar").count()).toBe(60);
   });
 
   it("opens the link in a browser unless --no-open, and prints it either way", async () => {
