@@ -29,7 +29,7 @@ export async function getJson<T>(path: string): Promise<T> {
 }
 
 /** POSTs an action with the CSRF token; resolves with what the server says it did. */
-export async function post(path: string, body: object): Promise<string> {
+async function post(path: string, body: object): Promise<string> {
   const res = await fetch(path, {
     method: "POST",
     headers: { "content-type": "application/json", "x-csrf-token": csrf },

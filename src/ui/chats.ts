@@ -159,7 +159,7 @@ export async function chatsPageJson(
  * recently changed first, filtered by `query` (a case-insensitive part of the key, model, profile
  * or who set it) and cut to page `page`. A topic or thread shows what it inherits from its chat.
  */
-export async function chatsView(
+async function chatsView(
   services: GatewayServices,
   index: ChatIndex,
   query: string,
