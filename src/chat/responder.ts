@@ -1,6 +1,7 @@
 import { errorMessage, type Log } from "../gateway/log.js";
 import type { AnswerSink, ChatResponder, CommandContext, GatewayServices, Reply } from "../gateway/types.js";
 import { autoPinStep } from "./auto-pin.js";
+import { budgetStep } from "./budget.js";
 import { callStep } from "./call.js";
 import { cooldownStep } from "./cooldown.js";
 import { credentialStep } from "./credential.js";
@@ -43,9 +44,12 @@ export interface ChatOptions {
  * - queue: one turn at a time per session;
  * - model: the session's model and pin (its own, completed by the parent chat's for threads and
  *   topics; else the agent's configured model);
- * - then, per turn: guard (a throw becomes a reply), in flight (for `/stop`), fallback (a
- *   configured model's fallbacks answer when it cannot), history (the conversation so far);
- * - credential: the resolver's credentials in order, each refreshed when due, until one answers;
+ * - then, per turn: guard (a throw becomes a reply), in flight (for `/stop`), budget (a chat,
+ *   agent or gateway limit reached refuses the turn before anything is sent; `warn` limits add a
+ *   line), fallback (a configured model's fallbacks answer when it cannot), history (the
+ *   conversation so far);
+ * - credential: the resolver's credentials in order, each refreshed when due, until one answers
+ *   (a credential past its profile's budget is passed over, or refuses the turn when pinned);
  * - then, per call: auto pin (an unpinned session keeps the profile that answered), cooldown
  *   (success or the cooldown a failure calls for, in the shared store), and the call itself.
  *
@@ -79,7 +83,13 @@ export function createChatResponder(services: GatewayServices, log: Log, options
   );
   // One turn with its model (and again with each fallback model); outermost first.
   const turn = pipeline<Turn, TurnOutcome>(
-    [guardStep(log), inFlight.step, fallbackStep(services, log, settings), historyStep(history)],
+    [
+      guardStep(log),
+      inFlight.step,
+      budgetStep(services, log),
+      fallbackStep(services, log, settings),
+      historyStep(history),
+    ],
     credentialStep(services, log, attempt),
   );
   const answer = async (ctx: CommandContext, text: string, sink: AnswerSink | undefined): Promise<string> => {
