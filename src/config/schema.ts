@@ -65,12 +65,27 @@ const secretRef = z.looseObject({
 /** A secret as written: the value itself or a SecretRef. */
 const secretInput = z.union([z.string(), secretRef]);
 
+/** A price in USD per million tokens. */
+const usdPerMillion = z.optional(z.number().check(z.nonnegative({ message: "expected a price of 0 or more" })));
+
 const providerModel = z.looseObject({
   id: z.string().check(z.minLength(1)),
   name: z.optional(z.string()),
   alias: z.optional(z.string()),
   contextWindow: z.optional(z.int().check(z.positive())),
   maxTokens: z.optional(z.int().check(z.positive())),
+  /**
+   * OpenClaw's price override, USD per million tokens; omitted figures keep the built-in ones.
+   * Loose: OpenClaw's `tieredPricing` may sit beside them, and we price at the flat figures.
+   */
+  cost: z.optional(
+    z.looseObject({
+      input: usdPerMillion,
+      output: usdPerMillion,
+      cacheRead: usdPerMillion,
+      cacheWrite: usdPerMillion,
+    }),
+  ),
 });
 
 /** A URL a credential is sent to: https, or plain http only to this machine (a test, a local proxy). */

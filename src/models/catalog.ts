@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { OpenClawConfig } from "../config/schema.js";
 import { packageRoot } from "../util/package-root.js";
+import { mergeCost, type CostInput, type ModelCost } from "./price.js";
 
 /** One model a provider serves. */
 export interface CatalogModel {
@@ -14,6 +15,11 @@ export interface CatalogModel {
   readonly maxTokens?: number | undefined;
   /** ISO date on which the provider retires the model. */
   readonly deprecated?: string | undefined;
+  /**
+   * USD per million tokens of each kind: the built-in price with the user's `cost` on top.
+   * Absent when neither gives one: the model's calls are counted as unpriced.
+   */
+  readonly cost?: ModelCost | undefined;
   /** Where it came from: our built-in list or the user's `models.providers`. */
   readonly origin: "builtin" | "config";
 }
@@ -39,6 +45,7 @@ interface RawModel {
   maxTokens?: number | undefined;
   alias?: string | undefined;
   deprecated?: string | undefined;
+  cost?: CostInput | undefined;
 }
 interface RawProvider {
   name?: string;
@@ -113,6 +120,7 @@ export function buildCatalog(config: OpenClawConfig): Catalog {
     const models = new Map<string, CatalogModel>();
     const add = (m: RawModel, origin: CatalogModel["origin"], aliases: Map<string, string>) => {
       const prev = models.get(m.id);
+      const cost = mergeCost(prev?.cost, m.cost);
       const model: CatalogModel = {
         provider: id,
         id: m.id,
@@ -121,6 +129,7 @@ export function buildCatalog(config: OpenClawConfig): Catalog {
         ...((m.contextWindow ?? prev?.contextWindow) ? { contextWindow: m.contextWindow ?? prev?.contextWindow } : {}),
         ...((m.maxTokens ?? prev?.maxTokens) ? { maxTokens: m.maxTokens ?? prev?.maxTokens } : {}),
         ...((m.deprecated ?? prev?.deprecated) ? { deprecated: m.deprecated ?? prev?.deprecated } : {}),
+        ...(cost ? { cost } : {}),
         origin,
       };
       models.set(m.id, model);

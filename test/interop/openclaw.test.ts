@@ -423,7 +423,8 @@ describe.skipIf(!install.ok && !inCi)(
               baseUrl: "https://proxy.example/v1",
               apiKey: { source: "env", provider: "default", id: "OPENAI_API_KEY" },
               headers: { "X-Proxy-Region": "us-west" },
-              models: [],
+              // A price override for one model, as `models.providers.<p>.models[].cost` takes it.
+              models: [{ id: "gpt-5.4", name: "GPT-5.4", cost: { input: 2, output: 12, cacheRead: 0.2 } }],
             },
           },
         },
