@@ -24,7 +24,7 @@ function whose(limit: BudgetLimit): string {
 const SO_FAR = { daily: "today (UTC)", monthly: "this month (UTC)" } as const;
 
 /** `$2.03 of $2.00 spent today (UTC)`. */
-function spentClause(use: LimitUse): string {
+export function spentClause(use: LimitUse): string {
   return `${usd(use.spentUsd)} of ${usd(use.limit.usd)} spent ${SO_FAR[use.limit.period]}`;
 }
 
@@ -45,7 +45,10 @@ function capitalized(text: string): string {
 export function budgetRefusalText(use: LimitUse, pinned?: string): string {
   const { limit } = use;
   const head = `${capitalized(whose(limit))} has reached its ${limit.period} budget: ${spentClause(use)}.`;
-  const why = pinned !== undefined ? " This chat pinned it, so nothing was sent to the model." : " Nothing was sent to the model.";
+  const why =
+    pinned !== undefined
+      ? " This chat pinned it, so nothing was sent to the model."
+      : " Nothing was sent to the model.";
   const unpin = pinned !== undefined ? ` /${pinned} default unpins it.` : "";
   return `${head}${why}\nIt resets at ${utcMinute(use.period.to)}. ${raiseText(limit)}${unpin}`;
 }

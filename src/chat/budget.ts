@@ -1,4 +1,10 @@
-import { hasProfileLimits, profileLimits, turnLimits, type BudgetLimit, type BudgetsConfig } from "../config/budgets.js";
+import {
+  hasProfileLimits,
+  profileLimits,
+  turnLimits,
+  type BudgetLimit,
+  type BudgetsConfig,
+} from "../config/budgets.js";
 import type { Log } from "../gateway/log.js";
 import type { GatewayServices } from "../gateway/types.js";
 import { isReached, limitUse, type LimitUse } from "../sessions/budget-use.js";

@@ -81,8 +81,12 @@ export function credentialStep(
       tried.add(next.id);
       const reached = await turn.profileBudget?.reached(next.id);
       if (reached) {
-        log("info", budgetLine(turn.ctx.sessionKey, reached, strict ? "refused (pinned)" : `skipped credential=${next.id}`));
-        if (strict) return refused(budgetRefusalText(reached, turn.facts.commands.model), budgetsReachedReason(turn.provider.id));
+        log(
+          "info",
+          budgetLine(turn.ctx.sessionKey, reached, strict ? "refused (pinned)" : `skipped credential=${next.id}`),
+        );
+        if (strict)
+          return refused(budgetRefusalText(reached, turn.facts.commands.model), budgetsReachedReason(turn.provider.id));
         overBudget.push(reached);
         pin = undefined;
         continue;

@@ -57,8 +57,8 @@ export interface BudgetLimit {
 
 const PERIODS: readonly PeriodKind[] = ["daily", "monthly"];
 
-/** A JS-style key step: `.main` for a plain name, `["anthropic:work"]` otherwise. */
-function keyStep(name: string): string {
+/** A key path step as people write it: `.main` for a plain name, `["anthropic:work"]` otherwise. */
+export function keyStep(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
