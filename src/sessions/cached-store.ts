@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { CooldownStore } from "../auth/cooldowns.js";
 import type { LeaseStore } from "../auth/lease.js";
 import type { Clock } from "../util/clock.js";
+import type { UsageLedger } from "./ledger.js";
 import { isWatchable, type SessionChange } from "./backend.js";
 import type { SessionPatch, SessionRecord, SessionStore } from "./types.js";
 
@@ -54,6 +55,8 @@ const UNWATCHED_TTL_MS = 1000;
 export class CachedSessionStore implements PeekableSessionStore {
   readonly cooldowns: CooldownStore;
   readonly leases: LeaseStore;
+  /** The backend's own ledger: entries are written once and read rarely, so nothing is cached. */
+  readonly ledger: UsageLedger;
   /** The store behind the cache. */
   readonly backend: SessionStore;
 
@@ -65,6 +68,7 @@ export class CachedSessionStore implements PeekableSessionStore {
     this.backend = backend;
     this.cooldowns = backend.cooldowns;
     this.leases = backend.leases;
+    this.ledger = backend.ledger;
     const watchable = isWatchable(backend);
     const ttl = opts.ttlMs ?? (watchable ? SAFETY_TTL_MS : UNWATCHED_TTL_MS);
     const max = opts.max ?? DEFAULT_CACHE_SIZE;

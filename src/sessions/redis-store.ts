@@ -9,6 +9,8 @@ import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
 import { applyPatch, asPinSource, DROP_PIN, hasPrefix, makeRecord } from "./record.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
+import type { UsageLedger } from "./ledger.js";
+import { LEDGER_SCRIPTS, RedisLedger } from "./redis-ledger.js";
 
 /** The key prefix when `session.store.keyPrefix` is not set. */
 export const DEFAULT_KEY_PREFIX = "openclaw:";
@@ -182,8 +184,8 @@ declare module "ioredis" {
  * `model profileId pinSource setBy updatedAt`), `p sessions` (a sorted set by `updatedAt`, for
  * `list`), `p sessions:auto` (keys holding an auto pin), `p credentials` (one hash, a JSON state
  * per credential) with its version counter `p credentials:version`, `p lease:<name>` (leases,
- * expired by Redis), `p claim:<key>` (one-time claims, expired by Redis too), and the pub/sub
- * channel `p changes`.
+ * expired by Redis), `p claim:<key>` (one-time claims, expired by Redis too), the usage ledger's
+ * `p ledger:*` keys ({@link RedisLedger}), and the pub/sub channel `p changes`.
  *
  * Every write is a compare-and-set Lua script (atomic: all of a session's keys and its
  * invalidation message, or nothing), so concurrent instances never lose an update and a failure
@@ -205,7 +207,7 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
       retryStrategy: (times) => Math.min(times * 100, 500),
       // ioredis waits this long on close even when the connection is already gone.
       disconnectTimeout: 100,
-      scripts: SCRIPTS,
+      scripts: { ...SCRIPTS, ...LEDGER_SCRIPTS },
     };
     const client = new Redis(opts.url, options);
     // Callers see failures as rejected calls; the operator gets one line per outage, not one per retry.
@@ -239,6 +241,7 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
 
   readonly cooldowns: CooldownStore;
   readonly leases: LeaseStore;
+  readonly ledger: UsageLedger;
 
   private readonly instance = crypto.randomBytes(8).toString("hex");
   private readonly listeners = new ChangeListeners();
@@ -262,6 +265,7 @@ export class RedisSessionStore implements WatchableSessionStore, CredentialState
     this.versionKey = `${prefix}credentials:version`;
     this.channel = `${prefix}changes`;
     this.cooldowns = new BackendCooldowns(this);
+    this.ledger = new RedisLedger(client, prefix, guard);
     this.leases = {
       acquire: (name, owner, ttlMs) =>
         guard(async () => (await this.client.openclawLeaseAcquire(this.leaseKey(name), owner, ttlMs)) === 1),

@@ -14,7 +14,9 @@ import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } 
 import { parseCredentialState } from "./credential-state.js";
 import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
+import type { UsageLedger } from "./ledger.js";
 import { applyPatch, asPinSource, DROP_PIN, makeRecord } from "./record.js";
+import { createLedgerTables, SqliteLedger } from "./sqlite-ledger.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
 
 /** Options of {@link SqliteSessionStore.open}. */
@@ -147,6 +149,7 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
 
   readonly cooldowns: CooldownStore;
   readonly leases: LeaseStore;
+  readonly ledger: UsageLedger;
   /** The database file. */
   readonly file: string;
 
@@ -174,6 +177,7 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
     this.reloadCredentials();
     this.clock = opts.clock ?? systemClock;
     this.cooldowns = new BackendCooldowns(this, this.clock);
+    this.ledger = new SqliteLedger(db, (step) => this.run(step));
     this.leases = {
       acquire: async (name, owner, ttlMs) =>
         this.run(() =>
@@ -443,6 +447,8 @@ function migrate(db: Database.Database): void {
       key TEXT PRIMARY KEY NOT NULL,
       until INTEGER NOT NULL
     ) WITHOUT ROWID`);
+  // And the usage ledger.
+  createLedgerTables(db);
   if (version === SCHEMA_VERSION) return;
   db.exec(`
     BEGIN IMMEDIATE;

@@ -1,5 +1,6 @@
 import type { CooldownStore } from "../auth/cooldowns.js";
 import type { LeaseStore } from "../auth/lease.js";
+import type { UsageLedger } from "./ledger.js";
 
 /** Who set a session's pin: a person typing `/model x@p`, or the gateway keeping a cache warm. */
 export type PinSource = "user" | "auto";
@@ -55,6 +56,8 @@ export interface SessionStore {
   readonly cooldowns: CooldownStore;
   /** Leases (locks that lapse) shared by every process and instance on this backend, e.g. for OAuth refreshes. */
   readonly leases: LeaseStore;
+  /** The usage ledger (issue #30), in the same backend so every instance's turns add up. */
+  readonly ledger: UsageLedger;
   /**
    * Claims `key` for `ttlMs`: true for the first claim, false for every later one until it lapses;
    * atomic across every process and instance on this backend. For events that must take effect

@@ -3,12 +3,22 @@ import { ChangeListeners, type SessionChange, type WatchableSessionStore } from 
 import { applyPatch, DROP_PIN, hasPrefix } from "../../src/sessions/record.js";
 import { MemoryLeaseStore } from "../../src/auth/lease.js";
 import type { SessionPatch, SessionRecord, SessionStore } from "../../src/sessions/types.js";
+import { createLedgerTables, SqliteLedger } from "../../src/sessions/sqlite-ledger.js";
+import { openSqlite } from "../../src/util/sqlite.js";
+
+/** A real SQLite ledger in a private in-memory database: the cache and inheritance tests never persist it. */
+function memoryLedger(): SqliteLedger {
+  const db = openSqlite(":memory:");
+  createLedgerTables(db);
+  return new SqliteLedger(db, (step) => step());
+}
 
 /** An in-memory backend for cache and inheritance tests: counts reads, can defer or fail them. */
 export class MemorySessionStore implements SessionStore {
   readonly records = new Map<string, SessionRecord>();
   readonly cooldowns = new MemoryCooldownStore();
   readonly leases = new MemoryLeaseStore();
+  readonly ledger = memoryLedger();
   private readonly claims = new Map<string, number>();
   gets = 0;
   closed = false;

@@ -93,7 +93,16 @@ describe("sqlite session store", () => {
       const tables = (
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
       ).filter((n) => !n.startsWith("sqlite_"));
-      expect(tables).toEqual(["changes", "claims", "credential_state", "leases", "sessions"]);
+      expect(tables).toEqual([
+        "changes",
+        "claims",
+        "credential_state",
+        "leases",
+        "ledger_days",
+        "ledger_entries",
+        "ledger_footers",
+        "sessions",
+      ]);
       const cols = (t: string) =>
         (db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name);
       expect(cols("sessions")).toEqual(["key", "model", "profile_id", "pin_source", "set_by", "updated_at"]);

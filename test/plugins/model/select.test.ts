@@ -504,6 +504,14 @@ describe("store unavailable", () => {
       cooldowns: h.sessions.cooldowns,
       leases: { acquire: fail, release: fail },
       claimOnce: fail,
+      ledger: {
+        record: fail,
+        totals: fail,
+        summarize: fail,
+        rollUp: fail,
+        footer: fail,
+        setFooter: fail,
+      },
       close: async () => undefined,
     };
     const services: GatewayServices = { ...h.services, sessions: down };
