@@ -13,7 +13,7 @@ function callLine(turn: Turn, c: Candidate, outcome: CallOutcome, latencyMs: num
   const head = `chat session=${turn.ctx.sessionKey} provider=${turn.provider.id} model=${turn.model.ref} credential=${c.id}`;
   if (outcome.ok) {
     const r = outcome.result;
-    const usage = r.outputTokens !== undefined ? ` tokens=${r.inputTokens ?? "?"}/${r.outputTokens}` : "";
+    const usage = r.usage ? ` tokens=${r.usage.input}/${r.usage.output}` : "";
     return `${head} status=ok latency=${latencyMs}ms${usage}`;
   }
   const f = outcome.failure;

@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import type { TokenTally } from "../models/price.js";
 import { readEvents, truncatedStream } from "./event-stream.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
@@ -71,8 +72,7 @@ export async function completeAnthropic(credential: CallCredential, req: Complet
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   return {
     text,
-    inputTokens: message.usage.input_tokens,
-    outputTokens: message.usage.output_tokens,
+    usage: anthropicTokens(message.usage),
     ...(message.stop_reason ? { stopReason: message.stop_reason } : {}),
   };
 }
@@ -84,20 +84,23 @@ async function streamAnthropic(
   onText: (delta: string) => void,
 ): Promise<CompletionResult> {
   let text = "";
-  let inputTokens: number | undefined;
-  let outputTokens: number | undefined;
+  let usage: TokenTally | undefined;
+  const heard = (next: TokenTally) => {
+    usage = next;
+    req.onUsage?.(next);
+  };
   let stopReason: string | undefined;
   let complete = false;
   await readEvents(
     (signal) => client.messages.create({ ...params, stream: true }, { signal }),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (event) => {
-      if (event.type === "message_start") inputTokens = event.message.usage.input_tokens;
+      if (event.type === "message_start") heard(anthropicTokens(event.message.usage));
       else if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
         text += event.delta.text;
         onText(event.delta.text);
       } else if (event.type === "message_delta") {
-        outputTokens = event.usage.output_tokens;
+        heard(anthropicDeltaTokens(usage, event.usage));
         if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
       } else if (event.type === "message_stop") complete = true;
     },
@@ -105,8 +108,34 @@ async function streamAnthropic(
   if (!complete) throw truncatedStream();
   return {
     text,
-    ...(inputTokens !== undefined ? { inputTokens } : {}),
-    ...(outputTokens !== undefined ? { outputTokens } : {}),
+    ...(usage !== undefined ? { usage } : {}),
     ...(stopReason !== undefined ? { stopReason } : {}),
+  };
+}
+
+/**
+ * Anthropic's usage fields as our four counts. Its `input_tokens` already leaves out the tokens
+ * read from or written to the cache, which it counts apart, so each maps to its own kind.
+ */
+function anthropicTokens(usage: Anthropic.Usage): TokenTally {
+  return {
+    input: usage.input_tokens,
+    output: usage.output_tokens,
+    cacheRead: usage.cache_read_input_tokens ?? 0,
+    cacheWrite: usage.cache_creation_input_tokens ?? 0,
+  };
+}
+
+/**
+ * A streamed answer's counts after a `message_delta`: its counts are cumulative, so each one it
+ * carries replaces the count so far (`output_tokens` is the final count, not an increment); the
+ * input and cache counts it may leave out stay as `message_start` gave them.
+ */
+function anthropicDeltaTokens(before: TokenTally | undefined, usage: Anthropic.MessageDeltaUsage): TokenTally {
+  return {
+    input: usage.input_tokens ?? before?.input ?? 0,
+    output: usage.output_tokens,
+    cacheRead: usage.cache_read_input_tokens ?? before?.cacheRead ?? 0,
+    cacheWrite: usage.cache_creation_input_tokens ?? before?.cacheWrite ?? 0,
   };
 }

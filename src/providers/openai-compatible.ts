@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import type { TokenTally } from "../models/price.js";
 import { readEvents, truncatedStream } from "./event-stream.js";
 import type { CallCredential, CompletionRequest, CompletionResult } from "./types.js";
 
@@ -52,15 +53,14 @@ export async function completeOpenAiCompatible(
   const choice = completion.choices[0];
   return {
     text: choice?.message.content ?? "",
-    ...(completion.usage
-      ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens }
-      : {}),
+    ...(completion.usage ? { usage: openAiTokens(completion.usage) } : {}),
     ...(choice?.finish_reason ? { stopReason: choice.finish_reason } : {}),
   };
 }
 
 // Usage comes in a last chunk of its own where `include_usage` is known to be honoured; a stricter
-// compatible server could refuse the unknown field, and usage only feeds the log line.
+// compatible server could refuse the unknown field. Elsewhere a streamed answer reports no usage
+// and the ledger counts it unpriced.
 function usageOption(provider: string): { stream_options?: { include_usage: true } } {
   return provider === "openai" || provider === "openrouter" ? { stream_options: { include_usage: true } } : {};
 }
@@ -73,13 +73,16 @@ async function streamOpenAi(
   provider: string,
 ): Promise<CompletionResult> {
   let text = "";
-  let usage: OpenAI.CompletionUsage | undefined;
+  let usage: TokenTally | undefined;
   let stopReason: string | undefined;
   await readEvents(
     (signal) => client.chat.completions.create({ ...params, stream: true, ...usageOption(provider) }, { signal }),
     { idleMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) },
     (chunk) => {
-      if (chunk.usage) usage = chunk.usage;
+      if (chunk.usage) {
+        usage = openAiTokens(chunk.usage);
+        req.onUsage?.(usage);
+      }
       const choice = chunk.choices[0];
       const delta = choice?.delta.content;
       if (delta) {
@@ -92,7 +95,19 @@ async function streamOpenAi(
   if (stopReason === undefined) throw truncatedStream();
   return {
     text,
-    ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),
+    ...(usage ? { usage } : {}),
     ...(stopReason !== undefined ? { stopReason } : {}),
   };
+}
+
+/**
+ * OpenAI's usage fields as our four counts. Its `prompt_tokens` includes the cached tokens that
+ * `prompt_tokens_details.cached_tokens` names, so input is the uncached rest and the cached ones
+ * count as cache reads only: as OpenClaw's token-use doc has it (a tier is chosen by uncached input
+ * plus cache reads and writes), no token is counted, or priced, twice. OpenAI bills no cache
+ * writes. A count above the prompt (a server's mistake) is capped at it.
+ */
+function openAiTokens(usage: OpenAI.CompletionUsage): TokenTally {
+  const cached = Math.min(usage.prompt_tokens_details?.cached_tokens ?? 0, usage.prompt_tokens);
+  return { input: usage.prompt_tokens - cached, output: usage.completion_tokens, cacheRead: cached, cacheWrite: 0 };
 }

@@ -1,4 +1,5 @@
 import type { CredentialType } from "../auth/profiles.js";
+import type { TokenTally } from "../models/price.js";
 
 /** One turn of a conversation as both wire formats take it: plain text, no tools. */
 export interface ChatMessage {
@@ -44,14 +45,23 @@ export interface CompletionRequest {
    * OpenAI-compatible requests only, as in OpenClaw; they win over the fields we generate.
    */
   readonly extraBody?: Readonly<Record<string, unknown>>;
+  /**
+   * Hears a streamed answer's token counts each time the provider reports them (Anthropic's
+   * `message_start`, then each `message_delta`), so a call that breaks off or is stopped still
+   * knows what it used. The result carries the final count.
+   */
+  readonly onUsage?: (usage: TokenTally) => void;
 }
 
 /** What a completion produced. */
 export interface CompletionResult {
   /** Every text block joined; empty when the model produced no text. */
   readonly text: string;
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
+  /**
+   * The provider's own count of the call's tokens (a stream's final count); absent when it
+   * reported none (an OpenAI-compatible stream without `include_usage`).
+   */
+  readonly usage?: TokenTally;
   /** The provider's stop/finish reason as it was sent (`end_turn`, `max_tokens`, `stop`, `length`). */
   readonly stopReason?: string;
 }

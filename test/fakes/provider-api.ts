@@ -9,6 +9,14 @@
  * A request with `stream: true` gets its scripted text as server-sent events in each API's own
  * format (Anthropic: `message_start` … `content_block_delta` … `message_stop`; OpenAI: `data:`
  * chunks, then `data: [DONE]`), optionally slowed down or broken off with an error event.
+ *
+ * Usage is reported as each real API reports it. Anthropic: `input_tokens` (the uncached part),
+ * `cache_read_input_tokens`, `cache_creation_input_tokens` and `output_tokens`; streamed,
+ * `message_start` carries the input and cache counts with a first output count of 1, and
+ * `message_delta` the cumulative (final) output count. OpenAI: `prompt_tokens` (cached tokens
+ * included), `prompt_tokens_details.cached_tokens` and `completion_tokens`; streamed, only when the
+ * request asks with `stream_options.include_usage`, in a last chunk with empty `choices` (every
+ * earlier chunk then carries `usage: null`).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,9 +40,29 @@ export interface StreamShape {
   readonly failWith?: ScriptedStatus;
 }
 
+/**
+ * The token counts a scripted answer reports; each defaults to an estimate from the text (input,
+ * output) or 0 (cache). `input` is the uncached input, as Anthropic counts it; OpenAI's
+ * `prompt_tokens` is reported as `input + cacheRead`, as OpenAI counts it. OpenAI reports no cache
+ * writes.
+ */
+export interface ScriptedUsage {
+  readonly input?: number;
+  readonly output?: number;
+  readonly cacheRead?: number;
+  readonly cacheWrite?: number;
+}
+
 /** One scripted answer to one request. */
 export type Scripted =
-  | { kind: "text"; text: string; stream?: StreamShape }
+  | {
+      kind: "text";
+      text: string;
+      stream?: StreamShape;
+      usage?: ScriptedUsage;
+      /** Ends as cut off at the token limit (`max_tokens` / `length`) instead of complete. */
+      cutOff?: boolean;
+    }
   | { kind: "status"; status: ScriptedStatus; retryAfterSeconds?: number; message?: string }
   | { kind: "claude-code-only" }
   | { kind: "hang" }
@@ -183,6 +211,8 @@ function field<T>(body: unknown, key: string, guard: (v: unknown) => v is T): T 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isNumber = (v: unknown): v is number => typeof v === "number";
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
+const isObject = (v: unknown): v is object => typeof v === "object" && v !== null;
+const isTrue = (v: unknown): v is true => v === true;
 
 function estimateTokens(value: unknown): number {
   const text = typeof value === "string" ? value : JSON.stringify(value ?? "");
@@ -197,6 +227,48 @@ function cutInto(text: string, count: number): string[] {
   for (let i = 0; i < n; i++)
     pieces.push(points.slice(Math.floor((i * points.length) / n), Math.floor(((i + 1) * points.length) / n)).join(""));
   return pieces;
+}
+
+type TextScript = Extract<Scripted, { kind: "text" }>;
+
+/** The four counts a text answer reports. */
+function usageOf(rec: RecordedRequest, scripted: TextScript): Required<ScriptedUsage> {
+  const u = scripted.usage ?? {};
+  return {
+    input: u.input ?? estimateTokens(rec.messages),
+    output: u.output ?? estimateTokens(scripted.text),
+    cacheRead: u.cacheRead ?? 0,
+    cacheWrite: u.cacheWrite ?? 0,
+  };
+}
+
+/** Anthropic's `usage` object of a whole message. */
+function anthropicUsage(u: Required<ScriptedUsage>, output: number) {
+  return {
+    input_tokens: u.input,
+    output_tokens: output,
+    cache_creation_input_tokens: u.cacheWrite,
+    cache_read_input_tokens: u.cacheRead,
+    cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite, ephemeral_1h_input_tokens: 0 },
+    service_tier: "standard",
+  };
+}
+
+/** OpenAI's `usage` object: `prompt_tokens` includes the cached tokens. */
+function openAiUsage(u: Required<ScriptedUsage>) {
+  const prompt = u.input + u.cacheRead;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: u.output,
+    total_tokens: prompt + u.output,
+    prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -268,11 +340,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     sendJson(res, scripted.status, body, headers);
   };
 
-  const sendText = (res: ServerResponse, api: ProviderApi, rec: RecordedRequest, text: string): void => {
+  const sendText = (res: ServerResponse, api: ProviderApi, rec: RecordedRequest, scripted: TextScript): void => {
     const n = ++counter;
     const model = rec.model ?? "fake-model";
-    const inputTokens = estimateTokens(rec.messages);
-    const outputTokens = estimateTokens(text);
+    const { text } = scripted;
+    const usage = usageOf(rec, scripted);
     const headers = requestIdHeader(api, `req_fake_${n}`);
     if (api === "anthropic") {
       sendJson(
@@ -284,16 +356,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
           role: "assistant",
           model,
           content: [{ type: "text", text, citations: null }],
-          stop_reason: "end_turn",
+          stop_reason: scripted.cutOff ? "max_tokens" : "end_turn",
           stop_sequence: null,
           stop_details: null,
           container: null,
-          usage: {
-            input_tokens: inputTokens,
-            output_tokens: outputTokens,
-            cache_creation_input_tokens: null,
-            cache_read_input_tokens: null,
-          },
+          usage: anthropicUsage(usage, usage.output),
         },
         headers,
       );
@@ -312,14 +379,10 @@ export async function startFakeProvider(): Promise<FakeProvider> {
             index: 0,
             message: { role: "assistant", content: text, refusal: null },
             logprobs: null,
-            finish_reason: "stop",
+            finish_reason: scripted.cutOff ? "length" : "stop",
           },
         ],
-        usage: {
-          prompt_tokens: inputTokens,
-          completion_tokens: outputTokens,
-          total_tokens: inputTokens + outputTokens,
-        },
+        usage: openAiUsage(usage),
       },
       headers,
     );
@@ -329,11 +392,15 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     res: ServerResponse,
     api: ProviderApi,
     rec: RecordedRequest,
-    text: string,
-    shape: StreamShape,
+    scripted: TextScript,
   ): Promise<void> => {
     const n = ++counter;
     const model = rec.model ?? "fake-model";
+    const { text } = scripted;
+    const shape = scripted.stream ?? {};
+    const usage = usageOf(rec, scripted);
+    // With include_usage, every chunk carries `usage` (null until the last one).
+    const includeUsage = field(field(rec.body, "stream_options", isObject), "include_usage", isTrue) === true;
     const pieces = cutInto(text, shape.chunks ?? 4);
     res.writeHead(200, {
       "content-type": "text/event-stream",
@@ -352,8 +419,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       created: Math.floor(Date.now() / 1000),
       model,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage ? { usage: null } : {}),
     });
-    const inputTokens = estimateTokens(rec.messages);
     if (api === "anthropic") {
       write("message_start", {
         type: "message_start",
@@ -365,7 +432,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: inputTokens, output_tokens: 1 },
+          // The real API's first output count is a placeholder; message_delta's is the final one.
+          usage: anthropicUsage(usage, 1),
         },
       });
       write("content_block_start", {
@@ -398,26 +466,17 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         });
       else write(undefined, openAiChunk({ content: piece }, null));
     }
-    const outputTokens = estimateTokens(text);
     if (api === "anthropic") {
       write("content_block_stop", { type: "content_block_stop", index: 0 });
       write("message_delta", {
         type: "message_delta",
-        delta: { stop_reason: "end_turn", stop_sequence: null },
-        usage: { output_tokens: outputTokens },
+        delta: { stop_reason: scripted.cutOff ? "max_tokens" : "end_turn", stop_sequence: null },
+        usage: { output_tokens: usage.output },
       });
       write("message_stop", { type: "message_stop" });
     } else {
-      write(undefined, openAiChunk({}, "stop"));
-      write(undefined, {
-        ...openAiChunk({}, null),
-        choices: [],
-        usage: {
-          prompt_tokens: inputTokens,
-          completion_tokens: outputTokens,
-          total_tokens: inputTokens + outputTokens,
-        },
-      });
+      write(undefined, openAiChunk({}, scripted.cutOff ? "length" : "stop"));
+      if (includeUsage) write(undefined, { ...openAiChunk({}, null), choices: [], usage: openAiUsage(usage) });
       write(undefined, "[DONE]");
     }
     res.end();
@@ -426,7 +485,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   const respond = (res: ServerResponse, api: ProviderApi, rec: RecordedRequest, scripted: Scripted): void => {
     switch (scripted.kind) {
       case "text":
-        return sendText(res, api, rec, scripted.text);
+        return sendText(res, api, rec, scripted);
       case "status":
         return sendError(res, api, scripted);
       case "claude-code-only":
@@ -484,8 +543,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       return;
     }
     const scripted = nextScripted(rec.credential);
-    if (field(body, "stream", (v): v is true => v === true) && scripted.kind === "text") {
-      await sendStream(res, api, rec, scripted.text, scripted.stream ?? {});
+    if (field(body, "stream", isTrue) && scripted.kind === "text") {
+      await sendStream(res, api, rec, scripted);
       return;
     }
     respond(res, api, rec, scripted);

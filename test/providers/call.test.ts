@@ -36,7 +36,7 @@ describe("callProvider", () => {
     fake.script(KEY, { kind: "text", text: "hello" });
     const r = await callProvider(provider({ baseUrl: fake.url }), { secret: KEY, type: "api_key" }, ask);
     expect(r).toMatchObject({ text: "hello", stopReason: "end_turn" });
-    expect(r.outputTokens).toBeGreaterThan(0);
+    expect(r.usage?.output).toBeGreaterThan(0);
   });
 
   it("accepts an Anthropic base URL written with /v1", async () => {
@@ -102,7 +102,7 @@ describe("callProvider, streaming", () => {
     expect(deltas.length).toBe(6);
     expect(deltas.join("")).toBe("a streamed answer");
     expect(r).toMatchObject({ text: "a streamed answer", stopReason: stop });
-    expect(r.outputTokens).toBeGreaterThan(0);
+    expect(r.usage?.output).toBeGreaterThan(0);
     expect(fake.requests[0]?.body).toMatchObject({ stream: true });
   });
 
@@ -159,6 +159,60 @@ describe("callProvider, streaming", () => {
     }).catch((e: unknown) => e);
     expect(deltas).toEqual(["a", "b"]);
     expect(classifyError(err, NOW)).toMatchObject({ kind: "timeout", reasonCode: "aborted" });
+  });
+});
+
+describe("callProvider, usage", () => {
+  const anthropic = () => provider({ baseUrl: fake.url });
+  const openai = () => provider({ id: "openai", baseUrl: `${fake.url}/v1`, api: "openai-completions" });
+  const credential = { secret: KEY, type: "api_key" as const };
+  const usage = { input: 120, output: 30, cacheRead: 1_000, cacheWrite: 50 };
+  const streamed = { onText: () => undefined };
+
+  it.each([
+    ["whole", {}],
+    ["streamed", streamed],
+  ])("takes Anthropic's own counts, cache reads and writes apart (%s)", async (_name, how) => {
+    fake.script(KEY, { kind: "text", text: "cached", usage, stream: { chunks: 3 } });
+    const r = await callProvider(anthropic(), credential, { ...ask, ...how });
+    // Streamed: message_start's output count of 1 is replaced by message_delta's final 30, not added.
+    expect(r.usage).toEqual(usage);
+  });
+
+  it.each([
+    ["whole", {}],
+    ["streamed", streamed],
+  ])("counts OpenAI's cached prompt tokens as cache reads only, not as input too (%s)", async (_name, how) => {
+    fake.script(KEY, { kind: "text", text: "cached", usage, stream: { chunks: 3 } });
+    const r = await callProvider(openai(), credential, { ...ask, ...how });
+    // The fake sends prompt_tokens 1120 with cached_tokens 1000, as OpenAI does; it bills no cache writes.
+    expect(r.usage).toEqual({ input: 120, output: 30, cacheRead: 1_000, cacheWrite: 0 });
+  });
+
+  it("reports no usage for a compatible server's stream it did not ask for usage", async () => {
+    fake.script(KEY, { kind: "text", text: "plain", stream: { chunks: 2 } });
+    const custom = provider({ id: "local", baseUrl: `${fake.url}/v1`, api: "openai-completions" });
+    const r = await callProvider(custom, credential, { ...ask, ...streamed });
+    expect(r.text).toBe("plain");
+    expect(r.usage).toBeUndefined();
+  });
+
+  it("hears the input and cache counts of an Anthropic stream that breaks off", async () => {
+    fake.script(KEY, { kind: "text", text: "0123456789", usage, stream: { chunks: 10, failAfter: 3 } });
+    const heard: unknown[] = [];
+    await callProvider(anthropic(), credential, { ...ask, ...streamed, onUsage: (u) => heard.push(u) }).catch(
+      () => undefined,
+    );
+    expect(heard).toEqual([{ input: 120, output: 1, cacheRead: 1_000, cacheWrite: 50 }]);
+  });
+
+  it.each([
+    ["Anthropic", anthropic, "max_tokens"],
+    ["OpenAI-compatible", openai, "length"],
+  ])("passes on %s's stop reason of an answer cut off at the limit", async (_name, target, reason) => {
+    fake.script(KEY, { kind: "text", text: "cut", cutOff: true });
+    const r = await callProvider(target(), credential, ask);
+    expect(r.stopReason).toBe(reason);
   });
 });
 
