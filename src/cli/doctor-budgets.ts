@@ -34,12 +34,17 @@ function configured(budgets: BudgetsConfig): Configured[] {
     add(limitsOf(set, "agent", id, `budgets.agents${keyStep(id)}`));
   for (const [id, set] of Object.entries(budgets.profiles ?? {}))
     add(limitsOf(set, "profile", id, `budgets.profiles${keyStep(id)}`));
-  add(limitsOf(budgets.chats?.default, "chat", undefined, "budgets.chats.default"), () => true);
+  const named: ((key: string) => boolean)[] = [];
   for (const [channel, chats] of Object.entries(budgets.chats?.byChannel ?? {}))
-    for (const [chatKey, set] of Object.entries(chats))
-      add(limitsOf(set, "chat", undefined, `budgets.chats.byChannel.${channel}[${JSON.stringify(chatKey)}]`), (key) =>
-        namesChat(key, channel, chatKey),
-      );
+    for (const [chatKey, set] of Object.entries(chats)) {
+      const covers = (key: string) => namesChat(key, channel, chatKey);
+      named.push(covers);
+      add(limitsOf(set, "chat", undefined, `budgets.chats.byChannel.${channel}[${JSON.stringify(chatKey)}]`), covers);
+    }
+  // The default counts the chats no override names.
+  add(limitsOf(budgets.chats?.default, "chat", undefined, "budgets.chats.default"), (key) =>
+    named.every((covers) => !covers(key)),
+  );
   return out;
 }
 

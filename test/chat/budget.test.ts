@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LedgerEntry } from "../../src/sessions/ledger.js";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
@@ -64,6 +66,16 @@ describe("budgets, checked before the request", () => {
     );
   });
 
+  it("refuses as the README shows it", async () => {
+    const h = await harness(withBudgets({ chats: { default: { daily: { usd: 2, action: "refuse" } } } }));
+    h.clock.set(Date.parse("2026-12-07T17:00:00Z"));
+    await spend(h, 2.04);
+    const reply = await h.say("what changed in the last release?");
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+    expect(readme).toContain(`> what changed in the last release?\n${reply}\n\`\`\``);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("a daily limit resets at 00:00 UTC the next day, a monthly one on the 1st of the next month", async () => {
     fake.defaultText("an answer");
     const h = await harness(
@@ -126,14 +138,16 @@ describe("budgets, checked before the request", () => {
     );
     const team = groupNonOwner("-100777");
     const other = groupNonOwner("-100888");
-    await spend(h, 2, { sessionKey: team.sessionKey, channel: "telegram" });
+    const inTeam = { sessionKey: "agent:main:telegram:group:-100777", channel: "telegram" };
+    const inOther = { sessionKey: "agent:main:telegram:group:-100888", channel: "telegram" };
+    await spend(h, 2, inTeam);
     expect(await h.say("hi", team)).toBe("an answer");
     expect(await h.say("hi", other)).toBe("an answer");
-    await spend(h, 1, { sessionKey: other.sessionKey, channel: "telegram" });
+    await spend(h, 1, inOther);
     expect(await h.say("hi", other)).toBe(
       refusal("This chat", "$1.00", "$1.00", "budgets.chats.default.daily", "2027-01-16 00:00 UTC"),
     );
-    await spend(h, 3, { sessionKey: team.sessionKey, channel: "telegram" });
+    await spend(h, 3, inTeam);
     expect(await h.say("hi", team)).toBe(
       refusal(
         "This chat",

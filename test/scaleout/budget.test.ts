@@ -1,0 +1,85 @@
+/**
+ * Budgets across instances (issue #30): two gateways (two assemblies, each with its own state dir
+ * and chat responder) on one real redis-server read one ledger, so a limit reached through one is
+ * enforced by the other before it sends anything, and a warning line is shown once in all.
+ */
+import crypto from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { LedgerEntry } from "../../src/sessions/ledger.js";
+import { createChatHarness, MAIN_KEY, type ChatHarness } from "../chat/harness.js";
+import { useFakeProvider } from "../fakes/use-fake-provider.js";
+import { describeRedis } from "../sessions/describe-redis.js";
+import { RedisServer } from "../sessions/redis-server.js";
+
+const KEY = "sk-ant-api03-SCALEOUTBUDGET000000000key";
+const fake = useFakeProvider();
+
+describeRedis("budgets on two gateways sharing one Redis", () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await server?.cleanup();
+  });
+
+  /** Two gateways on one fresh key prefix of the server, with `budgets`. */
+  async function twoGateways(budgets: object): Promise<[ChatHarness, ChatHarness]> {
+    const keyPrefix = `budget-${crypto.randomBytes(4).toString("hex")}:`;
+    const config = {
+      agents: { defaults: { model: "anthropic/claude-sonnet-5" } },
+      session: { store: { kind: "redis", url: server.url, keyPrefix } },
+      budgets,
+    };
+    const env = { ANTHROPIC_API_KEY: KEY };
+    return [await createChatHarness(fake, { config, env }), await createChatHarness(fake, { config, env })];
+  }
+
+  let n = 0;
+  const spend = (h: ChatHarness, usd: number): Promise<void> => {
+    const entry: LedgerEntry = {
+      id: `scaleout-${++n}`,
+      at: h.clock(),
+      channel: "console",
+      sessionKey: MAIN_KEY,
+      agentId: "main",
+      provider: "anthropic",
+      model: "anthropic/claude-sonnet-5",
+      profileId: "env:ANTHROPIC_API_KEY",
+      tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 },
+      costUsd: usd,
+      outcome: "ok",
+    };
+    return h.services.sessions.ledger.record(entry);
+  };
+
+  it("a limit reached through one gateway refuses the other's next turn, with nothing sent", async () => {
+    fake.defaultText("an answer");
+    const [a, b] = await twoGateways({ gateway: { daily: { usd: 1, action: "refuse" } } });
+    try {
+      expect(await b.say("hi")).toBe("an answer");
+      await spend(a, 1);
+      const sent = fake.requests.length;
+      expect(await b.say("hi")).toMatch(/^This gateway has reached its daily budget: \$1\.00 of \$1\.00 spent today/);
+      expect(await a.say("hi")).toMatch(/^This gateway has reached its daily budget/);
+      expect(fake.requests).toHaveLength(sent);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("a warn limit's line is shown once, by whichever gateway answers first", async () => {
+    fake.defaultText("an answer");
+    const [a, b] = await twoGateways({ gateway: { daily: { usd: 1, action: "warn" } } });
+    try {
+      await spend(a, 0.9);
+      const replies = [await a.say("hi"), await b.say("hi"), await a.say("hi")];
+      expect(replies.filter((r) => r.includes("Budget: this gateway has spent $0.90"))).toHaveLength(1);
+      expect(replies[0]).toContain("(90%)");
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
