@@ -5,6 +5,7 @@ import type { Log } from "../gateway/log.js";
 import type { GatewayServices } from "../gateway/types.js";
 import { callProvider, providerModelId, type ModelRequest } from "../providers/call.js";
 import { classifyError } from "../providers/classify.js";
+import type { TokenTally } from "../models/price.js";
 import { STOP_ACTIONS } from "./stop.js";
 import type { Attempt, CallOutcome, ChatSettings, Mutable, Turn } from "./turn.js";
 
@@ -37,6 +38,7 @@ export function callStep(
     const started = performance.now();
     let outcome: CallOutcome;
     let partial = "";
+    let heard: TokenTally | undefined;
     const sink = turn.sink;
     try {
       const request: Mutable<ModelRequest> = {
@@ -47,11 +49,15 @@ export function callStep(
         signal: AbortSignal.any([turn.shutdown, turn.stop.signal]),
       };
       if (settings.systemPrompt !== undefined) request.system = settings.systemPrompt;
-      if (sink)
+      if (sink) {
         request.onText = (delta: string) => {
           partial += delta;
           sink.update(partial, STOP_ACTIONS);
         };
+        request.onUsage = (usage) => {
+          heard = usage;
+        };
+      }
       const params = modelParams(services.config().config, turn.ctx.agentId, turn.model.ref);
       if (params.temperature !== undefined && turn.provider.api === "openai-completions")
         request.temperature = params.temperature;
@@ -62,7 +68,7 @@ export function callStep(
       const result = await callProvider(turn.provider, { secret: candidate.secret, type: candidate.type }, request);
       outcome = { ok: true, result };
     } catch (err) {
-      outcome = { ok: false, failure: classifyError(err, services.clock()), partial };
+      outcome = { ok: false, failure: classifyError(err, services.clock()), partial, usage: heard };
     }
     const elapsed = performance.now() - started;
     log(outcome.ok ? "info" : "warn", redactText(callLine(turn, candidate, outcome, Math.round(elapsed))));

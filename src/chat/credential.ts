@@ -13,6 +13,7 @@ import { refused, unavailable } from "./fallback-text.js";
 import { stoppedReply } from "./in-flight.js";
 import { freshCredential } from "./refresh.js";
 import {
+  cutOff,
   said,
   type Attempt,
   type CallOutcome,
@@ -23,7 +24,6 @@ import {
 } from "./turn.js";
 
 const EMPTY_ANSWER = "(The model returned no text.)";
-const CUT_OFF = new Set(["max_tokens", "length"]);
 
 function resolve(services: GatewayServices, turn: Turn, pin: PinInput | undefined): Resolution {
   const request: Mutable<ResolveRequest> = {
@@ -38,10 +38,7 @@ function resolve(services: GatewayServices, turn: Turn, pin: PinInput | undefine
 /** The reply of a call that answered; an answer cut off at the token limit says so. */
 function answered(turn: Turn, { text, stopReason }: CompletionResult): TurnReply {
   const body = text === "" ? EMPTY_ANSWER : text;
-  const shown =
-    stopReason !== undefined && CUT_OFF.has(stopReason)
-      ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]`
-      : body;
+  const shown = cutOff(stopReason) ? `${body}\n\n[the answer was cut off at ${turn.answerTokens} tokens]` : body;
   return text === "" ? said(shown) : { kind: "reply", text: shown, remember: text };
 }
 

@@ -5,7 +5,7 @@ import { currentSelection } from "../gateway/selection.js";
 import type { AnswerSink, CommandContext, GatewayServices } from "../gateway/types.js";
 import { resolveModelRef, type ResolvedModel } from "../models/ref.js";
 import { pickAnotherModel, type ChatCommands } from "./failure-text.js";
-import type { ChatSettings, Turn } from "./turn.js";
+import { noSpend, type ChatSettings, type Turn } from "./turn.js";
 
 /**
  * The most tokens an answer may take: `params.maxTokens` (the user's explicit limit), else the
@@ -64,6 +64,7 @@ export async function startTurn(
     sink,
     stop: new AbortController(),
     shutdown: deps.shutdown,
+    spend: noSpend(),
     facts: {
       provider: provider.id,
       providerName: provider.name,

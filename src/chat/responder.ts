@@ -7,9 +7,11 @@ import { cooldownStep } from "./cooldown.js";
 import { credentialStep } from "./credential.js";
 import { DEFAULT_CHAT_COMMANDS, type ChatCommands } from "./failure-text.js";
 import { fallbackStep } from "./fallback.js";
+import { footerStep } from "./footer.js";
 import { GENERIC_FAILURE, guardStep } from "./guard.js";
 import { ConversationHistory, historyStep } from "./history.js";
 import { InFlight } from "./in-flight.js";
+import { LedgerWriter, ledgerStep } from "./ledger.js";
 import { startTurn } from "./model.js";
 import { pipeline } from "./pipeline.js";
 import { SessionQueue } from "./queue.js";
@@ -44,14 +46,15 @@ export interface ChatOptions {
  * - queue: one turn at a time per session;
  * - model: the session's model and pin (its own, completed by the parent chat's for threads and
  *   topics; else the agent's configured model);
- * - then, per turn: guard (a throw becomes a reply), in flight (for `/stop`), budget (a chat,
- *   agent or gateway limit reached refuses the turn before anything is sent; `warn` limits add a
- *   line), fallback (a configured model's fallbacks answer when it cannot), history (the
- *   conversation so far);
+ * - then, per turn: footer (the chat's `/usage` footer under the reply), guard (a throw becomes a
+ *   reply), in flight (for `/stop`), budget (a chat, agent or gateway limit reached refuses the
+ *   turn before anything is sent; `warn` limits add a line), fallback (a configured model's
+ *   fallbacks answer when it cannot), history (the conversation so far);
  * - credential: the resolver's credentials in order, each refreshed when due, until one answers
  *   (a credential past its profile's budget is passed over, or refuses the turn when pinned);
  * - then, per call: auto pin (an unpinned session keeps the profile that answered), cooldown
- *   (success or the cooldown a failure calls for, in the shared store), and the call itself.
+ *   (success or the cooldown a failure calls for, in the shared store), ledger (the call's tokens
+ *   and cost, in the usage ledger and the metrics), and the call itself.
  *
  * With a sink the answer streams: a failure before the first piece may still fail over; one after
  * it ends the shown text with a note naming what cut it off, since sending the answer again from
@@ -75,15 +78,18 @@ export function createChatResponder(services: GatewayServices, log: Log, options
   const queue = new SessionQueue();
   const inFlight = new InFlight();
   const model = { services, settings, commands: options.commands ?? DEFAULT_CHAT_COMMANDS, shutdown: inFlight.signal };
+  const ledger = new LedgerWriter(services, log);
+  const recording = () => services.config().config.usage?.ledger !== false;
 
   // One call with one credential; outermost first.
   const attempt = pipeline<Attempt, CallOutcome>(
-    [autoPinStep(services, log), cooldownStep(services, log)],
+    [autoPinStep(services, log), cooldownStep(services, log), ledgerStep(services, ledger, recording)],
     callStep(services, log, settings),
   );
   // One turn with its model (and again with each fallback model); outermost first.
   const turn = pipeline<Turn, TurnOutcome>(
     [
+      footerStep(services, log, recording),
       guardStep(log),
       inFlight.step,
       budgetStep(services, log),

@@ -3,6 +3,7 @@ import type { CooldownEntry } from "../auth/cooldowns.js";
 import type { CurrentSelection } from "../gateway/selection.js";
 import type { AnswerSink, CommandContext } from "../gateway/types.js";
 import type { CatalogProvider } from "../models/catalog.js";
+import type { TokenTally } from "../models/price.js";
 import type { ResolvedModel } from "../models/ref.js";
 import type { Classification } from "../providers/classify.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
@@ -12,6 +13,33 @@ import type { TurnFailure } from "./fallback-text.js";
 
 /** Built field by field: V8 builds `...(x ? { a } : {})` far slower than an assignment. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * What a turn's calls used, summed for the usage footer: the counts the providers reported, and
+ * the estimated cost of the priced calls. One object per message, shared by the fallback turns.
+ */
+export interface TurnSpend {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  /** The sum over the calls whose model has a price. */
+  costUsd: number;
+  /** Calls whose provider reported usage: without any, there is nothing to show. */
+  reported: number;
+  /** A call was made with a model that has no price, so the turn's cost is not known. */
+  unpriced: boolean;
+}
+
+/** A turn's spend before its first call. */
+export function noSpend(): TurnSpend {
+  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0, reported: 0, unpriced: false };
+}
+
+/** Whether a stop reason says the answer was cut off at the token limit (Anthropic's or OpenAI's word). */
+export function cutOff(stopReason: string | undefined): boolean {
+  return stopReason === "max_tokens" || stopReason === "length";
+}
 
 /** The responder's options with their defaults applied; see `ChatOptions` in responder.ts. */
 export interface ChatSettings {
@@ -41,6 +69,8 @@ export interface Turn {
   readonly stop: AbortController;
   /** Aborted by the responder's close(): a shutdown does not wait out a slow provider. */
   readonly shutdown: AbortSignal;
+  /** What the message's calls used so far, filled in by the ledger step, for the footer. */
+  readonly spend: TurnSpend;
   /** Set by the budget step when some profile has a limit: the credential step asks it per credential. */
   readonly profileBudget?: ProfileBudget | undefined;
 }
@@ -71,8 +101,8 @@ export interface Attempt {
 }
 
 /**
- * How one call ended; `partial` is the text already streamed when it failed, `cooldown` the one
- * the cooldown step started.
+ * How one call ended; `partial` is the text already streamed when it failed, `usage` the counts
+ * the provider reported before it did, `cooldown` the one the cooldown step started.
  */
 export type CallOutcome =
   | { readonly ok: true; readonly result: CompletionResult }
@@ -80,6 +110,7 @@ export type CallOutcome =
       readonly ok: false;
       readonly failure: Classification;
       readonly partial: string;
+      readonly usage?: TokenTally | undefined;
       readonly cooldown?: CooldownEntry | undefined;
     };
 

@@ -70,15 +70,24 @@ function percent(use: LimitUse): string {
  * One line per configured budget: its limit and action, what has been spent against it this
  * period (for a chat limit, by the chat that spent the most), and when it resets. `ledger` is
  * undefined when no session store exists yet, so nothing has been spent. Spending is not a problem
- * to fix, so every line is `info`, a reached limit included.
+ * to fix, so every line is `info`, a reached limit included; a ledger turned off (`recording`
+ * false) is, since no budget can then be reached.
  */
 export async function budgetFindings(
   budgets: BudgetsConfig | undefined,
   ledger: UsageLedger | undefined,
   now: number,
+  recording = true,
 ): Promise<Finding[]> {
   if (budgets === undefined) return [];
   const findings: Finding[] = [];
+  if (!recording)
+    findings.push({
+      check: "budgets",
+      severity: "warn",
+      message: "usage.ledger is false, so no new turn is counted and no budget can be reached",
+      fix: "remove usage.ledger (or set it to true) in model-gateway.json, or remove budgets",
+    });
   for (const c of configured(budgets)) {
     const { limit } = c;
     const resets = `resets at ${utcMinute(periodAt(limit.period, now).to)}`;

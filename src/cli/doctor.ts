@@ -404,7 +404,7 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   const cooldowns = storeFinding.severity === "ok" ? await app.cooldowns() : new MemoryCooldownStore();
   // Each budget with its use: read from the ledger in the same store, when it answered.
   const ledger = storeFinding.severity === "ok" ? (await app.existingSessions())?.ledger : undefined;
-  findings.push(...(await budgetFindings(config.budgets, ledger, now)));
+  findings.push(...(await budgetFindings(config.budgets, ledger, now, config.usage?.ledger !== false)));
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {

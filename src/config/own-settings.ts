@@ -27,6 +27,7 @@ export const OWN_KEYS: readonly string[] = [
   "channels.discord.interactions",
   "channels.console",
   "budgets",
+  "usage.ledger",
 ];
 
 function matches(pattern: string, key: readonly string[]): boolean {

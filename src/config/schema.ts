@@ -235,6 +235,8 @@ export const configSchema = z.looseObject({
   ),
   /** Spending limits, ours (`model-gateway.json`): see `src/config/budgets.ts`. */
   budgets: z.optional(budgetsSection),
+  /** Our usage ledger (issue #30), in our own file. `ledger: false` records no calls and shows no `/usage` footer. */
+  usage: z.optional(z.looseObject({ ledger: z.optional(z.boolean()) })),
 });
 
 /** OpenClaw's `gateway.bind` modes. */

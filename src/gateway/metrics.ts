@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type * as Prom from "prom-client";
-import type { CommandOutcome, GatewayObserver } from "./types.js";
+import { TOKEN_KINDS, type TokenTally } from "../models/price.js";
+import type { CommandOutcome, GatewayObserver, UsageLabels } from "./types.js";
 import type { HttpHandler, HttpResponse } from "./http-server.js";
 import { bearerMatches } from "./secret-match.js";
 
@@ -40,6 +41,8 @@ export class GatewayMetrics implements GatewayObserver {
   private readonly commands: Prom.Counter<"channel" | "command" | "outcome">;
   private readonly modelRequests: Prom.Counter<"provider" | "outcome">;
   private readonly modelDuration: Prom.Histogram<"provider">;
+  private readonly tokens: Prom.Counter<"provider" | "model" | "profile" | "kind">;
+  private readonly costUsd: Prom.Counter<"provider" | "model" | "profile">;
   private processMetrics = false;
 
   constructor(sources: MetricsSources) {
@@ -61,6 +64,18 @@ export class GatewayMetrics implements GatewayObserver {
       help: "Duration of provider calls.",
       labelNames: ["provider"],
       buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 120],
+      registers,
+    });
+    this.tokens = new Counter({
+      name: "openclaw_tokens_total",
+      help: "Tokens of provider calls as the providers counted them, by provider, model, credential profile and kind (input, output, cacheRead, cacheWrite).",
+      labelNames: ["provider", "model", "profile", "kind"],
+      registers,
+    });
+    this.costUsd = new Counter({
+      name: "openclaw_cost_usd_total",
+      help: "Estimated cost in USD of the provider calls whose model has a price, by provider, model and credential profile.",
+      labelNames: ["provider", "model", "profile"],
       registers,
     });
     const perProvider = (name: string, help: string, pick: (c: CredentialCounts) => number) =>
@@ -106,6 +121,13 @@ export class GatewayMetrics implements GatewayObserver {
   modelRequest(provider: string, outcome: string, seconds: number): void {
     this.modelRequests.inc({ provider, outcome });
     this.modelDuration.observe({ provider }, seconds);
+  }
+
+  modelUsage(labels: UsageLabels, tokens: TokenTally, costUsd: number | undefined): void {
+    const { provider, model, profile } = labels;
+    for (const kind of TOKEN_KINDS)
+      if (tokens[kind] > 0) this.tokens.inc({ provider, model, profile, kind }, tokens[kind]);
+    if (costUsd !== undefined) this.costUsd.inc({ provider, model, profile }, costUsd);
   }
 
   /** `GET /metrics`; with a token, only requests bearing `Authorization: Bearer <token>` get the text. */

@@ -1,5 +1,6 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { Catalog } from "../models/catalog.js";
+import type { TokenTally } from "../models/price.js";
 import type { CredentialResolver } from "../auth/resolver.js";
 import type { OAuthRefresher } from "../auth/oauth-refresh.js";
 import type { ProfileReader } from "../auth/store.js";
@@ -118,6 +119,20 @@ export interface GatewayObserver {
   command(channel: string, command: string, outcome: CommandOutcome): void;
   /** One provider call: `ok` or the failure kind (`auth`, `rate_limit`, `timeout`, ...). */
   modelRequest(provider: string, outcome: string, seconds: number): void;
+  /**
+   * The tokens one provider call used, as the provider counted them, and its estimated cost in
+   * USD (undefined when the model has no price). `profile` is the credential profile's id.
+   */
+  modelUsage(labels: UsageLabels, tokens: TokenTally, costUsd: number | undefined): void;
+}
+
+/** Whose spend a call is: bounded ids, never a chat or user id. */
+export interface UsageLabels {
+  readonly provider: string;
+  /** `provider/model`. */
+  readonly model: string;
+  /** The credential profile id (`anthropic:work`, `env:ANTHROPIC_API_KEY`). */
+  readonly profile: string;
 }
 
 /** Everything a command handler gets. */

@@ -16,7 +16,11 @@ const harness = leakCheckedHarnesses(fake, [KEY], {
 /** A harness whose metrics observer writes what it heard into `counted`. */
 function countingHarness(counted: string[]): Promise<ChatHarness> {
   return harness({
-    observer: { command: () => undefined, modelRequest: (p, outcome) => void counted.push(`${p} ${outcome}`) },
+    observer: {
+      command: () => undefined,
+      modelRequest: (p, outcome) => void counted.push(`${p} ${outcome}`),
+      modelUsage: () => undefined,
+    },
   });
 }
 

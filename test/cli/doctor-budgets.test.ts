@@ -71,4 +71,14 @@ describe("openclaw doctor on budgets", () => {
       "budgets.gateway.daily: $1.00 daily, refuse; nothing spent yet (no session store); resets at 2027-01-16 00:00 UTC",
     ]);
   });
+
+  it("warns that no budget can be reached while the ledger is off", async () => {
+    const sb = sandbox();
+    sb.writeOwnConfig({ usage: { ledger: false }, budgets: { gateway: { daily: { usd: 1, action: "refuse" } } } });
+    const r = await sb.run(["doctor"], { clock });
+    expect(r.stdout).toContain(
+      "  ! usage.ledger is false, so no new turn is counted and no budget can be reached\n      fix: remove usage.ledger (or set it to true) in model-gateway.json, or remove budgets",
+    );
+    expect(r.code).toBe(1);
+  });
 });
