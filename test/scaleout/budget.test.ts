@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { LedgerEntry } from "../../src/sessions/ledger.js";
 import { createChatHarness, MAIN_KEY, type ChatHarness } from "../chat/harness.js";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
+import { eventually } from "../sessions/child.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
 
@@ -53,15 +54,26 @@ describeRedis("budgets on two gateways sharing one Redis", () => {
     return h.services.sessions.ledger.record(entry);
   };
 
-  it("a limit reached through one gateway refuses the other's next turn, with nothing sent", async () => {
-    fake.defaultText("an answer");
-    const [a, b] = await twoGateways({ gateway: { daily: { usd: 1, action: "refuse" } } });
+  it("one gateway spends up to the limit through its turns; the other's next turn is refused, with nothing sent", async () => {
+    // $0.20 of input and $0.80 of output at claude-sonnet-5's $2/$10 per million: $1.00 a turn.
+    fake.script(KEY, { kind: "text", text: "an answer", usage: { input: 100_000, output: 80_000 } });
+    const [a, b] = await twoGateways({ gateway: { daily: { usd: 2, action: "refuse" } } });
     try {
-      expect(await b.say("hi")).toBe("an answer");
-      await spend(a, 1);
+      expect(await a.say("one")).toBe("an answer");
+      expect(await a.say("two")).toBe("an answer");
+      // The ledger is written just after the reply: the second dollar is in by then, or soon.
+      const today = { from: a.clock() - 3_600_000, to: a.clock() + 3_600_000 };
+      await eventually(
+        async () => (await b.services.sessions.ledger.totals(today)).costUsd >= 2,
+        2_000,
+        "both turns in the shared ledger",
+      );
       const sent = fake.requests.length;
-      expect(await b.say("hi")).toMatch(/^This gateway has reached its daily budget: \$1\.00 of \$1\.00 spent today/);
-      expect(await a.say("hi")).toMatch(/^This gateway has reached its daily budget/);
+      expect(await b.say("three")).toBe(
+        "This gateway has reached its daily budget: $2.00 of $2.00 spent today (UTC). Nothing was sent to the model.\n" +
+          "It resets at 2027-01-16 00:00 UTC. An owner may raise it: budgets.gateway.daily.usd in model-gateway.json.",
+      );
+      expect(await a.say("four")).toMatch(/^This gateway has reached its daily budget/);
       expect(fake.requests).toHaveLength(sent);
     } finally {
       await a.close();
