@@ -81,3 +81,9 @@ export function budgetWarningText(use: LimitUse, mark: WarnMark): string {
   const over = mark === 100 ? "; answers go on, as this limit only warns" : "";
   return `Budget: ${whose(limit)} has spent ${usd(use.spentUsd)} of its ${usd(limit.usd)} ${limit.period} budget ${SO_FAR[limit.period]} (${percent}%)${over}; it resets at ${utcMinute(use.period.to)}.`;
 }
+
+/** One log line about a limit: the session, the limit, the spend and what was done. */
+export function budgetLine(sessionKey: string, use: LimitUse, what: string): string {
+  const { limit } = use;
+  return `chat session=${sessionKey} budget=${limit.key} spent=${usd(use.spentUsd)} limit=${usd(limit.usd)} ${what}`;
+}

@@ -8,7 +8,7 @@ import {
 import type { Log } from "../gateway/log.js";
 import type { GatewayServices } from "../gateway/types.js";
 import { isReached, limitUse, type LimitUse } from "../sessions/budget-use.js";
-import { budgetRefusalText, budgetWarningText, usd, type WarnMark } from "./budget-text.js";
+import { budgetLine, budgetRefusalText, budgetWarningText, type WarnMark } from "./budget-text.js";
 import type { Step } from "./pipeline.js";
 import { said, type ProfileBudget, type Turn, type TurnOutcome } from "./turn.js";
 
@@ -93,10 +93,4 @@ export function budgetStep(services: GatewayServices, log: Log): Step<Turn, Turn
     const out = await next(hasProfileLimits(budgets) ? { ...turn, profileBudget: budget } : turn);
     return budget.annotate(out);
   };
-}
-
-/** One log line about a limit: the session, the limit, the spend and what was done. */
-export function budgetLine(sessionKey: string, use: LimitUse, what: string): string {
-  const { limit } = use;
-  return `chat session=${sessionKey} budget=${limit.key} spent=${usd(use.spentUsd)} limit=${usd(limit.usd)} ${what}`;
 }

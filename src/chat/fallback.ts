@@ -2,7 +2,7 @@ import { redactText } from "../auth/redact.js";
 import type { Log } from "../gateway/log.js";
 import { chosenByUser } from "../gateway/selection.js";
 import type { GatewayServices } from "../gateway/types.js";
-import { fallbackChain, triedFallbacks, type FallbackChain } from "../models/fallbacks.js";
+import { fallbackChain, triedFallbacks, type FallbackChain, type FallbackSkip } from "../models/fallbacks.js";
 import type { ResolvedModel } from "../models/ref.js";
 import {
   chosenModelFix,
@@ -37,8 +37,9 @@ export type AskModel = (model: ResolvedModel) => Promise<string | TurnFailure>;
  * What a turn says after its first model gave no answer (OpenClaw's model failover, turn-local: the
  * session's model is not changed). A configured model that could not be reached hands the turn to
  * each fallback in order; the first answer ends with a note naming the model that answered and why
- * the earlier ones did not, and the fallbacks left out for costing more than the configured model. A model the user chose never falls back: its failure says how to go back
- * to the configured default. `onStep` hears every hand-over, for the log.
+ * the earlier ones did not, and the fallbacks left out for costing more than the configured model.
+ * A model the user chose never falls back: its failure says how to go back to the configured
+ * default. `onStep` hears every hand-over, for the log.
  */
 export async function afterFailure(
   first: TurnFailure,
@@ -56,7 +57,7 @@ export async function afterFailure(
       plan.command,
     )}`;
   const passed: PassedOver[] = [{ ref: plan.primary, reason: first.reason }];
-  const skippedAs = (skip: (code: string) => boolean) =>
+  const skippedAs = (skip: (code: FallbackSkip) => boolean) =>
     plan.chain.steps.flatMap((s): PassedOver[] =>
       s.skip !== undefined && skip(s.skip) ? [{ ref: s.configured, reason: s.why ?? s.skip }] : [],
     );
