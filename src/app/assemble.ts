@@ -18,6 +18,7 @@ import type { Log } from "../gateway/log.js";
 import { UserFacingError } from "../util/user-error.js";
 import type { Clock } from "../util/clock.js";
 import type { GatewayAssembly } from "./gateway-services.js";
+import type { RollUpSchedule } from "./ledger-rollup.js";
 
 /** What every process is built from: the gateway, each CLI command, doctor, the benches and the tests. */
 export interface AssemblyInputs {
@@ -83,9 +84,12 @@ export interface Assembly {
   cooldowns(): Promise<CooldownStore>;
   /** Refreshes OAuth profiles under the session store's leases, as the gateway does. */
   refresher(): Promise<OAuthRefresher>;
-  /** The running gateway's services: live config, a resolver that follows it, chat on first use. */
+  /**
+   * The running gateway's services: live config, a resolver that follows it, chat on first use;
+   * and the ledger's roll-up (`usage.retainDays`), at once and once a day until {@link close}.
+   */
   gateway(): Promise<GatewayAssembly>;
-  /** Closes the session store if one was opened. */
+  /** Stops the gateway's scheduled ledger roll-up, then closes the session store if one was opened. */
   close(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export function assemble(inputs: AssemblyInputs): Assembly {
   let credentials: AuthProfileStore | undefined;
   let store: Promise<PeekableSessionStore> | undefined;
   let gateway: Promise<GatewayAssembly> | undefined;
+  let rollUps: RollUpSchedule | undefined;
 
   const openStore = async (onStatus?: (message: string) => void): Promise<PeekableSessionStore> => {
     // Loaded on use: commands that never touch sessions do not pay for SQLite or Redis.
@@ -191,7 +196,8 @@ export function assemble(inputs: AssemblyInputs): Assembly {
         store ??= openStore((m) => log("warn", m));
         const opened = await store;
         const { gatewayServices } = await import("./gateway-services.js");
-        return gatewayServices({
+        const { DEFAULT_RETAIN_DAYS, scheduleRollUp } = await import("./ledger-rollup.js");
+        const services = gatewayServices({
           start: context,
           envFiles,
           processEnv: env,
@@ -204,10 +210,21 @@ export function assemble(inputs: AssemblyInputs): Assembly {
           chat: inputs.chat,
           observer: inputs.observer,
         });
+        // The ledger stays small: old raw entries fold into daily sums, at start and once a day.
+        rollUps = scheduleRollUp({
+          ledger: opened.ledger,
+          retainDays: () => services.config().config.usage?.retainDays ?? DEFAULT_RETAIN_DAYS,
+          clock,
+          log,
+        });
+        return services;
       })();
       return gateway;
     },
     close: async () => {
+      // A roll-up in progress finishes before the store it writes to closes.
+      await rollUps?.stop();
+      rollUps = undefined;
       if (!store) return;
       const closing = store;
       store = undefined;

@@ -28,6 +28,7 @@ export const OWN_KEYS: readonly string[] = [
   "channels.console",
   "budgets",
   "usage.ledger",
+  "usage.retainDays",
 ];
 
 function matches(pattern: string, key: readonly string[]): boolean {
@@ -290,6 +291,8 @@ const RULES: readonly Rule[] = [
       }
     },
   },
+  // No `usage` section is OpenClaw's: all of it is ours.
+  { find: (raw) => movedKeys(raw, [], ["usage"], () => 'Unrecognized key: "usage" (a setting of ours)') },
   {
     *find(raw) {
       const agents = at(raw, "agents");

@@ -235,8 +235,15 @@ export const configSchema = z.looseObject({
   ),
   /** Spending limits, ours (`model-gateway.json`): see `src/config/budgets.ts`. */
   budgets: z.optional(budgetsSection),
-  /** Our usage ledger (issue #30), in our own file. `ledger: false` records no calls and shows no `/usage` footer. */
-  usage: z.optional(z.looseObject({ ledger: z.optional(z.boolean()) })),
+  /** The usage ledger (ours, in model-gateway.json). */
+  usage: z.optional(
+    z.looseObject({
+      /** `false` records no calls and shows no `/usage` footer. */
+      ledger: z.optional(z.boolean()),
+      /** Days of raw ledger entries kept before they are rolled up into daily sums (default 90). */
+      retainDays: z.optional(z.int().check(z.positive())),
+    }),
+  ),
 });
 
 /** OpenClaw's `gateway.bind` modes. */

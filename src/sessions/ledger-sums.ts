@@ -3,16 +3,11 @@ import type { LedgerEntry, UsageFilter, UsageFooter, UsageGroup, UsageRow, Usage
 /** Milliseconds in a UTC day (UTC has no daylight saving; leap seconds are not in epoch ms). */
 export const DAY_MS = 86_400_000;
 
-/** The dimensions each daily sum is kept per, as every backend stores them. */
-export interface LedgerDimensions {
-  readonly day: string;
-  readonly channel: string;
-  readonly sessionKey: string;
-  readonly agentId: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly profileId: string;
-}
+/** The dimensions each daily sum is kept per, as every backend stores them; `day` is the UTC day. */
+export type LedgerDimensions = Pick<
+  LedgerEntry,
+  "channel" | "sessionKey" | "agentId" | "provider" | "model" | "profileId"
+> & { readonly day: string };
 
 /** A half-open range of epoch ms, `[from, to)`; empty when `to <= from`. */
 export interface MsRange {

@@ -41,7 +41,13 @@ export interface LedgerEntry {
   readonly outcome: LedgerOutcome;
 }
 
-/** Which entries a query covers: `from` inclusive, `to` exclusive, epoch ms; the rest narrow it. */
+/**
+ * Which entries a query covers: `from` inclusive, `to` exclusive, epoch ms; the rest narrow it.
+ * The whole UTC days inside the range are answered from the daily sums; the partial days at its
+ * edges from the raw entries, which are gone once their day is rolled up (such a partial day then
+ * counts nothing). A range on UTC midnights (today: midnight to the next midnight) is the
+ * cheapest, and the only kind a roll-up never changes.
+ */
 export interface UsageFilter {
   readonly from: number;
   readonly to: number;

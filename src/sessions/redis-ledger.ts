@@ -108,6 +108,25 @@ function decodeDimensions(day: string, json: string): LedgerDimensions | undefin
   return { day, channel, sessionKey, agentId, provider, model, profileId };
 }
 
+/** The entry as its day's raw hash keeps it: the contract's fields only, whatever else the object carries. */
+function rawJson(e: LedgerEntry): string {
+  const { input, output, cacheRead, cacheWrite } = e.tokens;
+  const kept: LedgerEntry = {
+    id: e.id,
+    at: e.at,
+    channel: e.channel,
+    sessionKey: e.sessionKey,
+    agentId: e.agentId,
+    provider: e.provider,
+    model: e.model,
+    profileId: e.profileId,
+    tokens: { input, output, cacheRead, cacheWrite },
+    costUsd: e.costUsd,
+    outcome: e.outcome,
+  };
+  return JSON.stringify(kept);
+}
+
 interface Part {
   readonly dims: LedgerDimensions;
   readonly totals: UsageTotals;
@@ -171,7 +190,7 @@ export class RedisLedger implements UsageLedger {
         this.daysKey,
         this.rawDaysKey,
         entry.id,
-        JSON.stringify(entry),
+        rawJson(entry),
         encodeDimensions(dims),
         String(dayStart(entry.at)),
         dims.day,

@@ -8,7 +8,16 @@ import type {
   UsageRow,
   UsageTotals,
 } from "./ledger.js";
-import { asFooter, checkEntry, dayStart, NO_USAGE, sortRows, splitRange, utcDay } from "./ledger-sums.js";
+import {
+  asFooter,
+  checkEntry,
+  dayStart,
+  entryDimensions,
+  NO_USAGE,
+  sortRows,
+  splitRange,
+  utcDay,
+} from "./ledger-sums.js";
 
 /**
  * The ledger's tables, created beside the sessions in the same file. `ledger_entries` holds each
@@ -113,40 +122,16 @@ export class SqliteLedger implements UsageLedger {
     const stmt = prepare(db);
     this.stmt = stmt;
     this.recordTx = db.transaction((e: LedgerEntry) => {
-      const cost = e.costUsd ?? null;
-      const { input, output, cacheRead, cacheWrite } = e.tokens;
-      const fresh = stmt.insertEntry.run(
-        e.id,
-        e.at,
-        e.channel,
-        e.sessionKey,
-        e.agentId,
-        e.provider,
-        e.model,
-        e.profileId,
-        input,
-        output,
-        cacheRead,
-        cacheWrite,
-        cost,
-        e.outcome,
-      ).changes;
-      if (fresh === 0) return;
-      stmt.addToDay.run(
-        utcDay(e.at),
-        e.channel,
-        e.sessionKey,
-        e.agentId,
-        e.provider,
-        e.model,
-        e.profileId,
-        input,
-        output,
-        cacheRead,
-        cacheWrite,
-        cost ?? 0,
-        cost === null ? 1 : 0,
-      );
+      const row = {
+        ...entryDimensions(e),
+        id: e.id,
+        at: e.at,
+        ...e.tokens,
+        costUsd: e.costUsd ?? null,
+        unpriced: e.costUsd === undefined ? 1 : 0,
+        outcome: e.outcome,
+      };
+      if (stmt.insertEntry.run(row).changes === 1) stmt.addToDay.run(row);
     });
   }
 
@@ -207,12 +192,15 @@ function prepare(db: Database.Database) {
     insertEntry: db.prepare(
       `INSERT INTO ledger_entries (id, at, channel, session_key, agent_id, provider, model, profile_id,
          input, output, cache_read, cache_write, cost_usd, outcome)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+       VALUES (:id, :at, :channel, :sessionKey, :agentId, :provider, :model, :profileId,
+         :input, :output, :cacheRead, :cacheWrite, :costUsd, :outcome)
+       ON CONFLICT (id) DO NOTHING`,
     ),
     addToDay: db.prepare(
       `INSERT INTO ledger_days (day, channel, session_key, agent_id, provider, model, profile_id,
          turns, input, output, cache_read, cache_write, cost_usd, unpriced)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+       VALUES (:day, :channel, :sessionKey, :agentId, :provider, :model, :profileId,
+         1, :input, :output, :cacheRead, :cacheWrite, coalesce(:costUsd, 0), :unpriced)
        ON CONFLICT (day, channel, session_key, agent_id, provider, model, profile_id) DO UPDATE SET
          turns = turns + 1, input = input + excluded.input, output = output + excluded.output,
          cache_read = cache_read + excluded.cache_read, cache_write = cache_write + excluded.cache_write,

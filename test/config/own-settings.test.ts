@@ -133,6 +133,23 @@ describe("our own settings file", () => {
     expect(sessionStoreLocation(after.config, dir)).toEqual(sessionStoreLocation(before, dir));
   });
 
+  it("usage.retainDays is ours: read from our file without a warning; in openclaw.json refused and moved out", () => {
+    const ours = load(state({ own: { usage: { retainDays: 30 } } }));
+    expect(ours.config.usage?.retainDays).toBe(30);
+    expect(ours.warnings).toEqual([]);
+    const misplaced = { usage: { retainDays: 45 } };
+    const dir = state({ openclaw: misplaced });
+    const loaded = load(dir);
+    expect(loaded.config.usage?.retainDays).toBe(45);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/keys? OpenClaw refuses: usage;/)]);
+    const raw = structuredClone(misplaced) as RawObject;
+    const own: RawObject = {};
+    expect(migrateLegacy(raw, own, { stateDir: dir })).toEqual(["usage: moved to model-gateway.json"]);
+    expect(raw).toEqual({});
+    expect(own).toEqual(misplaced);
+    expect(() => load(state({ own: { usage: { retainDays: 0 } } }))).toThrow(/usage\.retainDays/);
+  });
+
   it("never opens OpenClaw's session.store path, but still finds our former SQLite file there", () => {
     const openclaws = state({
       openclaw: { session: { store: "~/.openclaw/agents/{agentId}/sessions/sessions.json" } },

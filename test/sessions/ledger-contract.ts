@@ -19,8 +19,8 @@ const D0 = Date.UTC(2026, 2, 10);
 const GROUPS: readonly UsageGroup[] = ["day", "provider", "model", "profile", "chat", "agent", "channel"];
 
 let seq = 0;
-/** A priced Anthropic turn in a Telegram chat, changed by `over`. */
-function entry(at: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
+/** A priced Anthropic turn in a Telegram chat with a new id, changed by `over`. */
+export function entry(at: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
     id: `call-${++seq}`,
     at,
