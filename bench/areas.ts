@@ -12,4 +12,5 @@ export const areas: Record<string, () => Promise<{ default: Bench }>> = {
   discord: () => import("./discord.js"),
   providers: () => import("./providers.js"),
   streaming: () => import("./streaming.js"),
+  ledger: () => import("./ledger.js"),
 };

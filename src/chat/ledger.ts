@@ -66,22 +66,14 @@ function addSpend(spend: TurnSpend, usage: TokenTally | undefined, costUsd: numb
  * then logged.
  */
 export class LedgerWriter {
-  private readonly pending = new Set<Promise<void>>();
-
   constructor(
     private readonly services: GatewayServices,
     private readonly log: Log,
   ) {}
 
-  /** Starts writing `entry`; returns at once. */
+  /** Starts writing `entry`; returns at once (the write never rejects: its failure is logged). */
   write(entry: LedgerEntry): void {
-    const done = this.tryWrite(entry).finally(() => this.pending.delete(done));
-    this.pending.add(done);
-  }
-
-  /** Resolves when every write started so far has landed or been given up (shutdown, tests). */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending);
+    void this.tryWrite(entry);
   }
 
   private async tryWrite(entry: LedgerEntry): Promise<void> {

@@ -238,7 +238,7 @@ export const configSchema = z.looseObject({
   /** The usage ledger (ours, in model-gateway.json). */
   usage: z.optional(
     z.looseObject({
-      /** `false` records no calls and shows no `/usage` footer. */
+      /** False: no call is recorded and no `/usage` footer is shown (default true). */
       ledger: z.optional(z.boolean()),
       /** Days of raw ledger entries kept before they are rolled up into daily sums (default 90). */
       retainDays: z.optional(z.int().check(z.positive())),

@@ -7,6 +7,7 @@ import { PassThrough } from "node:stream";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { runGateway } from "../../src/app/run.js";
+import { startFakeProvider } from "../fakes/provider-api.js";
 import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 import { writeStateDir } from "../support/state.js";
 import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
@@ -102,6 +103,29 @@ describe("gateway HTTP server with only the console channel", () => {
     expect(sample(metrics, "openclaw_model_requests_total", 'provider="anthropic",outcome="config"')).toBe(1);
     expect(sample(metrics, "openclaw_model_requests_total", 'provider="anthropic",outcome="overloaded"')).toBe(0);
     expect(gw.logs.join("\n")).toMatch(/status=config reason=host_not_found/);
+  });
+
+  it("counts each call's tokens by kind and its estimated cost, by provider, model and profile", async () => {
+    const fake = closeAfter(await startFakeProvider());
+    fake.script(TOKEN, { kind: "text", text: "counted", usage: { input: 1_000, output: 50, cacheRead: 2_000 } });
+    const gw = await startGateway({
+      gateway: { port: 0 },
+      agents: { defaults: { model: "anthropic/claude-opus-5-5" } },
+      models: { providers: { anthropic: { baseUrl: fake.url } } },
+    });
+    await consoleLine(gw, "hello", /counted/);
+    await consoleLine(gw, "again", /counted/);
+    const metrics = await (await fetch(`${gw.base}/metrics`)).text();
+    const labels = 'provider="anthropic",model="anthropic/claude-opus-5-5",profile="anthropic:work"';
+    expect(sample(metrics, "openclaw_tokens_total", `${labels},kind="input"`)).toBe(2_000);
+    expect(sample(metrics, "openclaw_tokens_total", `${labels},kind="output"`)).toBe(100);
+    expect(sample(metrics, "openclaw_tokens_total", `${labels},kind="cacheRead"`)).toBe(4_000);
+    expect(sample(metrics, "openclaw_tokens_total", `${labels},kind="cacheWrite"`)).toBe(0);
+    // 2 × (1000 × 4 + 50 × 20 + 2000 × 0.2) / 1e6
+    expect(sample(metrics, "openclaw_cost_usd_total", labels)).toBeCloseTo(0.0108, 10);
+    // No chat or user id in any label.
+    expect(metrics).not.toContain("agent:main");
+    expect(metrics).not.toContain("local");
   });
 
   it("serves /metrics and the details of /readyz only with the bearer token when gateway.metrics.token is set", async () => {
