@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LedgerEntry } from "../../src/sessions/ledger.js";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
+import { entry } from "../sessions/ledger-contract.js";
 import { apiKey, groupNonOwner, leakCheckedHarnesses, MAIN_KEY, T0, type ChatHarness } from "./harness.js";
 
 const KEY_WORK = "sk-ant-api03-BUDGETBUDGET00000000work";
@@ -27,23 +28,11 @@ const withBudgets = (budgets: object) => ({
 const NEXT_DAY = Date.parse("2027-01-16T00:00:00Z");
 const NEXT_MONTH = Date.parse("2027-02-01T00:00:00Z");
 
-let seeded = 0;
-/** Records a priced turn in the harness's ledger, as the ledger step records one. */
-async function spend(h: ChatHarness, usd: number, entry: Partial<LedgerEntry> = {}): Promise<void> {
-  await h.services.sessions.ledger.record({
-    id: `seeded-${++seeded}`,
-    at: h.clock(),
-    channel: "console",
-    sessionKey: MAIN_KEY,
-    agentId: "main",
-    provider: "anthropic",
-    model: SONNET,
-    profileId: "anthropic:work",
-    tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 },
-    costUsd: usd,
-    outcome: "ok",
-    ...entry,
-  });
+/** Records a priced turn of this chat in the harness's ledger, as the ledger step records one. */
+function spend(h: ChatHarness, usd: number, over: Partial<LedgerEntry> = {}): Promise<void> {
+  return h.services.sessions.ledger.record(
+    entry(h.clock(), { channel: "console", sessionKey: MAIN_KEY, costUsd: usd, ...over }),
+  );
 }
 
 const refusal = (what: string, spent: string, limit: string, key: string, resets: string) =>

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { LedgerEntry } from "../../src/sessions/ledger.js";
 import { openSessionStore } from "../../src/sessions/open.js";
+import { entry } from "../sessions/ledger-contract.js";
 import { removeSandboxes, sandbox, type Sandbox } from "./support.js";
 
 afterAll(removeSandboxes);
@@ -20,21 +21,8 @@ const BUDGETS = {
 async function spent(sb: Sandbox, entries: readonly Partial<LedgerEntry>[]): Promise<void> {
   const store = await openSessionStore({ config: {}, stateDir: sb.state, clock });
   try {
-    for (const [i, e] of entries.entries())
-      await store.ledger.record({
-        id: `doctor-${i}`,
-        at: NOW - 3_600_000,
-        channel: "telegram",
-        sessionKey: "agent:main:main",
-        agentId: "main",
-        provider: "anthropic",
-        model: "anthropic/claude-sonnet-5",
-        profileId: "anthropic:work",
-        tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 },
-        costUsd: 1,
-        outcome: "ok",
-        ...e,
-      });
+    for (const e of entries)
+      await store.ledger.record(entry(NOW - 3_600_000, { sessionKey: "agent:main:main", costUsd: 1, ...e }));
   } finally {
     await store.close();
   }

@@ -5,10 +5,10 @@
  */
 import crypto from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { LedgerEntry } from "../../src/sessions/ledger.js";
 import { createChatHarness, MAIN_KEY, type ChatHarness } from "../chat/harness.js";
 import { useFakeProvider } from "../fakes/use-fake-provider.js";
 import { eventually } from "../sessions/child.js";
+import { entry } from "../sessions/ledger-contract.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
 
@@ -36,23 +36,8 @@ describeRedis("budgets on two gateways sharing one Redis", () => {
     return [await createChatHarness(fake, { config, env }), await createChatHarness(fake, { config, env })];
   }
 
-  let n = 0;
-  const spend = (h: ChatHarness, usd: number): Promise<void> => {
-    const entry: LedgerEntry = {
-      id: `scaleout-${++n}`,
-      at: h.clock(),
-      channel: "console",
-      sessionKey: MAIN_KEY,
-      agentId: "main",
-      provider: "anthropic",
-      model: "anthropic/claude-sonnet-5",
-      profileId: "env:ANTHROPIC_API_KEY",
-      tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 },
-      costUsd: usd,
-      outcome: "ok",
-    };
-    return h.services.sessions.ledger.record(entry);
-  };
+  const spend = (h: ChatHarness, usd: number): Promise<void> =>
+    h.services.sessions.ledger.record(entry(h.clock(), { sessionKey: MAIN_KEY, costUsd: usd }));
 
   it("one gateway spends up to the limit through its turns; the other's next turn is refused, with nothing sent", async () => {
     // $0.20 of input and $0.80 of output at claude-sonnet-5's $2/$10 per million: $1.00 a turn.
