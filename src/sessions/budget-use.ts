@@ -31,7 +31,9 @@ export function limitFilter(limit: BudgetLimit, period: Period): UsageFilter {
 export async function limitUse(ledger: UsageLedger, limit: BudgetLimit, now: number): Promise<LimitUse> {
   const period = periodAt(limit.period, now);
   const totals = await ledger.totals(limitFilter(limit, period));
-  return { limit, period, spentUsd: totals.costUsd };
+  // Rounded to a billionth of a dollar: however a backend adds float costs, ten turns of $0.10
+  // reach a $1.00 limit, as the reply shows them.
+  return { limit, period, spentUsd: Math.round(totals.costUsd * 1e9) / 1e9 };
 }
 
 /** True when the spend has reached the limit: a `refuse` limit refuses the next turn. */
