@@ -11,8 +11,10 @@ import { createTestGateway, type TestGateway } from "../test/support/gateway.js"
 import { costFigure, percentile, type BenchResult } from "./result.js";
 
 const KEY = `sk-ant-api03-${"L".repeat(40)}edgr`;
-const ROUNDS = 15;
-const TURNS_PER_ROUND = 20;
+/** Turns measured on each gateway, one on and one off in turn. */
+const TURNS = 1_000;
+/** Turns per block whose own ratio gives the spread. */
+const BLOCK = 100;
 
 export default async function bench(): Promise<BenchResult[]> {
   const fake = await startFakeProvider();
@@ -39,41 +41,44 @@ export default async function bench(): Promise<BenchResult[]> {
   // The costliest setting: every turn reads the footer setting and shows tokens and cost.
   await on.services.sessions.ledger.setFooter("agent:main:main", "full");
   const inv = consoleInvocation();
-  /** Milliseconds per turn over one round of turns. */
-  const round = async (gateway: TestGateway): Promise<number> => {
+  /** Milliseconds one turn takes, from a fresh conversation (so the prompt does not grow). */
+  const turn = async (gateway: TestGateway): Promise<number> => {
+    await gateway.services.chat?.reset("agent:main:main");
     const t0 = performance.now();
-    for (let i = 0; i < TURNS_PER_ROUND; i++) {
-      // Each turn starts a fresh conversation, so the prompt does not grow from turn to turn.
-      await gateway.services.chat?.reset("agent:main:main");
-      await gateway.host.handleMessage(inv, "hi", CONSOLE_CAPABILITIES);
-    }
-    return (performance.now() - t0) / TURNS_PER_ROUND;
+    await gateway.host.handleMessage(inv, "hi", CONSOLE_CAPABILITIES);
+    return performance.now() - t0;
   };
   const [shown] = await on.host.handleMessage(inv, "hi", CONSOLE_CAPABILITIES);
   if (!shown?.text.includes("Usage:")) throw new Error(`the ledger's footer is missing: ${shown?.text}`);
-  await round(off);
+  for (let i = 0; i < 20; i++) await Promise.all([turn(on), turn(off)]);
   const withLedger: number[] = [];
   const without: number[] = [];
-  const ratios: number[] = [];
-  // Alternating rounds, so load from other processes falls on both alike.
-  for (let i = 0; i < ROUNDS; i++) {
-    const a = await round(on);
-    const b = await round(off);
-    withLedger.push(a);
-    without.push(b);
-    ratios.push(a / b);
+  // One turn each in turn, the first of the pair alternating, so load from other processes falls
+  // on both alike; medians, so the turns a busy machine stalls do not decide the figure.
+  for (let i = 0; i < TURNS; i++) {
+    if (i % 2 === 0) {
+      withLedger.push(await turn(on));
+      without.push(await turn(off));
+    } else {
+      without.push(await turn(off));
+      withLedger.push(await turn(on));
+    }
   }
   await on.close();
   await off.close();
   await fake.close();
+  const ratios: number[] = [];
+  for (let i = 0; i < TURNS; i += BLOCK)
+    ratios.push(percentile(withLedger.slice(i, i + BLOCK), 50) / percentile(without.slice(i, i + BLOCK), 50));
   const figure = costFigure(
-    `chat turn, ledger on vs off (ms per turn, median of ${ROUNDS} rounds)`,
+    `chat turn, ledger on vs off (ms; ratio: median of ${TURNS} neighbouring pairs)`,
     "ms",
     { ours: percentile(withLedger, 50), baseline: percentile(without, 50) },
     "the same turn with usage.ledger: false",
     1.05,
   );
-  // The ratio is the median of each round's own ratio: a round and its neighbour share the load of
-  // the moment, which drifts on a busy machine more than the two turns differ.
-  return [{ ...figure, ratio: percentile(ratios, 50), spread: [Math.min(...ratios), Math.max(...ratios)] }];
+  // The ratio is the median over pairs of neighbouring turns, each of which shares the load of its
+  // moment: on a busy machine that drifts more than the two gateways differ.
+  const pairs = withLedger.map((ms, i) => ms / (without[i] ?? ms));
+  return [{ ...figure, ratio: percentile(pairs, 50), spread: [Math.min(...ratios), Math.max(...ratios)] }];
 }

@@ -11,6 +11,8 @@ import { cutOff, stoppedBy, type Attempt, type CallOutcome, type Turn, type Turn
 /** The counts of a call whose provider reported none (counted unpriced: its cost is not known). */
 const NO_TOKENS: TokenTally = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
+/** How long an entry waits to be written with the others of the moment. */
+const FLUSH_MS = 200;
 /** How often a ledger write is tried, and how long between tries. */
 const WRITE_TRIES = 3;
 const WRITE_BACKOFF: Backoff = { initialMs: 250, maxMs: 2_000 };
@@ -61,19 +63,42 @@ function addSpend(spend: TurnSpend, usage: TokenTally | undefined, costUsd: numb
 }
 
 /**
- * Writes entries in the background, so neither a slow store nor a failing one holds up a reply:
- * a failed write is tried again (the entry's id keeps a write that did land from counting twice),
- * then logged.
+ * Writes entries off the reply's path: they wait up to {@link FLUSH_MS} and are then written in
+ * one go, so no turn waits for the store (the issue allows a crash to lose the last second's
+ * turns). A failed write is tried again (the entry's id keeps a write that did land from counting
+ * twice), then logged. After close() every entry is written at once, so the turns a shutdown cuts
+ * short are still counted before the store closes.
  */
 export class LedgerWriter {
+  private queue: LedgerEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
   constructor(
     private readonly services: GatewayServices,
     private readonly log: Log,
   ) {}
 
-  /** Starts writing `entry`; returns at once (the write never rejects: its failure is logged). */
+  /** Queues `entry` for the next flush; returns at once (a write never rejects: its failure is logged). */
   write(entry: LedgerEntry): void {
-    void this.tryWrite(entry);
+    this.queue.push(entry);
+    if (this.closed) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  }
+
+  /** Starts writing every queued entry now. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const entries = this.queue;
+    this.queue = [];
+    for (const entry of entries) void this.tryWrite(entry);
+  }
+
+  /** Writes what is queued, and every later entry at once (the gateway is shutting down). */
+  close(): void {
+    this.closed = true;
+    this.flush();
   }
 
   private async tryWrite(entry: LedgerEntry): Promise<void> {
@@ -91,7 +116,7 @@ export class LedgerWriter {
           );
           return;
         }
-        await new Promise((r) => setTimeout(r, backoffDelay(WRITE_BACKOFF, attempt - 1)));
+        await new Promise((r) => setTimeout(r, backoffDelay(WRITE_BACKOFF, attempt - 1)).unref());
       }
     }
   }

@@ -117,6 +117,9 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       history.reset(sessionKey);
     },
     stop: (sessionKey) => inFlight.stop(sessionKey),
-    close: () => inFlight.close(),
+    close: () => {
+      inFlight.close();
+      ledger.close();
+    },
   };
 }

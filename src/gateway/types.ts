@@ -317,6 +317,9 @@ export interface ChatResponder {
   reset(sessionKey: string): Promise<void>;
   /** Aborts the answer in flight in a session (`/stop`). False when there was none. */
   stop(sessionKey: string): boolean;
-  /** Aborts model calls in flight (shutdown); their turns end with a short failure reply. */
+  /**
+   * Aborts model calls in flight (shutdown); their turns end with a short failure reply. The usage
+   * ledger's queued entries are written now, and later ones at once.
+   */
   close(): void;
 }

@@ -53,11 +53,20 @@ interface Row {
   outcome: string;
 }
 
-/** The ledger's entries as the SQLite store wrote them to its file, oldest first. */
+/**
+ * The ledger's entries as the SQLite store wrote them to its file, after closing the
+ * responder: that writes the entries it holds back (on SQLite, before close() returns).
+ */
+function recorded(h: ChatHarness): Row[] {
+  h.chat.close();
+  return entries(h);
+}
+
+/** The ledger's entries in the SQLite file now, by time, outcome and profile (a turn's calls share its time). */
 function entries(h: ChatHarness): Row[] {
   const db = openSqlite(path.join(h.services.stateDir, "state", "sessions.sqlite"), { readonly: true });
   try {
-    return db.prepare("SELECT * FROM ledger_entries ORDER BY at, outcome").all() as Row[];
+    return db.prepare("SELECT * FROM ledger_entries ORDER BY at, outcome, profile_id").all() as Row[];
   } finally {
     db.close();
   }
@@ -75,9 +84,11 @@ describe("the ledger step, on the SQLite store", () => {
     });
     const h = await on(OPUS);
     expect(await h.say("hi")).toBe("hello");
-    const [entry, ...rest] = entries(h);
+    // The next call is an entry of its own.
+    expect(await h.say("again")).toBe("hello");
+    const [first, second, ...rest] = recorded(h);
     expect(rest).toEqual([]);
-    expect(entry).toEqual({
+    const expected = {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       at: T0,
       channel: "console",
@@ -93,9 +104,10 @@ describe("the ledger step, on the SQLite store", () => {
       // (1000 × 4 + 200 × 20 + 5000 × 0.2 + 300 × 5) / 1e6
       cost_usd: expect.closeTo(0.0105, 10),
       outcome: "ok",
-    });
-    // The next call is an entry of its own.
-    await h.say("again");
+    };
+    expect(first).toEqual(expected);
+    expect(second).toEqual(expected);
+    expect(first?.id).not.toBe(second?.id);
     const totals = await h.services.sessions.ledger.totals({ ...ALL_TIME, sessionKey: MAIN_KEY });
     expect(totals).toMatchObject({ turns: 2, inputTokens: 2_000, unpricedTurns: 0 });
     expect(totals.costUsd).toBeCloseTo(0.021, 10);
@@ -105,18 +117,19 @@ describe("the ledger step, on the SQLite store", () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "hi", usage: { input: 100, output: 10, cacheRead: 900 } });
     const h = await on(GPT);
     await h.say("hi");
-    expect(entries(h)).toMatchObject([
+    const rows = recorded(h);
+    expect(rows).toMatchObject([
       { provider: "openai", model: GPT, profile_id: "openai:k", input: 100, output: 10, cache_read: 900 },
     ]);
     // (100 × 2.5 + 10 × 15 + 900 × 0.25) / 1e6
-    expect(entries(h)[0]?.cost_usd).toBeCloseTo(0.000625, 12);
+    expect(rows[0]?.cost_usd).toBeCloseTo(0.000625, 12);
   });
 
   it("counts a model without a price as unpriced, never as free", async () => {
     fake.script(KEY_A, { kind: "text", text: "hi", usage: { input: 10, output: 5 } });
     const h = await on(SONNET);
     await h.say("hi");
-    expect(entries(h)).toMatchObject([{ model: SONNET, input: 10, output: 5, cost_usd: null, outcome: "ok" }]);
+    expect(recorded(h)).toMatchObject([{ model: SONNET, input: 10, output: 5, cost_usd: null, outcome: "ok" }]);
     expect(await h.services.sessions.ledger.totals(ALL_TIME)).toMatchObject({ turns: 1, costUsd: 0, unpricedTurns: 1 });
   });
 
@@ -131,7 +144,7 @@ describe("the ledger step, on the SQLite store", () => {
     await h.services.sessions.ledger.setFooter(MAIN_KEY, "tokens");
     const { text, updates } = await h.stream("hi");
     expect(updates.length).toBeGreaterThan(1);
-    expect(entries(h)).toMatchObject([{ input: 50, output: 40, outcome: "ok" }]);
+    expect(recorded(h)).toMatchObject([{ input: 50, output: 40, outcome: "ok" }]);
     // The footer is on the final text only, with the same count.
     expect(text).toBe("a streamed answer\n\nUsage: 50 in / 40 out");
     expect(updates.some((u) => u.includes("Usage:"))).toBe(false);
@@ -141,7 +154,7 @@ describe("the ledger step, on the SQLite store", () => {
     fake.script(KEY_A, { kind: "text", text: "half", cutOff: true, usage: { input: 10, output: 16 } });
     const h = await on(OPUS);
     expect(await h.say("hi")).toContain("cut off");
-    expect(entries(h)).toMatchObject([{ output: 16, outcome: "cut_off" }]);
+    expect(recorded(h)).toMatchObject([{ output: 16, outcome: "cut_off" }]);
   });
 
   it("records an HTTP error answer as failed and the credential that answered next as ok", async () => {
@@ -149,7 +162,7 @@ describe("the ledger step, on the SQLite store", () => {
     fake.script(KEY_B, { kind: "text", text: "from b", usage: { input: 7, output: 3 } });
     const h = await on(OPUS);
     expect(await h.say("hi")).toBe("from b");
-    expect(entries(h).map((e) => [e.profile_id, e.outcome, e.input, e.output])).toEqual([
+    expect(recorded(h).map((e) => [e.profile_id, e.outcome, e.input, e.output])).toEqual([
       ["anthropic:a", "failed", 0, 0],
       ["anthropic:b", "ok", 7, 3],
     ]);
@@ -164,7 +177,7 @@ describe("the ledger step, on the SQLite store", () => {
     });
     const h = await on(OPUS);
     await h.stream("hi");
-    expect(entries(h)).toMatchObject([{ profile_id: "anthropic:a", input: 60, cache_read: 400, outcome: "failed" }]);
+    expect(recorded(h)).toMatchObject([{ profile_id: "anthropic:a", input: 60, cache_read: 400, outcome: "failed" }]);
   });
 
   it("records nothing for a call that never reached a provider", async () => {
@@ -173,7 +186,7 @@ describe("the ledger step, on the SQLite store", () => {
       models: { providers: { anthropic: { baseUrl: "http://127.0.0.1:9" } } },
     });
     await h.say("hi");
-    expect(entries(h)).toEqual([]);
+    expect(recorded(h)).toEqual([]);
   });
 
   it("records a streamed answer ended by /stop as stopped", async () => {
@@ -186,7 +199,7 @@ describe("the ledger step, on the SQLite store", () => {
     const h = await on(OPUS);
     const { text } = await h.stream("hi", () => void h.chat.stop(MAIN_KEY));
     expect(text).toContain("(stopped)");
-    expect(entries(h)).toMatchObject([{ input: 30, outcome: "stopped" }]);
+    expect(recorded(h)).toMatchObject([{ input: 30, outcome: "stopped" }]);
   });
 
   it("records the fallback model's answer for the configured one as fallback", async () => {
@@ -195,7 +208,7 @@ describe("the ledger step, on the SQLite store", () => {
     fake.script(OPENAI_KEY, { kind: "text", text: "from gpt", usage: { input: 8, output: 4 } });
     const h = await on(OPUS, [GPT]);
     expect(await h.say("hi")).toContain("from gpt");
-    expect(entries(h).map((e) => [e.model, e.profile_id, e.outcome])).toEqual([
+    expect(recorded(h).map((e) => [e.model, e.profile_id, e.outcome])).toEqual([
       [OPUS, "anthropic:a", "failed"],
       [OPUS, "anthropic:b", "failed"],
       [GPT, "openai:k", "fallback"],
@@ -244,7 +257,7 @@ describe("the usage footer", () => {
     const h = await on(OPUS, [], { usage: { ledger: false } });
     await h.services.sessions.ledger.setFooter(MAIN_KEY, "full");
     expect(await h.say("hi")).toBe("answer");
-    expect(entries(h)).toEqual([]);
+    expect(recorded(h)).toEqual([]);
   });
 });
 

@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { buildCatalog } from "../../src/models/catalog.js";
 import { findOpenClaw } from "./openclaw-runtime.js";
 
+// Against the published OpenClaw release the interop suite installs (see openclaw-runtime.ts).
 const install = findOpenClaw();
-const inCi = process.env.CI === "true";
+const inCi = process.env.CI === "true" || process.env.CI === "1";
+if (!install.ok && !inCi) console.warn(`prices interop test skipped: ${install.why}`);
 
 interface ManifestModel {
   id: string;
