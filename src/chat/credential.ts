@@ -4,9 +4,11 @@ import type { Log } from "../gateway/log.js";
 import type { GatewayServices } from "../gateway/types.js";
 import type { CompletionResult } from "../providers/types.js";
 import { userErrorLine } from "../util/user-error.js";
+import type { LimitUse } from "../sessions/budget-use.js";
+import { budgetLine, budgetRefusalText, budgetsReachedReason, budgetsReachedText } from "./budget-text.js";
 import { pinnedRefreshText, type FailedAttempt } from "./failure-text.js";
 import { afterFailedCall, noCredentialLeft, REFRESH_FAILED } from "./failover.js";
-import { refused } from "./fallback-text.js";
+import { refused, unavailable } from "./fallback-text.js";
 import { stoppedReply } from "./in-flight.js";
 import { freshCredential } from "./refresh.js";
 import {
@@ -44,7 +46,9 @@ function answered(turn: Turn, { text, stopReason }: CompletionResult): TurnReply
  * 3), refreshes it when it is an OAuth token about to expire, and runs the attempt's steps with it,
  * until one answers or {@link afterFailedCall} ends the turn. Each credential is tried at most
  * once per turn. An `auto` pin is a preference for the first call only; after a failure the
- * normal order applies. A session a user pinned never switches credentials.
+ * normal order applies. A session a user pinned never switches credentials. A credential past its
+ * profile's `refuse` budget is passed over like an unusable one (and logged), unless the user
+ * pinned it: then the turn is refused, with nothing sent.
  */
 export function credentialStep(
   services: GatewayServices,
@@ -56,17 +60,33 @@ export function credentialStep(
     const tried = new Set<string>();
     const failed: FailedAttempt[] = [];
     const refreshFailures: RefreshFailure[] = [];
+    const overBudget: LimitUse[] = [];
     let pin = turn.pin;
     for (;;) {
       const res = resolve(services, turn, pin);
       const next =
         res.chosen && !tried.has(res.chosen.id) ? res.chosen : res.candidates.find((c) => c.usable && !tried.has(c.id));
-      if (!next)
+      if (!next) {
+        if (failed.length === 0 && refreshFailures.length === 0 && overBudget.length > 0)
+          return unavailable(budgetsReachedText(overBudget), budgetsReachedReason(turn.provider.id));
         return noCredentialLeft(res, failed, refreshFailures, {
           strict,
           facts: { ...turn.facts, now: services.clock() },
         });
+      }
       tried.add(next.id);
+      const reached = await turn.profileBudget?.reached(next.id);
+      if (reached) {
+        log(
+          "info",
+          budgetLine(turn.ctx.sessionKey, reached, strict ? "refused (pinned)" : `skipped credential=${next.id}`),
+        );
+        if (strict)
+          return refused(budgetRefusalText(reached, turn.facts.commands.model), budgetsReachedReason(turn.provider.id));
+        overBudget.push(reached);
+        pin = undefined;
+        continue;
+      }
       const ready = await freshCredential(services, log, turn.ctx.agentId, next);
       if (!("secret" in ready)) {
         if (strict) return refused(pinnedRefreshText(userErrorLine(ready), next.id, turn.facts), REFRESH_FAILED);

@@ -2,7 +2,7 @@ import { redactText } from "../auth/redact.js";
 import type { Log } from "../gateway/log.js";
 import { chosenByUser } from "../gateway/selection.js";
 import type { GatewayServices } from "../gateway/types.js";
-import { fallbackChain, triedFallbacks, type FallbackChain } from "../models/fallbacks.js";
+import { fallbackChain, triedFallbacks, type FallbackChain, type FallbackSkip } from "../models/fallbacks.js";
 import type { ResolvedModel } from "../models/ref.js";
 import {
   chosenModelFix,
@@ -40,8 +40,9 @@ export type AskModel = (model: ResolvedModel) => Promise<string | TurnFailure>;
  * What a turn says after its first model gave no answer (OpenClaw's model failover, turn-local: the
  * session's model is not changed). A configured model that could not be reached hands the turn to
  * each fallback in order; the first answer ends with a note naming the model that answered and why
- * the earlier ones did not. A model the user chose never falls back: its failure says how to go back
- * to the configured default. `onStep` hears every hand-over, for the log.
+ * the earlier ones did not, and the fallbacks left out for costing more than the configured model.
+ * A model the user chose never falls back: its failure says how to go back to the configured
+ * default. `onStep` hears every hand-over, for the log.
  */
 export async function afterFailure(
   first: TurnFailure,
@@ -63,16 +64,24 @@ export async function afterFailure(
     return `${first.text}\n${fix}`;
   }
   const passed: PassedOver[] = [{ ref: plan.primary, reason: first.reason }];
+  const skippedAs = (skip: (code: FallbackSkip) => boolean) =>
+    plan.chain.steps.flatMap((s): PassedOver[] =>
+      s.skip !== undefined && skip(s.skip) ? [{ ref: s.configured, reason: s.why ?? s.skip }] : [],
+    );
   for (const model of fallbacks) {
     const prev = passed[passed.length - 1];
     if (prev) onStep(prev.ref, model.ref, prev.reason);
     const out = await ask(model);
-    if (typeof out === "string") return `${out}\n\n${fallbackNote(model.ref, passed)}`;
+    if (typeof out === "string") {
+      const forPrice = fallbacksFailedText(
+        [],
+        skippedAs((code) => code === "pricier"),
+      );
+      return `${out}\n\n${fallbackNote(model.ref, passed)}${forPrice ? `\n${forPrice}` : ""}`;
+    }
     passed.push({ ref: model.ref, reason: out.reason });
   }
-  const skipped = plan.chain.steps.flatMap((s): PassedOver[] =>
-    s.skip !== undefined && s.skip !== "duplicate" ? [{ ref: s.configured, reason: s.why ?? s.skip }] : [],
-  );
+  const skipped = skippedAs((code) => code !== "duplicate");
   const tail = fallbacksFailedText(passed.slice(1), skipped);
   return tail ? `${first.text}\n${tail}` : first.text;
 }

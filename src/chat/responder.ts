@@ -1,6 +1,7 @@
 import { errorMessage, type Log } from "../gateway/log.js";
 import type { AnswerSink, ChatResponder, CommandContext, GatewayServices, Reply, TurnModel } from "../gateway/types.js";
 import { autoPinStep } from "./auto-pin.js";
+import { budgetStep } from "./budget.js";
 import { callStep } from "./call.js";
 import { cooldownStep } from "./cooldown.js";
 import { credentialStep } from "./credential.js";
@@ -46,9 +47,11 @@ export interface ChatOptions {
  * - model: the session's model and pin (its own, completed by the parent chat's for threads and
  *   topics; else the agent's configured model), or a model for this message only (`--once`);
  * - then, per turn: footer (the chat's `/usage` footer under the reply), guard (a throw becomes a
- *   reply), in flight (for `/stop`), fallback (a configured model's fallbacks answer when it
- *   cannot), history (the conversation so far);
- * - credential: the resolver's credentials in order, each refreshed when due, until one answers;
+ *   reply), in flight (for `/stop`), budget (a chat, agent or gateway limit reached refuses the
+ *   turn before anything is sent; `warn` limits add a line), fallback (a configured model's
+ *   fallbacks answer when it cannot), history (the conversation so far);
+ * - credential: the resolver's credentials in order, each refreshed when due, until one answers
+ *   (a credential past its profile's budget is passed over, or refuses the turn when pinned);
  * - then, per call: auto pin (an unpinned session keeps the profile that answered), cooldown
  *   (success or the cooldown a failure calls for, in the shared store), ledger (the call's tokens
  *   and cost, in the usage ledger and the metrics), and the call itself.
@@ -89,6 +92,7 @@ export function createChatResponder(services: GatewayServices, log: Log, options
       footerStep(services, log, recording),
       guardStep(log),
       inFlight.step,
+      budgetStep(services, log),
       fallbackStep(services, log, settings),
       historyStep(history),
     ],

@@ -7,6 +7,7 @@ import type { TokenTally } from "../models/price.js";
 import type { ResolvedModel } from "../models/ref.js";
 import type { Classification } from "../providers/classify.js";
 import type { ChatMessage, CompletionResult } from "../providers/types.js";
+import type { LimitUse } from "../sessions/budget-use.js";
 import type { TurnFacts } from "./failure-text.js";
 import type { TurnFailure } from "./fallback-text.js";
 
@@ -70,6 +71,14 @@ export interface Turn {
   readonly shutdown: AbortSignal;
   /** What the message's calls used so far, filled in by the ledger step, for the footer. */
   readonly spend: TurnSpend;
+  /** Set by the budget step when some profile has a limit: the credential step asks it per credential. */
+  readonly profileBudget?: ProfileBudget | undefined;
+}
+
+/** A turn's view of the credential profiles' budgets. */
+export interface ProfileBudget {
+  /** The `refuse` limit `profileId` has reached, if any; a `warn` limit it reached adds its line to the reply. */
+  reached(profileId: string): Promise<LimitUse | undefined>;
 }
 
 /** A reply the turn gives: an answer, or what was written before it stopped or broke off. */

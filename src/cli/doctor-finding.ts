@@ -16,7 +16,8 @@ export interface Finding {
     | "env"
     | "channels"
     | "aliases"
-    | "session-store";
+    | "session-store"
+    | "budgets";
   /** `info` says how something works here; like `ok` it is no problem. */
   readonly severity: "ok" | "info" | "fixed" | "warn" | "error";
   readonly message: string;

@@ -7,6 +7,7 @@ import type { CatalogContext } from "../models/context.js";
 import { stateEnvFile, agentDir, authProfilesPath, sessionStateDir } from "../config/paths.js";
 import { parseEnvFile } from "../config/env.js";
 import { configKeyFindings } from "./doctor-config-keys.js";
+import { budgetFindings } from "./doctor-budgets.js";
 import { agentIds, allowlistKey, configuredModel, defaultAgentId } from "../config/agents.js";
 import { fallbackChain } from "../models/fallbacks.js";
 import { resolveModelRef, providerOf } from "../models/ref.js";
@@ -318,8 +319,9 @@ function storeFindings(agentId: string, layout: CredentialLayout): Finding[] {
 /**
  * `openclaw doctor`: config validity, private file modes (`--fix` repairs them), unreadable or
  * expired credentials, missing credentials for each agent's default model, provider keys only a
- * login shell can see, keys refused from `./.env`, channels nobody may use, and whether the session
- * store (SQLite file or Redis) can be reached. Exit 0 when nothing is wrong, 1 otherwise.
+ * login shell can see, keys refused from `./.env`, channels nobody may use, whether the session
+ * store (SQLite file or Redis) can be reached, and each budget with its use and reset. Exit 0 when
+ * nothing is wrong, 1 otherwise.
  */
 export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number> {
   const findings: Finding[] = [];
@@ -400,6 +402,9 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
   const storeFinding = await checkSessionStore(ctx, io, app);
   findings.push(storeFinding);
   const cooldowns = storeFinding.severity === "ok" ? await app.cooldowns() : new MemoryCooldownStore();
+  // Each budget with its use: read from the ledger in the same store, when it answered.
+  const ledger = storeFinding.severity === "ok" ? (await app.existingSessions())?.ledger : undefined;
+  findings.push(...(await budgetFindings(config.budgets, ledger, now, config.usage?.ledger !== false)));
 
   // Every configured agent's default model needs a usable credential, as the resolver sees it.
   try {
@@ -580,7 +585,7 @@ function defaultModelFinding(ctx: CatalogContext): Finding | undefined {
   };
 }
 
-/** Configured fallbacks a chat turn never tries: outside the agent's allowlist, or unknown models. */
+/** Configured fallbacks a chat turn never tries: outside the agent's allowlist, pricier than the default, or unknown models. */
 function fallbackFindings(ctx: CatalogContext, agentId: string): Finding[] {
   const config = ctx.loaded.config;
   const primary = configuredModel(config, agentId) ?? ctx.catalog.defaultModel;
@@ -594,6 +599,12 @@ function fallbackFindings(ctx: CatalogContext, agentId: string): Finding[] {
         severity: "warn",
         message: `agent ${agentId}: fallback ${step.model.ref} (${chain.key}) is not in ${allow}, so it is never tried`,
         fix: `add "${step.model.ref}" (or "${step.model.provider}/*") to ${allow}, or remove it from ${chain.key}, in ${ctx.loaded.path}`,
+      });
+    } else if (step.skip === "pricier" && step.model) {
+      findings.push({
+        check: "model",
+        severity: "info",
+        message: `agent ${agentId}: fallback ${step.model.ref} (${chain.key}) is never tried: ${step.why ?? "it costs more"}`,
       });
     } else if (step.skip === "unknown_model") {
       findings.push({

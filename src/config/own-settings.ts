@@ -26,6 +26,7 @@ export const OWN_KEYS: readonly string[] = [
   "channels.discord.apiBase",
   "channels.discord.interactions",
   "channels.console",
+  "budgets",
   "usage.ledger",
   "usage.retainDays",
 ];
@@ -158,6 +159,7 @@ function* movedKeys(raw: RawObject, where: readonly string[], keys: readonly str
 const unrecognized = (section: string) => (k: string) => `${section}: Unrecognized key: "${k}" (a setting of ours)`;
 
 const RULES: readonly Rule[] = [
+  { find: (raw) => movedKeys(raw, [], ["budgets"], unrecognized("(top level)")) },
   { find: (raw) => movedKeys(raw, ["auth"], ["monitor"], unrecognized("auth")) },
   {
     *find(raw, ctx) {

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import "../util/zod-messages.js";
 import { mayCarryCredentials } from "../util/loopback.js";
+import { budgetsSection } from "./budgets.js";
 
 // Every object is loose: an existing OpenClaw config has many keys we do not use, and we must keep
 // them when we write the file back.
@@ -232,6 +233,8 @@ export const configSchema = z.looseObject({
       metrics: z.optional(z.looseObject({ token: z.optional(z.string().check(z.minLength(1))) })),
     }),
   ),
+  /** Spending limits, ours (`model-gateway.json`): see `src/config/budgets.ts`. */
+  budgets: z.optional(budgetsSection),
   /** The usage ledger (ours, in model-gateway.json). */
   usage: z.optional(
     z.looseObject({

@@ -1,0 +1,30 @@
+/** A budget's period: a UTC calendar day or month. */
+export type PeriodKind = "daily" | "monthly";
+
+/** One period: `from` inclusive, `to` exclusive, epoch ms. */
+export interface Period {
+  readonly from: number;
+  readonly to: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The UTC day (00:00 to the next 00:00) or month (the 1st 00:00 to the next 1st) that `now` falls
+ * in. Calendar arithmetic on purpose: a month is 28 to 31 days, and UTC has no daylight saving.
+ */
+export function periodAt(kind: PeriodKind, now: number): Period {
+  if (kind === "daily") {
+    const from = now - (((now % DAY_MS) + DAY_MS) % DAY_MS);
+    return { from, to: from + DAY_MS };
+  }
+  const d = new Date(now);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  return { from: Date.UTC(y, m, 1), to: Date.UTC(y, m + 1, 1) };
+}
+
+/** `2026-12-08 00:00 UTC`: when a period ends, as people read it. */
+export function utcMinute(at: number): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
