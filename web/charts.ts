@@ -9,7 +9,8 @@ function colourOf(keys: readonly string[], key: string): string {
   return PALETTE[keys.indexOf(key) % PALETTE.length] ?? "#888888";
 }
 
-function usd(n: number): string {
+/** Dollars with cents, as the page shows every amount. */
+export function usd(n: number): string {
   return `$${n.toFixed(2)}`;
 }
 

@@ -159,12 +159,7 @@ export async function chatsPageJson(
  * recently changed first, filtered by `query` (a case-insensitive part of the key, model, profile
  * or who set it) and cut to page `page`. A topic or thread shows what it inherits from its chat.
  */
-async function chatsView(
-  services: GatewayServices,
-  index: ChatIndex,
-  query: string,
-  page: number,
-): Promise<ChatsView> {
+async function chatsView(services: GatewayServices, index: ChatIndex, query: string, page: number): Promise<ChatsView> {
   const snapshot = await index.current();
   const { all, byKey } = snapshot;
   const needle = query.trim().toLowerCase().replaceAll(SEPARATOR, "");

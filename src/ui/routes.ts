@@ -224,7 +224,7 @@ export function registerControlPage(http: GatewayHttpServer, parts: ControlPageP
   }
 
   const { ledger } = services.sessions;
-  const spend = freshFor(services.clock, (now) => spendReport(ledger, now));
+  const spend = freshFor(services.clock, (now) => spendReport(ledger, services.config().config.budgets, now));
   const spendToday = freshFor(services.clock, async (now) => {
     const rows = await spendTodayByProfile(ledger, now);
     return new Map([...rows].map(([id, row]) => [id, costText(row)]));

@@ -1,4 +1,7 @@
 import type { UsageLedger } from "../sessions/ledger.js";
+import type { BudgetsConfig } from "../config/budgets.js";
+import { configuredLimits, limitUse, topChat } from "../sessions/budget-use.js";
+import { periodAt } from "../util/utc-period.js";
 import { DAY_MS, utcDay } from "../sessions/ledger-sums.js";
 import { lastDays } from "../sessions/usage-window.js";
 
@@ -19,6 +22,20 @@ export interface ModelTokens {
   readonly output: number;
 }
 
+/** A configured budget and how much of it this period used. */
+export interface BudgetRow {
+  /** Where it is set: `budgets.gateway.daily`, `budgets.chats.default.monthly`. */
+  readonly key: string;
+  readonly action: string;
+  readonly limitUsd: number;
+  readonly spentUsd: number;
+  /** A chat limit counts each chat alone: the chat that spent the most this period, or null. */
+  readonly perChat: boolean;
+  readonly topChat: string | null;
+  /** When the period ends and the use starts again from 0 (epoch ms). */
+  readonly resetsAtMs: number;
+}
+
 /** The Spend view's data. */
 export interface SpendReport {
   /** The last {@link SPEND_DAYS} UTC days, oldest first, every day present. */
@@ -27,14 +44,39 @@ export interface SpendReport {
   readonly tokensByModel: readonly ModelTokens[];
   /** Turns of the window with no price: never counted as free, so said apart. */
   readonly unpricedTurns: number;
+  readonly budgets: readonly BudgetRow[];
+}
+
+/** Every configured budget with its use now, as `doctor` reports them. */
+async function budgetRows(ledger: UsageLedger, budgets: BudgetsConfig | undefined, now: number): Promise<BudgetRow[]> {
+  if (budgets === undefined) return [];
+  return Promise.all(
+    configuredLimits(budgets).map(async (c): Promise<BudgetRow> => {
+      const top = c.covers ? await topChat(ledger, c, now) : undefined;
+      const spentUsd = c.covers ? (top?.use.spentUsd ?? 0) : (await limitUse(ledger, c.limit, now)).spentUsd;
+      return {
+        key: c.limit.key,
+        action: c.limit.action,
+        limitUsd: c.limit.usd,
+        spentUsd,
+        perChat: c.covers !== undefined,
+        topChat: top?.sessionKey ?? null,
+        resetsAtMs: periodAt(c.limit.period, now).to,
+      };
+    }),
+  );
 }
 
 /**
  * The Spend view from the usage ledger, over the last {@link SPEND_DAYS} UTC days: cost per day and
- * profile (one summary per profile that spent) and tokens per model. Unpriced turns add no cost;
- * their count is given apart.
+ * profile (one summary per profile that spent) and tokens per model, then each configured budget
+ * with its use this period. Unpriced turns add no cost; their count is given apart.
  */
-export async function spendReport(ledger: UsageLedger, now: number): Promise<SpendReport> {
+export async function spendReport(
+  ledger: UsageLedger,
+  budgets: BudgetsConfig | undefined,
+  now: number,
+): Promise<SpendReport> {
   const window = lastDays(SPEND_DAYS, now);
   const range = { from: window.from, to: window.to };
   const [profiles, models] = await Promise.all([ledger.summarize(range, "profile"), ledger.summarize(range, "model")]);
@@ -56,6 +98,7 @@ export async function spendReport(ledger: UsageLedger, now: number): Promise<Spe
     days,
     tokensByModel: models.map((m) => ({ model: m.key, input: m.inputTokens, output: m.outputTokens })),
     unpricedTurns: profiles.reduce((n, p) => n + p.unpricedTurns, 0),
+    budgets: await budgetRows(ledger, budgets, now),
   };
 }
 

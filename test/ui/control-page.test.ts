@@ -46,6 +46,7 @@ beforeAll(async () => {
   const stateDir = writeStateDir({
     prefix: "openclaw-ui-",
     config: CONFIG,
+    own: { budgets: { gateway: { daily: { usd: 10, action: "warn" } } } },
     authProfiles: {
       version: 1,
       profiles: {
@@ -249,6 +250,10 @@ describe("the control page", () => {
     expect(await tokens.getAttribute("aria-label")).toBe(
       "Tokens by model: anthropic/claude-haiku-4-5 37500, anthropic/claude-sonnet-5-5 37500",
     );
+    // Today's turns (both profiles: $1.75) against the gateway's daily budget.
+    await page.getByRole("progressbar", { name: "budgets.gateway.daily: 18% used" }).waitFor({
+      timeout: scaled(WAIT_MS),
+    });
     await page.screenshot({ path: path.join(SHOTS, "spend.png"), fullPage: true });
 
     const credentials = (await (await page.request.get(`${gw.base}/ui/api/credentials`)).json()) as CredentialsView;
