@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { GatewayHttpServer } from "../gateway/http-server.js";
 import type { GatewayAssembly } from "./gateway-services.js";
-import type { Log } from "../gateway/log.js";
+import { errorMessage, type Log } from "../gateway/log.js";
 import { createIo, type CliIo } from "../cli/io.js";
 import { runOrderSet } from "../cli/auth-order.js";
 import { runModelsSet } from "../cli/models-set.js";
@@ -23,7 +23,7 @@ export interface ControlPageInputs {
 
 /** The control page on a gateway: publish its address once listening, withdraw it at shutdown. */
 export interface ControlPage {
-  /** Writes `<state>/control-ui.json`, so `openclaw dashboard` finds the gateway at `url`. */
+  /** Writes `<state>/control-ui.json`, so `openclaw dashboard` finds the gateway at `url` (a failure is a warning). */
   publish(url: string): void;
   withdraw(): void;
 }
@@ -80,7 +80,14 @@ export function mountControlPage(http: GatewayHttpServer, inputs: ControlPageInp
     log: inputs.log,
   });
   return {
-    publish: (url) => writeHandoff(services.stateDir, url, cliKey),
+    publish: (url) => {
+      try {
+        writeHandoff(services.stateDir, url, cliKey);
+      } catch (err) {
+        // The gateway serves without it; only `openclaw dashboard` cannot find it.
+        inputs.log("warn", `control page: openclaw dashboard will not find this gateway: ${errorMessage(err)}`);
+      }
+    },
     withdraw: () => removeHandoff(services.stateDir),
   };
 }
