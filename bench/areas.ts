@@ -13,4 +13,5 @@ export const areas: Record<string, () => Promise<{ default: Bench }>> = {
   providers: () => import("./providers.js"),
   streaming: () => import("./streaming.js"),
   ledger: () => import("./ledger.js"),
+  "control page": () => import("./control-page.js"),
 };

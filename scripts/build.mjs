@@ -12,7 +12,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Written after a successful compile; its mtime is the time of that build. */
 const stamp = path.join(root, "dist", ".build-stamp");
 /** What tsconfig.json compiles, plus the files that change how it compiles. */
-const inputs = ["src", "plugins", "bench", "test", "scripts", "tsconfig.json", "package.json", "package-lock.json"];
+const inputs = [
+  "src",
+  "plugins",
+  "web",
+  "bench",
+  "test",
+  "scripts",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+];
 
 /**
  * The newest mtime among the inputs. Directories count too: adding, removing or renaming a file
@@ -52,6 +62,14 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 // of our files instead of a hundred and fifty.
 const bundle = spawnSync(process.execPath, [path.join(root, "scripts", "bundle-cli.mjs")], { stdio: "inherit" });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
+// The control page's browser code is type-checked with the DOM's types (web/tsconfig.json), then
+// bundled apart from the CLI: none of it is in dist/cli.cjs.
+const webTypes = spawnSync(process.execPath, [tsc, "-p", path.join(root, "web", "tsconfig.json")], {
+  stdio: "inherit",
+});
+if (webTypes.status !== 0) process.exit(webTypes.status ?? 1);
+const web = spawnSync(process.execPath, [path.join(root, "scripts", "build-ui.mjs")], { stdio: "inherit" });
+if (web.status !== 0) process.exit(web.status ?? 1);
 // The launcher writes the bundle's V8 code cache after a run that found none (src/cli/launch.ts): one
 // run of a typical command, on an empty state dir of its own, so that the first real command starts
 // as fast as every later one.

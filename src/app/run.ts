@@ -18,7 +18,8 @@ import { configSections, gatewayPlugins } from "./plugins.js";
 import { telegramSettings } from "../channels/telegram/settings.js";
 import { discordSettings } from "../channels/discord/settings.js";
 import { packageVersion } from "../util/package-root.js";
-import { bindAddress, gatewayPort } from "../gateway/address.js";
+import { bindAddress, gatewayPort, localBaseUrl } from "../gateway/address.js";
+import { mountControlPage } from "./control-page.js";
 import { registerSecrets } from "../auth/redact.js";
 import { checkMetricsToken, gatewaySecrets } from "./gateway-secrets.js";
 import { configuredHostNames } from "../gateway/allowed-hosts.js";
@@ -155,24 +156,33 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
   const services = await app.gateway();
   // The store is open from here; until the try below owns it, a failure (a bad bind address, a bad
   // plugin name) must close it too, or an open Redis client keeps the process from exiting.
-  const { identity, readiness, host, runtimes, http, channelEnv, address } = await closingOnError(app, () => {
-    const identity: GatewayIdentity = {
-      version: packageVersion(),
-      stateDir: ctx.stateDir,
-      configPath: ctx.loaded.path,
-      store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
-    };
-    const readiness = new Readiness(identity, () => services.sessions.list({ limit: 1 }));
-    const host = new PluginHost(services, plugins, log);
-    const runtimes = new PluginRuntimes(services, plugins, log);
-    const address = bindAddress(config.gateway);
-    const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
-    http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
-    http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
-    for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
-    const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
-    return { identity, readiness, host, runtimes, http, channelEnv, address };
-  });
+  const { identity, readiness, host, runtimes, http, channelEnv, address, controlPage } = await closingOnError(
+    app,
+    () => {
+      const identity: GatewayIdentity = {
+        version: packageVersion(),
+        stateDir: ctx.stateDir,
+        configPath: ctx.loaded.path,
+        store: storeWhere(sessionStoreLocation(config, ctx.stateDir)),
+      };
+      const readiness = new Readiness(identity, () => services.sessions.list({ limit: 1 }));
+      const host = new PluginHost(services, plugins, log);
+      const runtimes = new PluginRuntimes(services, plugins, log);
+      const address = bindAddress(config.gateway);
+      const http = new GatewayHttpServer(log, { allowedHosts: configuredHostNames(config, address) });
+      http.route("GET", "/readyz", readiness.handler(config.gateway?.metrics?.token));
+      http.route("GET", "/metrics", metrics.handler(config.gateway?.metrics?.token));
+      for (const c of planned) for (const path of c.paths) http.reserve("POST", path, c.name);
+      const controlPage = mountControlPage(http, {
+        services,
+        processEnv,
+        cwd: opts.cwd ?? process.cwd(),
+        log,
+      });
+      const channelEnv: ChannelEnv = { host, http, log, env: channelValues };
+      return { identity, readiness, host, runtimes, http, channelEnv, address, controlPage };
+    },
+  );
   const supervised: SupervisedChannel[] = [];
   let listening = false;
   try {
@@ -181,6 +191,7 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     if (port !== undefined) {
       const bound = await http.listen(port, address);
       listening = true;
+      controlPage.publish(localBaseUrl(address, bound));
       opts.onListening?.(bound);
       where = `http ${address}:${bound}`;
     }
@@ -229,7 +240,10 @@ export async function runGateway(opts: GatewayOptions = {}): Promise<void> {
     await runtimes.stop();
     for (const c of supervised.reverse())
       await c.stop().catch((err: unknown) => log("error", `stopping ${c.name}: ${String(err)}`));
-    if (listening) await http.close();
+    if (listening) {
+      controlPage.withdraw();
+      await http.close();
+    }
     await app.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { CliIo } from "./io.js";
 import { EXIT } from "./errors.js";
 import { toJson } from "./format.js";
-import { bindAddress, gatewayPort } from "../gateway/address.js";
+import { bindAddress, gatewayPort, localBaseUrl } from "../gateway/address.js";
 import type { PublicReadiness, ReadinessReport } from "../gateway/readiness.js";
 import { formatDuration } from "../auth/health.js";
 import { managerTool, serviceManager, toolRunner, type ServiceState } from "../service/manager.js";
@@ -83,9 +83,8 @@ export async function runGatewayStatus(io: CliIo, opts: GatewayStatusOptions): P
   for (const w of ctx.loaded.warnings) io.err(`warning: ${w}`);
   const port = gatewayPort(ctx.loaded.config, io.env, true) ?? 0;
   const address = bindAddress(ctx.loaded.config.gateway);
-  const host = address === "0.0.0.0" ? "127.0.0.1" : address.includes(":") ? `[${address}]` : address;
   const metricsToken = ctx.loaded.config.gateway?.metrics?.token;
-  const [service, http] = await Promise.all([serviceView(io), probe(`http://${host}:${port}`, metricsToken)]);
+  const [service, http] = await Promise.all([serviceView(io), probe(localBaseUrl(address, port), metricsToken)]);
   let deep: { exitCode: number; problems: readonly string[]; warnings: readonly string[] } | undefined;
   if (opts.deep) {
     const cli = await openCliContext(io, { app });

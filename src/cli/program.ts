@@ -228,6 +228,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, registe
     .addOption(agentOption())
     .action(act(async () => (await import("./onboard.js")).runOnboard));
 
+  program
+    .command("dashboard")
+    .description("Print a one-time link to the running gateway's control page (and open it where a desktop exists).")
+    .option("--no-open", "print the link without opening a browser")
+    .option("--json", "print only { ok, url, expiresAtMs } (or { ok: false, reason }); opens nothing")
+    .option("--revoke", "end every control page session instead")
+    .action(act(async () => (await import("./dashboard.js")).runDashboard));
+
   const gateway = program
     .command("gateway")
     .description(

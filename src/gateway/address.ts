@@ -75,3 +75,12 @@ export function bindAddress(
       return bind;
   }
 }
+
+/**
+ * The base URL a client on this host reaches the gateway at: a wildcard bind (`0.0.0.0`) is no
+ * destination, so loopback stands in for it; an IPv6 address gets its brackets.
+ */
+export function localBaseUrl(address: string, port: number): string {
+  const host = address === "0.0.0.0" ? "127.0.0.1" : address.includes(":") ? `[${address}]` : address;
+  return `http://${host}:${port}`;
+}

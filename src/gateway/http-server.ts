@@ -10,6 +10,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpRequestHead {
   readonly method: string;
   readonly path: string;
+  /** The request target's query, without its `?` (absent when it has none). */
+  readonly query?: string;
   readonly headers: http.IncomingHttpHeaders;
 }
 
@@ -86,6 +88,12 @@ const MAX_LOGGED_HOSTS = 16;
 function pathOf(url: string): string {
   const query = url.indexOf("?");
   return query < 0 ? url : url.slice(0, query);
+}
+
+/** The query of a request target, without its `?`, or undefined when it has none. */
+function queryOf(url: string): string | undefined {
+  const query = url.indexOf("?");
+  return query < 0 ? undefined : url.slice(query + 1);
 }
 
 function routeKey(method: string, path: string): string {
@@ -190,8 +198,9 @@ export class GatewayHttpServer {
       },
       (req, res) => {
         this.dispatch(req, res).catch((err: unknown) => {
-          // The client went away mid-body (or the socket broke): nothing left to answer.
-          this.log("warn", `${req.method ?? "?"} ${req.url ?? "?"}: request dropped: ${errorMessage(err)}`);
+          // The client went away mid-body (or the socket broke): nothing left to answer. The path
+          // only: a query may carry a one-time login token.
+          this.log("warn", `${req.method ?? "?"} ${pathOf(req.url ?? "?")}: request dropped: ${errorMessage(err)}`);
           req.destroy();
           if (!res.headersSent) res.destroy();
         });
@@ -247,9 +256,12 @@ export class GatewayHttpServer {
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const query = queryOf(url);
     const head: HttpRequestHead = {
       method: req.method ?? "GET",
-      path: pathOf(req.url ?? "/"),
+      path: pathOf(url),
+      ...(query !== undefined ? { query } : {}),
       headers: req.headers,
     };
     // A refusal leaves the body unread, so the connection closes rather than carry it to the next request.
@@ -261,11 +273,7 @@ export class GatewayHttpServer {
     if (declared > MAX_BODY_BYTES) return refuse(TOO_LARGE);
     const body = await readBody(req);
     if (body === undefined) return refuse(TOO_LARGE);
-    this.send(
-      res,
-      await this.run(found.route, { method: head.method, path: head.path, headers: head.headers, body }),
-      false,
-    );
+    this.send(res, await this.run(found.route, { ...head, body }), false);
   }
 
   private misdirected(host: string | undefined): HttpResponse {

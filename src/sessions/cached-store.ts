@@ -31,6 +31,12 @@ export interface PeekableSessionStore extends SessionStore {
    * `get` is then answered from the cache too when the absence is known.
    */
   peek(key: string): SessionRecord | undefined;
+  /**
+   * Changes after every write through this store and every change another writer reported, so a
+   * list read while it held one value is current as long as it holds it. Undefined when the
+   * backend does not report other writers' changes: then nothing read may be kept.
+   */
+  readonly generation: number | undefined;
 }
 
 /** Cached absence: the backend said there is no such session. */
@@ -63,6 +69,7 @@ export class CachedSessionStore implements PeekableSessionStore {
   private readonly cache: LRUCache<string, Entry>;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly unwatch: (() => void) | undefined;
+  private changes = 0;
 
   constructor(backend: SessionStore, opts: CachedStoreOptions = {}) {
     this.backend = backend;
@@ -78,6 +85,10 @@ export class CachedSessionStore implements PeekableSessionStore {
       : // lru-cache's own monotonic clock, read at most once per millisecond.
         new LRUCache<string, Entry>({ max, ttl });
     this.unwatch = watchable ? backend.watch((change) => this.invalidate(change)) : undefined;
+  }
+
+  get generation(): number | undefined {
+    return this.unwatch ? this.changes : undefined;
   }
 
   peek(key: string): SessionRecord | undefined {
@@ -96,19 +107,27 @@ export class CachedSessionStore implements PeekableSessionStore {
   }
 
   async update(key: string, patch: SessionPatch, now: number): Promise<SessionRecord | undefined> {
-    return this.track(
-      key,
-      () => this.backend.update(key, patch, now),
-      (r) => r,
-    );
+    try {
+      return await this.track(
+        key,
+        () => this.backend.update(key, patch, now),
+        (r) => r,
+      );
+    } finally {
+      this.changes++;
+    }
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.track(
-      key,
-      () => this.backend.delete(key),
-      () => undefined,
-    );
+    try {
+      return await this.track(
+        key,
+        () => this.backend.delete(key),
+        () => undefined,
+      );
+    } finally {
+      this.changes++;
+    }
   }
 
   list(opts?: { limit?: number; prefix?: string }): Promise<SessionRecord[]> {
@@ -119,6 +138,7 @@ export class CachedSessionStore implements PeekableSessionStore {
     try {
       return await this.backend.dropAutoPins(keyPrefix);
     } finally {
+      this.changes++;
       this.invalidate(keyPrefix === undefined ? { kind: "all" } : { kind: "prefix", prefix: keyPrefix });
     }
   }
@@ -141,6 +161,7 @@ export class CachedSessionStore implements PeekableSessionStore {
 
   /** Drops cached entries that another writer changed. Backends call this through `watch`. */
   invalidate(change: SessionChange): void {
+    this.changes++;
     if (change.kind === "all") {
       this.cache.clear();
       for (const f of this.inFlight.values()) f.stale = true;

@@ -43,3 +43,34 @@ export function sessionKeys(t: SessionTarget, dmScope: DmScope = "main"): Sessio
   if (t.threadId === undefined) return { key: parent };
   return { key: `${parent}:${sub}:${t.threadId}`, parentKey: parent };
 }
+
+/** A session key read back into what a person recognises: the channel, the chat, the parent chat. */
+export interface SessionKeyParts {
+  readonly agentId: string;
+  /** The channel the key names; undefined for DMs shared across channels (`main`, `direct:<user>`). */
+  readonly channel?: string;
+  /** `direct <user>`, `group <id>`, `group <id> topic <t>`, `main` (the DM session every channel shares). */
+  readonly chat: string;
+  /** The key of the chat a topic or thread belongs to. */
+  readonly parentKey?: string;
+}
+
+/** Reads a key {@link sessionKeys} wrote; a key of another shape is shown whole as its chat. */
+export function sessionKeyParts(key: string): SessionKeyParts {
+  const parts = key.split(":");
+  const [prefix, agentId = "", ...rest] = parts;
+  if (prefix !== "agent" || rest.length === 0) return { agentId, chat: key };
+  if (rest.length === 1) return { agentId, chat: rest.join(":") };
+  if (rest[0] === "direct") return { agentId, chat: `direct ${rest.slice(1).join(":")}` };
+  const [channel = "", ...chatParts] = rest;
+  if (chatParts[0] === DEFAULT_ACCOUNT && chatParts[1] === "direct") chatParts.shift();
+  const [kind = "", id = "", sub, subId] = chatParts;
+  if (sub !== undefined && subId !== undefined && chatParts.length === 4)
+    return {
+      agentId,
+      channel,
+      chat: `${kind} ${id} ${sub} ${subId}`,
+      parentKey: `agent:${agentId}:${channel}:${kind}:${id}`,
+    };
+  return { agentId, channel, chat: chatParts.join(" ") };
+}

@@ -32,6 +32,7 @@ export const FOLDERS = [
   "channels",
   "service",
   "cli",
+  "ui",
   "plugins",
 ] as const;
 
@@ -59,6 +60,11 @@ export const FOLDER_RULES: readonly FolderRule[] = [
   },
   { from: "sessions", to: ["channels", "gateway"], why: "stores know no chat SDK and no host types" },
   { from: "models", to: ["auth"], why: "the catalog knows no secrets" },
+  {
+    from: "ui",
+    to: ["channels", "chat", "cli", "app"],
+    why: "the control page reads through the gateway's services; the commands it reuses are wired in by app/",
+  },
   { from: "config", to: ["auth", "models"], why: "config is read by all and reads nobody" },
   {
     from: "util",

@@ -10,7 +10,7 @@ import { runGateway } from "../../src/app/run.js";
 import { startFakeProvider } from "../fakes/provider-api.js";
 import { startFakeTelegram } from "../fakes/telegram-bot-api.js";
 import { writeStateDir } from "../support/state.js";
-import { TOKEN, closeAfter, startGateway, stopGateways, type Running } from "../support/gateway-run.js";
+import { TOKEN, closeAfter, consoleLine, startGateway, stopGateways } from "../support/gateway-run.js";
 import { eventually } from "../sessions/child.js";
 import { describeRedis } from "../sessions/describe-redis.js";
 import { RedisServer } from "../sessions/redis-server.js";
@@ -22,17 +22,6 @@ const WAIT_MS = 20_000;
 const METRICS_TOKEN = "metrics-bearer-token-0123456789";
 const AUTHORIZED = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
 afterEach(stopGateways);
-
-/** Sends one console line and waits for its reply. */
-async function consoleLine(r: Running, line: string, expected: RegExp): Promise<string> {
-  let seen = "";
-  const onData = (chunk: Buffer) => void (seen += chunk.toString("utf8"));
-  r.output.on("data", onData);
-  r.input.write(`${line}\n`);
-  await eventually(() => expected.test(seen), WAIT_MS, `a reply to ${line}`);
-  r.output.off("data", onData);
-  return seen;
-}
 
 function sample(metrics: string, name: string, labels: string): number {
   const line = metrics.split("\n").find((l) => l.startsWith(`${name}{${labels}}`));

@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import { runGateway } from "../../src/app/run.js";
 import type { RetryPolicy } from "../../src/gateway/channel-supervisor.js";
 import { writeStateDir } from "./state.js";
+import { eventually } from "../sessions/child.js";
 
 /** A setup-token stored in every state dir {@link startGateway} writes; it expires in 5 h. */
 export const TOKEN = `sk-ant-oat01-${"Q".repeat(84)}Fq1x`;
@@ -90,4 +91,15 @@ export async function startGateway(
   };
   running.push(r);
   return r;
+}
+
+/** Sends one console line and resolves with what the console printed until `expected` matched it. */
+export async function consoleLine(r: Running, line: string, expected: RegExp, waitMs = 20_000): Promise<string> {
+  let seen = "";
+  const onData = (chunk: Buffer) => void (seen += chunk.toString("utf8"));
+  r.output.on("data", onData);
+  r.input.write(`${line}\n`);
+  await eventually(() => expected.test(seen), waitMs, `a reply to ${line}`);
+  r.output.off("data", onData);
+  return seen;
 }

@@ -1,0 +1,8 @@
+/** One view of the page: drawn once, then refreshed every second. */
+export interface View {
+  readonly title: string;
+  /** Puts the view's fixed parts (search box, pager) into `root`. */
+  mount(root: HTMLElement): void;
+  /** Fetches and redraws; `again` refreshes at once (after an action). */
+  refresh(again: () => void): Promise<void>;
+}
