@@ -48,8 +48,11 @@ export interface CooldownStore {
   get(credentialId: string): CredentialState | undefined;
   /** Records a failure and returns the cooldown it started (computed by {@link nextCooldown}). */
   recordFailure(credentialId: string, failure: FailureInput): Promise<CooldownEntry>;
-  /** Records a successful call: clears that credential's cooldowns for the model and marks it used. */
-  recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void>;
+  /**
+   * Records a successful call: clears that credential's cooldowns for the model and marks it used,
+   * with the rate limits the answer reported, in one write (it happens on every answered turn).
+   */
+  recordSuccess(credentialId: string, model: string | undefined, now: number, limits?: RateLimits): Promise<void>;
   /**
    * Records the rate limits a call reported (success or failure), replacing what that model's
    * calls reported before, so the resolver can skip a profile at zero before the provider says 429.
@@ -141,9 +144,11 @@ export function applySuccess(
   state: CredentialState | undefined,
   model: string | undefined,
   now: number,
+  limits?: RateLimits,
 ): CredentialState {
   const cooldowns = (state?.cooldowns ?? []).filter((c) => c.model !== undefined && c.model !== model);
-  return { ...state, cooldowns, lastUsedAt: now };
+  const used = { ...state, cooldowns, lastUsedAt: now };
+  return limits ? applyQuota(used, model, limits, now) : used;
 }
 
 /** A state with the rate limits of a call for `model` recorded (see {@link applyRateLimits}). */
@@ -173,8 +178,13 @@ export class MemoryCooldownStore implements CooldownStore {
     this.states.set(credentialId, state);
     return entry;
   }
-  async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
-    this.states.set(credentialId, applySuccess(this.states.get(credentialId), model, now));
+  async recordSuccess(
+    credentialId: string,
+    model: string | undefined,
+    now: number,
+    limits?: RateLimits,
+  ): Promise<void> {
+    this.states.set(credentialId, applySuccess(this.states.get(credentialId), model, now, limits));
   }
   async recordRateLimits(
     credentialId: string,

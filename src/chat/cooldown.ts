@@ -39,16 +39,19 @@ export function cooldownStep(services: GatewayServices, log: Log): Step<Attempt,
     const out = await next(attempt);
     const { turn, candidate } = attempt;
     const store = services.sessions.cooldowns;
-    // What the provider says is left, whatever the outcome: a stopped call's answer counted too.
-    const limits = out.ok ? out.result.rateLimits : out.failure.rateLimits;
+    if (out.ok) {
+      const limits = out.result.rateLimits;
+      await record("success", candidate, () =>
+        store.recordSuccess(candidate.id, turn.model.ref, services.clock(), limits),
+      );
+      return out;
+    }
+    // What the provider says is left, whatever the failure: a stopped call's answer counted too.
+    const limits = out.failure.rateLimits;
     if (limits)
       await record("quota", candidate, () =>
         store.recordRateLimits(candidate.id, turn.model.ref, limits, services.clock()),
       );
-    if (out.ok) {
-      await record("success", candidate, () => store.recordSuccess(candidate.id, turn.model.ref, services.clock()));
-      return out;
-    }
     if (stoppedBy(turn)) return out;
     const input = failureInput(out.failure, turn.model.ref, services.clock());
     if (!input) return out;

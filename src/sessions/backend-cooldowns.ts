@@ -47,9 +47,14 @@ export class BackendCooldowns implements CooldownStore {
       return { state, result: entry };
     });
   }
-  async recordSuccess(credentialId: string, model: string | undefined, now: number): Promise<void> {
+  async recordSuccess(
+    credentialId: string,
+    model: string | undefined,
+    now: number,
+    limits?: RateLimits,
+  ): Promise<void> {
     await this.storage.updateCredential(credentialId, now, (prev) => ({
-      state: applySuccess(prev, model, now),
+      state: applySuccess(prev, model, now, limits),
       result: undefined,
     }));
   }
