@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
@@ -25,7 +26,15 @@ import { buildPageAssets, launchChromium } from "./browser.js";
 
 /** Generous: every wait ends as soon as its condition holds; only a hang reaches it. */
 const WAIT_MS = 20_000;
-const SHOTS = path.join(packageRoot(), "docs", "ui");
+/**
+ * Where the screenshots go: the README's own (docs/ui/) when `UI_SCREENSHOTS=1` asks to refresh
+ * them, else a temporary directory, so an ordinary run (or CI's run two years ahead) takes them
+ * without rewriting the committed images.
+ */
+const SHOTS =
+  process.env.UI_SCREENSHOTS === "1"
+    ? path.join(packageRoot(), "docs", "ui")
+    : fs.mkdtempSync(path.join(os.tmpdir(), "control-page-shots-"));
 const BACKUP_KEY = `sk-ant-api03-${"B".repeat(80)}Zz9w`;
 const CONFIG = { gateway: { port: 0 } };
 
@@ -100,6 +109,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stopGateways();
+  if (process.env.UI_SCREENSHOTS !== "1") fs.rmSync(SHOTS, { recursive: true, force: true });
 });
 
 describe("the control page", () => {
