@@ -50,6 +50,14 @@ export function ledgerOutcome(turn: Turn, out: CallOutcome): LedgerOutcome | und
   return stoppedBy(turn) ? "stopped" : "failed";
 }
 
+/**
+ * A provider's error answer that came before any text and reported no usage (a 429, a 401): the
+ * provider bills nothing for it, so a priced model's call costs $0 rather than an unknown amount.
+ */
+function answeredWithError(out: CallOutcome): boolean {
+  return !out.ok && out.failure.status !== undefined && out.partial === "";
+}
+
 function addSpend(spend: TurnSpend, usage: TokenTally | undefined, costUsd: number | undefined): void {
   if (usage) {
     spend.input += usage.input;
@@ -84,6 +92,15 @@ export class LedgerWriter {
     this.queue.push(entry);
     if (this.closed) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  }
+
+  /**
+   * Writes `entry` now and resolves once it is stored (or its failure logged): for a gateway with
+   * budgets, whose next turn in this chat may start as soon as this reply is sent and must find
+   * this call in the store it checks.
+   */
+  writeNow(entry: LedgerEntry): Promise<void> {
+    return this.tryWrite(entry);
   }
 
   /** Starts writing every queued entry now. */
@@ -140,7 +157,8 @@ export function ledgerStep(
     const outcome = ledgerOutcome(turn, out);
     if (outcome === undefined) return out;
     const usage = out.ok ? out.result.usage : out.usage;
-    const costUsd = usage ? estimateCostUsd(turn.model.model?.cost, usage) : undefined;
+    const price = turn.model.model?.cost;
+    const costUsd = usage ? estimateCostUsd(price, usage) : price && answeredWithError(out) ? 0 : undefined;
     const tokens = usage ?? NO_TOKENS;
     addSpend(turn.spend, usage, costUsd);
     services.observer?.modelUsage(
@@ -148,20 +166,22 @@ export function ledgerStep(
       tokens,
       costUsd,
     );
-    if (recording())
-      writer.write({
-        id: randomUUID(),
-        at: services.clock(),
-        channel: turn.ctx.invocation.channel,
-        sessionKey: turn.ctx.sessionKey,
-        agentId: turn.ctx.agentId,
-        provider: turn.provider.id,
-        model: turn.model.ref,
-        profileId: candidate.id,
-        tokens,
-        costUsd,
-        outcome,
-      });
+    if (!recording()) return out;
+    const entry: LedgerEntry = {
+      id: randomUUID(),
+      at: services.clock(),
+      channel: turn.ctx.invocation.channel,
+      sessionKey: turn.ctx.sessionKey,
+      agentId: turn.ctx.agentId,
+      provider: turn.provider.id,
+      model: turn.model.ref,
+      profileId: candidate.id,
+      tokens,
+      costUsd,
+      outcome,
+    };
+    if (services.config().config.budgets !== undefined) await writer.writeNow(entry);
+    else writer.write(entry);
     return out;
   };
 }

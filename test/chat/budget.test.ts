@@ -56,6 +56,18 @@ describe("budgets, checked before the request", () => {
     );
   });
 
+  it("a turn that reaches a refuse limit stops the very next turn of the chat, before its entry would have been flushed", async () => {
+    // claude-sonnet-5: $10 per million output tokens, so 100,000 output tokens cost $1.00.
+    const priced = (text: string) => ({ kind: "text" as const, text, usage: { input: 0, output: 100_000 } });
+    fake.script(KEY_WORK, priced("one"), priced("two"));
+    const h = await harness(withBudgets({ chats: { default: { daily: { usd: 1, action: "refuse" } } } }));
+    expect(await h.say("hi")).toBe("one");
+    expect(await h.say("again")).toBe(
+      refusal("This chat", "$1.00", "$1.00", "budgets.chats.default.daily", "2027-01-16 00:00 UTC"),
+    );
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it("refuses as the README shows it", async () => {
     const h = await harness(withBudgets({ chats: { default: { daily: { usd: 2, action: "refuse" } } } }));
     h.clock.set(Date.parse("2026-12-07T17:00:00Z"));

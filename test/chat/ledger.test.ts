@@ -166,6 +166,10 @@ describe("the ledger step, on the SQLite store", () => {
       ["anthropic:a", "failed", 0, 0],
       ["anthropic:b", "ok", 7, 3],
     ]);
+    // The error cost nothing: a priced model's turns are all priced, none "unpriced".
+    const totals = await h.services.sessions.ledger.totals(ALL_TIME);
+    expect([totals.turns, totals.unpricedTurns]).toEqual([2, 0]);
+    expect(recorded(h)[0]?.cost_usd).toBe(0);
   });
 
   it("records a stream that broke off as failed, with the counts the provider had reported", async () => {
