@@ -87,3 +87,14 @@ export function budgetLine(sessionKey: string, use: LimitUse, what: string): str
   const { limit } = use;
   return `chat session=${sessionKey} budget=${limit.key} spent=${usd(use.spentUsd)} limit=${usd(limit.usd)} ${what}`;
 }
+
+/**
+ * The reply to a turn a `refuse` limit covers on a model without a price: its cost could not be
+ * counted against the limit, so nothing is sent (an unpriced turn is never counted as free).
+ */
+export function unpricedRefusalText(limit: BudgetLimit, model: string, provider: string, command: string): string {
+  return (
+    `${capitalized(whose(limit))} has a ${limit.period} budget (${limit.key}), but ${model} has no price, so what it costs could not be counted. Nothing was sent to the model.\n` +
+    `Pick a priced model (/${command} list), or an owner may give it one: cost under models.providers.${provider}.models[] in openclaw.json.`
+  );
+}

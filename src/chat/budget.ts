@@ -8,7 +8,7 @@ import {
 import type { Log } from "../gateway/log.js";
 import type { GatewayServices } from "../gateway/types.js";
 import { isReached, limitUse, type LimitUse } from "../sessions/budget-use.js";
-import { budgetLine, budgetRefusalText, budgetWarningText, type WarnMark } from "./budget-text.js";
+import { budgetLine, budgetRefusalText, budgetWarningText, unpricedRefusalText, type WarnMark } from "./budget-text.js";
 import type { Step } from "./pipeline.js";
 import { said, type ProfileBudget, type Turn, type TurnOutcome } from "./turn.js";
 
@@ -85,6 +85,11 @@ export function budgetStep(services: GatewayServices, log: Log): Step<Turn, Turn
     const { ctx } = turn;
     const budget = new TurnBudget(services, budgets, turn.facts.now);
     const limits = turnLimits(budgets, { sessionKey: ctx.sessionKey, agentId: ctx.agentId, chat: ctx.invocation });
+    const uncountable = turn.model.model?.cost === undefined ? limits.find((l) => l.action === "refuse") : undefined;
+    if (uncountable) {
+      log("info", `chat session=${ctx.sessionKey} budget=${uncountable.key} model=${turn.model.ref} unpriced refused`);
+      return said(unpricedRefusalText(uncountable, turn.model.ref, turn.provider.id, turn.facts.commands.model));
+    }
     const refused = await budget.check(limits);
     if (refused) {
       log("info", budgetLine(ctx.sessionKey, refused, "refused"));

@@ -427,6 +427,14 @@ export async function runDoctor(io: CliIo, opts: DoctorOptions): Promise<number>
           fix: `openclaw models list --provider ${provider}`,
         });
       }
+      // Budgets count priced turns only: say which default model they cannot count.
+      if (config.budgets !== undefined && r.ok && r.value.model !== undefined && r.value.model.cost === undefined)
+        findings.push({
+          check: "budgets",
+          severity: "warn",
+          message: `agent ${agentId}: default model ${r.value.ref} has no price, so budgets cannot count its turns (a refuse limit refuses them, a warn limit never warns)`,
+          fix: `give it a price (cost: { input, output, cacheRead, cacheWrite } in USD per million tokens) under models.providers.${provider}.models[] in openclaw.json, or choose a priced default model`,
+        });
       const unspoken = r.ok
         ? unspokenApiText(ctx.catalog.providers.get(provider) ?? { id: provider, api: "anthropic-messages" })
         : undefined;

@@ -68,6 +68,22 @@ describe("budgets, checked before the request", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it("refuses a turn a refuse limit covers on a model without a price, and lets a warn-only budget through", async () => {
+    fake.defaultText("an answer");
+    const unpriced = (budgets: object) => ({
+      config: { agents: { defaults: { model: "anthropic/claude-sonnet-5-5" } }, budgets },
+    });
+    const h = await harness(unpriced({ chats: { default: { daily: { usd: 5, action: "refuse" } } } }));
+    expect(await h.say("hi")).toBe(
+      "This chat has a daily budget (budgets.chats.default.daily), but anthropic/claude-sonnet-5-5 has no price, so what it costs could not be counted. Nothing was sent to the model.\n" +
+        "Pick a priced model (/model list), or an owner may give it one: cost under models.providers.anthropic.models[] in openclaw.json.",
+    );
+    expect(fake.requests).toHaveLength(0);
+    const warned = await harness(unpriced({ chats: { default: { daily: { usd: 5, action: "warn" } } } }));
+    expect(await warned.say("hi")).toBe("an answer");
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it("refuses as the README shows it", async () => {
     const h = await harness(withBudgets({ chats: { default: { daily: { usd: 2, action: "refuse" } } } }));
     h.clock.set(Date.parse("2026-12-07T17:00:00Z"));

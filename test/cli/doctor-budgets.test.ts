@@ -57,7 +57,18 @@ describe("openclaw doctor on budgets", () => {
     const findings = (JSON.parse(r.stdout) as { findings: { check: string; message: string }[] }).findings;
     expect(findings.filter((f) => f.check === "budgets").map((f) => f.message)).toEqual([
       "budgets.gateway.daily: $1.00 daily, refuse; nothing spent yet (no session store); resets at 2027-01-16 00:00 UTC",
+      // The built-in default model has no published price.
+      "agent main: default model anthropic/claude-sonnet-5-5 has no price, so budgets cannot count its turns (a refuse limit refuses them, a warn limit never warns)",
     ]);
+  });
+
+  it("says nothing of prices when the default model has one", async () => {
+    const sb = sandbox();
+    sb.writeConfig({ agents: { defaults: { model: "anthropic/claude-sonnet-5" } } });
+    sb.writeOwnConfig({ budgets: { gateway: { daily: { usd: 1, action: "refuse" } } } });
+    const r = await sb.run(["doctor", "--json"], { clock });
+    const findings = (JSON.parse(r.stdout) as { findings: { check: string; message: string }[] }).findings;
+    expect(findings.filter((f) => f.message.includes("no price"))).toEqual([]);
   });
 
   it("warns that no budget can be reached while the ledger is off", async () => {
