@@ -23,9 +23,13 @@ async function read<T>(res: Response): Promise<T> {
   return body;
 }
 
-/** GETs one of the page's JSON endpoints. */
-export async function getJson<T>(path: string): Promise<T> {
-  return read<T>(await fetch(path, { headers: { accept: "application/json" } }));
+/**
+ * GETs one of the page's JSON endpoints. A `poll` (the page refreshing itself) says so in the
+ * header the server's POLL_HEADER names, so an open tab alone keeps no session alive.
+ */
+export async function getJson<T>(path: string, poll: boolean): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...(poll ? { "x-ui-poll": "1" } : {}) };
+  return read<T>(await fetch(path, { headers }));
 }
 
 /** POSTs an action with the CSRF token; resolves with what the server says it did. */

@@ -65,10 +65,10 @@ export function chatsPage(): View {
         body,
         h("nav", { "aria-label": "Pages", class: "pager" }, prev, next),
       ),
-    refresh: async (again) => {
+    refresh: async (again, poll) => {
       refreshNow = again;
       const q = new URLSearchParams({ q: search.value, page: String(page) });
-      const v = await getJson<ChatsView & { readonly now: number }>(`/ui/api/chats?${q}`);
+      const v = await getJson<ChatsView & { readonly now: number }>(`/ui/api/chats?${q}`, poll);
       if (v.query !== search.value) return; // typed on meanwhile: the next answer is the one to show
       page = v.page;
       const text = `${v.total} chat${v.total === 1 ? "" : "s"}, page ${v.page + 1} of ${v.pageCount}`;

@@ -78,8 +78,8 @@ export function credentialsPage(): View {
   return {
     title: "Credentials",
     mount: (root) => root.replaceChildren(form, body),
-    refresh: async (again) => {
-      const v = await getJson<CredentialsView>("/ui/api/credentials");
+    refresh: async (again, poll) => {
+      const v = await getJson<CredentialsView>("/ui/api/credentials", poll);
       // The form is drawn once per default model, so typing into it survives the redraws.
       if (shownModel !== v.defaultModel) {
         shownModel = v.defaultModel;

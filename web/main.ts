@@ -27,12 +27,18 @@ function start(): void {
   view.mount(content);
   let timer: number | undefined;
   let running = false;
-  const tick = async (): Promise<void> => {
+  /** The person asked for a refresh while one was running: it follows at once, as theirs. */
+  let asked = false;
+  /** `poll`: the timer's refresh, not one the person asked for (loading the page, an action, a search). */
+  const tick = async (poll: boolean): Promise<void> => {
     window.clearTimeout(timer);
-    if (running) return;
+    if (running) {
+      asked ||= !poll;
+      return;
+    }
     running = true;
     try {
-      await view.refresh(() => void tick());
+      await view.refresh(() => void tick(false), poll);
       root.removeAttribute("data-error");
     } catch (err) {
       // A lapsed session stops the polling: the message says how to get back in.
@@ -45,9 +51,11 @@ function start(): void {
     } finally {
       running = false;
     }
-    timer = window.setTimeout(() => void tick(), POLL_MS);
+    const person = asked;
+    asked = false;
+    timer = window.setTimeout(() => void tick(!person), person ? 0 : POLL_MS);
   };
-  void tick();
+  void tick(false);
 }
 
 start();

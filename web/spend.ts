@@ -61,8 +61,8 @@ export function spendPage(): View {
   return {
     title: "Spend",
     mount: (root) => root.replaceChildren(body),
-    refresh: async () => {
-      const v = await getJson<Answer>("/ui/api/spend");
+    refresh: async (_again, poll) => {
+      const v = await getJson<Answer>("/ui/api/spend", poll);
       // Charts are redrawn only when their data changed: a tooltip being read stays put.
       const text = JSON.stringify(v);
       if (text === last) return;

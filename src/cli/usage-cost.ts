@@ -35,12 +35,15 @@ function badFlag(message: string): never {
   throw new UserFacingError(userError("bad_flag", message));
 }
 
-/** `--days`: a positive whole number, worded as OpenClaw's own check words it. */
+/** The most `--days` takes: a century covers any ledger, and far larger counts reach back past the last valid date. */
+const MAX_DAYS = 36_500;
+
+/** `--days`: a whole number from 1 to {@link MAX_DAYS}, worded in the shape of OpenClaw's own check. */
 function parseDays(raw: string | undefined): number {
   if (raw === undefined) return 30;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1)
-    badFlag(`Invalid --days. Use a positive integer, e.g. --days 30. Received: "${raw}".`);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > MAX_DAYS)
+    badFlag(`Invalid --days. Use an integer from 1 to ${MAX_DAYS}, e.g. --days 30. Received: "${raw}".`);
   return n;
 }
 

@@ -21,6 +21,8 @@ import { HOW_TO_LOG_IN, refusalPage, SECURITY_HEADERS, shell, type UiAssets, VIE
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "openclaw_ui";
+/** The header (value `1`) the page puts on its background polls: they keep no session from lapsing. */
+export const POLL_HEADER = "x-ui-poll";
 
 /**
  * The writes the page offers that other commands own: the very code of `models auth order set`
@@ -102,7 +104,7 @@ function bodyFields(req: HttpRequest): Record<string, unknown> | undefined {
 export function registerControlPage(http: GatewayHttpServer, parts: ControlPageParts): void {
   const { services, sessions, log } = parts;
   const sessionOf = (head: HttpRequestHead): DashboardSession | undefined =>
-    sessions.session(cookie(head, SESSION_COOKIE));
+    sessions.session(cookie(head, SESSION_COOKIE), head.headers[POLL_HEADER] === "1" ? "poll" : "person");
 
   /** A GET that needs a session: pages answer 401 as a page, APIs as JSON. */
   const page = (

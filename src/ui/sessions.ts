@@ -3,8 +3,10 @@ import type { Clock } from "../util/clock.js";
 
 /** How long a `dashboard` link may wait before it is opened. */
 export const LINK_TTL_MS = 5 * 60_000;
-/** A control page session ends after this long without a request. */
+/** A control page session ends after this long without a request from the person (polls do not count). */
 export const SESSION_IDLE_MS = 12 * 3_600_000;
+/** A control page session ends this long after its login, however active. */
+export const SESSION_MAX_MS = 7 * 24 * 3_600_000;
 
 /** A browser logged in to the control page. */
 export interface DashboardSession {
@@ -14,8 +16,14 @@ export interface DashboardSession {
   readonly label: string;
   /** The token every action must carry (`x-csrf-token` header or `csrf` field). */
   readonly csrf: string;
+  /** When its link was opened. */
+  readonly startedAt: number;
+  /** When the person last asked for something: a page, an action; not a poll. */
   lastSeen: number;
 }
+
+/** Whether a request was the person's or the open page's own poll, which must not keep a forgotten tab logged in. */
+export type SessionRequest = "person" | "poll";
 
 /** A fresh random token, URL- and cookie-safe. */
 function token(): string {
@@ -25,6 +33,11 @@ function token(): string {
 /** Tokens are kept hashed: a heap dump holds nothing a browser could replay. */
 function digest(value: string): string {
   return createHash("sha256").update(value).digest("hex");
+}
+
+/** Neither idle too long nor past its lifetime. */
+function live(s: DashboardSession, now: number): boolean {
+  return now - s.lastSeen < SESSION_IDLE_MS && now - s.startedAt < SESSION_MAX_MS;
 }
 
 /** Compares two strings in time independent of where they differ. */
@@ -37,7 +50,8 @@ export function sameSecret(a: string, b: string): boolean {
 /**
  * The control page's links and sessions, in memory: a gateway restart ends every session, and
  * `openclaw dashboard --revoke` ends them at once. A link's token works once, within
- * {@link LINK_TTL_MS}; a session lapses after {@link SESSION_IDLE_MS} without a request.
+ * {@link LINK_TTL_MS}; a session lapses after {@link SESSION_IDLE_MS} without a request from the
+ * person, and {@link SESSION_MAX_MS} after its login in any case.
  */
 export class DashboardSessions {
   /** Link token digests and when each lapses. */
@@ -67,33 +81,42 @@ export class DashboardSessions {
     const now = this.clock();
     if (expires <= now) return undefined;
     const id = token();
-    const session: DashboardSession = { id, label: digest(id).slice(0, 8), csrf: token(), lastSeen: now };
+    const session: DashboardSession = {
+      id,
+      label: digest(id).slice(0, 8),
+      csrf: token(),
+      startedAt: now,
+      lastSeen: now,
+    };
     this.sessions.set(digest(id), session);
     return session;
   }
 
-  /** The live session a cookie value names, its idle time restarted; undefined when there is none. */
-  session(id: string | undefined): DashboardSession | undefined {
+  /**
+   * The live session a cookie value names, or undefined when there is none; a request of the
+   * person's restarts its idle time, a poll leaves it running.
+   */
+  session(id: string | undefined, by: SessionRequest): DashboardSession | undefined {
     if (id === undefined) return undefined;
     const key = digest(id);
     const found = this.sessions.get(key);
     if (!found) return undefined;
     const now = this.clock();
-    if (now - found.lastSeen >= SESSION_IDLE_MS) {
+    if (!live(found, now)) {
       this.sessions.delete(key);
       return undefined;
     }
-    found.lastSeen = now;
+    if (by === "person") found.lastSeen = now;
     return found;
   }
 
   /** Ends every session and unused link; returns how many sessions were live. */
   revokeAll(): number {
     const now = this.clock();
-    let live = 0;
-    for (const s of this.sessions.values()) if (now - s.lastSeen < SESSION_IDLE_MS) live++;
+    let count = 0;
+    for (const s of this.sessions.values()) if (live(s, now)) count++;
     this.sessions.clear();
     this.links.clear();
-    return live;
+    return count;
   }
 }

@@ -150,8 +150,12 @@ describe("openclaw gateway usage-cost (SQLite)", () => {
 
   it("refuses a bad --days, --by or both agent flags with exit 1 and a clear line", async () => {
     for (const [args, message] of [
-      [["--days", "0"], 'error: Invalid --days. Use a positive integer, e.g. --days 30. Received: "0".'],
-      [["--days", "week"], 'error: Invalid --days. Use a positive integer, e.g. --days 30. Received: "week".'],
+      [["--days", "0"], 'error: Invalid --days. Use an integer from 1 to 36500, e.g. --days 30. Received: "0".'],
+      [["--days", "week"], 'error: Invalid --days. Use an integer from 1 to 36500, e.g. --days 30. Received: "week".'],
+      [
+        ["--days", "200000000"],
+        'error: Invalid --days. Use an integer from 1 to 36500, e.g. --days 30. Received: "200000000".',
+      ],
       [
         ["--by", "month"],
         'error: Invalid --by. Use one of day, provider, model, profile, chat, agent. Received: "month".',
@@ -166,6 +170,12 @@ describe("openclaw gateway usage-cost (SQLite)", () => {
     const j = await cli(dir, "--by", "month", "--json");
     expect(j.code).toBe(1);
     expect(JSON.parse(j.stdout)).toMatchObject({ error: { code: "bad_flag" } });
+  });
+
+  it("takes the largest --days it allows: a century back to today, the turn 40 days back among them", async () => {
+    const r = await json(dir, "--days", "36500");
+    expect(r).toMatchObject({ days: 36500, from: "1927-01-02", to: "2026-12-07" });
+    expect(r.totals.turns).toBe(6);
   });
 });
 

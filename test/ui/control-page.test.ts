@@ -10,7 +10,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
 import { DAY_MS, dayStart } from "../../src/sessions/ledger-sums.js";
@@ -205,6 +205,18 @@ describe("the control page", () => {
     });
     expect(reset.code).toBe(0);
     await page.getByText("3 chats, page 1 of 1").waitFor({ timeout: scaled(WAIT_MS) });
+  });
+
+  it("marks the page's own polls, not a search the person types, so an open tab alone keeps no session", async () => {
+    await page.goto(`${gw.base}/ui/chats`);
+    const isChats = (r: Request) => r.url().includes("/ui/api/chats");
+    // The page asks every second by itself, and says so.
+    await page.waitForRequest((r) => isChats(r) && r.headers()["x-ui-poll"] === "1", { timeout: scaled(WAIT_MS) });
+    const typed = page.waitForRequest((r) => isChats(r) && r.url().includes("q=telegram"), {
+      timeout: scaled(WAIT_MS),
+    });
+    await page.getByLabel("Search chats").fill("telegram");
+    expect((await typed).headers()["x-ui-poll"]).toBeUndefined();
   });
 
   it("refuses an action without the CSRF token (403) and takes one with it", async () => {
