@@ -11,6 +11,12 @@ import type { OpenClawConfig } from "../config/schema.js";
 export class AllowedHosts {
   private readonly exact = new Set<string>();
   private readonly suffixes: string[] = [];
+  /**
+   * The last header value allowed: a proxy or webhook sender repeats one `Host` on every request,
+   * and parsing it is a URL parse per request. One slot, allowed values only, so a client sending
+   * many names cannot grow it.
+   */
+  private lastAllowed: string | undefined;
 
   constructor(names: readonly string[]) {
     for (const raw of names) {
@@ -25,10 +31,17 @@ export class AllowedHosts {
 
   /** Whether a request carrying this `Host` header is for us. A missing or unparsable header is not. */
   allows(header: string | undefined): boolean {
+    if (header !== undefined && header === this.lastAllowed) return true;
     const host = hostnameOf(header);
     if (host === undefined) return false;
-    if (net.isIP(host) !== 0 || host === "localhost" || host.endsWith(".localhost")) return true;
-    return this.exact.has(host) || this.suffixes.some((s) => host.endsWith(s));
+    const allowed =
+      net.isIP(host) !== 0 ||
+      host === "localhost" ||
+      host.endsWith(".localhost") ||
+      this.exact.has(host) ||
+      this.suffixes.some((s) => host.endsWith(s));
+    if (allowed) this.lastAllowed = header;
+    return allowed;
   }
 }
 

@@ -30,9 +30,14 @@ export function dayStart(at: number): number {
   return Math.floor(at / DAY_MS) * DAY_MS;
 }
 
+/** The last day {@link utcDay} formatted: status views ask for today's several times per update. */
+let lastDay = { start: Number.NaN, text: "" };
+
 /** The UTC day of `at` as `YYYY-MM-DD`. */
 export function utcDay(at: number): string {
-  return new Date(dayStart(at)).toISOString().slice(0, 10);
+  const start = dayStart(at);
+  if (start !== lastDay.start) lastDay = { start, text: new Date(start).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 /** Splits `[from, to)` into whole UTC days and the partial days at its edges. */

@@ -105,14 +105,24 @@ function sumsQuery(key: { days: string; entries: string }): string {
 /** Runs a step against the database, mapping lock contention and a closed store as the store does. */
 export type SqliteRunner = <T>(step: () => T) => T;
 
+/** Summaries kept at most; a status view asks for the same one or two again and again. */
+const SUMMARY_CACHE_SIZE = 32;
+
 /**
  * The usage ledger in the SQLite session store's file. `record` is one prepared INSERT and, for a
  * new id, one prepared UPSERT, in one IMMEDIATE transaction: it resolves once committed to the WAL,
  * with the store's durability.
+ *
+ * Summaries are kept until the ledger changes: every `/model status` asks for today's spend per
+ * profile, and the query costs more than the rest of the status. A write through this ledger
+ * drops them, and so does another connection's commit (`PRAGMA data_version`, one cheap read
+ * per summary), so a summary never misses a recorded turn.
  */
 export class SqliteLedger implements UsageLedger {
   private readonly stmt: ReturnType<typeof prepare>;
   private readonly recordTx: Database.Transaction<(entry: LedgerEntry) => void>;
+  private readonly summaries = new Map<string, readonly UsageRow[]>();
+  private summariesVersion = -1;
 
   /** `db` must hold the tables of {@link createLedgerTables}. */
   constructor(
@@ -137,6 +147,7 @@ export class SqliteLedger implements UsageLedger {
 
   async record(entry: LedgerEntry): Promise<void> {
     checkEntry(entry);
+    this.summaries.clear();
     this.run(() => this.recordTx.immediate(entry));
   }
 
@@ -148,10 +159,26 @@ export class SqliteLedger implements UsageLedger {
   }
 
   async summarize(filter: UsageFilter, by: UsageGroup): Promise<UsageRow[]> {
-    return sortRows(this.run(() => this.stmt.summaries[by].all(params(filter))) as UsageRow[], by);
+    const query = params(filter);
+    return this.run(() => {
+      const version = this.stmt.dataVersion.get() as number;
+      if (version !== this.summariesVersion || this.summaries.size >= SUMMARY_CACHE_SIZE) {
+        this.summaries.clear();
+        this.summariesVersion = version;
+      }
+      const key = `${by}\n${JSON.stringify(query)}`;
+      let rows = this.summaries.get(key);
+      if (!rows) {
+        rows = sortRows(this.stmt.summaries[by].all(query) as UsageRow[], by);
+        this.summaries.set(key, rows);
+      }
+      // A copy: callers own the array they get.
+      return [...rows];
+    });
   }
 
   async rollUp(before: number): Promise<number> {
+    this.summaries.clear();
     // Whole days only: a day is either still raw or rolled up, never half of each.
     return this.run(() => this.stmt.dropEntriesBefore.run(dayStart(before)).changes);
   }
@@ -209,6 +236,8 @@ function prepare(db: Database.Database) {
     // One group for everything: the totals are the single row's sums.
     totals: db.prepare(sumsQuery({ days: "''", entries: "''" })),
     summaries,
+    // Changes when another connection has committed (not for this connection's own writes).
+    dataVersion: db.prepare("PRAGMA data_version").pluck(),
     dropEntriesBefore: db.prepare("DELETE FROM ledger_entries WHERE at < ?"),
     getFooter: db.prepare("SELECT footer FROM ledger_footers WHERE session_key = ?").pluck(),
     putFooter: db.prepare(

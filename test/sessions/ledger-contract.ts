@@ -132,6 +132,21 @@ export function usageLedgerContract(name: string, create: () => Promise<LedgerHa
       }
     });
 
+    it("a summary asked again shows a turn recorded in between, by this instance or another", async () => {
+      const other = (await h.open()).ledger;
+      const turns = async () => (await ledger.summarize(wholeDay(0), "profile")).map((r) => [r.key, r.turns]);
+      expect(await turns()).toEqual([]);
+      await ledger.record(entry(D0 + HOUR));
+      expect(await turns()).toEqual([["anthropic:work", 1]]);
+      await other.record(entry(D0 + 2 * HOUR));
+      expect(await turns()).toEqual([["anthropic:work", 2]]);
+      await other.record(entry(D0 + 3 * HOUR, { profileId: "anthropic:ci" }));
+      expect(await turns()).toEqual([
+        ["anthropic:work", 2],
+        ["anthropic:ci", 1],
+      ]);
+    });
+
     it("an unpriced turn is counted as unpriced, never as free", async () => {
       await ledger.record(entry(D0 + HOUR, { costUsd: 0.5 }));
       await ledger.record(entry(D0 + HOUR, { costUsd: undefined, model: "local/llama" }));
