@@ -1,11 +1,7 @@
 import type { BudgetLimit } from "../config/budgets.js";
 import type { LimitUse } from "../sessions/budget-use.js";
+import { usd } from "../sessions/usage-text.js";
 import { utcMinute } from "../util/utc-period.js";
-
-/** `$2.03`; amounts under a cent keep four decimals, so a cheap chat does not read as free. */
-export function usd(amount: number): string {
-  return `$${amount > 0 && amount < 0.01 ? amount.toFixed(4) : amount.toFixed(2)}`;
-}
 
 /** Whom a limit is about, as a chat reads it: `this chat`, `agent main`, `credential anthropic:work`. */
 function whose(limit: BudgetLimit): string {

@@ -1,5 +1,6 @@
 import type { BudgetsConfig } from "../config/budgets.js";
-import { spentClause, usd } from "../chat/budget-text.js";
+import { spentClause } from "../chat/budget-text.js";
+import { usd } from "../sessions/usage-text.js";
 import { configuredLimits, isReached, limitUse, topChat, type LimitUse } from "../sessions/budget-use.js";
 import type { UsageLedger } from "../sessions/ledger.js";
 import { periodAt, utcMinute } from "../util/utc-period.js";

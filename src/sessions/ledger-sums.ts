@@ -1,7 +1,5 @@
+import { DAY_MS, dayStart } from "../util/utc-period.js";
 import type { LedgerEntry, UsageFilter, UsageFooter, UsageGroup, UsageRow, UsageTotals } from "./ledger.js";
-
-/** Milliseconds in a UTC day (UTC has no daylight saving; leap seconds are not in epoch ms). */
-export const DAY_MS = 86_400_000;
 
 /** The dimensions each daily sum is kept per, as every backend stores them; `day` is the UTC day. */
 export type LedgerDimensions = Pick<
@@ -23,11 +21,6 @@ export interface RangeSplit {
   readonly wholeDays: MsRange;
   readonly head: MsRange;
   readonly tail: MsRange;
-}
-
-/** Midnight UTC at or before `at`. */
-export function dayStart(at: number): number {
-  return Math.floor(at / DAY_MS) * DAY_MS;
 }
 
 /** The last day {@link utcDay} formatted: status views ask for today's several times per update. */

@@ -12,7 +12,6 @@ import {
   addTotals,
   asFooter,
   checkEntry,
-  dayStart,
   entryDimensions,
   entryTotals,
   groupRows,
@@ -23,6 +22,7 @@ import {
   splitRange,
   utcDay,
 } from "./ledger-sums.js";
+import { dayStart } from "../util/utc-period.js";
 
 /**
  * Records one entry once: HSETNX of its id in its day's raw hash decides whether it is new; only

@@ -8,16 +8,8 @@ import type {
   UsageRow,
   UsageTotals,
 } from "./ledger.js";
-import {
-  asFooter,
-  checkEntry,
-  dayStart,
-  entryDimensions,
-  NO_USAGE,
-  sortRows,
-  splitRange,
-  utcDay,
-} from "./ledger-sums.js";
+import { asFooter, checkEntry, entryDimensions, NO_USAGE, sortRows, splitRange, utcDay } from "./ledger-sums.js";
+import { dayStart } from "../util/utc-period.js";
 
 /**
  * The ledger's tables, created beside the sessions in the same file. `ledger_entries` holds each

@@ -1,5 +1,6 @@
 import type { UsageLedger, UsageRow } from "./ledger.js";
-import { DAY_MS, dayStart, utcDay } from "./ledger-sums.js";
+import { DAY_MS, dayStart } from "../util/utc-period.js";
+import { utcDay } from "./ledger-sums.js";
 
 /** A span of whole UTC days for a ledger query: `from` inclusive, `to` exclusive, epoch ms. */
 export interface DayWindow {

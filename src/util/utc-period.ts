@@ -7,7 +7,13 @@ export interface Period {
   readonly to: number;
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a UTC day (UTC has no daylight saving; leap seconds are not in epoch ms). */
+export const DAY_MS = 86_400_000;
+
+/** Midnight UTC at or before `at`. */
+export function dayStart(at: number): number {
+  return Math.floor(at / DAY_MS) * DAY_MS;
+}
 
 /**
  * The UTC day (00:00 to the next 00:00) or month (the 1st 00:00 to the next 1st) that `now` falls
@@ -15,7 +21,7 @@ const DAY_MS = 86_400_000;
  */
 export function periodAt(kind: PeriodKind, now: number): Period {
   if (kind === "daily") {
-    const from = now - (((now % DAY_MS) + DAY_MS) % DAY_MS);
+    const from = dayStart(now);
     return { from, to: from + DAY_MS };
   }
   const d = new Date(now);

@@ -13,7 +13,7 @@ import { PassThrough, Readable } from "node:stream";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSessionStore } from "../../src/sessions/open.js";
-import { DAY_MS, dayStart } from "../../src/sessions/ledger-sums.js";
+import { DAY_MS, dayStart } from "../../src/util/utc-period.js";
 import { createIo } from "../../src/cli/io.js";
 import { runDashboard } from "../../src/cli/dashboard.js";
 import type { CredentialsView } from "../../src/ui/credentials.js";
