@@ -1,7 +1,6 @@
 import { errorMessage, type Log } from "../gateway/log.js";
 import type { UsageLedger } from "../sessions/ledger.js";
-import { utcDay } from "../sessions/ledger-sums.js";
-import { DAY_MS } from "../util/utc-period.js";
+import { DAY_MS, utcDay } from "../util/utc-period.js";
 import type { Clock } from "../util/clock.js";
 
 /** `usage.retainDays` when the config does not set it. */

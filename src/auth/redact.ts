@@ -118,6 +118,11 @@ function pieceHash(s: string, from: number): number {
   return h;
 }
 
+/** Texts up to this long are remembered with their redaction (a Telegram message is at most 4096). */
+const RECENT_MAX_CHARS = 4096;
+/** How many redacted texts are remembered; all are forgotten when one more comes. */
+const RECENT_ENTRIES = 64;
+
 /** A register of secrets and the redaction over them. One instance serves the whole process. */
 export class SecretRedactor {
   /** Normalised secret, and each of its URL-encoded forms → the secret's mask. */
@@ -134,6 +139,11 @@ export class SecretRedactor {
   private readonly ring = new Uint16Array(16);
   /** Secrets shorter than a piece: found whole only. */
   private readonly short: string[] = [];
+  /**
+   * Texts redacted since the register last changed, and their redaction: a status, a list or a help
+   * text goes out again and again unchanged, and a lookup costs a tenth of a scan.
+   */
+  private readonly recent = new Map<string, string>();
 
   /**
    * Registers secrets (raw as read; normalised here). Short values and placeholders are ignored;
@@ -157,6 +167,7 @@ export class SecretRedactor {
   /** Adds one form of a secret, whole and in pieces, shown as the secret's `mask`. */
   private add(form: string, mask: string): void {
     if (this.masks.has(form)) return;
+    this.recent.clear();
     this.masks.set(form, mask);
     if (form.length < PIECE) this.short.push(form);
     for (const piece of secretPieces(form)) {
@@ -179,6 +190,7 @@ export class SecretRedactor {
     this.pieceHashes.clear();
     this.hashBits.fill(0);
     this.short.length = 0;
+    this.recent.clear();
   }
 
   /** How many distinct secrets are registered. */
@@ -191,6 +203,16 @@ export class SecretRedactor {
    * split) becomes its usual mask (`sk-ant-a…Fq1x`), any other run of its pieces `[redacted]`.
    */
   redact(text: string): string {
+    if (text.length > RECENT_MAX_CHARS) return this.redactNow(text);
+    const known = this.recent.get(text);
+    if (known !== undefined) return known;
+    const redacted = this.redactNow(text);
+    if (this.recent.size >= RECENT_ENTRIES) this.recent.clear();
+    this.recent.set(text, redacted);
+    return redacted;
+  }
+
+  private redactNow(text: string): string {
     // Shapes first: a whole key is masked as one even when a few of its pieces also belong to
     // another registered key (pieces that overlap the public prefix `sk-ant-api03-` can), which
     // would otherwise cut it in two and leave its tail unmasked.

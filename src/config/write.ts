@@ -13,16 +13,16 @@ function isInside(child: string, parent: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
-/** Config files this process wrote, by resolved path, and how often. */
-const ownWrites = new Map<string, number>();
+/** Config files this process wrote, however many and whichever. */
+let ownWrites = 0;
 
 /**
- * How many times this process has written `file` (an absolute path). A reader that caches the config compares it to
- * see its own process's writes at once (`/model x -g` then `/model default`), while writes by
- * other processes are still found by polling.
+ * How many config files this process has written so far. A reader that caches the config compares
+ * it (one number, read on every look at the config) to see its own process's writes at once
+ * (`/model x -g` then `/model default`), while writes by other processes are still found by polling.
  */
-export function ownWriteCount(file: string): number {
-  return ownWrites.get(file) ?? 0;
+export function ownWriteCount(): number {
+  return ownWrites;
 }
 
 /**
@@ -74,8 +74,7 @@ export async function updateConfigFile(
         `refusing to write ${file}: OpenClaw would refuse ${added.map((k) => `${k.key} (${k.why})`).join(", ")}`,
       );
     writeFileAtomic(file, out, { privateDir: inState });
-    const key = path.resolve(file);
-    ownWrites.set(key, ownWriteCount(key) + 1);
+    ownWrites++;
     return true;
   });
 }

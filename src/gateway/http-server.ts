@@ -291,7 +291,9 @@ export class GatewayHttpServer {
     if (isObject) res.setHeader("content-type", "application/json");
     if (close) res.setHeader("connection", "close");
     if (out.headers) for (const [name, value] of Object.entries(out.headers)) res.setHeader(name, value);
-    res.writeHead(out.status);
+    // No writeHead: `end` then knows the body and sends its length, head and body in one write. With
+    // the head written first, every answer went out chunked.
+    res.statusCode = out.status;
     res.end(body);
   }
 }

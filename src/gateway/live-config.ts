@@ -41,7 +41,7 @@ export class LiveConfig {
     private readonly opts: LiveConfigOptions,
   ) {
     this.files = configFiles(opts.file, opts.load);
-    this.seenOwnWrites = this.ownWrites();
+    this.seenOwnWrites = ownWriteCount();
     this.current = initial;
     this.stamp = opts.stamp;
     this.checkEveryMs = opts.checkEveryMs ?? 250;
@@ -68,13 +68,9 @@ export class LiveConfig {
     return this.generation;
   }
 
-  private ownWrites(): number {
-    return this.files.reduce((n, f) => n + ownWriteCount(f), 0);
-  }
-
   private refresh(): void {
     const now = this.opts.clock();
-    const own = this.ownWrites();
+    const own = ownWriteCount();
     if (own === this.seenOwnWrites && now - this.checkedAt < this.checkEveryMs) return;
     this.seenOwnWrites = own;
     this.checkedAt = now;

@@ -1,7 +1,4 @@
-/** The UTC calendar day of `now` (`2026-11-29`), the form catalog retirement dates use. */
-function utcDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
-}
+import { utcDay } from "../util/utc-period.js";
 
 /** Whether a model with this retirement date (ISO day) is already retired on the day of `now`. */
 export function isRetired(retires: string, now: number): boolean {

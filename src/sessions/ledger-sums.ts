@@ -1,4 +1,4 @@
-import { DAY_MS, dayStart } from "../util/utc-period.js";
+import { DAY_MS, dayStart, utcDay } from "../util/utc-period.js";
 import type { LedgerEntry, UsageFilter, UsageFooter, UsageGroup, UsageRow, UsageTotals } from "./ledger.js";
 
 /** The dimensions each daily sum is kept per, as every backend stores them; `day` is the UTC day. */
@@ -21,16 +21,6 @@ export interface RangeSplit {
   readonly wholeDays: MsRange;
   readonly head: MsRange;
   readonly tail: MsRange;
-}
-
-/** The last day {@link utcDay} formatted: status views ask for today's several times per update. */
-let lastDay = { start: Number.NaN, text: "" };
-
-/** The UTC day of `at` as `YYYY-MM-DD`. */
-export function utcDay(at: number): string {
-  const start = dayStart(at);
-  if (start !== lastDay.start) lastDay = { start, text: new Date(start).toISOString().slice(0, 10) };
-  return lastDay.text;
 }
 
 /** Splits `[from, to)` into whole UTC days and the partial days at its edges. */

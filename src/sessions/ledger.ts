@@ -84,9 +84,12 @@ export type UsageFooter = "off" | "tokens" | "full";
 export interface UsageLedger {
   /** Records one entry; resolves once durable. The same `id` twice counts once. */
   record(entry: LedgerEntry): Promise<void>;
-  /** Sums the entries the filter covers. */
+  /** Sums the entries the filter covers, every instance's up to this moment (budgets rely on it). */
   totals(filter: UsageFilter): Promise<UsageTotals>;
-  /** Sums per group, largest cost first (`day`: oldest first). */
+  /**
+   * Sums per group, largest cost first (`day`: oldest first). For views: this instance's entries
+   * are in at once, another instance's once the store has seen its write (as for session pins).
+   */
   summarize(filter: UsageFilter, by: UsageGroup): Promise<UsageRow[]>;
   /** Rolls entries older than `before` (epoch ms) up by UTC day; returns how many entries it folded. */
   rollUp(before: number): Promise<number>;

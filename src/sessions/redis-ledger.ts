@@ -20,9 +20,8 @@ import {
   type MsRange,
   NO_USAGE,
   splitRange,
-  utcDay,
 } from "./ledger-sums.js";
-import { dayStart } from "../util/utc-period.js";
+import { dayStart, utcDay } from "../util/utc-period.js";
 
 /**
  * Records one entry once: HSETNX of its id in its day's raw hash decides whether it is new; only

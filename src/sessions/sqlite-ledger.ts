@@ -8,8 +8,8 @@ import type {
   UsageRow,
   UsageTotals,
 } from "./ledger.js";
-import { asFooter, checkEntry, entryDimensions, NO_USAGE, sortRows, splitRange, utcDay } from "./ledger-sums.js";
-import { dayStart } from "../util/utc-period.js";
+import { asFooter, checkEntry, entryDimensions, NO_USAGE, sortRows, splitRange } from "./ledger-sums.js";
+import { dayStart, utcDay } from "../util/utc-period.js";
 
 /**
  * The ledger's tables, created beside the sessions in the same file. `ledger_entries` holds each
@@ -107,14 +107,15 @@ const SUMMARY_CACHE_SIZE = 32;
  *
  * Summaries are kept until the ledger changes: every `/model status` asks for today's spend per
  * profile, and the query costs more than the rest of the status. A write through this ledger
- * drops them, and so does another connection's commit (`PRAGMA data_version`, one cheap read
- * per summary), so a summary never misses a recorded turn.
+ * drops them at once; another connection's commit drops them when the store's poll sees it
+ * ({@link SqliteLedger.forgetSummaries}), the same delay after which a pin set elsewhere shows.
+ * Checking on every summary instead was a read transaction per status, two lock syscalls and a
+ * tenth of a webhook update's cost. `totals`, which budgets check, always reads the file.
  */
 export class SqliteLedger implements UsageLedger {
   private readonly stmt: ReturnType<typeof prepare>;
   private readonly recordTx: Database.Transaction<(entry: LedgerEntry) => void>;
   private readonly summaries = new Map<string, readonly UsageRow[]>();
-  private summariesVersion = -1;
 
   /** `db` must hold the tables of {@link createLedgerTables}. */
   constructor(
@@ -151,22 +152,22 @@ export class SqliteLedger implements UsageLedger {
   }
 
   async summarize(filter: UsageFilter, by: UsageGroup): Promise<UsageRow[]> {
-    const query = params(filter);
-    return this.run(() => {
-      const version = this.stmt.dataVersion.get() as number;
-      if (version !== this.summariesVersion || this.summaries.size >= SUMMARY_CACHE_SIZE) {
-        this.summaries.clear();
-        this.summariesVersion = version;
-      }
-      const key = `${by}\n${JSON.stringify(query)}`;
-      let rows = this.summaries.get(key);
-      if (!rows) {
-        rows = sortRows(this.stmt.summaries[by].all(query) as UsageRow[], by);
-        this.summaries.set(key, rows);
-      }
-      // A copy: callers own the array they get.
-      return [...rows];
-    });
+    const { from, to, sessionKey, agentId, profileId, provider } = filter;
+    const key = JSON.stringify([by, from, to, sessionKey, agentId, profileId, provider]);
+    let rows = this.summaries.get(key);
+    if (!rows) {
+      const query = params(filter);
+      rows = this.run(() => sortRows(this.stmt.summaries[by].all(query) as UsageRow[], by));
+      if (this.summaries.size >= SUMMARY_CACHE_SIZE) this.summaries.clear();
+      this.summaries.set(key, rows);
+    }
+    // A copy: callers own the array they get.
+    return [...rows];
+  }
+
+  /** Drops the kept summaries: the store saw another connection commit. */
+  forgetSummaries(): void {
+    this.summaries.clear();
   }
 
   async rollUp(before: number): Promise<number> {
@@ -228,8 +229,6 @@ function prepare(db: Database.Database) {
     // One group for everything: the totals are the single row's sums.
     totals: db.prepare(sumsQuery({ days: "''", entries: "''" })),
     summaries,
-    // Changes when another connection has committed (not for this connection's own writes).
-    dataVersion: db.prepare("PRAGMA data_version").pluck(),
     dropEntriesBefore: db.prepare("DELETE FROM ledger_entries WHERE at < ?"),
     getFooter: db.prepare("SELECT footer FROM ledger_footers WHERE session_key = ?").pluck(),
     putFooter: db.prepare(

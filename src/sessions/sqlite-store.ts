@@ -14,7 +14,6 @@ import { BackendCooldowns, type CredentialChange, type CredentialStateStorage } 
 import { parseCredentialState } from "./credential-state.js";
 import type { LeaseStore } from "../auth/lease.js";
 import { storeUnavailable } from "./errors.js";
-import type { UsageLedger } from "./ledger.js";
 import { applyPatch, asPinSource, DROP_PIN, makeRecord, makeTimed } from "./record.js";
 import { createLedgerTables, SqliteLedger } from "./sqlite-ledger.js";
 import type { SessionPatch, SessionRecord } from "./types.js";
@@ -162,7 +161,7 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
 
   readonly cooldowns: CooldownStore;
   readonly leases: LeaseStore;
-  readonly ledger: UsageLedger;
+  readonly ledger: SqliteLedger;
   /** The database file. */
   readonly file: string;
 
@@ -278,13 +277,15 @@ export class SqliteSessionStore implements WatchableSessionStore, CredentialStat
 
   /**
    * Looks for other processes' writes now (the timer does this every `pollIntervalMs`): refreshes
-   * the in-memory credential state and tells watchers which sessions changed.
+   * the in-memory credential state, drops the ledger's kept summaries and tells watchers which
+   * sessions changed.
    */
   poll(): void {
     if (this.closed) return;
     const version = this.dataVersion();
     if (version === this.lastDataVersion) return;
     this.lastDataVersion = version;
+    this.ledger.forgetSummaries();
     const rows = this.stmt.changesSince.all(this.lastSeq, POLL_BATCH + 1) as ChangeRow[];
     const last = rows[rows.length - 1];
     if (!last) return;

@@ -1,6 +1,5 @@
 import type { UsageLedger, UsageRow } from "./ledger.js";
-import { DAY_MS, dayStart } from "../util/utc-period.js";
-import { utcDay } from "./ledger-sums.js";
+import { DAY_MS, dayStart, utcDay } from "../util/utc-period.js";
 
 /** A span of whole UTC days for a ledger query: `from` inclusive, `to` exclusive, epoch ms. */
 export interface DayWindow {

@@ -1,8 +1,7 @@
 import type { UsageLedger } from "../sessions/ledger.js";
 import type { BudgetsConfig } from "../config/budgets.js";
 import { configuredLimits, limitUse, topChat } from "../sessions/budget-use.js";
-import { DAY_MS, periodAt } from "../util/utc-period.js";
-import { utcDay } from "../sessions/ledger-sums.js";
+import { DAY_MS, periodAt, utcDay } from "../util/utc-period.js";
 import { lastDays } from "../sessions/usage-window.js";
 
 /** How many days the Spend view charts (today among them). */

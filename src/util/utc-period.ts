@@ -15,6 +15,23 @@ export function dayStart(at: number): number {
   return Math.floor(at / DAY_MS) * DAY_MS;
 }
 
+/** The last day {@link utcDay} formatted, and the one before: a ledger query asks for today and tomorrow. */
+let lastDays = [
+  { start: Number.NaN, text: "" },
+  { start: Number.NaN, text: "" },
+];
+
+/** The UTC calendar day of `at` as `YYYY-MM-DD`, the form of ledger days and catalog retirement dates. */
+export function utcDay(at: number): string {
+  const start = dayStart(at);
+  const [a, b] = lastDays as [{ start: number; text: string }, { start: number; text: string }];
+  if (start === a.start) return a.text;
+  if (start === b.start) return b.text;
+  const day = { start, text: new Date(start).toISOString().slice(0, 10) };
+  lastDays = [day, a];
+  return day.text;
+}
+
 /**
  * The UTC day (00:00 to the next 00:00) or month (the 1st 00:00 to the next 1st) that `now` falls
  * in. Calendar arithmetic on purpose: a month is 28 to 31 days, and UTC has no daylight saving.

@@ -28,6 +28,18 @@ describe("SecretRedactor", () => {
     expect(own.redact(`Unknown provider "${other}".`)).toBe(`Unknown provider "${maskSecret(other)}".`);
   });
 
+  it("masks a secret registered after the same text was redacted, and one no longer after clear()", () => {
+    const own = new SecretRedactor();
+    const late = random(40);
+    const text = `Pinned profile: work, password ${late}`;
+    expect(own.redact(text)).toBe(text);
+    expect(own.redact(text)).toBe(text);
+    own.register([late]);
+    expect(own.redact(text)).toBe(`Pinned profile: work, password ${maskSecret(late)}`);
+    own.clear();
+    expect(own.redact(text)).toBe(text);
+  });
+
   it("masks a whole registered key as usual", () => {
     expect(r.redact(`invalid x-api-key ${key}.`)).toBe(`invalid x-api-key ${maskSecret(key)}.`);
     expect(r.redact(`token=${opaque}`)).toBe(`token=${maskSecret(opaque)}`);

@@ -41,6 +41,17 @@ describe("GatewayHttpServer", () => {
     expect(await r.json()).toEqual({ ok: true });
   });
 
+  it("sends each answer with its length, not chunked, and keeps the connection for the next request", async () => {
+    const { received } = await rawRequest(
+      port,
+      'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 7\r\n\r\n{"a":1}',
+    );
+    const head = received.slice(0, received.indexOf("\r\n\r\n")).toLowerCase();
+    expect(head).toContain("content-length: 15");
+    expect(head).not.toContain("transfer-encoding");
+    expect(head).toContain("connection: keep-alive");
+  });
+
   it("refuses bodies over 1 MB with 413, declared or streamed", async () => {
     const big = "x".repeat(MAX_BODY_BYTES + 1);
     expect((await fetch(`${base}/echo`, { method: "POST", body: big })).status).toBe(413);

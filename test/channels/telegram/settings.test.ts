@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { telegramSettings } from "../../../src/channels/telegram/settings.js";
 import { secretMatches } from "../../../src/channels/telegram/webhook.js";
+import { secretMatcher } from "../../../src/gateway/secret-match.js";
 import { redactToken } from "../../../src/gateway/log.js";
 import { UserFacingError } from "../../../src/util/user-error.js";
 
@@ -66,6 +67,20 @@ describe("secretMatches", () => {
     expect(secretMatches("abcd", "abc")).toBe(false);
     expect(secretMatches(undefined, "abc")).toBe(false);
     expect(secretMatches(["abc"], "abc")).toBe(false);
+    expect(secretMatches("ab", "abc")).toBe(false);
+    expect(secretMatches("", "abc")).toBe(false);
+  });
+
+  it("compares bytes, so a value that only starts alike or has other characters is refused", () => {
+    const secret = "bench-webhook-secret-0123456789";
+    const check = secretMatcher(secret);
+    expect(check(secret)).toBe(true);
+    // Checked twice in a row: the buffer a check copies into holds nothing of the one before.
+    expect(check(secret.slice(0, -1))).toBe(false);
+    expect(check(`${secret}\u0000`)).toBe(false);
+    expect(check(`${secret.slice(0, -1)}é`)).toBe(false);
+    expect(check(secret)).toBe(true);
+    expect(secretMatcher("pässwort-0123456789")("pässwort-0123456789")).toBe(true);
   });
 });
 
