@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 
 /** What grammY passes to `fetch` for one Bot API call (core/client.js, payload.js). */
 interface BotApiRequestInit {
@@ -25,23 +26,39 @@ function abortError(): Error {
   return err;
 }
 
+/** Where a Bot API URL points, parsed once per URL: a gateway calls the same few methods again and again. */
+const targets = new Map<string, http.RequestOptions>();
+/** Distinct URLs whose parse is kept (the methods a bot calls, times the tokens it runs with). */
+const MAX_TARGETS = 256;
+
+function targetOf(url: string): http.RequestOptions {
+  let target = targets.get(url);
+  if (target === undefined) {
+    target = urlToHttpOptions(new URL(url));
+    if (targets.size < MAX_TARGETS) targets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * A JSON Bot API call on node:http(s) itself. Every call the gateway makes has a JSON body, which
  * grammY hands over as a string; node-fetch, grammY's default, builds Request, Headers and Body
  * objects around each one, and on the webhook path that was a large share of an update's cost
- * (`npm run bench -- "telegram webhook"`). Other bodies (grammY's multipart file uploads) go
- * through the platform's fetch.
+ * (`npm run bench -- "telegram webhook"`). The body goes out as the string it is, so Node writes it
+ * with the request head in one piece. Other bodies (grammY's multipart file uploads) go through the
+ * platform's fetch.
  */
 function botApiFetch(url: string, init: BotApiRequestInit = {}): Promise<BotApiResponse> {
   const { body, signal } = init;
   if (typeof body !== "string") return globalThis.fetch(url, init as RequestInit);
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise((resolve, reject) => {
-    const payload = Buffer.from(body, "utf8");
-    const request = (url.startsWith("https:") ? https : http).request(url, {
+    const target = targetOf(url);
+    const request = (target.protocol === "https:" ? https : http).request({
+      ...target,
       method: init.method ?? "POST",
-      headers: { ...init.headers, "content-length": payload.length },
-      ...(init.agent !== undefined ? { agent: init.agent } : {}),
+      headers: { ...init.headers, "content-length": Buffer.byteLength(body, "utf8") },
+      agent: init.agent,
     });
     const onAbort = (): void => {
       request.destroy(abortError());
@@ -66,7 +83,7 @@ function botApiFetch(url: string, init: BotApiRequestInit = {}): Promise<BotApiR
         resolve({ ok: status >= 200 && status < 300, status, json: async () => JSON.parse(text) as unknown });
       });
     });
-    request.end(payload);
+    request.end(body, "utf8");
   });
 }
 
