@@ -257,13 +257,14 @@ export class GatewayHttpServer {
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? "/";
-    const query = queryOf(url);
-    const head: HttpRequestHead = {
+    const head: { -readonly [K in keyof HttpRequestHead]: HttpRequestHead[K] } = {
       method: req.method ?? "GET",
       path: pathOf(url),
-      ...(query !== undefined ? { query } : {}),
       headers: req.headers,
     };
+    // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, per request.
+    const query = queryOf(url);
+    if (query !== undefined) head.query = query;
     // A refusal leaves the body unread, so the connection closes rather than carry it to the next request.
     const refuse = (out: HttpResponse) => this.send(res, out, hasBody(req));
     if (!this.hosts.allows(req.headers.host)) return refuse(this.misdirected(req.headers.host));

@@ -43,10 +43,16 @@ export interface PeekableSessionStore extends SessionStore {
 const ABSENT: unique symbol = Symbol("absent");
 type Entry = SessionRecord | typeof ABSENT;
 
-/** Bookkeeping for calls in flight on one key: an invalidation during the call makes its answer uncacheable. */
+/**
+ * Bookkeeping for calls in flight on one key. `changes` counts the writes started and the
+ * invalidations seen while any call was in flight: an answer fills the cache only when it did not
+ * change while the call ran and no write is still running. Reads that overlap only each other
+ * agree, so a key read by many chats at once (every direct message of `agent:main:main`) stays cached.
+ */
 interface InFlight {
   count: number;
-  stale: boolean;
+  writing: number;
+  changes: number;
 }
 
 const SAFETY_TTL_MS = 5 * 60_000;
@@ -55,8 +61,9 @@ const UNWATCHED_TTL_MS = 1000;
 /**
  * A bounded LRU cache in front of any {@link SessionStore}. It caches records and absences,
  * writes through (a write's own result is cached), and drops entries when the backend reports
- * that another process or instance changed them. An answer that raced an invalidation is returned
- * but never cached, so a stale record cannot outlive the invalidation that should have removed it.
+ * that another process or instance changed them. An answer that raced an invalidation or a write
+ * is returned but never cached, so a stale record cannot outlive the change that should have
+ * removed it.
  */
 export class CachedSessionStore implements PeekableSessionStore {
   readonly cooldowns: CooldownStore;
@@ -101,6 +108,7 @@ export class CachedSessionStore implements PeekableSessionStore {
     if (hit !== undefined) return hit === ABSENT ? undefined : hit;
     return this.track(
       key,
+      false,
       () => this.backend.get(key),
       (r) => r,
     );
@@ -110,6 +118,7 @@ export class CachedSessionStore implements PeekableSessionStore {
     try {
       return await this.track(
         key,
+        true,
         () => this.backend.update(key, patch, now),
         (r) => r,
       );
@@ -122,6 +131,7 @@ export class CachedSessionStore implements PeekableSessionStore {
     try {
       return await this.track(
         key,
+        true,
         () => this.backend.delete(key),
         () => undefined,
       );
@@ -164,42 +174,48 @@ export class CachedSessionStore implements PeekableSessionStore {
     this.changes++;
     if (change.kind === "all") {
       this.cache.clear();
-      for (const f of this.inFlight.values()) f.stale = true;
+      for (const f of this.inFlight.values()) f.changes++;
       return;
     }
     if (change.kind === "keys") {
       for (const key of change.keys) {
         this.cache.delete(key);
         const f = this.inFlight.get(key);
-        if (f) f.stale = true;
+        if (f) f.changes++;
       }
       return;
     }
     const doomed: string[] = [];
     for (const key of this.cache.keys()) if (key.startsWith(change.prefix)) doomed.push(key);
     for (const key of doomed) this.cache.delete(key);
-    for (const [key, f] of this.inFlight) if (key.startsWith(change.prefix)) f.stale = true;
+    for (const [key, f] of this.inFlight) if (key.startsWith(change.prefix)) f.changes++;
   }
 
   private async track<T>(
     key: string,
+    write: boolean,
     call: () => Promise<T>,
     toEntry: (result: T) => SessionRecord | undefined,
   ): Promise<T> {
     let f = this.inFlight.get(key);
     if (!f) {
-      f = { count: 0, stale: false };
+      f = { count: 0, writing: 0, changes: 0 };
       this.inFlight.set(key, f);
-    } else {
-      // Overlapping calls on one key may finish in any order: none of them fills the cache.
-      f.stale = true;
     }
     f.count++;
+    if (write) {
+      // Calls overlapping a write may finish in any order: none that started before it fills the cache.
+      f.writing++;
+      f.changes++;
+    }
+    const seen = f.changes;
     try {
       const result = await call();
-      if (!f.stale) this.cache.set(key, toEntry(result) ?? ABSENT);
+      if (write) f.writing--;
+      if (f.writing === 0 && f.changes === seen) this.cache.set(key, toEntry(result) ?? ABSENT);
       return result;
     } catch (err) {
+      if (write) f.writing--;
       // A failed write may or may not have landed (a timeout): forget what we knew.
       this.cache.delete(key);
       throw err;

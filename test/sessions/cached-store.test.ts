@@ -100,13 +100,47 @@ describe("CachedSessionStore", () => {
     expect((await store.get("k"))?.model).toBe("new");
   });
 
-  it("overlapping calls on one key do not fill the cache (their order is unknown)", async () => {
+  it("a read that started before a write and ends after it never replaces the write's answer", async () => {
+    const backend = new MemorySessionStore();
+    await backend.update("k", { model: "a/0" }, T0);
+    const store = new CachedSessionStore(backend);
+    const gate = deferred();
+    backend.gate = gate.promise;
+    const reading = store.get("k"); // reads "a/0", then waits
+    await Promise.resolve();
+    backend.gate = undefined;
+    expect((await store.update("k", { model: "a/1" }, T0 + 1))?.model).toBe("a/1");
+    gate.release();
+    expect((await reading)?.model).toBe("a/0");
+    const reads = backend.gets;
+    expect((await store.get("k"))?.model).toBe("a/1");
+    expect(backend.gets).toBe(reads);
+  });
+
+  it("keeps a key cached while reads of it overlap without end (one session for every direct message)", async () => {
+    const backend = new MemorySessionStore();
+    await backend.update("agent:main:main", { model: "a/1" }, T0);
+    const store = new CachedSessionStore(backend);
+    const gate = deferred();
+    backend.gate = gate.promise;
+    // Reads keep starting while earlier ones are in flight, as under steady traffic.
+    const first = Array.from({ length: 8 }, () => store.get("agent:main:main"));
+    backend.gate = undefined;
+    gate.release();
+    const more = Array.from({ length: 8 }, () => store.get("agent:main:main"));
+    for (const r of await Promise.all([...first, ...more])) expect(r?.model).toBe("a/1");
+    const reads = backend.gets;
+    for (let i = 0; i < 50; i++) expect((await store.get("agent:main:main"))?.model).toBe("a/1");
+    expect(backend.gets).toBe(reads);
+    expect(store.peek("agent:main:main")?.model).toBe("a/1");
+  });
+
+  it("after two overlapping writes the cache holds the last or nothing, never the first", async () => {
     const backend = new MemorySessionStore();
     const store = new CachedSessionStore(backend);
-    await Promise.all([store.update("k", { model: "a/1" }, T0), store.get("k")]);
-    expect(store.peek("k")).toBeUndefined();
-    expect((await store.get("k"))?.model).toBe("a/1");
-    expect(store.peek("k")?.model).toBe("a/1");
+    await Promise.all([store.update("k", { model: "a/1" }, T0), store.update("k", { model: "a/2" }, T0 + 1)]);
+    expect([undefined, "a/2"]).toContain(store.peek("k")?.model);
+    expect((await store.get("k"))?.model).toBe("a/2");
   });
 
   it("a failed write forgets the cached entry (it may or may not have landed)", async () => {

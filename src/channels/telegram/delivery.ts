@@ -1,10 +1,17 @@
 import { GrammyError, type Api } from "grammy";
-import type { InlineKeyboardMarkup } from "grammy/types";
+import type { InlineKeyboardMarkup, ReplyParameters } from "grammy/types";
 import type { Log } from "../../gateway/log.js";
 import type { Reply } from "../../gateway/types.js";
 import { CallbackDataTooLongError, renderKeyboard, type PayloadBinder } from "./keyboard.js";
 import { splitText } from "./split.js";
 import type { ReplyTarget } from "./invocation.js";
+
+/** What a reply's `sendMessage` sets besides the chat and text. */
+interface SendOptions {
+  message_thread_id?: number;
+  reply_parameters?: ReplyParameters;
+  reply_markup?: InlineKeyboardMarkup;
+}
 
 /** How an `editMessageText` failure is handled. */
 export type EditFailure = "unchanged" | "gone" | "other";
@@ -100,13 +107,12 @@ export class ReplyDelivery {
   private async sendChunks(target: ReplyTarget, chunks: readonly Chunk[]): Promise<void> {
     let replyTo = target.replyTo;
     for (const chunk of chunks) {
-      await this.api.sendMessage(target.chatId, chunk.text, {
-        ...(target.threadId !== undefined ? { message_thread_id: target.threadId } : {}),
-        ...(replyTo !== undefined
-          ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
-          : {}),
-        ...(chunk.markup ? { reply_markup: chunk.markup } : {}),
-      });
+      // Assigned, not spread conditionally: V8 builds `...(x ? { a } : {})` far slower, per message.
+      const other: SendOptions = {};
+      if (target.threadId !== undefined) other.message_thread_id = target.threadId;
+      if (replyTo !== undefined) other.reply_parameters = { message_id: replyTo, allow_sending_without_reply: true };
+      if (chunk.markup) other.reply_markup = chunk.markup;
+      await this.api.sendMessage(target.chatId, chunk.text, other);
       replyTo = undefined;
     }
   }
