@@ -26,15 +26,25 @@ function abortError(): Error {
   return err;
 }
 
+/** Where a request goes, as `http.request` takes it. */
+interface Target {
+  readonly protocol: string | null | undefined;
+  readonly hostname: string | null | undefined;
+  readonly port: number | string | null | undefined;
+  readonly path: string | null | undefined;
+  readonly auth: string | null | undefined;
+}
+
 /** Where a Bot API URL points, parsed once per URL: a gateway calls the same few methods again and again. */
-const targets = new Map<string, http.RequestOptions>();
+const targets = new Map<string, Target>();
 /** Distinct URLs whose parse is kept (the methods a bot calls, times the tokens it runs with). */
 const MAX_TARGETS = 256;
 
-function targetOf(url: string): http.RequestOptions {
+function targetOf(url: string): Target {
   let target = targets.get(url);
   if (target === undefined) {
-    target = urlToHttpOptions(new URL(url));
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(new URL(url));
+    target = { protocol, hostname, port, path, auth };
     if (targets.size < MAX_TARGETS) targets.set(url, target);
   }
   return target;
@@ -53,9 +63,14 @@ function botApiFetch(url: string, init: BotApiRequestInit = {}): Promise<BotApiR
   if (typeof body !== "string") return globalThis.fetch(url, init as RequestInit);
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise((resolve, reject) => {
-    const target = targetOf(url);
-    const request = (target.protocol === "https:" ? https : http).request({
-      ...target,
+    const { protocol, hostname, port, path, auth } = targetOf(url);
+    // One literal of one shape for every call: spreading the parsed URL into it cost as much as the parse.
+    const request = (protocol === "https:" ? https : http).request({
+      protocol,
+      hostname,
+      port,
+      path,
+      auth,
       method: init.method ?? "POST",
       headers: { ...init.headers, "content-length": Buffer.byteLength(body, "utf8") },
       agent: init.agent,
