@@ -8,7 +8,9 @@
  * its reply has reached the fake and its POST has been answered, so the gateway's early 200 gains
  * it nothing. The floor is grammY as its users run it, with its default HTTP client (node-fetch);
  * the gateway sends over node:http itself (src/channels/telegram/bot-api-fetch.ts), which is part of
- * what it does to stay at the floor while doing more per update.
+ * what it does to stay at the floor while doing more per update. Where `/proc` exists, a second
+ * row gives each process's CPU time per update over the same rounds: the rate depends on the
+ * machine's load, the CPU an update costs much less.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -30,7 +32,7 @@ const WEBHOOK_PATH = "/telegram-webhook";
 const BOT_INFO = botInfoFor(123456789, "bench_bot", "Bench");
 /** Chats posting at once (Telegram's default `max_connections` is 40). */
 const LANES = 16;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const ROUND_MS = 2000;
 /** A round also ends after this many updates, so a fast machine does not run unbounded. */
 const ROUND_MAX = 20_000;
@@ -90,9 +92,34 @@ async function oneUpdate(fake: BotApiFake, target: Target, chatId: number): Prom
   return reply;
 }
 
-/** Updates per second over about `ms`, {@link LANES} chats at once, at most `max` updates. */
-async function rate(fake: BotApiFake, target: Target, expected: string, ms: number, max: number): Promise<number> {
+/** CPU time (user and system) a process has used so far, in ms; undefined without `/proc`. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    // Fields 14 and 15 of stat(5), counted after the command name, which may hold spaces.
+    const fields =
+      fs
+        .readFileSync(`/proc/${String(pid)}/stat`, "utf8")
+        .split(") ")[1]
+        ?.split(" ") ?? [];
+    // In clock ticks, 100 a second on Linux whatever the kernel's HZ (USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One round against one process. */
+interface Round {
+  /** Updates per second. */
+  readonly rate: number;
+  /** The process's CPU time per update, in µs (undefined without `/proc`). */
+  readonly cpuUs: number | undefined;
+}
+
+/** Updates over about `ms`, {@link LANES} chats at once, at most `max` updates. */
+async function rate(fake: BotApiFake, target: Target, expected: string, ms: number, max: number): Promise<Round> {
   let started = 0;
+  const cpuBefore = cpuMs(target.child.pid);
   const start = performance.now();
   const lane = async (chatId: number) => {
     while (started < max && performance.now() - start < ms) {
@@ -102,7 +129,11 @@ async function rate(fake: BotApiFake, target: Target, expected: string, ms: numb
     }
   };
   await Promise.all(Array.from({ length: LANES }, (_, i) => lane(OWNER + 1 + i)));
-  return started / ((performance.now() - start) / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  const cpuAfter = cpuMs(target.child.pid);
+  const cpuUs =
+    cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / started;
+  return { rate: started / seconds, cpuUs };
 }
 
 /** Spawns a process and resolves once `ready` has matched a line of its output (stdout or stderr). */
@@ -203,7 +234,8 @@ async function stop(target: Target | undefined): Promise<void> {
 /**
  * The gateway's `/model status` webhook rate as a ratio to the bare grammY bot's, the median of
  * the per-round ratios (each round pairs one gateway round with the bare round after it), with
- * the lowest and highest round beside it. Needs a build (`npm run build`).
+ * the lowest and highest round beside it; then the same for CPU time per update. Needs a build
+ * (`npm run build`).
  */
 export default async function bench(): Promise<BenchResult[]> {
   if (!fs.existsSync(cliBinPath())) throw new Error(`${cliBinPath()} is missing; run \`npm run build\` first`);
@@ -219,28 +251,49 @@ export default async function bench(): Promise<BenchResult[]> {
     bare = await startBareBot(fake.apiRoot, reply);
     await rate(fake, gateway, reply, 60_000, WARMUP);
     await rate(fake, bare, reply, 60_000, WARMUP);
-    const ours: number[] = [];
-    const floor: number[] = [];
-    const ratios: number[] = [];
+    const ours: Round[] = [];
+    const floor: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const o = await rate(fake, gateway, reply, ROUND_MS, ROUND_MAX);
-      const b = await rate(fake, bare, reply, ROUND_MS, ROUND_MAX);
-      ours.push(o);
-      floor.push(b);
-      ratios.push(b / o);
+      ours.push(await rate(fake, gateway, reply, ROUND_MS, ROUND_MAX));
+      floor.push(await rate(fake, bare, reply, ROUND_MS, ROUND_MAX));
     }
-    return [
+    const baselineName = "bare grammY webhook bot process, same reply";
+    const ratios = ours.map((o, i) => (floor[i]?.rate ?? Number.NaN) / o.rate);
+    const results: BenchResult[] = [
       {
         name: `/model status via webhook, gateway process, ${LANES} chats at once`,
-        value: percentile(ours, 50),
+        value: percentile(
+          ours.map((o) => o.rate),
+          50,
+        ),
         unit: "updates/s",
-        baseline: { name: "bare grammY webhook bot process, same reply", value: percentile(floor, 50) },
+        baseline: {
+          name: baselineName,
+          value: percentile(
+            floor.map((b) => b.rate),
+            50,
+          ),
+        },
         ratio: percentile(ratios, 50),
         spread: [Math.min(...ratios), Math.max(...ratios)],
         // At least 0.95x of the floor's rate.
         target: 1.05,
       },
     ];
+    const cpu = ours.map((o) => o.cpuUs);
+    const floorCpu = floor.map((b) => b.cpuUs);
+    if (cpu.every((c) => c !== undefined) && floorCpu.every((c) => c !== undefined)) {
+      const cpuRatios = cpu.map((c, i) => c / (floorCpu[i] ?? Number.NaN));
+      results.push({
+        name: "  the same rounds: process CPU per update (/proc)",
+        value: percentile(cpu, 50),
+        unit: "µs",
+        baseline: { name: baselineName, value: percentile(floorCpu, 50) },
+        ratio: percentile(cpuRatios, 50),
+        spread: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
+      });
+    }
+    return results;
   } finally {
     await stop(gateway);
     await stop(bare);
