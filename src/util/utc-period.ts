@@ -15,21 +15,25 @@ export function dayStart(at: number): number {
   return Math.floor(at / DAY_MS) * DAY_MS;
 }
 
-/** The last day {@link utcDay} formatted, and the one before: a ledger query asks for today and tomorrow. */
-let lastDays = [
-  { start: Number.NaN, text: "" },
-  { start: Number.NaN, text: "" },
-];
+/** A day {@link utcDay} formatted. */
+interface FormattedDay {
+  readonly start: number;
+  readonly text: string;
+}
+
+const NO_DAY: FormattedDay = { start: Number.NaN, text: "" };
+// The last two days formatted: a ledger query asks for today and tomorrow in turn.
+let newestDay = NO_DAY;
+let olderDay = NO_DAY;
 
 /** The UTC calendar day of `at` as `YYYY-MM-DD`, the form of ledger days and catalog retirement dates. */
 export function utcDay(at: number): string {
   const start = dayStart(at);
-  const [a, b] = lastDays as [{ start: number; text: string }, { start: number; text: string }];
-  if (start === a.start) return a.text;
-  if (start === b.start) return b.text;
-  const day = { start, text: new Date(start).toISOString().slice(0, 10) };
-  lastDays = [day, a];
-  return day.text;
+  if (start === newestDay.start) return newestDay.text;
+  if (start === olderDay.start) return olderDay.text;
+  olderDay = newestDay;
+  newestDay = { start, text: new Date(start).toISOString().slice(0, 10) };
+  return newestDay.text;
 }
 
 /**

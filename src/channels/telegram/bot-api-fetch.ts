@@ -27,13 +27,7 @@ function abortError(): Error {
 }
 
 /** Where a request goes, as `http.request` takes it. */
-interface Target {
-  readonly protocol: string | null | undefined;
-  readonly hostname: string | null | undefined;
-  readonly port: number | string | null | undefined;
-  readonly path: string | null | undefined;
-  readonly auth: string | null | undefined;
-}
+type Target = Pick<http.RequestOptions, "protocol" | "hostname" | "port" | "path" | "auth">;
 
 /** Where a Bot API URL points, parsed once per URL: a gateway calls the same few methods again and again. */
 const targets = new Map<string, Target>();
